@@ -1,0 +1,135 @@
+//! Flags of every subcommand.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Neural Ising machine toolchain: problems, models, and (as they land) the FPGA core.
+#[derive(Parser)]
+#[command(name = "npim", version, about)]
+pub struct Cli {
+    /// Worker threads for parallel runs (default: all cores).
+    #[arg(long, global = true)]
+    pub threads: Option<usize>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run many independent trajectories of a solver on one instance and report P_s and TTS.
+    Solve(SolveArgs),
+    /// Write a generated instance (`npim generate sk:n=100,seed=1 -o sk.txt`).
+    Generate(GenerateArgs),
+    /// Convert an instance between rudy text and JSON (by extension).
+    Convert(ConvertArgs),
+    /// Print an instance's size, weights and storage.
+    Info(InfoArgs),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Algo {
+    /// Discrete NPIM (sign output), floating point.
+    Dnpim,
+    /// Continuous NPIM (tanh output), floating point.
+    Cnpim,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ProblemArg {
+    /// Max-Cut if the instance has no linear term, plain Ising otherwise.
+    Auto,
+    /// Minimise the Ising energy; targets are energies.
+    Ising,
+    /// Maximise the cut; targets are cut values.
+    Maxcut,
+    /// Maximum independent set of the graph; targets are set sizes.
+    Mis,
+    /// Maximum clique of the graph; targets are clique sizes.
+    Clique,
+    /// Minimise a QUBO (file: `N M` then `i j q`, i = j for diagonal); targets are values.
+    Qubo,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StorageArg {
+    /// Dense when a quarter of all pairs are coupled.
+    Auto,
+    /// N × N.
+    Dense,
+    /// Compressed sparse rows.
+    Sparse,
+}
+
+/// Where the instance comes from.
+#[derive(Args, Clone, Debug)]
+pub struct InstanceArgs {
+    /// Instance file: rudy/G-set text, or `.json`.
+    #[arg(long, short = 'i', conflicts_with = "generate")]
+    pub instance: Option<PathBuf>,
+    /// Generate the instance instead (see `npim generate --help`).
+    #[arg(long, short = 'g')]
+    pub generate: Option<String>,
+    /// How to hold J in memory.
+    #[arg(long, value_enum, default_value_t = StorageArg::Auto)]
+    pub storage: StorageArg,
+}
+
+#[derive(Args)]
+pub struct SolveArgs {
+    #[command(flatten)]
+    pub source: InstanceArgs,
+    /// The solver.
+    #[arg(long, value_enum, default_value_t = Algo::Dnpim)]
+    pub algo: Algo,
+    /// What the instance file means and what the target measures.
+    #[arg(long, value_enum, default_value_t = ProblemArg::Auto)]
+    pub problem: ProblemArg,
+    /// Steps T per run (default: N).
+    #[arg(long, short = 'T')]
+    pub steps: Option<usize>,
+    /// Independent runs R.
+    #[arg(long, short = 'R', default_value_t = 100)]
+    pub runs: usize,
+    /// NPIM parameter file (default: the built-in hand-set annealed greedy rule).
+    #[arg(long, short = 'p')]
+    pub params: Option<PathBuf>,
+    /// Target in the problem's own units: energy (ising, qubo: reach it or lower), cut or set
+    /// size (maxcut, mis, clique: reach it or higher). Default: the instance's known ground
+    /// energy, else the best value found in this batch.
+    #[arg(long, allow_hyphen_values = true)]
+    pub target: Option<f64>,
+    /// Master seed; run r uses its own stream derived from (seed, r).
+    #[arg(long, short = 's', default_value_t = 0)]
+    pub seed: u64,
+    /// Write one CSV row per run here.
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Args)]
+pub struct GenerateArgs {
+    /// Generator spec `KIND:key=value,...`; kinds: sk, wishart, gnp, gnm, torus, lattice,
+    /// planar, ba, ladder, mobius (keys in docs/instances.md).
+    pub spec: String,
+    /// Output file (`.json` keeps the planted state and ground energy; other extensions: rudy).
+    #[arg(long, short = 'o')]
+    pub out: PathBuf,
+}
+
+#[derive(Args)]
+pub struct ConvertArgs {
+    /// Input instance (rudy or `.json`).
+    pub input: PathBuf,
+    /// Output instance (rudy or `.json`).
+    #[arg(long, short = 'o')]
+    pub out: PathBuf,
+}
+
+#[derive(Args)]
+pub struct InfoArgs {
+    #[command(flatten)]
+    pub source: InstanceArgs,
+}

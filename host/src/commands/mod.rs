@@ -1,0 +1,5 @@
+//! One module per subcommand.
+
+pub mod convert;
+pub mod generate;
+pub mod solve;

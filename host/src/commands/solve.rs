@@ -1,0 +1,189 @@
+//! `npim solve`: many runs of one solver on one instance, with P_s, TTS and a CSV per run.
+
+use crate::cli::{Algo, ProblemArg, SolveArgs};
+use crate::instance_source::{self, BUNDLED_BEST_CUT};
+use anyhow::{bail, Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use npim_sim::mapping::{Mapped, Problem, Qubo};
+use npim_sim::npim::{self, NpimParams, RunOptions, RunResult, Variant};
+use npim_sim::stats::{Proportion, Tts};
+use npim_sim::Ising;
+use std::time::Instant;
+
+/// Noise gain and momentum of the built-in annealed greedy rule (hand-set; see
+/// `NpimParams::annealed_greedy`). Chosen by a small manual sweep on G11 and SK N=100 files.
+const DEFAULT_NOISE: f64 = 2.0;
+const DEFAULT_MOMENTUM: f64 = 0.5;
+
+/// The field scale the built-in rule divides by: the RMS row norm `sqrt(mean_i Σ_j J_ij²)`.
+fn field_scale(ising: &Ising) -> f64 {
+    let sq: f64 = ising.edges().iter().map(|e| 2.0 * e.w * e.w).sum();
+    (sq / ising.n() as f64).sqrt().max(1e-12)
+}
+
+pub fn run(args: SolveArgs) -> Result<()> {
+    let (mapped, bundled) = load_problem(&args)?;
+    let ising = &mapped.ising;
+    let n = ising.n();
+    let steps = args.steps.unwrap_or(n);
+    if steps == 0 || args.runs == 0 {
+        bail!("--steps and --runs must be at least 1");
+    }
+    let params = match &args.params {
+        Some(path) => NpimParams::load(path)?,
+        None => NpimParams::annealed_greedy(field_scale(ising), DEFAULT_NOISE, DEFAULT_MOMENTUM),
+    };
+    let variant = match args.algo {
+        Algo::Dnpim => Variant::Dnpim,
+        Algo::Cnpim => Variant::Cnpim,
+    };
+    if let Some(v) = params.variant {
+        if v != variant {
+            eprintln!("note: these parameters were made for {v:?}; running them as {variant:?}");
+        }
+    }
+    let options = RunOptions { variant, steps, record_energies: false };
+
+    let bar = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new(args.runs as u64) };
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} runs ({elapsed}, eta {eta})")
+            .expect("template")
+            .progress_chars("=> "),
+    );
+    bar.set_message(format!("{:?}", variant).to_lowercase());
+    let start = Instant::now();
+    let results = npim::solve(ising, &params, &options, args.runs, args.seed, &|| bar.inc(1));
+    let elapsed = start.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+
+    let objectives: Vec<f64> = results.iter().map(|r| mapped.objective(&r.best_spins)).collect();
+    let best_index = (0..results.len())
+        .reduce(|a, b| {
+            let better = if mapped.maximize() { objectives[b] > objectives[a] } else { objectives[b] < objectives[a] };
+            if better { b } else { a }
+        })
+        .expect("at least one run");
+    let (target, target_source) = match args.target {
+        Some(t) => (t, "given"),
+        None => default_target(&mapped, bundled).unwrap_or((objectives[best_index], "best found in this batch")),
+    };
+    let successes: Vec<bool> = objectives.iter().map(|&v| mapped.meets(v, target)).collect();
+    let ps = Proportion::wilson(successes.iter().filter(|&&s| s).count(), results.len());
+
+    if let Some(path) = &args.out {
+        write_csv(path, &mapped, &results, &objectives, &successes)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+
+    let best = &results[best_index];
+    let name = ising.meta.name.as_deref().unwrap_or("instance");
+    println!(
+        "instance  {name}: N={n}, {} couplings, {}",
+        ising.edges().len(),
+        if ising.couplings().is_dense() { "dense" } else { "sparse" }
+    );
+    println!(
+        "solver    {} (float), T={steps} steps, R={} runs, seed {}, params: {} [{}]",
+        format!("{variant:?}").to_lowercase(),
+        args.runs,
+        args.seed,
+        args.params.as_ref().map_or("built-in annealed greedy".to_string(), |p| p.display().to_string()),
+        params.provenance.source
+    );
+    let objective = mapped.objective_name();
+    let energy_note = match mapped.problem {
+        Problem::Ising => String::new(),
+        _ => format!(" (energy {})", fmt_num(best.best_energy)),
+    };
+    println!(
+        "best      {objective} {}{energy_note}, run {} at step {}",
+        fmt_num(objectives[best_index]),
+        best.run,
+        best.best_step
+    );
+    let relation = if mapped.maximize() { ">=" } else { "<=" };
+    println!("target    {objective} {relation} {} ({target_source})", fmt_num(target));
+    println!(
+        "P_s       {:.4} [{:.4}, {:.4}] 95% Wilson ({}/{})",
+        ps.p, ps.low, ps.high, ps.successes, ps.trials
+    );
+    let tts = Tts::from_probability(ps.p, steps);
+    let tts_range = (Tts::from_probability(ps.high, steps), Tts::from_probability(ps.low, steps));
+    println!("TTS99     {tts} steps (95%: {} .. {})", tts_range.0, tts_range.1);
+    println!(
+        "time      {:.3} s for {} runs ({:.3} ms per run, {:.2} us per step)",
+        elapsed,
+        args.runs,
+        1e3 * elapsed / args.runs as f64,
+        1e6 * elapsed / (args.runs * steps) as f64 * rayon::current_num_threads() as f64
+    );
+    if let Some(path) = &args.out {
+        println!("wrote     {}", path.display());
+    }
+    Ok(())
+}
+
+fn load_problem(args: &SolveArgs) -> Result<(Mapped, bool)> {
+    if args.problem == ProblemArg::Qubo {
+        let Some(path) = &args.source.instance else { bail!("--problem qubo needs --instance FILE") };
+        return Ok((Mapped::qubo(Qubo::read(path)?), false));
+    }
+    let (ising, bundled) = instance_source::load(&args.source)?;
+    let mapped = match args.problem {
+        ProblemArg::Auto if ising.has_zero_field() => Mapped::max_cut(ising),
+        ProblemArg::Auto | ProblemArg::Ising => Mapped::ising(ising),
+        ProblemArg::Maxcut => {
+            if !ising.has_zero_field() {
+                bail!("--problem maxcut needs an instance without a linear term");
+            }
+            Mapped::max_cut(ising)
+        }
+        ProblemArg::Mis => Mapped::mis(&ising),
+        ProblemArg::Clique => Mapped::clique(&ising),
+        ProblemArg::Qubo => unreachable!(),
+    };
+    Ok((mapped, bundled))
+}
+
+fn default_target(mapped: &Mapped, bundled: bool) -> Option<(f64, &'static str)> {
+    match mapped.problem {
+        Problem::MaxCut if bundled => Some((BUNDLED_BEST_CUT, "best-known cut of the bundled G11")),
+        Problem::MaxCut => {
+            mapped.ising.meta.ground_energy.map(|e| (mapped.ising.cut_from_energy(e), "instance's ground energy"))
+        }
+        Problem::Ising => mapped.ising.meta.ground_energy.map(|e| (e, "instance's ground energy")),
+        _ => None,
+    }
+}
+
+fn write_csv(
+    path: &std::path::Path,
+    mapped: &Mapped,
+    results: &[RunResult],
+    objectives: &[f64],
+    successes: &[bool],
+) -> Result<()> {
+    let mut w = csv::Writer::from_path(path)?;
+    w.write_record(["run", "seed", "best_energy", "best_step", mapped.objective_name(), "success"])?;
+    for ((r, obj), ok) in results.iter().zip(objectives).zip(successes) {
+        w.write_record([
+            r.run.to_string(),
+            r.seed.to_string(),
+            fmt_num(r.best_energy),
+            r.best_step.to_string(),
+            fmt_num(*obj),
+            u8::from(*ok).to_string(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Integers without a fraction, other values with enough digits to compare.
+fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v:.6}")
+    }
+}

@@ -1,0 +1,28 @@
+//! `npim`: the command-line front end of the neural Ising machine toolchain.
+//!
+//! `main` parses flags and calls the subcommand; errors become one message and exit code 1
+//! (exit code 2 is clap's, for bad flags).
+
+mod cli;
+mod commands;
+mod instance_source;
+
+use clap::Parser;
+
+fn main() {
+    let cli = cli::Cli::parse();
+    if let Some(threads) = cli.threads {
+        // Ignored if a pool exists already, which cannot happen this early.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
+    }
+    let result = match cli.command {
+        cli::Command::Solve(args) => commands::solve::run(args),
+        cli::Command::Generate(args) => commands::generate::run(args),
+        cli::Command::Convert(args) => commands::convert::run(args),
+        cli::Command::Info(args) => commands::convert::info(args),
+    };
+    if let Err(e) = result {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
