@@ -1,0 +1,3 @@
+//! Integration tests of the sim crate, one topic per file (ripgrep's layout).
+
+mod topics;

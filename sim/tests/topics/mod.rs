@@ -1,0 +1,6 @@
+mod brute_force;
+mod formats;
+mod generators;
+mod mappings;
+mod npim_model;
+mod util;
