@@ -13,7 +13,9 @@ fn main() {
     let cli = cli::Cli::parse();
     if let Some(threads) = cli.threads {
         // Ignored if a pool exists already, which cannot happen this early.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global();
     }
     let result = match cli.command {
         cli::Command::Solve(args) => commands::solve::run(args),

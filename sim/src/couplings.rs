@@ -89,15 +89,21 @@ impl Couplings {
             }
             for i in 0..n {
                 let (lo, hi) = (row_ptr[i], row_ptr[i + 1]);
-                let mut row: Vec<(u32, f64)> =
-                    col[lo..hi].iter().copied().zip(val[lo..hi].iter().copied()).collect();
+                let mut row: Vec<(u32, f64)> = col[lo..hi]
+                    .iter()
+                    .copied()
+                    .zip(val[lo..hi].iter().copied())
+                    .collect();
                 row.sort_by_key(|&(c, _)| c);
                 for (k, (c, v)) in row.into_iter().enumerate() {
                     col[lo + k] = c;
                     val[lo + k] = v;
                 }
             }
-            Couplings::Sparse { n, csr: Csr { row_ptr, col, val } }
+            Couplings::Sparse {
+                n,
+                csr: Csr { row_ptr, col, val },
+            }
         }
     }
 

@@ -53,28 +53,42 @@ impl fmt::Display for Spec {
 impl std::str::FromStr for Spec {
     type Err = SpecError;
     fn from_str(text: &str) -> Result<Self, SpecError> {
-        let bad = |message: String| SpecError { spec: text.to_string(), message };
+        let bad = |message: String| SpecError {
+            spec: text.to_string(),
+            message,
+        };
         let (kind, rest) = text.split_once(':').unwrap_or((text, ""));
         let kind = kind.trim().to_ascii_lowercase();
         if !KINDS.contains(&kind.as_str()) {
-            return Err(bad(format!("unknown generator `{kind}` (known: {})", KINDS.join(", "))));
+            return Err(bad(format!(
+                "unknown generator `{kind}` (known: {})",
+                KINDS.join(", ")
+            )));
         }
         let mut settings = BTreeMap::new();
         for item in rest.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let (k, v) = item
                 .split_once('=')
                 .ok_or_else(|| bad(format!("`{item}` is not key=value")))?;
-            if settings.insert(k.trim().to_ascii_lowercase(), v.trim().to_string()).is_some() {
+            if settings
+                .insert(k.trim().to_ascii_lowercase(), v.trim().to_string())
+                .is_some()
+            {
                 return Err(bad(format!("`{k}` given twice")));
             }
         }
-        Ok(Spec { kind, settings, text: text.to_string() })
+        Ok(Spec {
+            kind,
+            settings,
+            text: text.to_string(),
+        })
     }
 }
 
 /// The generator names.
-pub const KINDS: &[&str] =
-    &["sk", "wishart", "gnp", "gnm", "torus", "lattice", "planar", "ba", "ladder", "mobius"];
+pub const KINDS: &[&str] = &[
+    "sk", "wishart", "gnp", "gnm", "torus", "lattice", "planar", "ba", "ladder", "mobius",
+];
 
 /// Weight distributions for graph generators.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,15 +125,24 @@ struct Settings<'a> {
 
 impl<'a> Settings<'a> {
     fn err(&self, message: String) -> SpecError {
-        SpecError { spec: self.spec.text.clone(), message }
+        SpecError {
+            spec: self.spec.text.clone(),
+            message,
+        }
     }
     fn raw(&mut self, key: &'static str) -> Option<&'a str> {
         self.used.insert(key);
         self.spec.settings.get(key).map(String::as_str)
     }
-    fn parse<T: std::str::FromStr>(&mut self, key: &'static str, default: Option<T>) -> Result<T, SpecError> {
+    fn parse<T: std::str::FromStr>(
+        &mut self,
+        key: &'static str,
+        default: Option<T>,
+    ) -> Result<T, SpecError> {
         match self.raw(key) {
-            Some(v) => v.parse().map_err(|_| self.err(format!("`{key}={v}` is not a valid value"))),
+            Some(v) => v
+                .parse()
+                .map_err(|_| self.err(format!("`{key}={v}` is not a valid value"))),
             None => default.ok_or_else(|| self.err(format!("missing `{key}=`"))),
         }
     }
@@ -145,7 +168,10 @@ impl<'a> Settings<'a> {
 /// Generates the instance a spec names. The instance's name is the spec; the Wishart generator
 /// also fills in the planted state and its energy.
 pub fn generate(spec: &Spec) -> Result<Ising, SpecError> {
-    let mut s = Settings { spec, used: HashSet::new() };
+    let mut s = Settings {
+        spec,
+        used: HashSet::new(),
+    };
     let seed: u64 = s.parse("seed", Some(0))?;
     let mut rng = stream(seed, 0);
     let mut ising = match spec.kind.as_str() {
@@ -169,7 +195,11 @@ pub fn generate(spec: &Spec) -> Result<Ising, SpecError> {
             let n: usize = s.parse("n", None)?;
             let alpha: f64 = s.parse("alpha", Some(0.5))?;
             check(&s, n >= 2, "n must be at least 2")?;
-            check(&s, alpha > 0.0 && alpha.is_finite(), "alpha must be positive")?;
+            check(
+                &s,
+                alpha > 0.0 && alpha.is_finite(),
+                "alpha must be positive",
+            )?;
             wishart(n, alpha, &mut rng)
         }
         "gnp" => {
@@ -207,9 +237,17 @@ pub fn generate(spec: &Spec) -> Result<Ising, SpecError> {
             let rows: usize = s.parse("rows", None)?;
             let cols: usize = s.parse("cols", None)?;
             let periodic: bool = s.parse("periodic", Some(true))?;
-            let default = if spec.kind == "torus" { Weights::PlusMinus } else { Weights::Plus };
+            let default = if spec.kind == "torus" {
+                Weights::PlusMinus
+            } else {
+                Weights::Plus
+            };
             let w = s.weights(default)?;
-            check(&s, rows >= 1 && cols >= 1 && rows * cols >= 2, "need at least 2 vertices")?;
+            check(
+                &s,
+                rows >= 1 && cols >= 1 && rows * cols >= 2,
+                "need at least 2 vertices",
+            )?;
             check(
                 &s,
                 !periodic || (rows != 2 && cols != 2),
@@ -247,7 +285,10 @@ pub fn generate(spec: &Spec) -> Result<Ising, SpecError> {
                     }
                 }
             }
-            let edges = pairs.into_iter().map(|(i, j)| (i, j, w.draw(&mut rng))).collect();
+            let edges = pairs
+                .into_iter()
+                .map(|(i, j)| (i, j, w.draw(&mut rng)))
+                .collect();
             build(n, edges, Storage::Sparse)
         }
         "ba" => {
@@ -274,13 +315,20 @@ pub fn generate(spec: &Spec) -> Result<Ising, SpecError> {
                     ends.push(v);
                 }
             }
-            let edges = pairs.into_iter().map(|(i, j)| (i, j, w.draw(&mut rng))).collect();
+            let edges = pairs
+                .into_iter()
+                .map(|(i, j)| (i, j, w.draw(&mut rng)))
+                .collect();
             build(n, edges, Storage::Sparse)
         }
         "ladder" | "mobius" => {
             let n: usize = s.parse("n", None)?;
             let w = s.weights(Weights::Plus)?;
-            check(&s, n >= 6 && n % 2 == 0, "n must be even and at least 6")?;
+            check(
+                &s,
+                n >= 6 && n.is_multiple_of(2),
+                "n must be even and at least 6",
+            )?;
             let h = n / 2;
             let mut pairs = Vec::new();
             if spec.kind == "ladder" {
@@ -297,7 +345,10 @@ pub fn generate(spec: &Spec) -> Result<Ising, SpecError> {
                     pairs.push((k, k + h));
                 }
             }
-            let edges = pairs.into_iter().map(|(i, j)| (i, j, w.draw(&mut rng))).collect();
+            let edges = pairs
+                .into_iter()
+                .map(|(i, j)| (i, j, w.draw(&mut rng)))
+                .collect();
             build(n, edges, Storage::Sparse)
         }
         _ => unreachable!("kinds are checked when parsing"),
@@ -365,7 +416,9 @@ fn wishart(n: usize, alpha: f64, rng: &mut Rng) -> Ising {
             w[i * m + k] = scale * (col[i] - mean);
         }
     }
-    let gauge: Vec<i8> = (0..n).map(|_| if rng.gen::<bool>() { 1 } else { -1 }).collect();
+    let gauge: Vec<i8> = (0..n)
+        .map(|_| if rng.gen::<bool>() { 1 } else { -1 })
+        .collect();
     let mut edges = Vec::with_capacity(n * (n - 1) / 2);
     let mut trace = 0.0;
     for i in 0..n {

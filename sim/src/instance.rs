@@ -120,16 +120,29 @@ impl Ising {
                 list.push(Edge { i, j, w });
             }
         }
-        let linear = if linear.is_empty() { vec![0.0; n] } else { linear };
+        let linear = if linear.is_empty() {
+            vec![0.0; n]
+        } else {
+            linear
+        };
         if linear.len() != n {
-            return Err(InstanceError::LinearLength { got: linear.len(), n });
+            return Err(InstanceError::LinearLength {
+                got: linear.len(),
+                n,
+            });
         }
         if let Some(&v) = linear.iter().find(|v| !v.is_finite()) {
             return Err(InstanceError::NonFinite(v));
         }
         list.sort_by_key(|e| (e.i, e.j));
         let couplings = Couplings::from_edges(n, &list, storage);
-        Ok(Ising { n, edges: list, linear, couplings, meta: Metadata::default() })
+        Ok(Ising {
+            n,
+            edges: list,
+            linear,
+            couplings,
+            meta: Metadata::default(),
+        })
     }
 
     /// A copy with `J` held in another storage form.
@@ -166,7 +179,8 @@ impl Ising {
 
     /// Whether every weight and linear term is an integer.
     pub fn has_integer_weights(&self) -> bool {
-        self.edges.iter().all(|e| e.w.fract() == 0.0) && self.linear.iter().all(|v| v.fract() == 0.0)
+        self.edges.iter().all(|e| e.w.fract() == 0.0)
+            && self.linear.iter().all(|v| v.fract() == 0.0)
     }
 
     /// `Σ_{i<j} w_ij`, the weight of all edges.
@@ -182,9 +196,17 @@ impl Ising {
     /// `H(s) = Σ_{i<j} J_ij s_i s_j − Σ_i (l_i/2) s_i`.
     pub fn energy(&self, s: &[i8]) -> f64 {
         assert_eq!(s.len(), self.n, "spin vector length");
-        let pair: f64 =
-            self.edges.iter().map(|e| e.w * f64::from(s[e.i as usize] * s[e.j as usize])).sum();
-        let lin: f64 = self.linear.iter().zip(s).map(|(l, &si)| l * f64::from(si)).sum();
+        let pair: f64 = self
+            .edges
+            .iter()
+            .map(|e| e.w * f64::from(s[e.i as usize] * s[e.j as usize]))
+            .sum();
+        let lin: f64 = self
+            .linear
+            .iter()
+            .zip(s)
+            .map(|(l, &si)| l * f64::from(si))
+            .sum();
         pair - 0.5 * lin
     }
 
@@ -202,7 +224,11 @@ impl Ising {
     /// (`= (Σ w − H(s)) / 2` when `l = 0`).
     pub fn cut(&self, s: &[i8]) -> f64 {
         assert_eq!(s.len(), self.n, "spin vector length");
-        self.edges.iter().filter(|e| s[e.i as usize] != s[e.j as usize]).map(|e| e.w).sum()
+        self.edges
+            .iter()
+            .filter(|e| s[e.i as usize] != s[e.j as usize])
+            .map(|e| e.w)
+            .sum()
     }
 
     /// The cut value of a Max-Cut instance with energy `energy` (`l = 0`).
@@ -219,6 +245,8 @@ impl Ising {
     pub fn is_local_minimum(&self, s: &[i8]) -> bool {
         let x: Vec<f64> = s.iter().map(|&v| f64::from(v)).collect();
         let h = self.fields(&x);
-        h.iter().zip(&x).all(|(hi, xi)| hi * xi <= 1e-9 * (1.0 + hi.abs()))
+        h.iter()
+            .zip(&x)
+            .all(|(hi, xi)| hi * xi <= 1e-9 * (1.0 + hi.abs()))
     }
 }

@@ -81,12 +81,16 @@ impl Graph {
 
     /// Whether no two vertices of `set` are adjacent.
     pub fn is_independent(&self, set: &[usize]) -> bool {
-        set.iter().enumerate().all(|(k, &u)| set[k + 1..].iter().all(|&v| !self.adjacent(u, v)))
+        set.iter()
+            .enumerate()
+            .all(|(k, &u)| set[k + 1..].iter().all(|&v| !self.adjacent(u, v)))
     }
 
     /// Whether every two vertices of `set` are adjacent.
     pub fn is_clique(&self, set: &[usize]) -> bool {
-        set.iter().enumerate().all(|(k, &u)| set[k + 1..].iter().all(|&v| self.adjacent(u, v)))
+        set.iter()
+            .enumerate()
+            .all(|(k, &u)| set[k + 1..].iter().all(|&v| self.adjacent(u, v)))
     }
 }
 
@@ -97,7 +101,11 @@ pub fn mis_to_ising(graph: &Graph) -> Ising {
     for (u, nb) in graph.adjacency.iter().enumerate() {
         edges.extend(nb.iter().filter(|&&v| v > u).map(|&v| (u, v, 1.0)));
     }
-    let linear = graph.adjacency.iter().map(|nb| 4.0 * SET_REWARD - 2.0 * nb.len() as f64).collect();
+    let linear = graph
+        .adjacency
+        .iter()
+        .map(|nb| 4.0 * SET_REWARD - 2.0 * nb.len() as f64)
+        .collect();
     Ising::new(n, edges, linear, Storage::Auto).expect("a simple graph maps to a valid instance")
 }
 
@@ -111,10 +119,13 @@ pub fn clique_to_ising(graph: &Graph) -> Ising {
 pub fn decode_mis(graph: &Graph, s: &[i8]) -> Vec<usize> {
     let n = graph.n();
     let mut chosen: Vec<bool> = s.iter().map(|&v| v > 0).collect();
-    let mut conflicts: Vec<usize> =
-        (0..n).map(|u| graph.adjacency[u].iter().filter(|&&v| chosen[v]).count()).collect();
+    let mut conflicts: Vec<usize> = (0..n)
+        .map(|u| graph.adjacency[u].iter().filter(|&&v| chosen[v]).count())
+        .collect();
     loop {
-        let worst = (0..n).filter(|&u| chosen[u] && conflicts[u] > 0).max_by_key(|&u| (conflicts[u], u));
+        let worst = (0..n)
+            .filter(|&u| chosen[u] && conflicts[u] > 0)
+            .max_by_key(|&u| (conflicts[u], u));
         let Some(u) = worst else { break };
         chosen[u] = false;
         for &v in &graph.adjacency[u] {
@@ -159,13 +170,19 @@ impl Qubo {
     /// Parses QUBO text (see [`Qubo::read`]).
     pub fn parse(text: &str, path: &Path) -> Result<Self, FormatError> {
         let (n, entries) = rudy::parse_entries(text, path, true)?;
-        let terms = entries.iter().map(|e| (e.i.min(e.j) - 1, e.i.max(e.j) - 1, e.w)).collect();
+        let terms = entries
+            .iter()
+            .map(|e| (e.i.min(e.j) - 1, e.i.max(e.j) - 1, e.w))
+            .collect();
         Ok(Qubo { n, terms })
     }
 
     /// `f(x)`.
     pub fn value(&self, x: &[u8]) -> f64 {
-        self.terms.iter().map(|&(i, j, q)| q * f64::from(x[i] * x[j])).sum()
+        self.terms
+            .iter()
+            .map(|&(i, j, q)| q * f64::from(x[i] * x[j]))
+            .sum()
     }
 
     /// The Ising form; `f(x) = (H(s) + offset)/4` with [`Qubo::offset`].
@@ -186,7 +203,10 @@ impl Qubo {
 
     /// The constant in `f(x) = (H(s) + offset)/4`.
     pub fn offset(&self) -> f64 {
-        self.terms.iter().map(|&(i, j, q)| if i == j { 2.0 * q } else { q }).sum()
+        self.terms
+            .iter()
+            .map(|&(i, j, q)| if i == j { 2.0 * q } else { q })
+            .sum()
     }
 
     /// The assignment `x = (1 + s)/2`.
@@ -210,34 +230,62 @@ pub struct Mapped {
 impl Mapped {
     /// An Ising instance scored by its energy.
     pub fn ising(ising: Ising) -> Self {
-        Mapped { problem: Problem::Ising, ising, graph: None, qubo: None }
+        Mapped {
+            problem: Problem::Ising,
+            ising,
+            graph: None,
+            qubo: None,
+        }
     }
 
     /// A weighted graph scored by its cut (`J = w`).
     pub fn max_cut(graph: Ising) -> Self {
-        Mapped { problem: Problem::MaxCut, ising: graph, graph: None, qubo: None }
+        Mapped {
+            problem: Problem::MaxCut,
+            ising: graph,
+            graph: None,
+            qubo: None,
+        }
     }
 
     /// MIS on the graph of an instance's couplings.
     pub fn mis(instance: &Ising) -> Self {
         let graph = Graph::from_ising(instance);
-        Mapped { problem: Problem::Mis, ising: mis_to_ising(&graph), graph: Some(graph), qubo: None }
+        Mapped {
+            problem: Problem::Mis,
+            ising: mis_to_ising(&graph),
+            graph: Some(graph),
+            qubo: None,
+        }
     }
 
     /// Max-Clique on the graph of an instance's couplings.
     pub fn clique(instance: &Ising) -> Self {
         let graph = Graph::from_ising(instance);
-        Mapped { problem: Problem::Clique, ising: clique_to_ising(&graph), graph: Some(graph), qubo: None }
+        Mapped {
+            problem: Problem::Clique,
+            ising: clique_to_ising(&graph),
+            graph: Some(graph),
+            qubo: None,
+        }
     }
 
     /// A QUBO.
     pub fn qubo(qubo: Qubo) -> Self {
-        Mapped { problem: Problem::Qubo, ising: qubo.to_ising(), graph: None, qubo: Some(qubo) }
+        Mapped {
+            problem: Problem::Qubo,
+            ising: qubo.to_ising(),
+            graph: None,
+            qubo: Some(qubo),
+        }
     }
 
     /// Whether larger objective values are better.
     pub fn maximize(&self) -> bool {
-        matches!(self.problem, Problem::MaxCut | Problem::Mis | Problem::Clique)
+        matches!(
+            self.problem,
+            Problem::MaxCut | Problem::Mis | Problem::Clique
+        )
     }
 
     /// The objective's name, for reports and CSV headers.

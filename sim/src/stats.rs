@@ -26,7 +26,13 @@ impl Proportion {
     pub fn wilson(successes: usize, trials: usize) -> Self {
         assert!(successes <= trials, "more successes than trials");
         if trials == 0 {
-            return Proportion { successes, trials, p: 0.0, low: 0.0, high: 1.0 };
+            return Proportion {
+                successes,
+                trials,
+                p: 0.0,
+                low: 0.0,
+                high: 1.0,
+            };
         }
         let n = trials as f64;
         let p = successes as f64 / n;
@@ -35,9 +41,23 @@ impl Proportion {
         let centre = (p + z2 / (2.0 * n)) / denom;
         let half = Z95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
         // The interval's ends are exactly 0 and 1 when nothing or everything succeeded.
-        let low = if successes == 0 { 0.0 } else { (centre - half).max(0.0) };
-        let high = if successes == trials { 1.0 } else { (centre + half).min(1.0) };
-        Proportion { successes, trials, p, low, high }
+        let low = if successes == 0 {
+            0.0
+        } else {
+            (centre - half).max(0.0)
+        };
+        let high = if successes == trials {
+            1.0
+        } else {
+            (centre + half).min(1.0)
+        };
+        Proportion {
+            successes,
+            trials,
+            p,
+            low,
+            high,
+        }
     }
 }
 
@@ -104,7 +124,9 @@ mod tests {
     fn tts_follows_eq_37() {
         assert_eq!(Tts::from_probability(0.0, 100), Tts::NotReached);
         assert_eq!(Tts::from_probability(0.995, 100), Tts::Steps(100.0));
-        let Tts::Steps(s) = Tts::from_probability(0.5, 100) else { panic!() };
+        let Tts::Steps(s) = Tts::from_probability(0.5, 100) else {
+            panic!()
+        };
         assert!((s - 100.0 * 0.01f64.ln() / 0.5f64.ln()).abs() < 1e-9);
         assert!((s - 664.385_618_977).abs() < 1e-6);
     }

@@ -9,7 +9,12 @@ use npim_sim::Storage;
 pub fn run(args: ConvertArgs) -> Result<()> {
     let ising = read_instance(&args.input, Storage::Sparse)?;
     write_instance(&args.out, &ising)?;
-    println!("wrote {} ({} spins, {} couplings)", args.out.display(), ising.n(), ising.edges().len());
+    println!(
+        "wrote {} ({} spins, {} couplings)",
+        args.out.display(),
+        ising.n(),
+        ising.edges().len()
+    );
     Ok(())
 }
 
@@ -28,18 +33,42 @@ pub fn info(args: InfoArgs) -> Result<()> {
         dmin = dmin.min(d);
         dmax = dmax.max(d);
     }
-    println!("name          {}", ising.meta.name.as_deref().unwrap_or("-"));
+    println!(
+        "name          {}",
+        ising.meta.name.as_deref().unwrap_or("-")
+    );
     println!("spins N       {n}");
-    println!("couplings M   {m} ({:.3}% of pairs)", 100.0 * m as f64 / pairs.max(1) as f64);
+    println!(
+        "couplings M   {m} ({:.3}% of pairs)",
+        100.0 * m as f64 / pairs.max(1) as f64
+    );
     println!("degree        {dmin}..{dmax}");
     println!(
         "weights       {} (max |J| = {}, sum = {})",
-        if ising.has_integer_weights() { "integer" } else { "real" },
+        if ising.has_integer_weights() {
+            "integer"
+        } else {
+            "real"
+        },
         ising.max_abs_weight(),
         ising.total_weight()
     );
-    println!("linear term   {}", if ising.has_zero_field() { "none" } else { "present" });
-    println!("storage       {}", if ising.couplings().is_dense() { "dense" } else { "sparse (CSR)" });
+    println!(
+        "linear term   {}",
+        if ising.has_zero_field() {
+            "none"
+        } else {
+            "present"
+        }
+    );
+    println!(
+        "storage       {}",
+        if ising.couplings().is_dense() {
+            "dense"
+        } else {
+            "sparse (CSR)"
+        }
+    );
     if let Some(e) = ising.meta.ground_energy {
         println!("ground energy {e}");
     }

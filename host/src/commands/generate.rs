@@ -18,7 +18,9 @@ pub fn run(args: GenerateArgs) -> Result<()> {
     if let Some(e) = ising.meta.ground_energy {
         println!("planted ground energy: {e}");
         if Format::of_path(&args.out) != Format::Json {
-            println!("note: the rudy format drops the planted state; use a .json output to keep it");
+            println!(
+                "note: the rudy format drops the planted state; use a .json output to keep it"
+            );
         }
     }
     Ok(())

@@ -42,9 +42,17 @@ pub fn run(args: SolveArgs) -> Result<()> {
             eprintln!("note: these parameters were made for {v:?}; running them as {variant:?}");
         }
     }
-    let options = RunOptions { variant, steps, record_energies: false };
+    let options = RunOptions {
+        variant,
+        steps,
+        record_energies: false,
+    };
 
-    let bar = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new(args.runs as u64) };
+    let bar = if args.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(args.runs as u64)
+    };
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} runs ({elapsed}, eta {eta})")
             .expect("template")
@@ -52,22 +60,39 @@ pub fn run(args: SolveArgs) -> Result<()> {
     );
     bar.set_message(format!("{:?}", variant).to_lowercase());
     let start = Instant::now();
-    let results = npim::solve(ising, &params, &options, args.runs, args.seed, &|| bar.inc(1));
+    let results = npim::solve(ising, &params, &options, args.runs, args.seed, &|| {
+        bar.inc(1)
+    });
     let elapsed = start.elapsed().as_secs_f64();
     bar.finish_and_clear();
 
-    let objectives: Vec<f64> = results.iter().map(|r| mapped.objective(&r.best_spins)).collect();
+    let objectives: Vec<f64> = results
+        .iter()
+        .map(|r| mapped.objective(&r.best_spins))
+        .collect();
     let best_index = (0..results.len())
         .reduce(|a, b| {
-            let better = if mapped.maximize() { objectives[b] > objectives[a] } else { objectives[b] < objectives[a] };
-            if better { b } else { a }
+            let better = if mapped.maximize() {
+                objectives[b] > objectives[a]
+            } else {
+                objectives[b] < objectives[a]
+            };
+            if better {
+                b
+            } else {
+                a
+            }
         })
         .expect("at least one run");
     let (target, target_source) = match args.target {
         Some(t) => (t, "given"),
-        None => default_target(&mapped, bundled).unwrap_or((objectives[best_index], "best found in this batch")),
+        None => default_target(&mapped, bundled)
+            .unwrap_or((objectives[best_index], "best found in this batch")),
     };
-    let successes: Vec<bool> = objectives.iter().map(|&v| mapped.meets(v, target)).collect();
+    let successes: Vec<bool> = objectives
+        .iter()
+        .map(|&v| mapped.meets(v, target))
+        .collect();
     let ps = Proportion::wilson(successes.iter().filter(|&&s| s).count(), results.len());
 
     if let Some(path) = &args.out {
@@ -80,14 +105,22 @@ pub fn run(args: SolveArgs) -> Result<()> {
     println!(
         "instance  {name}: N={n}, {} couplings, {}",
         ising.edges().len(),
-        if ising.couplings().is_dense() { "dense" } else { "sparse" }
+        if ising.couplings().is_dense() {
+            "dense"
+        } else {
+            "sparse"
+        }
     );
     println!(
         "solver    {} (float), T={steps} steps, R={} runs, seed {}, params: {} [{}]",
         format!("{variant:?}").to_lowercase(),
         args.runs,
         args.seed,
-        args.params.as_ref().map_or("built-in annealed greedy".to_string(), |p| p.display().to_string()),
+        args.params
+            .as_ref()
+            .map_or("built-in annealed greedy".to_string(), |p| p
+                .display()
+                .to_string()),
         params.provenance.source
     );
     let objective = mapped.objective_name();
@@ -102,20 +135,34 @@ pub fn run(args: SolveArgs) -> Result<()> {
         best.best_step
     );
     let relation = if mapped.maximize() { ">=" } else { "<=" };
-    println!("target    {objective} {relation} {} ({target_source})", fmt_num(target));
+    println!(
+        "target    {objective} {relation} {} ({target_source})",
+        fmt_num(target)
+    );
     println!(
         "P_s       {:.4} [{:.4}, {:.4}] 95% Wilson ({}/{})",
         ps.p, ps.low, ps.high, ps.successes, ps.trials
     );
     let tts = Tts::from_probability(ps.p, steps);
-    let tts_range = (Tts::from_probability(ps.high, steps), Tts::from_probability(ps.low, steps));
-    println!("TTS99     {tts} steps (95%: {} .. {})", tts_range.0, tts_range.1);
+    let tts_range = (
+        Tts::from_probability(ps.high, steps),
+        Tts::from_probability(ps.low, steps),
+    );
+    let in_steps = |t: Tts| match t {
+        Tts::NotReached => "not reached".to_string(),
+        Tts::Steps(v) => format!("{v:.4e} steps"),
+    };
     println!(
-        "time      {:.3} s for {} runs ({:.3} ms per run, {:.2} us per step)",
+        "TTS99     {} (95%: {} .. {})",
+        in_steps(tts),
+        in_steps(tts_range.0),
+        in_steps(tts_range.1)
+    );
+    println!(
+        "time      {:.3} s wall for {} runs on {} threads",
         elapsed,
         args.runs,
-        1e3 * elapsed / args.runs as f64,
-        1e6 * elapsed / (args.runs * steps) as f64 * rayon::current_num_threads() as f64
+        rayon::current_num_threads()
     );
     if let Some(path) = &args.out {
         println!("wrote     {}", path.display());
@@ -125,7 +172,9 @@ pub fn run(args: SolveArgs) -> Result<()> {
 
 fn load_problem(args: &SolveArgs) -> Result<(Mapped, bool)> {
     if args.problem == ProblemArg::Qubo {
-        let Some(path) = &args.source.instance else { bail!("--problem qubo needs --instance FILE") };
+        let Some(path) = &args.source.instance else {
+            bail!("--problem qubo needs --instance FILE")
+        };
         return Ok((Mapped::qubo(Qubo::read(path)?), false));
     }
     let (ising, bundled) = instance_source::load(&args.source)?;
@@ -148,10 +197,16 @@ fn load_problem(args: &SolveArgs) -> Result<(Mapped, bool)> {
 fn default_target(mapped: &Mapped, bundled: bool) -> Option<(f64, &'static str)> {
     match mapped.problem {
         Problem::MaxCut if bundled => Some((BUNDLED_BEST_CUT, "best-known cut of the bundled G11")),
-        Problem::MaxCut => {
-            mapped.ising.meta.ground_energy.map(|e| (mapped.ising.cut_from_energy(e), "instance's ground energy"))
-        }
-        Problem::Ising => mapped.ising.meta.ground_energy.map(|e| (e, "instance's ground energy")),
+        Problem::MaxCut => mapped
+            .ising
+            .meta
+            .ground_energy
+            .map(|e| (mapped.ising.cut_from_energy(e), "instance's ground energy")),
+        Problem::Ising => mapped
+            .ising
+            .meta
+            .ground_energy
+            .map(|e| (e, "instance's ground energy")),
         _ => None,
     }
 }
@@ -164,7 +219,14 @@ fn write_csv(
     successes: &[bool],
 ) -> Result<()> {
     let mut w = csv::Writer::from_path(path)?;
-    w.write_record(["run", "seed", "best_energy", "best_step", mapped.objective_name(), "success"])?;
+    w.write_record([
+        "run",
+        "seed",
+        "best_energy",
+        "best_step",
+        mapped.objective_name(),
+        "success",
+    ])?;
     for ((r, obj), ok) in results.iter().zip(objectives).zip(successes) {
         w.write_record([
             r.run.to_string(),

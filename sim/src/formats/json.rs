@@ -33,22 +33,32 @@ struct InstanceFile {
 
 /// Parses JSON text into an instance.
 pub fn parse(text: &str, path: &Path, storage: Storage) -> Result<Ising, FormatError> {
-    let err = |line: Option<usize>, fault: Fault| FormatError { path: path.to_path_buf(), line, fault };
+    let err = |line: Option<usize>, fault: Fault| FormatError {
+        path: path.to_path_buf(),
+        line,
+        fault,
+    };
     if text.trim().is_empty() {
         return Err(err(None, Fault::Empty));
     }
-    let file: InstanceFile = serde_json::from_str(text)
-        .map_err(|e| err(Some(e.line()), Fault::Json(e.to_string())))?;
+    let file: InstanceFile =
+        serde_json::from_str(text).map_err(|e| err(Some(e.line()), Fault::Json(e.to_string())))?;
     if file.format != FORMAT_TAG {
         return Err(err(
             None,
-            Fault::Invalid(format!("format is `{}`, expected `{FORMAT_TAG}`", file.format)),
+            Fault::Invalid(format!(
+                "format is `{}`, expected `{FORMAT_TAG}`",
+                file.format
+            )),
         ));
     }
     if file.version != VERSION {
         return Err(err(
             None,
-            Fault::Invalid(format!("version {} is not supported (this build reads {VERSION})", file.version)),
+            Fault::Invalid(format!(
+                "version {} is not supported (this build reads {VERSION})",
+                file.version
+            )),
         ));
     }
     let mut edges = Vec::with_capacity(file.edges.len());
@@ -57,7 +67,10 @@ pub fn parse(text: &str, path: &Path, storage: Storage) -> Result<Ising, FormatE
             if v < 0 || v as u64 >= file.n as u64 {
                 return Err(err(
                     None,
-                    Fault::Invalid(format!("edge {k}: vertex {v} is out of range 0..{}", file.n)),
+                    Fault::Invalid(format!(
+                        "edge {k}: vertex {v} is out of range 0..{}",
+                        file.n
+                    )),
                 ));
             }
         }
@@ -65,7 +78,10 @@ pub fn parse(text: &str, path: &Path, storage: Storage) -> Result<Ising, FormatE
     }
     if let Some(p) = &file.meta.planted_spins {
         if p.len() != file.n || p.iter().any(|&s| s != 1 && s != -1) {
-            return Err(err(None, Fault::Invalid("planted_spins must be n values of ±1".into())));
+            return Err(err(
+                None,
+                Fault::Invalid("planted_spins must be n values of ±1".into()),
+            ));
         }
     }
     let mut ising = Ising::new(file.n, edges, file.linear, storage)
@@ -80,8 +96,16 @@ pub fn to_string(ising: &Ising) -> String {
         format: FORMAT_TAG.into(),
         version: VERSION,
         n: ising.n(),
-        edges: ising.edges().iter().map(|e| (i64::from(e.i), i64::from(e.j), e.w)).collect(),
-        linear: if ising.has_zero_field() { Vec::new() } else { ising.linear().to_vec() },
+        edges: ising
+            .edges()
+            .iter()
+            .map(|e| (i64::from(e.i), i64::from(e.j), e.w))
+            .collect(),
+        linear: if ising.has_zero_field() {
+            Vec::new()
+        } else {
+            ising.linear().to_vec()
+        },
         meta: ising.meta.clone(),
     };
     let mut s = serde_json::to_string(&file).expect("instance serialises");

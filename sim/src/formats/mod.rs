@@ -84,7 +84,10 @@ impl fmt::Display for Fault {
                 write!(f, "duplicate edge {i} {j} (first on line {first_line})")
             }
             Fault::EdgeCountMismatch { declared, found } => {
-                write!(f, "header declares {declared} edges but the file has {found}")
+                write!(
+                    f,
+                    "header declares {declared} edges but the file has {found}"
+                )
             }
             Fault::NonFinite(t) => write!(f, "value `{t}` is not finite"),
             Fault::Json(m) => write!(f, "{m}"),

@@ -29,7 +29,11 @@ pub fn parse_entries(
     path: &Path,
     allow_diagonal: bool,
 ) -> Result<(usize, Vec<Entry>), FormatError> {
-    let err = |line: Option<usize>, fault: Fault| FormatError { path: path.to_path_buf(), line, fault };
+    let err = |line: Option<usize>, fault: Fault| FormatError {
+        path: path.to_path_buf(),
+        line,
+        fault,
+    };
     let mut lines = text
         .lines()
         .enumerate()
@@ -45,7 +49,13 @@ pub fn parse_entries(
     }
     let count = |text: &str, field: &'static str| -> Result<usize, FormatError> {
         text.parse::<usize>().map_err(|_| {
-            err(Some(hline), Fault::NonNumeric { field, text: text.to_string() })
+            err(
+                Some(hline),
+                Fault::NonNumeric {
+                    field,
+                    text: text.to_string(),
+                },
+            )
         })
     };
     let n = count(fields[0], "vertex count")?;
@@ -60,15 +70,30 @@ pub fn parse_entries(
         last_line = line;
         if entries.len() == m {
             let found = m + 1 + text.lines().skip(line).filter(|l| is_content(l)).count();
-            return Err(err(Some(line), Fault::EdgeCountMismatch { declared: m, found }));
+            return Err(err(
+                Some(line),
+                Fault::EdgeCountMismatch { declared: m, found },
+            ));
         }
         let f: Vec<&str> = body.split_whitespace().collect();
         if f.len() != 3 {
-            return Err(err(Some(line), Fault::FieldCount { expected: 3, found: f.len() }));
+            return Err(err(
+                Some(line),
+                Fault::FieldCount {
+                    expected: 3,
+                    found: f.len(),
+                },
+            ));
         }
         let vertex = |t: &str| -> Result<usize, FormatError> {
             let v: i64 = t.parse().map_err(|_| {
-                err(Some(line), Fault::NonNumeric { field: "vertex", text: t.to_string() })
+                err(
+                    Some(line),
+                    Fault::NonNumeric {
+                        field: "vertex",
+                        text: t.to_string(),
+                    },
+                )
             })?;
             if v < 1 || v as u64 > n as u64 {
                 return Err(err(Some(line), Fault::IndexOutOfRange { index: v, n }));
@@ -78,7 +103,13 @@ pub fn parse_entries(
         let i = vertex(f[0])?;
         let j = vertex(f[1])?;
         let w: f64 = f[2].parse().map_err(|_| {
-            err(Some(line), Fault::NonNumeric { field: "weight", text: f[2].to_string() })
+            err(
+                Some(line),
+                Fault::NonNumeric {
+                    field: "weight",
+                    text: f[2].to_string(),
+                },
+            )
         })?;
         if !w.is_finite() {
             return Err(err(Some(line), Fault::NonFinite(f[2].to_string())));
@@ -88,7 +119,14 @@ pub fn parse_entries(
         }
         let key = (i.min(j), i.max(j));
         if let Some(&first_line) = seen.get(&key) {
-            return Err(err(Some(line), Fault::DuplicateEdge { i: key.0, j: key.1, first_line }));
+            return Err(err(
+                Some(line),
+                Fault::DuplicateEdge {
+                    i: key.0,
+                    j: key.1,
+                    first_line,
+                },
+            ));
         }
         seen.insert(key, line);
         entries.push(Entry { i, j, w, line });
@@ -96,7 +134,10 @@ pub fn parse_entries(
     if entries.len() != m {
         return Err(err(
             Some(last_line),
-            Fault::EdgeCountMismatch { declared: m, found: entries.len() },
+            Fault::EdgeCountMismatch {
+                declared: m,
+                found: entries.len(),
+            },
         ));
     }
     Ok((n, entries))
@@ -110,9 +151,17 @@ fn is_content(l: &str) -> bool {
 /// Parses a rudy file into an instance (`J = w`, `l = 0`).
 pub fn parse(text: &str, path: &Path, storage: Storage) -> Result<Ising, FormatError> {
     let (n, entries) = parse_entries(text, path, false)?;
-    Ising::new(n, entries.iter().map(|e| (e.i - 1, e.j - 1, e.w)), Vec::new(), storage).map_err(
-        |e| FormatError { path: path.to_path_buf(), line: None, fault: Fault::Invalid(e.to_string()) },
+    Ising::new(
+        n,
+        entries.iter().map(|e| (e.i - 1, e.j - 1, e.w)),
+        Vec::new(),
+        storage,
     )
+    .map_err(|e| FormatError {
+        path: path.to_path_buf(),
+        line: None,
+        fault: Fault::Invalid(e.to_string()),
+    })
 }
 
 /// Formats a weight the way G-set files do: integers without a decimal point, other values in

@@ -70,7 +70,9 @@ impl std::str::FromStr for Basis {
             "fourier" => Ok(Basis::Fourier),
             "legendre" => Ok(Basis::Legendre),
             "chebyshev" => Ok(Basis::Chebyshev),
-            _ => Err(format!("unknown basis `{s}` (fourier, legendre, chebyshev)")),
+            _ => Err(format!(
+                "unknown basis `{s}` (fourier, legendre, chebyshev)"
+            )),
         }
     }
 }

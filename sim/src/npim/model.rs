@@ -1,7 +1,7 @@
 //! Trajectories of the floating-point NPIM, one at a time or many in parallel.
 
-use super::params::{NpimParams, StepWeights};
 pub use super::params::Variant;
+use super::params::{NpimParams, StepWeights};
 use crate::instance::Ising;
 use crate::rng::{stream, stream_seed, Rng};
 use rand::Rng as _;
@@ -64,7 +64,13 @@ pub struct NpimState<'a> {
 
 impl<'a> NpimState<'a> {
     /// A trajectory of `steps` steps at time 0 (no history, no spins yet).
-    pub fn new(ising: &'a Ising, params: &'a NpimParams, variant: Variant, steps: usize, rng: Rng) -> Self {
+    pub fn new(
+        ising: &'a Ising,
+        params: &'a NpimParams,
+        variant: Variant,
+        steps: usize,
+        rng: Rng,
+    ) -> Self {
         let n = ising.n();
         let tc = params.architecture.tc;
         NpimState {
@@ -99,13 +105,20 @@ impl<'a> NpimState<'a> {
 
     /// `h(t−1) = J·x(t−1) − l/2`.
     pub fn fields(&self) -> Vec<f64> {
-        self.jx.iter().zip(self.ising.linear()).map(|(g, l)| g - 0.5 * l).collect()
+        self.jx
+            .iter()
+            .zip(self.ising.linear())
+            .map(|(g, l)| g - 0.5 * l)
+            .collect()
     }
 
     /// The weights used at step `t`.
     pub fn weights(&mut self, t: usize) -> StepWeights {
         let tau = t as f64 / self.steps as f64;
-        self.params.architecture.basis.eval_all(tau, &mut self.basis);
+        self.params
+            .architecture
+            .basis
+            .eval_all(tau, &mut self.basis);
         self.params.weights_from_basis(&self.basis)
     }
 
@@ -176,7 +189,13 @@ pub fn run_trajectory(
     seed: u64,
     run: usize,
 ) -> RunResult {
-    let mut state = NpimState::new(ising, params, options.variant, options.steps, stream(seed, run as u64));
+    let mut state = NpimState::new(
+        ising,
+        params,
+        options.variant,
+        options.steps,
+        stream(seed, run as u64),
+    );
     let mut best = RunResult {
         run,
         seed: stream_seed(seed, run as u64),

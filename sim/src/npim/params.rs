@@ -129,7 +129,11 @@ pub enum ParamsError {
 impl NpimParams {
     /// Parameters from a flat vector `Θ` (row-major, `weights_per_step × M`).
     pub fn from_flat(architecture: Architecture, flat: &[f64], provenance: Provenance) -> Self {
-        assert_eq!(flat.len(), architecture.num_params(), "flat parameter length");
+        assert_eq!(
+            flat.len(),
+            architecture.num_params(),
+            "flat parameter length"
+        );
         let theta = flat.chunks(architecture.m).map(<[f64]>::to_vec).collect();
         NpimParams {
             format: FORMAT_TAG.into(),
@@ -151,7 +155,12 @@ impl NpimParams {
     /// field), and the noise gain falls from `noise` at `τ = 0` to 0 at `τ = 1` as
     /// `noise·(1 + cos πτ)/2`. Not trained: a baseline and a default until trained files exist.
     pub fn annealed_greedy(field_scale: f64, noise: f64, momentum: f64) -> Self {
-        let arch = Architecture { tc: 2, d: 1, m: 3, basis: Basis::Fourier };
+        let arch = Architecture {
+            tc: 2,
+            d: 1,
+            m: 3,
+            basis: Basis::Fourier,
+        };
         let c = 1.0 / field_scale.max(f64::MIN_POSITIVE);
         #[rustfmt::skip]
         let flat = [
@@ -179,10 +188,16 @@ impl NpimParams {
     /// Checks shapes and finiteness.
     pub fn validate(&self) -> Result<(), String> {
         if self.format != FORMAT_TAG {
-            return Err(format!("format is `{}`, expected `{FORMAT_TAG}`", self.format));
+            return Err(format!(
+                "format is `{}`, expected `{FORMAT_TAG}`",
+                self.format
+            ));
         }
         if self.version != VERSION {
-            return Err(format!("version {} is not supported (this build reads {VERSION})", self.version));
+            return Err(format!(
+                "version {} is not supported (this build reads {VERSION})",
+                self.version
+            ));
         }
         let a = &self.architecture;
         if a.tc == 0 || a.d == 0 || a.m == 0 {
@@ -197,7 +212,11 @@ impl NpimParams {
         }
         for (r, row) in self.theta.iter().enumerate() {
             if row.len() != a.m {
-                return Err(format!("theta row {r} has {} entries; M = {} expected", row.len(), a.m));
+                return Err(format!(
+                    "theta row {r} has {} entries; M = {} expected",
+                    row.len(),
+                    a.m
+                ));
             }
             if row.iter().any(|v| !v.is_finite()) {
                 return Err(format!("theta row {r} has a non-finite entry"));
@@ -209,8 +228,10 @@ impl NpimParams {
     /// Reads and validates a parameter file.
     pub fn load(path: &Path) -> Result<Self, ParamsError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ParamsError::Io { path: name.clone(), message: e.to_string() })?;
+        let text = std::fs::read_to_string(path).map_err(|e| ParamsError::Io {
+            path: name.clone(),
+            message: e.to_string(),
+        })?;
         Self::parse(&text, &name)
     }
 
@@ -221,15 +242,20 @@ impl NpimParams {
             line: e.line(),
             message: e.to_string(),
         })?;
-        p.validate().map_err(|message| ParamsError::Invalid { path: name.into(), message })?;
+        p.validate().map_err(|message| ParamsError::Invalid {
+            path: name.into(),
+            message,
+        })?;
         Ok(p)
     }
 
     /// Writes the file (pretty JSON).
     pub fn save(&self, path: &Path) -> Result<(), ParamsError> {
         let text = serde_json::to_string_pretty(self).expect("params serialise") + "\n";
-        std::fs::write(path, text)
-            .map_err(|e| ParamsError::Io { path: path.display().to_string(), message: e.to_string() })
+        std::fs::write(path, text).map_err(|e| ParamsError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })
     }
 
     /// `θ(τ)` unflattened, using `basis_values[m] = f_m(τ)`.
@@ -240,7 +266,11 @@ impl NpimParams {
             .iter()
             .map(|row| row.iter().zip(basis_values).map(|(c, f)| c * f).sum())
             .collect();
-        StepWeights { w0: theta[0], w1: theta[1..1 + a.d].to_vec(), w2: theta[1 + a.d..].to_vec() }
+        StepWeights {
+            w0: theta[0],
+            w1: theta[1..1 + a.d].to_vec(),
+            w2: theta[1 + a.d..].to_vec(),
+        }
     }
 
     /// `θ(τ)` unflattened.

@@ -41,7 +41,12 @@ fn energy_fields_and_cut_match_definitions() {
                     assert!((ising.energy(&t) - ising.energy(&s) + 2.0 * x[a] * h[a]).abs() < 1e-9);
                 }
                 if ising.has_zero_field() {
-                    let cut: f64 = ising.edges().iter().filter(|e| s[e.i as usize] != s[e.j as usize]).map(|e| e.w).sum();
+                    let cut: f64 = ising
+                        .edges()
+                        .iter()
+                        .filter(|e| s[e.i as usize] != s[e.j as usize])
+                        .map(|e| e.w)
+                        .sum();
                     assert!((ising.cut(&s) - cut).abs() < 1e-9);
                     assert!((ising.cut_from_energy(ising.energy(&s)) - cut).abs() < 1e-9);
                     assert!((ising.energy_from_cut(cut) - ising.energy(&s)).abs() < 1e-9);

@@ -31,8 +31,17 @@ fn every_shared_file_loads_with_its_size_and_round_trips() {
     let sk = csv_rows(&root.join("sk/ground_energies.csv"));
     let listed = gset
         .iter()
-        .map(|r| (root.join("gset").join(format!("{}.txt", r[0])), &r[1], &r[2]))
-        .chain(sk.iter().map(|r| (root.join("sk").join(&r[0]), &r[1], &r[2])));
+        .map(|r| {
+            (
+                root.join("gset").join(format!("{}.txt", r[0])),
+                &r[1],
+                &r[2],
+            )
+        })
+        .chain(
+            sk.iter()
+                .map(|r| (root.join("sk").join(&r[0]), &r[1], &r[2])),
+        );
     for (path, n, m) in listed {
         let ising = read_instance(&path, Storage::Auto).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(ising.n().to_string(), *n, "{}", path.display());
@@ -47,11 +56,18 @@ fn every_shared_file_loads_with_its_size_and_round_trips() {
         // The writer reproduces the G-set text itself (same edge order, same numbers).
         let original = std::fs::read_to_string(&path).unwrap();
         let sorted_lines = |t: &str| {
-            let mut v: Vec<String> = t.lines().skip(1).map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
+            let mut v: Vec<String> = t
+                .lines()
+                .skip(1)
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect();
             v.sort();
             v
         };
-        assert_eq!(sorted_lines(&original), sorted_lines(&rudy::to_string(&ising).unwrap()));
+        assert_eq!(
+            sorted_lines(&original),
+            sorted_lines(&rudy::to_string(&ising).unwrap())
+        );
         checked += 1;
     }
     assert_eq!(checked, 22 + 30);
@@ -60,13 +76,20 @@ fn every_shared_file_loads_with_its_size_and_round_trips() {
 #[test]
 fn sk_ground_energies_match_brute_force_in_our_convention() {
     let root = shared_data();
-    for row in csv_rows(&root.join("sk/ground_energies.csv")).iter().filter(|r| r[1] == "20").take(3) {
+    for row in csv_rows(&root.join("sk/ground_energies.csv"))
+        .iter()
+        .filter(|r| r[1] == "20")
+        .take(3)
+    {
         let ising = read_instance(&root.join("sk").join(&row[0]), Storage::Dense).unwrap();
         let (e, _) = ground_state(&ising);
         assert_eq!(e.to_string(), row[3], "{}", row[0]);
     }
     // The issue's own check: SK1_N100_0's ground energy is -734 in this convention.
-    let row = csv_rows(&root.join("sk/ground_energies.csv")).into_iter().find(|r| r[0] == "SK1_N100_0.txt").unwrap();
+    let row = csv_rows(&root.join("sk/ground_energies.csv"))
+        .into_iter()
+        .find(|r| r[0] == "SK1_N100_0.txt")
+        .unwrap();
     assert_eq!(row[3], "-734");
 }
 
@@ -78,21 +101,89 @@ fn parse(text: &str) -> Result<Ising, FormatError> {
 fn each_fault_is_rejected_with_its_line() {
     let good = "4 3\n1 2 1\n2 3 -1\n3 4 2\n";
     assert!(parse(good).is_ok());
-    let cases: Vec<(&str, Option<usize>, fn(&Fault) -> bool)> = vec![
+    type Case = (&'static str, Option<usize>, fn(&Fault) -> bool);
+    let cases: Vec<Case> = vec![
         ("", None, |f| matches!(f, Fault::Empty)),
-        ("\n\n# only a comment\n", None, |f| matches!(f, Fault::Empty)),
+        ("\n\n# only a comment\n", None, |f| {
+            matches!(f, Fault::Empty)
+        }),
         ("4\n1 2 1\n", Some(1), |f| matches!(f, Fault::Header(_))),
-        ("4 x\n1 2 1\n", Some(1), |f| matches!(f, Fault::NonNumeric { field: "edge count", .. })),
-        ("4 3\n1 2 1\n2 3 -1\n", Some(3), |f| matches!(f, Fault::EdgeCountMismatch { declared: 3, found: 2 })),
-        ("4 2\n1 2 1\n2 3 -1\n3 4 2\n", Some(4), |f| matches!(f, Fault::EdgeCountMismatch { declared: 2, found: 3 })),
-        ("4 3\n1 2 1\n2 5 -1\n3 4 2\n", Some(3), |f| matches!(f, Fault::IndexOutOfRange { index: 5, n: 4 })),
-        ("4 3\n1 2 1\n0 3 -1\n3 4 2\n", Some(3), |f| matches!(f, Fault::IndexOutOfRange { index: 0, .. })),
-        ("4 3\n1 2 1\n3 3 -1\n3 4 2\n", Some(3), |f| matches!(f, Fault::SelfLoop(3))),
-        ("4 3\n1 2 1\n2 3 -1\n2 1 2\n", Some(4), |f| matches!(f, Fault::DuplicateEdge { i: 1, j: 2, first_line: 2 })),
-        ("4 3\n1 2 1\n2 three -1\n3 4 2\n", Some(3), |f| matches!(f, Fault::NonNumeric { field: "vertex", .. })),
-        ("4 3\n1 2 1\n2 3 abc\n3 4 2\n", Some(3), |f| matches!(f, Fault::NonNumeric { field: "weight", .. })),
-        ("4 3\n1 2 1\n2 3 nan\n3 4 2\n", Some(3), |f| matches!(f, Fault::NonFinite(_))),
-        ("4 3\n1 2 1\n2 3\n3 4 2\n", Some(3), |f| matches!(f, Fault::FieldCount { expected: 3, found: 2 })),
+        ("4 x\n1 2 1\n", Some(1), |f| {
+            matches!(
+                f,
+                Fault::NonNumeric {
+                    field: "edge count",
+                    ..
+                }
+            )
+        }),
+        ("4 3\n1 2 1\n2 3 -1\n", Some(3), |f| {
+            matches!(
+                f,
+                Fault::EdgeCountMismatch {
+                    declared: 3,
+                    found: 2
+                }
+            )
+        }),
+        ("4 2\n1 2 1\n2 3 -1\n3 4 2\n", Some(4), |f| {
+            matches!(
+                f,
+                Fault::EdgeCountMismatch {
+                    declared: 2,
+                    found: 3
+                }
+            )
+        }),
+        ("4 3\n1 2 1\n2 5 -1\n3 4 2\n", Some(3), |f| {
+            matches!(f, Fault::IndexOutOfRange { index: 5, n: 4 })
+        }),
+        ("4 3\n1 2 1\n0 3 -1\n3 4 2\n", Some(3), |f| {
+            matches!(f, Fault::IndexOutOfRange { index: 0, .. })
+        }),
+        ("4 3\n1 2 1\n3 3 -1\n3 4 2\n", Some(3), |f| {
+            matches!(f, Fault::SelfLoop(3))
+        }),
+        ("4 3\n1 2 1\n2 3 -1\n2 1 2\n", Some(4), |f| {
+            matches!(
+                f,
+                Fault::DuplicateEdge {
+                    i: 1,
+                    j: 2,
+                    first_line: 2
+                }
+            )
+        }),
+        ("4 3\n1 2 1\n2 three -1\n3 4 2\n", Some(3), |f| {
+            matches!(
+                f,
+                Fault::NonNumeric {
+                    field: "vertex",
+                    ..
+                }
+            )
+        }),
+        ("4 3\n1 2 1\n2 3 abc\n3 4 2\n", Some(3), |f| {
+            matches!(
+                f,
+                Fault::NonNumeric {
+                    field: "weight",
+                    ..
+                }
+            )
+        }),
+        ("4 3\n1 2 1\n2 3 nan\n3 4 2\n", Some(3), |f| {
+            matches!(f, Fault::NonFinite(_))
+        }),
+        ("4 3\n1 2 1\n2 3\n3 4 2\n", Some(3), |f| {
+            matches!(
+                f,
+                Fault::FieldCount {
+                    expected: 3,
+                    found: 2
+                }
+            )
+        }),
     ];
     for (text, line, is_fault) in cases {
         let err = parse(text).expect_err(text);
@@ -122,7 +213,11 @@ fn corrupted_gset_copies_name_the_file_and_line() {
         (edit(100, "7 7 1"), Some(101), "self-loop"),
         (edit(100, lines[50]), Some(101), "duplicate edge"),
         (edit(100, "1 2 one"), Some(101), "not a number"),
-        (lines[..lines.len() - 1].join("\n"), Some(lines.len() - 1), "declares 1600 edges but the file has 1599"),
+        (
+            lines[..lines.len() - 1].join("\n"),
+            Some(lines.len() - 1),
+            "declares 1600 edges but the file has 1599",
+        ),
         (String::new(), None, "empty file"),
     ];
     for (k, (body, line, needle)) in cases.iter().enumerate() {
@@ -131,7 +226,10 @@ fn corrupted_gset_copies_name_the_file_and_line() {
         let err = read_instance(&path, Storage::Auto).expect_err(needle);
         assert_eq!(err.line, *line, "{err}");
         let msg = err.to_string();
-        assert!(msg.contains(&format!("G11_bad{k}.txt")) && msg.contains(needle), "{msg}");
+        assert!(
+            msg.contains(&format!("G11_bad{k}.txt")) && msg.contains(needle),
+            "{msg}"
+        );
     }
     let missing = read_instance(&dir.path().join("nope.txt"), Storage::Auto).unwrap_err();
     assert!(matches!(missing.fault, Fault::Io(_)));
@@ -156,13 +254,34 @@ fn json_faults_are_reported() {
     let p = Path::new("i.json");
     let bad = [
         ("", "empty"),
-        ("{\"format\":\"npim-instance\",\"version\":1,\"n\":2,\"edges\":[[0,2,1]]}", "out of range"),
-        ("{\"format\":\"npim-instance\",\"version\":1,\"n\":2,\"edges\":[[1,1,1]]}", "self-loop"),
-        ("{\"format\":\"npim-instance\",\"version\":1,\"n\":3,\"edges\":[[0,1,1],[1,0,2]]}", "duplicate"),
-        ("{\"format\":\"npim-instance\",\"version\":2,\"n\":2,\"edges\":[]}", "version 2"),
-        ("{\"format\":\"other\",\"version\":1,\"n\":2,\"edges\":[]}", "format is"),
-        ("{\"format\":\"npim-instance\",\"version\":1,\"n\":2,\"edges\":[],\"linear\":[1]}", "linear term has 1"),
-        ("{\"format\":\"npim-instance\",\n\"version\":1,\n\"n\":2,\n\"edges\":[[0,1,\"a\"]]}", "i.json:4"),
+        (
+            "{\"format\":\"npim-instance\",\"version\":1,\"n\":2,\"edges\":[[0,2,1]]}",
+            "out of range",
+        ),
+        (
+            "{\"format\":\"npim-instance\",\"version\":1,\"n\":2,\"edges\":[[1,1,1]]}",
+            "self-loop",
+        ),
+        (
+            "{\"format\":\"npim-instance\",\"version\":1,\"n\":3,\"edges\":[[0,1,1],[1,0,2]]}",
+            "duplicate",
+        ),
+        (
+            "{\"format\":\"npim-instance\",\"version\":2,\"n\":2,\"edges\":[]}",
+            "version 2",
+        ),
+        (
+            "{\"format\":\"other\",\"version\":1,\"n\":2,\"edges\":[]}",
+            "format is",
+        ),
+        (
+            "{\"format\":\"npim-instance\",\"version\":1,\"n\":2,\"edges\":[],\"linear\":[1]}",
+            "linear term has 1",
+        ),
+        (
+            "{\"format\":\"npim-instance\",\n\"version\":1,\n\"n\":2,\n\"edges\":[[0,1,\"a\"]]}",
+            "i.json:4",
+        ),
     ];
     for (text, needle) in bad {
         let msg = json::parse(text, p, Storage::Auto).unwrap_err().to_string();
@@ -194,7 +313,7 @@ proptest! {
         }
         if let Err(e) = rudy::parse(&text, Path::new("m.txt"), Storage::Auto) {
             if let Some(line) = e.line {
-                prop_assert!(line >= 1 && line <= 6);
+                prop_assert!((1..=6).contains(&line));
             }
         }
     }

@@ -19,13 +19,26 @@ fn degrees(ising: &Ising) -> Vec<usize> {
 
 #[test]
 fn same_seed_same_instance_other_seed_other_instance() {
-    for kind in ["sk:n=30", "wishart:n=30", "gnp:n=60,p=0.1", "gnm:n=60,m=100,weights=pm1", "torus:rows=6,cols=5",
-                 "planar:n=50", "ba:n=50,m=2", "ladder:n=20,weights=pm1", "mobius:n=20,weights=gauss", "lattice:rows=4,cols=4,weights=pm1"] {
+    for kind in [
+        "sk:n=30",
+        "wishart:n=30",
+        "gnp:n=60,p=0.1",
+        "gnm:n=60,m=100,weights=pm1",
+        "torus:rows=6,cols=5",
+        "planar:n=50",
+        "ba:n=50,m=2",
+        "ladder:n=20,weights=pm1",
+        "mobius:n=20,weights=gauss",
+        "lattice:rows=4,cols=4,weights=pm1",
+    ] {
         let a = gen(&format!("{kind},seed=3"));
         let b = gen(&format!("{kind},seed=3"));
         let c = gen(&format!("{kind},seed=4"));
         assert_eq!(a.edges(), b.edges(), "{kind}");
-        let structural = kind.starts_with("ladder") || kind.starts_with("mobius") || kind.starts_with("torus") || kind.starts_with("lattice");
+        let structural = kind.starts_with("ladder")
+            || kind.starts_with("mobius")
+            || kind.starts_with("torus")
+            || kind.starts_with("lattice");
         if !structural || kind.contains("weights") || kind.starts_with("torus") {
             assert_ne!(a.edges(), c.edges(), "{kind}: seed has no effect");
         }
@@ -56,12 +69,15 @@ fn wishart_planted_energy_is_the_brute_force_ground_energy() {
             let flipped: Vec<i8> = planted.iter().map(|s| -s).collect();
             assert!((ising.energy(&flipped) - e).abs() < 1e-9);
             let (ground, _) = ground_state(&ising);
-            assert!((ground - e).abs() < 1e-9, "n={n} alpha={alpha} seed={seed}: {ground} vs {e}");
+            assert!(
+                (ground - e).abs() < 1e-9,
+                "n={n} alpha={alpha} seed={seed}: {ground} vs {e}"
+            );
         }
     }
     // the gauge hides the planted state: it is not all +1 (or all −1)
     let p = gen("wishart:n=40,seed=1").meta.planted_spins.unwrap();
-    assert!(p.iter().any(|&s| s == 1) && p.iter().any(|&s| s == -1));
+    assert!(p.contains(&1) && p.contains(&-1));
 }
 
 #[test]
@@ -82,10 +98,17 @@ fn gset_like_classes_have_gset_shapes() {
     assert!((gnp.edges().len() as f64 - expect).abs() < 4.0 * expect.sqrt());
 
     let one = gen("planar:n=200,layers=1");
-    assert_eq!(one.edges().len(), 3 * 200 - 6, "a maximal planar graph has 3n-6 edges");
+    assert_eq!(
+        one.edges().len(),
+        3 * 200 - 6,
+        "a maximal planar graph has 3n-6 edges"
+    );
     let planar = gen("planar:n=800,layers=2,weights=pm1");
     let m = planar.edges().len();
-    assert!((4500..=2 * 2394).contains(&m), "G14-G21 have 4661-4694 edges; got {m}");
+    assert!(
+        (4500..=2 * 2394).contains(&m),
+        "G14-G21 have 4661-4694 edges; got {m}"
+    );
     assert!(*degrees(&planar).iter().min().unwrap() >= 3);
 
     let ba = gen("ba:n=100,m=3");
@@ -97,7 +120,10 @@ fn gset_like_classes_have_gset_shapes() {
         assert!(degrees(&g).iter().all(|&d| d == 3), "{kind} is cubic");
     }
     assert_eq!(gen("lattice:rows=10,cols=10").edges().len(), 200);
-    assert_eq!(gen("lattice:rows=10,cols=10,periodic=false").edges().len(), 180);
+    assert_eq!(
+        gen("lattice:rows=10,cols=10,periodic=false").edges().len(),
+        180
+    );
 }
 
 #[test]
@@ -114,7 +140,11 @@ fn bad_specs_are_explained() {
         ("sk:n=5,n=6", "given twice"),
         ("gnp:n=10,p=0.1,weights=big", "plus, pm1 or gauss"),
     ] {
-        let err = spec.parse::<Spec>().and_then(|s| generate(&s)).unwrap_err().to_string();
+        let err = spec
+            .parse::<Spec>()
+            .and_then(|s| generate(&s))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains(needle), "{spec}: {err}");
     }
 }

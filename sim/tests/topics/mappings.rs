@@ -43,7 +43,11 @@ fn mis_and_clique_ground_states_decode_to_optimal_sets() {
         let (_, s) = ground_state(&mis.ising);
         let set = decode_mis(&graph, &s);
         assert!(graph.is_independent(&set));
-        assert_eq!(set.len(), brute_max_set(&graph, Graph::is_independent), "seed {seed}");
+        assert_eq!(
+            set.len(),
+            brute_max_set(&graph, Graph::is_independent),
+            "seed {seed}"
+        );
         // the ground state is already independent: no repair was needed
         assert_eq!(set.len(), s.iter().filter(|&&v| v > 0).count());
 
@@ -51,7 +55,11 @@ fn mis_and_clique_ground_states_decode_to_optimal_sets() {
         let (_, s) = ground_state(&clique.ising);
         let c = decode_clique(&graph, &s);
         assert!(graph.is_clique(&c));
-        assert_eq!(c.len(), brute_max_set(&graph, Graph::is_clique), "seed {seed}");
+        assert_eq!(
+            c.len(),
+            brute_max_set(&graph, Graph::is_clique),
+            "seed {seed}"
+        );
         assert_eq!(clique.objective(&s), c.len() as f64);
     }
 }

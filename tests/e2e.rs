@@ -1,0 +1,6 @@
+//! End-to-end tests: the `npim` binary as a user runs it.
+
+mod e2e {
+    pub mod cli;
+    pub mod util;
+}

@@ -1,0 +1,286 @@
+//! `npim solve`, `generate`, `convert` and `info` from the command line.
+
+use super::util::{field, npim, shared, stderr, stdout};
+
+fn read_csv(path: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r
+        .records()
+        .map(|x| x.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn solve_g11_prints_the_summary_and_writes_the_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv_path = dir.path().join("g11.csv");
+    let g11 = shared("gset/G11.txt");
+    let out = npim(&[
+        "solve",
+        "--instance",
+        &g11,
+        "--runs",
+        "8",
+        "--steps",
+        "400",
+        "--target",
+        "540",
+        "--seed",
+        "3",
+        "-q",
+        "--out",
+        csv_path.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        field(&text, "instance").starts_with("G11: N=800, 1600 couplings"),
+        "{text}"
+    );
+    assert!(
+        field(&text, "target").starts_with("cut >= 540 (given)"),
+        "{text}"
+    );
+    for label in ["best", "P_s", "TTS99", "time"] {
+        field(&text, label);
+    }
+    let (header, rows) = read_csv(&csv_path);
+    assert_eq!(
+        header,
+        ["run", "seed", "best_energy", "best_step", "cut", "success"]
+    );
+    assert_eq!(rows.len(), 8);
+    let mut successes = 0;
+    for (k, row) in rows.iter().enumerate() {
+        assert_eq!(row[0], k.to_string());
+        let energy: f64 = row[2].parse().unwrap();
+        let cut: f64 = row[4].parse().unwrap();
+        // G11 has total weight w_sum; cut = (w_sum − H)/2
+        assert!(cut > 450.0 && cut <= 564.0, "cut {cut}");
+        assert_eq!(row[5] == "1", cut >= 540.0);
+        successes += usize::from(row[5] == "1");
+        assert!(energy < 0.0);
+    }
+    assert!(
+        field(&text, "P_s").contains(&format!("({successes}/8)")),
+        "{text}"
+    );
+    // same seed, same numbers
+    let again = npim(&[
+        "solve",
+        "--instance",
+        &g11,
+        "--runs",
+        "8",
+        "--steps",
+        "400",
+        "--target",
+        "540",
+        "--seed",
+        "3",
+        "-q",
+    ]);
+    assert_eq!(field(&text, "best"), field(&stdout(&again), "best"));
+}
+
+#[test]
+fn solve_sk100_uses_energy_targets() {
+    let sk = shared("sk/SK1_N100_0.txt");
+    let out = npim(&[
+        "solve",
+        "-i",
+        &sk,
+        "--problem",
+        "ising",
+        "--runs",
+        "64",
+        "--target",
+        "-734",
+        "-q",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        field(&text, "target").starts_with("energy <= -734"),
+        "{text}"
+    );
+    let best: f64 = field(&text, "best")
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .trim_end_matches(',')
+        .parse()
+        .unwrap();
+    assert!((-734.0..-650.0).contains(&best), "{text}");
+    // cNPIM runs the same instance
+    let out = npim(&[
+        "solve",
+        "-i",
+        &sk,
+        "--algo",
+        "cnpim",
+        "--problem",
+        "ising",
+        "--runs",
+        "8",
+        "-q",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("cnpim (float)"));
+}
+
+#[test]
+fn generate_then_solve_a_planted_instance() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.json");
+    let out = npim(&[
+        "generate",
+        "wishart:n=40,alpha=0.75,seed=2",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("planted ground energy"));
+    let info = stdout(&npim(&["info", "-i", path.to_str().unwrap()]));
+    assert!(field(&info, "spins N").starts_with("40"));
+    // the JSON keeps the ground energy, so solve targets it by default
+    let out = npim(&[
+        "solve",
+        "-i",
+        path.to_str().unwrap(),
+        "--problem",
+        "ising",
+        "--runs",
+        "32",
+        "-q",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(field(&stdout(&out), "target").contains("instance's ground energy"));
+    // --generate works directly too
+    let out = npim(&[
+        "solve",
+        "--generate",
+        "torus:rows=10,cols=8,seed=1",
+        "--runs",
+        "4",
+        "-q",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(field(&stdout(&out), "target").contains("best found in this batch"));
+}
+
+#[test]
+fn mis_clique_and_qubo_report_their_own_objectives() {
+    let dir = tempfile::tempdir().unwrap();
+    let graph = dir.path().join("g.txt");
+    std::fs::write(&graph, "6 6\n1 2 1\n2 3 1\n3 4 1\n4 5 1\n5 6 1\n6 1 1\n").unwrap();
+    let g = graph.to_str().unwrap();
+    // a 6-cycle: maximum independent set 3, maximum clique 2
+    let out = stdout(&npim(&[
+        "solve",
+        "-i",
+        g,
+        "--problem",
+        "mis",
+        "--runs",
+        "16",
+        "--target",
+        "3",
+        "-q",
+    ]));
+    assert!(
+        field(&out, "best").starts_with("independent_set_size 3"),
+        "{out}"
+    );
+    let out = stdout(&npim(&[
+        "solve",
+        "-i",
+        g,
+        "--problem",
+        "clique",
+        "--runs",
+        "16",
+        "-q",
+    ]));
+    assert!(field(&out, "best").starts_with("clique_size 2"), "{out}");
+    let q = dir.path().join("q.txt");
+    // f = -x1 - x2 + 2 x1 x2 - x3: minimum -2 (x1 xor x2, x3 = 1)
+    std::fs::write(&q, "3 4\n1 1 -1\n2 2 -1\n1 2 2\n3 3 -1\n").unwrap();
+    let out = stdout(&npim(&[
+        "solve",
+        "-i",
+        q.to_str().unwrap(),
+        "--problem",
+        "qubo",
+        "--runs",
+        "16",
+        "--target",
+        "-2",
+        "-q",
+    ]));
+    assert!(field(&out, "best").starts_with("qubo_value -2"), "{out}");
+}
+
+#[test]
+fn convert_round_trips_between_rudy_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("g1.json");
+    let back = dir.path().join("g1.txt");
+    let g1 = shared("gset/G1.txt");
+    assert!(npim(&["convert", &g1, "-o", json.to_str().unwrap()])
+        .status
+        .success());
+    assert!(npim(&[
+        "convert",
+        json.to_str().unwrap(),
+        "-o",
+        back.to_str().unwrap()
+    ])
+    .status
+    .success());
+    // the same edges with the same weights; the writer orders edges by (i, j)
+    let lines = |p: &str| {
+        let mut v: Vec<String> = std::fs::read_to_string(p)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        v.sort();
+        v
+    };
+    let same = lines(&g1) == lines(back.to_str().unwrap());
+    assert!(same, "G1 did not survive rudy -> json -> rudy");
+}
+
+#[test]
+fn bad_input_gets_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.txt");
+    std::fs::write(&bad, "3 2\n1 2 1\n2 9 1\n").unwrap();
+    let out = npim(&["solve", "-i", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("bad.txt:3: vertex 9 is out of range 1..=3"),
+        "{err}"
+    );
+    let out = npim(&["solve", "-g", "sk:n=10,size=3"]);
+    assert!(stderr(&out).contains("unknown key `size`"));
+    let params = dir.path().join("p.json");
+    std::fs::write(&params, "{}").unwrap();
+    let out = npim(&["solve", "-g", "sk:n=10", "-p", params.to_str().unwrap()]);
+    assert!(stderr(&out).contains("p.json:1:"), "{}", stderr(&out));
+    let out = npim(&["solve", "-g", "sk:n=10", "--runs", "0"]);
+    assert!(stderr(&out).contains("at least 1"));
+}
+
+#[test]
+fn default_run_uses_the_bundled_instance() {
+    let out = npim(&["solve", "--runs", "4", "--steps", "200", "-q"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(field(&text, "instance").starts_with("G11: N=800"));
+    assert!(field(&text, "target").contains("best-known cut of the bundled G11"));
+}
