@@ -2,5 +2,6 @@
 
 mod e2e {
     pub mod cli;
+    pub mod train;
     pub mod util;
 }

@@ -24,6 +24,8 @@ pub enum Command {
     Convert(ConvertArgs),
     /// Print an instance's size, weights and storage.
     Info(InfoArgs),
+    /// Train NPIM parameters with DAS from a TOML config (resumes from its checkpoint).
+    Train(TrainArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -132,4 +134,27 @@ pub struct ConvertArgs {
 pub struct InfoArgs {
     #[command(flatten)]
     pub source: InstanceArgs,
+}
+
+#[derive(Args)]
+pub struct TrainArgs {
+    /// The run's TOML config (see docs/training.md); relative paths in it are from its folder.
+    #[arg(long, short = 'c')]
+    pub config: PathBuf,
+    /// Output folder (default: runs/<name>); holds checkpoint.json, curve.csv, curve.png,
+    /// params.json. An existing checkpoint there is resumed.
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Also write the final parameters here.
+    #[arg(long)]
+    pub params_out: Option<PathBuf>,
+    /// Override the config's epoch count (a resumed run continues to this many).
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// Start over even if the output folder has a checkpoint.
+    #[arg(long)]
+    pub fresh: bool,
+    /// No progress bars.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }

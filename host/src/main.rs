@@ -6,6 +6,7 @@
 mod cli;
 mod commands;
 mod instance_source;
+mod plot;
 
 use clap::Parser;
 
@@ -22,6 +23,7 @@ fn main() {
         cli::Command::Generate(args) => commands::generate::run(args),
         cli::Command::Convert(args) => commands::convert::run(args),
         cli::Command::Info(args) => commands::convert::info(args),
+        cli::Command::Train(args) => commands::train::run(args),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

@@ -19,6 +19,7 @@ pub mod mapping;
 pub mod npim;
 pub mod rng;
 pub mod stats;
+pub mod train;
 
 pub use couplings::{Couplings, Csr, Storage};
 pub use instance::{Edge, InstanceError, Ising};

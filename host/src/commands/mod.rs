@@ -3,3 +3,4 @@
 pub mod convert;
 pub mod generate;
 pub mod solve;
+pub mod train;

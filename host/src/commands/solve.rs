@@ -5,21 +5,15 @@ use crate::instance_source::{self, BUNDLED_BEST_CUT};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use npim_sim::mapping::{Mapped, Problem, Qubo};
+use npim_sim::npim::params::field_scale;
 use npim_sim::npim::{self, NpimParams, RunOptions, RunResult, Variant};
 use npim_sim::stats::{Proportion, Tts};
-use npim_sim::Ising;
 use std::time::Instant;
 
 /// Noise gain and momentum of the built-in annealed greedy rule (hand-set; see
 /// `NpimParams::annealed_greedy`). Chosen by a small manual sweep on G11 and SK N=100 files.
 const DEFAULT_NOISE: f64 = 2.0;
 const DEFAULT_MOMENTUM: f64 = 0.5;
-
-/// The field scale the built-in rule divides by: the RMS row norm `sqrt(mean_i Σ_j J_ij²)`.
-fn field_scale(ising: &Ising) -> f64 {
-    let sq: f64 = ising.edges().iter().map(|e| 2.0 * e.w * e.w).sum();
-    (sq / ising.n() as f64).sqrt().max(1e-12)
-}
 
 pub fn run(args: SolveArgs) -> Result<()> {
     let (mapped, bundled) = load_problem(&args)?;

@@ -78,10 +78,18 @@ pub struct NpimParams {
     /// The variant the parameters were made for (a hint; either can run them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant: Option<Variant>,
+    /// The fields are divided by this before `W²` (a fixed unit for the input weights, so that
+    /// `Θ` entries are of order 1 whatever the instance class's field magnitude; 1 = none).
+    #[serde(default = "one")]
+    pub input_scale: f64,
     /// `Θ`: `weights_per_step` rows of `M` coefficients.
     pub theta: Vec<Vec<f64>>,
     /// Where the numbers came from.
     pub provenance: Provenance,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 /// The weights of one step, `θ(τ)` unflattened.
@@ -140,6 +148,7 @@ impl NpimParams {
             version: VERSION,
             architecture,
             variant: None,
+            input_scale: 1.0,
             theta,
             provenance,
         }
@@ -161,14 +170,37 @@ impl NpimParams {
             m: 3,
             basis: Basis::Fourier,
         };
-        let c = 1.0 / field_scale.max(f64::MIN_POSITIVE);
-        #[rustfmt::skip]
-        let flat = [
-            noise / 2.0, 0.0, noise / 2.0, // W⁰ = noise·(1 + cos πτ)/2
-            -1.0, 0.0, 0.0,                 // W¹
-            c * momentum, 0.0, 0.0,         // W²_{0,0} on h(t−2)
-            c, 0.0, 0.0,                    // W²_{0,1} on h(t−1)
-        ];
+        Self::embedded_greedy(arch, field_scale, noise, momentum)
+    }
+
+    /// The annealed greedy rule written in a larger architecture (hidden unit 0 carries it, the
+    /// other weights are 0): a starting point for training. With `M = 1`, or the Fourier basis
+    /// and `M = 2`, the noise gain is the constant `noise/2`; Legendre and Chebyshev with `M ≥ 2`
+    /// use the ramp `noise·(1 − τ)`.
+    pub fn embedded_greedy(
+        arch: Architecture,
+        field_scale: f64,
+        noise: f64,
+        momentum: f64,
+    ) -> Self {
+        let c = 1.0;
+        let (m, tc, d) = (arch.m, arch.tc, arch.d);
+        let mut flat = vec![0.0; arch.num_params()];
+        let row = |r: usize| r * m;
+        // W⁰
+        flat[row(0)] = noise / 2.0;
+        if m >= 3 && arch.basis == Basis::Fourier {
+            flat[row(0) + 2] = noise / 2.0; // (1 + cos πτ)/2
+        } else if m >= 2 && arch.basis != Basis::Fourier {
+            flat[row(0) + 1] = -noise / 2.0; // (1 − (2τ − 1))/2 = 1 − τ
+        }
+        // W¹_0 = −1
+        flat[row(1)] = -1.0;
+        // W²_{0, Tc−1} on h(t−1), W²_{0, Tc−2} on h(t−2)
+        flat[row(1 + d + tc - 1)] = c;
+        if tc >= 2 {
+            flat[row(1 + d + tc - 2)] = c * momentum;
+        }
         let mut p = Self::from_flat(
             arch,
             &flat,
@@ -182,6 +214,7 @@ impl NpimParams {
             },
         );
         p.variant = Some(Variant::Dnpim);
+        p.input_scale = field_scale.max(f64::MIN_POSITIVE);
         p
     }
 
@@ -200,6 +233,12 @@ impl NpimParams {
             ));
         }
         let a = &self.architecture;
+        if !(self.input_scale.is_finite() && self.input_scale > 0.0) {
+            return Err(format!(
+                "input_scale must be positive, not {}",
+                self.input_scale
+            ));
+        }
         if a.tc == 0 || a.d == 0 || a.m == 0 {
             return Err("tc, d and m must all be at least 1".into());
         }
@@ -279,4 +318,10 @@ impl NpimParams {
         self.architecture.basis.eval_all(tau, &mut f);
         self.weights_from_basis(&f)
     }
+}
+
+/// The field scale the hand-set rule divides by: the RMS row norm `sqrt(mean_i Σ_j J_ij²)`.
+pub fn field_scale(ising: &crate::Ising) -> f64 {
+    let sq: f64 = ising.edges().iter().map(|e| 2.0 * e.w * e.w).sum();
+    (sq / ising.n() as f64).sqrt().max(1e-12)
 }

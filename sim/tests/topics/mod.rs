@@ -3,4 +3,5 @@ mod formats;
 mod generators;
 mod mappings;
 mod npim_model;
+mod training;
 mod util;
