@@ -2,6 +2,7 @@
 
 mod e2e {
     pub mod cli;
+    pub mod golden;
     pub mod train;
     pub mod util;
 }

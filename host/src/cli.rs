@@ -26,6 +26,8 @@ pub enum Command {
     Info(InfoArgs),
     /// Train NPIM parameters with DAS from a TOML config (resumes from its checkpoint).
     Train(TrainArgs),
+    /// Quantize parameters and an instance for a core configuration into a core image.
+    Quantize(QuantizeArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -34,6 +36,8 @@ pub enum Algo {
     Dnpim,
     /// Continuous NPIM (tanh output), floating point.
     Cnpim,
+    /// The bit-exact fixed-point dNPIM of the core (docs/fixed-point.md).
+    Golden,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -106,9 +110,36 @@ pub struct SolveArgs {
     /// Write one CSV row per run here.
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
+    /// Core configuration for `--algo golden`: a preset (sim, icebreaker, ulx3s) or a file.
+    #[arg(long, default_value = "sim")]
+    pub core: String,
+    /// Run a core image with `--algo golden` (instead of quantizing --params for --core).
+    #[arg(long, conflicts_with_all = ["params", "generate"])]
+    pub image: Option<PathBuf>,
     /// No progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+#[derive(Args)]
+pub struct QuantizeArgs {
+    #[command(flatten)]
+    pub source: InstanceArgs,
+    /// NPIM parameter file (default: the built-in hand-set annealed greedy rule).
+    #[arg(long, short = 'p')]
+    pub params: Option<PathBuf>,
+    /// Core configuration: a preset (sim, icebreaker, ulx3s) or a .toml/.json file.
+    #[arg(long, default_value = "sim")]
+    pub core: String,
+    /// Steps T per run (default: N).
+    #[arg(long, short = 'T')]
+    pub steps: Option<usize>,
+    /// Master seed stored in the image.
+    #[arg(long, short = 's', default_value_t = 0)]
+    pub seed: u64,
+    /// Output image (`.npimg`).
+    #[arg(long, short = 'o')]
+    pub out: PathBuf,
 }
 
 #[derive(Args)]

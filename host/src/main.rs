@@ -24,6 +24,7 @@ fn main() {
         cli::Command::Convert(args) => commands::convert::run(args),
         cli::Command::Info(args) => commands::convert::info(args),
         cli::Command::Train(args) => commands::train::run(args),
+        cli::Command::Quantize(args) => commands::quantize::run(args),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

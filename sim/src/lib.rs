@@ -12,6 +12,7 @@
 #![deny(missing_docs)]
 
 pub mod couplings;
+pub mod fixed;
 pub mod formats;
 pub mod generate;
 pub mod instance;

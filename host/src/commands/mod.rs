@@ -2,5 +2,6 @@
 
 pub mod convert;
 pub mod generate;
+pub mod quantize;
 pub mod solve;
 pub mod train;

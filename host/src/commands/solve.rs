@@ -1,47 +1,24 @@
 //! `npim solve`: many runs of one solver on one instance, with P_s, TTS and a CSV per run.
 
 use crate::cli::{Algo, ProblemArg, SolveArgs};
+use crate::commands::quantize::{build_image, params_for};
 use crate::instance_source::{self, BUNDLED_BEST_CUT};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
+use npim_sim::fixed::{CoreImage, GoldenCore};
 use npim_sim::mapping::{Mapped, Problem, Qubo};
-use npim_sim::npim::params::field_scale;
 use npim_sim::npim::{self, NpimParams, RunOptions, RunResult, Variant};
 use npim_sim::stats::{Proportion, Tts};
 use std::time::Instant;
-
-/// Noise gain and momentum of the built-in annealed greedy rule (hand-set; see
-/// `NpimParams::annealed_greedy`). Chosen by a small manual sweep on G11 and SK N=100 files.
-const DEFAULT_NOISE: f64 = 2.0;
-const DEFAULT_MOMENTUM: f64 = 0.5;
 
 pub fn run(args: SolveArgs) -> Result<()> {
     let (mapped, bundled) = load_problem(&args)?;
     let ising = &mapped.ising;
     let n = ising.n();
-    let steps = args.steps.unwrap_or(n);
+    let mut steps = args.steps.unwrap_or(n);
     if steps == 0 || args.runs == 0 {
         bail!("--steps and --runs must be at least 1");
     }
-    let params = match &args.params {
-        Some(path) => NpimParams::load(path)?,
-        None => NpimParams::annealed_greedy(field_scale(ising), DEFAULT_NOISE, DEFAULT_MOMENTUM),
-    };
-    let variant = match args.algo {
-        Algo::Dnpim => Variant::Dnpim,
-        Algo::Cnpim => Variant::Cnpim,
-    };
-    if let Some(v) = params.variant {
-        if v != variant {
-            eprintln!("note: these parameters were made for {v:?}; running them as {variant:?}");
-        }
-    }
-    let options = RunOptions {
-        variant,
-        steps,
-        record_energies: false,
-    };
-
     let bar = if args.quiet {
         ProgressBar::hidden()
     } else {
@@ -52,11 +29,99 @@ pub fn run(args: SolveArgs) -> Result<()> {
             .expect("template")
             .progress_chars("=> "),
     );
-    bar.set_message(format!("{:?}", variant).to_lowercase());
     let start = Instant::now();
-    let results = npim::solve(ising, &params, &options, args.runs, args.seed, &|| {
-        bar.inc(1)
-    });
+    let (results, solver, params_note) = match args.algo {
+        Algo::Dnpim | Algo::Cnpim => {
+            let params = params_for(args.params.as_deref(), ising)?;
+            let variant = if args.algo == Algo::Dnpim {
+                Variant::Dnpim
+            } else {
+                Variant::Cnpim
+            };
+            if let Some(v) = params.variant {
+                if v != variant {
+                    eprintln!(
+                        "note: these parameters were made for {v:?}; running them as {variant:?}"
+                    );
+                }
+            }
+            let options = RunOptions {
+                variant,
+                steps,
+                record_energies: false,
+            };
+            bar.set_message(format!("{variant:?}").to_lowercase());
+            let results = npim::solve(ising, &params, &options, args.runs, args.seed, &|| {
+                bar.inc(1)
+            });
+            (
+                results,
+                format!("{} (float)", format!("{variant:?}").to_lowercase()),
+                describe_params(&args, &params),
+            )
+        }
+        Algo::Golden => {
+            let (image, core_name) = match &args.image {
+                Some(path) => {
+                    let bytes = std::fs::read(path)
+                        .with_context(|| format!("reading {}", path.display()))?;
+                    let image = CoreImage::from_bytes(&bytes)
+                        .with_context(|| format!("{}", path.display()))?;
+                    if image.n != n {
+                        bail!(
+                            "{} holds {} spins but the instance has {n}",
+                            path.display(),
+                            image.n
+                        );
+                    }
+                    (image, format!("image {}", path.display()))
+                }
+                None => {
+                    let params = params_for(args.params.as_deref(), ising)?;
+                    let (image, report) =
+                        build_image(ising, &params, &args.core, steps, args.seed)?;
+                    if !report.exact_instance {
+                        eprintln!(
+                            "note: real weights scaled by {:.4e} to fit {}-bit J",
+                            image.j_scale, image.j_bits
+                        );
+                    }
+                    (
+                        image,
+                        format!("core `{}`, {}", args.core, describe_params(&args, &params)),
+                    )
+                }
+            };
+            if args.steps.is_some() && image.steps != steps {
+                bail!(
+                    "the image runs {} steps; --steps {steps} differs",
+                    image.steps
+                );
+            }
+            steps = image.steps;
+            let core = GoldenCore::new(&image);
+            bar.set_message("golden");
+            let seed = if args.image.is_some() {
+                core.seed()
+            } else {
+                args.seed
+            };
+            let runs = core.solve(args.runs, seed, &|| bar.inc(1));
+            let results = runs
+                .into_iter()
+                .map(|g| RunResult {
+                    run: g.run,
+                    seed: u64::from(g.run_seed),
+                    best_energy: ising.energy(&g.best_spins),
+                    best_step: g.best_step,
+                    best_spins: g.best_spins,
+                    final_energy: core.energy(g.final_e4),
+                    energies: Vec::new(),
+                })
+                .collect();
+            (results, "golden (fixed point)".to_string(), core_name)
+        }
+    };
     let elapsed = start.elapsed().as_secs_f64();
     bar.finish_and_clear();
 
@@ -106,16 +171,8 @@ pub fn run(args: SolveArgs) -> Result<()> {
         }
     );
     println!(
-        "solver    {} (float), T={steps} steps, R={} runs, seed {}, params: {} [{}]",
-        format!("{variant:?}").to_lowercase(),
-        args.runs,
-        args.seed,
-        args.params
-            .as_ref()
-            .map_or("built-in annealed greedy".to_string(), |p| p
-                .display()
-                .to_string()),
-        params.provenance.source
+        "solver    {solver}, T={steps} steps, R={} runs, seed {}, {params_note}",
+        args.runs, args.seed
     );
     let objective = mapped.objective_name();
     let energy_note = match mapped.problem {
@@ -242,4 +299,16 @@ fn fmt_num(v: f64) -> String {
     } else {
         format!("{v:.6}")
     }
+}
+
+fn describe_params(args: &SolveArgs, params: &NpimParams) -> String {
+    format!(
+        "params: {} [{}]",
+        args.params
+            .as_ref()
+            .map_or("built-in annealed greedy".to_string(), |p| p
+                .display()
+                .to_string()),
+        params.provenance.source
+    )
 }

@@ -1,4 +1,5 @@
 mod brute_force;
+mod fixed_point;
 mod formats;
 mod generators;
 mod mappings;

@@ -1,0 +1,309 @@
+//! The bit-exact golden model: `docs/fixed-point.md` in integers, no floating point in a step.
+
+use super::image::{CoreImage, JMemory};
+use super::noise::{run_seed, SpinNoise};
+use rayon::prelude::*;
+
+/// A core image prepared for simulation (`J` as CSR of `i32`, zeros skipped: they add nothing).
+#[derive(Clone, Debug)]
+pub struct GoldenCore {
+    n: usize,
+    steps: usize,
+    tc: usize,
+    d: usize,
+    shift: u8,
+    exponents: [i8; 3],
+    act_frac: u8,
+    z_bits: u8,
+    table_bits: u8,
+    table: Vec<i64>,
+    schedule: Vec<i64>,
+    linear: Vec<i32>,
+    row_ptr: Vec<usize>,
+    col: Vec<u32>,
+    w: Vec<i32>,
+    j_scale: f64,
+    seed: u64,
+}
+
+/// The outcome of one golden run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GoldenResult {
+    /// Run index.
+    pub run: usize,
+    /// Its 32-bit run seed.
+    pub run_seed: u32,
+    /// Lowest `E4 = Σ σ_i (f_i − l_i) = 4·H_q` over the run.
+    pub best_e4: i64,
+    /// `j_scale · best_e4 / 4`: the energy of the best spins on the original instance when the
+    /// instance is represented exactly.
+    pub best_energy: f64,
+    /// First step reaching it.
+    pub best_step: usize,
+    /// The best spins.
+    pub best_spins: Vec<i8>,
+    /// `E4` at the last step.
+    pub final_e4: i64,
+}
+
+/// `x · 2^(−sh)` rounded half up (arithmetic shift), or `x · 2^(−sh)` exactly when `sh ≤ 0`.
+#[inline]
+pub fn round_shift(x: i64, sh: i32) -> i64 {
+    if sh > 0 {
+        (x + (1i64 << (sh - 1))) >> sh
+    } else {
+        x << (-sh)
+    }
+}
+
+impl GoldenCore {
+    /// Prepares an image.
+    pub fn new(image: &CoreImage) -> Self {
+        let n = image.n;
+        let (mut row_ptr, mut col, mut w) = (vec![0usize], Vec::new(), Vec::new());
+        match &image.j {
+            JMemory::Dense(v) => {
+                for i in 0..n {
+                    for j in 0..n {
+                        if v[i * n + j] != 0 {
+                            col.push(j as u32);
+                            w.push(i32::from(v[i * n + j]));
+                        }
+                    }
+                    row_ptr.push(col.len());
+                }
+            }
+            JMemory::Sparse {
+                row_ptr: rp,
+                col: c,
+                w: wv,
+            } => {
+                row_ptr = rp.iter().map(|&p| p as usize).collect();
+                col = c.clone();
+                w = wv.iter().map(|&x| i32::from(x)).collect();
+            }
+        }
+        GoldenCore {
+            n,
+            steps: image.steps,
+            tc: image.tc,
+            d: image.d,
+            shift: image.knot_shift,
+            exponents: image.exponents,
+            act_frac: image.act_frac,
+            z_bits: image.z_bits,
+            table_bits: image.table_bits,
+            table: image.table.iter().map(|&t| i64::from(t)).collect(),
+            schedule: image.schedule.iter().map(|&s| i64::from(s)).collect(),
+            linear: image.linear.clone(),
+            row_ptr,
+            col,
+            w,
+            j_scale: image.j_scale,
+            seed: image.seed,
+        }
+    }
+
+    /// Spins.
+    pub fn n(&self) -> usize {
+        self.n
+    }
+
+    /// Steps per run.
+    pub fn steps(&self) -> usize {
+        self.steps
+    }
+
+    /// The image's master seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The energy `E4` stands for: `j_scale · E4 / 4`.
+    pub fn energy(&self, e4: i64) -> f64 {
+        self.j_scale * e4 as f64 / 4.0
+    }
+
+    /// Interpolated schedule weights at step `t`: with `k = t >> s`, `r = t mod 2^s`,
+    /// `q(t) = (q_k·2^s + (q_{k+1} − q_k)·r) >> s` (floor).
+    pub fn weights_at(&self, t: usize, out: &mut [i64]) {
+        let per = 1 + self.d + self.d * self.tc;
+        let k = t >> self.shift;
+        let r = (t & ((1usize << self.shift) - 1)) as i64;
+        let (a, b) = (
+            &self.schedule[k * per..(k + 1) * per],
+            &self.schedule[(k + 1) * per..(k + 2) * per],
+        );
+        for ((o, &qa), &qb) in out.iter_mut().zip(a).zip(b) {
+            *o = ((qa << self.shift) + (qb - qa) * r) >> self.shift;
+        }
+    }
+
+    /// `f_nl(z)` in the activation domain: `z + sign(z)·TABLE[min(|z| >> (A + 2 − tb), 2^tb − 1)]`.
+    #[inline]
+    pub fn f_nl(&self, z: i64) -> i64 {
+        let m = z.abs();
+        let sh = i32::from(self.act_frac) + 2 - i32::from(self.table_bits);
+        let idx = if sh >= 0 { m >> sh } else { m << (-sh) };
+        let idx = idx.min((1i64 << self.table_bits) - 1) as usize;
+        z + z.signum() * self.table[idx]
+    }
+
+    /// One run with run seed `run_seed`.
+    pub fn run(&self, run: usize, run_seed: u32) -> GoldenResult {
+        let mut state = GoldenState::new(self, run_seed);
+        let mut best = GoldenResult {
+            run,
+            run_seed,
+            best_e4: i64::MAX,
+            best_energy: f64::INFINITY,
+            best_step: 0,
+            best_spins: Vec::new(),
+            final_e4: 0,
+        };
+        for t in 0..self.steps {
+            let e4 = state.step();
+            if e4 < best.best_e4 {
+                best.best_e4 = e4;
+                best.best_step = t;
+                best.best_spins.clear();
+                best.best_spins.extend_from_slice(state.spins());
+            }
+            best.final_e4 = e4;
+        }
+        best.best_energy = self.energy(best.best_e4);
+        best
+    }
+
+    /// `runs` runs in parallel, run `r` seeded with `run_seed(seed, r)`; results in run order,
+    /// the same for any number of threads.
+    pub fn solve(&self, runs: usize, seed: u64, on_done: &(dyn Fn() + Sync)) -> Vec<GoldenResult> {
+        (0..runs)
+            .into_par_iter()
+            .map(|r| {
+                let result = self.run(r, run_seed(seed, r));
+                on_done();
+                result
+            })
+            .collect()
+    }
+}
+
+/// One golden run, step by step (for traces and the RTL comparison).
+pub struct GoldenState<'a> {
+    core: &'a GoldenCore,
+    t: usize,
+    spins: Vec<i8>,
+    /// `J_q · σ`.
+    jsigma: Vec<i64>,
+    /// Fields `f = 2·J_q·σ − l_q`, history `hist[i·Tc + (time mod Tc)]`.
+    hist: Vec<i64>,
+    noise: SpinNoise,
+    eta: Vec<i32>,
+    q: Vec<i64>,
+}
+
+impl<'a> GoldenState<'a> {
+    /// A run at step 0.
+    pub fn new(core: &'a GoldenCore, run_seed: u32) -> Self {
+        let n = core.n;
+        GoldenState {
+            core,
+            t: 0,
+            spins: vec![1; n],
+            jsigma: vec![0; n],
+            hist: vec![0; n * core.tc],
+            noise: SpinNoise::new(run_seed, n),
+            eta: vec![0; n],
+            q: vec![0; 1 + core.d + core.d * core.tc],
+        }
+    }
+
+    /// `σ(t−1)`.
+    pub fn spins(&self) -> &[i8] {
+        &self.spins
+    }
+
+    /// `f(t−1)`.
+    pub fn fields(&self) -> Vec<i64> {
+        let slot = (self.t + self.core.tc - 1) % self.core.tc;
+        (0..self.core.n)
+            .map(|i| self.hist[i * self.core.tc + slot])
+            .collect()
+    }
+
+    /// Spin `i`'s field history `f(t−Tc) … f(t−1)`, oldest first (0 before the run began).
+    pub fn history_of(&self, i: usize) -> Vec<i64> {
+        let tc = self.core.tc;
+        (0..tc)
+            .map(|s| self.hist[i * tc + (self.t + s) % tc])
+            .collect()
+    }
+
+    /// The noise integers drawn at the last step.
+    pub fn noise(&self) -> &[i32] {
+        &self.eta
+    }
+
+    /// Steps taken.
+    pub fn time(&self) -> usize {
+        self.t
+    }
+
+    /// Computes `σ(t)` and `f(t)`, advances `t`, returns `E4` of `σ(t)`.
+    pub fn step(&mut self) -> i64 {
+        let c = self.core;
+        let (n, tc, d) = (c.n, c.tc, c.d);
+        c.weights_at(self.t, &mut self.q);
+        let [e0, e1, e2] = c.exponents.map(i32::from);
+        let a = i32::from(c.act_frac);
+        let e = e0.max(e1 + a);
+        let zlim = (1i64 << (c.z_bits - 1)) - 1;
+        let first = self.t == 0;
+        let mut flipped = Vec::new();
+        let order: Vec<usize> = (0..tc).map(|s| (self.t + s) % tc).collect();
+        let (q0, q1, q2) = (self.q[0], &self.q[1..1 + d], &self.q[1 + d..]);
+        for i in 0..n {
+            let eta = self.noise.next(i);
+            self.eta[i] = eta;
+            let h = &self.hist[i * tc..(i + 1) * tc];
+            let mut w1u: i128 = 0;
+            for k in 0..d {
+                let row = &q2[k * tc..(k + 1) * tc];
+                let acc: i64 = row.iter().zip(&order).map(|(w, &slot)| w * h[slot]).sum();
+                let z = round_shift(acc, e2 - a).clamp(-zlim, zlim);
+                w1u += i128::from(q1[k]) * i128::from(c.f_nl(z));
+            }
+            let y = ((i128::from(q0) * i128::from(eta)) << (e - e0)) + (w1u << (e - e1 - a));
+            let s: i8 = if y >= 0 { 1 } else { -1 };
+            if first || s != self.spins[i] {
+                flipped.push(i);
+            }
+            self.spins[i] = s;
+        }
+        if first {
+            for i in 0..n {
+                self.jsigma[i] = (c.row_ptr[i]..c.row_ptr[i + 1])
+                    .map(|k| i64::from(c.w[k]) * i64::from(self.spins[c.col[k] as usize]))
+                    .sum();
+            }
+        } else {
+            for &j in &flipped {
+                let delta = 2 * i64::from(self.spins[j]);
+                for k in c.row_ptr[j]..c.row_ptr[j + 1] {
+                    self.jsigma[c.col[k] as usize] += delta * i64::from(c.w[k]);
+                }
+            }
+        }
+        let slot = self.t % tc;
+        let mut e4 = 0i64;
+        for i in 0..n {
+            let l = i64::from(c.linear[i]);
+            let f = 2 * self.jsigma[i] - l;
+            self.hist[i * tc + slot] = f;
+            e4 += i64::from(self.spins[i]) * (f - l);
+        }
+        self.t += 1;
+        e4
+    }
+}

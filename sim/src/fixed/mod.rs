@@ -1,0 +1,16 @@
+//! The core's integer arithmetic, defined in software: the core configuration, the noise
+//! generator, the quantizer, the core image and the bit-exact golden model.
+//!
+//! `docs/fixed-point.md` is the specification; this module implements it line by line, and the
+//! RTL is checked against [`golden`] bit for bit.
+
+pub mod config;
+pub mod golden;
+pub mod image;
+pub mod noise;
+pub mod quantize;
+
+pub use config::CoreConfig;
+pub use golden::{GoldenCore, GoldenResult, GoldenState};
+pub use image::{CoreImage, ImageError};
+pub use quantize::{quantize, QuantizeError};

@@ -1,0 +1,274 @@
+//! The fixed-point golden model against the float reference, core images, and limits.
+
+use super::util::{random_instance, shared_data};
+use npim_sim::fixed::config::JStorage;
+use npim_sim::fixed::noise::NOISE_STD;
+use npim_sim::fixed::quantize::QuantizeError;
+use npim_sim::fixed::{quantize, CoreConfig, CoreImage, GoldenCore, GoldenState, ImageError};
+use npim_sim::formats::read_instance;
+use npim_sim::npim::model::f_nl;
+use npim_sim::npim::params::field_scale;
+use npim_sim::npim::{Architecture, Basis, NpimParams};
+use npim_sim::rng::stream;
+use npim_sim::{Ising, Storage};
+use rand::Rng;
+use rand_distr::StandardNormal;
+
+/// The hand-set rule written into Tc = 8, D = 3, M = 3 and perturbed so every weight is used.
+fn perturbed_params(ising: &Ising, seed: u64) -> NpimParams {
+    let arch = Architecture {
+        tc: 8,
+        d: 3,
+        m: 3,
+        basis: Basis::Fourier,
+    };
+    let mut p = NpimParams::embedded_greedy(arch, field_scale(ising), 2.0, 0.5);
+    let mut rng = stream(seed, 3);
+    for row in &mut p.theta {
+        for v in row.iter_mut() {
+            *v += 0.3 * rng.sample::<f64, _>(StandardNormal);
+        }
+    }
+    p
+}
+
+fn wide(knots: usize) -> CoreConfig {
+    CoreConfig {
+        name: "wide".into(),
+        w_bits: 16,
+        act_frac: 12,
+        z_bits: 24,
+        table_bits: 12,
+        field_bits: 24,
+        knots_max: knots,
+        ..CoreConfig::preset("sim").unwrap()
+    }
+}
+
+#[test]
+fn with_wide_formats_golden_decisions_match_the_float_rule() {
+    let root = shared_data().join("sk");
+    let (mut agree, mut total) = (0u64, 0u64);
+    let files: Vec<String> = (0..10)
+        .map(|k| format!("SK1_N100_{k}.txt"))
+        .chain((0..3).map(|k| format!("SK1_N50_{k}.txt")))
+        .collect();
+    for (f, name) in files.iter().enumerate() {
+        let ising = read_instance(&root.join(name), Storage::Auto).unwrap();
+        let params = perturbed_params(&ising, f as u64);
+        let steps = 100;
+        let (image, _) = quantize(&ising, &params, &wide(steps + 2), steps, 9).unwrap();
+        assert_eq!(image.knot_shift, 0, "a knot per step");
+        let core = GoldenCore::new(&image);
+        for run in 0..4u32 {
+            let mut state = GoldenState::new(&core, run * 7919 + 1);
+            for t in 0..steps {
+                let hist: Vec<Vec<f64>> = (0..ising.n())
+                    .map(|i| {
+                        state
+                            .history_of(i)
+                            .iter()
+                            .map(|&v| image.j_scale * v as f64 / 2.0)
+                            .collect()
+                    })
+                    .collect();
+                state.step();
+                // the float rule of eq. 4 on the golden model's own history and noise
+                let w = params.weights_at(t as f64 / steps as f64);
+                for i in 0..ising.n() {
+                    let mut y = w.w0 * f64::from(state.noise()[i]) / NOISE_STD;
+                    for k in 0..3 {
+                        let z: f64 = (0..8).map(|s| w.w2[k * 8 + s] * hist[i][s]).sum();
+                        y += w.w1[k] * f_nl(z);
+                    }
+                    let s = if y >= 0.0 { 1 } else { -1 };
+                    agree += u64::from(s == state.spins()[i]);
+                    total += 1;
+                }
+            }
+        }
+    }
+    let rate = agree as f64 / total as f64;
+    assert!(
+        rate >= 0.999,
+        "golden and float agree on {rate:.5} of {total} spin-steps"
+    );
+}
+
+#[test]
+fn golden_fields_and_energies_are_exact_for_integer_instances() {
+    for seed in 0..5 {
+        let ising = random_instance(60, 0.3, true, true, seed, Storage::Auto);
+        let params = perturbed_params(&ising, seed);
+        let (image, report) =
+            quantize(&ising, &params, &CoreConfig::preset("sim").unwrap(), 40, 1).unwrap();
+        assert!(report.exact_instance);
+        let core = GoldenCore::new(&image);
+        let mut state = GoldenState::new(&core, 77);
+        for _ in 0..40 {
+            let e4 = state.step();
+            let s = state.spins().to_vec();
+            assert_eq!(e4 as f64 / 4.0, ising.energy(&s));
+            let x: Vec<f64> = s.iter().map(|&v| v as f64).collect();
+            let h = ising.fields(&x);
+            for (f, hv) in state.fields().iter().zip(&h) {
+                assert_eq!(*f as f64, 2.0 * hv, "f = 2h");
+            }
+        }
+        let r = core.run(0, 77);
+        assert_eq!(ising.energy(&r.best_spins), r.best_energy);
+    }
+}
+
+#[test]
+fn golden_runs_do_not_depend_on_threads_and_follow_the_seed() {
+    let ising = random_instance(80, 0.1, true, false, 4, Storage::Auto);
+    let params = perturbed_params(&ising, 1);
+    let (image, _) = quantize(&ising, &params, &CoreConfig::preset("sim").unwrap(), 80, 5).unwrap();
+    let core = GoldenCore::new(&image);
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let two = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let a = one.install(|| core.solve(10, 5, &|| {}));
+    let b = two.install(|| core.solve(10, 5, &|| {}));
+    assert_eq!(a, b);
+    assert_ne!(a, core.solve(10, 6, &|| {}));
+    // dense and sparse J memories give the same runs
+    let dense = CoreConfig {
+        storage: JStorage::Dense,
+        ..CoreConfig::preset("sim").unwrap()
+    };
+    let (image_d, _) = quantize(&ising, &params, &dense, 80, 5).unwrap();
+    assert_eq!(GoldenCore::new(&image_d).solve(10, 5, &|| {}), a);
+}
+
+#[test]
+fn images_round_trip_and_damage_is_reported() {
+    let ising = random_instance(30, 0.4, true, true, 2, Storage::Auto);
+    let params = perturbed_params(&ising, 2);
+    for storage in [JStorage::Dense, JStorage::Sparse] {
+        let core = CoreConfig {
+            storage,
+            ..CoreConfig::preset("sim").unwrap()
+        };
+        let (image, _) = quantize(&ising, &params, &core, 50, 3).unwrap();
+        let bytes = image.to_bytes();
+        assert_eq!(CoreImage::from_bytes(&bytes).unwrap(), image);
+        // truncated
+        let err = CoreImage::from_bytes(&bytes[..bytes.len() - 10]).unwrap_err();
+        assert!(matches!(err, ImageError::Truncated { .. }), "{err}");
+        assert!(err.to_string().contains("truncated"));
+        // one flipped bit anywhere after the header's size fields: CRC
+        for pos in [70, bytes.len() / 2, bytes.len() - 5] {
+            let mut bad = bytes.clone();
+            bad[pos] ^= 0x10;
+            let err = CoreImage::from_bytes(&bad).unwrap_err();
+            assert!(matches!(err, ImageError::Crc { .. }), "byte {pos}: {err}");
+        }
+        // wrong version and magic
+        let mut bad = bytes.clone();
+        bad[8] = 9;
+        assert_eq!(
+            CoreImage::from_bytes(&bad).unwrap_err(),
+            ImageError::Version {
+                found: 9,
+                supported: 1
+            }
+        );
+        let mut bad = bytes.clone();
+        bad[0] = b'X';
+        assert_eq!(
+            CoreImage::from_bytes(&bad).unwrap_err(),
+            ImageError::BadMagic
+        );
+        assert!(CoreImage::from_bytes(&[]).is_err());
+    }
+}
+
+#[test]
+fn what_does_not_fit_gets_the_limit_message() {
+    let root = shared_data().join("gset");
+    let g22 = read_instance(&root.join("G22.txt"), Storage::Sparse).unwrap();
+    let params = NpimParams::annealed_greedy(field_scale(&g22), 2.0, 0.5);
+    let ice = CoreConfig::preset("icebreaker").unwrap();
+    let err = quantize(&g22, &params, &ice, 2000, 0).unwrap_err();
+    assert_eq!(
+        err,
+        QuantizeError::TooManySpins {
+            n: 2000,
+            limit: 800,
+            core: "icebreaker".into()
+        }
+    );
+    assert!(
+        err.to_string().contains("holds at most 800 (over by 1200)"),
+        "{err}"
+    );
+    let g1 = read_instance(&root.join("G1.txt"), Storage::Sparse).unwrap();
+    let small = CoreConfig {
+        nnz_max: 30_000,
+        ..ice.clone()
+    };
+    let msg = quantize(&g1, &params, &small, 800, 0)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("38352 stored entries") && msg.contains("over by 8352"),
+        "{msg}"
+    );
+    let narrow = CoreConfig {
+        field_bits: 7,
+        ..ice.clone()
+    };
+    let msg = quantize(&g1, &params, &narrow, 800, 0)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("reach ±134 and need 9 bits") && msg.contains("7-bit fields"),
+        "{msg}"
+    );
+    let heavy = Ising::new(3, vec![(0, 1, 5.0), (1, 2, 1.0)], vec![], Storage::Auto).unwrap();
+    let msg = quantize(&heavy, &params, &ice, 10, 0)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("weight 5 needs 4-bit weights") && msg.contains("2-bit"),
+        "{msg}"
+    );
+    let msg = quantize(&g1, &params, &ice, 70_000, 0)
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("at most 65536 (over by 4464)"), "{msg}");
+    let big = NpimParams::embedded_greedy(
+        Architecture {
+            tc: 30,
+            d: 3,
+            m: 3,
+            basis: Basis::Fourier,
+        },
+        1.0,
+        1.0,
+        0.5,
+    );
+    let msg = quantize(&g1, &big, &ice, 800, 0).unwrap_err().to_string();
+    assert!(msg.contains("Tc <= 20"), "{msg}");
+    // the G-set fits the iCEBreaker core exactly
+    let (image, report) = quantize(&g1, &params, &ice, 800, 0).unwrap();
+    assert!(report.exact_instance && report.field_bits_needed <= 10);
+    assert_eq!(image.j.nnz(), 2 * 19176);
+}
+
+#[test]
+fn real_weights_are_scaled_and_reported_as_inexact() {
+    let ising = random_instance(20, 0.5, false, true, 8, Storage::Auto);
+    let params = perturbed_params(&ising, 8);
+    let (image, report) =
+        quantize(&ising, &params, &CoreConfig::preset("sim").unwrap(), 30, 0).unwrap();
+    assert!(!report.exact_instance);
+    assert!((image.j_scale - ising.max_abs_weight() / 127.0).abs() < 1e-12);
+}

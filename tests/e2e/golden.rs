@@ -1,0 +1,108 @@
+//! `npim quantize` and `npim solve --algo golden` from the command line.
+
+use super::util::{field, npim, shared, stderr, stdout};
+
+#[test]
+fn quantize_then_run_the_image_equals_quantizing_on_the_fly() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = dir.path().join("g11.npimg");
+    let g11 = shared("gset/G11.txt");
+    let o = npim(&[
+        "quantize",
+        "-i",
+        &g11,
+        "--core",
+        "icebreaker",
+        "-T",
+        "300",
+        "--seed",
+        "4",
+        "-o",
+        image.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("instance exact"), "{}", stdout(&o));
+    let a = npim(&[
+        "solve",
+        "--algo",
+        "golden",
+        "-i",
+        &g11,
+        "--image",
+        image.to_str().unwrap(),
+        "-R",
+        "6",
+        "-q",
+    ]);
+    let b = npim(&[
+        "solve",
+        "--algo",
+        "golden",
+        "-i",
+        &g11,
+        "--core",
+        "icebreaker",
+        "-T",
+        "300",
+        "--seed",
+        "4",
+        "-R",
+        "6",
+        "-q",
+    ]);
+    assert!(
+        a.status.success() && b.status.success(),
+        "{}{}",
+        stderr(&a),
+        stderr(&b)
+    );
+    assert_eq!(field(&stdout(&a), "best"), field(&stdout(&b), "best"));
+    assert_eq!(field(&stdout(&a), "P_s"), field(&stdout(&b), "P_s"));
+    // a damaged image is refused
+    let mut bytes = std::fs::read(&image).unwrap();
+    let k = bytes.len() / 2;
+    bytes[k] ^= 1;
+    std::fs::write(&image, &bytes).unwrap();
+    let o = npim(&[
+        "solve",
+        "--algo",
+        "golden",
+        "-i",
+        &g11,
+        "--image",
+        image.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(
+        !o.status.success() && stderr(&o).contains("CRC mismatch"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn an_instance_too_large_for_the_core_is_refused_with_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let g22 = shared("gset/G22.txt");
+    let out = dir.path().join("x.npimg");
+    let o = npim(&[
+        "quantize",
+        "-i",
+        &g22,
+        "--core",
+        "icebreaker",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("holds at most 800 (over by 1200)"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists(), "nothing written on failure");
+    let o = npim(&[
+        "solve", "--algo", "golden", "-i", &g22, "--core", "nonsense", "-q",
+    ]);
+    assert!(stderr(&o).contains("not a preset"), "{}", stderr(&o));
+}
