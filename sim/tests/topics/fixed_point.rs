@@ -75,10 +75,10 @@ fn with_wide_formats_golden_decisions_match_the_float_rule() {
                 state.step();
                 // the float rule of eq. 4 on the golden model's own history and noise
                 let w = params.weights_at(t as f64 / steps as f64);
-                for i in 0..ising.n() {
+                for (i, h) in hist.iter().enumerate() {
                     let mut y = w.w0 * f64::from(state.noise()[i]) / NOISE_STD;
                     for k in 0..3 {
-                        let z: f64 = (0..8).map(|s| w.w2[k * 8 + s] * hist[i][s]).sum();
+                        let z: f64 = (0..8).map(|s| w.w2[k * 8 + s] * h[s]).sum();
                         y += w.w1[k] * f_nl(z);
                     }
                     let s = if y >= 0.0 { 1 } else { -1 };
