@@ -28,6 +28,12 @@ pub enum Command {
     Train(TrainArgs),
     /// Quantize parameters and an instance for a core configuration into a core image.
     Quantize(QuantizeArgs),
+    /// Measure speed: `npim bench throughput` (golden vs float spin-updates per second).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+    /// Measure quality: `npim study quantization` (golden vs float P_s over a width sweep).
+    #[command(subcommand)]
+    Study(StudyCommand),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -188,4 +194,62 @@ pub struct TrainArgs {
     /// No progress bars.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Spin-updates per second of the golden model and the float dNPIM, one thread and all
+    /// threads, measured in the same run.
+    Throughput(ThroughputArgs),
+}
+
+#[derive(Args)]
+pub struct ThroughputArgs {
+    /// Instance files (default: the bundled G11 and a generated SK N=100).
+    #[arg(long = "instance", short = 'i')]
+    pub instances: Vec<PathBuf>,
+    /// Parameter file (default: the built-in hand-set rule).
+    #[arg(long, short = 'p')]
+    pub params: Option<PathBuf>,
+    /// Runs per measurement.
+    #[arg(long, short = 'R', default_value_t = 32)]
+    pub runs: usize,
+    /// Steps per run (default: N).
+    #[arg(long, short = 'T')]
+    pub steps: Option<usize>,
+    /// Repetitions; the best (fastest) is reported.
+    #[arg(long, default_value_t = 3)]
+    pub repeat: usize,
+    /// CSV output.
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+pub enum StudyCommand {
+    /// P_s of the golden model against the float dNPIM over a sweep of core widths.
+    Quantization(QuantizationArgs),
+}
+
+#[derive(Args)]
+pub struct QuantizationArgs {
+    /// Instance files; each may be followed by `:TARGET` (an energy) — default target: the best
+    /// energy any configuration found on it.
+    #[arg(long = "instance", short = 'i', required = true)]
+    pub instances: Vec<String>,
+    /// Parameter file (default: the built-in hand-set rule, scaled per instance).
+    #[arg(long, short = 'p')]
+    pub params: Option<PathBuf>,
+    /// Runs per configuration and instance.
+    #[arg(long, short = 'R', default_value_t = 200)]
+    pub runs: usize,
+    /// Steps per run (default: N).
+    #[arg(long, short = 'T')]
+    pub steps: Option<usize>,
+    /// Master seed.
+    #[arg(long, short = 's', default_value_t = 0)]
+    pub seed: u64,
+    /// Output folder for quantization.csv and quantization.png.
+    #[arg(long, short = 'o', default_value = "study")]
+    pub out: PathBuf,
 }

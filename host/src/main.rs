@@ -25,6 +25,12 @@ fn main() {
         cli::Command::Info(args) => commands::convert::info(args),
         cli::Command::Train(args) => commands::train::run(args),
         cli::Command::Quantize(args) => commands::quantize::run(args),
+        cli::Command::Bench(cli::BenchCommand::Throughput(args)) => {
+            commands::bench::throughput(args)
+        }
+        cli::Command::Study(cli::StudyCommand::Quantization(args)) => {
+            commands::study::quantization(args)
+        }
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

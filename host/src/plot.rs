@@ -60,3 +60,72 @@ pub fn training_curve(path: &Path, title: &str, cp: &Checkpoint) -> Result<()> {
     root.present().map_err(|e| anyhow!("{e}"))?;
     Ok(())
 }
+
+/// Mean P_s per swept value, one panel per parameter, the float reference and the default as
+/// horizontal lines.
+pub fn quantization(path: &Path, means: &[(&'static str, usize, f64)]) -> Result<()> {
+    let root = BitMapBackend::new(path, (1200, 700)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| anyhow!("{e}"))?;
+    let float = means.iter().find(|m| m.0 == "float").map_or(0.0, |m| m.2);
+    let default = means.iter().find(|m| m.0 == "default").map_or(0.0, |m| m.2);
+    let params: Vec<&str> = {
+        let mut v: Vec<&str> = means
+            .iter()
+            .map(|m| m.0)
+            .filter(|p| *p != "float" && *p != "default")
+            .collect();
+        v.dedup();
+        v
+    };
+    let ymax = means.iter().map(|m| m.2).fold(0.0f64, f64::max).max(0.05) * 1.15;
+    let panels = root.split_evenly((2, params.len().div_ceil(2).max(1)));
+    for (panel, param) in panels.iter().zip(&params) {
+        let pts: Vec<(f64, f64)> = means
+            .iter()
+            .filter(|m| m.0 == *param)
+            .map(|m| (m.1 as f64, m.2))
+            .collect();
+        let xmax = pts.iter().map(|p| p.0).fold(1.0f64, f64::max) * 1.1;
+        let mut chart = ChartBuilder::on(panel)
+            .caption(*param, ("sans-serif", 20))
+            .margin(10)
+            .x_label_area_size(30)
+            .y_label_area_size(45)
+            .build_cartesian_2d(0.0..xmax, 0.0..ymax)
+            .map_err(|e| anyhow!("{e}"))?;
+        chart
+            .configure_mesh()
+            .y_desc("mean P_s")
+            .draw()
+            .map_err(|e| anyhow!("{e}"))?;
+        chart
+            .draw_series(LineSeries::new(vec![(0.0, float), (xmax, float)], &RED))
+            .map_err(|e| anyhow!("{e}"))?
+            .label("float")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RED));
+        chart
+            .draw_series(LineSeries::new(
+                vec![(0.0, default), (xmax, default)],
+                &GREEN,
+            ))
+            .map_err(|e| anyhow!("{e}"))?
+            .label("default widths")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], GREEN));
+        chart
+            .draw_series(LineSeries::new(pts.clone(), &BLUE))
+            .map_err(|e| anyhow!("{e}"))?
+            .label("golden");
+        chart
+            .draw_series(pts.iter().map(|&p| Circle::new(p, 4, BLUE.filled())))
+            .map_err(|e| anyhow!("{e}"))?;
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::LowerRight)
+            .draw()
+            .map_err(|e| anyhow!("{e}"))?;
+    }
+    root.present().map_err(|e| anyhow!("{e}"))?;
+    Ok(())
+}

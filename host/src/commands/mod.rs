@@ -1,7 +1,9 @@
 //! One module per subcommand.
 
+pub mod bench;
 pub mod convert;
 pub mod generate;
 pub mod quantize;
 pub mod solve;
+pub mod study;
 pub mod train;

@@ -308,7 +308,10 @@ impl NpimParams {
         StepWeights {
             w0: theta[0],
             w1: theta[1..1 + a.d].to_vec(),
-            w2: theta[1 + a.d..].to_vec(),
+            w2: theta[1 + a.d..]
+                .iter()
+                .map(|w| w / self.input_scale)
+                .collect(),
         }
     }
 

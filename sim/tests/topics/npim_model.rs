@@ -296,3 +296,49 @@ fn params_files_round_trip_and_bad_ones_are_refused() {
         .to_string();
     assert!(msg.starts_with("c.json:1:"), "{msg}");
 }
+
+#[test]
+fn input_scale_divides_the_fields_before_w2() {
+    let ising = random_instance(50, 0.3, true, false, 12, Storage::Auto);
+    let scaled = NpimParams::annealed_greedy(7.0, 1.5, 0.5);
+    assert_eq!(scaled.input_scale, 7.0);
+    // the same rule with the scale folded into W² by hand
+    let mut folded = scaled.clone();
+    folded.input_scale = 1.0;
+    for row in &mut folded.theta[2..] {
+        row.iter_mut().for_each(|v| *v /= 7.0);
+    }
+    let w = scaled.weights_at(0.3);
+    assert!((w.w2[1] - 1.0 / 7.0).abs() < 1e-15, "{w:?}");
+    let options = RunOptions {
+        variant: Variant::Dnpim,
+        steps: 50,
+        record_energies: true,
+    };
+    for run in 0..4 {
+        let a = run_trajectory(&ising, &scaled, &options, 3, run);
+        let b = run_trajectory(&ising, &folded, &options, 3, run);
+        assert_eq!(a.energies, b.energies);
+    }
+}
+
+#[test]
+fn the_built_in_rule_keeps_its_measured_quality_on_sk1_n100_0() {
+    // README: P_s 0.219 at T = 100, R = 1000, seed 0. Regressions in the model show up here.
+    let ising = read_instance(&shared_data().join("sk/SK1_N100_0.txt"), Storage::Auto).unwrap();
+    let scale = (2.0 * ising.edges().len() as f64 / ising.n() as f64).sqrt();
+    let params = NpimParams::annealed_greedy(scale, 2.0, 0.5);
+    let options = RunOptions {
+        variant: Variant::Dnpim,
+        steps: 100,
+        record_energies: false,
+    };
+    let hits = solve(&ising, &params, &options, 400, 0, &|| {})
+        .iter()
+        .filter(|r| r.best_energy <= -734.0)
+        .count();
+    assert!(
+        hits >= 60,
+        "only {hits}/400 runs reached the ground energy -734"
+    );
+}
