@@ -44,6 +44,16 @@ pub enum Algo {
     Cnpim,
     /// The bit-exact fixed-point dNPIM of the core (docs/fixed-point.md).
     Golden,
+    /// Chaotic amplitude control (one iteration = one J·x).
+    Cac,
+    /// Simulated annealing, Metropolis sweeps (one iteration = one sweep).
+    Sa,
+    /// Discrete simulated bifurcation.
+    Dsbm,
+    /// Simulated poor man's CIM.
+    Pmcim,
+    /// Analog iterative machine.
+    Aim,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -116,6 +126,10 @@ pub struct SolveArgs {
     /// Write one CSV row per run here.
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
+    /// JSON file overriding a baseline's parameters (cac, sa, dsbm, pmcim, aim); the defaults
+    /// are printed with the summary.
+    #[arg(long)]
+    pub algo_params: Option<PathBuf>,
     /// Core configuration for `--algo golden`: a preset (sim, icebreaker, ulx3s) or a file.
     #[arg(long, default_value = "sim")]
     pub core: String,

@@ -11,6 +11,7 @@
 //! This crate does pure computation and file formats: no devices, no child processes.
 #![deny(missing_docs)]
 
+pub mod baselines;
 pub mod couplings;
 pub mod fixed;
 pub mod formats;

@@ -5,6 +5,12 @@ use crate::commands::quantize::{build_image, params_for};
 use crate::instance_source::{self, BUNDLED_BEST_CUT};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
+use npim_sim::baselines::aim::AimParams;
+use npim_sim::baselines::cac::CacParams;
+use npim_sim::baselines::dsbm::DsbmParams;
+use npim_sim::baselines::pmcim::PmcimParams;
+use npim_sim::baselines::sa::SaParams;
+use npim_sim::baselines::{self, Baseline};
 use npim_sim::fixed::{CoreImage, GoldenCore};
 use npim_sim::mapping::{Mapped, Problem, Qubo};
 use npim_sim::npim::{self, NpimParams, RunOptions, RunResult, Variant};
@@ -58,6 +64,19 @@ pub fn run(args: SolveArgs) -> Result<()> {
                 results,
                 format!("{} (float)", format!("{variant:?}").to_lowercase()),
                 describe_params(&args, &params),
+            )
+        }
+        Algo::Cac | Algo::Sa | Algo::Dsbm | Algo::Pmcim | Algo::Aim => {
+            let algo = baseline(args.algo, ising, args.algo_params.as_deref())?;
+            bar.set_message(algo.0.name());
+            let results =
+                baselines::solve(algo.0.as_ref(), ising, steps, args.runs, args.seed, &|| {
+                    bar.inc(1)
+                });
+            (
+                results,
+                algo.0.name().to_string(),
+                format!("params: {}", algo.1),
             )
         }
         Algo::Golden => {
@@ -298,6 +317,43 @@ fn fmt_num(v: f64) -> String {
         format!("{}", v as i64)
     } else {
         format!("{v:.6}")
+    }
+}
+
+/// The baseline with its parameters (defaults for the instance, or the JSON file), and the
+/// parameters as JSON for the summary.
+fn baseline(
+    algo: Algo,
+    ising: &npim_sim::Ising,
+    file: Option<&std::path::Path>,
+) -> Result<(Box<dyn Baseline>, String)> {
+    fn pick<T: serde::Serialize + serde::de::DeserializeOwned + Baseline + 'static>(
+        default: T,
+        file: Option<&std::path::Path>,
+    ) -> Result<(Box<dyn Baseline>, String)> {
+        let p: T = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                serde_json::from_str(&text).with_context(|| {
+                    format!(
+                        "{}: not valid parameters for this algorithm",
+                        path.display()
+                    )
+                })?
+            }
+            None => default,
+        };
+        let json = serde_json::to_string(&p)?;
+        Ok((Box::new(p), json))
+    }
+    match algo {
+        Algo::Cac => pick(CacParams::for_instance(ising), file),
+        Algo::Sa => pick(SaParams::for_instance(ising), file),
+        Algo::Dsbm => pick(DsbmParams::for_instance(ising), file),
+        Algo::Pmcim => pick(PmcimParams::for_instance(ising), file),
+        Algo::Aim => pick(AimParams::for_instance(ising), file),
+        _ => bail!("not a baseline"),
     }
 }
 

@@ -1,3 +1,4 @@
+mod baselines;
 mod brute_force;
 mod fixed_point;
 mod formats;
