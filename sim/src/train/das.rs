@@ -215,7 +215,7 @@ mod tests {
         let c = [1.5, -2.0, 0.5, 3.0];
         let mut das = Das::new(vec![0.0; 4], 0.5, 0.5);
         let mut rng = stream(2, 0);
-        for _ in 0..300 {
+        for _ in 0..1500 {
             let half: Vec<Vec<f64>> = (0..16)
                 .map(|_| (0..4).map(|_| rng.sample(StandardNormal)).collect())
                 .collect();
