@@ -54,6 +54,8 @@ pub enum Algo {
     Pmcim,
     /// Analog iterative machine.
     Aim,
+    /// Goemans-Williamson (Max-Cut): low-rank SDP, certified upper bound, R random hyperplanes.
+    Gw,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

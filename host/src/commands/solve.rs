@@ -8,6 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use npim_sim::baselines::aim::AimParams;
 use npim_sim::baselines::cac::CacParams;
 use npim_sim::baselines::dsbm::DsbmParams;
+use npim_sim::baselines::gw::{self, GwParams};
 use npim_sim::baselines::pmcim::PmcimParams;
 use npim_sim::baselines::sa::SaParams;
 use npim_sim::baselines::{self, Baseline};
@@ -19,6 +20,9 @@ use std::time::Instant;
 
 pub fn run(args: SolveArgs) -> Result<()> {
     let (mapped, bundled) = load_problem(&args)?;
+    if args.algo == Algo::Gw {
+        return run_gw(&args, &mapped.ising);
+    }
     let ising = &mapped.ising;
     let n = ising.n();
     let mut steps = args.steps.unwrap_or(n);
@@ -66,6 +70,7 @@ pub fn run(args: SolveArgs) -> Result<()> {
                 describe_params(&args, &params),
             )
         }
+        Algo::Gw => unreachable!("handled by run_gw"),
         Algo::Cac | Algo::Sa | Algo::Dsbm | Algo::Pmcim | Algo::Aim => {
             let algo = baseline(args.algo, ising, args.algo_params.as_deref())?;
             bar.set_message(algo.0.name());
@@ -355,6 +360,62 @@ fn baseline(
         Algo::Aim => pick(AimParams::for_instance(ising), file),
         _ => bail!("not a baseline"),
     }
+}
+
+/// `--algo gw`: one SDP solve, `--runs` hyperplanes, the bound.
+fn run_gw(args: &SolveArgs, ising: &npim_sim::Ising) -> Result<()> {
+    let mut p = match &args.algo_params {
+        Some(path) => serde_json::from_str(&std::fs::read_to_string(path)?)
+            .with_context(|| format!("{}: not valid GW parameters", path.display()))?,
+        None => GwParams::default(),
+    };
+    p.roundings = args.runs;
+    let start = Instant::now();
+    let r = gw::solve(ising, &p, args.seed).map_err(|e| anyhow::anyhow!(e))?;
+    let name = ising.meta.name.as_deref().unwrap_or("instance");
+    println!(
+        "instance  {name}: N={}, {} couplings",
+        ising.n(),
+        ising.edges().len()
+    );
+    println!(
+        "solver    gw (mixing method, {} sweeps), {} hyperplanes, seed {}",
+        r.sweeps, args.runs, args.seed
+    );
+    println!("sdp       {:.4}", r.sdp_value);
+    match r.upper_bound {
+        Some(b) => println!("bound     {b:.4} (certified upper bound on every cut)"),
+        None => println!("bound     not computed (N > 3000)"),
+    }
+    println!(
+        "best      cut {} (energy {})",
+        fmt_num(r.best_cut),
+        fmt_num(ising.energy_from_cut(r.best_cut))
+    );
+    if let Some(t) = args.target {
+        println!(
+            "target    cut >= {} ({})",
+            fmt_num(t),
+            if r.best_cut >= t {
+                "reached"
+            } else {
+                "not reached"
+            }
+        );
+    }
+    println!("time      {:.3} s", start.elapsed().as_secs_f64());
+    if let Some(path) = &args.out {
+        let mut w = csv::Writer::from_path(path)?;
+        w.write_record(["sdp_value", "upper_bound", "best_cut", "sweeps"])?;
+        w.write_record([
+            format!("{}", r.sdp_value),
+            r.upper_bound.map_or(String::new(), |b| b.to_string()),
+            fmt_num(r.best_cut),
+            r.sweeps.to_string(),
+        ])?;
+        w.flush()?;
+    }
+    Ok(())
 }
 
 fn describe_params(args: &SolveArgs, params: &NpimParams) -> String {

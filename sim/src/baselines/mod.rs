@@ -13,6 +13,7 @@
 pub mod aim;
 pub mod cac;
 pub mod dsbm;
+pub mod gw;
 pub mod pmcim;
 pub mod sa;
 

@@ -191,3 +191,46 @@ fn cac_and_sa_reach_every_sk_ground_energy_with_their_defaults() {
         assert_eq!(best, ground, "SA on {}", f[0]);
     }
 }
+
+#[test]
+fn gw_bound_is_at_least_every_cut() {
+    use super::util::{all_spins, random_instance};
+    use npim_sim::baselines::gw::{self, GwParams};
+    for seed in 0..8 {
+        let ising = random_instance(12, 0.5, seed % 2 == 0, false, seed, Storage::Auto);
+        let r = gw::solve(&ising, &GwParams::default(), seed).unwrap();
+        let bound = r.upper_bound.unwrap();
+        let best = all_spins(12)
+            .map(|s| ising.cut(&s))
+            .fold(f64::MIN, f64::max);
+        assert!(
+            bound >= best - 1e-9,
+            "seed {seed}: bound {bound} < max cut {best}"
+        );
+        assert!(
+            r.best_cut <= best + 1e-9 && (r.sdp_value - bound).abs() < 1e-3 * bound.abs().max(1.0)
+        );
+    }
+    // G11: SDP bound 629.2 in the literature; best-known cut 564; every baseline's cut below it
+    let g11 = read_instance(&shared_data().join("gset/G11.txt"), Storage::Auto).unwrap();
+    let r = gw::solve(
+        &g11,
+        &GwParams {
+            roundings: 100,
+            ..GwParams::default()
+        },
+        1,
+    )
+    .unwrap();
+    let bound = r.upper_bound.unwrap();
+    assert!((bound - 629.2).abs() < 0.5, "G11 bound {bound}");
+    let sa = SaParams::for_instance(&g11);
+    for res in solve(&sa, &g11, 300, 8, 2, &|| {}) {
+        assert!(g11.cut(&res.best_spins) <= bound);
+    }
+    assert!(r.best_cut <= bound && r.best_cut > 0.8 * bound);
+    assert!(
+        gw::solve(&tiny(), &GwParams::default(), 0).is_err(),
+        "linear term refused"
+    );
+}
