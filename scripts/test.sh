@@ -18,6 +18,19 @@ for component in rustfmt clippy; do
 done
 cargo --version
 
+step "system packages"
+# Verilator runs the generated Verilog in the RTL tests.
+missing=()
+command -v verilator >/dev/null || missing+=(verilator)
+[ -e /usr/include/fontconfig/fontconfig.h ] || missing+=(libfontconfig1-dev)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+verilator --version
+
 step "format"
 cargo fmt --all -- --check
 

@@ -1,7 +1,12 @@
-//! The FPGA side of the neural Ising machine (issue 4 onwards): the `rust_hdl` measurement-
-//! feedback core, its Verilog generation and its cycle-level simulation, each checked bit for
-//! bit against the golden model in `npim-sim`.
+//! The FPGA side of the neural Ising machine: `rust_hdl` blocks of the measurement-feedback
+//! core, Verilog generation, and simulation harnesses that check every block against the golden
+//! model in `npim-sim` bit for bit (rust_hdl's own simulator for short runs, Verilator for long
+//! ones).
 //!
-//! Nothing is implemented here yet; the crate exists so that the dependency order
-//! `sim ← hdl ← host` is fixed from the start.
+//! Built so far: the matvec engine ([`matvec`]), the first block of the core (issue 4).
 #![deny(missing_docs)]
+
+pub mod matvec;
+pub mod matvec_sim;
+pub mod verilator;
+pub mod widths;

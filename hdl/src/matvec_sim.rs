@@ -1,0 +1,277 @@
+//! Driving the matvec engine: loading its memories from a core image and a spin vector, and
+//! running one pass in rust_hdl's simulator or under Verilator, with the same stimulus.
+
+use crate::matvec::Matvec;
+use crate::verilator::Harness;
+use crate::widths::*;
+use npim_sim::fixed::image::{CoreImage, JMemory};
+use rust_hdl::prelude::*;
+
+/// One pass's inputs, in the engine's memory layout.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatvecInput {
+    /// Spins.
+    pub n: usize,
+    /// `n + 1` row pointers.
+    pub row_ptr: Vec<u32>,
+    /// Entry words: column | weight << SPIN_BITS.
+    pub entries: Vec<u32>,
+    /// Spin bits (1 = −1).
+    pub spin_bits: Vec<bool>,
+    /// `l_q`.
+    pub linear: Vec<i32>,
+}
+
+/// One pass's outputs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatvecOutput {
+    /// `(index, field)` in emission order.
+    pub fields: Vec<(usize, i64)>,
+    /// The energy register at `done`.
+    pub e4: i64,
+    /// Clock cycles from `start` to `done`.
+    pub cycles: u64,
+}
+
+impl MatvecInput {
+    /// The engine's memories for `image` (sparse or dense J) and spins `s`; refuses what this
+    /// build's widths cannot hold.
+    pub fn from_image(image: &CoreImage, s: &[i8]) -> Result<Self, String> {
+        let n = image.n;
+        if n > 1 << SPIN_BITS {
+            return Err(format!("{n} spins; this build holds {}", 1 << SPIN_BITS));
+        }
+        let (mut row_ptr, mut entries) = (vec![0u32], Vec::new());
+        let mut push = |c: usize, w: i8| entries.push(c as u32 | (u32::from(w as u8) << SPIN_BITS));
+        match &image.j {
+            JMemory::Sparse {
+                row_ptr: rp,
+                col,
+                w,
+            } => {
+                for i in 0..n {
+                    for k in rp[i] as usize..rp[i + 1] as usize {
+                        push(col[k] as usize, w[k]);
+                    }
+                    row_ptr.push(rp[i + 1]);
+                }
+            }
+            JMemory::Dense(v) => {
+                let mut count = 0;
+                for i in 0..n {
+                    for j in 0..n {
+                        if v[i * n + j] != 0 {
+                            push(j, v[i * n + j]);
+                            count += 1;
+                        }
+                    }
+                    row_ptr.push(count);
+                }
+            }
+        }
+        if entries.len() > 1 << ENTRY_ADDR_BITS {
+            return Err(format!(
+                "{} J entries; this build holds {}",
+                entries.len(),
+                1 << ENTRY_ADDR_BITS
+            ));
+        }
+        let lim = 1i64 << (FIELD_BITS - 1);
+        if image.linear.iter().any(|&l| i64::from(l).abs() >= lim)
+            || image.field_bits as usize > FIELD_BITS
+        {
+            return Err(format!("fields wider than this build's {FIELD_BITS} bits"));
+        }
+        Ok(MatvecInput {
+            n,
+            row_ptr,
+            entries,
+            spin_bits: s.iter().map(|&v| v < 0).collect(),
+            linear: image.linear.clone(),
+        })
+    }
+
+    /// The golden result: `f = 2·J·σ − l` and `E4 = Σ σ (f − l)`.
+    pub fn expected(&self) -> MatvecOutput {
+        let sigma = |j: usize| if self.spin_bits[j] { -1i64 } else { 1 };
+        let mut fields = Vec::with_capacity(self.n);
+        let mut e4 = 0;
+        for i in 0..self.n {
+            let mut acc = 0i64;
+            for &word in &self.entries[self.row_ptr[i] as usize..self.row_ptr[i + 1] as usize] {
+                let col = (word & ((1 << SPIN_BITS) - 1)) as usize;
+                let w = i64::from((word >> SPIN_BITS) as u8 as i8);
+                acc += w * sigma(col);
+            }
+            let f = 2 * acc - i64::from(self.linear[i]);
+            e4 += sigma(i) * (f - i64::from(self.linear[i]));
+            fields.push((i, f));
+        }
+        MatvecOutput {
+            fields,
+            e4,
+            cycles: 0,
+        }
+    }
+
+    /// The stimulus as the text commands both simulators read (see [`crate::verilator`]).
+    pub fn commands(&self) -> String {
+        let mut s = String::new();
+        for (a, &p) in self.row_ptr.iter().enumerate() {
+            s += &format!("rp {a} {p}\n");
+        }
+        for (a, &e) in self.entries.iter().enumerate() {
+            s += &format!("en {a} {e}\n");
+        }
+        for (a, &b) in self.spin_bits.iter().enumerate() {
+            s += &format!("sp {a} {}\n", u8::from(b));
+        }
+        for (a, &l) in self.linear.iter().enumerate() {
+            s += &format!("li {a} {l}\n");
+        }
+        s += &format!("go {}\n", self.n);
+        s
+    }
+}
+
+fn tick(uut: &mut Matvec) {
+    uut.clock.next = Clock { clk: true };
+    assert!(simulate(uut, 1000), "the engine's logic did not settle");
+    uut.clock.next = Clock { clk: false };
+    assert!(simulate(uut, 1000), "the engine's logic did not settle");
+}
+
+/// Runs one pass in rust_hdl's simulator.
+pub fn run_rust_hdl(input: &MatvecInput, max_cycles: u64) -> Result<MatvecOutput, String> {
+    let mut uut = Matvec::default();
+    uut.connect_all();
+    uut.clock.next = Clock { clk: false };
+    simulate(&mut uut, 1000);
+    for (a, &p) in input.row_ptr.iter().enumerate() {
+        uut.rowptr_waddr.next = (a as u64).to_bits();
+        uut.rowptr_wdata.next = u64::from(p).to_bits();
+        uut.rowptr_we.next = true;
+        tick(&mut uut);
+    }
+    uut.rowptr_we.next = false;
+    for (a, &e) in input.entries.iter().enumerate() {
+        uut.entry_waddr.next = (a as u64).to_bits();
+        uut.entry_wdata.next = u64::from(e).to_bits();
+        uut.entry_we.next = true;
+        tick(&mut uut);
+    }
+    uut.entry_we.next = false;
+    for (a, &b) in input.spin_bits.iter().enumerate() {
+        uut.spin_waddr.next = (a as u64).to_bits();
+        uut.spin_wdata.next = b;
+        uut.spin_we.next = true;
+        tick(&mut uut);
+    }
+    uut.spin_we.next = false;
+    for (a, &l) in input.linear.iter().enumerate() {
+        uut.linear_waddr.next = (a as u64).to_bits();
+        uut.linear_wdata.next = i64::from(l).into();
+        uut.linear_we.next = true;
+        tick(&mut uut);
+    }
+    uut.linear_we.next = false;
+    uut.n.next = (input.n as u64).to_bits();
+    uut.start.next = true;
+    tick(&mut uut);
+    uut.start.next = false;
+    let mut out = MatvecOutput {
+        fields: Vec::new(),
+        e4: 0,
+        cycles: 1,
+    };
+    loop {
+        if uut.field_valid.val() {
+            out.fields.push((
+                uut.field_index.val().index(),
+                uut.field.val().bigint().try_into().unwrap_or(i64::MAX),
+            ));
+        }
+        if uut.done.val() {
+            out.e4 = uut.e4.val().bigint().try_into().unwrap_or(i64::MAX);
+            return Ok(out);
+        }
+        if out.cycles >= max_cycles {
+            return Err(format!("no done after {max_cycles} cycles"));
+        }
+        tick(&mut uut);
+        out.cycles += 1;
+    }
+}
+
+/// The Verilog of the engine.
+pub fn verilog() -> String {
+    let mut uut = Matvec::default();
+    uut.connect_all();
+    generate_verilog(&uut)
+}
+
+/// The C++ side of the Verilator harness: reads the commands of [`MatvecInput::commands`] on
+/// stdin, prints `f INDEX VALUE` per emitted field and `done E4 CYCLES`.
+pub const HARNESS_CPP: &str = r#"
+#include "Vtop.h"
+#include "verilated.h"
+#include <cstdio>
+#include <cstring>
+#include <cstdint>
+static Vtop* top;
+static void tick() { top->clock = 1; top->eval(); top->clock = 0; top->eval(); }
+int main(int argc, char** argv) {
+    Verilated::commandArgs(argc, argv);
+    top = new Vtop;
+    top->clock = 0; top->eval();
+    char cmd[8]; long long a, v;
+    while (scanf("%7s", cmd) == 1) {
+        if (!strcmp(cmd, "go")) {
+            scanf("%lld", &a);
+            top->n = a; top->start = 1; tick(); top->start = 0;
+            unsigned long long cycles = 1;
+            for (;;) {
+                if (top->field_valid) printf("f %d %d\n", (int)top->field_index, (int)(int16_t)top->field);
+                if (top->done) { printf("done %d %llu\n", (int)(int32_t)top->e4, cycles); break; }
+                if (cycles > 100000000ULL) { printf("timeout\n"); break; }
+                tick(); cycles++;
+            }
+            fflush(stdout);
+            continue;
+        }
+        scanf("%lld %lld", &a, &v);
+        if (!strcmp(cmd, "rp")) { top->rowptr_waddr = a; top->rowptr_wdata = v; top->rowptr_we = 1; tick(); top->rowptr_we = 0; }
+        else if (!strcmp(cmd, "en")) { top->entry_waddr = a; top->entry_wdata = v; top->entry_we = 1; tick(); top->entry_we = 0; }
+        else if (!strcmp(cmd, "sp")) { top->spin_waddr = a; top->spin_wdata = v; top->spin_we = 1; tick(); top->spin_we = 0; }
+        else if (!strcmp(cmd, "li")) { top->linear_waddr = a; top->linear_wdata = (uint16_t)(int16_t)v; top->linear_we = 1; tick(); top->linear_we = 0; }
+    }
+    delete top;
+    return 0;
+}
+"#;
+
+/// Runs one pass under Verilator (building the harness on first use).
+pub fn run_verilator(harness: &Harness, input: &MatvecInput) -> Result<MatvecOutput, String> {
+    let text = harness.run(&input.commands())?;
+    let mut out = MatvecOutput {
+        fields: Vec::new(),
+        e4: 0,
+        cycles: 0,
+    };
+    for line in text.lines() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        match f.as_slice() {
+            ["f", i, v] => out.fields.push((
+                i.parse().map_err(|e| format!("{e}"))?,
+                v.parse().map_err(|e| format!("{e}"))?,
+            )),
+            ["done", e, c] => {
+                out.e4 = e.parse().map_err(|e| format!("{e}"))?;
+                out.cycles = c.parse().map_err(|e| format!("{e}"))?;
+                return Ok(out);
+            }
+            _ => return Err(format!("unexpected harness output `{line}`")),
+        }
+    }
+    Err("the harness ended without `done`".into())
+}

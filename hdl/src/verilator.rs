@@ -1,0 +1,92 @@
+//! Building and running Verilator harnesses: the generated Verilog plus a C++ main, compiled
+//! once into a cache folder named by a hash of both, then run as a child process fed on stdin.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// A compiled harness.
+pub struct Harness {
+    exe: PathBuf,
+}
+
+fn fnv1a(data: &[u8]) -> u64 {
+    data.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+impl Harness {
+    /// Whether `verilator` is on the PATH.
+    pub fn available() -> bool {
+        Command::new("verilator")
+            .arg("--version")
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+    }
+
+    /// Builds (or finds in `cache`) the harness for `verilog` (top module `top`) and `cpp`.
+    pub fn build(verilog: &str, cpp: &str, cache: &Path) -> Result<Self, String> {
+        if !Self::available() {
+            return Err("verilator is not installed (Debian: apt-get install verilator; ./scripts/test.sh installs it)".into());
+        }
+        let key = fnv1a(format!("{verilog}\0{cpp}").as_bytes());
+        let dir = cache.join(format!("{key:016x}"));
+        let exe = dir.join("obj_dir").join("Vtop");
+        if exe.is_file() {
+            return Ok(Harness { exe });
+        }
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        std::fs::write(dir.join("top.v"), verilog).map_err(|e| e.to_string())?;
+        std::fs::write(dir.join("main.cpp"), cpp).map_err(|e| e.to_string())?;
+        let out = Command::new("verilator")
+            .current_dir(&dir)
+            .args([
+                "--cc",
+                "--exe",
+                "--build",
+                "-O3",
+                "-Wno-fatal",
+                "-Wno-lint",
+                "-Wno-style",
+                "--top-module",
+                "top",
+                "top.v",
+                "main.cpp",
+            ])
+            .output()
+            .map_err(|e| format!("running verilator: {e}"))?;
+        if !out.status.success() || !exe.is_file() {
+            return Err(format!(
+                "verilator build failed:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        Ok(Harness { exe })
+    }
+
+    /// Runs the harness with `stdin`, returning its stdout.
+    pub fn run(&self, stdin: &str) -> Result<String, String> {
+        let mut child = Command::new(&self.exe)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("{}: {e}", self.exe.display()))?;
+        child
+            .stdin
+            .take()
+            .expect("piped")
+            .write_all(stdin.as_bytes())
+            .map_err(|e| e.to_string())?;
+        let out = child.wait_with_output().map_err(|e| e.to_string())?;
+        if !out.status.success() {
+            return Err(format!(
+                "harness failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+}

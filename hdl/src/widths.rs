@@ -1,0 +1,20 @@
+//! Widths of this build of the blocks. rust_hdl sizes memories and registers by const
+//! generics, so a build fixes them; the limits match the `sim-rtl` core configuration
+//! (`CoreConfig::preset("sim")` narrowed to these widths).
+
+/// Address bits of a spin index: at most `2^SPIN_BITS` spins.
+pub const SPIN_BITS: usize = 10;
+/// `SPIN_BITS + 1`: counts up to and including `2^SPIN_BITS`.
+pub const COUNT_BITS: usize = SPIN_BITS + 1;
+/// Address bits of a stored J entry.
+pub const ENTRY_ADDR_BITS: usize = 14;
+/// `ENTRY_ADDR_BITS + 1`: row pointers up to and including `2^ENTRY_ADDR_BITS`.
+pub const PTR_BITS: usize = ENTRY_ADDR_BITS + 1;
+/// Width of a J weight (two's complement, symmetric range).
+pub const WEIGHT_BITS: usize = 8;
+/// An entry word: column in bits `0..SPIN_BITS`, weight in the `WEIGHT_BITS` above.
+pub const ENTRY_BITS: usize = SPIN_BITS + WEIGHT_BITS;
+/// Width of a field `f = 2·J·σ − l` and of `l`.
+pub const FIELD_BITS: usize = 16;
+/// Width of internal sums and of the energy register `E4`.
+pub const ACC_BITS: usize = 32;
