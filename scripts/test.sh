@@ -22,6 +22,7 @@ step "system packages"
 # Verilator runs the generated Verilog in the RTL tests.
 missing=()
 command -v verilator >/dev/null || missing+=(verilator)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
 [ -e /usr/include/fontconfig/fontconfig.h ] || missing+=(libfontconfig1-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
