@@ -8,5 +8,7 @@
 
 pub mod matvec;
 pub mod matvec_sim;
+pub mod update;
+pub mod update_sim;
 pub mod verilator;
 pub mod widths;

@@ -18,3 +18,21 @@ pub const ENTRY_BITS: usize = SPIN_BITS + WEIGHT_BITS;
 pub const FIELD_BITS: usize = 16;
 /// Width of internal sums and of the energy register `E4`.
 pub const ACC_BITS: usize = 32;
+/// Fractional bits `A` of the activation domain (build constant; images must match).
+pub const ACT_FRAC: usize = 8;
+/// log2 of the tanh table size (build constant; images must match).
+pub const TABLE_BITS: usize = 8;
+/// Width of the saturated `z` (build constant; images must match).
+pub const Z_BITS: usize = 14;
+/// Width of a schedule weight register.
+pub const W_BITS: usize = 16;
+/// Address bits of the per-step weight memory: `1 + D + D·Tc ≤ 128`.
+pub const WEIGHT_ADDR_BITS: usize = 7;
+/// History slots per spin (`Tc ≤ 32`); a spin's slots are at `i·32 + slot`.
+pub const HIST_SLOT_BITS: usize = 5;
+/// Address bits of the field history.
+pub const HIST_ADDR_BITS: usize = SPIN_BITS + HIST_SLOT_BITS;
+/// Width of the MAC accumulators.
+pub const MAC_BITS: usize = 48;
+/// Width of the pre-activation `y` after alignment.
+pub const Y_BITS: usize = 64;

@@ -240,6 +240,11 @@ impl<'a> GoldenState<'a> {
             .collect()
     }
 
+    /// The per-spin noise generator states (before the next step).
+    pub fn noise_states(&self) -> &[u32] {
+        self.noise.states()
+    }
+
     /// The noise integers drawn at the last step.
     pub fn noise(&self) -> &[i32] {
         &self.eta

@@ -1,0 +1,398 @@
+//! The update unit: for each spin, the noise draw, the `W²` dot products over the field
+//! history, the tanh table, the `W¹` sum and the sign (`docs/fixed-point.md`, steps 1-6).
+//!
+//! Sequential first version: one multiplier, one history read per cycle. Per-image shifts
+//! (`e2 − A` and the alignment of the `W⁰` and `W¹` terms) are runtime inputs applied by
+//! variable shifters; `A`, the table size and `z_bits` are build constants. The per-step
+//! weights `q(t)` sit in a small memory written before the step.
+
+use crate::widths::*;
+use rust_hdl::prelude::*;
+
+/// Unit states.
+#[derive(Copy, Clone, PartialEq, Debug, LogicState)]
+pub enum UpdateState {
+    /// Waiting for `start`.
+    Idle,
+    /// Read the spin's noise state.
+    Noise,
+    /// Advance the noise state; draw `η`.
+    NoiseData,
+    /// Begin hidden unit `k`.
+    KStart,
+    /// Read a history field and a `W²` weight.
+    MacAddr,
+    /// Multiply-accumulate.
+    MacData,
+    /// Rescale and saturate `z`; read the table and `W¹_k`.
+    Z,
+    /// `f_nl(z)`; accumulate `W¹_k·f_nl(z)`.
+    Table,
+    /// Read `W⁰`.
+    Y,
+    /// Decide the spin.
+    YData,
+    /// Pulse `done`.
+    Done,
+}
+
+/// The update unit.
+#[derive(LogicBlock)]
+pub struct Update {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// Start a pass over spins `0..n`.
+    pub start: Signal<In, Bit>,
+    /// Spins.
+    pub n: Signal<In, Bits<COUNT_BITS>>,
+    /// History length `Tc`.
+    pub tc: Signal<In, Bits<6>>,
+    /// Hidden units `D`.
+    pub d: Signal<In, Bits<4>>,
+    /// `t mod Tc`: the slot of the oldest field `f(t − Tc)`.
+    pub t_mod: Signal<In, Bits<HIST_SLOT_BITS>>,
+    /// Right shift of the `W²` sum (`e2 − A` when positive, else 0), with round-half-up.
+    pub z_right: Signal<In, Bits<6>>,
+    /// Left shift of the `W²` sum (`A − e2` when positive, else 0).
+    pub z_left: Signal<In, Bits<6>>,
+    /// Left shift of `q0·η` (`E − e0`).
+    pub y_shift0: Signal<In, Bits<6>>,
+    /// Left shift of `Σ q1·f_nl` (`E − e1 − A`).
+    pub y_shift1: Signal<In, Bits<6>>,
+    /// Weight memory write address.
+    pub weight_waddr: Signal<In, Bits<WEIGHT_ADDR_BITS>>,
+    /// Weight to write.
+    pub weight_wdata: Signal<In, Signed<W_BITS>>,
+    /// Weight write enable.
+    pub weight_we: Signal<In, Bit>,
+    /// History write address (`i·32 + slot`).
+    pub hist_waddr: Signal<In, Bits<HIST_ADDR_BITS>>,
+    /// Field to write.
+    pub hist_wdata: Signal<In, Signed<FIELD_BITS>>,
+    /// History write enable.
+    pub hist_we: Signal<In, Bit>,
+    /// Noise-state write address (load interface).
+    pub noise_waddr: Signal<In, Bits<SPIN_BITS>>,
+    /// Noise state to write.
+    pub noise_wdata: Signal<In, Bits<32>>,
+    /// Noise-state write enable.
+    pub noise_we: Signal<In, Bit>,
+    /// High for one cycle per decided spin.
+    pub spin_valid: Signal<Out, Bit>,
+    /// Index of the decided spin.
+    pub spin_index: Signal<Out, Bits<SPIN_BITS>>,
+    /// The spin bit (1 = −1).
+    pub spin_bit: Signal<Out, Bit>,
+    /// High for one cycle at the end of the pass.
+    pub done: Signal<Out, Bit>,
+    weights: RAM<Signed<W_BITS>, WEIGHT_ADDR_BITS>,
+    hist: RAM<Signed<FIELD_BITS>, HIST_ADDR_BITS>,
+    noise: RAM<Bits<32>, SPIN_BITS>,
+    tanh_rom: SyncROM<Bits<16>, TABLE_BITS>,
+    state: DFF<UpdateState>,
+    i: DFF<Bits<COUNT_BITS>>,
+    k: DFF<Bits<4>>,
+    s: DFF<Bits<6>>,
+    wbase: DFF<Bits<WEIGHT_ADDR_BITS>>,
+    eta: DFF<Signed<16>>,
+    acc: DFF<Signed<MAC_BITS>>,
+    w1u: DFF<Signed<MAC_BITS>>,
+    z: DFF<Signed<16>>,
+    noise_own_we: Signal<Local, Bit>,
+    x1: Signal<Local, Bits<32>>,
+    x2: Signal<Local, Bits<32>>,
+    x3: Signal<Local, Bits<32>>,
+    byte_sum: Signal<Local, Bits<16>>,
+    slot: Signal<Local, Bits<6>>,
+    product: Signal<Local, Signed<32>>,
+    acc_bits: Signal<Local, Bits<MAC_BITS>>,
+    half: Signal<Local, Bits<MAC_BITS>>,
+    rounded: Signal<Local, Bits<MAC_BITS>>,
+    shifted: Signal<Local, Bits<MAC_BITS>>,
+    z_wide: Signal<Local, Signed<MAC_BITS>>,
+    z_abs: Signal<Local, Bits<16>>,
+    table_index: Signal<Local, Bits<16>>,
+    f_nl: Signal<Local, Signed<16>>,
+    w1_product: Signal<Local, Signed<32>>,
+    term0: Signal<Local, Bits<Y_BITS>>,
+    term1: Signal<Local, Bits<Y_BITS>>,
+    y: Signal<Local, Bits<Y_BITS>>,
+    i_next: Signal<Local, Bits<COUNT_BITS>>,
+    slot_raw: Signal<Local, Bits<6>>,
+    z_small: Signal<Local, Signed<16>>,
+    q0_eta: Signal<Local, Signed<32>>,
+    q0_eta_wide: Signal<Local, Signed<Y_BITS>>,
+    w1u_wide: Signal<Local, Signed<Y_BITS>>,
+    shr_val: Signal<Local, Bits<MAC_BITS>>,
+    z_sat: Signal<Local, Signed<MAC_BITS>>,
+    table_raw: Signal<Local, Bits<16>>,
+    one: Constant<Bits<MAC_BITS>>,
+    z_max: Constant<Signed<MAC_BITS>>,
+    z_min: Constant<Signed<MAC_BITS>>,
+    eta_offset: Constant<Signed<16>>,
+    table_last: Constant<Bits<16>>,
+}
+
+/// `TABLE[j] = round(tanh(j·4/2^TABLE_BITS)·2^A)`, as the quantizer writes it.
+fn tanh_table() -> Vec<Bits<16>> {
+    (0..1usize << TABLE_BITS)
+        .map(|j| {
+            let z = j as f64 * 4.0 / (1u64 << TABLE_BITS) as f64;
+            ((z.tanh() * (1u64 << ACT_FRAC) as f64).round() as u64).to_bits()
+        })
+        .collect()
+}
+
+impl Default for Update {
+    fn default() -> Self {
+        Update {
+            clock: Default::default(),
+            start: Default::default(),
+            n: Default::default(),
+            tc: Default::default(),
+            d: Default::default(),
+            t_mod: Default::default(),
+            z_right: Default::default(),
+            z_left: Default::default(),
+            y_shift0: Default::default(),
+            y_shift1: Default::default(),
+            weight_waddr: Default::default(),
+            weight_wdata: Default::default(),
+            weight_we: Default::default(),
+            hist_waddr: Default::default(),
+            hist_wdata: Default::default(),
+            hist_we: Default::default(),
+            noise_waddr: Default::default(),
+            noise_wdata: Default::default(),
+            noise_we: Default::default(),
+            spin_valid: Default::default(),
+            spin_index: Default::default(),
+            spin_bit: Default::default(),
+            done: Default::default(),
+            weights: Default::default(),
+            hist: Default::default(),
+            noise: Default::default(),
+            tanh_rom: tanh_table().into_iter().into(),
+            state: Default::default(),
+            i: Default::default(),
+            k: Default::default(),
+            s: Default::default(),
+            wbase: Default::default(),
+            eta: Default::default(),
+            acc: Default::default(),
+            w1u: Default::default(),
+            z: Default::default(),
+            noise_own_we: Default::default(),
+            x1: Default::default(),
+            x2: Default::default(),
+            x3: Default::default(),
+            byte_sum: Default::default(),
+            slot: Default::default(),
+            product: Default::default(),
+            acc_bits: Default::default(),
+            half: Default::default(),
+            rounded: Default::default(),
+            shifted: Default::default(),
+            z_wide: Default::default(),
+            z_abs: Default::default(),
+            table_index: Default::default(),
+            f_nl: Default::default(),
+            w1_product: Default::default(),
+            term0: Default::default(),
+            term1: Default::default(),
+            y: Default::default(),
+            i_next: Default::default(),
+            slot_raw: Default::default(),
+            z_small: Default::default(),
+            q0_eta: Default::default(),
+            q0_eta_wide: Default::default(),
+            w1u_wide: Default::default(),
+            shr_val: Default::default(),
+            z_sat: Default::default(),
+            table_raw: Default::default(),
+            one: Constant::new(1u64.to_bits()),
+            z_max: Constant::new(((1i64 << (Z_BITS - 1)) - 1).into()),
+            z_min: Constant::new((-((1i64 << (Z_BITS - 1)) - 1)).into()),
+            eta_offset: Constant::new(510i64.into()),
+            table_last: Constant::new(((1u64 << TABLE_BITS) - 1).to_bits()),
+        }
+    }
+}
+
+// `A + 2 − TABLE_BITS` is written as the number 2 in `update` (rust_hdl emits consts used as
+// shift amounts literally); this pins it.
+const _: () = assert!(ACT_FRAC + 2 - TABLE_BITS == 2 && TABLE_BITS == 8);
+// Bit positions written as numbers in `update`: 47 (sign of the MAC), 63 (sign of y), 15 (sign
+// of z).
+const _: () = assert!(MAC_BITS == 48 && Y_BITS == 64);
+
+impl Logic for Update {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.weights.read_clock.next = self.clock.val();
+        self.weights.write_clock.next = self.clock.val();
+        self.hist.read_clock.next = self.clock.val();
+        self.hist.write_clock.next = self.clock.val();
+        self.noise.read_clock.next = self.clock.val();
+        self.noise.write_clock.next = self.clock.val();
+        self.tanh_rom.clock.next = self.clock.val();
+        dff_setup!(self, clock, state, i, k, s, wbase, eta, acc, w1u, z);
+        // load and history ports
+        self.weights.write_address.next = self.weight_waddr.val();
+        self.weights.write_data.next = self.weight_wdata.val();
+        self.weights.write_enable.next = self.weight_we.val();
+        self.hist.write_address.next = self.hist_waddr.val();
+        self.hist.write_data.next = self.hist_wdata.val();
+        self.hist.write_enable.next = self.hist_we.val();
+        // noise: xorshift32 of the state read for spin i
+        self.x1.next = self.noise.read_data.val() ^ (self.noise.read_data.val() << 13);
+        self.x2.next = self.x1.val() ^ (self.x1.val() >> 17);
+        self.x3.next = self.x2.val() ^ (self.x2.val() << 5);
+        self.byte_sum.next = bit_cast::<16, 8>(self.x3.val().get_bits::<8>(0))
+            + bit_cast::<16, 8>(self.x3.val().get_bits::<8>(8))
+            + bit_cast::<16, 8>(self.x3.val().get_bits::<8>(16))
+            + bit_cast::<16, 8>(self.x3.val().get_bits::<8>(24));
+        self.noise_own_we.next = false;
+        self.noise.read_address.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
+        self.noise.write_address.next = self.noise_waddr.val();
+        self.noise.write_data.next = self.noise_wdata.val();
+        self.noise.write_enable.next = self.noise_we.val();
+        // history slot of f(t − Tc + s)
+        self.slot_raw.next = bit_cast::<6, HIST_SLOT_BITS>(self.t_mod.val()) + self.s.q.val();
+        self.slot.next = self.slot_raw.val();
+        if self.slot_raw.val() >= self.tc.val() {
+            self.slot.next = self.slot_raw.val() - self.tc.val();
+        }
+        self.hist.read_address.next = (bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.i.q.val()) << 5)
+            + bit_cast::<HIST_ADDR_BITS, 6>(self.slot.val());
+        self.weights.read_address.next =
+            self.wbase.q.val() + bit_cast::<WEIGHT_ADDR_BITS, 6>(self.s.q.val());
+        // W² MAC
+        self.product.next = self.weights.read_data.val() * self.hist.read_data.val();
+        // z = round_shift(acc), saturated
+        self.acc_bits.next = unsigned_cast(self.acc.q.val());
+        self.half.next = (self.one.val() << self.z_right.val()) >> 1;
+        self.rounded.next = self.acc_bits.val() + self.half.val();
+        self.shr_val.next = self.rounded.val() >> self.z_right.val();
+        if self.rounded.val().get_bit(47) {
+            self.shr_val.next = !((!self.rounded.val()) >> self.z_right.val());
+        }
+        self.shifted.next = self.shr_val.val() << self.z_left.val();
+        self.z_wide.next = signed_cast(self.shifted.val());
+        self.z_sat.next = self.z_wide.val();
+        if self.z_wide.val() > self.z_max.val() {
+            self.z_sat.next = self.z_max.val();
+        }
+        if self.z_wide.val() < self.z_min.val() {
+            self.z_sat.next = self.z_min.val();
+        }
+        self.z_small.next = signed_bit_cast::<16, MAC_BITS>(self.z_sat.val());
+        self.z_abs.next = unsigned_cast(self.z_small.val());
+        if self.z_small.val().get_bit(15) {
+            self.z_abs.next = unsigned_cast(-self.z_small.val());
+        }
+        self.table_raw.next = self.z_abs.val() >> 2;
+        self.table_index.next = self.table_raw.val();
+        if self.table_raw.val() > self.table_last.val() {
+            self.table_index.next = self.table_last.val();
+        }
+        self.tanh_rom.address.next = bit_cast::<TABLE_BITS, 16>(self.table_index.val());
+        // f_nl(z) = z + sign(z)·TABLE[...]
+        self.f_nl.next = self.z.q.val() + signed_cast(self.tanh_rom.data.val());
+        if self.z.q.val().get_bit(15) {
+            self.f_nl.next = self.z.q.val() - signed_cast(self.tanh_rom.data.val());
+        }
+        self.w1_product.next = self.weights.read_data.val() * self.f_nl.val();
+        // y = (q0·η) << sh0 + (Σ q1·f_nl) << sh1
+        self.q0_eta.next = self.weights.read_data.val() * self.eta.q.val();
+        self.q0_eta_wide.next = signed_bit_cast::<Y_BITS, 32>(self.q0_eta.val());
+        self.term0.next = unsigned_cast(self.q0_eta_wide.val()) << self.y_shift0.val();
+        self.w1u_wide.next = signed_bit_cast::<Y_BITS, MAC_BITS>(self.w1u.q.val());
+        self.term1.next = unsigned_cast(self.w1u_wide.val()) << self.y_shift1.val();
+        self.y.next = self.term0.val() + self.term1.val();
+        self.i_next.next = self.i.q.val() + 1;
+        // outputs
+        self.spin_valid.next = false;
+        self.spin_index.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
+        self.spin_bit.next = self.y.val().get_bit(63);
+        self.done.next = false;
+        match self.state.q.val() {
+            UpdateState::Idle => {
+                if self.start.val() {
+                    self.i.d.next = 0.into();
+                    self.state.d.next = UpdateState::Noise;
+                }
+            }
+            UpdateState::Noise => {
+                self.k.d.next = 0.into();
+                self.w1u.d.next = 0.into();
+                self.wbase.d.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
+                self.state.d.next = UpdateState::NoiseData;
+            }
+            UpdateState::NoiseData => {
+                self.noise_own_we.next = true;
+                self.noise.write_address.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
+                self.noise.write_data.next = self.x3.val();
+                self.noise.write_enable.next = true;
+                self.eta.d.next = signed_cast(self.byte_sum.val()) - self.eta_offset.val();
+                self.state.d.next = UpdateState::KStart;
+            }
+            UpdateState::KStart => {
+                self.acc.d.next = 0.into();
+                self.s.d.next = 0.into();
+                self.state.d.next = UpdateState::MacAddr;
+            }
+            UpdateState::MacAddr => {
+                self.state.d.next = UpdateState::MacData;
+            }
+            UpdateState::MacData => {
+                self.acc.d.next =
+                    self.acc.q.val() + signed_bit_cast::<MAC_BITS, 32>(self.product.val());
+                self.s.d.next = self.s.q.val() + 1;
+                if (self.s.q.val() + 1) == self.tc.val() {
+                    self.state.d.next = UpdateState::Z;
+                } else {
+                    self.state.d.next = UpdateState::MacAddr;
+                }
+            }
+            UpdateState::Z => {
+                self.weights.read_address.next =
+                    bit_cast::<WEIGHT_ADDR_BITS, 4>(self.k.q.val()) + 1;
+                self.z.d.next = signed_bit_cast::<16, MAC_BITS>(self.z_sat.val());
+                self.state.d.next = UpdateState::Table;
+            }
+            UpdateState::Table => {
+                self.w1u.d.next =
+                    self.w1u.q.val() + signed_bit_cast::<MAC_BITS, 32>(self.w1_product.val());
+                self.k.d.next = self.k.q.val() + 1;
+                self.wbase.d.next =
+                    self.wbase.q.val() + bit_cast::<WEIGHT_ADDR_BITS, 6>(self.tc.val());
+                if (self.k.q.val() + 1) == self.d.val() {
+                    self.state.d.next = UpdateState::Y;
+                } else {
+                    self.state.d.next = UpdateState::KStart;
+                }
+            }
+            UpdateState::Y => {
+                self.weights.read_address.next = 0.into();
+                self.state.d.next = UpdateState::YData;
+            }
+            UpdateState::YData => {
+                self.spin_valid.next = true;
+                self.i.d.next = self.i_next.val();
+                if self.i_next.val() == self.n.val() {
+                    self.state.d.next = UpdateState::Done;
+                } else {
+                    self.state.d.next = UpdateState::Noise;
+                }
+            }
+            UpdateState::Done => {
+                self.done.next = true;
+                self.state.d.next = UpdateState::Idle;
+            }
+            _ => {
+                self.state.d.next = UpdateState::Idle;
+            }
+        }
+    }
+}

@@ -1,0 +1,286 @@
+//! Driving the update unit from a golden-model state: the same per-step weights, history and
+//! noise states, in rust_hdl's simulator or under Verilator.
+
+use crate::update::Update;
+use crate::verilator::Harness;
+use crate::widths::*;
+use npim_sim::fixed::image::CoreImage;
+use npim_sim::fixed::{GoldenCore, GoldenState};
+use rust_hdl::prelude::*;
+
+/// The unit's inputs for one step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UpdateInput {
+    /// Spins.
+    pub n: usize,
+    /// History length.
+    pub tc: usize,
+    /// Hidden units.
+    pub d: usize,
+    /// `t mod Tc`.
+    pub t_mod: usize,
+    /// Shifts: `z_right, z_left, y_shift0, y_shift1`.
+    pub shifts: [u32; 4],
+    /// `q(t)`: `W⁰, W¹, W²` as in the image.
+    pub weights: Vec<i64>,
+    /// `(address, field)` of every history slot (`i·32 + slot`).
+    pub hist: Vec<(usize, i64)>,
+    /// Noise states.
+    pub noise: Vec<u32>,
+}
+
+/// The unit's outputs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UpdateOutput {
+    /// `(index, spin bit)` in order (bit 1 = −1).
+    pub spins: Vec<(usize, bool)>,
+    /// Cycles from `start` to `done`.
+    pub cycles: u64,
+}
+
+/// The per-image shifts `[z_right, z_left, y_shift0, y_shift1]` of `docs/fixed-point.md`.
+pub fn shifts(image: &CoreImage) -> [u32; 4] {
+    let a = i32::from(image.act_frac);
+    let [e0, e1, e2] = image.exponents.map(i32::from);
+    let e = e0.max(e1 + a);
+    [
+        (e2 - a).max(0) as u32,
+        (a - e2).max(0) as u32,
+        (e - e0) as u32,
+        (e - e1 - a) as u32,
+    ]
+}
+
+/// Checks that an image matches this build's constants.
+pub fn check_image(image: &CoreImage) -> Result<(), String> {
+    let checks = [
+        (
+            image.act_frac as usize == ACT_FRAC,
+            format!("act_frac {} (build: {ACT_FRAC})", image.act_frac),
+        ),
+        (
+            image.table_bits as usize == TABLE_BITS,
+            format!("table_bits {} (build: {TABLE_BITS})", image.table_bits),
+        ),
+        (
+            image.z_bits as usize == Z_BITS,
+            format!("z_bits {} (build: {Z_BITS})", image.z_bits),
+        ),
+        (
+            image.field_bits as usize <= FIELD_BITS,
+            format!("field_bits {} (build: {FIELD_BITS})", image.field_bits),
+        ),
+        (
+            image.w_bits as usize <= W_BITS,
+            format!("w_bits {} (build: {W_BITS})", image.w_bits),
+        ),
+        (
+            image.tc <= 1 << HIST_SLOT_BITS && image.d < 16,
+            format!("Tc {} / D {}", image.tc, image.d),
+        ),
+        (
+            image.weights_per_knot() <= 1 << WEIGHT_ADDR_BITS,
+            format!("{} weights per step", image.weights_per_knot()),
+        ),
+        (image.n <= 1 << SPIN_BITS, format!("{} spins", image.n)),
+        (
+            shifts(image).iter().all(|&s| s < 64),
+            "shifts beyond 63".to_string(),
+        ),
+    ];
+    for (ok, what) in checks {
+        if !ok {
+            return Err(format!("this RTL build cannot run the image: {what}"));
+        }
+    }
+    Ok(())
+}
+
+impl UpdateInput {
+    /// The inputs of the golden state's next step.
+    pub fn from_golden(
+        image: &CoreImage,
+        core: &GoldenCore,
+        state: &GoldenState,
+    ) -> Result<Self, String> {
+        check_image(image)?;
+        let t = state.time();
+        let mut weights = vec![0i64; image.weights_per_knot()];
+        core.weights_at(t, &mut weights);
+        let tc = image.tc;
+        let mut hist = Vec::with_capacity(image.n * tc);
+        for i in 0..image.n {
+            for (s, &f) in state.history_of(i).iter().enumerate() {
+                hist.push(((i << HIST_SLOT_BITS) | ((t + s) % tc), f));
+            }
+        }
+        Ok(UpdateInput {
+            n: image.n,
+            tc,
+            d: image.d,
+            t_mod: t % tc,
+            shifts: shifts(image),
+            weights,
+            hist,
+            noise: state.noise_states().to_vec(),
+        })
+    }
+
+    /// The stimulus as text commands (see [`HARNESS_CPP`]).
+    pub fn commands(&self) -> String {
+        let mut s = String::new();
+        for (a, w) in self.weights.iter().enumerate() {
+            s += &format!("w {a} {w}\n");
+        }
+        for (a, f) in &self.hist {
+            s += &format!("h {a} {f}\n");
+        }
+        for (a, x) in self.noise.iter().enumerate() {
+            s += &format!("z {a} {x}\n");
+        }
+        let [zr, zl, y0, y1] = self.shifts;
+        s += &format!(
+            "go {} {} {} {} {zr} {zl} {y0} {y1}\n",
+            self.n, self.tc, self.d, self.t_mod
+        );
+        s
+    }
+}
+
+fn tick(uut: &mut Update) {
+    uut.clock.next = Clock { clk: true };
+    assert!(simulate(uut, 1000), "the unit's logic did not settle");
+    uut.clock.next = Clock { clk: false };
+    assert!(simulate(uut, 1000), "the unit's logic did not settle");
+}
+
+/// Runs one step in rust_hdl's simulator.
+pub fn run_rust_hdl(input: &UpdateInput, max_cycles: u64) -> Result<UpdateOutput, String> {
+    let mut uut = Update::default();
+    uut.connect_all();
+    uut.clock.next = Clock { clk: false };
+    simulate(&mut uut, 1000);
+    for (a, &w) in input.weights.iter().enumerate() {
+        uut.weight_waddr.next = (a as u64).to_bits();
+        uut.weight_wdata.next = w.into();
+        uut.weight_we.next = true;
+        tick(&mut uut);
+    }
+    uut.weight_we.next = false;
+    for &(a, f) in &input.hist {
+        uut.hist_waddr.next = (a as u64).to_bits();
+        uut.hist_wdata.next = f.into();
+        uut.hist_we.next = true;
+        tick(&mut uut);
+    }
+    uut.hist_we.next = false;
+    for (a, &x) in input.noise.iter().enumerate() {
+        uut.noise_waddr.next = (a as u64).to_bits();
+        uut.noise_wdata.next = u64::from(x).to_bits();
+        uut.noise_we.next = true;
+        tick(&mut uut);
+    }
+    uut.noise_we.next = false;
+    let [zr, zl, y0, y1] = input.shifts;
+    uut.n.next = (input.n as u64).to_bits();
+    uut.tc.next = (input.tc as u64).to_bits();
+    uut.d.next = (input.d as u64).to_bits();
+    uut.t_mod.next = (input.t_mod as u64).to_bits();
+    uut.z_right.next = u64::from(zr).to_bits();
+    uut.z_left.next = u64::from(zl).to_bits();
+    uut.y_shift0.next = u64::from(y0).to_bits();
+    uut.y_shift1.next = u64::from(y1).to_bits();
+    uut.start.next = true;
+    tick(&mut uut);
+    uut.start.next = false;
+    let mut out = UpdateOutput {
+        spins: Vec::new(),
+        cycles: 1,
+    };
+    loop {
+        if uut.spin_valid.val() {
+            out.spins
+                .push((uut.spin_index.val().index(), uut.spin_bit.val()));
+        }
+        if uut.done.val() {
+            return Ok(out);
+        }
+        if out.cycles >= max_cycles {
+            return Err(format!("no done after {max_cycles} cycles"));
+        }
+        tick(&mut uut);
+        out.cycles += 1;
+    }
+}
+
+/// The Verilog of the unit.
+pub fn verilog() -> String {
+    let mut uut = Update::default();
+    uut.connect_all();
+    generate_verilog(&uut)
+}
+
+/// The C++ side of the Verilator harness: reads [`UpdateInput::commands`] on stdin, prints
+/// `s INDEX BIT` per decided spin and `done CYCLES`.
+pub const HARNESS_CPP: &str = r#"
+#include "Vtop.h"
+#include "verilated.h"
+#include <cstdio>
+#include <cstring>
+#include <cstdint>
+static Vtop* top;
+static void tick() { top->clock = 1; top->eval(); top->clock = 0; top->eval(); }
+int main(int argc, char** argv) {
+    Verilated::commandArgs(argc, argv);
+    top = new Vtop;
+    top->clock = 0; top->eval();
+    char cmd[8]; long long a, v;
+    while (scanf("%7s", cmd) == 1) {
+        if (!strcmp(cmd, "go")) {
+            long long n, tc, d, tm, zr, zl, y0, y1;
+            scanf("%lld %lld %lld %lld %lld %lld %lld %lld", &n, &tc, &d, &tm, &zr, &zl, &y0, &y1);
+            top->n = n; top->tc = tc; top->d = d; top->t_mod = tm;
+            top->z_right = zr; top->z_left = zl; top->y_shift0 = y0; top->y_shift1 = y1;
+            top->start = 1; tick(); top->start = 0;
+            unsigned long long cycles = 1;
+            for (;;) {
+                if (top->spin_valid) printf("s %d %d\n", (int)top->spin_index, (int)top->spin_bit);
+                if (top->done) { printf("done %llu\n", cycles); break; }
+                if (cycles > 1000000000ULL) { printf("timeout\n"); break; }
+                tick(); cycles++;
+            }
+            fflush(stdout);
+            continue;
+        }
+        scanf("%lld %lld", &a, &v);
+        if (!strcmp(cmd, "w")) { top->weight_waddr = a; top->weight_wdata = (uint16_t)(int16_t)v; top->weight_we = 1; tick(); top->weight_we = 0; }
+        else if (!strcmp(cmd, "h")) { top->hist_waddr = a; top->hist_wdata = (uint16_t)(int16_t)v; top->hist_we = 1; tick(); top->hist_we = 0; }
+        else if (!strcmp(cmd, "z")) { top->noise_waddr = a; top->noise_wdata = (uint32_t)v; top->noise_we = 1; tick(); top->noise_we = 0; }
+    }
+    delete top;
+    return 0;
+}
+"#;
+
+/// Runs one step under Verilator.
+pub fn run_verilator(harness: &Harness, input: &UpdateInput) -> Result<UpdateOutput, String> {
+    let text = harness.run(&input.commands())?;
+    let mut out = UpdateOutput {
+        spins: Vec::new(),
+        cycles: 0,
+    };
+    for line in text.lines() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        match f.as_slice() {
+            ["s", i, b] => out
+                .spins
+                .push((i.parse().map_err(|e| format!("{e}"))?, *b == "1")),
+            ["done", c] => {
+                out.cycles = c.parse().map_err(|e| format!("{e}"))?;
+                return Ok(out);
+            }
+            _ => return Err(format!("unexpected harness output `{line}`")),
+        }
+    }
+    Err("the harness ended without `done`".into())
+}
