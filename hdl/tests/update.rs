@@ -39,7 +39,7 @@ fn case(seed: u64, n: usize, tc: usize, d: usize) -> (npim_sim::fixed::CoreImage
         }
     }
     // a small input scale on some cases makes W² large: e2 < A (left shifts) and saturated z
-    if seed % 3 == 0 {
+    if seed.is_multiple_of(3) {
         params.input_scale = 0.02;
     }
     let core = CoreConfig {
