@@ -6,6 +6,8 @@
 //! Built so far: the matvec engine ([`matvec`]), the first block of the core (issue 4).
 #![deny(missing_docs)]
 
+pub mod core;
+pub mod core_sim;
 pub mod matvec;
 pub mod matvec_sim;
 pub mod update;

@@ -15,7 +15,8 @@ use crate::widths::*;
 use rust_hdl::prelude::*;
 
 // rust_hdl emits a const used as a bit offset literally into the Verilog, so the weight field's
-// offset is written as the number 10 in `update`; this pins it to SPIN_BITS.
+// offset is written as the number 10 in `update`, and the second bank's base as 1024; this
+// pins both to SPIN_BITS.
 const _: () = assert!(SPIN_BITS == 10);
 
 /// Engine states.
@@ -64,8 +65,10 @@ pub struct Matvec {
     pub entry_wdata: Signal<In, Bits<ENTRY_BITS>>,
     /// Entry write enable.
     pub entry_we: Signal<In, Bit>,
-    /// Spin write address.
-    pub spin_waddr: Signal<In, Bits<SPIN_BITS>>,
+    /// Which of the two spin banks the pass reads (the core keeps the best spins in the other).
+    pub bank: Signal<In, Bit>,
+    /// Spin write address: bank bit above the spin index.
+    pub spin_waddr: Signal<In, Bits<COUNT_BITS>>,
     /// Spin bit to write (1 = −1).
     pub spin_wdata: Signal<In, Bit>,
     /// Spin write enable.
@@ -76,6 +79,10 @@ pub struct Matvec {
     pub linear_wdata: Signal<In, Signed<FIELD_BITS>>,
     /// Linear-term write enable.
     pub linear_we: Signal<In, Bit>,
+    /// Spin address to read while idle (bank bit above the index), e.g. the best spins.
+    pub peek_addr: Signal<In, Bits<COUNT_BITS>>,
+    /// The spin bit at `peek_addr`, one cycle after it is presented.
+    pub peek_bit: Signal<Out, Bit>,
     /// High for one cycle per emitted field.
     pub field_valid: Signal<Out, Bit>,
     /// Index of the emitted field.
@@ -90,7 +97,7 @@ pub struct Matvec {
     pub e4: Signal<Out, Signed<ACC_BITS>>,
     rowptr: RAM<Bits<PTR_BITS>, COUNT_BITS>,
     entries: RAM<Bits<ENTRY_BITS>, ENTRY_ADDR_BITS>,
-    spins: RAM<Bit, SPIN_BITS>,
+    spins: RAM<Bit, COUNT_BITS>,
     linear: RAM<Signed<FIELD_BITS>, SPIN_BITS>,
     state: DFF<MatvecState>,
     i: DFF<Bits<COUNT_BITS>>,
@@ -104,6 +111,7 @@ pub struct Matvec {
     l_wide: Signal<Local, Signed<ACC_BITS>>,
     f_minus_l: Signal<Local, Signed<ACC_BITS>>,
     i_next: Signal<Local, Bits<COUNT_BITS>>,
+    bank_base: Signal<Local, Bits<COUNT_BITS>>,
 }
 
 impl Logic for Matvec {
@@ -135,7 +143,12 @@ impl Logic for Matvec {
         // defaults
         self.rowptr.read_address.next = self.i.q.val();
         self.entries.read_address.next = bit_cast::<ENTRY_ADDR_BITS, PTR_BITS>(self.k.q.val());
-        self.spins.read_address.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
+        self.bank_base.next = 0.into();
+        if self.bank.val() {
+            self.bank_base.next = 1024.into();
+        }
+        self.spins.read_address.next = self.bank_base.val()
+            + bit_cast::<COUNT_BITS, SPIN_BITS>(bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val()));
         self.linear.read_address.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
         self.entry_weight.next =
             signed_cast::<WEIGHT_BITS>(self.entries.read_data.val().get_bits::<WEIGHT_BITS>(10));
@@ -149,8 +162,10 @@ impl Logic for Matvec {
         self.done.next = false;
         self.busy.next = self.state.q.val() != MatvecState::Idle;
         self.e4.next = self.energy.q.val();
+        self.peek_bit.next = self.spins.read_data.val();
         match self.state.q.val() {
             MatvecState::Idle => {
+                self.spins.read_address.next = self.peek_addr.val();
                 if self.start.val() {
                     self.i.d.next = 0.into();
                     self.energy.d.next = 0.into();
@@ -178,8 +193,10 @@ impl Logic for Matvec {
                 }
             }
             MatvecState::EntryData => {
-                self.spins.read_address.next =
-                    self.entries.read_data.val().get_bits::<SPIN_BITS>(0);
+                self.spins.read_address.next = self.bank_base.val()
+                    + bit_cast::<COUNT_BITS, SPIN_BITS>(
+                        self.entries.read_data.val().get_bits::<SPIN_BITS>(0),
+                    );
                 self.weight.d.next =
                     signed_bit_cast::<ACC_BITS, WEIGHT_BITS>(self.entry_weight.val());
                 self.state.d.next = MatvecState::SpinData;

@@ -36,3 +36,7 @@ pub const HIST_ADDR_BITS: usize = SPIN_BITS + HIST_SLOT_BITS;
 pub const MAC_BITS: usize = 48;
 /// Width of the pre-activation `y` after alignment.
 pub const Y_BITS: usize = 64;
+/// Address bits of the knot memory (`K · (1 + D + D·Tc) ≤ 8192`).
+pub const KNOT_ADDR_BITS: usize = 13;
+/// Width of the step counter (`T < 2^STEP_BITS`).
+pub const STEP_BITS: usize = 20;

@@ -1,0 +1,460 @@
+//! The core: runs whole dNPIM trajectories on chip. Per run it seeds the per-spin noise states
+//! from the run seed and clears the field history; per step it interpolates the schedule
+//! weights from the knot memory, runs the update unit (spins into the spin bank being written),
+//! runs the matvec engine (fields into the history slot `t mod Tc`, `E4`), and keeps the best
+//! energy, its step and its spins (the spin bank holding them is not overwritten).
+//!
+//! This version closes the loop internally (the measurement-feedback port and the command
+//! interface come with the serial link). All arithmetic is `docs/fixed-point.md`'s; the block
+//! tests check every step's spins, fields and `E4` against the golden model.
+
+use crate::matvec::Matvec;
+use crate::update::Update;
+use crate::widths::*;
+use rust_hdl::prelude::*;
+
+/// Core states.
+#[derive(Copy, Clone, PartialEq, Debug, LogicState)]
+pub enum CoreState {
+    /// Waiting for `start`.
+    Idle,
+    /// Write each spin's initial noise state.
+    InitNoise,
+    /// Clear the field history.
+    InitHist,
+    /// Read knot `k` of weight `p`.
+    InterpA,
+    /// Latch it; read knot `k+1`.
+    InterpB,
+    /// Write the interpolated weight.
+    InterpC,
+    /// Start the update unit.
+    UpdateStart,
+    /// Spins stream into the write bank.
+    UpdateRun,
+    /// Start the matvec engine.
+    MatvecStart,
+    /// Fields stream into the history.
+    MatvecRun,
+    /// Best-so-far, counters.
+    StepEnd,
+    /// Pulse `run_done`.
+    Done,
+}
+
+/// The core.
+#[derive(LogicBlock)]
+pub struct Core {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// Start a run.
+    pub start: Signal<In, Bit>,
+    /// Spins.
+    pub n: Signal<In, Bits<COUNT_BITS>>,
+    /// History length.
+    pub tc: Signal<In, Bits<6>>,
+    /// Hidden units.
+    pub d: Signal<In, Bits<4>>,
+    /// Weights per knot `1 + D + D·Tc`.
+    pub per_knot: Signal<In, Bits<KNOT_ADDR_BITS>>,
+    /// Steps per run.
+    pub steps: Signal<In, Bits<STEP_BITS>>,
+    /// Knot spacing `2^knot_shift` steps.
+    pub knot_shift: Signal<In, Bits<4>>,
+    /// Update-unit shifts (see `Update`).
+    pub z_right: Signal<In, Bits<6>>,
+    /// See `Update`.
+    pub z_left: Signal<In, Bits<6>>,
+    /// See `Update`.
+    pub y_shift0: Signal<In, Bits<6>>,
+    /// See `Update`.
+    pub y_shift1: Signal<In, Bits<6>>,
+    /// 32-bit run seed.
+    pub run_seed: Signal<In, Bits<32>>,
+    /// Row-pointer write address.
+    pub rowptr_waddr: Signal<In, Bits<COUNT_BITS>>,
+    /// Row-pointer write data.
+    pub rowptr_wdata: Signal<In, Bits<PTR_BITS>>,
+    /// Row-pointer write enable.
+    pub rowptr_we: Signal<In, Bit>,
+    /// Entry write address.
+    pub entry_waddr: Signal<In, Bits<ENTRY_ADDR_BITS>>,
+    /// Entry write data.
+    pub entry_wdata: Signal<In, Bits<ENTRY_BITS>>,
+    /// Entry write enable.
+    pub entry_we: Signal<In, Bit>,
+    /// Linear-term write address.
+    pub linear_waddr: Signal<In, Bits<SPIN_BITS>>,
+    /// Linear-term write data.
+    pub linear_wdata: Signal<In, Signed<FIELD_BITS>>,
+    /// Linear-term write enable.
+    pub linear_we: Signal<In, Bit>,
+    /// Knot write address (`k·per_knot + p`).
+    pub knot_waddr: Signal<In, Bits<KNOT_ADDR_BITS>>,
+    /// Knot value.
+    pub knot_wdata: Signal<In, Signed<W_BITS>>,
+    /// Knot write enable.
+    pub knot_we: Signal<In, Bit>,
+    /// Best spin to read while idle.
+    pub best_raddr: Signal<In, Bits<SPIN_BITS>>,
+    /// The best spin bit at `best_raddr` (one cycle later).
+    pub best_rbit: Signal<Out, Bit>,
+    /// High while a run is in progress.
+    pub busy: Signal<Out, Bit>,
+    /// Pulses at the end of a run.
+    pub run_done: Signal<Out, Bit>,
+    /// Pulses at the end of each step.
+    pub step_done: Signal<Out, Bit>,
+    /// The step that just ended.
+    pub step: Signal<Out, Bits<STEP_BITS>>,
+    /// `E4` of that step.
+    pub step_e4: Signal<Out, Signed<ACC_BITS>>,
+    /// Lowest `E4` so far.
+    pub best_e4: Signal<Out, Signed<ACC_BITS>>,
+    /// First step reaching it.
+    pub best_step: Signal<Out, Bits<STEP_BITS>>,
+    /// A spin was decided (observation).
+    pub spin_valid: Signal<Out, Bit>,
+    /// Its index.
+    pub spin_index: Signal<Out, Bits<SPIN_BITS>>,
+    /// Its bit (1 = −1).
+    pub spin_bit: Signal<Out, Bit>,
+    /// A field was computed (observation).
+    pub field_valid: Signal<Out, Bit>,
+    /// Its index.
+    pub field_index: Signal<Out, Bits<SPIN_BITS>>,
+    /// Its value.
+    pub field: Signal<Out, Signed<FIELD_BITS>>,
+    update_unit: Update,
+    matvec: Matvec,
+    knots: RAM<Signed<W_BITS>, KNOT_ADDR_BITS>,
+    state: DFF<CoreState>,
+    i: DFF<Bits<HIST_ADDR_BITS>>,
+    p: DFF<Bits<KNOT_ADDR_BITS>>,
+    t: DFF<Bits<STEP_BITS>>,
+    tmod: DFF<Bits<6>>,
+    r: DFF<Bits<16>>,
+    kbase: DFF<Bits<KNOT_ADDR_BITS>>,
+    qa: DFF<Signed<W_BITS>>,
+    seed_acc: DFF<Bits<32>>,
+    bank_w: DFF<Bit>,
+    best_bank: DFF<Bit>,
+    best: DFF<Signed<ACC_BITS>>,
+    best_t: DFF<Bits<STEP_BITS>>,
+    last_e4: DFF<Signed<ACC_BITS>>,
+    a1: Signal<Local, Bits<32>>,
+    a2: Signal<Local, Bits<32>>,
+    a3: Signal<Local, Bits<32>>,
+    seed_value: Signal<Local, Bits<32>>,
+    diff: Signal<Local, Signed<W_BITS>>,
+    r_signed: Signal<Local, Signed<16>>,
+    prod: Signal<Local, Signed<32>>,
+    qa_wide: Signal<Local, Signed<32>>,
+    base: Signal<Local, Bits<32>>,
+    sum: Signal<Local, Bits<32>>,
+    q_shifted: Signal<Local, Bits<32>>,
+    q_value: Signal<Local, Signed<32>>,
+    seg_len: Signal<Local, Bits<16>>,
+    hist_limit: Signal<Local, Bits<HIST_ADDR_BITS>>,
+    bank_base: Signal<Local, Bits<COUNT_BITS>>,
+    one16: Constant<Bits<16>>,
+    stride: Constant<Bits<32>>,
+}
+
+impl Default for Core {
+    fn default() -> Self {
+        Core {
+            clock: Default::default(),
+            start: Default::default(),
+            n: Default::default(),
+            tc: Default::default(),
+            d: Default::default(),
+            per_knot: Default::default(),
+            steps: Default::default(),
+            knot_shift: Default::default(),
+            z_right: Default::default(),
+            z_left: Default::default(),
+            y_shift0: Default::default(),
+            y_shift1: Default::default(),
+            run_seed: Default::default(),
+            rowptr_waddr: Default::default(),
+            rowptr_wdata: Default::default(),
+            rowptr_we: Default::default(),
+            entry_waddr: Default::default(),
+            entry_wdata: Default::default(),
+            entry_we: Default::default(),
+            linear_waddr: Default::default(),
+            linear_wdata: Default::default(),
+            linear_we: Default::default(),
+            knot_waddr: Default::default(),
+            knot_wdata: Default::default(),
+            knot_we: Default::default(),
+            best_raddr: Default::default(),
+            best_rbit: Default::default(),
+            busy: Default::default(),
+            run_done: Default::default(),
+            step_done: Default::default(),
+            step: Default::default(),
+            step_e4: Default::default(),
+            best_e4: Default::default(),
+            best_step: Default::default(),
+            spin_valid: Default::default(),
+            spin_index: Default::default(),
+            spin_bit: Default::default(),
+            field_valid: Default::default(),
+            field_index: Default::default(),
+            field: Default::default(),
+            update_unit: Default::default(),
+            matvec: Default::default(),
+            knots: Default::default(),
+            state: Default::default(),
+            i: Default::default(),
+            p: Default::default(),
+            t: Default::default(),
+            tmod: Default::default(),
+            r: Default::default(),
+            kbase: Default::default(),
+            qa: Default::default(),
+            seed_acc: Default::default(),
+            bank_w: Default::default(),
+            best_bank: Default::default(),
+            best: Default::default(),
+            best_t: Default::default(),
+            last_e4: Default::default(),
+            a1: Default::default(),
+            a2: Default::default(),
+            a3: Default::default(),
+            seed_value: Default::default(),
+            diff: Default::default(),
+            r_signed: Default::default(),
+            prod: Default::default(),
+            qa_wide: Default::default(),
+            base: Default::default(),
+            sum: Default::default(),
+            q_shifted: Default::default(),
+            q_value: Default::default(),
+            seg_len: Default::default(),
+            hist_limit: Default::default(),
+            bank_base: Default::default(),
+            one16: Constant::new(1u64.to_bits()),
+            stride: Constant::new(u64::from(npim_sim::fixed::noise::SPIN_STRIDE).to_bits()),
+        }
+    }
+}
+
+// Numbers written into `update` because rust_hdl emits consts there literally: 1024 (the
+// second spin bank), 5 (history slots per spin), 31 (sign bit of the interpolation sum).
+const _: () = assert!(SPIN_BITS == 10 && HIST_SLOT_BITS == 5);
+
+impl Logic for Core {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.update_unit.clock.next = self.clock.val();
+        self.matvec.clock.next = self.clock.val();
+        self.knots.read_clock.next = self.clock.val();
+        self.knots.write_clock.next = self.clock.val();
+        dff_setup!(
+            self, clock, state, i, p, t, tmod, r, kbase, qa, seed_acc, bank_w, best_bank, best,
+            best_t, last_e4
+        );
+        // configuration
+        self.update_unit.n.next = self.n.val();
+        self.update_unit.tc.next = self.tc.val();
+        self.update_unit.d.next = self.d.val();
+        self.update_unit.t_mod.next = bit_cast::<HIST_SLOT_BITS, 6>(self.tmod.q.val());
+        self.update_unit.z_right.next = self.z_right.val();
+        self.update_unit.z_left.next = self.z_left.val();
+        self.update_unit.y_shift0.next = self.y_shift0.val();
+        self.update_unit.y_shift1.next = self.y_shift1.val();
+        self.matvec.n.next = self.n.val();
+        self.matvec.bank.next = self.bank_w.q.val();
+        // load ports
+        self.matvec.rowptr_waddr.next = self.rowptr_waddr.val();
+        self.matvec.rowptr_wdata.next = self.rowptr_wdata.val();
+        self.matvec.rowptr_we.next = self.rowptr_we.val();
+        self.matvec.entry_waddr.next = self.entry_waddr.val();
+        self.matvec.entry_wdata.next = self.entry_wdata.val();
+        self.matvec.entry_we.next = self.entry_we.val();
+        self.matvec.linear_waddr.next = self.linear_waddr.val();
+        self.matvec.linear_wdata.next = self.linear_wdata.val();
+        self.matvec.linear_we.next = self.linear_we.val();
+        self.knots.write_address.next = self.knot_waddr.val();
+        self.knots.write_data.next = self.knot_wdata.val();
+        self.knots.write_enable.next = self.knot_we.val();
+        // per-run noise seeds: avalanche(run_seed + (i+1)·stride), 0 → stride
+        self.a1.next = self.seed_acc.q.val() + (self.seed_acc.q.val() << 3);
+        self.a2.next = self.a1.val() ^ (self.a1.val() >> 11);
+        self.a3.next = self.a2.val() + (self.a2.val() << 15);
+        self.seed_value.next = self.a3.val();
+        if self.a3.val() == 0 {
+            self.seed_value.next = self.stride.val();
+        }
+        // q(t) = ((q_k << s) + (q_{k+1} − q_k)·r) >> s
+        self.diff.next = self.knots.read_data.val() - self.qa.q.val();
+        self.r_signed.next = signed_cast(self.r.q.val());
+        self.prod.next = self.diff.val() * self.r_signed.val();
+        self.qa_wide.next = signed_bit_cast::<32, W_BITS>(self.qa.q.val());
+        self.base.next = unsigned_cast(self.qa_wide.val()) << self.knot_shift.val();
+        self.sum.next = self.base.val() + unsigned_cast(self.prod.val());
+        self.q_shifted.next = self.sum.val() >> self.knot_shift.val();
+        if self.sum.val().get_bit(31) {
+            self.q_shifted.next = !((!self.sum.val()) >> self.knot_shift.val());
+        }
+        self.q_value.next = signed_cast(self.q_shifted.val());
+        self.seg_len.next = self.one16.val() << self.knot_shift.val();
+        self.hist_limit.next = bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.n.val()) << 5;
+        self.bank_base.next = 0.into();
+        if self.bank_w.q.val() {
+            self.bank_base.next = 1024.into();
+        }
+        // sub-block defaults
+        self.update_unit.start.next = false;
+        self.matvec.start.next = false;
+        self.update_unit.weight_waddr.next =
+            bit_cast::<WEIGHT_ADDR_BITS, KNOT_ADDR_BITS>(self.p.q.val());
+        self.update_unit.weight_wdata.next = signed_bit_cast::<W_BITS, 32>(self.q_value.val());
+        self.update_unit.weight_we.next = false;
+        self.update_unit.hist_waddr.next = self.i.q.val();
+        self.update_unit.hist_wdata.next = 0.into();
+        self.update_unit.hist_we.next = false;
+        self.update_unit.noise_waddr.next = bit_cast::<SPIN_BITS, HIST_ADDR_BITS>(self.i.q.val());
+        self.update_unit.noise_wdata.next = self.seed_value.val();
+        self.update_unit.noise_we.next = false;
+        self.matvec.spin_waddr.next = self.bank_base.val()
+            + bit_cast::<COUNT_BITS, SPIN_BITS>(self.update_unit.spin_index.val());
+        self.matvec.spin_wdata.next = self.update_unit.spin_bit.val();
+        self.matvec.spin_we.next = false;
+        self.matvec.peek_addr.next = bit_cast::<COUNT_BITS, SPIN_BITS>(self.best_raddr.val());
+        if self.best_bank.q.val() {
+            self.matvec.peek_addr.next =
+                bit_cast::<COUNT_BITS, SPIN_BITS>(self.best_raddr.val()) + 1024;
+        }
+        self.knots.read_address.next = self.kbase.q.val() + self.p.q.val();
+        // outputs
+        self.best_rbit.next = self.matvec.peek_bit.val();
+        self.busy.next = self.state.q.val() != CoreState::Idle;
+        self.run_done.next = false;
+        self.step_done.next = false;
+        self.step.next = self.t.q.val();
+        self.step_e4.next = self.last_e4.q.val();
+        self.best_e4.next = self.best.q.val();
+        self.best_step.next = self.best_t.q.val();
+        self.spin_valid.next = self.update_unit.spin_valid.val();
+        self.spin_index.next = self.update_unit.spin_index.val();
+        self.spin_bit.next = self.update_unit.spin_bit.val();
+        self.field_valid.next = self.matvec.field_valid.val();
+        self.field_index.next = self.matvec.field_index.val();
+        self.field.next = self.matvec.field.val();
+        match self.state.q.val() {
+            CoreState::Idle => {
+                if self.start.val() {
+                    self.i.d.next = 0.into();
+                    self.seed_acc.d.next = self.run_seed.val() + self.stride.val();
+                    self.state.d.next = CoreState::InitNoise;
+                }
+            }
+            CoreState::InitNoise => {
+                self.update_unit.noise_we.next = true;
+                self.seed_acc.d.next = self.seed_acc.q.val() + self.stride.val();
+                self.i.d.next = self.i.q.val() + 1;
+                if (self.i.q.val() + 1) == bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.n.val()) {
+                    self.i.d.next = 0.into();
+                    self.state.d.next = CoreState::InitHist;
+                }
+            }
+            CoreState::InitHist => {
+                self.update_unit.hist_we.next = true;
+                self.i.d.next = self.i.q.val() + 1;
+                if (self.i.q.val() + 1) == self.hist_limit.val() {
+                    self.t.d.next = 0.into();
+                    self.tmod.d.next = 0.into();
+                    self.r.d.next = 0.into();
+                    self.kbase.d.next = 0.into();
+                    self.p.d.next = 0.into();
+                    self.bank_w.d.next = false;
+                    self.best_bank.d.next = true;
+                    self.state.d.next = CoreState::InterpA;
+                }
+            }
+            CoreState::InterpA => {
+                self.state.d.next = CoreState::InterpB;
+            }
+            CoreState::InterpB => {
+                self.qa.d.next = self.knots.read_data.val();
+                self.knots.read_address.next =
+                    self.kbase.q.val() + self.per_knot.val() + self.p.q.val();
+                self.state.d.next = CoreState::InterpC;
+            }
+            CoreState::InterpC => {
+                self.update_unit.weight_we.next = true;
+                self.p.d.next = self.p.q.val() + 1;
+                if (self.p.q.val() + 1) == self.per_knot.val() {
+                    self.p.d.next = 0.into();
+                    self.state.d.next = CoreState::UpdateStart;
+                } else {
+                    self.state.d.next = CoreState::InterpA;
+                }
+            }
+            CoreState::UpdateStart => {
+                self.update_unit.start.next = true;
+                self.state.d.next = CoreState::UpdateRun;
+            }
+            CoreState::UpdateRun => {
+                if self.update_unit.spin_valid.val() {
+                    self.matvec.spin_we.next = true;
+                }
+                if self.update_unit.done.val() {
+                    self.state.d.next = CoreState::MatvecStart;
+                }
+            }
+            CoreState::MatvecStart => {
+                self.matvec.start.next = true;
+                self.state.d.next = CoreState::MatvecRun;
+            }
+            CoreState::MatvecRun => {
+                if self.matvec.field_valid.val() {
+                    self.update_unit.hist_we.next = true;
+                    self.update_unit.hist_waddr.next =
+                        (bit_cast::<HIST_ADDR_BITS, SPIN_BITS>(self.matvec.field_index.val()) << 5)
+                            + bit_cast::<HIST_ADDR_BITS, 6>(self.tmod.q.val());
+                    self.update_unit.hist_wdata.next = self.matvec.field.val();
+                }
+                if self.matvec.done.val() {
+                    self.last_e4.d.next = self.matvec.e4.val();
+                    self.state.d.next = CoreState::StepEnd;
+                }
+            }
+            CoreState::StepEnd => {
+                self.step_done.next = true;
+                if (self.t.q.val() == 0) | (self.last_e4.q.val() < self.best.q.val()) {
+                    self.best.d.next = self.last_e4.q.val();
+                    self.best_t.d.next = self.t.q.val();
+                    self.best_bank.d.next = self.bank_w.q.val();
+                    self.bank_w.d.next = !self.bank_w.q.val();
+                }
+                self.t.d.next = self.t.q.val() + 1;
+                self.tmod.d.next = self.tmod.q.val() + 1;
+                if (self.tmod.q.val() + 1) == self.tc.val() {
+                    self.tmod.d.next = 0.into();
+                }
+                self.r.d.next = self.r.q.val() + 1;
+                if (self.r.q.val() + 1) == self.seg_len.val() {
+                    self.r.d.next = 0.into();
+                    self.kbase.d.next = self.kbase.q.val() + self.per_knot.val();
+                }
+                if (self.t.q.val() + 1) == self.steps.val() {
+                    self.state.d.next = CoreState::Done;
+                } else {
+                    self.state.d.next = CoreState::InterpA;
+                }
+            }
+            CoreState::Done => {
+                self.run_done.next = true;
+                self.state.d.next = CoreState::Idle;
+            }
+            _ => {
+                self.state.d.next = CoreState::Idle;
+            }
+        }
+    }
+}

@@ -1,0 +1,337 @@
+//! Driving the core: an image and a run seed in, every step's spins, fields and `E4` out, plus
+//! the best energy, its step and the best spins, in rust_hdl's simulator or under Verilator.
+
+use crate::core::Core;
+use crate::matvec_sim::MatvecInput;
+use crate::update_sim::{check_image, shifts};
+use crate::verilator::Harness;
+use crate::widths::*;
+use npim_sim::fixed::image::CoreImage;
+use npim_sim::fixed::{GoldenCore, GoldenState};
+use rust_hdl::prelude::*;
+
+/// What one step produced.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct StepTrace {
+    /// Spin bits (1 = −1) by index.
+    pub spins: Vec<bool>,
+    /// Fields by index.
+    pub fields: Vec<i64>,
+    /// `E4`.
+    pub e4: i64,
+}
+
+/// What a run produced.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct RunTrace {
+    /// Every step.
+    pub steps: Vec<StepTrace>,
+    /// Lowest `E4`.
+    pub best_e4: i64,
+    /// First step reaching it.
+    pub best_step: usize,
+    /// The best spin bits.
+    pub best_spins: Vec<bool>,
+    /// Clock cycles of the run (from `start` to `run_done`).
+    pub cycles: u64,
+}
+
+/// The golden model's trace of the same run.
+pub fn golden_trace(image: &CoreImage, run_seed: u32) -> RunTrace {
+    let core = GoldenCore::new(image);
+    let mut state = GoldenState::new(&core, run_seed);
+    let mut trace = RunTrace {
+        best_e4: i64::MAX,
+        ..Default::default()
+    };
+    for t in 0..image.steps {
+        let e4 = state.step();
+        let spins: Vec<bool> = state.spins().iter().map(|&s| s < 0).collect();
+        if e4 < trace.best_e4 {
+            trace.best_e4 = e4;
+            trace.best_step = t;
+            trace.best_spins = spins.clone();
+        }
+        trace.steps.push(StepTrace {
+            spins,
+            fields: state.fields(),
+            e4,
+        });
+    }
+    trace
+}
+
+/// The text commands of a run (see [`HARNESS_CPP`]).
+pub fn commands(image: &CoreImage, run_seed: u32) -> Result<String, String> {
+    check_image(image)?;
+    if image.w_bits > 15
+        || image.knot_shift > 15
+        || image.schedule.len() > 1 << KNOT_ADDR_BITS
+        || image.steps >= 1 << STEP_BITS
+    {
+        return Err(
+            "this RTL build needs w_bits <= 15, knot spacing <= 2^15, <= 8192 knot words, T < 2^20"
+                .into(),
+        );
+    }
+    let mv = MatvecInput::from_image(image, &vec![1; image.n])?;
+    let mut s = String::new();
+    for (a, p) in mv.row_ptr.iter().enumerate() {
+        s += &format!("rp {a} {p}\n");
+    }
+    for (a, e) in mv.entries.iter().enumerate() {
+        s += &format!("en {a} {e}\n");
+    }
+    for (a, l) in mv.linear.iter().enumerate() {
+        s += &format!("li {a} {l}\n");
+    }
+    for (a, k) in image.schedule.iter().enumerate() {
+        s += &format!("kn {a} {k}\n");
+    }
+    let [zr, zl, y0, y1] = shifts(image);
+    s += &format!(
+        "run {} {} {} {} {} {} {zr} {zl} {y0} {y1} {run_seed}\n",
+        image.n,
+        image.tc,
+        image.d,
+        image.weights_per_knot(),
+        image.steps,
+        image.knot_shift
+    );
+    Ok(s)
+}
+
+/// Parses the harness output of a run.
+pub fn parse_output(text: &str, n: usize) -> Result<RunTrace, String> {
+    let mut trace = RunTrace::default();
+    let mut cur = StepTrace {
+        spins: vec![false; n],
+        fields: vec![0; n],
+        e4: 0,
+    };
+    let bad = |l: &str| format!("unexpected harness output `{l}`");
+    for line in text.lines() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let num = |k: usize| -> Result<i64, String> {
+            f.get(k)
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| bad(line))
+        };
+        match f.first().copied() {
+            Some("s") => cur.spins[num(1)? as usize] = num(2)? == 1,
+            Some("f") => cur.fields[num(1)? as usize] = num(2)?,
+            Some("e") => {
+                cur.e4 = num(2)?;
+                trace.steps.push(std::mem::replace(
+                    &mut cur,
+                    StepTrace {
+                        spins: vec![false; n],
+                        fields: vec![0; n],
+                        e4: 0,
+                    },
+                ));
+            }
+            Some("best") => {
+                trace.best_e4 = num(1)?;
+                trace.best_step = num(2)? as usize;
+                trace.cycles = num(3)? as u64;
+            }
+            Some("b") => {
+                trace.best_spins = f
+                    .get(1)
+                    .ok_or_else(|| bad(line))?
+                    .chars()
+                    .map(|c| c == '1')
+                    .collect()
+            }
+            _ => return Err(bad(line)),
+        }
+    }
+    Ok(trace)
+}
+
+fn tick(uut: &mut Core) {
+    uut.clock.next = Clock { clk: true };
+    assert!(simulate(uut, 2000), "the core's logic did not settle");
+    uut.clock.next = Clock { clk: false };
+    assert!(simulate(uut, 2000), "the core's logic did not settle");
+}
+
+/// Runs the core in rust_hdl's simulator (small instances: ~10^4 cycles/s).
+pub fn run_rust_hdl(image: &CoreImage, run_seed: u32, max_cycles: u64) -> Result<RunTrace, String> {
+    let cmds = commands(image, run_seed)?;
+    let mut uut = Core::default();
+    uut.connect_all();
+    uut.clock.next = Clock { clk: false };
+    simulate(&mut uut, 2000);
+    let mut out = String::new();
+    for line in cmds.lines() {
+        let f: Vec<i64> = line
+            .split_whitespace()
+            .skip(1)
+            .map(|v| v.parse().unwrap())
+            .collect();
+        match line.split_whitespace().next() {
+            Some("rp") => {
+                uut.rowptr_waddr.next = (f[0] as u64).to_bits();
+                uut.rowptr_wdata.next = (f[1] as u64).to_bits();
+                uut.rowptr_we.next = true;
+                tick(&mut uut);
+                uut.rowptr_we.next = false;
+            }
+            Some("en") => {
+                uut.entry_waddr.next = (f[0] as u64).to_bits();
+                uut.entry_wdata.next = (f[1] as u64).to_bits();
+                uut.entry_we.next = true;
+                tick(&mut uut);
+                uut.entry_we.next = false;
+            }
+            Some("li") => {
+                uut.linear_waddr.next = (f[0] as u64).to_bits();
+                uut.linear_wdata.next = f[1].into();
+                uut.linear_we.next = true;
+                tick(&mut uut);
+                uut.linear_we.next = false;
+            }
+            Some("kn") => {
+                uut.knot_waddr.next = (f[0] as u64).to_bits();
+                uut.knot_wdata.next = f[1].into();
+                uut.knot_we.next = true;
+                tick(&mut uut);
+                uut.knot_we.next = false;
+            }
+            Some("run") => {
+                uut.n.next = (f[0] as u64).to_bits();
+                uut.tc.next = (f[1] as u64).to_bits();
+                uut.d.next = (f[2] as u64).to_bits();
+                uut.per_knot.next = (f[3] as u64).to_bits();
+                uut.steps.next = (f[4] as u64).to_bits();
+                uut.knot_shift.next = (f[5] as u64).to_bits();
+                uut.z_right.next = (f[6] as u64).to_bits();
+                uut.z_left.next = (f[7] as u64).to_bits();
+                uut.y_shift0.next = (f[8] as u64).to_bits();
+                uut.y_shift1.next = (f[9] as u64).to_bits();
+                uut.run_seed.next = (f[10] as u64).to_bits();
+                uut.start.next = true;
+                tick(&mut uut);
+                uut.start.next = false;
+                let mut cycles = 1u64;
+                loop {
+                    if uut.spin_valid.val() {
+                        out += &format!(
+                            "s {} {}\n",
+                            uut.spin_index.val().index(),
+                            u8::from(uut.spin_bit.val())
+                        );
+                    }
+                    if uut.field_valid.val() {
+                        out += &format!(
+                            "f {} {}\n",
+                            uut.field_index.val().index(),
+                            uut.field.val().bigint()
+                        );
+                    }
+                    if uut.step_done.val() {
+                        out += &format!(
+                            "e {} {}\n",
+                            uut.step.val().index(),
+                            uut.step_e4.val().bigint()
+                        );
+                    }
+                    if uut.run_done.val() {
+                        break;
+                    }
+                    if cycles >= max_cycles {
+                        return Err(format!("no run_done after {max_cycles} cycles"));
+                    }
+                    tick(&mut uut);
+                    cycles += 1;
+                }
+                tick(&mut uut);
+                out += &format!(
+                    "best {} {} {cycles}\n",
+                    uut.best_e4.val().bigint(),
+                    uut.best_step.val().index()
+                );
+                let mut bits = String::new();
+                for i in 0..image.n {
+                    uut.best_raddr.next = (i as u64).to_bits();
+                    tick(&mut uut);
+                    tick(&mut uut);
+                    bits.push(if uut.best_rbit.val() { '1' } else { '0' });
+                }
+                out += &format!("b {bits}\n");
+            }
+            _ => return Err(format!("bad command `{line}`")),
+        }
+    }
+    parse_output(&out, image.n)
+}
+
+/// The Verilog of the core.
+pub fn verilog() -> String {
+    let mut uut = Core::default();
+    uut.connect_all();
+    generate_verilog(&uut)
+}
+
+/// The C++ side of the core's Verilator harness (same commands and output as
+/// [`run_rust_hdl`]).
+pub const HARNESS_CPP: &str = r#"
+#include "Vtop.h"
+#include "verilated.h"
+#include <cstdio>
+#include <cstring>
+#include <cstdint>
+#include <string>
+static Vtop* top;
+static void tick() { top->clock = 1; top->eval(); top->clock = 0; top->eval(); }
+int main(int argc, char** argv) {
+    Verilated::commandArgs(argc, argv);
+    top = new Vtop;
+    top->clock = 0; top->eval();
+    char cmd[8]; long long a, v;
+    while (scanf("%7s", cmd) == 1) {
+        if (!strcmp(cmd, "run")) {
+            long long p[11];
+            for (int k = 0; k < 11; k++) scanf("%lld", &p[k]);
+            top->n = p[0]; top->tc = p[1]; top->d = p[2]; top->per_knot = p[3]; top->steps = p[4];
+            top->knot_shift = p[5]; top->z_right = p[6]; top->z_left = p[7]; top->y_shift0 = p[8];
+            top->y_shift1 = p[9]; top->run_seed = (uint32_t)p[10];
+            top->start = 1; tick(); top->start = 0;
+            unsigned long long cycles = 1;
+            for (;;) {
+                if (top->spin_valid) printf("s %d %d\n", (int)top->spin_index, (int)top->spin_bit);
+                if (top->field_valid) printf("f %d %d\n", (int)top->field_index, (int)(int16_t)top->field);
+                if (top->step_done) printf("e %d %d\n", (int)top->step, (int)(int32_t)top->step_e4);
+                if (top->run_done) break;
+                tick(); cycles++;
+            }
+            tick();
+            printf("best %d %d %llu\n", (int)(int32_t)top->best_e4, (int)top->best_step, cycles);
+            std::string bits;
+            for (long long i = 0; i < p[0]; i++) { top->best_raddr = i; tick(); tick(); bits.push_back(top->best_rbit ? '1' : '0'); }
+            printf("b %s\n", bits.c_str());
+            fflush(stdout);
+            continue;
+        }
+        scanf("%lld %lld", &a, &v);
+        if (!strcmp(cmd, "rp")) { top->rowptr_waddr = a; top->rowptr_wdata = v; top->rowptr_we = 1; tick(); top->rowptr_we = 0; }
+        else if (!strcmp(cmd, "en")) { top->entry_waddr = a; top->entry_wdata = v; top->entry_we = 1; tick(); top->entry_we = 0; }
+        else if (!strcmp(cmd, "li")) { top->linear_waddr = a; top->linear_wdata = (uint16_t)(int16_t)v; top->linear_we = 1; tick(); top->linear_we = 0; }
+        else if (!strcmp(cmd, "kn")) { top->knot_waddr = a; top->knot_wdata = (uint16_t)(int16_t)v; top->knot_we = 1; tick(); top->knot_we = 0; }
+    }
+    delete top;
+    return 0;
+}
+"#;
+
+/// Runs the core under Verilator.
+pub fn run_verilator(
+    harness: &Harness,
+    image: &CoreImage,
+    run_seed: u32,
+) -> Result<RunTrace, String> {
+    let text = harness.run(&commands(image, run_seed)?)?;
+    parse_output(&text, image.n)
+}

@@ -1,0 +1,189 @@
+//! The whole core against the golden model, step by step: spins, fields and `E4` of every step,
+//! the best energy, its step and its spins. rust_hdl's simulator on small cases (and cycle for
+//! cycle against Verilator), Verilator on 200 random cases over three configurations and on
+//! full runs of G11 and an SK N=100 file.
+
+use npim_hdl::core_sim::{
+    golden_trace, run_rust_hdl, run_verilator, verilog, RunTrace, HARNESS_CPP,
+};
+use npim_hdl::verilator::Harness;
+use npim_sim::fixed::config::JStorage;
+use npim_sim::fixed::{quantize, CoreConfig, CoreImage};
+use npim_sim::formats::read_instance;
+use npim_sim::npim::params::field_scale;
+use npim_sim::npim::{Architecture, Basis, NpimParams};
+use npim_sim::rng::stream;
+use npim_sim::{Ising, Storage};
+use rand::Rng;
+use rand_distr::StandardNormal;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// Three configurations: sparse with narrow weights, dense, and sparse with wide weights and
+/// few knots.
+fn config(kind: usize) -> CoreConfig {
+    let base = CoreConfig {
+        name: "rtl".into(),
+        field_bits: 16,
+        act_frac: 8,
+        table_bits: 8,
+        z_bits: 14,
+        ..CoreConfig::preset("sim").unwrap()
+    };
+    match kind % 3 {
+        0 => CoreConfig {
+            w_bits: 10,
+            knots_max: 8,
+            storage: JStorage::Sparse,
+            ..base
+        },
+        1 => CoreConfig {
+            w_bits: 12,
+            knots_max: 16,
+            storage: JStorage::Dense,
+            ..base
+        },
+        _ => CoreConfig {
+            w_bits: 15,
+            knots_max: 3,
+            storage: JStorage::Sparse,
+            ..base
+        },
+    }
+}
+
+fn random_image(seed: u64) -> CoreImage {
+    let mut rng = stream(seed, 9);
+    let n = 2 + rng.gen_range(0..40);
+    let p = rng.gen_range(0.05..0.6);
+    let mut edges = Vec::new();
+    for i in 0..n {
+        for j in i + 1..n {
+            if rng.gen::<f64>() < p {
+                edges.push((i, j, f64::from(rng.gen_range(-3..=3))));
+            }
+        }
+    }
+    let linear: Vec<f64> = (0..n).map(|_| f64::from(rng.gen_range(-3..=3))).collect();
+    let ising = Ising::new(n, edges, linear, Storage::Auto).unwrap();
+    let arch = Architecture {
+        tc: rng.gen_range(1..10),
+        d: rng.gen_range(1..4),
+        m: 3,
+        basis: Basis::Fourier,
+    };
+    let mut params = NpimParams::embedded_greedy(arch, field_scale(&ising).max(1.0), 2.0, 0.5);
+    for row in &mut params.theta {
+        for v in row.iter_mut() {
+            *v += 0.3 * rng.sample::<f64, _>(StandardNormal);
+        }
+    }
+    let steps = rng.gen_range(1..40);
+    quantize(&ising, &params, &config(seed as usize), steps, seed)
+        .unwrap()
+        .0
+}
+
+fn harness() -> &'static Harness {
+    static H: OnceLock<Harness> = OnceLock::new();
+    H.get_or_init(|| {
+        let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("verilator");
+        Harness::build(&verilog(), HARNESS_CPP, &cache).unwrap_or_else(|e| panic!("{e}"))
+    })
+}
+
+fn same(mut rtl: RunTrace, golden: RunTrace, what: &str) {
+    assert_eq!(rtl.steps.len(), golden.steps.len(), "{what}: steps");
+    for (t, (a, b)) in rtl.steps.iter().zip(&golden.steps).enumerate() {
+        assert_eq!(a.spins, b.spins, "{what}: spins at step {t}");
+        assert_eq!(a.fields, b.fields, "{what}: fields at step {t}");
+        assert_eq!(a.e4, b.e4, "{what}: E4 at step {t}");
+    }
+    rtl.cycles = 0;
+    rtl.steps.clear();
+    let mut g = golden;
+    g.steps.clear();
+    assert_eq!(rtl, g, "{what}: best energy, step or spins");
+}
+
+#[test]
+fn rust_hdl_core_matches_golden_and_verilator_cycle_for_cycle() {
+    for seed in 0..3 {
+        let image = random_small(seed);
+        let run_seed = 17 + seed as u32;
+        let rh = run_rust_hdl(&image, run_seed, 5_000_000).unwrap();
+        let vl = run_verilator(harness(), &image, run_seed).unwrap();
+        assert_eq!(rh, vl, "seed {seed}: rust_hdl and Verilator differ");
+        same(
+            rh,
+            golden_trace(&image, run_seed),
+            &format!("rust_hdl seed {seed}"),
+        );
+    }
+}
+
+/// A small case for rust_hdl's slow simulator.
+fn random_small(seed: u64) -> CoreImage {
+    let ising = Ising::new(
+        5,
+        vec![
+            (0, 1, 1.0),
+            (1, 2, -2.0),
+            (2, 3, 1.0),
+            (3, 4, 3.0),
+            (0, 4, -1.0),
+            (1, 3, 1.0),
+        ],
+        vec![1.0, 0.0, -2.0, 0.0, 1.0],
+        Storage::Auto,
+    )
+    .unwrap();
+    let arch = Architecture {
+        tc: 3,
+        d: 2,
+        m: 3,
+        basis: Basis::Fourier,
+    };
+    let mut params = NpimParams::embedded_greedy(arch, 2.0, 2.0, 0.5);
+    let mut rng = stream(seed, 1);
+    for row in &mut params.theta {
+        for v in row.iter_mut() {
+            *v += 0.3 * rng.sample::<f64, _>(StandardNormal);
+        }
+    }
+    quantize(&ising, &params, &config(seed as usize), 6, seed)
+        .unwrap()
+        .0
+}
+
+#[test]
+fn verilator_core_matches_golden_on_random_cases() {
+    for seed in 0..200u64 {
+        let image = random_image(1000 + seed);
+        let run_seed = (seed as u32).wrapping_mul(2654435761);
+        let rtl = run_verilator(harness(), &image, run_seed).unwrap();
+        same(rtl, golden_trace(&image, run_seed), &format!("seed {seed}"));
+    }
+}
+
+#[test]
+fn full_runs_on_g11_and_sk100_match_golden() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
+    for (file, steps) in [("gset/G11.txt", 800), ("sk/SK1_N100_0.txt", 100)] {
+        let ising = read_instance(&root.join(file), Storage::Auto).unwrap();
+        let arch = Architecture {
+            tc: 4,
+            d: 2,
+            m: 3,
+            basis: Basis::Fourier,
+        };
+        let params = NpimParams::embedded_greedy(arch, field_scale(&ising), 2.0, 0.5);
+        let core = CoreConfig {
+            w_bits: 12,
+            ..config(0)
+        };
+        let (image, _) = quantize(&ising, &params, &core, steps, 3).unwrap();
+        let rtl = run_verilator(harness(), &image, 12345).unwrap();
+        same(rtl, golden_trace(&image, 12345), file);
+    }
+}
