@@ -280,15 +280,24 @@ pub fn verilog() -> String {
 pub const HARNESS_CPP: &str = r#"
 #include "Vtop.h"
 #include "verilated.h"
+#include "verilated_vcd_c.h"
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <cstdint>
 #include <string>
 static Vtop* top;
-static void tick() { top->clock = 1; top->eval(); top->clock = 0; top->eval(); }
+static VerilatedVcdC* tfp = nullptr;
+static uint64_t simtime = 0;
+static void tick() {
+    top->clock = 1; top->eval(); if (tfp) tfp->dump(simtime++);
+    top->clock = 0; top->eval(); if (tfp) tfp->dump(simtime++);
+}
 int main(int argc, char** argv) {
     Verilated::commandArgs(argc, argv);
     top = new Vtop;
+    const char* vcd = getenv("NPIM_VCD");
+    if (vcd) { Verilated::traceEverOn(true); tfp = new VerilatedVcdC; top->trace(tfp, 99); tfp->open(vcd); }
     top->clock = 0; top->eval();
     char cmd[8]; long long a, v;
     while (scanf("%7s", cmd) == 1) {
@@ -321,10 +330,17 @@ int main(int argc, char** argv) {
         else if (!strcmp(cmd, "li")) { top->linear_waddr = a; top->linear_wdata = (uint16_t)(int16_t)v; top->linear_we = 1; tick(); top->linear_we = 0; }
         else if (!strcmp(cmd, "kn")) { top->knot_waddr = a; top->knot_wdata = (uint16_t)(int16_t)v; top->knot_we = 1; tick(); top->knot_we = 0; }
     }
+    if (tfp) tfp->close();
     delete top;
     return 0;
 }
 "#;
+
+/// The core's Verilator harness (built with `--trace` so any run can dump a VCD), cached in
+/// `cache`.
+pub fn build_harness(cache: &std::path::Path) -> Result<Harness, String> {
+    Harness::build_with(&verilog(), HARNESS_CPP, cache, &["--trace"])
+}
 
 /// Runs the core under Verilator.
 pub fn run_verilator(
@@ -333,5 +349,17 @@ pub fn run_verilator(
     run_seed: u32,
 ) -> Result<RunTrace, String> {
     let text = harness.run(&commands(image, run_seed)?)?;
+    parse_output(&text, image.n)
+}
+
+/// Runs the core under Verilator and writes a VCD of the run to `vcd`.
+pub fn run_verilator_vcd(
+    harness: &Harness,
+    image: &CoreImage,
+    run_seed: u32,
+    vcd: &std::path::Path,
+) -> Result<RunTrace, String> {
+    let path = vcd.to_str().ok_or("the VCD path is not UTF-8")?;
+    let text = harness.run_with_env(&commands(image, run_seed)?, &[("NPIM_VCD", path)])?;
     parse_output(&text, image.n)
 }

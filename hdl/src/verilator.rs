@@ -28,10 +28,20 @@ impl Harness {
 
     /// Builds (or finds in `cache`) the harness for `verilog` (top module `top`) and `cpp`.
     pub fn build(verilog: &str, cpp: &str, cache: &Path) -> Result<Self, String> {
+        Self::build_with(verilog, cpp, cache, &[])
+    }
+
+    /// As [`Harness::build`], with extra Verilator arguments (e.g. `--trace`).
+    pub fn build_with(
+        verilog: &str,
+        cpp: &str,
+        cache: &Path,
+        extra: &[&str],
+    ) -> Result<Self, String> {
         if !Self::available() {
             return Err("verilator is not installed (Debian: apt-get install verilator; ./scripts/test.sh installs it)".into());
         }
-        let key = fnv1a(format!("{verilog}\0{cpp}").as_bytes());
+        let key = fnv1a(format!("{verilog}\0{cpp}\0{}", extra.join(" ")).as_bytes());
         let dir = cache.join(format!("{key:016x}"));
         let exe = dir.join("obj_dir").join("Vtop");
         if exe.is_file() {
@@ -52,9 +62,9 @@ impl Harness {
                 "-Wno-style",
                 "--top-module",
                 "top",
-                "top.v",
-                "main.cpp",
             ])
+            .args(extra)
+            .args(["top.v", "main.cpp"])
             .output()
             .map_err(|e| format!("running verilator: {e}"))?;
         if !out.status.success() || !exe.is_file() {
@@ -68,7 +78,13 @@ impl Harness {
 
     /// Runs the harness with `stdin`, returning its stdout.
     pub fn run(&self, stdin: &str) -> Result<String, String> {
+        self.run_with_env(stdin, &[])
+    }
+
+    /// As [`Harness::run`], with environment variables for the child.
+    pub fn run_with_env(&self, stdin: &str, env: &[(&str, &str)]) -> Result<String, String> {
         let mut child = Command::new(&self.exe)
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -4,9 +4,8 @@
 //! full runs of G11 and an SK N=100 file.
 
 use npim_hdl::core_sim::{
-    golden_trace, run_rust_hdl, run_verilator, verilog, RunTrace, HARNESS_CPP,
+    build_harness, golden_trace, run_rust_hdl, run_verilator, run_verilator_vcd, RunTrace,
 };
-use npim_hdl::verilator::Harness;
 use npim_sim::fixed::config::JStorage;
 use npim_sim::fixed::{quantize, CoreConfig, CoreImage};
 use npim_sim::formats::read_instance;
@@ -84,11 +83,11 @@ fn random_image(seed: u64) -> CoreImage {
         .0
 }
 
-fn harness() -> &'static Harness {
-    static H: OnceLock<Harness> = OnceLock::new();
+fn harness() -> &'static npim_hdl::verilator::Harness {
+    static H: OnceLock<npim_hdl::verilator::Harness> = OnceLock::new();
     H.get_or_init(|| {
         let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("verilator");
-        Harness::build(&verilog(), HARNESS_CPP, &cache).unwrap_or_else(|e| panic!("{e}"))
+        build_harness(&cache).unwrap_or_else(|e| panic!("{e}"))
     })
 }
 
@@ -186,4 +185,57 @@ fn full_runs_on_g11_and_sk100_match_golden() {
         let rtl = run_verilator(harness(), &image, 12345).unwrap();
         same(rtl, golden_trace(&image, 12345), file);
     }
+}
+
+#[test]
+fn a_vcd_of_a_short_run_is_well_formed() {
+    let dir = std::env::temp_dir().join(format!("npim-vcd-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let vcd = dir.join("run.vcd");
+    let image = random_small(1);
+    let rtl = run_verilator_vcd(harness(), &image, 5, &vcd).unwrap();
+    same(rtl, golden_trace(&image, 5), "vcd run");
+    let text = std::fs::read_to_string(&vcd).unwrap();
+    // the parts of the VCD format (IEEE 1364 §18) a viewer such as GTKWave needs
+    let header_end = text.find("$enddefinitions").expect("$enddefinitions");
+    let header = &text[..header_end];
+    assert!(header.contains("$timescale") && header.contains("$scope module"));
+    let vars: Vec<&str> = header
+        .lines()
+        .filter(|l| l.trim_start().starts_with("$var"))
+        .collect();
+    assert!(
+        vars.iter().any(|v| v.contains(" clock ")),
+        "a clock variable"
+    );
+    assert!(
+        vars.iter().any(|v| v.contains("step_e4")),
+        "the energy output"
+    );
+    let ids: std::collections::HashSet<&str> = vars
+        .iter()
+        .filter_map(|v| v.split_whitespace().nth(3))
+        .collect();
+    let mut times = 0;
+    let mut last = -1i64;
+    for line in text[header_end..].lines().skip(1) {
+        let line = line.trim();
+        if let Some(t) = line.strip_prefix('#') {
+            let t: i64 = t.parse().expect("a time");
+            assert!(t > last, "times increase");
+            last = t;
+            times += 1;
+        } else if let Some(rest) = line.strip_prefix('b') {
+            let (bits, id) = rest.split_once(' ').expect("b<bits> <id>");
+            assert!(
+                bits.chars().all(|c| "01xz".contains(c)) && ids.contains(id),
+                "{line}"
+            );
+        } else if !line.is_empty() && !line.starts_with('$') {
+            let (v, id) = line.split_at(1);
+            assert!("01xz".contains(v) && ids.contains(id), "{line}");
+        }
+    }
+    assert!(times > 100, "{times} time steps");
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -28,6 +28,12 @@ pub enum Command {
     Train(TrainArgs),
     /// Quantize parameters and an instance for a core configuration into a core image.
     Quantize(QuantizeArgs),
+    /// The FPGA core: `npim hdl verilog -o core.v`.
+    #[command(subcommand)]
+    Hdl(HdlCommand),
+    /// Run a core image on the RTL (Verilator or rust_hdl's simulator), optionally checking
+    /// every step against the golden model.
+    Sim(SimArgs),
     /// Measure speed: `npim bench throughput` (golden vs float spin-updates per second).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -268,4 +274,72 @@ pub struct QuantizationArgs {
     /// Output folder for quantization.csv and quantization.png.
     #[arg(long, short = 'o', default_value = "study")]
     pub out: PathBuf,
+}
+
+#[derive(Subcommand)]
+pub enum HdlCommand {
+    /// Write the generated Verilog of the core (or one of its blocks).
+    Verilog(VerilogArgs),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BlockArg {
+    /// The whole core.
+    Core,
+    /// The matvec engine.
+    Matvec,
+    /// The update unit.
+    Update,
+}
+
+#[derive(Args)]
+pub struct VerilogArgs {
+    /// Which block.
+    #[arg(long, value_enum, default_value_t = BlockArg::Core)]
+    pub block: BlockArg,
+    /// Core configuration the build must serve (checked against the RTL build's widths).
+    #[arg(long, default_value = "rtl")]
+    pub core: String,
+    /// Output file.
+    #[arg(long, short = 'o')]
+    pub out: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EngineArg {
+    /// The generated Verilog under Verilator (~10^7 cycles/s).
+    Verilator,
+    /// rust_hdl's own simulator (~10^4 cycles/s: small images only).
+    RustHdl,
+}
+
+#[derive(Args)]
+pub struct SimArgs {
+    /// Core image (`npim quantize --core rtl`).
+    #[arg(long)]
+    pub image: PathBuf,
+    /// The instance, to report cuts and other objectives (default: the image's own instance).
+    #[arg(long, short = 'i')]
+    pub instance: Option<PathBuf>,
+    /// Simulator.
+    #[arg(long, value_enum, default_value_t = EngineArg::Verilator)]
+    pub engine: EngineArg,
+    /// Runs.
+    #[arg(long, short = 'R', default_value_t = 10)]
+    pub runs: usize,
+    /// Master seed (default: the image's).
+    #[arg(long, short = 's')]
+    pub seed: Option<u64>,
+    /// Target energy (default: best found).
+    #[arg(long, allow_hyphen_values = true)]
+    pub target: Option<f64>,
+    /// Compare every step of every run with the golden model and fail on the first difference.
+    #[arg(long)]
+    pub check: bool,
+    /// Write a VCD of the first run (Verilator engine).
+    #[arg(long)]
+    pub vcd: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }

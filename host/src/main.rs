@@ -25,6 +25,8 @@ fn main() {
         cli::Command::Info(args) => commands::convert::info(args),
         cli::Command::Train(args) => commands::train::run(args),
         cli::Command::Quantize(args) => commands::quantize::run(args),
+        cli::Command::Hdl(cli::HdlCommand::Verilog(args)) => commands::hdl::verilog(args),
+        cli::Command::Sim(args) => commands::hdl::sim(args),
         cli::Command::Bench(cli::BenchCommand::Throughput(args)) => {
             commands::bench::throughput(args)
         }

@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod convert;
 pub mod generate;
+pub mod hdl;
 pub mod quantize;
 pub mod solve;
 pub mod study;

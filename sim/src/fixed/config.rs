@@ -51,11 +51,12 @@ pub struct CoreConfig {
 }
 
 /// Preset names.
-pub const PRESETS: &[&str] = &["sim", "icebreaker", "ulx3s"];
+pub const PRESETS: &[&str] = &["sim", "rtl", "icebreaker", "ulx3s"];
 
 impl CoreConfig {
     /// A named preset:
     /// - `sim`: generous limits for software and simulation (N ≤ 4096, dense or sparse by file);
+    /// - `rtl`: the widths of the current RTL build (N ≤ 1024, 16384 J entries, 16-bit fields);
     /// - `icebreaker`: iCE40UP5K, 800 spins, sparse, 4 lanes (G1-G21);
     /// - `ulx3s`: ECP5-85F, 2000 spins, sparse, 8 lanes (G22).
     pub fn preset(name: &str) -> Option<Self> {
@@ -78,6 +79,19 @@ impl CoreConfig {
         };
         match name {
             "sim" => Some(base),
+            // the widths of the current RTL build (hdl/src/widths.rs)
+            "rtl" => Some(CoreConfig {
+                n_max: 1024,
+                nnz_max: 16384,
+                field_bits: 16,
+                tc_max: 32,
+                d_max: 8,
+                w_bits: 15,
+                z_bits: 14,
+                knots_max: 64,
+                t_max: (1 << 20) - 1,
+                ..base
+            }),
             "icebreaker" => Some(CoreConfig {
                 n_max: 800,
                 nnz_max: 2 * 19_176,
