@@ -98,7 +98,6 @@ pub struct Update {
     acc: DFF<Signed<MAC_BITS>>,
     w1u: DFF<Signed<MAC_BITS>>,
     z: DFF<Signed<16>>,
-    noise_own_we: Signal<Local, Bit>,
     x1: Signal<Local, Bits<32>>,
     x2: Signal<Local, Bits<32>>,
     x3: Signal<Local, Bits<32>>,
@@ -182,7 +181,6 @@ impl Default for Update {
             acc: Default::default(),
             w1u: Default::default(),
             z: Default::default(),
-            noise_own_we: Default::default(),
             x1: Default::default(),
             x2: Default::default(),
             x3: Default::default(),
@@ -252,7 +250,6 @@ impl Logic for Update {
             + bit_cast::<16, 8>(self.x3.val().get_bits::<8>(8))
             + bit_cast::<16, 8>(self.x3.val().get_bits::<8>(16))
             + bit_cast::<16, 8>(self.x3.val().get_bits::<8>(24));
-        self.noise_own_we.next = false;
         self.noise.read_address.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
         self.noise.write_address.next = self.noise_waddr.val();
         self.noise.write_data.next = self.noise_wdata.val();
@@ -330,7 +327,6 @@ impl Logic for Update {
                 self.state.d.next = UpdateState::NoiseData;
             }
             UpdateState::NoiseData => {
-                self.noise_own_we.next = true;
                 self.noise.write_address.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
                 self.noise.write_data.next = self.x3.val();
                 self.noise.write_enable.next = true;
