@@ -176,8 +176,17 @@ pub fn quantization(args: QuantizationArgs) -> Result<()> {
         "high",
         "tts_steps",
         "within_float_ci",
+        "mean_best_energy",
+        "sem",
+        "gap_vs_float",
     ])?;
-    let mut summary: Vec<(String, &'static str, usize, f64, bool)> = Vec::new();
+    let mean_sem = |e: &[f64]| {
+        let n = e.len() as f64;
+        let m = e.iter().sum::<f64>() / n;
+        let v = e.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0).max(1.0);
+        (m, (v / n).sqrt())
+    };
+    let mut summary: Vec<(String, &'static str, usize, f64, bool, f64)> = Vec::new();
     for c in &cells {
         let (target, steps) = target_of(&c.instance);
         let ok = c
@@ -197,6 +206,10 @@ pub fn quantization(args: QuantizationArgs) -> Result<()> {
             .count();
         let fp = Proportion::wilson(fok, float.energies.len());
         let within = p.p >= fp.low && p.p <= fp.high;
+        let (mean, sem) = mean_sem(&c.energies);
+        let (fmean, _) = mean_sem(&float.energies);
+        // relative gap of the mean best energy to the float reference's (positive: worse)
+        let gap = (mean - fmean) / fmean.abs().max(1e-12);
         w.write_record([
             c.instance.clone(),
             c.parameter.to_string(),
@@ -211,8 +224,11 @@ pub fn quantization(args: QuantizationArgs) -> Result<()> {
                 .steps()
                 .map_or("not reached".into(), |s| format!("{s:.4e}")),
             u8::from(within).to_string(),
+            format!("{mean:.4}"),
+            format!("{sem:.4}"),
+            format!("{gap:.6}"),
         ])?;
-        summary.push((c.instance.clone(), c.parameter, c.value, p.p, within));
+        summary.push((c.instance.clone(), c.parameter, c.value, p.p, within, gap));
     }
     w.flush()?;
     // mean P_s over instances per configuration
