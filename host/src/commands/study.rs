@@ -233,8 +233,8 @@ pub fn quantization(args: QuantizationArgs) -> Result<()> {
     w.flush()?;
     // mean P_s over instances per configuration
     println!(
-        "{:<12} {:>6} {:>10} {:>22}",
-        "parameter", "value", "mean P_s", "instances within float CI"
+        "{:<12} {:>6} {:>10} {:>27} {:>22}",
+        "parameter", "value", "mean P_s", "instances within float CI", "mean best-energy gap"
     );
     let mut means = Vec::new();
     for v in &vars {
@@ -244,8 +244,9 @@ pub fn quantization(args: QuantizationArgs) -> Result<()> {
             .collect();
         let mean = rows.iter().map(|s| s.3).sum::<f64>() / rows.len() as f64;
         let within = rows.iter().filter(|s| s.4).count();
+        let gap = rows.iter().map(|s| s.5).sum::<f64>() / rows.len() as f64;
         println!(
-            "{:<12} {:>6} {:>10.4} {:>16}/{}",
+            "{:<12} {:>6} {:>10.4} {:>25}/{} {:>21.3}%",
             v.parameter,
             if v.value == 0 {
                 "-".into()
@@ -254,7 +255,8 @@ pub fn quantization(args: QuantizationArgs) -> Result<()> {
             },
             mean,
             within,
-            rows.len()
+            rows.len(),
+            100.0 * gap
         );
         means.push((v.parameter, v.value, mean));
     }

@@ -5,6 +5,7 @@
 //! RTL is checked against [`golden`] bit for bit.
 
 pub mod config;
+pub mod feedback;
 pub mod golden;
 pub mod image;
 pub mod noise;
