@@ -200,7 +200,7 @@ pub struct TrainArgs {
     /// The run's TOML config (see docs/training.md); relative paths in it are from its folder.
     #[arg(long, short = 'c')]
     pub config: PathBuf,
-    /// Output folder (default: runs/<name>); holds checkpoint.json, curve.csv, curve.png,
+    /// Output folder (default: `runs/NAME`); holds checkpoint.json, curve.csv, curve.png,
     /// params.json. An existing checkpoint there is resumed.
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
