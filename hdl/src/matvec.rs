@@ -3,9 +3,9 @@
 //!
 //! Multiplier-free: each entry adds or subtracts its weight by the spin's sign bit (1 = −1).
 //! Memories: row pointers, entry words (column | weight), spin bits and `l`, each one block RAM
-//! with one read and one write port; the write ports are the load interface. This first version
-//! is sequential (one entry every three cycles, one lane) and fixes the arithmetic; lanes and
-//! pipelining come next, checked against the same golden model.
+//! with one read and one write port; the write ports are the load interface. One lane: a row's
+//! entries stream through a three-stage pipeline at one entry per cycle, plus five cycles per
+//! row (row pointers, drain, own spin and `l`).
 //!
 //! Protocol: load the memories through the write ports, set `n`, pulse `start`; the engine
 //! emits one `(field_index, field)` per cycle with `field_valid` high, in index order, then
@@ -30,12 +30,9 @@ pub enum MatvecState {
     RowLoWait,
     /// `row_ptr[i+1]` arrives.
     RowHiWait,
-    /// Read entry `k` (or finish the row).
-    EntryAddr,
-    /// The entry arrives; read the spin of its column.
-    EntryData,
-    /// The spin arrives; accumulate.
-    SpinData,
+    /// The row's entries stream through a three-stage pipeline: read entry `k`; read the spin
+    /// of the entry that arrived; accumulate the spin that arrived. One entry per cycle.
+    Stream,
     /// Read `σ_i` and `l_i`.
     SelfAddr,
     /// Emit `f_i`, update `E4`.
@@ -106,6 +103,8 @@ pub struct Matvec {
     weight: DFF<Signed<ACC_BITS>>,
     acc: DFF<Signed<ACC_BITS>>,
     energy: DFF<Signed<ACC_BITS>>,
+    v1: DFF<Bit>,
+    v2: DFF<Bit>,
     entry_weight: Signal<Local, Signed<WEIGHT_BITS>>,
     f_wide: Signal<Local, Signed<ACC_BITS>>,
     l_wide: Signal<Local, Signed<ACC_BITS>>,
@@ -126,7 +125,7 @@ impl Logic for Matvec {
         self.spins.write_clock.next = self.clock.val();
         self.linear.read_clock.next = self.clock.val();
         self.linear.write_clock.next = self.clock.val();
-        dff_setup!(self, clock, state, i, k, hi, weight, acc, energy);
+        dff_setup!(self, clock, state, i, k, hi, weight, acc, energy, v1, v2);
         // load ports
         self.rowptr.write_address.next = self.rowptr_waddr.val();
         self.rowptr.write_data.next = self.rowptr_wdata.val();
@@ -183,32 +182,42 @@ impl Logic for Matvec {
             MatvecState::RowHiWait => {
                 self.hi.d.next = self.rowptr.read_data.val();
                 self.acc.d.next = 0.into();
-                self.state.d.next = MatvecState::EntryAddr;
+                self.v1.d.next = false;
+                self.v2.d.next = false;
+                self.state.d.next = MatvecState::Stream;
             }
-            MatvecState::EntryAddr => {
-                if self.k.q.val() == self.hi.q.val() {
+            MatvecState::Stream => {
+                // stage 1: issue the read of entry k
+                if self.k.q.val() < self.hi.q.val() {
+                    self.k.d.next = self.k.q.val() + 1;
+                    self.v1.d.next = true;
+                } else {
+                    self.v1.d.next = false;
+                }
+                // stage 2: the entry read last cycle arrives; read its column's spin
+                if self.v1.q.val() {
+                    self.spins.read_address.next = self.bank_base.val()
+                        + bit_cast::<COUNT_BITS, SPIN_BITS>(
+                            self.entries.read_data.val().get_bits::<SPIN_BITS>(0),
+                        );
+                    self.weight.d.next =
+                        signed_bit_cast::<ACC_BITS, WEIGHT_BITS>(self.entry_weight.val());
+                    self.v2.d.next = true;
+                } else {
+                    self.v2.d.next = false;
+                }
+                // stage 3: the spin read last cycle arrives; accumulate
+                if self.v2.q.val() {
+                    if self.spins.read_data.val() {
+                        self.acc.d.next = self.acc.q.val() - self.weight.q.val();
+                    } else {
+                        self.acc.d.next = self.acc.q.val() + self.weight.q.val();
+                    }
+                }
+                // the last spin (stage 3) is accumulated in this cycle
+                if (self.k.q.val() == self.hi.q.val()) & !self.v1.q.val() {
                     self.state.d.next = MatvecState::SelfAddr;
-                } else {
-                    self.state.d.next = MatvecState::EntryData;
                 }
-            }
-            MatvecState::EntryData => {
-                self.spins.read_address.next = self.bank_base.val()
-                    + bit_cast::<COUNT_BITS, SPIN_BITS>(
-                        self.entries.read_data.val().get_bits::<SPIN_BITS>(0),
-                    );
-                self.weight.d.next =
-                    signed_bit_cast::<ACC_BITS, WEIGHT_BITS>(self.entry_weight.val());
-                self.state.d.next = MatvecState::SpinData;
-            }
-            MatvecState::SpinData => {
-                if self.spins.read_data.val() {
-                    self.acc.d.next = self.acc.q.val() - self.weight.q.val();
-                } else {
-                    self.acc.d.next = self.acc.q.val() + self.weight.q.val();
-                }
-                self.k.d.next = self.k.q.val() + 1;
-                self.state.d.next = MatvecState::EntryAddr;
             }
             MatvecState::SelfAddr => {
                 self.state.d.next = MatvecState::SelfData;

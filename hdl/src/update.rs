@@ -1,7 +1,7 @@
 //! The update unit: for each spin, the noise draw, the `W²` dot products over the field
 //! history, the tanh table, the `W¹` sum and the sign (`docs/fixed-point.md`, steps 1-6).
 //!
-//! Sequential first version: one multiplier, one history read per cycle. Per-image shifts
+//! One multiplier: the `Tc` taps of a hidden unit stream at one per cycle. Per-image shifts
 //! (`e2 − A` and the alignment of the `W⁰` and `W¹` terms) are runtime inputs applied by
 //! variable shifters; `A`, the table size and `z_bits` are build constants. The per-step
 //! weights `q(t)` sit in a small memory written before the step.
@@ -20,10 +20,9 @@ pub enum UpdateState {
     NoiseData,
     /// Begin hidden unit `k`.
     KStart,
-    /// Read a history field and a `W²` weight.
-    MacAddr,
-    /// Multiply-accumulate.
-    MacData,
+    /// Stream the `Tc` taps: one history field and one `W²` weight read per cycle, each product
+    /// accumulated the cycle after.
+    Mac,
     /// Rescale and saturate `z`; read the table and `W¹_k`.
     Z,
     /// `f_nl(z)`; accumulate `W¹_k·f_nl(z)`.
@@ -98,6 +97,7 @@ pub struct Update {
     acc: DFF<Signed<MAC_BITS>>,
     w1u: DFF<Signed<MAC_BITS>>,
     z: DFF<Signed<16>>,
+    v1: DFF<Bit>,
     x1: Signal<Local, Bits<32>>,
     x2: Signal<Local, Bits<32>>,
     x3: Signal<Local, Bits<32>>,
@@ -181,6 +181,7 @@ impl Default for Update {
             acc: Default::default(),
             w1u: Default::default(),
             z: Default::default(),
+            v1: Default::default(),
             x1: Default::default(),
             x2: Default::default(),
             x3: Default::default(),
@@ -234,7 +235,7 @@ impl Logic for Update {
         self.noise.read_clock.next = self.clock.val();
         self.noise.write_clock.next = self.clock.val();
         self.tanh_rom.clock.next = self.clock.val();
-        dff_setup!(self, clock, state, i, k, s, wbase, eta, acc, w1u, z);
+        dff_setup!(self, clock, state, i, k, s, wbase, eta, acc, w1u, z, v1);
         // load and history ports
         self.weights.write_address.next = self.weight_waddr.val();
         self.weights.write_data.next = self.weight_wdata.val();
@@ -336,19 +337,24 @@ impl Logic for Update {
             UpdateState::KStart => {
                 self.acc.d.next = 0.into();
                 self.s.d.next = 0.into();
-                self.state.d.next = UpdateState::MacAddr;
+                self.v1.d.next = false;
+                self.state.d.next = UpdateState::Mac;
             }
-            UpdateState::MacAddr => {
-                self.state.d.next = UpdateState::MacData;
-            }
-            UpdateState::MacData => {
-                self.acc.d.next =
-                    self.acc.q.val() + signed_bit_cast::<MAC_BITS, 32>(self.product.val());
-                self.s.d.next = self.s.q.val() + 1;
-                if (self.s.q.val() + 1) == self.tc.val() {
-                    self.state.d.next = UpdateState::Z;
+            UpdateState::Mac => {
+                // issue the reads of tap s; accumulate the product of the tap read last cycle
+                if self.s.q.val() < self.tc.val() {
+                    self.s.d.next = self.s.q.val() + 1;
+                    self.v1.d.next = true;
                 } else {
-                    self.state.d.next = UpdateState::MacAddr;
+                    self.v1.d.next = false;
+                }
+                if self.v1.q.val() {
+                    self.acc.d.next =
+                        self.acc.q.val() + signed_bit_cast::<MAC_BITS, 32>(self.product.val());
+                }
+                // the last tap's product is accumulated in this cycle
+                if self.s.q.val() == self.tc.val() {
+                    self.state.d.next = UpdateState::Z;
                 }
             }
             UpdateState::Z => {
