@@ -63,7 +63,7 @@ fn cache() -> PathBuf {
 fn check(seed: u64, n: usize, tc: usize, d: usize, harness: Option<&Harness>, rust_hdl: bool) {
     let (image, _) = case(seed, n, tc, d);
     let core = GoldenCore::new(&image);
-    let mut state = GoldenState::new(&core, seed as u32 * 2654435761);
+    let mut state = GoldenState::new(&core, (seed as u32).wrapping_mul(2654435761));
     let steps = (seed as usize * 5) % 13;
     for _ in 0..steps {
         state.step();
