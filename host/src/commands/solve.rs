@@ -23,6 +23,9 @@ pub fn run(args: SolveArgs) -> Result<()> {
     if args.algo == Algo::Gw {
         return run_gw(&args, &mapped.ising);
     }
+    if args.image.is_some() && args.algo != Algo::Golden {
+        bail!("--image runs on the golden model: add --algo golden");
+    }
     let ising = &mapped.ising;
     let n = ising.n();
     let mut steps = args.steps.unwrap_or(n);
