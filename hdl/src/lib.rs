@@ -8,6 +8,8 @@
 
 pub mod core;
 pub mod core_sim;
+pub mod feedback;
+pub mod feedback_sim;
 pub mod matvec;
 pub mod matvec_sim;
 pub mod update;

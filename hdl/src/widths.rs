@@ -40,3 +40,7 @@ pub const Y_BITS: usize = 64;
 pub const KNOT_ADDR_BITS: usize = 13;
 /// Width of the step counter (`T < 2^STEP_BITS`).
 pub const STEP_BITS: usize = 20;
+/// Width of an ADC amplitude sample in the CIM feedback engine.
+pub const SAMPLE_BITS: usize = 16;
+/// Width of a DAC drive value out of the CIM feedback engine.
+pub const DRIVE_BITS: usize = 16;

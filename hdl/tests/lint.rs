@@ -13,6 +13,7 @@ fn generated_verilog_lints_clean_with_the_waivers() {
         ("core", npim_hdl::core_sim::verilog()),
         ("matvec", npim_hdl::matvec_sim::verilog()),
         ("update", npim_hdl::update_sim::verilog()),
+        ("feedback", npim_hdl::feedback_sim::verilog()),
     ] {
         let file = dir.join(format!("{name}.v"));
         std::fs::write(&file, text).unwrap();

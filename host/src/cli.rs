@@ -290,6 +290,8 @@ pub enum BlockArg {
     Matvec,
     /// The update unit.
     Update,
+    /// The CIM feedback engine (measurement-feedback port).
+    Feedback,
 }
 
 #[derive(Args)]

@@ -48,6 +48,7 @@ pub fn verilog(args: VerilogArgs) -> Result<()> {
         BlockArg::Core => core_sim::verilog(),
         BlockArg::Matvec => npim_hdl::matvec_sim::verilog(),
         BlockArg::Update => npim_hdl::update_sim::verilog(),
+        BlockArg::Feedback => npim_hdl::feedback_sim::verilog(),
     };
     std::fs::write(&args.out, &text).with_context(|| format!("writing {}", args.out.display()))?;
     println!(

@@ -1,0 +1,221 @@
+//! Driving the CIM feedback engine: memories from a core image, one sample vector in, the drive
+//! vector out, with the DAC's `ready` withheld on a pseudo-random pattern to exercise the
+//! handshake; in rust_hdl's simulator or under Verilator.
+
+use crate::feedback::Feedback;
+use crate::matvec_sim::MatvecInput;
+use crate::verilator::Harness;
+use npim_sim::fixed::feedback::Feedback as Spec;
+use npim_sim::fixed::image::CoreImage;
+use rust_hdl::prelude::*;
+
+/// One feedback pass: the stimulus text (see [`HARNESS_CPP`]).
+pub fn commands(
+    image: &CoreImage,
+    spec: &Spec,
+    samples: &[i64],
+    backpressure: u32,
+) -> Result<String, String> {
+    let mv = MatvecInput::from_image(image, &vec![1; image.n])?;
+    let mut s = String::new();
+    for (a, p) in mv.row_ptr.iter().enumerate() {
+        s += &format!("rp {a} {p}\n");
+    }
+    for (a, e) in mv.entries.iter().enumerate() {
+        s += &format!("en {a} {e}\n");
+    }
+    for (a, l) in mv.linear.iter().enumerate() {
+        s += &format!("li {a} {l}\n");
+    }
+    s += &format!(
+        "cfg {} {} {} {} {} {backpressure}\n",
+        image.n, spec.adc_bits, spec.dac_bits, spec.beta_q, spec.beta_shift
+    );
+    for a in samples {
+        s += &format!("sa {a}\n");
+    }
+    s += "go\n";
+    Ok(s)
+}
+
+/// Parses `d INDEX VALUE` lines into the drive vector, and the `done CYCLES` line.
+pub fn parse(text: &str, n: usize) -> Result<(Vec<i64>, u64), String> {
+    let mut d = vec![i64::MIN; n];
+    let mut order = 0;
+    for line in text.lines() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        match f.as_slice() {
+            ["d", i, v] => {
+                let i: usize = i.parse().map_err(|e| format!("{e}"))?;
+                if i != order {
+                    return Err(format!("drive {i} out of order (expected {order})"));
+                }
+                order += 1;
+                d[i] = v.parse().map_err(|e| format!("{e}"))?;
+            }
+            ["done", c] => return Ok((d, c.parse().map_err(|e| format!("{e}"))?)),
+            _ => return Err(format!("unexpected harness output `{line}`")),
+        }
+    }
+    Err("no `done`".into())
+}
+
+fn tick(uut: &mut Feedback) {
+    uut.clock.next = Clock { clk: true };
+    assert!(simulate(uut, 2000), "the engine's logic did not settle");
+    uut.clock.next = Clock { clk: false };
+    assert!(simulate(uut, 2000), "the engine's logic did not settle");
+}
+
+/// Runs the commands in rust_hdl's simulator (same protocol as the C++ harness).
+pub fn run_rust_hdl(cmds: &str, n: usize) -> Result<(Vec<i64>, u64), String> {
+    let mut uut = Feedback::default();
+    uut.connect_all();
+    uut.clock.next = Clock { clk: false };
+    simulate(&mut uut, 2000);
+    let mut out = String::new();
+    let mut samples: Vec<i64> = Vec::new();
+    let mut bp = 0u32;
+    for line in cmds.lines() {
+        let w: Vec<&str> = line.split_whitespace().collect();
+        let num = |k: usize| w[k].parse::<i64>().unwrap();
+        match w[0] {
+            "rp" => {
+                uut.rowptr_waddr.next = (num(1) as u64).to_bits();
+                uut.rowptr_wdata.next = (num(2) as u64).to_bits();
+                uut.rowptr_we.next = true;
+                tick(&mut uut);
+                uut.rowptr_we.next = false;
+            }
+            "en" => {
+                uut.entry_waddr.next = (num(1) as u64).to_bits();
+                uut.entry_wdata.next = (num(2) as u64).to_bits();
+                uut.entry_we.next = true;
+                tick(&mut uut);
+                uut.entry_we.next = false;
+            }
+            "li" => {
+                uut.linear_waddr.next = (num(1) as u64).to_bits();
+                uut.linear_wdata.next = num(2).into();
+                uut.linear_we.next = true;
+                tick(&mut uut);
+                uut.linear_we.next = false;
+            }
+            "cfg" => {
+                uut.n.next = (num(1) as u64).to_bits();
+                uut.adc_bits.next = (num(2) as u64).to_bits();
+                uut.dac_bits.next = (num(3) as u64).to_bits();
+                uut.beta_q.next = num(4).into();
+                uut.beta_shift.next = (num(5) as u64).to_bits();
+                bp = num(6) as u32;
+            }
+            "sa" => samples.push(num(1)),
+            "go" => {
+                let mut cycles = 0u64;
+                let mut next = 0;
+                let mut lfsr = bp | 1;
+                let mut driven = 0;
+                loop {
+                    // offer the next sample; it is taken when ready is high at the edge
+                    uut.sample_valid.next = next < samples.len();
+                    uut.sample.next = samples.get(next).copied().unwrap_or(0).into();
+                    lfsr ^= lfsr << 13;
+                    lfsr ^= lfsr >> 17;
+                    lfsr ^= lfsr << 5;
+                    uut.drive_ready.next = bp == 0 || lfsr & 3 != 0;
+                    simulate(&mut uut, 2000);
+                    let took_sample = uut.sample_valid.val() && uut.sample_ready.val();
+                    if uut.drive_valid.val() && uut.drive_ready.val() {
+                        out += &format!(
+                            "d {} {}\n",
+                            uut.drive_index.val().index(),
+                            uut.drive.val().bigint()
+                        );
+                        driven += 1;
+                    }
+                    tick(&mut uut);
+                    cycles += 1;
+                    if took_sample {
+                        next += 1;
+                    }
+                    if driven == n {
+                        break;
+                    }
+                    if cycles > 100_000_000 {
+                        return Err("timeout".into());
+                    }
+                }
+                out += &format!("done {cycles}\n");
+            }
+            _ => return Err(format!("bad command `{line}`")),
+        }
+    }
+    parse(&out, n)
+}
+
+/// The Verilog of the engine.
+pub fn verilog() -> String {
+    let mut uut = Feedback::default();
+    uut.connect_all();
+    generate_verilog(&uut)
+}
+
+/// The C++ side of the harness (same protocol as [`run_rust_hdl`]).
+pub const HARNESS_CPP: &str = r#"
+#include "Vtop.h"
+#include "verilated.h"
+#include <cstdio>
+#include <cstring>
+#include <cstdint>
+#include <vector>
+static Vtop* top;
+static void tick() { top->clock = 1; top->eval(); top->clock = 0; top->eval(); }
+int main(int argc, char** argv) {
+    Verilated::commandArgs(argc, argv);
+    top = new Vtop;
+    top->clock = 0; top->eval();
+    char cmd[8]; long long a, v;
+    std::vector<long long> samples;
+    long long n = 0; unsigned bp = 0;
+    while (scanf("%7s", cmd) == 1) {
+        if (!strcmp(cmd, "cfg")) {
+            long long p[6];
+            for (int k = 0; k < 6; k++) scanf("%lld", &p[k]);
+            n = p[0]; top->n = p[0]; top->adc_bits = p[1]; top->dac_bits = p[2];
+            top->beta_q = (uint16_t)(int16_t)p[3]; top->beta_shift = p[4]; bp = (unsigned)p[5];
+            continue;
+        }
+        if (!strcmp(cmd, "sa")) { scanf("%lld", &a); samples.push_back(a); continue; }
+        if (!strcmp(cmd, "go")) {
+            unsigned long long cycles = 0; size_t next = 0; unsigned lfsr = bp | 1; long long driven = 0;
+            for (;;) {
+                top->sample_valid = next < samples.size();
+                top->sample = (uint16_t)(int16_t)(next < samples.size() ? samples[next] : 0);
+                lfsr ^= lfsr << 13; lfsr ^= lfsr >> 17; lfsr ^= lfsr << 5;
+                top->drive_ready = (bp == 0 || (lfsr & 3) != 0);
+                top->eval();
+                bool took = top->sample_valid && top->sample_ready;
+                if (top->drive_valid && top->drive_ready) { printf("d %d %d\n", (int)top->drive_index, (int)(int16_t)top->drive); driven++; }
+                tick(); cycles++;
+                if (took) next++;
+                if (driven == n) break;
+                if (cycles > 100000000ULL) { printf("timeout\n"); break; }
+            }
+            printf("done %llu\n", cycles);
+            fflush(stdout);
+            continue;
+        }
+        scanf("%lld %lld", &a, &v);
+        if (!strcmp(cmd, "rp")) { top->rowptr_waddr = a; top->rowptr_wdata = v; top->rowptr_we = 1; tick(); top->rowptr_we = 0; }
+        else if (!strcmp(cmd, "en")) { top->entry_waddr = a; top->entry_wdata = v; top->entry_we = 1; tick(); top->entry_we = 0; }
+        else if (!strcmp(cmd, "li")) { top->linear_waddr = a; top->linear_wdata = (uint16_t)(int16_t)v; top->linear_we = 1; tick(); top->linear_we = 0; }
+    }
+    delete top;
+    return 0;
+}
+"#;
+
+/// Runs one pass under Verilator.
+pub fn run_verilator(harness: &Harness, cmds: &str, n: usize) -> Result<(Vec<i64>, u64), String> {
+    parse(&harness.run(cmds)?, n)
+}
