@@ -12,6 +12,7 @@ pub mod feedback;
 pub mod feedback_sim;
 pub mod matvec;
 pub mod matvec_sim;
+pub mod protocol;
 pub mod update;
 pub mod update_sim;
 pub mod verilator;

@@ -1,0 +1,6 @@
+//! The serial protocol of `docs/protocol.md`: framing (COBS, CRC-32, sequence numbers). Shared by
+//! the host driver, the emulator and the tests that feed byte streams to the RTL command engine.
+
+pub mod frame;
+
+pub use frame::{decode, encode, Deframer, Frame, FrameError, MAX_PAYLOAD};
