@@ -13,10 +13,8 @@ proptest! {
         let _ = decode(&bytes);
         let _ = cobs_decode(&bytes);
         let mut d = Deframer::new();
-        for r in d.push(&bytes) {
-            if let Ok(f) = r {
-                prop_assert!(f.payload.len() <= MAX_PAYLOAD);
-            }
+        for f in d.push(&bytes).into_iter().flatten() {
+            prop_assert!(f.payload.len() <= MAX_PAYLOAD);
         }
     }
 
