@@ -2,5 +2,6 @@
 //! the host driver, the emulator and the tests that feed byte streams to the RTL command engine.
 
 pub mod frame;
+pub mod message;
 
 pub use frame::{decode, encode, Deframer, Frame, FrameError, MAX_PAYLOAD};

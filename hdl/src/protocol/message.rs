@@ -1,0 +1,277 @@
+//! Commands and responses of `docs/protocol.md`, as typed values and as frame payloads.
+
+/// Protocol version this build speaks.
+pub const PROTOCOL_VERSION: u16 = 1;
+/// Largest LOAD chunk: the payload limit minus the offset field.
+pub const MAX_CHUNK: usize = super::frame::MAX_PAYLOAD - 4;
+
+/// A host command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Who are you: version, core limits, bitstream hash.
+    Identify,
+    /// Image bytes at an offset.
+    Load {
+        /// Byte offset in the image.
+        offset: u32,
+        /// Up to [`MAX_CHUNK`] bytes.
+        bytes: Vec<u8>,
+    },
+    /// The image is complete.
+    Commit {
+        /// Its total length.
+        len: u32,
+    },
+    /// Runs and seed.
+    Configure {
+        /// Runs.
+        runs: u32,
+        /// Master seed.
+        seed: u64,
+    },
+    /// Start the runs.
+    Run,
+    /// One step of the current run (host in the loop).
+    Step,
+    /// Progress.
+    Status,
+    /// A run's result.
+    ReadResult {
+        /// Run index.
+        run: u32,
+    },
+    /// A run's per-step energies.
+    ReadTrace {
+        /// Run index.
+        run: u32,
+        /// First step.
+        first: u32,
+        /// Steps.
+        count: u16,
+    },
+    /// Back to the power-on state.
+    Reset,
+}
+
+/// Error codes of a response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ErrorCode {
+    /// A frame could not be decoded.
+    BadFrame = 1,
+    /// Unknown command kind.
+    UnknownCommand = 2,
+    /// Payload length wrong for the command.
+    BadLength = 3,
+    /// Image bytes beyond the board's buffer.
+    ImageTooLarge = 4,
+    /// The committed image fails its checks.
+    ImageInvalid = 5,
+    /// The image exceeds this core's limits.
+    DoesNotFit = 6,
+    /// A run is in progress.
+    Busy = 7,
+    /// Missing image or configuration, or no such run.
+    NotReady = 8,
+}
+
+impl ErrorCode {
+    /// The code for a byte.
+    pub fn from_u8(b: u8) -> Option<Self> {
+        use ErrorCode::*;
+        Some(match b {
+            1 => BadFrame,
+            2 => UnknownCommand,
+            3 => BadLength,
+            4 => ImageTooLarge,
+            5 => ImageInvalid,
+            6 => DoesNotFit,
+            7 => Busy,
+            8 => NotReady,
+            _ => return None,
+        })
+    }
+}
+
+/// An error reply: code and message.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("board error {code:?}: {message}")]
+pub struct BoardError {
+    /// The code.
+    pub code: ErrorCode,
+    /// What the board says.
+    pub message: String,
+}
+
+impl Command {
+    /// The frame kind.
+    pub fn kind(&self) -> u8 {
+        match self {
+            Command::Identify => 0x01,
+            Command::Load { .. } => 0x02,
+            Command::Commit { .. } => 0x03,
+            Command::Configure { .. } => 0x04,
+            Command::Run => 0x05,
+            Command::Step => 0x06,
+            Command::Status => 0x07,
+            Command::ReadResult { .. } => 0x08,
+            Command::ReadTrace { .. } => 0x09,
+            Command::Reset => 0x0A,
+        }
+    }
+
+    /// The payload bytes.
+    pub fn payload(&self) -> Vec<u8> {
+        let mut p = Vec::new();
+        match self {
+            Command::Load { offset, bytes } => {
+                p.extend_from_slice(&offset.to_le_bytes());
+                p.extend_from_slice(bytes);
+            }
+            Command::Commit { len } => p.extend_from_slice(&len.to_le_bytes()),
+            Command::Configure { runs, seed } => {
+                p.extend_from_slice(&runs.to_le_bytes());
+                p.extend_from_slice(&seed.to_le_bytes());
+            }
+            Command::ReadResult { run } => p.extend_from_slice(&run.to_le_bytes()),
+            Command::ReadTrace { run, first, count } => {
+                p.extend_from_slice(&run.to_le_bytes());
+                p.extend_from_slice(&first.to_le_bytes());
+                p.extend_from_slice(&count.to_le_bytes());
+            }
+            _ => {}
+        }
+        p
+    }
+
+    /// Parses a command frame's kind and payload.
+    pub fn parse(kind: u8, p: &[u8]) -> Result<Self, BoardError> {
+        let bad = |what: &str| BoardError {
+            code: ErrorCode::BadLength,
+            message: format!("{what}: payload of {} bytes", p.len()),
+        };
+        let u32_at = |o: usize| u32::from_le_bytes(p[o..o + 4].try_into().expect("4 bytes"));
+        let exact = |n: usize, what: &str| if p.len() == n { Ok(()) } else { Err(bad(what)) };
+        Ok(match kind {
+            0x01 => exact(0, "IDENTIFY").map(|_| Command::Identify)?,
+            0x02 => {
+                if p.len() < 4 || p.len() > 4 + MAX_CHUNK {
+                    return Err(bad("LOAD"));
+                }
+                Command::Load {
+                    offset: u32_at(0),
+                    bytes: p[4..].to_vec(),
+                }
+            }
+            0x03 => exact(4, "COMMIT").map(|_| Command::Commit { len: u32_at(0) })?,
+            0x04 => exact(12, "CONFIGURE").map(|_| Command::Configure {
+                runs: u32_at(0),
+                seed: u64::from_le_bytes(p[4..12].try_into().expect("8")),
+            })?,
+            0x05 => exact(0, "RUN").map(|_| Command::Run)?,
+            0x06 => exact(0, "STEP").map(|_| Command::Step)?,
+            0x07 => exact(0, "STATUS").map(|_| Command::Status)?,
+            0x08 => exact(4, "READ_RESULT").map(|_| Command::ReadResult { run: u32_at(0) })?,
+            0x09 => exact(10, "READ_TRACE").map(|_| Command::ReadTrace {
+                run: u32_at(0),
+                first: u32_at(4),
+                count: u16::from_le_bytes([p[8], p[9]]),
+            })?,
+            0x0A => exact(0, "RESET").map(|_| Command::Reset)?,
+            k => {
+                return Err(BoardError {
+                    code: ErrorCode::UnknownCommand,
+                    message: format!("kind {k:#04x}"),
+                })
+            }
+        })
+    }
+}
+
+/// A response payload: status byte, then data or a message.
+pub fn response_payload(result: &Result<Vec<u8>, BoardError>) -> Vec<u8> {
+    match result {
+        Ok(data) => {
+            let mut p = vec![0];
+            p.extend_from_slice(data);
+            p
+        }
+        Err(e) => {
+            let mut p = vec![e.code as u8];
+            p.extend_from_slice(e.message.as_bytes());
+            p.truncate(super::frame::MAX_PAYLOAD);
+            p
+        }
+    }
+}
+
+/// Parses a response payload into its data or the board's error.
+pub fn parse_response(p: &[u8]) -> Result<Vec<u8>, BoardError> {
+    match p.first() {
+        Some(0) => Ok(p[1..].to_vec()),
+        Some(&c) => Err(BoardError {
+            code: ErrorCode::from_u8(c).unwrap_or(ErrorCode::UnknownCommand),
+            message: String::from_utf8_lossy(&p[1..]).into_owned(),
+        }),
+        None => Err(BoardError {
+            code: ErrorCode::BadLength,
+            message: "empty response".into(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_round_trip_and_bad_lengths_are_refused() {
+        let all = [
+            Command::Identify,
+            Command::Load {
+                offset: 77,
+                bytes: vec![0, 1, 2, 255],
+            },
+            Command::Commit { len: 9999 },
+            Command::Configure {
+                runs: 12,
+                seed: u64::MAX - 3,
+            },
+            Command::Run,
+            Command::Step,
+            Command::Status,
+            Command::ReadResult { run: 4 },
+            Command::ReadTrace {
+                run: 1,
+                first: 20,
+                count: 300,
+            },
+            Command::Reset,
+        ];
+        for c in all {
+            let p = c.payload();
+            assert_eq!(Command::parse(c.kind(), &p), Ok(c.clone()));
+            let mut longer = p.clone();
+            longer.extend([1; 20]);
+            if !matches!(c, Command::Load { .. }) {
+                assert_eq!(
+                    Command::parse(c.kind(), &longer).unwrap_err().code,
+                    ErrorCode::BadLength
+                );
+            }
+        }
+        assert_eq!(
+            Command::parse(0x42, &[]).unwrap_err().code,
+            ErrorCode::UnknownCommand
+        );
+        let e = BoardError {
+            code: ErrorCode::Busy,
+            message: "running".into(),
+        };
+        assert_eq!(parse_response(&response_payload(&Err(e.clone()))), Err(e));
+        assert_eq!(
+            parse_response(&response_payload(&Ok(vec![5, 6]))),
+            Ok(vec![5, 6])
+        );
+    }
+}
