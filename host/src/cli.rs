@@ -34,6 +34,10 @@ pub enum Command {
     /// Run a core image on the RTL (Verilator or rust_hdl's simulator), optionally checking
     /// every step against the golden model.
     Sim(SimArgs),
+    /// Run a core image through the serial protocol (docs/protocol.md): upload, configure,
+    /// run, read results. `--emulate` talks to the built-in board model (golden model behind
+    /// it), optionally through a faulty wire.
+    Run(RunArgs),
     /// Measure speed: `npim bench throughput` (golden vs float spin-updates per second).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -344,4 +348,32 @@ pub struct SimArgs {
     /// No progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// Core image.
+    #[arg(long)]
+    pub image: PathBuf,
+    /// Talk to the in-process board emulator (the only link in this build; serial ports next).
+    #[arg(long, required = true)]
+    pub emulate: bool,
+    /// The emulated board's core configuration.
+    #[arg(long, default_value = "sim")]
+    pub core: String,
+    /// Runs.
+    #[arg(long, short = 'R', default_value_t = 10)]
+    pub runs: u32,
+    /// Master seed (default: the image's).
+    #[arg(long, short = 's')]
+    pub seed: Option<u64>,
+    /// Per-byte fault rates on the emulated wire: DROP,DUPLICATE,CORRUPT (e.g. 0.001,0.001,0.001).
+    #[arg(long)]
+    pub faults: Option<String>,
+    /// Retransmissions per command.
+    #[arg(long, default_value_t = 5)]
+    pub retries: usize,
+    /// The instance, to report cuts (default: the image's own instance).
+    #[arg(long, short = 'i')]
+    pub instance: Option<PathBuf>,
 }

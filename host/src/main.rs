@@ -6,6 +6,7 @@
 mod cli;
 mod commands;
 mod instance_source;
+mod link;
 mod plot;
 
 use clap::Parser;
@@ -27,6 +28,7 @@ fn main() {
         cli::Command::Quantize(args) => commands::quantize::run(args),
         cli::Command::Hdl(cli::HdlCommand::Verilog(args)) => commands::hdl::verilog(args),
         cli::Command::Sim(args) => commands::hdl::sim(args),
+        cli::Command::Run(args) => commands::run::run(args),
         cli::Command::Bench(cli::BenchCommand::Throughput(args)) => {
             commands::bench::throughput(args)
         }

@@ -106,3 +106,71 @@ fn an_instance_too_large_for_the_core_is_refused_with_the_limit() {
     ]);
     assert!(stderr(&o).contains("not a preset"), "{}", stderr(&o));
 }
+
+#[test]
+fn run_through_the_emulated_link_equals_the_golden_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = dir.path().join("g11.npimg");
+    let g11 = shared("gset/G11.txt");
+    assert!(npim(&[
+        "quantize",
+        "-i",
+        &g11,
+        "-T",
+        "150",
+        "--seed",
+        "3",
+        "-o",
+        image.to_str().unwrap()
+    ])
+    .status
+    .success());
+    let golden = npim(&[
+        "solve",
+        "--algo",
+        "golden",
+        "-i",
+        &g11,
+        "--image",
+        image.to_str().unwrap(),
+        "-R",
+        "4",
+        "-q",
+    ]);
+    let golden_best = field(&stdout(&golden), "best").to_string();
+    for faults in ["0,0,0", "0.0001,0.0001,0.0001"] {
+        let o = npim(&[
+            "run",
+            "--emulate",
+            "--image",
+            image.to_str().unwrap(),
+            "-R",
+            "4",
+            "-i",
+            &g11,
+            "--faults",
+            faults,
+            "--retries",
+            "30",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = stdout(&o);
+        // the same best cut, energy, run and step as the golden model
+        assert_eq!(field(&out, "best"), golden_best, "faults {faults}");
+    }
+    let o = npim(&[
+        "run",
+        "--emulate",
+        "--image",
+        image.to_str().unwrap(),
+        "--faults",
+        "0.5,0,0",
+        "--retries",
+        "2",
+    ]);
+    assert!(
+        !o.status.success() && stderr(&o).contains("no valid reply to Load"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -5,6 +5,7 @@ pub mod convert;
 pub mod generate;
 pub mod hdl;
 pub mod quantize;
+pub mod run;
 pub mod solve;
 pub mod study;
 pub mod train;
