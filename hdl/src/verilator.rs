@@ -47,11 +47,17 @@ impl Harness {
         if exe.is_file() {
             return Ok(Harness { exe });
         }
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        std::fs::write(dir.join("top.v"), verilog).map_err(|e| e.to_string())?;
-        std::fs::write(dir.join("main.cpp"), cpp).map_err(|e| e.to_string())?;
+        // Build in a private folder and move it into place in one rename, so that concurrent
+        // builders (tests in parallel, `npim sim` beside a test run) never see a half-built model.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let tmp = cache.join(format!("{key:016x}.tmp-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        std::fs::write(tmp.join("top.v"), verilog).map_err(|e| e.to_string())?;
+        std::fs::write(tmp.join("main.cpp"), cpp).map_err(|e| e.to_string())?;
         let out = Command::new("verilator")
-            .current_dir(&dir)
+            .current_dir(&tmp)
             .args([
                 "--cc",
                 "--exe",
@@ -67,11 +73,22 @@ impl Harness {
             .args(["top.v", "main.cpp"])
             .output()
             .map_err(|e| format!("running verilator: {e}"))?;
-        if !out.status.success() || !exe.is_file() {
+        if !out.status.success() || !tmp.join("obj_dir").join("Vtop").is_file() {
+            let _ = std::fs::remove_dir_all(&tmp);
             return Err(format!(
                 "verilator build failed:\n{}",
                 String::from_utf8_lossy(&out.stderr)
             ));
+        }
+        if std::fs::rename(&tmp, &dir).is_err() {
+            // another builder finished first: use its model
+            let _ = std::fs::remove_dir_all(&tmp);
+            if !exe.is_file() {
+                return Err(format!(
+                    "could not move the Verilator model into {}",
+                    dir.display()
+                ));
+            }
         }
         Ok(Harness { exe })
     }
