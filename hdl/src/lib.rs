@@ -3,7 +3,12 @@
 //! model in `npim-sim` bit for bit (rust_hdl's own simulator for short runs, Verilator for long
 //! ones).
 //!
-//! Built so far: the matvec engine ([`matvec`]), the first block of the core (issue 4).
+//! Blocks: [`matvec`] (fields and energy over a CSR J), [`update`] (the dNPIM spin update),
+//! [`core`] (whole runs: seeding, schedule interpolation, best-so-far) and [`feedback`] (the CIM
+//! measurement-feedback engine). Each has a `*_sim` module that drives it from a core image in
+//! rust_hdl's simulator or under Verilator ([`verilator`]); [`protocol`] is the serial protocol's
+//! framing and messages (`docs/protocol.md`). Widths of this build: [`widths`]; design notes:
+//! `docs/rtl.md`.
 #![deny(missing_docs)]
 
 pub mod core;
