@@ -75,16 +75,7 @@ pub fn commands(image: &CoreImage, run_seed: u32) -> Result<String, String> {
         );
     }
     let mv = MatvecInput::from_image(image, &vec![1; image.n])?;
-    let mut s = String::new();
-    for (a, p) in mv.row_ptr.iter().enumerate() {
-        s += &format!("rp {a} {p}\n");
-    }
-    for (a, e) in mv.entries.iter().enumerate() {
-        s += &format!("en {a} {e}\n");
-    }
-    for (a, l) in mv.linear.iter().enumerate() {
-        s += &format!("li {a} {l}\n");
-    }
+    let mut s = mv.csr_commands();
     for (a, k) in image.schedule.iter().enumerate() {
         s += &format!("kn {a} {k}\n");
     }

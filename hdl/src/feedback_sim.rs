@@ -17,16 +17,7 @@ pub fn commands(
     backpressure: u32,
 ) -> Result<String, String> {
     let mv = MatvecInput::from_image(image, &vec![1; image.n])?;
-    let mut s = String::new();
-    for (a, p) in mv.row_ptr.iter().enumerate() {
-        s += &format!("rp {a} {p}\n");
-    }
-    for (a, e) in mv.entries.iter().enumerate() {
-        s += &format!("en {a} {e}\n");
-    }
-    for (a, l) in mv.linear.iter().enumerate() {
-        s += &format!("li {a} {l}\n");
-    }
+    let mut s = mv.csr_commands();
     s += &format!(
         "cfg {} {} {} {} {} {backpressure}\n",
         image.n, spec.adc_bits, spec.dac_bits, spec.beta_q, spec.beta_shift

@@ -114,8 +114,9 @@ impl MatvecInput {
         }
     }
 
-    /// The stimulus as the text commands both simulators read (see [`crate::verilator`]).
-    pub fn commands(&self) -> String {
+    /// The load commands of the J memories and the linear term (`rp`, `en`, `li`), shared by the
+    /// matvec, core and feedback harnesses.
+    pub fn csr_commands(&self) -> String {
         let mut s = String::new();
         for (a, &p) in self.row_ptr.iter().enumerate() {
             s += &format!("rp {a} {p}\n");
@@ -123,11 +124,17 @@ impl MatvecInput {
         for (a, &e) in self.entries.iter().enumerate() {
             s += &format!("en {a} {e}\n");
         }
-        for (a, &b) in self.spin_bits.iter().enumerate() {
-            s += &format!("sp {a} {}\n", u8::from(b));
-        }
         for (a, &l) in self.linear.iter().enumerate() {
             s += &format!("li {a} {l}\n");
+        }
+        s
+    }
+
+    /// The stimulus as the text commands both simulators read (see [`crate::verilator`]).
+    pub fn commands(&self) -> String {
+        let mut s = self.csr_commands();
+        for (a, &b) in self.spin_bits.iter().enumerate() {
+            s += &format!("sp {a} {}\n", u8::from(b));
         }
         s += &format!("go {}\n", self.n);
         s

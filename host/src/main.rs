@@ -12,6 +12,13 @@ mod plot;
 use clap::Parser;
 
 fn main() {
+    // Die quietly on a closed pipe (`npim solve | head`) like other Unix tools, instead of
+    // panicking on the failed print.
+    #[cfg(unix)]
+    // SAFETY: restoring a signal's default disposition at start-up, before any threads exist.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = cli::Cli::parse();
     if let Some(threads) = cli.threads {
         // Ignored if a pool exists already, which cannot happen this early.
