@@ -34,10 +34,15 @@ pub enum Command {
     /// Run a core image on the RTL (Verilator or rust_hdl's simulator), optionally checking
     /// every step against the golden model.
     Sim(SimArgs),
-    /// Run a core image through the serial protocol (docs/protocol.md): upload, configure,
-    /// run, read results. `--emulate` talks to the built-in board model (golden model behind
-    /// it), optionally through a faulty wire.
+    /// Run a core image on a board over its serial port (`--port`), or on the in-process board
+    /// model (`--emulate`, optionally through a faulty wire): identify, upload, run, read
+    /// results (docs/protocol.md). Prints the same summary as `npim solve`.
     Run(RunArgs),
+    /// Answer the serial protocol on a pseudo-terminal as a board would (golden model behind
+    /// it); prints the device path to pass to `npim run --port`.
+    Emulate(EmulateArgs),
+    /// List the serial ports the system sees.
+    Ports,
     /// Measure speed: `npim bench throughput` (golden vs float spin-updates per second).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -355,25 +360,80 @@ pub struct RunArgs {
     /// Core image.
     #[arg(long)]
     pub image: PathBuf,
-    /// Talk to the in-process board emulator (the only link in this build; serial ports next).
-    #[arg(long, required = true)]
+    /// Serial port of a board or of `npim emulate` (e.g. /dev/ttyUSB1, /dev/pts/3).
+    #[arg(long, required_unless_present = "emulate", conflicts_with = "emulate")]
+    pub port: Option<String>,
+    /// Baud rate of the port.
+    #[arg(long, default_value_t = 115_200)]
+    pub baud: u32,
+    /// Talk to the in-process board model instead of a port.
+    #[arg(long)]
     pub emulate: bool,
-    /// The emulated board's core configuration.
-    #[arg(long, default_value = "sim")]
+    /// The in-process board's core configuration (with --emulate).
+    #[arg(long, default_value = "sim", requires = "emulate")]
     pub core: String,
+    /// Per-byte fault rates on the in-process wire: DROP,DUPLICATE,CORRUPT (e.g.
+    /// 0.001,0.001,0.001; with --emulate).
+    #[arg(long, requires = "emulate")]
+    pub faults: Option<String>,
     /// Runs.
     #[arg(long, short = 'R', default_value_t = 10)]
     pub runs: u32,
-    /// Master seed (default: the image's).
+    /// Master seed (default: the image's); run r uses run_seed(seed, r) as `npim solve` does.
     #[arg(long, short = 's')]
     pub seed: Option<u64>,
-    /// Per-byte fault rates on the emulated wire: DROP,DUPLICATE,CORRUPT (e.g. 0.001,0.001,0.001).
-    #[arg(long)]
-    pub faults: Option<String>,
     /// Retransmissions per command.
     #[arg(long, default_value_t = 5)]
     pub retries: usize,
+    /// Wait for each reply, in milliseconds.
+    #[arg(long, default_value_t = 500)]
+    pub timeout_ms: u64,
     /// The instance, to report cuts (default: the image's own instance).
     #[arg(long, short = 'i')]
     pub instance: Option<PathBuf>,
+    /// Target in the problem's units (cut for Max-Cut, energy otherwise); default: the best
+    /// found in this batch.
+    #[arg(long, allow_hyphen_values = true)]
+    pub target: Option<f64>,
+    /// Write one CSV row per run here (the columns of `npim solve -o`).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Take every step with a STEP round trip (host in the loop) instead of one RUN per run.
+    #[arg(long)]
+    pub stepped: bool,
+    /// Write the last run's energy per step here (CSV: step, energy), read with READ_TRACE.
+    #[arg(long)]
+    pub trace: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EmulateEngine {
+    /// The bit-exact golden model (fast).
+    Golden,
+    /// The RTL core under Verilator (slow; checks the hardware itself).
+    Rtl,
+}
+
+#[derive(Args)]
+pub struct EmulateArgs {
+    /// What computes the runs: the golden model, or the RTL core's Verilog under Verilator.
+    #[arg(long, value_enum, default_value_t = EmulateEngine::Golden)]
+    pub engine: EmulateEngine,
+    /// The emulated board's core configuration: a preset (sim, icebreaker, ulx3s) or a file
+    /// (default: icebreaker for the golden engine; the RTL build's own, `rtl`, for rtl).
+    #[arg(long)]
+    pub core: Option<String>,
+    /// Pace replies as a UART at this baud rate would (default: as fast as the
+    /// pseudo-terminal goes).
+    #[arg(long)]
+    pub baud: Option<u32>,
+    /// Also make this path a symbolic link to the device.
+    #[arg(long)]
+    pub link: Option<PathBuf>,
+    /// Per-byte fault rates on the emulated wire, both directions: DROP,DUPLICATE,CORRUPT.
+    #[arg(long)]
+    pub faults: Option<String>,
 }

@@ -37,3 +37,10 @@ pub fn load(args: &InstanceArgs) -> Result<(Ising, bool)> {
     ising.meta.name = Some(BUNDLED_NAME.into());
     Ok((ising, true))
 }
+
+/// A core image's own instance (its quantized couplings), named after the image file.
+pub fn from_image(path: &Path, image: &npim_sim::fixed::CoreImage) -> Ising {
+    let mut ising = image.to_ising();
+    ising.meta.name = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+    ising
+}

@@ -36,6 +36,8 @@ fn main() {
         cli::Command::Hdl(cli::HdlCommand::Verilog(args)) => commands::hdl::verilog(args),
         cli::Command::Sim(args) => commands::hdl::sim(args),
         cli::Command::Run(args) => commands::run::run(args),
+        cli::Command::Emulate(args) => commands::emulate::run(args),
+        cli::Command::Ports => commands::emulate::ports(),
         cli::Command::Bench(cli::BenchCommand::Throughput(args)) => {
             commands::bench::throughput(args)
         }

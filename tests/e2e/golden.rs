@@ -169,7 +169,7 @@ fn run_through_the_emulated_link_equals_the_golden_model() {
         "2",
     ]);
     assert!(
-        !o.status.success() && stderr(&o).contains("no valid reply to Load"),
+        !o.status.success() && stderr(&o).contains("no valid reply to Identify"),
         "{}",
         stderr(&o)
     );

@@ -1,18 +1,28 @@
 //! Commands and responses of `docs/protocol.md`, as typed values and as frame payloads.
 
 /// Protocol version this build speaks.
-pub const PROTOCOL_VERSION: u16 = 1;
+pub const PROTOCOL_VERSION: u16 = 2;
 /// Largest LOAD chunk: the payload limit minus the offset field.
 pub const MAX_CHUNK: usize = super::frame::MAX_PAYLOAD - 4;
+/// Largest READ_TRACE count: `E4` values (8 bytes each) that fit one response.
+pub const MAX_TRACE: usize = (super::frame::MAX_PAYLOAD - 1) / 8;
+
+/// IDENTIFY's capability bits: what a board answers beyond the required commands.
+pub mod capability {
+    /// STEP (host in the loop).
+    pub const STEP: u8 = 1;
+    /// READ_TRACE (per-step energies of the last run).
+    pub const TRACE: u8 = 2;
+}
 
 /// A host command.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
-    /// Who are you: version, core limits, bitstream hash.
+    /// Who are you: version, core limits, capabilities, bitstream hash.
     Identify,
-    /// Image bytes at an offset.
+    /// Image bytes at an offset; offsets follow each other (0 starts a new image).
     Load {
-        /// Byte offset in the image.
+        /// Byte offset in the image: 0 or the bytes loaded so far.
         offset: u32,
         /// Up to [`MAX_CHUNK`] bytes.
         bytes: Vec<u8>,
@@ -22,31 +32,26 @@ pub enum Command {
         /// Its total length.
         len: u32,
     },
-    /// Runs and seed.
-    Configure {
-        /// Runs.
-        runs: u32,
-        /// Master seed.
-        seed: u64,
+    /// Start one run of the committed image.
+    Run {
+        /// The run's 32-bit seed (the host derives it from its master seed and the run index).
+        run_seed: u32,
     },
-    /// Start the runs.
-    Run,
-    /// One step of the current run (host in the loop).
-    Step,
+    /// One step of a stepped run (host in the loop); starts a new stepped run with `run_seed`
+    /// when none is in progress.
+    Step {
+        /// Seed of the stepped run.
+        run_seed: u32,
+    },
     /// Progress.
     Status,
-    /// A run's result.
-    ReadResult {
-        /// Run index.
-        run: u32,
-    },
-    /// A run's per-step energies.
+    /// The last run's result.
+    ReadResult,
+    /// The last run's per-step energies.
     ReadTrace {
-        /// Run index.
-        run: u32,
         /// First step.
         first: u32,
-        /// Steps.
+        /// Steps (at most [`MAX_TRACE`]).
         count: u16,
     },
     /// Back to the power-on state.
@@ -71,8 +76,10 @@ pub enum ErrorCode {
     DoesNotFit = 6,
     /// A run is in progress.
     Busy = 7,
-    /// Missing image or configuration, or no such run.
+    /// No committed image, or no finished run to read.
     NotReady = 8,
+    /// A LOAD offset that neither starts an image nor continues it.
+    OutOfOrder = 9,
 }
 
 impl ErrorCode {
@@ -88,6 +95,7 @@ impl ErrorCode {
             6 => DoesNotFit,
             7 => Busy,
             8 => NotReady,
+            9 => OutOfOrder,
             _ => return None,
         })
     }
@@ -110,11 +118,10 @@ impl Command {
             Command::Identify => 0x01,
             Command::Load { .. } => 0x02,
             Command::Commit { .. } => 0x03,
-            Command::Configure { .. } => 0x04,
-            Command::Run => 0x05,
-            Command::Step => 0x06,
+            Command::Run { .. } => 0x05,
+            Command::Step { .. } => 0x06,
             Command::Status => 0x07,
-            Command::ReadResult { .. } => 0x08,
+            Command::ReadResult => 0x08,
             Command::ReadTrace { .. } => 0x09,
             Command::Reset => 0x0A,
         }
@@ -129,13 +136,10 @@ impl Command {
                 p.extend_from_slice(bytes);
             }
             Command::Commit { len } => p.extend_from_slice(&len.to_le_bytes()),
-            Command::Configure { runs, seed } => {
-                p.extend_from_slice(&runs.to_le_bytes());
-                p.extend_from_slice(&seed.to_le_bytes());
+            Command::Run { run_seed } | Command::Step { run_seed } => {
+                p.extend_from_slice(&run_seed.to_le_bytes())
             }
-            Command::ReadResult { run } => p.extend_from_slice(&run.to_le_bytes()),
-            Command::ReadTrace { run, first, count } => {
-                p.extend_from_slice(&run.to_le_bytes());
+            Command::ReadTrace { first, count } => {
                 p.extend_from_slice(&first.to_le_bytes());
                 p.extend_from_slice(&count.to_le_bytes());
             }
@@ -164,18 +168,17 @@ impl Command {
                 }
             }
             0x03 => exact(4, "COMMIT").map(|_| Command::Commit { len: u32_at(0) })?,
-            0x04 => exact(12, "CONFIGURE").map(|_| Command::Configure {
-                runs: u32_at(0),
-                seed: u64::from_le_bytes(p[4..12].try_into().expect("8")),
+            0x05 => exact(4, "RUN").map(|_| Command::Run {
+                run_seed: u32_at(0),
             })?,
-            0x05 => exact(0, "RUN").map(|_| Command::Run)?,
-            0x06 => exact(0, "STEP").map(|_| Command::Step)?,
+            0x06 => exact(4, "STEP").map(|_| Command::Step {
+                run_seed: u32_at(0),
+            })?,
             0x07 => exact(0, "STATUS").map(|_| Command::Status)?,
-            0x08 => exact(4, "READ_RESULT").map(|_| Command::ReadResult { run: u32_at(0) })?,
-            0x09 => exact(10, "READ_TRACE").map(|_| Command::ReadTrace {
-                run: u32_at(0),
-                first: u32_at(4),
-                count: u16::from_le_bytes([p[8], p[9]]),
+            0x08 => exact(0, "READ_RESULT").map(|_| Command::ReadResult)?,
+            0x09 => exact(6, "READ_TRACE").map(|_| Command::ReadTrace {
+                first: u32_at(0),
+                count: u16::from_le_bytes([p[4], p[5]]),
             })?,
             0x0A => exact(0, "RESET").map(|_| Command::Reset)?,
             k => {
@@ -233,16 +236,13 @@ mod tests {
                 bytes: vec![0, 1, 2, 255],
             },
             Command::Commit { len: 9999 },
-            Command::Configure {
-                runs: 12,
-                seed: u64::MAX - 3,
+            Command::Run { run_seed: 12 },
+            Command::Step {
+                run_seed: u32::MAX - 3,
             },
-            Command::Run,
-            Command::Step,
             Command::Status,
-            Command::ReadResult { run: 4 },
+            Command::ReadResult,
             Command::ReadTrace {
-                run: 1,
                 first: 20,
                 count: 300,
             },

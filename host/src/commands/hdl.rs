@@ -59,7 +59,7 @@ pub fn verilog(args: VerilogArgs) -> Result<()> {
     Ok(())
 }
 
-fn harness_cache() -> PathBuf {
+pub fn harness_cache() -> PathBuf {
     std::env::var_os("NPIM_CACHE")
         .map(PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join("npim-verilator-cache"))
@@ -73,7 +73,7 @@ pub fn sim(args: SimArgs) -> Result<()> {
     check_image(&image).map_err(|e| anyhow!(e))?;
     let instance = match &args.instance {
         Some(p) => read_instance(p, Storage::Auto)?,
-        None => image.to_ising(),
+        None => crate::instance_source::from_image(&args.image, &image),
     };
     if instance.n() != image.n {
         bail!(

@@ -2,10 +2,12 @@
 
 pub mod bench;
 pub mod convert;
+pub mod emulate;
 pub mod generate;
 pub mod hdl;
 pub mod quantize;
 pub mod run;
 pub mod solve;
 pub mod study;
+pub mod summary;
 pub mod train;

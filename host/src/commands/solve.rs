@@ -2,6 +2,7 @@
 
 use crate::cli::{Algo, ProblemArg, SolveArgs};
 use crate::commands::quantize::{build_image, params_for};
+use crate::commands::summary::{self, fmt_num, Summary};
 use crate::instance_source::{self, BUNDLED_BEST_CUT};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -15,7 +16,6 @@ use npim_sim::baselines::{self, Baseline};
 use npim_sim::fixed::{CoreImage, GoldenCore};
 use npim_sim::mapping::{Mapped, Problem, Qubo};
 use npim_sim::npim::{self, NpimParams, RunOptions, RunResult, Variant};
-use npim_sim::stats::{Proportion, Tts};
 use std::time::Instant;
 
 pub fn run(args: SolveArgs) -> Result<()> {
@@ -43,6 +43,7 @@ pub fn run(args: SolveArgs) -> Result<()> {
             .progress_chars("=> "),
     );
     let start = Instant::now();
+    let mut used_seed = args.seed;
     let (results, solver, params_note) = match args.algo {
         Algo::Dnpim | Algo::Cnpim => {
             let params = params_for(args.params.as_deref(), ising)?;
@@ -133,6 +134,7 @@ pub fn run(args: SolveArgs) -> Result<()> {
             } else {
                 args.seed
             };
+            used_seed = seed;
             let runs = core.solve(args.runs, seed, &|| bar.inc(1));
             let results = runs
                 .into_iter()
@@ -151,101 +153,24 @@ pub fn run(args: SolveArgs) -> Result<()> {
     };
     let elapsed = start.elapsed().as_secs_f64();
     bar.finish_and_clear();
-
-    let objectives: Vec<f64> = results
-        .iter()
-        .map(|r| mapped.objective(&r.best_spins))
-        .collect();
-    let best_index = (0..results.len())
-        .reduce(|a, b| {
-            let better = if mapped.maximize() {
-                objectives[b] > objectives[a]
-            } else {
-                objectives[b] < objectives[a]
-            };
-            if better {
-                b
-            } else {
-                a
-            }
-        })
-        .expect("at least one run");
-    let (target, target_source) = match args.target {
-        Some(t) => (t, "given"),
-        None => default_target(&mapped, bundled)
-            .unwrap_or((objectives[best_index], "best found in this batch")),
-    };
-    let successes: Vec<bool> = objectives
-        .iter()
-        .map(|&v| mapped.meets(v, target))
-        .collect();
-    let ps = Proportion::wilson(successes.iter().filter(|&&s| s).count(), results.len());
-
-    if let Some(path) = &args.out {
-        write_csv(path, &mapped, &results, &objectives, &successes)
-            .with_context(|| format!("writing {}", path.display()))?;
-    }
-
-    let best = &results[best_index];
-    let name = ising.meta.name.as_deref().unwrap_or("instance");
-    println!(
-        "instance  {name}: N={n}, {} couplings, {}",
-        ising.edges().len(),
-        if ising.couplings().is_dense() {
-            "dense"
-        } else {
-            "sparse"
-        }
-    );
-    println!(
-        "solver    {solver}, T={steps} steps, R={} runs, seed {}, {params_note}",
-        args.runs, args.seed
-    );
-    let objective = mapped.objective_name();
-    let energy_note = match mapped.problem {
-        Problem::Ising => String::new(),
-        _ => format!(" (energy {})", fmt_num(best.best_energy)),
-    };
-    println!(
-        "best      {objective} {}{energy_note}, run {} at step {}",
-        fmt_num(objectives[best_index]),
-        best.run,
-        best.best_step
-    );
-    let relation = if mapped.maximize() { ">=" } else { "<=" };
-    println!(
-        "target    {objective} {relation} {} ({target_source})",
-        fmt_num(target)
-    );
-    println!(
-        "P_s       {:.4} [{:.4}, {:.4}] 95% Wilson ({}/{})",
-        ps.p, ps.low, ps.high, ps.successes, ps.trials
-    );
-    let tts = Tts::from_probability(ps.p, steps);
-    let tts_range = (
-        Tts::from_probability(ps.high, steps),
-        Tts::from_probability(ps.low, steps),
-    );
-    let in_steps = |t: Tts| match t {
-        Tts::NotReached => "not reached".to_string(),
-        Tts::Steps(v) => format!("{v:.4e} steps"),
-    };
-    println!(
-        "TTS99     {} (95%: {} .. {})",
-        in_steps(tts),
-        in_steps(tts_range.0),
-        in_steps(tts_range.1)
-    );
-    println!(
-        "time      {:.3} s wall for {} runs on {} threads",
-        elapsed,
-        args.runs,
-        rayon::current_num_threads()
-    );
-    if let Some(path) = &args.out {
-        println!("wrote     {}", path.display());
-    }
-    Ok(())
+    let default = default_target(&mapped, bundled);
+    summary::report(&Summary {
+        mapped: &mapped,
+        results: &results,
+        steps,
+        solver: &solver,
+        seed: used_seed,
+        params_note: &params_note,
+        target: args.target,
+        default_target: default,
+        out: args.out.as_deref(),
+        time_note: &format!(
+            "{:.3} s wall for {} runs on {} threads",
+            elapsed,
+            args.runs,
+            rayon::current_num_threads()
+        ),
+    })
 }
 
 fn load_problem(args: &SolveArgs) -> Result<(Mapped, bool)> {
@@ -255,7 +180,16 @@ fn load_problem(args: &SolveArgs) -> Result<(Mapped, bool)> {
         };
         return Ok((Mapped::qubo(Qubo::read(path)?), false));
     }
-    let (ising, bundled) = instance_source::load(&args.source)?;
+    let (ising, bundled) = match (&args.image, &args.source) {
+        (Some(path), source) if source.instance.is_none() => {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            let image =
+                CoreImage::from_bytes(&bytes).with_context(|| format!("{}", path.display()))?;
+            (instance_source::from_image(path, &image), false)
+        }
+        _ => instance_source::load(&args.source)?,
+    };
     let mapped = match args.problem {
         ProblemArg::Auto if ising.has_zero_field() => Mapped::max_cut(ising),
         ProblemArg::Auto | ProblemArg::Ising => Mapped::ising(ising),
@@ -286,45 +220,6 @@ fn default_target(mapped: &Mapped, bundled: bool) -> Option<(f64, &'static str)>
             .ground_energy
             .map(|e| (e, "instance's ground energy")),
         _ => None,
-    }
-}
-
-fn write_csv(
-    path: &std::path::Path,
-    mapped: &Mapped,
-    results: &[RunResult],
-    objectives: &[f64],
-    successes: &[bool],
-) -> Result<()> {
-    let mut w = csv::Writer::from_path(path)?;
-    w.write_record([
-        "run",
-        "seed",
-        "best_energy",
-        "best_step",
-        mapped.objective_name(),
-        "success",
-    ])?;
-    for ((r, obj), ok) in results.iter().zip(objectives).zip(successes) {
-        w.write_record([
-            r.run.to_string(),
-            r.seed.to_string(),
-            fmt_num(r.best_energy),
-            r.best_step.to_string(),
-            fmt_num(*obj),
-            u8::from(*ok).to_string(),
-        ])?;
-    }
-    w.flush()?;
-    Ok(())
-}
-
-/// Integers without a fraction, other values with enough digits to compare.
-fn fmt_num(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v:.6}")
     }
 }
 

@@ -1,25 +1,96 @@
-//! A board as the protocol sees it, backed by the golden model: image buffer, commit with the
-//! core's limit checks, configure, run, results. Frames in, frames out; the last command's seq
-//! and response are kept so that a retransmitted command is answered, not executed, twice.
+//! A board as the protocol sees it: the streamed image, commit with the core's limit checks,
+//! runs in the background with progress, stepped runs, results and traces. Behind it, the
+//! golden model (fast) or the RTL core simulated by Verilator (slow; no STEP). Frames in, frames out; the last command's seq and response are kept so that a
+//! retransmitted command is answered, not executed, twice.
 
-use npim_hdl::protocol::message::{
-    response_payload, BoardError, Command, ErrorCode, PROTOCOL_VERSION,
-};
+use npim_hdl::core_sim;
+use npim_hdl::protocol::message::{capability, BoardError, Command, ErrorCode, MAX_TRACE};
+use npim_hdl::protocol::reply::{BoardState, Identity, RunResult, Status, StepReply};
 use npim_hdl::protocol::{Frame, FrameError};
-use npim_sim::fixed::noise::run_seed;
-use npim_sim::fixed::{CoreConfig, CoreImage, GoldenCore, GoldenResult};
+use npim_hdl::verilator::Harness;
+use npim_sim::fixed::{CoreConfig, CoreImage, GoldenCore, GoldenState};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, Ordering};
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::Arc;
+use std::thread::JoinHandle;
 
 /// Largest image the board buffers.
 pub const IMAGE_BUFFER: usize = 1 << 24;
+
+/// A run's best so far and its per-step energies.
+#[derive(Clone, Debug)]
+struct Finished {
+    result: RunResult,
+    trace: Vec<i64>,
+}
+
+impl Finished {
+    fn new(run_seed: u32) -> Self {
+        Finished {
+            result: RunResult {
+                run_seed,
+                best_e4: i64::MAX,
+                best_step: 0,
+                best_spins: Vec::new(),
+            },
+            trace: Vec::new(),
+        }
+    }
+
+    /// Takes step `t`'s energy and spins (the golden model's best rule: strictly lower wins).
+    fn record(&mut self, e4: i64, spins: &[i8]) {
+        let t = self.trace.len() as u32;
+        if e4 < self.result.best_e4 {
+            self.result.best_e4 = e4;
+            self.result.best_step = t;
+            self.result.best_spins = spins.to_vec();
+        }
+        self.trace.push(e4);
+    }
+}
+
+/// Progress of a background run, shared with its thread.
+#[derive(Default)]
+struct Progress {
+    step: AtomicU32,
+    best_e4: AtomicI64,
+    cancel: AtomicBool,
+}
+
+/// A RUN in progress.
+struct Background {
+    progress: Arc<Progress>,
+    thread: JoinHandle<Option<Finished>>,
+}
+
+/// A stepped run: a thread holds the golden state and takes one step per request.
+struct Stepper {
+    request: Sender<()>,
+    reply: Receiver<(i64, Vec<i8>)>,
+    seed: u32,
+    so_far: Finished,
+}
+
+/// What computes the runs.
+#[derive(Clone)]
+pub enum Engine {
+    /// The golden model.
+    Golden,
+    /// The generated Verilog of the RTL core under Verilator (a built harness).
+    Rtl(Arc<Harness>),
+}
 
 /// The board model.
 pub struct Board {
     core: CoreConfig,
     hash: [u8; 32],
+    engine: Engine,
     buffer: Vec<u8>,
-    image: Option<CoreImage>,
-    config: Option<(u32, u64)>,
-    results: Vec<GoldenResult>,
+    image: Option<Arc<CoreImage>>,
+    golden: Option<Arc<GoldenCore>>,
+    running: Option<Background>,
+    stepping: Option<Stepper>,
+    finished: Option<Finished>,
     last: Option<(u8, Frame)>,
 }
 
@@ -31,15 +102,23 @@ fn err(code: ErrorCode, message: impl Into<String>) -> BoardError {
 }
 
 impl Board {
-    /// A board with core configuration `core` and bitstream hash `hash`.
+    /// A board with core configuration `core` and bitstream hash `hash`, golden model behind.
     pub fn new(core: CoreConfig, hash: [u8; 32]) -> Self {
+        Board::with_engine(core, hash, Engine::Golden)
+    }
+
+    /// A board with `engine` behind it.
+    pub fn with_engine(core: CoreConfig, hash: [u8; 32], engine: Engine) -> Self {
         Board {
             core,
             hash,
+            engine,
             buffer: Vec::new(),
             image: None,
-            config: None,
-            results: Vec::new(),
+            golden: None,
+            running: None,
+            stepping: None,
+            finished: None,
             last: None,
         }
     }
@@ -49,7 +128,10 @@ impl Board {
         let frame = match frame {
             Ok(f) => f,
             Err(FrameError::Crc { seq, kind }) if kind & 0x80 == 0 => {
-                let p = response_payload(&Err(err(ErrorCode::BadFrame, "CRC mismatch")));
+                let p = npim_hdl::protocol::message::response_payload(&Err(err(
+                    ErrorCode::BadFrame,
+                    "CRC mismatch",
+                )));
                 return Some(Frame {
                     seq,
                     kind: kind | 0x80,
@@ -67,165 +149,273 @@ impl Board {
         let resp = Frame {
             seq: frame.seq,
             kind: frame.kind | 0x80,
-            payload: response_payload(&result),
+            payload: npim_hdl::protocol::message::response_payload(&result),
         };
         self.last = Some((frame.seq, resp.clone()));
         Some(resp)
     }
 
+    /// Collects a background run that has ended.
+    fn poll(&mut self) {
+        if self
+            .running
+            .as_ref()
+            .is_some_and(|b| b.thread.is_finished())
+        {
+            let b = self.running.take().expect("checked");
+            self.finished = b.thread.join().ok().flatten();
+        }
+    }
+
+    fn steps(&self) -> u32 {
+        self.golden.as_ref().map_or(0, |g| g.steps() as u32)
+    }
+
+    fn cancel(&mut self) {
+        if let Some(b) = self.running.take() {
+            b.progress.cancel.store(true, Ordering::Relaxed);
+            let _ = b.thread.join();
+        }
+        self.stepping = None;
+    }
+
+    fn committed(&self) -> Result<Arc<GoldenCore>, BoardError> {
+        self.golden
+            .clone()
+            .ok_or_else(|| err(ErrorCode::NotReady, "no committed image"))
+    }
+
     fn execute(&mut self, c: Command) -> Result<Vec<u8>, BoardError> {
-        let c0 = &self.core;
+        self.poll();
+        let busy = self.running.is_some();
         match c {
             Command::Identify => {
-                let mut p = PROTOCOL_VERSION.to_le_bytes().to_vec();
-                p.extend((c0.n_max as u32).to_le_bytes());
-                p.extend((c0.nnz_max as u32).to_le_bytes());
-                p.extend([
-                    c0.j_bits,
-                    c0.field_bits,
-                    c0.w_bits,
-                    c0.act_frac,
-                    c0.z_bits,
-                    c0.table_bits,
-                ]);
-                p.extend((c0.knots_max as u32).to_le_bytes());
-                p.extend((c0.t_max as u32).to_le_bytes());
-                p.extend(self.hash);
-                Ok(p)
+                let caps = match self.engine {
+                    Engine::Golden => capability::STEP | capability::TRACE,
+                    Engine::Rtl(_) => capability::TRACE,
+                };
+                Ok(Identity::new(&self.core, caps, self.hash).encode())
             }
+            Command::Status => {
+                let (state, step, best_e4) = if let Some(b) = &self.running {
+                    (
+                        BoardState::Running,
+                        b.progress.step.load(Ordering::Relaxed),
+                        b.progress.best_e4.load(Ordering::Relaxed),
+                    )
+                } else if let Some(s) = &self.stepping {
+                    (
+                        BoardState::Stepping,
+                        s.so_far.trace.len() as u32,
+                        s.so_far.result.best_e4,
+                    )
+                } else if let Some(f) = &self.finished {
+                    (BoardState::Done, f.trace.len() as u32, f.result.best_e4)
+                } else {
+                    (BoardState::Idle, 0, i64::MAX)
+                };
+                Ok(Status {
+                    state,
+                    step,
+                    steps: self.steps(),
+                    best_e4,
+                }
+                .encode())
+            }
+            Command::Reset => {
+                self.cancel();
+                *self = Board::with_engine(self.core.clone(), self.hash, self.engine.clone());
+                Ok(Vec::new())
+            }
+            _ if busy => Err(err(ErrorCode::Busy, "a run is in progress")),
             Command::Load { offset, bytes } => {
-                let end = offset as usize + bytes.len();
+                let offset = offset as usize;
+                if offset != 0 && offset != self.buffer.len() {
+                    return Err(err(
+                        ErrorCode::OutOfOrder,
+                        format!(
+                            "LOAD at byte {offset}; the image continues at byte {}",
+                            self.buffer.len()
+                        ),
+                    ));
+                }
+                let end = offset + bytes.len();
                 if end > IMAGE_BUFFER {
                     return Err(err(
                         ErrorCode::ImageTooLarge,
                         format!("bytes up to {end}; the buffer holds {IMAGE_BUFFER}"),
                     ));
                 }
-                if self.buffer.len() < end {
-                    self.buffer.resize(end, 0);
-                }
-                self.buffer[offset as usize..end].copy_from_slice(&bytes);
+                self.buffer.truncate(offset);
+                self.buffer.extend_from_slice(&bytes);
                 Ok(Vec::new())
             }
             Command::Commit { len } => {
-                if len as usize > self.buffer.len() {
+                if len as usize != self.buffer.len() {
                     return Err(err(
                         ErrorCode::ImageInvalid,
                         format!("{len} bytes committed, {} loaded", self.buffer.len()),
                     ));
                 }
-                let image = CoreImage::from_bytes(&self.buffer[..len as usize])
+                let image = CoreImage::from_bytes(&self.buffer)
                     .map_err(|e| err(ErrorCode::ImageInvalid, e.to_string()))?;
-                let limits = [
-                    ("N", image.n, c0.n_max),
-                    ("J entries", image.j.nnz(), c0.nnz_max),
-                    ("steps", image.steps, c0.t_max),
-                    (
-                        "field bits",
-                        usize::from(image.field_bits),
-                        usize::from(c0.field_bits),
-                    ),
-                    (
-                        "weight bits",
-                        usize::from(image.w_bits),
-                        usize::from(c0.w_bits),
-                    ),
-                ];
-                for (what, have, limit) in limits {
-                    if have > limit {
-                        return Err(err(
-                            ErrorCode::DoesNotFit,
-                            format!(
-                                "{what} {have} exceeds this core's {limit} (over by {})",
-                                have - limit
-                            ),
-                        ));
-                    }
+                self.core
+                    .admits(&image)
+                    .map_err(|e| err(ErrorCode::DoesNotFit, e))?;
+                if let Engine::Rtl(_) = self.engine {
+                    npim_hdl::update_sim::check_image(&image)
+                        .map_err(|e| err(ErrorCode::DoesNotFit, e))?;
                 }
-                self.image = Some(image);
+                self.stepping = None;
+                self.finished = None;
+                self.golden = Some(Arc::new(GoldenCore::new(&image)));
+                self.image = Some(Arc::new(image));
                 self.buffer.clear();
-                self.results.clear();
                 Ok(Vec::new())
             }
-            Command::Configure { runs, seed } => {
-                self.config = Some((runs, seed));
-                self.results.clear();
-                Ok(Vec::new())
-            }
-            Command::Run => {
-                let image = self
-                    .image
-                    .as_ref()
-                    .ok_or_else(|| err(ErrorCode::NotReady, "no committed image"))?;
-                let (runs, seed) = self
-                    .config
-                    .ok_or_else(|| err(ErrorCode::NotReady, "not configured"))?;
-                let core = GoldenCore::new(image);
-                self.results = (0..runs as usize)
-                    .map(|r| core.run(r, run_seed(seed, r)))
-                    .collect();
-                Ok(Vec::new())
-            }
-            Command::Status => {
-                let state: u8 = if self.results.is_empty() { 0 } else { 2 };
-                let mut p = vec![state];
-                p.extend((self.results.len() as u32).to_le_bytes());
-                p.extend((self.image.as_ref().map_or(0, |i| i.steps) as u32).to_le_bytes());
-                Ok(p)
-            }
-            Command::ReadResult { run } => {
-                let r = self
-                    .results
-                    .get(run as usize)
-                    .ok_or_else(|| err(ErrorCode::NotReady, format!("no result for run {run}")))?;
-                let mut p = r.run_seed.to_le_bytes().to_vec();
-                p.extend(r.best_e4.to_le_bytes());
-                p.extend((r.best_step as u32).to_le_bytes());
-                p.extend((r.best_spins.len() as u32).to_le_bytes());
-                let mut bits = vec![0u8; r.best_spins.len().div_ceil(8)];
-                for (i, &s) in r.best_spins.iter().enumerate() {
-                    if s < 0 {
-                        bits[i / 8] |= 1 << (i % 8);
-                    }
+            Command::Run { run_seed } => {
+                let golden = self.committed()?;
+                self.stepping = None;
+                self.finished = None;
+                let progress = Arc::new(Progress {
+                    best_e4: AtomicI64::new(i64::MAX),
+                    ..Progress::default()
+                });
+                let shared = progress.clone();
+                if let Engine::Rtl(harness) = &self.engine {
+                    let (harness, image) =
+                        (harness.clone(), self.image.clone().expect("committed"));
+                    let thread =
+                        std::thread::spawn(move || rtl_run(&harness, &image, run_seed, &shared));
+                    self.running = Some(Background { progress, thread });
+                    return Ok(Vec::new());
                 }
-                p.extend(bits);
-                Ok(p)
-            }
-            Command::Step | Command::ReadTrace { .. } => Err(err(
-                ErrorCode::UnknownCommand,
-                "not implemented by this board model yet",
-            )),
-            Command::Reset => {
-                *self = Board::new(self.core.clone(), self.hash);
+                let thread = std::thread::spawn(move || {
+                    let mut state = GoldenState::new(&golden, run_seed);
+                    let mut done = Finished::new(run_seed);
+                    for t in 0..golden.steps() {
+                        if shared.cancel.load(Ordering::Relaxed) {
+                            return None;
+                        }
+                        let e4 = state.step();
+                        done.record(e4, state.spins());
+                        shared.best_e4.store(done.result.best_e4, Ordering::Relaxed);
+                        shared.step.store(t as u32 + 1, Ordering::Relaxed);
+                    }
+                    Some(done)
+                });
+                self.running = Some(Background { progress, thread });
                 Ok(Vec::new())
+            }
+            Command::Step { run_seed } => {
+                let golden = self.committed()?;
+                if let Engine::Rtl(_) = self.engine {
+                    return Err(err(
+                        ErrorCode::UnknownCommand,
+                        "STEP: the RTL core runs whole runs",
+                    ));
+                }
+                if self.stepping.as_ref().is_none_or(|s| s.seed != run_seed) {
+                    self.stepping = Some(start_stepper(golden.clone(), run_seed));
+                }
+                let s = self.stepping.as_mut().expect("set above");
+                s.request
+                    .send(())
+                    .map_err(|_| err(ErrorCode::NotReady, "the stepped run ended"))?;
+                let (e4, spins) = s
+                    .reply
+                    .recv()
+                    .map_err(|_| err(ErrorCode::NotReady, "the stepped run ended"))?;
+                let step = s.so_far.trace.len() as u32;
+                s.so_far.record(e4, &spins);
+                if s.so_far.trace.len() == golden.steps() {
+                    self.finished = self.stepping.take().map(|s| s.so_far);
+                }
+                Ok(StepReply { step, e4, spins }.encode())
+            }
+            Command::ReadResult => self
+                .finished
+                .as_ref()
+                .map(|f| f.result.encode())
+                .ok_or_else(|| err(ErrorCode::NotReady, "no finished run")),
+            Command::ReadTrace { first, count } => {
+                let f = self
+                    .finished
+                    .as_ref()
+                    .ok_or_else(|| err(ErrorCode::NotReady, "no finished run"))?;
+                let (first, count) = (first as usize, usize::from(count));
+                if count > MAX_TRACE || first + count > f.trace.len() {
+                    return Err(err(
+                        ErrorCode::BadLength,
+                        format!(
+                            "steps {first}..{} of a {}-step trace, at most {MAX_TRACE} per reply",
+                            first + count,
+                            f.trace.len()
+                        ),
+                    ));
+                }
+                Ok(f.trace[first..first + count]
+                    .iter()
+                    .flat_map(|e| e.to_le_bytes())
+                    .collect())
             }
         }
     }
 }
 
-/// Decodes a READ_RESULT response: run seed, best `E4`, best step, best spins.
-pub fn parse_result(p: &[u8]) -> Result<(u32, i64, u32, Vec<i8>), String> {
-    if p.len() < 20 {
-        return Err(format!("READ_RESULT response of {} bytes", p.len()));
-    }
-    let seed = u32::from_le_bytes(p[0..4].try_into().unwrap());
-    let e4 = i64::from_le_bytes(p[4..12].try_into().unwrap());
-    let step = u32::from_le_bytes(p[12..16].try_into().unwrap());
-    let n = u32::from_le_bytes(p[16..20].try_into().unwrap()) as usize;
-    if p.len() != 20 + n.div_ceil(8) {
-        return Err(format!(
-            "READ_RESULT response of {} bytes for {n} spins",
-            p.len()
-        ));
-    }
-    let spins = (0..n)
-        .map(|i| {
-            if p[20 + i / 8] >> (i % 8) & 1 == 1 {
-                -1
-            } else {
-                1
+/// One run on the simulated RTL core; `None` if the simulation failed (reported as a run
+/// that never finishes: the driver times out, naming the run).
+fn rtl_run(
+    harness: &Harness,
+    image: &CoreImage,
+    seed: u32,
+    progress: &Progress,
+) -> Option<Finished> {
+    match core_sim::run_verilator(harness, image, seed) {
+        Ok(trace) => {
+            let mut done = Finished::new(seed);
+            for (t, step) in trace.steps.iter().enumerate() {
+                let spins: Vec<i8> = step.spins.iter().map(|&b| if b { -1 } else { 1 }).collect();
+                done.record(step.e4, &spins);
+                progress.step.store(t as u32 + 1, Ordering::Relaxed);
             }
-        })
-        .collect();
-    Ok((seed, e4, step, spins))
+            progress
+                .best_e4
+                .store(done.result.best_e4, Ordering::Relaxed);
+            Some(done)
+        }
+        Err(e) => {
+            eprintln!("RTL simulation failed: {e}");
+            None
+        }
+    }
+}
+
+fn start_stepper(golden: Arc<GoldenCore>, seed: u32) -> Stepper {
+    let (request, requests) = channel::<()>();
+    let (replies, reply) = channel();
+    std::thread::spawn(move || {
+        let mut state = GoldenState::new(&golden, seed);
+        for _ in 0..golden.steps() {
+            if requests.recv().is_err() {
+                return;
+            }
+            let e4 = state.step();
+            if replies.send((e4, state.spins().to_vec())).is_err() {
+                return;
+            }
+        }
+    });
+    Stepper {
+        request,
+        reply,
+        seed,
+        so_far: Finished::new(seed),
+    }
+}
+
+impl Drop for Board {
+    fn drop(&mut self) {
+        self.cancel();
+    }
 }

@@ -1,10 +1,14 @@
 //! The host driver: commands over any [`Transport`], stop and wait, a bounded number of
 //! retransmissions per command, a timeout on every wait, and errors that say what failed.
 
-use super::board::parse_result;
 use super::transport::Transport;
-use npim_hdl::protocol::message::{parse_response, BoardError, Command, ErrorCode, MAX_CHUNK};
+use npim_hdl::protocol::message::{
+    capability, parse_response, BoardError, Command, ErrorCode, MAX_CHUNK, MAX_TRACE,
+};
+use npim_hdl::protocol::reply::{parse_trace, BoardState, Identity, RunResult, Status, StepReply};
 use npim_hdl::protocol::{encode, Deframer, Frame};
+use npim_sim::fixed::noise::run_seed;
+use npim_sim::fixed::CoreImage;
 use std::time::{Duration, Instant};
 
 /// What went wrong on the link.
@@ -31,22 +35,27 @@ pub enum LinkError {
     /// The board's answer did not parse.
     #[error("{0}")]
     Malformed(String),
+    /// The image cannot run on this board's core (checked before uploading).
+    #[error("the image does not fit this board's core: {0}")]
+    DoesNotFit(String),
+    /// The board lacks a command this use needs.
+    #[error("this board does not support {0}")]
+    Unsupported(&'static str),
+    /// A run stopped advancing.
+    #[error(
+        "the board reported no progress for {seconds:.0} s (run seed {run_seed}, step {step})"
+    )]
+    Stalled {
+        /// The run's seed.
+        run_seed: u32,
+        /// The step it stayed at.
+        step: u32,
+        /// How long it stayed.
+        seconds: f64,
+    },
     /// The transport failed.
     #[error("link: {0}")]
     Io(#[from] std::io::Error),
-}
-
-/// One run's result as the board reports it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BoardResult {
-    /// Run seed.
-    pub run_seed: u32,
-    /// Best `E4`.
-    pub best_e4: i64,
-    /// First step reaching it.
-    pub best_step: u32,
-    /// Best spins.
-    pub best_spins: Vec<i8>,
 }
 
 /// The driver.
@@ -60,6 +69,8 @@ pub struct Driver<T: Transport> {
     pub retries: usize,
     /// Retransmissions so far (for reports and tests).
     pub retransmissions: usize,
+    /// Longest a run may go without advancing a step before the driver gives up.
+    pub stall: Duration,
 }
 
 impl<T: Transport> Driver<T> {
@@ -72,6 +83,7 @@ impl<T: Transport> Driver<T> {
             timeout: Duration::from_millis(500),
             retries: 5,
             retransmissions: 0,
+            stall: Duration::from_secs(30),
         }
     }
 
@@ -126,13 +138,35 @@ impl<T: Transport> Driver<T> {
         })
     }
 
-    /// Uploads a core image in chunks and commits it.
-    pub fn upload(&mut self, image: &[u8]) -> Result<(), LinkError> {
+    /// The board's protocol version, core and bitstream hash.
+    pub fn identify(&mut self) -> Result<Identity, LinkError> {
+        let p = self.call(&Command::Identify)?;
+        Identity::parse(&p).map_err(LinkError::Malformed)
+    }
+
+    /// Checks `image` against the board's core, then streams it in chunks and commits it.
+    pub fn upload(&mut self, identity: &Identity, image: &[u8]) -> Result<(), LinkError> {
+        let decoded = CoreImage::from_bytes(image)
+            .map_err(|e| LinkError::DoesNotFit(format!("the image is invalid: {e}")))?;
+        identity
+            .core
+            .admits(&decoded)
+            .map_err(LinkError::DoesNotFit)?;
+        self.upload_unchecked(image, &mut |_| {})
+    }
+
+    /// Streams `image` and commits it; the board alone checks it. `sent` hears the bytes sent.
+    pub fn upload_unchecked(
+        &mut self,
+        image: &[u8],
+        sent: &mut dyn FnMut(usize),
+    ) -> Result<(), LinkError> {
         for (k, chunk) in image.chunks(MAX_CHUNK).enumerate() {
             self.call(&Command::Load {
                 offset: (k * MAX_CHUNK) as u32,
                 bytes: chunk.to_vec(),
             })?;
+            sent((k * MAX_CHUNK + chunk.len()).min(image.len()));
         }
         self.call(&Command::Commit {
             len: image.len() as u32,
@@ -140,23 +174,132 @@ impl<T: Transport> Driver<T> {
         Ok(())
     }
 
-    /// Configures, runs and reads every run's result.
-    pub fn run(&mut self, runs: u32, seed: u64) -> Result<Vec<BoardResult>, LinkError> {
-        self.call(&Command::Configure { runs, seed })?;
-        self.call(&Command::Run)?;
+    /// The board's progress.
+    pub fn status(&mut self) -> Result<Status, LinkError> {
+        let p = self.call(&Command::Status)?;
+        Status::parse(&p).map_err(LinkError::Malformed)
+    }
+
+    /// One run of the committed image with `seed`: starts it, polls its progress (reported to
+    /// `progress` as steps done) until it ends, and reads its result.
+    pub fn run_once(
+        &mut self,
+        seed: u32,
+        progress: &mut dyn FnMut(u32),
+    ) -> Result<RunResult, LinkError> {
+        self.call(&Command::Run { run_seed: seed })?;
+        let mut poll = Duration::from_millis(1);
+        let (mut last_step, mut since) = (u32::MAX, Instant::now());
+        loop {
+            let s = self.status()?;
+            progress(s.step);
+            match s.state {
+                BoardState::Done => break,
+                BoardState::Running => {}
+                other => {
+                    return Err(LinkError::Malformed(format!(
+                        "the board reports {other:?} during a run"
+                    )))
+                }
+            }
+            if s.step != last_step {
+                (last_step, since) = (s.step, Instant::now());
+            } else if since.elapsed() > self.stall {
+                return Err(LinkError::Stalled {
+                    run_seed: seed,
+                    step: s.step,
+                    seconds: since.elapsed().as_secs_f64(),
+                });
+            }
+            std::thread::sleep(poll);
+            poll = (poll * 2).min(Duration::from_millis(50));
+        }
+        let p = self.call(&Command::ReadResult)?;
+        let r = RunResult::parse(&p).map_err(LinkError::Malformed)?;
+        if r.run_seed != seed {
+            return Err(LinkError::Malformed(format!(
+                "READ_RESULT for run seed {}, expected {seed}",
+                r.run_seed
+            )));
+        }
+        Ok(r)
+    }
+
+    /// `runs` runs, run `r` seeded with `run_seed(seed, r)` as `npim solve --algo golden` seeds
+    /// them; `progress` hears (run, steps done in it).
+    pub fn run(
+        &mut self,
+        runs: u32,
+        seed: u64,
+        progress: &mut dyn FnMut(u32, u32),
+    ) -> Result<Vec<RunResult>, LinkError> {
         (0..runs)
-            .map(|r| {
-                let p = self.call(&Command::ReadResult { run: r })?;
-                let (run_seed, best_e4, best_step, best_spins) =
-                    parse_result(&p).map_err(LinkError::Malformed)?;
-                Ok(BoardResult {
-                    run_seed,
-                    best_e4,
-                    best_step,
-                    best_spins,
-                })
-            })
+            .map(|r| self.run_once(run_seed(seed, r as usize), &mut |s| progress(r, s)))
             .collect()
+    }
+
+    /// One step of the stepped run with `seed` (a new one starts when none is in progress).
+    pub fn step(&mut self, identity: &Identity, seed: u32) -> Result<StepReply, LinkError> {
+        if identity.capabilities & capability::STEP == 0 {
+            return Err(LinkError::Unsupported("STEP"));
+        }
+        let p = self.call(&Command::Step { run_seed: seed })?;
+        StepReply::parse(&p).map_err(LinkError::Malformed)
+    }
+
+    /// One run taken step by step with STEP (host in the loop: every step's spins come back),
+    /// `steps` steps; the board's READ_RESULT then holds the same best as a RUN would.
+    pub fn run_stepped(
+        &mut self,
+        identity: &Identity,
+        seed: u32,
+        steps: u32,
+        progress: &mut dyn FnMut(u32),
+    ) -> Result<RunResult, LinkError> {
+        let mut best = RunResult {
+            run_seed: seed,
+            best_e4: i64::MAX,
+            best_step: 0,
+            best_spins: Vec::new(),
+        };
+        for t in 0..steps {
+            let s = self.step(identity, seed)?;
+            if s.step != t {
+                return Err(LinkError::Malformed(format!(
+                    "STEP answered step {}, expected {t}",
+                    s.step
+                )));
+            }
+            if s.e4 < best.best_e4 {
+                (best.best_e4, best.best_step, best.best_spins) = (s.e4, t, s.spins);
+            }
+            progress(t + 1);
+        }
+        Ok(best)
+    }
+
+    /// The last run's `E4` per step, `steps` of them, read in pieces.
+    pub fn trace(&mut self, identity: &Identity, steps: u32) -> Result<Vec<i64>, LinkError> {
+        if identity.capabilities & capability::TRACE == 0 {
+            return Err(LinkError::Unsupported("READ_TRACE"));
+        }
+        let mut out = Vec::with_capacity(steps as usize);
+        while (out.len() as u32) < steps {
+            let count = (steps - out.len() as u32).min(MAX_TRACE as u32) as u16;
+            let p = self.call(&Command::ReadTrace {
+                first: out.len() as u32,
+                count,
+            })?;
+            let got = parse_trace(&p).map_err(LinkError::Malformed)?;
+            if got.len() != usize::from(count) {
+                return Err(LinkError::Malformed(format!(
+                    "READ_TRACE gave {} steps, asked for {count}",
+                    got.len()
+                )));
+            }
+            out.extend(got);
+        }
+        Ok(out)
     }
 }
 
@@ -165,15 +308,14 @@ mod tests {
     use super::*;
     use crate::link::board::Board;
     use crate::link::transport::{Faults, LoopbackBoard};
-    use npim_sim::fixed::noise::run_seed;
-    use npim_sim::fixed::{quantize, CoreConfig, GoldenCore};
+    use npim_sim::fixed::{quantize, CoreConfig, GoldenCore, GoldenState};
     use npim_sim::formats::read_instance;
     use npim_sim::npim::params::field_scale;
     use npim_sim::npim::NpimParams;
     use npim_sim::Storage;
     use std::path::PathBuf;
 
-    fn g11_image() -> (Vec<u8>, GoldenCore) {
+    fn g11_image(steps: usize) -> (Vec<u8>, GoldenCore) {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/gset/G11.txt");
         let ising = read_instance(&root, Storage::Auto).unwrap();
         let params = NpimParams::annealed_greedy(field_scale(&ising), 2.0, 0.5);
@@ -181,7 +323,7 @@ mod tests {
             &ising,
             &params,
             &CoreConfig::preset("icebreaker").unwrap(),
-            200,
+            steps,
             0,
         )
         .unwrap();
@@ -192,15 +334,21 @@ mod tests {
         Board::new(CoreConfig::preset("icebreaker").unwrap(), [7; 32])
     }
 
+    fn link(faults: Faults, seed: u64) -> Driver<LoopbackBoard> {
+        Driver::new(LoopbackBoard::new(board(), faults, seed))
+    }
+
     #[test]
     fn a_clean_link_gives_the_golden_results() {
-        let (bytes, core) = g11_image();
-        let mut d = Driver::new(LoopbackBoard::new(board(), Faults::default(), 1));
-        let id = d.call(&Command::Identify).unwrap();
-        assert_eq!(u16::from_le_bytes([id[0], id[1]]), 1);
-        assert_eq!(u32::from_le_bytes(id[2..6].try_into().unwrap()), 800);
-        d.upload(&bytes).unwrap();
-        let results = d.run(4, 9).unwrap();
+        let (bytes, core) = g11_image(200);
+        let mut d = link(Faults::default(), 1);
+        let id = d.identify().unwrap();
+        assert_eq!(id.core.n_max, 800);
+        assert_eq!(id.hash, [7; 32]);
+        d.upload(&id, &bytes).unwrap();
+        let mut polled = 0;
+        let results = d.run(4, 9, &mut |_, _| polled += 1).unwrap();
+        assert!(polled >= 4);
         for (r, got) in results.iter().enumerate() {
             let want = core.run(r, run_seed(9, r));
             assert_eq!(
@@ -222,17 +370,49 @@ mod tests {
     }
 
     #[test]
+    fn stepped_runs_and_traces_follow_the_golden_model() {
+        let (bytes, core) = g11_image(40);
+        let mut d = link(Faults::default(), 6);
+        let id = d.identify().unwrap();
+        d.upload(&id, &bytes).unwrap();
+        let mut state = GoldenState::new(&core, 1234);
+        let mut trace = Vec::new();
+        for t in 0..40 {
+            let s = d.step(&id, 1234).unwrap();
+            let e4 = state.step();
+            trace.push(e4);
+            assert_eq!((s.step, s.e4, &s.spins[..]), (t, e4, state.spins()));
+        }
+        // the stepped run ended: its result and trace are the golden run's
+        let want = core.run(0, 1234);
+        let p = d.call(&Command::ReadResult).unwrap();
+        let got = RunResult::parse(&p).unwrap();
+        assert_eq!(
+            (got.best_e4, got.best_step as usize),
+            (want.best_e4, want.best_step)
+        );
+        assert_eq!(d.trace(&id, 40).unwrap(), trace);
+        // a full run's trace, read in several pieces
+        let (bytes, core) = g11_image(300);
+        d.upload(&id, &bytes).unwrap();
+        d.run_once(77, &mut |_| {}).unwrap();
+        let mut state = GoldenState::new(&core, 77);
+        let want: Vec<i64> = (0..300).map(|_| state.step()).collect();
+        assert_eq!(d.trace(&id, 300).unwrap(), want);
+    }
+
+    #[test]
     fn a_faulty_link_completes_with_identical_results_or_fails_clearly() {
-        let (bytes, core) = g11_image();
+        let (bytes, core) = g11_image(200);
         let faults = Faults {
             drop: 0.0005,
             duplicate: 0.0005,
             corrupt: 0.0005,
         };
-        let mut d = Driver::new(LoopbackBoard::new(board(), faults, 2));
+        let mut d = link(faults, 2);
         d.retries = 20;
-        d.upload(&bytes).unwrap();
-        let results = d.run(3, 5).unwrap();
+        d.upload_unchecked(&bytes, &mut |_| {}).unwrap();
+        let results = d.run(3, 5, &mut |_, _| {}).unwrap();
         for (r, got) in results.iter().enumerate() {
             let want = core.run(r, run_seed(5, r));
             assert_eq!(
@@ -242,16 +422,18 @@ mod tests {
         }
         assert!(d.retransmissions > 0, "the faults were exercised");
         // a link that loses most bytes stops with a clear error after bounded retries
-        let mut d = Driver::new(LoopbackBoard::new(
-            board(),
+        let mut d = link(
             Faults {
                 drop: 0.5,
                 ..Faults::default()
             },
             3,
-        ));
+        );
         d.retries = 3;
-        let e = d.upload(&bytes).unwrap_err().to_string();
+        let e = d
+            .upload_unchecked(&bytes, &mut |_| {})
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("no valid reply to Load") && e.contains("after 4 tries"),
             "{e}"
@@ -260,18 +442,36 @@ mod tests {
 
     #[test]
     fn board_errors_reach_the_user() {
-        let mut d = Driver::new(LoopbackBoard::new(board(), Faults::default(), 4));
-        let e = d.call(&Command::Run).unwrap_err().to_string();
+        let mut d = link(Faults::default(), 4);
+        let e = d
+            .call(&Command::Run { run_seed: 1 })
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("NotReady") && e.contains("no committed image"),
             "{e}"
         );
-        let (mut bytes, _) = g11_image();
+        let (mut bytes, _) = g11_image(200);
         let k = bytes.len() / 2;
         bytes[k] ^= 1;
-        let e = d.upload(&bytes).unwrap_err().to_string();
+        let e = d
+            .upload_unchecked(&bytes, &mut |_| {})
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("ImageInvalid") && e.contains("CRC"), "{e}");
-        // an image for a bigger core does not fit this board
+        let e = d
+            .call(&Command::Load {
+                offset: 5000,
+                bytes: vec![1; 10],
+            })
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("OutOfOrder") && e.contains("LOAD at byte 5000"),
+            "{e}"
+        );
+        // an image for a bigger core does not fit this board: the board refuses it, and the
+        // driver's check says so before sending a byte
         let small = Board::new(
             CoreConfig {
                 n_max: 500,
@@ -280,11 +480,25 @@ mod tests {
             [0; 32],
         );
         let mut d = Driver::new(LoopbackBoard::new(small, Faults::default(), 5));
-        let (bytes, _) = g11_image();
-        let e = d.upload(&bytes).unwrap_err().to_string();
+        let (bytes, _) = g11_image(200);
+        let e = d
+            .upload_unchecked(&bytes, &mut |_| {})
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("DoesNotFit") && e.contains("N 800 exceeds this core's 500 (over by 300)"),
             "{e}"
         );
+        let id = d.identify().unwrap();
+        let e = d.upload(&id, &bytes).unwrap_err().to_string();
+        assert!(
+            e.starts_with("the image does not fit this board's core: N 800"),
+            "{e}"
+        );
+        // a board without STEP says so
+        let mut id = id;
+        id.capabilities = 0;
+        let e = d.step(&id, 1).unwrap_err().to_string();
+        assert_eq!(e, "this board does not support STEP");
     }
 }

@@ -1,6 +1,9 @@
 //! The serial link's software ends (`docs/protocol.md`): the board model the emulator runs
-//! (golden model behind it), the host driver, and byte transports between them.
+//! (golden model behind it), the host driver, the byte transports between them (in process,
+//! serial port), and the emulator's pseudo-terminal.
 
 pub mod board;
 pub mod driver;
+pub mod pty;
+pub mod serial;
 pub mod transport;

@@ -31,7 +31,8 @@ pub struct Faults {
 }
 
 impl Faults {
-    fn apply(&self, bytes: &[u8], rng: &mut Rng, out: &mut VecDeque<u8>) {
+    /// Passes `bytes` through the faulty wire into `out`.
+    pub fn apply(&self, bytes: &[u8], rng: &mut Rng, out: &mut VecDeque<u8>) {
         for &b in bytes {
             if rng.gen::<f64>() < self.drop {
                 continue;

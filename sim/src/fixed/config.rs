@@ -146,6 +146,52 @@ impl CoreConfig {
         Ok(c)
     }
 
+    /// Whether this core can run `image`: every size within the core's limits, the same `J`
+    /// storage, weights no wider than the core's, and the widths that set rounding and
+    /// saturation (fields, activations, tanh table) equal to the core's. The message names the
+    /// first limit broken and by how much.
+    pub fn admits(&self, image: &super::CoreImage) -> Result<(), String> {
+        let limits = [
+            ("N", image.n, self.n_max),
+            ("J entries", image.j.nnz(), self.nnz_max),
+            ("steps", image.steps, self.t_max),
+            ("knots", image.knots(), self.knots_max),
+            ("Tc", image.tc, self.tc_max),
+            ("D", image.d, self.d_max),
+            ("J bits", image.j_bits.into(), self.j_bits.into()),
+            ("weight bits", image.w_bits.into(), self.w_bits.into()),
+        ];
+        for (what, have, limit) in limits {
+            if have > limit {
+                return Err(format!(
+                    "{what} {have} exceeds this core's {limit} (over by {})",
+                    have - limit
+                ));
+            }
+        }
+        if image.storage() != self.storage {
+            return Err(format!(
+                "the image stores J {:?}, this core {:?}",
+                image.storage(),
+                self.storage
+            ));
+        }
+        let exact = [
+            ("field bits", image.field_bits, self.field_bits),
+            ("activation fraction bits", image.act_frac, self.act_frac),
+            ("z bits", image.z_bits, self.z_bits),
+            ("table bits", image.table_bits, self.table_bits),
+        ];
+        for (what, have, core) in exact {
+            if have != core {
+                return Err(format!(
+                    "{what} {have} differ from this core's {core} (quantize for this core)"
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Checks the widths are ones the spec supports.
     pub fn validate(&self) -> Result<(), String> {
         let checks = [

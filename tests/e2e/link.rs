@@ -1,0 +1,214 @@
+//! The serial link end to end over a real pseudo-terminal: `npim emulate` on one end, `npim run
+//! --port` on the other, results compared with `npim solve --algo golden` file for file.
+
+use super::util::{npim, shared, stderr, stdout};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+/// An `npim emulate` process; killed when dropped.
+struct Emulator {
+    child: Child,
+    path: String,
+}
+
+impl Emulator {
+    fn start(args: &[&str]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_npim"))
+            .arg("emulate")
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("npim emulate starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let path = line.trim().to_string();
+        assert!(path.starts_with("/dev/"), "emulate printed {line:?}");
+        Emulator { child, path }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn quantize(source: &[&str], core: &str, steps: &str, out: &Path) {
+    let mut args = vec!["quantize"];
+    args.extend(source);
+    args.extend(["--core", core, "-T", steps, "-o", out.to_str().unwrap()]);
+    let o = npim(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// `npim run --port` and `npim solve --algo golden` on one image: the per-run CSVs (seed, best
+/// energy, best step, objective, success) are the same bytes.
+fn run_equals_solve(port: &str, image: &Path, runs: &str, extra: &[&str]) {
+    let dir = image.parent().unwrap();
+    let (got, want) = (dir.join("run.csv"), dir.join("solve.csv"));
+    let mut args = vec![
+        "run",
+        "--port",
+        port,
+        "--image",
+        image.to_str().unwrap(),
+        "-R",
+        runs,
+        "-q",
+        "-o",
+        got.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    let o = npim(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o2 = npim(&[
+        "solve",
+        "--algo",
+        "golden",
+        "--image",
+        image.to_str().unwrap(),
+        "-R",
+        runs,
+        "-q",
+        "-o",
+        want.to_str().unwrap(),
+    ]);
+    assert!(o2.status.success(), "{}", stderr(&o2));
+    assert_eq!(
+        std::fs::read_to_string(&got).unwrap(),
+        std::fs::read_to_string(&want).unwrap(),
+        "{}",
+        image.display()
+    );
+    let (a, b) = (stdout(&o), stdout(&o2));
+    let best = |s: &str| {
+        s.lines()
+            .find(|l| l.starts_with("best"))
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(best(&a), best(&b));
+}
+
+#[test]
+fn a_board_on_a_pseudo_terminal_gives_the_golden_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let ice = Emulator::start(&["--core", "icebreaker"]);
+    for (name, steps) in [("G11", "300"), ("G14", "120"), ("G18", "120")] {
+        let image = dir.path().join(format!("{name}.npimg"));
+        let file = shared(&format!("gset/{name}.txt"));
+        quantize(&["-i", &file], "icebreaker", steps, &image);
+        run_equals_solve(&ice.path, &image, "3", &[]);
+    }
+    // host in the loop: every step a STEP round trip, the same results
+    run_equals_solve(
+        &ice.path,
+        &dir.path().join("G11.npimg"),
+        "2",
+        &["--stepped"],
+    );
+    // an SK instance on a bigger core
+    let sim = Emulator::start(&["--core", "sim"]);
+    let image = dir.path().join("sk.npimg");
+    quantize(&["-i", &shared("sk/SK1_N100_0.txt")], "sim", "200", &image);
+    run_equals_solve(&sim.path, &image, "4", &[]);
+    // the trace comes back: one row per step
+    let trace = dir.path().join("trace.csv");
+    let o = npim(&[
+        "run",
+        "--port",
+        &sim.path,
+        "--image",
+        image.to_str().unwrap(),
+        "-R",
+        "1",
+        "-q",
+        "--trace",
+        trace.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = std::fs::read_to_string(&trace).unwrap();
+    assert_eq!(rows.lines().count(), 201);
+    assert!(rows.starts_with("step,e4,energy\n0,"));
+}
+
+#[test]
+fn a_faulty_wire_gives_the_same_results_or_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = dir.path().join("g11.npimg");
+    quantize(
+        &["-i", &shared("gset/G11.txt")],
+        "icebreaker",
+        "200",
+        &image,
+    );
+    let faulty = Emulator::start(&["--faults", "0.0005,0.0005,0.0005"]);
+    run_equals_solve(
+        &faulty.path,
+        &image,
+        "3",
+        &["--retries", "40", "--timeout-ms", "150"],
+    );
+    // a board that stops answering: bounded retries, then an error naming the command
+    let dead = Emulator::start(&["--faults", "0.99,0,0"]);
+    let o = npim(&[
+        "run",
+        "--port",
+        &dead.path,
+        "--image",
+        image.to_str().unwrap(),
+        "--retries",
+        "2",
+        "--timeout-ms",
+        "100",
+    ]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(
+        e.contains("identifying the board")
+            && e.contains("no valid reply to Identify")
+            && e.contains("after 3 tries"),
+        "{e}"
+    );
+    // no such port
+    let o = npim(&[
+        "run",
+        "--port",
+        "/dev/npim-no-such-port",
+        "--image",
+        image.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("opening /dev/npim-no-such-port"),
+        "{}",
+        stderr(&o)
+    );
+    // an image for a bigger core is refused before a byte is sent
+    let big = dir.path().join("big.npimg");
+    quantize(&["-g", "sk:n=900,seed=1"], "sim", "10", &big);
+    let ice = Emulator::start(&["--core", "icebreaker"]);
+    let o = npim(&["run", "--port", &ice.path, "--image", big.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(
+        e.contains("does not fit this board's core: N 900 exceeds this core's 800"),
+        "{e}"
+    );
+    // listing ports works on any machine (there may be none)
+    assert!(npim(&["ports"]).status.success());
+}
+
+#[test]
+fn the_rtl_engine_behind_the_emulator_gives_the_golden_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = dir.path().join("sk30.npimg");
+    quantize(&["-g", "sk:n=30,seed=5"], "rtl", "40", &image);
+    let rtl = Emulator::start(&["--engine", "rtl"]);
+    run_equals_solve(&rtl.path, &image, "2", &["--timeout-ms", "2000"]);
+}
