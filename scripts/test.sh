@@ -43,3 +43,7 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
 step "tests"
 cargo test --workspace --locked
+
+step "fuzz (bounded)"
+# the protocol decoders (host and emulator) and the file parsers; longer: ./scripts/fuzz.sh 600
+./scripts/fuzz.sh "${NPIM_FUZZ_SECONDS:-20}"

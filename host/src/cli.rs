@@ -232,6 +232,25 @@ pub enum BenchCommand {
     /// Spin-updates per second of the golden model and the float dNPIM, one thread and all
     /// threads, measured in the same run.
     Throughput(ThroughputArgs),
+    /// Core-image upload time over a UART-paced link (in-process emulator on a
+    /// pseudo-terminal) against the link's raw byte time, per baud rate.
+    Upload(UploadArgs),
+}
+
+#[derive(Args)]
+pub struct UploadArgs {
+    /// Core image (default: the bundled G11 quantized for the `sim` core, T = 1000).
+    #[arg(long)]
+    pub image: Option<PathBuf>,
+    /// Baud rates.
+    #[arg(long, value_delimiter = ',', default_values_t = [115_200u32, 921_600, 3_000_000])]
+    pub baud: Vec<u32>,
+    /// Repetitions; the fastest is reported.
+    #[arg(long, default_value_t = 3)]
+    pub repeat: usize,
+    /// CSV output.
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Args)]

@@ -3,13 +3,8 @@
 //! `main` parses flags and calls the subcommand; errors become one message and exit code 1
 //! (exit code 2 is clap's, for bad flags).
 
-mod cli;
-mod commands;
-mod instance_source;
-mod link;
-mod plot;
-
 use clap::Parser;
+use npim_host::{cli, commands};
 
 fn main() {
     // Die quietly on a closed pipe (`npim solve | head`) like other Unix tools, instead of
@@ -41,6 +36,7 @@ fn main() {
         cli::Command::Bench(cli::BenchCommand::Throughput(args)) => {
             commands::bench::throughput(args)
         }
+        cli::Command::Bench(cli::BenchCommand::Upload(args)) => commands::bench_link::upload(args),
         cli::Command::Study(cli::StudyCommand::Quantization(args)) => {
             commands::study::quantization(args)
         }

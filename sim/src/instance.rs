@@ -18,9 +18,22 @@ pub struct Edge {
     pub w: f64,
 }
 
+/// Most spins an instance may have: far beyond any core or benchmark (G-set's largest is
+/// 20 000), and small enough that a wrong header cannot make the parser allocate gigabytes.
+pub const MAX_SPINS: usize = 1 << 24;
+
+/// Most spins stored as a dense `N × N` matrix (20 000 spins take 3.2 GB).
+pub const MAX_DENSE: usize = 20_000;
+
 /// Why a set of edges does not make a valid instance.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum InstanceError {
+    /// Dense storage asked for more spins than `MAX_DENSE`.
+    #[error("dense storage of {0} spins needs {gb:.1} GB; at most {max} spins are stored dense (use sparse storage)", gb = (*.0 as f64).powi(2) * 8e-9, max = MAX_DENSE)]
+    TooLargeForDense(usize),
+    /// More spins than any model here holds (`MAX_SPINS`).
+    #[error("{0} vertices is more than the {max} this toolchain supports", max = MAX_SPINS)]
+    TooLarge(usize),
     /// An endpoint is not below `n`.
     #[error("vertex {index} is out of range (the instance has {n} vertices)")]
     IndexOutOfRange {
@@ -92,6 +105,12 @@ impl Ising {
         linear: Vec<f64>,
         storage: Storage,
     ) -> Result<Self, InstanceError> {
+        if n > MAX_SPINS {
+            return Err(InstanceError::TooLarge(n));
+        }
+        if storage == Storage::Dense && n > MAX_DENSE {
+            return Err(InstanceError::TooLargeForDense(n));
+        }
         let mut seen: HashMap<(u32, u32), usize> = HashMap::new();
         let mut list = Vec::new();
         for (pos, (a, b, w)) in edges.into_iter().enumerate() {

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod bench;
+pub mod bench_link;
 pub mod convert;
 pub mod emulate;
 pub mod generate;

@@ -324,3 +324,19 @@ proptest! {
         let _ = json::parse(&text, Path::new("f.json"), Storage::Auto);
     }
 }
+
+/// Found by `cargo fuzz run instance`: a header declaring 10^11 vertices made the parser
+/// allocate hundreds of gigabytes. Sizes beyond the toolchain's limits are now errors.
+#[test]
+fn absurd_sizes_are_refused_before_allocating() {
+    let e = parse("100000000000\r0\r").unwrap_err().to_string();
+    assert!(
+        e.contains("more than the 16777216 this toolchain supports"),
+        "{e}"
+    );
+    let e = rudy::parse("30000 0\n", Path::new("big.txt"), Storage::Dense)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("at most 20000 spins are stored dense"), "{e}");
+    assert!(parse("30000 0\n").is_ok());
+}

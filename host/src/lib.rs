@@ -1,0 +1,10 @@
+//! The `npim` program's library: the command-line flags, the subcommands, and the serial
+//! link's software ends (protocol board model, driver, transports, pseudo-terminal emulator).
+//! `main.rs` only parses flags and calls a subcommand; the link is a library so that fuzz
+//! targets and other programs can drive boards too.
+
+pub mod cli;
+pub mod commands;
+pub mod instance_source;
+pub mod link;
+pub mod plot;
