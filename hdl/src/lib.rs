@@ -13,11 +13,14 @@
 
 pub mod core;
 pub mod core_sim;
+pub mod crc32;
 pub mod feedback;
 pub mod feedback_sim;
+pub mod loader;
 pub mod matvec;
 pub mod matvec_sim;
 pub mod protocol;
+pub mod uart;
 pub mod update;
 pub mod update_sim;
 pub mod verilator;

@@ -1,0 +1,517 @@
+//! The image loader: a core image (`docs/core-image.md`) arrives as a byte stream, one byte per
+//! clock at most, and goes straight into the core's memories and configuration. Nothing is
+//! buffered: the header's fields are latched as they pass and checked against this build's
+//! limits, the row pointers, entries, linear terms and knots are written to the core's write
+//! ports as each word completes, the tanh table is skipped (this build's ROM holds the table
+//! for `table_bits = 8`, `A = 8`, the only one it accepts), and a CRC register runs over every
+//! byte. `complete` rises when the image ended exactly after its CRC, the CRC matched and no
+//! check failed; otherwise `error` holds the protocol's error code of the first failure
+//! (5 ImageInvalid: not an image, damaged or inconsistent; 6 DoesNotFit: a limit of this build).
+
+use crate::crc32::{Crc32Byte, CRC_RESIDUE};
+use crate::widths::*;
+use rust_hdl::prelude::*;
+
+/// Where in the image the next byte belongs.
+#[derive(Copy, Clone, PartialEq, Debug, LogicState)]
+pub enum Section {
+    /// The 64-byte header.
+    Header,
+    /// `N + 1` row pointers (u32).
+    RowPtr,
+    /// `nnz` entries (u32: column, weight in the top byte).
+    Entries,
+    /// `N` linear terms (i32).
+    Linear,
+    /// `K · (1 + D + D·Tc)` knot weights (i16).
+    Knots,
+    /// The tanh table (`2^8` × u16), skipped.
+    Table,
+    /// The CRC (u32).
+    Crc,
+    /// Past the end: a further byte is an error.
+    Done,
+}
+
+/// The loader.
+#[derive(LogicBlock)]
+pub struct Loader {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// Forget the image so far (the next byte is byte 0).
+    pub restart: Signal<In, Bit>,
+    /// The next byte.
+    pub byte: Signal<In, Bits<8>>,
+    /// `byte` is valid this cycle.
+    pub valid: Signal<In, Bit>,
+    /// Bytes taken since the last restart.
+    pub count: Signal<Out, Bits<32>>,
+    /// The image is complete and correct.
+    pub complete: Signal<Out, Bit>,
+    /// First error code (0 none).
+    pub error: Signal<Out, Bits<8>>,
+    /// Spins.
+    pub n: Signal<Out, Bits<COUNT_BITS>>,
+    /// Steps per run.
+    pub steps: Signal<Out, Bits<STEP_BITS>>,
+    /// History length.
+    pub tc: Signal<Out, Bits<6>>,
+    /// Hidden units.
+    pub d: Signal<Out, Bits<4>>,
+    /// `1 + D + D·Tc`.
+    pub per_knot: Signal<Out, Bits<KNOT_ADDR_BITS>>,
+    /// Knot spacing `2^knot_shift`.
+    pub knot_shift: Signal<Out, Bits<4>>,
+    /// Update-unit shifts from the exponents (see `Update`).
+    pub z_right: Signal<Out, Bits<6>>,
+    /// See `Update`.
+    pub z_left: Signal<Out, Bits<6>>,
+    /// See `Update`.
+    pub y_shift0: Signal<Out, Bits<6>>,
+    /// See `Update`.
+    pub y_shift1: Signal<Out, Bits<6>>,
+    /// Core write port: row pointers.
+    pub rowptr_waddr: Signal<Out, Bits<COUNT_BITS>>,
+    /// See `rowptr_waddr`.
+    pub rowptr_wdata: Signal<Out, Bits<PTR_BITS>>,
+    /// See `rowptr_waddr`.
+    pub rowptr_we: Signal<Out, Bit>,
+    /// Core write port: entries.
+    pub entry_waddr: Signal<Out, Bits<ENTRY_ADDR_BITS>>,
+    /// See `entry_waddr`.
+    pub entry_wdata: Signal<Out, Bits<ENTRY_BITS>>,
+    /// See `entry_waddr`.
+    pub entry_we: Signal<Out, Bit>,
+    /// Core write port: linear terms.
+    pub linear_waddr: Signal<Out, Bits<SPIN_BITS>>,
+    /// See `linear_waddr`.
+    pub linear_wdata: Signal<Out, Signed<FIELD_BITS>>,
+    /// See `linear_waddr`.
+    pub linear_we: Signal<Out, Bit>,
+    /// Core write port: knots.
+    pub knot_waddr: Signal<Out, Bits<KNOT_ADDR_BITS>>,
+    /// See `knot_waddr`.
+    pub knot_wdata: Signal<Out, Signed<W_BITS>>,
+    /// See `knot_waddr`.
+    pub knot_we: Signal<Out, Bit>,
+    crc_unit: Crc32Byte,
+    crc: DFFWithInit<Bits<32>>,
+    off: DFF<Bits<32>>,
+    section: DFF<Section>,
+    acc: DFF<Bits<32>>,
+    word_byte: DFF<Bits<2>>,
+    idx: DFF<Bits<16>>,
+    kp: DFF<Bits<KNOT_ADDR_BITS>>,
+    kk: DFF<Bits<16>>,
+    kaddr: DFF<Bits<14>>,
+    err: DFF<Bits<8>>,
+    n_reg: DFF<Bits<32>>,
+    steps_reg: DFF<Bits<32>>,
+    nnz_reg: DFF<Bits<32>>,
+    shift_reg: DFF<Bits<8>>,
+    tc_reg: DFF<Bits<16>>,
+    d_reg: DFF<Bits<16>>,
+    k_reg: DFF<Bits<16>>,
+    e0: DFF<Bits<8>>,
+    e1: DFF<Bits<8>>,
+    e2: DFF<Bits<8>>,
+    word: Signal<Local, Bits<32>>,
+    half: Signal<Local, Bits<16>>,
+    t0: Signal<Local, Bits<16>>,
+    t1: Signal<Local, Bits<16>>,
+    t2: Signal<Local, Bits<16>>,
+    t3: Signal<Local, Bits<16>>,
+    pk: Signal<Local, Bits<16>>,
+    needed: Signal<Local, Bits<32>>,
+    big_e0: Signal<Local, Bits<10>>,
+    big_e1: Signal<Local, Bits<10>>,
+    big_e2: Signal<Local, Bits<10>>,
+    big_e: Signal<Local, Bits<10>>,
+    ys0: Signal<Local, Bits<10>>,
+    ys1: Signal<Local, Bits<10>>,
+    zr: Signal<Local, Bits<10>>,
+    zl: Signal<Local, Bits<10>>,
+    col: Signal<Local, Bits<32>>,
+    fail: Signal<Local, Bits<8>>,
+    top: Signal<Local, Bits<32>>,
+    residue: Constant<Bits<32>>,
+    crc_init: Constant<Bits<32>>,
+}
+
+impl Default for Loader {
+    fn default() -> Self {
+        Loader {
+            clock: Default::default(),
+            restart: Default::default(),
+            byte: Default::default(),
+            valid: Default::default(),
+            count: Default::default(),
+            complete: Default::default(),
+            error: Default::default(),
+            n: Default::default(),
+            steps: Default::default(),
+            tc: Default::default(),
+            d: Default::default(),
+            per_knot: Default::default(),
+            knot_shift: Default::default(),
+            z_right: Default::default(),
+            z_left: Default::default(),
+            y_shift0: Default::default(),
+            y_shift1: Default::default(),
+            rowptr_waddr: Default::default(),
+            rowptr_wdata: Default::default(),
+            rowptr_we: Default::default(),
+            entry_waddr: Default::default(),
+            entry_wdata: Default::default(),
+            entry_we: Default::default(),
+            linear_waddr: Default::default(),
+            linear_wdata: Default::default(),
+            linear_we: Default::default(),
+            knot_waddr: Default::default(),
+            knot_wdata: Default::default(),
+            knot_we: Default::default(),
+            crc_unit: Default::default(),
+            crc: DFFWithInit::new(0xFFFF_FFFFu64.to_bits()),
+            off: Default::default(),
+            section: Default::default(),
+            acc: Default::default(),
+            word_byte: Default::default(),
+            idx: Default::default(),
+            kp: Default::default(),
+            kk: Default::default(),
+            kaddr: Default::default(),
+            err: Default::default(),
+            n_reg: Default::default(),
+            steps_reg: Default::default(),
+            nnz_reg: Default::default(),
+            shift_reg: Default::default(),
+            tc_reg: Default::default(),
+            d_reg: Default::default(),
+            k_reg: Default::default(),
+            e0: Default::default(),
+            e1: Default::default(),
+            e2: Default::default(),
+            word: Default::default(),
+            half: Default::default(),
+            t0: Default::default(),
+            t1: Default::default(),
+            t2: Default::default(),
+            t3: Default::default(),
+            pk: Default::default(),
+            needed: Default::default(),
+            big_e0: Default::default(),
+            big_e1: Default::default(),
+            big_e2: Default::default(),
+            big_e: Default::default(),
+            ys0: Default::default(),
+            ys1: Default::default(),
+            zr: Default::default(),
+            zl: Default::default(),
+            col: Default::default(),
+            fail: Default::default(),
+            top: Default::default(),
+            residue: Constant::new(u64::from(CRC_RESIDUE).to_bits()),
+            crc_init: Constant::new(0xFFFF_FFFFu64.to_bits()),
+        }
+    }
+}
+
+// Literal numbers in `update` (rust_hdl emits consts there literally): the build's limits
+// (1024 spins, 16384 entries, T < 2^20, 8192 knot words, 128 weights per step, 16-bit fields
+// and l, 15-bit schedule weights), the fixed widths it accepts (A = 8, z 14 bits, table 8 bits),
+// and 10 (the weight's place in an entry word).
+const _: () = assert!(
+    SPIN_BITS == 10
+        && ENTRY_ADDR_BITS == 14
+        && STEP_BITS == 20
+        && KNOT_ADDR_BITS == 13
+        && WEIGHT_ADDR_BITS == 7
+        && FIELD_BITS == 16
+        && ACT_FRAC == 8
+        && Z_BITS == 14
+        && TABLE_BITS == 8
+);
+
+impl Logic for Loader {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clock, crc, off, section, acc, word_byte, idx, kp, kk, kaddr, err, n_reg,
+            steps_reg, nnz_reg, shift_reg, tc_reg, d_reg, k_reg, e0, e1, e2
+        );
+        self.crc_unit.crc.next = self.crc.q.val();
+        self.crc_unit.byte.next = self.byte.val();
+        // the little-endian word completed by this byte, and its upper half
+        self.word.next = (bit_cast::<32, 8>(self.byte.val()) << 24) | (self.acc.q.val() >> 8);
+        self.half.next = bit_cast::<16, 32>(self.word.val() >> 16);
+        // 1 + D + D·Tc without a multiplier (D < 16)
+        self.t0.next = 0.into();
+        self.t1.next = 0.into();
+        self.t2.next = 0.into();
+        self.t3.next = 0.into();
+        if self.d_reg.q.val().get_bit(0) {
+            self.t0.next = self.tc_reg.q.val();
+        }
+        if self.d_reg.q.val().get_bit(1) {
+            self.t1.next = self.tc_reg.q.val() << 1;
+        }
+        if self.d_reg.q.val().get_bit(2) {
+            self.t2.next = self.tc_reg.q.val() << 2;
+        }
+        if self.d_reg.q.val().get_bit(3) {
+            self.t3.next = self.tc_reg.q.val() << 3;
+        }
+        self.pk.next =
+            self.t0.val() + self.t1.val() + self.t2.val() + self.t3.val() + self.d_reg.q.val() + 1;
+        self.needed.next =
+            ((self.steps_reg.q.val() - 1) >> bit_cast::<32, 8>(self.shift_reg.q.val())) + 2;
+        // exponents as offset binary (e + 128), so that comparisons are unsigned
+        self.big_e0.next = bit_cast::<10, 8>(self.e0.q.val() + 128);
+        self.big_e1.next = bit_cast::<10, 8>(self.e1.q.val() + 128) + 8;
+        self.big_e2.next = bit_cast::<10, 8>(self.e2.q.val() + 128);
+        self.big_e.next = self.big_e0.val();
+        if self.big_e1.val() > self.big_e0.val() {
+            self.big_e.next = self.big_e1.val();
+        }
+        self.ys0.next = self.big_e.val() - self.big_e0.val();
+        self.ys1.next = self.big_e.val() - self.big_e1.val();
+        self.zr.next = 0.into();
+        self.zl.next = 0.into();
+        if self.big_e2.val() > 136 {
+            self.zr.next = self.big_e2.val() - 136;
+        } else {
+            self.zl.next = 136 - self.big_e2.val();
+        }
+        self.col.next = (self.word.val() << 8) >> 8;
+        self.fail.next = 0.into();
+        self.top.next = self.word.val() >> 15;
+        // outputs
+        self.count.next = self.off.q.val();
+        self.error.next = self.err.q.val();
+        self.complete.next = (self.section.q.val() == Section::Done)
+            & (self.err.q.val() == 0)
+            & (self.crc.q.val() == self.residue.val());
+        self.n.next = bit_cast::<COUNT_BITS, 32>(self.n_reg.q.val());
+        self.steps.next = bit_cast::<STEP_BITS, 32>(self.steps_reg.q.val());
+        self.tc.next = bit_cast::<6, 16>(self.tc_reg.q.val());
+        self.d.next = bit_cast::<4, 16>(self.d_reg.q.val());
+        self.per_knot.next = bit_cast::<KNOT_ADDR_BITS, 16>(self.pk.val());
+        self.knot_shift.next = bit_cast::<4, 8>(self.shift_reg.q.val());
+        self.z_right.next = bit_cast::<6, 10>(self.zr.val());
+        self.z_left.next = bit_cast::<6, 10>(self.zl.val());
+        self.y_shift0.next = bit_cast::<6, 10>(self.ys0.val());
+        self.y_shift1.next = bit_cast::<6, 10>(self.ys1.val());
+        self.rowptr_waddr.next = bit_cast::<COUNT_BITS, 16>(self.idx.q.val());
+        self.rowptr_wdata.next = bit_cast::<PTR_BITS, 32>(self.word.val());
+        self.rowptr_we.next = false;
+        self.entry_waddr.next = bit_cast::<ENTRY_ADDR_BITS, 16>(self.idx.q.val());
+        self.entry_wdata.next = (bit_cast::<ENTRY_BITS, 32>(self.word.val() >> 24) << 10)
+            | bit_cast::<ENTRY_BITS, SPIN_BITS>(bit_cast::<SPIN_BITS, 32>(self.word.val()));
+        self.entry_we.next = false;
+        self.linear_waddr.next = bit_cast::<SPIN_BITS, 16>(self.idx.q.val());
+        self.linear_wdata.next = signed_cast(bit_cast::<16, 32>(self.word.val()));
+        self.linear_we.next = false;
+        self.knot_waddr.next = bit_cast::<KNOT_ADDR_BITS, 14>(self.kaddr.q.val());
+        self.knot_wdata.next = signed_cast(self.half.val());
+        self.knot_we.next = false;
+        if self.restart.val() {
+            self.crc.d.next = self.crc_init.val();
+            self.off.d.next = 0.into();
+            self.section.d.next = Section::Header;
+            self.word_byte.d.next = 0.into();
+            self.idx.d.next = 0.into();
+            self.kp.d.next = 0.into();
+            self.kk.d.next = 0.into();
+            self.kaddr.d.next = 0.into();
+            self.err.d.next = 0.into();
+        } else if self.valid.val() {
+            self.crc.d.next = self.crc_unit.out.val();
+            self.off.d.next = self.off.q.val() + 1;
+            self.acc.d.next = self.word.val();
+            self.word_byte.d.next = self.word_byte.q.val() + 1;
+            match self.section.q.val() {
+                Section::Header => {
+                    if (self.off.q.val() == 3) & (self.word.val() != 0x4D49_504E) {
+                        self.fail.next = 5.into();
+                    }
+                    if (self.off.q.val() == 7) & (self.word.val() != 0x4552_4F43) {
+                        self.fail.next = 5.into();
+                    }
+                    if (self.off.q.val() == 11) & (self.word.val() != 0x0040_0001) {
+                        self.fail.next = 5.into();
+                    }
+                    if self.off.q.val() == 15 {
+                        self.n_reg.d.next = self.word.val();
+                        if (self.word.val() == 0) | (self.word.val() > 1024) {
+                            self.fail.next = 6.into();
+                        }
+                    }
+                    if self.off.q.val() == 19 {
+                        self.steps_reg.d.next = self.word.val();
+                        if (self.word.val() == 0) | (self.word.val() > 1048575) {
+                            self.fail.next = 6.into();
+                        }
+                    }
+                    if self.off.q.val() == 23 {
+                        self.nnz_reg.d.next = self.word.val();
+                        if self.word.val() > 16384 {
+                            self.fail.next = 6.into();
+                        }
+                    }
+                    // storage sparse; j, field, weight widths within the build's; A, z and
+                    // table widths equal to the build's; knot spacing at most 2^15
+                    if (self.off.q.val() == 24) & (self.byte.val() != 1) {
+                        self.fail.next = 6.into();
+                    }
+                    if (self.off.q.val() == 25) & (self.byte.val() > 8) {
+                        self.fail.next = 6.into();
+                    }
+                    if (self.off.q.val() == 26) & (self.byte.val() > 16) {
+                        self.fail.next = 6.into();
+                    }
+                    if (self.off.q.val() == 27) & (self.byte.val() > 15) {
+                        self.fail.next = 6.into();
+                    }
+                    if (self.off.q.val() == 28) & (self.byte.val() != 8) {
+                        self.fail.next = 6.into();
+                    }
+                    if (self.off.q.val() == 29) & (self.byte.val() != 14) {
+                        self.fail.next = 6.into();
+                    }
+                    if (self.off.q.val() == 30) & (self.byte.val() != 8) {
+                        self.fail.next = 6.into();
+                    }
+                    if self.off.q.val() == 31 {
+                        self.shift_reg.d.next = self.byte.val();
+                        if self.byte.val() > 15 {
+                            self.fail.next = 6.into();
+                        }
+                    }
+                    if self.off.q.val() == 33 {
+                        self.tc_reg.d.next = self.half.val();
+                        if (self.half.val() == 0) | (self.half.val() > 32) {
+                            self.fail.next = 6.into();
+                        }
+                    }
+                    if self.off.q.val() == 35 {
+                        self.d_reg.d.next = self.half.val();
+                        if (self.half.val() == 0) | (self.half.val() > 15) {
+                            self.fail.next = 6.into();
+                        }
+                    }
+                    if self.off.q.val() == 37 {
+                        self.k_reg.d.next = self.half.val();
+                    }
+                    if self.off.q.val() == 38 {
+                        self.e0.d.next = self.byte.val();
+                    }
+                    if self.off.q.val() == 39 {
+                        self.e1.d.next = self.byte.val();
+                    }
+                    if self.off.q.val() == 40 {
+                        self.e2.d.next = self.byte.val();
+                    }
+                    if self.off.q.val() == 63 {
+                        if (self.pk.val() > 128)
+                            | (self.ys0.val() > 63)
+                            | (self.ys1.val() > 63)
+                            | (self.zr.val() > 63)
+                            | (self.zl.val() > 63)
+                        {
+                            self.fail.next = 6.into();
+                        }
+                        if bit_cast::<32, 16>(self.k_reg.q.val()) < self.needed.val() {
+                            self.fail.next = 5.into();
+                        }
+                        self.word_byte.d.next = 0.into();
+                        self.idx.d.next = 0.into();
+                        self.section.d.next = Section::RowPtr;
+                    }
+                }
+                Section::RowPtr => {
+                    if self.word_byte.q.val() == 3 {
+                        self.rowptr_we.next = true;
+                        if self.word.val() > self.nnz_reg.q.val() {
+                            self.fail.next = 5.into();
+                        }
+                        self.idx.d.next = self.idx.q.val() + 1;
+                        if bit_cast::<32, 16>(self.idx.q.val()) == self.n_reg.q.val() {
+                            self.idx.d.next = 0.into();
+                            self.section.d.next = Section::Entries;
+                            if self.nnz_reg.q.val() == 0 {
+                                self.section.d.next = Section::Linear;
+                            }
+                        }
+                    }
+                }
+                Section::Entries => {
+                    if self.word_byte.q.val() == 3 {
+                        self.entry_we.next = true;
+                        if self.col.val() >= self.n_reg.q.val() {
+                            self.fail.next = 5.into();
+                        }
+                        self.idx.d.next = self.idx.q.val() + 1;
+                        if (bit_cast::<32, 16>(self.idx.q.val()) + 1) == self.nnz_reg.q.val() {
+                            self.idx.d.next = 0.into();
+                            self.section.d.next = Section::Linear;
+                        }
+                    }
+                }
+                Section::Linear => {
+                    if self.word_byte.q.val() == 3 {
+                        self.linear_we.next = true;
+                        if (self.top.val() != 0) & (self.top.val() != 0x1_FFFF) {
+                            self.fail.next = 6.into();
+                        }
+                        self.idx.d.next = self.idx.q.val() + 1;
+                        if (bit_cast::<32, 16>(self.idx.q.val()) + 1) == self.n_reg.q.val() {
+                            self.idx.d.next = 0.into();
+                            self.word_byte.d.next = 0.into();
+                            self.section.d.next = Section::Knots;
+                        }
+                    }
+                }
+                Section::Knots => {
+                    // two-byte words
+                    if self.word_byte.q.val().get_bit(0) {
+                        self.knot_we.next = !self.kaddr.q.val().get_bit(13);
+                        if self.kaddr.q.val().get_bit(13) {
+                            self.fail.next = 6.into();
+                        }
+                        self.kaddr.d.next = self.kaddr.q.val() + 1;
+                        self.kp.d.next = self.kp.q.val() + 1;
+                        if (bit_cast::<16, KNOT_ADDR_BITS>(self.kp.q.val()) + 1) == self.pk.val() {
+                            self.kp.d.next = 0.into();
+                            self.kk.d.next = self.kk.q.val() + 1;
+                            if (self.kk.q.val() + 1) == self.k_reg.q.val() {
+                                self.idx.d.next = 0.into();
+                                self.section.d.next = Section::Table;
+                            }
+                        }
+                    }
+                }
+                Section::Table => {
+                    self.idx.d.next = self.idx.q.val() + 1;
+                    if self.idx.q.val() == 511 {
+                        self.idx.d.next = 0.into();
+                        self.section.d.next = Section::Crc;
+                    }
+                }
+                Section::Crc => {
+                    self.idx.d.next = self.idx.q.val() + 1;
+                    if self.idx.q.val() == 3 {
+                        self.section.d.next = Section::Done;
+                    }
+                }
+                Section::Done => {
+                    self.fail.next = 5.into();
+                }
+                _ => {}
+            }
+            // the first failure sticks
+            if self.err.q.val() == 0 {
+                self.err.d.next = self.fail.val();
+            }
+        }
+    }
+}
