@@ -49,6 +49,8 @@ pub struct Core {
     pub clock: Signal<In, Clock>,
     /// Start a run.
     pub start: Signal<In, Bit>,
+    /// Abandon the run (back to idle at the next clock).
+    pub stop: Signal<In, Bit>,
     /// Spins.
     pub n: Signal<In, Bits<COUNT_BITS>>,
     /// History length.
@@ -166,6 +168,7 @@ impl Default for Core {
         Core {
             clock: Default::default(),
             start: Default::default(),
+            stop: Default::default(),
             n: Default::default(),
             tc: Default::default(),
             d: Default::default(),
@@ -455,6 +458,9 @@ impl Logic for Core {
             _ => {
                 self.state.d.next = CoreState::Idle;
             }
+        }
+        if self.stop.val() {
+            self.state.d.next = CoreState::Idle;
         }
     }
 }

@@ -14,7 +14,7 @@ pub struct Crc32Byte {
     /// The register before.
     pub crc: Signal<In, Bits<32>>,
     /// The byte.
-    pub byte: Signal<In, Bits<8>>,
+    pub data: Signal<In, Bits<8>>,
     /// The register after.
     pub out: Signal<Out, Bits<32>>,
     c0: Signal<Local, Bits<32>>,
@@ -33,7 +33,7 @@ impl Default for Crc32Byte {
     fn default() -> Self {
         Crc32Byte {
             crc: Default::default(),
-            byte: Default::default(),
+            data: Default::default(),
             out: Default::default(),
             c0: Default::default(),
             c1: Default::default(),
@@ -52,7 +52,7 @@ impl Default for Crc32Byte {
 impl Logic for Crc32Byte {
     #[hdl_gen]
     fn update(&mut self) {
-        self.c0.next = self.crc.val() ^ bit_cast::<32, 8>(self.byte.val());
+        self.c0.next = self.crc.val() ^ bit_cast::<32, 8>(self.data.val());
         self.c1.next = self.c0.val() >> 1;
         if self.c0.val().get_bit(0) {
             self.c1.next = (self.c0.val() >> 1) ^ self.poly.val();
@@ -102,7 +102,7 @@ mod tests {
         let mut run = |bytes: &[u8], reg: &mut u64| {
             for &b in bytes {
                 uut.crc.next = reg.to_bits();
-                uut.byte.next = u64::from(b).to_bits();
+                uut.data.next = u64::from(b).to_bits();
                 assert!(simulate(&mut uut, 100));
                 *reg = uut.out.val().index() as u64;
             }

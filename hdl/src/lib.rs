@@ -14,12 +14,15 @@
 pub mod core;
 pub mod core_sim;
 pub mod crc32;
+pub mod engine;
 pub mod feedback;
 pub mod feedback_sim;
 pub mod loader;
 pub mod matvec;
 pub mod matvec_sim;
 pub mod protocol;
+pub mod serial_core;
+pub mod serial_sim;
 pub mod uart;
 pub mod update;
 pub mod update_sim;

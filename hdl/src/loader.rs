@@ -41,8 +41,8 @@ pub struct Loader {
     /// Forget the image so far (the next byte is byte 0).
     pub restart: Signal<In, Bit>,
     /// The next byte.
-    pub byte: Signal<In, Bits<8>>,
-    /// `byte` is valid this cycle.
+    pub data: Signal<In, Bits<8>>,
+    /// `data` is valid this cycle.
     pub valid: Signal<In, Bit>,
     /// Bytes taken since the last restart.
     pub count: Signal<Out, Bits<32>>,
@@ -143,7 +143,7 @@ impl Default for Loader {
         Loader {
             clock: Default::default(),
             restart: Default::default(),
-            byte: Default::default(),
+            data: Default::default(),
             valid: Default::default(),
             count: Default::default(),
             complete: Default::default(),
@@ -240,9 +240,9 @@ impl Logic for Loader {
             steps_reg, nnz_reg, shift_reg, tc_reg, d_reg, k_reg, e0, e1, e2
         );
         self.crc_unit.crc.next = self.crc.q.val();
-        self.crc_unit.byte.next = self.byte.val();
+        self.crc_unit.data.next = self.data.val();
         // the little-endian word completed by this byte, and its upper half
-        self.word.next = (bit_cast::<32, 8>(self.byte.val()) << 24) | (self.acc.q.val() >> 8);
+        self.word.next = (bit_cast::<32, 8>(self.data.val()) << 24) | (self.acc.q.val() >> 8);
         self.half.next = bit_cast::<16, 32>(self.word.val() >> 16);
         // 1 + D + D·Tc without a multiplier (D < 16)
         self.t0.next = 0.into();
@@ -360,30 +360,30 @@ impl Logic for Loader {
                     }
                     // storage sparse; j, field, weight widths within the build's; A, z and
                     // table widths equal to the build's; knot spacing at most 2^15
-                    if (self.off.q.val() == 24) & (self.byte.val() != 1) {
+                    if (self.off.q.val() == 24) & (self.data.val() != 1) {
                         self.fail.next = 6.into();
                     }
-                    if (self.off.q.val() == 25) & (self.byte.val() > 8) {
+                    if (self.off.q.val() == 25) & (self.data.val() > 8) {
                         self.fail.next = 6.into();
                     }
-                    if (self.off.q.val() == 26) & (self.byte.val() > 16) {
+                    if (self.off.q.val() == 26) & (self.data.val() > 16) {
                         self.fail.next = 6.into();
                     }
-                    if (self.off.q.val() == 27) & (self.byte.val() > 15) {
+                    if (self.off.q.val() == 27) & (self.data.val() > 15) {
                         self.fail.next = 6.into();
                     }
-                    if (self.off.q.val() == 28) & (self.byte.val() != 8) {
+                    if (self.off.q.val() == 28) & (self.data.val() != 8) {
                         self.fail.next = 6.into();
                     }
-                    if (self.off.q.val() == 29) & (self.byte.val() != 14) {
+                    if (self.off.q.val() == 29) & (self.data.val() != 14) {
                         self.fail.next = 6.into();
                     }
-                    if (self.off.q.val() == 30) & (self.byte.val() != 8) {
+                    if (self.off.q.val() == 30) & (self.data.val() != 8) {
                         self.fail.next = 6.into();
                     }
                     if self.off.q.val() == 31 {
-                        self.shift_reg.d.next = self.byte.val();
-                        if self.byte.val() > 15 {
+                        self.shift_reg.d.next = self.data.val();
+                        if self.data.val() > 15 {
                             self.fail.next = 6.into();
                         }
                     }
@@ -403,13 +403,13 @@ impl Logic for Loader {
                         self.k_reg.d.next = self.half.val();
                     }
                     if self.off.q.val() == 38 {
-                        self.e0.d.next = self.byte.val();
+                        self.e0.d.next = self.data.val();
                     }
                     if self.off.q.val() == 39 {
-                        self.e1.d.next = self.byte.val();
+                        self.e1.d.next = self.data.val();
                     }
                     if self.off.q.val() == 40 {
-                        self.e2.d.next = self.byte.val();
+                        self.e2.d.next = self.data.val();
                     }
                     if self.off.q.val() == 63 {
                         if (self.pk.val() > 128)

@@ -42,7 +42,7 @@ pub struct UartRx {
     sync2: DFFWithInit<Bit>,
     state: DFF<RxState>,
     count: DFF<Bits<16>>,
-    bit: DFF<Bits<4>>,
+    bit_index: DFF<Bits<4>>,
     shift: DFF<Bits<8>>,
     out: DFF<Bits<8>>,
     strobe: DFF<Bit>,
@@ -63,7 +63,7 @@ impl Default for UartRx {
             sync2: DFFWithInit::new(true),
             state: Default::default(),
             count: Default::default(),
-            bit: Default::default(),
+            bit_index: Default::default(),
             shift: Default::default(),
             out: Default::default(),
             strobe: Default::default(),
@@ -76,7 +76,7 @@ impl Default for UartRx {
 impl Logic for UartRx {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, sync1, sync2, state, count, bit, shift, out, strobe, errors);
+        dff_setup!(self, clock, sync1, sync2, state, count, bit_index, shift, out, strobe, errors);
         self.sync1.d.next = self.rx.val();
         self.sync2.d.next = self.sync1.q.val();
         self.data.next = self.out.q.val();
@@ -96,7 +96,7 @@ impl Logic for UartRx {
                         self.state.d.next = RxState::Idle;
                     } else {
                         self.count.d.next = self.divisor.val() - 1;
-                        self.bit.d.next = 0.into();
+                        self.bit_index.d.next = 0.into();
                         self.state.d.next = RxState::Data;
                     }
                 } else {
@@ -110,8 +110,8 @@ impl Logic for UartRx {
                         self.shift.d.next = (self.shift.q.val() >> 1) | self.msb.val();
                     }
                     self.count.d.next = self.divisor.val() - 1;
-                    self.bit.d.next = self.bit.q.val() + 1;
-                    if self.bit.q.val() == 7 {
+                    self.bit_index.d.next = self.bit_index.q.val() + 1;
+                    if self.bit_index.q.val() == 7 {
                         self.state.d.next = RxState::Stop;
                     }
                 } else {

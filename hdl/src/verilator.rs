@@ -93,6 +93,18 @@ impl Harness {
         Ok(Harness { exe })
     }
 
+    /// Starts the harness as a long-running child with piped stdin and stdout (for harnesses
+    /// that talk a byte stream, such as the serial core's).
+    pub fn spawn(&self, env: &[(&str, &str)]) -> Result<std::process::Child, String> {
+        Command::new(&self.exe)
+            .envs(env.iter().copied())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("{}: {e}", self.exe.display()))
+    }
+
     /// Runs the harness with `stdin`, returning its stdout.
     pub fn run(&self, stdin: &str) -> Result<String, String> {
         self.run_with_env(stdin, &[])

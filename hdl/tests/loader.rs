@@ -75,7 +75,7 @@ fn load(bytes: &[u8]) -> Loaded {
     uut.restart.next = false;
     let mut out = Loaded::default();
     for (k, &b) in bytes.iter().enumerate() {
-        uut.byte.next = u64::from(b).to_bits();
+        uut.data.next = u64::from(b).to_bits();
         uut.valid.next = true;
         assert!(simulate(&mut uut, 1000));
         if uut.rowptr_we.val() {

@@ -1,0 +1,781 @@
+//! The command engine: the board's end of `docs/protocol.md` in hardware. Bytes from the UART
+//! are COBS-decoded into a frame buffer with a running CRC; a good frame is executed against
+//! the core (the image loader, RUN, STATUS, READ_RESULT, RESET, IDENTIFY from a ROM); the
+//! response is written into a response buffer with its CRC and COBS-encoded out to the UART.
+//! The response buffer is kept, so a retransmitted command (same seq and kind as the last one)
+//! is answered again without being executed twice.
+//!
+//! Bytes that arrive while a command executes or its response is sent are discarded up to the
+//! next frame delimiter (the host waits for each response, so only a retransmission or noise can
+//! arrive then). A frame whose CRC fails is answered `BadFrame` when its kind is a command's;
+//! a frame that is not COBS, too short or too long is dropped. Error responses carry no message
+//! text (the host names the command and the code). STEP and READ_TRACE are not built
+//! (IDENTIFY's capability bits are 0): they are answered `UnknownCommand`.
+
+use crate::core::Core;
+use crate::crc32::{Crc32Byte, CRC_RESIDUE};
+use crate::loader::Loader;
+use crate::widths::*;
+use rust_hdl::prelude::*;
+
+/// Most bytes of a frame body: seq, kind, 1024 payload bytes, CRC.
+pub const MAX_BODY: usize = 1030;
+/// Bytes of the IDENTIFY reply after the status byte.
+pub const IDENTITY_BYTES: usize = 61;
+
+/// Receiver states.
+#[derive(Copy, Clone, PartialEq, Debug, LogicState)]
+pub enum RxState {
+    /// Before a frame's first code byte.
+    First,
+    /// Expecting a code byte inside a frame.
+    Code,
+    /// Data bytes of a block.
+    Data,
+    /// Discarding up to the next delimiter.
+    Skip,
+}
+
+/// Engine states.
+#[derive(Copy, Clone, PartialEq, Debug, LogicState)]
+pub enum EngineState {
+    /// Waiting for a frame.
+    Idle,
+    /// Decide what the frame asks for.
+    Dispatch,
+    /// Emit the pending bytes of `ob`, then go to `ret`.
+    Put,
+    /// Execute the command (after seq and kind were written).
+    Exec,
+    /// IDENTIFY: copy the ROM.
+    Identify,
+    /// STATUS: steps per run.
+    Status2,
+    /// STATUS: best `E4`.
+    Status3,
+    /// READ_RESULT: best `E4`.
+    Result2,
+    /// READ_RESULT: best step and `N`.
+    Result3,
+    /// READ_RESULT: present a best-spin address.
+    SpinAddr,
+    /// READ_RESULT: take the bit.
+    SpinBit,
+    /// LOAD: present a frame-buffer address.
+    LoadA,
+    /// LOAD: feed the byte to the loader.
+    LoadB,
+    /// RUN: the seed is in place; start the core.
+    RunStart,
+    /// Append the CRC.
+    Finish,
+    /// Set the encoder's range.
+    StartEnc,
+    /// Encoder: look at the next byte of the block.
+    ScanA,
+    /// Encoder: the byte is there.
+    ScanB,
+    /// Encoder: send the block's code byte.
+    Code,
+    /// Encoder: present the next data byte's address.
+    EmitA,
+    /// Encoder: send it.
+    EmitB,
+    /// Encoder: the block is out.
+    BlockEnd,
+    /// Send the frame delimiter.
+    Delimit,
+}
+
+/// The engine, with the image loader and the core inside.
+#[derive(LogicBlock)]
+pub struct Engine {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// A byte from the UART receiver.
+    pub rx_byte: Signal<In, Bits<8>>,
+    /// `rx_byte` is new this cycle.
+    pub rx_valid: Signal<In, Bit>,
+    /// The UART transmitter can take a byte.
+    pub tx_ready: Signal<In, Bit>,
+    /// The byte to send.
+    pub tx_byte: Signal<Out, Bits<8>>,
+    /// Send `tx_byte`.
+    pub tx_start: Signal<Out, Bit>,
+    /// A run is in progress (for an LED).
+    pub busy: Signal<Out, Bit>,
+    /// A committed image is loaded (for an LED).
+    pub loaded: Signal<Out, Bit>,
+    /// Nothing to do: no frame being answered, no run (a simulation may sleep).
+    pub idle: Signal<Out, Bit>,
+    /// Frames dropped as bad so far (wraps).
+    pub bad_frames: Signal<Out, Bits<8>>,
+    core: Core,
+    loader: Loader,
+    rx_ram: RAM<Bits<8>, 11>,
+    tx_ram: RAM<Bits<8>, 9>,
+    id_rom: ROM<Bits<8>, 6>,
+    rx_crc_unit: Crc32Byte,
+    tx_crc_unit: Crc32Byte,
+    // receiver
+    rx_state: DFF<RxState>,
+    rx_len: DFF<Bits<11>>,
+    rx_left: DFF<Bits<8>>,
+    rx_code: DFF<Bits<8>>,
+    rx_crc: DFFWithInit<Bits<32>>,
+    rx_seq: DFF<Bits<8>>,
+    rx_kind: DFF<Bits<8>>,
+    rx_arg: DFF<Bits<32>>,
+    frame_ok: DFF<Bit>,
+    frame_bad: DFF<Bit>,
+    bad_count: DFF<Bits<8>>,
+    // command state
+    state: DFF<EngineState>,
+    ret: DFF<EngineState>,
+    ob: DFF<Bits<64>>,
+    ob_n: DFF<Bits<4>>,
+    tx_len: DFF<Bits<9>>,
+    base: DFF<Bits<9>>,
+    kept_end: DFF<Bits<9>>,
+    enc_end: DFF<Bits<9>>,
+    full: DFF<Bit>,
+    frame_len: DFF<Bits<11>>,
+    tx_crc: DFFWithInit<Bits<32>>,
+    last_seq: DFF<Bits<8>>,
+    last_kind: DFF<Bits<8>>,
+    has_last: DFF<Bit>,
+    image_ok: DFF<Bit>,
+    has_result: DFF<Bit>,
+    run_seed: DFF<Bits<32>>,
+    k: DFF<Bits<11>>,
+    spin_i: DFF<Bits<COUNT_BITS>>,
+    spin_byte: DFF<Bits<8>>,
+    // encoder
+    enc_p: DFF<Bits<9>>,
+    enc_i: DFF<Bits<9>>,
+    zero_hit: DFF<Bit>,
+    // combinational helpers
+    emit: Signal<Local, Bit>,
+    emit_byte: Signal<Local, Bits<8>>,
+    put: Signal<Local, Bit>,
+    put_byte: Signal<Local, Bits<8>>,
+    payload_len: Signal<Local, Bits<11>>,
+    e4_wide: Signal<Local, Signed<64>>,
+    e4_bits: Signal<Local, Bits<64>>,
+    block_len: Signal<Local, Bits<9>>,
+    spin_bit: Signal<Local, Bits<8>>,
+    spin_next: Signal<Local, Bits<8>>,
+    residue: Constant<Bits<32>>,
+    crc_init: Constant<Bits<32>>,
+    e4_max: Constant<Bits<64>>,
+    response: Constant<Bits<8>>,
+    one8: Constant<Bits<8>>,
+    running: Constant<Bits<64>>,
+    done: Constant<Bits<64>>,
+    bad_frame: Constant<Bits<64>>,
+}
+
+impl Engine {
+    /// An engine whose IDENTIFY reply (after the status byte) is `identity`
+    /// ([`crate::protocol::reply::Identity::encode`], [`IDENTITY_BYTES`] long).
+    pub fn new(identity: &[u8]) -> Self {
+        assert_eq!(identity.len(), IDENTITY_BYTES, "IDENTIFY reply length");
+        Engine {
+            clock: Default::default(),
+            rx_byte: Default::default(),
+            rx_valid: Default::default(),
+            tx_ready: Default::default(),
+            tx_byte: Default::default(),
+            tx_start: Default::default(),
+            busy: Default::default(),
+            loaded: Default::default(),
+            idle: Default::default(),
+            bad_frames: Default::default(),
+            core: Default::default(),
+            loader: Default::default(),
+            rx_ram: Default::default(),
+            tx_ram: Default::default(),
+            id_rom: identity
+                .iter()
+                .map(|&b| Bits::<8>::from(u64::from(b)))
+                .collect::<Vec<_>>()
+                .into_iter()
+                .into(),
+            rx_crc_unit: Default::default(),
+            tx_crc_unit: Default::default(),
+            rx_state: Default::default(),
+            rx_len: Default::default(),
+            rx_left: Default::default(),
+            rx_code: Default::default(),
+            rx_crc: DFFWithInit::new(0xFFFF_FFFFu64.to_bits()),
+            rx_seq: Default::default(),
+            rx_kind: Default::default(),
+            rx_arg: Default::default(),
+            frame_ok: Default::default(),
+            frame_bad: Default::default(),
+            bad_count: Default::default(),
+            state: Default::default(),
+            ret: Default::default(),
+            ob: Default::default(),
+            ob_n: Default::default(),
+            tx_len: Default::default(),
+            base: Default::default(),
+            kept_end: Default::default(),
+            enc_end: Default::default(),
+            full: Default::default(),
+            frame_len: Default::default(),
+            tx_crc: DFFWithInit::new(0xFFFF_FFFFu64.to_bits()),
+            last_seq: Default::default(),
+            last_kind: Default::default(),
+            has_last: Default::default(),
+            image_ok: Default::default(),
+            has_result: Default::default(),
+            run_seed: Default::default(),
+            k: Default::default(),
+            spin_i: Default::default(),
+            spin_byte: Default::default(),
+            enc_p: Default::default(),
+            enc_i: Default::default(),
+            zero_hit: Default::default(),
+            emit: Default::default(),
+            emit_byte: Default::default(),
+            put: Default::default(),
+            put_byte: Default::default(),
+            payload_len: Default::default(),
+            e4_wide: Default::default(),
+            e4_bits: Default::default(),
+            block_len: Default::default(),
+            spin_bit: Default::default(),
+            spin_next: Default::default(),
+            residue: Constant::new(u64::from(CRC_RESIDUE).to_bits()),
+            crc_init: Constant::new(0xFFFF_FFFFu64.to_bits()),
+            e4_max: Constant::new((u64::MAX >> 1).to_bits()),
+            response: Constant::new(128u64.to_bits()),
+            one8: Constant::new(1u64.to_bits()),
+            running: Constant::new(256u64.to_bits()),
+            done: Constant::new(512u64.to_bits()),
+            bad_frame: Constant::new((1u64 << 16).to_bits()),
+        }
+    }
+}
+
+// Literal numbers in `update` (rust_hdl emits consts there literally): 1030 (MAX_BODY), 61
+// (IDENTITY_BYTES), 254 (COBS's longest block).
+const _: () = assert!(MAX_BODY == 1030 && IDENTITY_BYTES == 61 && STEP_BITS == 20);
+
+impl Logic for Engine {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.core.clock.next = self.clock.val();
+        self.loader.clock.next = self.clock.val();
+        self.rx_ram.read_clock.next = self.clock.val();
+        self.rx_ram.write_clock.next = self.clock.val();
+        self.tx_ram.read_clock.next = self.clock.val();
+        self.tx_ram.write_clock.next = self.clock.val();
+        dff_setup!(
+            self, clock, rx_state, rx_len, rx_left, rx_code, rx_crc, rx_seq, rx_kind, rx_arg,
+            frame_ok, frame_bad, bad_count, state, ret, ob, ob_n, tx_len, base, kept_end, enc_end,
+            full, frame_len, tx_crc, last_seq, last_kind, has_last, image_ok, has_result, run_seed,
+            k, spin_i, spin_byte, enc_p, enc_i, zero_hit
+        );
+        // the core takes its configuration and memories from the loader
+        self.core.n.next = self.loader.n.val();
+        self.core.tc.next = self.loader.tc.val();
+        self.core.d.next = self.loader.d.val();
+        self.core.per_knot.next = self.loader.per_knot.val();
+        self.core.steps.next = self.loader.steps.val();
+        self.core.knot_shift.next = self.loader.knot_shift.val();
+        self.core.z_right.next = self.loader.z_right.val();
+        self.core.z_left.next = self.loader.z_left.val();
+        self.core.y_shift0.next = self.loader.y_shift0.val();
+        self.core.y_shift1.next = self.loader.y_shift1.val();
+        self.core.rowptr_waddr.next = self.loader.rowptr_waddr.val();
+        self.core.rowptr_wdata.next = self.loader.rowptr_wdata.val();
+        self.core.rowptr_we.next = self.loader.rowptr_we.val();
+        self.core.entry_waddr.next = self.loader.entry_waddr.val();
+        self.core.entry_wdata.next = self.loader.entry_wdata.val();
+        self.core.entry_we.next = self.loader.entry_we.val();
+        self.core.linear_waddr.next = self.loader.linear_waddr.val();
+        self.core.linear_wdata.next = self.loader.linear_wdata.val();
+        self.core.linear_we.next = self.loader.linear_we.val();
+        self.core.knot_waddr.next = self.loader.knot_waddr.val();
+        self.core.knot_wdata.next = self.loader.knot_wdata.val();
+        self.core.knot_we.next = self.loader.knot_we.val();
+        self.core.run_seed.next = self.run_seed.q.val();
+        self.core.start.next = false;
+        self.core.stop.next = false;
+        self.core.best_raddr.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.spin_i.q.val());
+        self.loader.restart.next = false;
+        self.loader.valid.next = false;
+        self.loader.data.next = self.rx_ram.read_data.val();
+        self.rx_ram.read_address.next = self.k.q.val();
+        self.id_rom.address.next = bit_cast::<6, 11>(self.k.q.val());
+        self.tx_ram.read_address.next = self.enc_i.q.val();
+        // outputs
+        self.busy.next = self.core.busy.val();
+        self.loaded.next = self.image_ok.q.val();
+        self.idle.next = (self.state.q.val() == EngineState::Idle) & !self.core.busy.val();
+        self.bad_frames.next = self.bad_count.q.val();
+        self.tx_byte.next = 0.into();
+        self.tx_start.next = false;
+        if self.core.run_done.val() {
+            self.has_result.d.next = true;
+        }
+
+        // ---- receiver: COBS decode into the frame buffer, CRC over the decoded bytes
+        self.frame_ok.d.next = false;
+        self.frame_bad.d.next = false;
+        self.emit.next = false;
+        self.emit_byte.next = self.rx_byte.val();
+        self.rx_crc_unit.crc.next = self.rx_crc.q.val();
+        self.rx_ram.write_address.next = self.rx_len.q.val();
+        self.rx_ram.write_enable.next = false;
+        if self.rx_valid.val() {
+            if self.rx_byte.val() == 0 {
+                // a delimiter: judge the frame
+                if (self.state.q.val() == EngineState::Idle)
+                    & (self.rx_state.q.val() != RxState::Skip)
+                    & (self.rx_state.q.val() != RxState::First)
+                    & (self.rx_state.q.val() != RxState::Data)
+                    & (self.rx_len.q.val() >= 6)
+                {
+                    self.frame_len.d.next = self.rx_len.q.val();
+                    if self.rx_crc.q.val() == self.residue.val() {
+                        self.frame_ok.d.next = true;
+                    } else {
+                        self.frame_bad.d.next = true;
+                    }
+                } else if self.rx_state.q.val() != RxState::First {
+                    self.bad_count.d.next = self.bad_count.q.val() + 1;
+                }
+                self.rx_state.d.next = RxState::First;
+                self.rx_len.d.next = 0.into();
+                self.rx_crc.d.next = self.crc_init.val();
+            } else if self.state.q.val() != EngineState::Idle {
+                self.rx_state.d.next = RxState::Skip;
+            } else {
+                match self.rx_state.q.val() {
+                    RxState::First => {
+                        self.rx_code.d.next = self.rx_byte.val();
+                        self.rx_left.d.next = self.rx_byte.val() - 1;
+                        self.rx_state.d.next = RxState::Data;
+                        if self.rx_byte.val() == 1 {
+                            self.rx_state.d.next = RxState::Code;
+                        }
+                    }
+                    RxState::Code => {
+                        // the zero a short block implies, then the new block
+                        if self.rx_code.q.val() != 255 {
+                            self.emit.next = true;
+                            self.emit_byte.next = 0.into();
+                        }
+                        self.rx_code.d.next = self.rx_byte.val();
+                        self.rx_left.d.next = self.rx_byte.val() - 1;
+                        self.rx_state.d.next = RxState::Data;
+                        if self.rx_byte.val() == 1 {
+                            self.rx_state.d.next = RxState::Code;
+                        }
+                    }
+                    RxState::Data => {
+                        self.emit.next = true;
+                        self.rx_left.d.next = self.rx_left.q.val() - 1;
+                        if self.rx_left.q.val() == 1 {
+                            self.rx_state.d.next = RxState::Code;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // (consumers of emit_byte after every assignment to it)
+        self.rx_crc_unit.data.next = self.emit_byte.val();
+        self.rx_ram.write_data.next = self.emit_byte.val();
+        if self.emit.val() {
+            if self.rx_len.q.val() == 1030 {
+                self.rx_state.d.next = RxState::Skip;
+            } else {
+                self.rx_ram.write_enable.next = true;
+                self.rx_crc.d.next = self.rx_crc_unit.out.val();
+                self.rx_len.d.next = self.rx_len.q.val() + 1;
+                if self.rx_len.q.val() == 0 {
+                    self.rx_seq.d.next = self.emit_byte.val();
+                }
+                if self.rx_len.q.val() == 1 {
+                    self.rx_kind.d.next = self.emit_byte.val();
+                }
+                if (self.rx_len.q.val() >= 2) & (self.rx_len.q.val() < 6) {
+                    self.rx_arg.d.next = (bit_cast::<32, 8>(self.emit_byte.val()) << 24)
+                        | (self.rx_arg.q.val() >> 8);
+                }
+            }
+        }
+
+        // ---- response writer: one byte per cycle into the response buffer, CRC alongside
+        self.put.next = false;
+        self.put_byte.next = bit_cast::<8, 64>(self.ob.q.val());
+        self.tx_crc_unit.crc.next = self.tx_crc.q.val();
+        self.tx_ram.write_address.next = self.tx_len.q.val();
+        self.tx_ram.write_enable.next = false;
+
+        self.payload_len.next = self.frame_len.q.val() - 6;
+        self.e4_wide.next = signed_bit_cast::<64, ACC_BITS>(self.core.best_e4.val());
+        self.e4_bits.next = unsigned_cast(self.e4_wide.val());
+        self.block_len.next = self.enc_i.q.val() - self.enc_p.q.val();
+        self.spin_bit.next = 0.into();
+        if self.core.best_rbit.val() {
+            self.spin_bit.next =
+                self.one8.val() << bit_cast::<8, 3>(bit_cast::<3, COUNT_BITS>(self.spin_i.q.val()));
+        }
+        self.spin_next.next = self.spin_byte.q.val() | self.spin_bit.val();
+
+        match self.state.q.val() {
+            EngineState::Idle => {
+                if self.frame_bad.q.val() {
+                    // answer BadFrame when the kind is a command's
+                    self.bad_count.d.next = self.bad_count.q.val() + 1;
+                    // (written above the kept response, which a retransmission may still need)
+                    if !self.rx_kind.q.val().get_bit(7) {
+                        self.tx_len.d.next = 256.into();
+                        self.base.d.next = 256.into();
+                        self.tx_crc.d.next = self.crc_init.val();
+                        self.ob.d.next = bit_cast::<64, 8>(self.rx_seq.q.val())
+                            | (bit_cast::<64, 8>(self.rx_kind.q.val() | self.response.val()) << 8)
+                            | self.bad_frame.val();
+                        self.ob_n.d.next = 3.into();
+                        self.ret.d.next = EngineState::Finish;
+                        self.state.d.next = EngineState::Put;
+                    }
+                }
+                if self.frame_ok.q.val() {
+                    self.state.d.next = EngineState::Dispatch;
+                }
+            }
+            EngineState::Dispatch => {
+                if self.has_last.q.val()
+                    & (self.rx_seq.q.val() == self.last_seq.q.val())
+                    & (self.rx_kind.q.val() == self.last_kind.q.val())
+                {
+                    // a retransmission: the kept response again
+                    self.enc_p.d.next = 0.into();
+                    self.enc_i.d.next = 0.into();
+                    self.enc_end.d.next = self.kept_end.q.val();
+                    self.zero_hit.d.next = false;
+                    self.state.d.next = EngineState::ScanA;
+                } else {
+                    self.has_last.d.next = true;
+                    self.last_seq.d.next = self.rx_seq.q.val();
+                    self.last_kind.d.next = self.rx_kind.q.val();
+                    self.tx_len.d.next = 0.into();
+                    self.base.d.next = 0.into();
+                    self.tx_crc.d.next = self.crc_init.val();
+                    self.ob.d.next = bit_cast::<64, 8>(self.rx_seq.q.val())
+                        | (bit_cast::<64, 8>(self.rx_kind.q.val() | self.response.val()) << 8);
+                    self.ob_n.d.next = 2.into();
+                    self.ret.d.next = EngineState::Exec;
+                    self.state.d.next = EngineState::Put;
+                }
+            }
+            EngineState::Put => {
+                if self.ob_n.q.val() == 0 {
+                    self.state.d.next = self.ret.q.val();
+                } else {
+                    self.put.next = true;
+                    self.ob.d.next = self.ob.q.val() >> 8;
+                    self.ob_n.d.next = self.ob_n.q.val() - 1;
+                }
+            }
+            EngineState::Exec => {
+                // default: an error status byte (code in ob), then the CRC
+                self.ob_n.d.next = 1.into();
+                self.ret.d.next = EngineState::Finish;
+                self.state.d.next = EngineState::Put;
+                self.ob.d.next = 2.into();
+                if self.rx_kind.q.val() == 1 {
+                    // IDENTIFY
+                    if self.payload_len.val() != 0 {
+                        self.ob.d.next = 3.into();
+                    } else {
+                        self.ob.d.next = 0.into();
+                        self.k.d.next = 0.into();
+                        self.ret.d.next = EngineState::Identify;
+                    }
+                }
+                if self.rx_kind.q.val() == 2 {
+                    // LOAD
+                    if (self.payload_len.val() < 4) | (self.payload_len.val() > 1024) {
+                        self.ob.d.next = 3.into();
+                    } else if self.core.busy.val() {
+                        self.ob.d.next = 7.into();
+                    } else if (self.rx_arg.q.val() != 0)
+                        & (self.rx_arg.q.val() != self.loader.count.val())
+                    {
+                        self.ob.d.next = 9.into();
+                    } else {
+                        self.image_ok.d.next = false;
+                        self.has_result.d.next = false;
+                        if self.rx_arg.q.val() == 0 {
+                            self.loader.restart.next = true;
+                        }
+                        self.k.d.next = 6.into();
+                        self.state.d.next = EngineState::LoadA;
+                    }
+                }
+                if self.rx_kind.q.val() == 3 {
+                    // COMMIT
+                    if self.payload_len.val() != 4 {
+                        self.ob.d.next = 3.into();
+                    } else if self.core.busy.val() {
+                        self.ob.d.next = 7.into();
+                    } else if self.rx_arg.q.val() != self.loader.count.val() {
+                        self.ob.d.next = 5.into();
+                    } else if self.loader.error.val() != 0 {
+                        self.ob.d.next = bit_cast::<64, 8>(self.loader.error.val());
+                    } else if !self.loader.complete.val() {
+                        self.ob.d.next = 5.into();
+                    } else {
+                        self.image_ok.d.next = true;
+                        self.has_result.d.next = false;
+                        self.ob.d.next = 0.into();
+                    }
+                }
+                if self.rx_kind.q.val() == 5 {
+                    // RUN
+                    if self.payload_len.val() != 4 {
+                        self.ob.d.next = 3.into();
+                    } else if self.core.busy.val() {
+                        self.ob.d.next = 7.into();
+                    } else if !self.image_ok.q.val() {
+                        self.ob.d.next = 8.into();
+                    } else {
+                        self.run_seed.d.next = self.rx_arg.q.val();
+                        self.has_result.d.next = false;
+                        self.state.d.next = EngineState::RunStart;
+                    }
+                }
+                if self.rx_kind.q.val() == 7 {
+                    // STATUS: status, state, steps taken
+                    if self.payload_len.val() != 0 {
+                        self.ob.d.next = 3.into();
+                    } else {
+                        self.ob_n.d.next = 6.into();
+                        self.ret.d.next = EngineState::Status2;
+                        self.ob.d.next = bit_cast::<64, STEP_BITS>(self.core.step.val()) << 16;
+                        if self.core.busy.val() {
+                            self.ob.d.next = (bit_cast::<64, STEP_BITS>(self.core.step.val())
+                                << 16)
+                                | self.running.val();
+                        } else if self.has_result.q.val() {
+                            self.ob.d.next = (bit_cast::<64, STEP_BITS>(self.core.step.val())
+                                << 16)
+                                | self.done.val();
+                        } else {
+                            self.ob.d.next = 0.into();
+                        }
+                    }
+                }
+                if self.rx_kind.q.val() == 8 {
+                    // READ_RESULT: status, run seed
+                    if self.payload_len.val() != 0 {
+                        self.ob.d.next = 3.into();
+                    } else if self.core.busy.val() {
+                        self.ob.d.next = 7.into();
+                    } else if !self.has_result.q.val() {
+                        self.ob.d.next = 8.into();
+                    } else {
+                        self.ob.d.next = bit_cast::<64, 32>(self.run_seed.q.val()) << 8;
+                        self.ob_n.d.next = 5.into();
+                        self.ret.d.next = EngineState::Result2;
+                    }
+                }
+                if self.rx_kind.q.val() == 10 {
+                    // RESET
+                    if self.payload_len.val() != 0 {
+                        self.ob.d.next = 3.into();
+                    } else {
+                        self.core.stop.next = true;
+                        self.loader.restart.next = true;
+                        self.image_ok.d.next = false;
+                        self.has_result.d.next = false;
+                        self.ob.d.next = 0.into();
+                    }
+                }
+            }
+            EngineState::Identify => {
+                self.put.next = true;
+                self.put_byte.next = self.id_rom.data.val();
+                self.k.d.next = self.k.q.val() + 1;
+                if self.k.q.val() == 60 {
+                    self.state.d.next = EngineState::Finish;
+                }
+            }
+            EngineState::RunStart => {
+                self.core.start.next = true;
+                self.ob.d.next = 0.into();
+                self.ob_n.d.next = 1.into();
+                self.ret.d.next = EngineState::Finish;
+                self.state.d.next = EngineState::Put;
+            }
+            EngineState::Status2 => {
+                // steps per run (0 without an image)
+                self.ob.d.next = 0.into();
+                if self.image_ok.q.val() {
+                    self.ob.d.next = bit_cast::<64, STEP_BITS>(self.loader.steps.val());
+                }
+                self.ob_n.d.next = 4.into();
+                self.ret.d.next = EngineState::Status3;
+                self.state.d.next = EngineState::Put;
+            }
+            EngineState::Status3 => {
+                // best E4 so far: i64::MAX before a run's first step
+                self.ob.d.next = self.e4_bits.val();
+                if !(self.core.busy.val() | self.has_result.q.val())
+                    | (self.core.busy.val() & (self.core.step.val() == 0))
+                {
+                    self.ob.d.next = self.e4_max.val();
+                }
+                self.ob_n.d.next = 8.into();
+                self.ret.d.next = EngineState::Finish;
+                self.state.d.next = EngineState::Put;
+            }
+            EngineState::Result2 => {
+                self.ob.d.next = self.e4_bits.val();
+                self.ob_n.d.next = 8.into();
+                self.ret.d.next = EngineState::Result3;
+                self.state.d.next = EngineState::Put;
+            }
+            EngineState::Result3 => {
+                self.ob.d.next = bit_cast::<64, STEP_BITS>(self.core.best_step.val())
+                    | (bit_cast::<64, COUNT_BITS>(self.loader.n.val()) << 32);
+                self.ob_n.d.next = 8.into();
+                self.spin_i.d.next = 0.into();
+                self.spin_byte.d.next = 0.into();
+                self.ret.d.next = EngineState::SpinAddr;
+                self.state.d.next = EngineState::Put;
+            }
+            EngineState::SpinAddr => {
+                if self.spin_i.q.val() == self.loader.n.val() {
+                    self.state.d.next = EngineState::Finish;
+                } else {
+                    self.state.d.next = EngineState::SpinBit;
+                }
+            }
+            EngineState::SpinBit => {
+                self.spin_byte.d.next = self.spin_next.val();
+                self.spin_i.d.next = self.spin_i.q.val() + 1;
+                self.state.d.next = EngineState::SpinAddr;
+                if (bit_cast::<3, COUNT_BITS>(self.spin_i.q.val()) == 7)
+                    | ((self.spin_i.q.val() + 1) == self.loader.n.val())
+                {
+                    self.ob.d.next = bit_cast::<64, 8>(self.spin_next.val());
+                    self.ob_n.d.next = 1.into();
+                    self.spin_byte.d.next = 0.into();
+                    self.ret.d.next = EngineState::SpinAddr;
+                    self.state.d.next = EngineState::Put;
+                }
+            }
+            EngineState::LoadA => {
+                // frame-buffer byte k arrives next cycle
+                if self.k.q.val() == (self.frame_len.q.val() - 4) {
+                    self.ob.d.next = 0.into();
+                    self.ob_n.d.next = 1.into();
+                    self.ret.d.next = EngineState::Finish;
+                    self.state.d.next = EngineState::Put;
+                } else {
+                    self.state.d.next = EngineState::LoadB;
+                }
+            }
+            EngineState::LoadB => {
+                self.loader.valid.next = true;
+                self.k.d.next = self.k.q.val() + 1;
+                self.state.d.next = EngineState::LoadA;
+            }
+            EngineState::Finish => {
+                self.ob.d.next = bit_cast::<64, 32>(!self.tx_crc.q.val());
+                self.ob_n.d.next = 4.into();
+                self.ret.d.next = EngineState::StartEnc;
+                self.state.d.next = EngineState::Put;
+            }
+            EngineState::StartEnc => {
+                self.enc_p.d.next = self.base.q.val();
+                self.enc_i.d.next = self.base.q.val();
+                self.enc_end.d.next = self.tx_len.q.val();
+                if self.base.q.val() == 0 {
+                    self.kept_end.d.next = self.tx_len.q.val();
+                }
+                self.zero_hit.d.next = false;
+                self.state.d.next = EngineState::ScanA;
+            }
+            EngineState::ScanA => {
+                if (self.enc_i.q.val() == self.enc_end.q.val()) | (self.block_len.val() == 254) {
+                    self.state.d.next = EngineState::Code;
+                } else {
+                    self.state.d.next = EngineState::ScanB;
+                }
+            }
+            EngineState::ScanB => {
+                if self.tx_ram.read_data.val() == 0 {
+                    self.zero_hit.d.next = true;
+                    self.state.d.next = EngineState::Code;
+                } else {
+                    self.enc_i.d.next = self.enc_i.q.val() + 1;
+                    self.state.d.next = EngineState::ScanA;
+                }
+            }
+            EngineState::Code => {
+                self.full.d.next = self.block_len.val() == 254;
+                if self.tx_ready.val() {
+                    self.tx_start.next = true;
+                    self.tx_byte.next = bit_cast::<8, 9>(self.block_len.val() + 1);
+                    self.state.d.next = EngineState::EmitA;
+                }
+            }
+            EngineState::EmitA => {
+                self.tx_ram.read_address.next = self.enc_p.q.val();
+                if self.enc_p.q.val() == self.enc_i.q.val() {
+                    self.state.d.next = EngineState::BlockEnd;
+                } else {
+                    self.state.d.next = EngineState::EmitB;
+                }
+            }
+            EngineState::EmitB => {
+                self.tx_ram.read_address.next = self.enc_p.q.val();
+                if self.tx_ready.val() {
+                    self.tx_start.next = true;
+                    self.tx_byte.next = self.tx_ram.read_data.val();
+                    self.enc_p.d.next = self.enc_p.q.val() + 1;
+                    self.state.d.next = EngineState::EmitA;
+                }
+            }
+            EngineState::BlockEnd => {
+                if self.zero_hit.q.val() {
+                    self.enc_p.d.next = self.enc_i.q.val() + 1;
+                    self.enc_i.d.next = self.enc_i.q.val() + 1;
+                    self.zero_hit.d.next = false;
+                    self.state.d.next = EngineState::ScanA;
+                } else if (self.enc_i.q.val() == self.enc_end.q.val()) & !self.full.q.val() {
+                    self.state.d.next = EngineState::Delimit;
+                } else {
+                    self.state.d.next = EngineState::ScanA;
+                }
+            }
+            EngineState::Delimit => {
+                if self.tx_ready.val() {
+                    self.tx_start.next = true;
+                    self.tx_byte.next = 0.into();
+                    self.state.d.next = EngineState::Idle;
+                }
+            }
+            _ => {
+                self.state.d.next = EngineState::Idle;
+            }
+        }
+        // (consumers of put_byte after every assignment to it)
+        self.tx_crc_unit.data.next = self.put_byte.val();
+        self.tx_ram.write_data.next = self.put_byte.val();
+        if self.put.val() {
+            self.tx_ram.write_enable.next = true;
+            self.tx_crc.d.next = self.tx_crc_unit.out.val();
+            self.tx_len.d.next = self.tx_len.q.val() + 1;
+        }
+    }
+}

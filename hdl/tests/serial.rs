@@ -1,0 +1,159 @@
+//! The serial core under Verilator, driven at its UART pins with byte streams made by the
+//! host's frame encoder: IDENTIFY, image upload, runs and results equal to the golden model's,
+//! retransmissions answered without re-execution, and corrupted frames.
+
+use npim_hdl::protocol::message::{parse_response, BoardError, Command, ErrorCode, MAX_CHUNK};
+use npim_hdl::protocol::reply::{BoardState, Identity, RunResult, Status};
+use npim_hdl::protocol::{encode, Deframer, Frame};
+use npim_hdl::serial_sim::{build_config, build_harness, SerialSim, SIM_DIVISOR};
+use npim_hdl::verilator::Harness;
+use npim_sim::fixed::{quantize, CoreImage, GoldenCore};
+use npim_sim::npim::params::field_scale;
+use npim_sim::npim::{Architecture, Basis, NpimParams};
+use npim_sim::rng::stream;
+use npim_sim::{Ising, Storage};
+use rand::Rng;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+const HASH: [u8; 32] = [0xA5; 32];
+
+fn harness() -> &'static Harness {
+    static H: OnceLock<Harness> = OnceLock::new();
+    H.get_or_init(|| {
+        let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("verilator");
+        build_harness(&cache, HASH).unwrap_or_else(|e| panic!("{e}"))
+    })
+}
+
+/// A minimal host: frames out, the matching response back.
+struct Host {
+    sim: SerialSim,
+    deframer: Deframer,
+    seq: u8,
+}
+
+impl Host {
+    fn new() -> Self {
+        Host {
+            sim: SerialSim::start(harness(), SIM_DIVISOR).unwrap(),
+            deframer: Deframer::new(),
+            seq: 0,
+        }
+    }
+
+    /// Sends raw bytes and collects the frames that come back within `wait`.
+    fn exchange(&mut self, bytes: &[u8], wait: Duration) -> Vec<Frame> {
+        self.sim.send(bytes).unwrap();
+        let deadline = Instant::now() + wait;
+        let mut frames = Vec::new();
+        while Instant::now() < deadline {
+            let got = self.sim.recv(Duration::from_millis(20)).unwrap();
+            frames.extend(self.deframer.push(&got).into_iter().map(|f| f.unwrap()));
+            if !frames.is_empty() && got.is_empty() {
+                break;
+            }
+        }
+        frames
+    }
+
+    fn frame(&mut self, cmd: &Command) -> Vec<u8> {
+        self.seq = self.seq.wrapping_add(1);
+        encode(&Frame {
+            seq: self.seq,
+            kind: cmd.kind(),
+            payload: cmd.payload(),
+        })
+    }
+
+    fn call(&mut self, cmd: &Command) -> Result<Vec<u8>, BoardError> {
+        let bytes = self.frame(cmd);
+        let frames = self.exchange(&bytes, Duration::from_secs(20));
+        assert_eq!(frames.len(), 1, "one response to {cmd:?}");
+        let f = &frames[0];
+        assert_eq!((f.seq, f.kind), (self.seq, cmd.kind() | 0x80));
+        parse_response(&f.payload)
+    }
+
+    fn upload(&mut self, image: &[u8]) -> Result<(), BoardError> {
+        for (k, chunk) in image.chunks(MAX_CHUNK).enumerate() {
+            self.call(&Command::Load {
+                offset: (k * MAX_CHUNK) as u32,
+                bytes: chunk.to_vec(),
+            })?;
+        }
+        self.call(&Command::Commit {
+            len: image.len() as u32,
+        })
+        .map(|_| ())
+    }
+
+    fn run(&mut self, seed: u32) -> RunResult {
+        self.call(&Command::Run { run_seed: seed }).unwrap();
+        loop {
+            let s = Status::parse(&self.call(&Command::Status).unwrap()).unwrap();
+            if s.state == BoardState::Done {
+                break;
+            }
+            assert_eq!(s.state, BoardState::Running);
+        }
+        RunResult::parse(&self.call(&Command::ReadResult).unwrap()).unwrap()
+    }
+}
+
+fn image(seed: u64, n: usize) -> CoreImage {
+    let mut rng = stream(seed, 41);
+    let mut edges = Vec::new();
+    for i in 0..n {
+        for j in i + 1..n {
+            if rng.gen::<f64>() < 0.25 {
+                edges.push((i, j, f64::from(rng.gen_range(-3..=3))));
+            }
+        }
+    }
+    let linear: Vec<f64> = (0..n).map(|_| f64::from(rng.gen_range(-2..=2))).collect();
+    let ising = Ising::new(n, edges, linear, Storage::Sparse).unwrap();
+    let arch = Architecture {
+        tc: rng.gen_range(1..5),
+        d: rng.gen_range(1..3),
+        m: 3,
+        basis: Basis::Fourier,
+    };
+    let params = NpimParams::embedded_greedy(arch, field_scale(&ising).max(1.0), 2.0, 0.5);
+    quantize(&ising, &params, &build_config(), rng.gen_range(5..40), seed)
+        .unwrap()
+        .0
+}
+
+#[test]
+fn identify_answers_the_build() {
+    let mut host = Host::new();
+    let id = Identity::parse(&host.call(&Command::Identify).unwrap()).unwrap();
+    assert_eq!(id, Identity::new(&build_config(), 0, HASH));
+}
+
+#[test]
+fn runs_through_the_uart_equal_the_golden_model() {
+    let mut host = Host::new();
+    for seed in 0..3 {
+        let img = image(seed, 10 + 7 * seed as usize);
+        host.upload(&img.to_bytes()).unwrap();
+        let golden = GoldenCore::new(&img);
+        for r in 0..2u32 {
+            let run_seed = 1000 * seed as u32 + r;
+            let got = host.run(run_seed);
+            let want = golden.run(0, run_seed);
+            assert_eq!(
+                (
+                    got.run_seed,
+                    got.best_e4,
+                    got.best_step as usize,
+                    &got.best_spins
+                ),
+                (run_seed, want.best_e4, want.best_step, &want.best_spins),
+                "image {seed} run {r}"
+            );
+        }
+    }
+}
