@@ -157,3 +157,119 @@ fn runs_through_the_uart_equal_the_golden_model() {
         }
     }
 }
+
+fn code<T: std::fmt::Debug>(r: Result<T, BoardError>) -> ErrorCode {
+    r.expect_err("an error response").code
+}
+
+#[test]
+fn errors_retransmissions_and_corrupted_frames() {
+    let mut host = Host::new();
+    // before an image
+    assert_eq!(
+        code(host.call(&Command::Run { run_seed: 1 })),
+        ErrorCode::NotReady
+    );
+    assert_eq!(code(host.call(&Command::ReadResult)), ErrorCode::NotReady);
+    let s = Status::parse(&host.call(&Command::Status).unwrap()).unwrap();
+    assert_eq!(
+        (s.state, s.steps, s.best_e4),
+        (BoardState::Idle, 0, i64::MAX)
+    );
+    // not built, unknown, wrong length
+    assert_eq!(
+        code(host.call(&Command::Step { run_seed: 1 })),
+        ErrorCode::UnknownCommand
+    );
+    assert_eq!(
+        code(host.call(&Command::ReadTrace { first: 0, count: 1 })),
+        ErrorCode::UnknownCommand
+    );
+    let bytes = encode(&Frame {
+        seq: 200,
+        kind: 0x42,
+        payload: vec![],
+    });
+    let f = host.exchange(&bytes, Duration::from_secs(5));
+    assert_eq!(
+        parse_response(&f[0].payload).unwrap_err().code,
+        ErrorCode::UnknownCommand
+    );
+    let bytes = encode(&Frame {
+        seq: 201,
+        kind: 0x07,
+        payload: vec![1, 2],
+    });
+    let f = host.exchange(&bytes, Duration::from_secs(5));
+    assert_eq!(
+        parse_response(&f[0].payload).unwrap_err().code,
+        ErrorCode::BadLength
+    );
+    // a LOAD that does not continue the image
+    assert_eq!(
+        code(host.call(&Command::Load {
+            offset: 64,
+            bytes: vec![1; 8]
+        })),
+        ErrorCode::OutOfOrder
+    );
+    // garbage on the line, then a frame with a flipped byte: BadFrame (seq and kind readable)
+    let img = image(7, 15).to_bytes();
+    let frame = host.frame(&Command::Load {
+        offset: 0,
+        bytes: img[..MAX_CHUNK.min(img.len())].to_vec(),
+    });
+    let mut bad = frame.clone();
+    bad[40] ^= 0x10;
+    let mut stream = vec![0x13, 0x77, 0x00, 0x05, 0x00];
+    stream.extend(&bad);
+    let f = host.exchange(&stream, Duration::from_secs(5));
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!((f[0].seq, f[0].kind), (host.seq, 0x82));
+    assert_eq!(
+        parse_response(&f[0].payload).unwrap_err().code,
+        ErrorCode::BadFrame
+    );
+    // the same frame intact is executed; sent again (a lost response), it is answered from the
+    // kept response and not executed twice (a second LOAD at 0 would restart the image: the
+    // commit below would then fail)
+    for _ in 0..2 {
+        let f = host.exchange(&frame, Duration::from_secs(5));
+        assert_eq!(f.len(), 1);
+        assert_eq!(parse_response(&f[0].payload), Ok(vec![]));
+    }
+    // the rest of the image, and a commit of the wrong length, then the right one
+    for (k, chunk) in img.chunks(MAX_CHUNK).enumerate().skip(1) {
+        host.call(&Command::Load {
+            offset: (k * MAX_CHUNK) as u32,
+            bytes: chunk.to_vec(),
+        })
+        .unwrap();
+    }
+    assert_eq!(
+        code(host.call(&Command::Commit {
+            len: img.len() as u32 + 1
+        })),
+        ErrorCode::ImageInvalid
+    );
+    host.call(&Command::Commit {
+        len: img.len() as u32,
+    })
+    .unwrap();
+    let golden = GoldenCore::new(&image(7, 15));
+    let got = host.run(5);
+    assert_eq!(got.best_e4, golden.run(0, 5).best_e4);
+    // RESET forgets the image
+    host.call(&Command::Reset).unwrap();
+    assert_eq!(
+        code(host.call(&Command::Run { run_seed: 1 })),
+        ErrorCode::NotReady
+    );
+    // a damaged image is refused at COMMIT; one beyond the build's limits too
+    let mut damaged = img.clone();
+    damaged[100] ^= 1;
+    assert_eq!(code(host.upload(&damaged)), ErrorCode::ImageInvalid);
+    let mut big = img.clone();
+    big[12..16].copy_from_slice(&2000u32.to_le_bytes());
+    assert_eq!(code(host.upload(&big)), ErrorCode::DoesNotFit);
+}

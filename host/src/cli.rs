@@ -432,8 +432,11 @@ pub struct RunArgs {
 pub enum EmulateEngine {
     /// The bit-exact golden model (fast).
     Golden,
-    /// The RTL core under Verilator (slow; checks the hardware itself).
+    /// The RTL core under Verilator behind the board model's protocol handling (slow).
     Rtl,
+    /// The whole serial core under Verilator: UART, frame decoder, command engine, image
+    /// loader and core, fed the link's bytes at the UART pins (slowest; the hardware itself).
+    RtlUart,
 }
 
 #[derive(Args)]
@@ -442,7 +445,8 @@ pub struct EmulateArgs {
     #[arg(long, value_enum, default_value_t = EmulateEngine::Golden)]
     pub engine: EmulateEngine,
     /// The emulated board's core configuration: a preset (sim, icebreaker, ulx3s) or a file
-    /// (default: icebreaker for the golden engine; the RTL build's own, `rtl`, for rtl).
+    /// (default: icebreaker for the golden engine; the RTL build's own, `rtl`, for rtl; rtl-uart
+    /// always answers with its build's).
     #[arg(long)]
     pub core: Option<String>,
     /// Pace replies as a UART at this baud rate would (default: as fast as the

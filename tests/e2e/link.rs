@@ -205,10 +205,21 @@ fn a_faulty_wire_gives_the_same_results_or_a_clear_error() {
 }
 
 #[test]
-fn the_rtl_engine_behind_the_emulator_gives_the_golden_results() {
+fn the_rtl_engines_behind_the_emulator_give_the_golden_results() {
     let dir = tempfile::tempdir().unwrap();
     let image = dir.path().join("sk30.npimg");
     quantize(&["-g", "sk:n=30,seed=5"], "rtl", "40", &image);
     let rtl = Emulator::start(&["--engine", "rtl"]);
     run_equals_solve(&rtl.path, &image, "2", &["--timeout-ms", "2000"]);
+    // the whole serial core: the bytes go through the UART, frame decoder and command engine
+    // of the generated Verilog, over a wire that also drops, duplicates and corrupts bytes
+    let uart = Emulator::start(&["--engine", "rtl-uart"]);
+    run_equals_solve(&uart.path, &image, "2", &["--timeout-ms", "2000"]);
+    let faulty = Emulator::start(&["--engine", "rtl-uart", "--faults", "0.0005,0.0005,0.0005"]);
+    run_equals_solve(
+        &faulty.path,
+        &image,
+        "2",
+        &["--timeout-ms", "1000", "--retries", "40"],
+    );
 }

@@ -3,9 +3,10 @@
 use crate::cli::{EmulateArgs, EmulateEngine};
 use crate::commands::hdl::harness_cache;
 use crate::link::board::{Board, Engine};
-use crate::link::pty::{serve, Pacing, Pty};
+use crate::link::pty::{serve, serve_bytes, Pacing, Pty};
 use crate::link::serial::list_ports;
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
+use npim_hdl::serial_sim;
 use npim_sim::fixed::CoreConfig;
 use std::io::Write;
 use std::sync::atomic::AtomicBool;
@@ -14,13 +15,16 @@ pub fn run(args: EmulateArgs) -> Result<()> {
     let core_name = args.core.clone().unwrap_or_else(|| {
         match args.engine {
             EmulateEngine::Golden => "icebreaker",
-            EmulateEngine::Rtl => "rtl",
+            EmulateEngine::Rtl | EmulateEngine::RtlUart => "rtl",
         }
         .to_string()
     });
+    if args.engine == EmulateEngine::RtlUart && args.core.is_some() {
+        bail!("--engine rtl-uart answers with its build's core (`rtl`); leave out --core");
+    }
     let core = CoreConfig::load(&core_name).map_err(|e| anyhow!(e))?;
     let engine = match args.engine {
-        EmulateEngine::Golden => Engine::Golden,
+        EmulateEngine::Golden | EmulateEngine::RtlUart => Engine::Golden,
         EmulateEngine::Rtl => {
             eprintln!(
                 "building the Verilator model (cached in {})",
@@ -29,6 +33,17 @@ pub fn run(args: EmulateArgs) -> Result<()> {
             let h = npim_hdl::core_sim::build_harness(&harness_cache()).map_err(|e| anyhow!(e))?;
             Engine::Rtl(std::sync::Arc::new(h))
         }
+    };
+    // the serial core's simulation is ready before the device path is printed
+    let serial = if args.engine == EmulateEngine::RtlUart {
+        eprintln!(
+            "building the serial core's Verilator model (cached in {})",
+            harness_cache().display()
+        );
+        let h = serial_sim::build_harness(&harness_cache(), [0; 32]).map_err(|e| anyhow!(e))?;
+        Some(serial_sim::SerialSim::start(&h, serial_sim::SIM_DIVISOR).map_err(|e| anyhow!(e))?)
+    } else {
+        None
     };
     let mut pty = Pty::open().context("opening a pseudo-terminal")?;
     if let Some(link) = &args.link {
@@ -56,6 +71,8 @@ pub fn run(args: EmulateArgs) -> Result<()> {
         match args.engine {
             EmulateEngine::Golden => "golden model",
             EmulateEngine::Rtl => "RTL core under Verilator",
+            EmulateEngine::RtlUart =>
+                "the serial core (UART, command engine, core) under Verilator",
         },
         pty.path,
         args.link
@@ -71,8 +88,12 @@ pub fn run(args: EmulateArgs) -> Result<()> {
             format!(", faults {faults:?}")
         }
     );
-    let mut board = Board::with_engine(core, [0; 32], engine);
     let stop = AtomicBool::new(false);
+    if let Some(mut sim) = serial {
+        serve_bytes(&mut pty, &mut sim, faults, 1, &stop).context("serving the pseudo-terminal")?;
+        return Ok(());
+    }
+    let mut board = Board::with_engine(core, [0; 32], engine);
     serve(&mut pty, &mut board, pacing, faults, 1, &stop).context("serving the pseudo-terminal")?;
     Ok(())
 }

@@ -166,3 +166,42 @@ pub fn serve(
     }
     Ok(served)
 }
+
+/// Passes bytes between `pty` and a byte-level board (the serial core's RTL simulation) until
+/// `stop` is set, through a wire with `faults` in both directions.
+pub fn serve_bytes(
+    pty: &mut Pty,
+    board: &mut npim_hdl::serial_sim::SerialSim,
+    faults: Faults,
+    seed: u64,
+    stop: &AtomicBool,
+) -> io::Result<Served> {
+    let mut rng = stream(seed, 79);
+    let mut wire = VecDeque::new();
+    let mut served = Served::default();
+    let mut buf = vec![0u8; 4096];
+    let fd = pty.master.as_raw_fd();
+    while !stop.load(Ordering::Relaxed) {
+        if readable(fd, Duration::from_millis(2))? {
+            match pty.master.read(&mut buf) {
+                Ok(n) => {
+                    served.bytes_in += n;
+                    faults.apply(&buf[..n], &mut rng, &mut wire);
+                    let arrived: Vec<u8> = wire.drain(..).collect();
+                    board.send(&arrived)?;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let out = board.recv(Duration::from_millis(1))?;
+        if !out.is_empty() {
+            served.frames += out.iter().filter(|&&b| b == 0).count();
+            faults.apply(&out, &mut rng, &mut wire);
+            let sent: Vec<u8> = wire.drain(..).collect();
+            served.bytes_out += sent.len();
+            pty.master.write_all(&sent)?;
+        }
+    }
+    Ok(served)
+}
