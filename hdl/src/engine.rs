@@ -126,6 +126,10 @@ pub struct Engine {
     rx_seq: DFF<Bits<8>>,
     rx_kind: DFF<Bits<8>>,
     rx_arg: DFF<Bits<32>>,
+    emit_q: DFF<Bit>,
+    emit_byte_q: DFF<Bits<8>>,
+    put_q: DFF<Bit>,
+    put_byte_q: DFF<Bits<8>>,
     frame_ok: DFF<Bit>,
     frame_bad: DFF<Bit>,
     bad_count: DFF<Bits<8>>,
@@ -211,6 +215,10 @@ impl Engine {
             rx_seq: Default::default(),
             rx_kind: Default::default(),
             rx_arg: Default::default(),
+            emit_q: Default::default(),
+            emit_byte_q: Default::default(),
+            put_q: Default::default(),
+            put_byte_q: Default::default(),
             frame_ok: Default::default(),
             frame_bad: Default::default(),
             bad_count: Default::default(),
@@ -273,10 +281,46 @@ impl Logic for Engine {
         self.tx_ram.read_clock.next = self.clock.val();
         self.tx_ram.write_clock.next = self.clock.val();
         dff_setup!(
-            self, clock, rx_state, rx_len, rx_left, rx_code, rx_crc, rx_seq, rx_kind, rx_arg,
-            frame_ok, frame_bad, bad_count, state, ret, ob, ob_n, tx_len, base, kept_end, enc_end,
-            full, frame_len, tx_crc, last_seq, last_kind, has_last, image_ok, has_result, run_seed,
-            k, spin_i, spin_byte, enc_p, enc_i, zero_hit
+            self,
+            clock,
+            rx_state,
+            rx_len,
+            rx_left,
+            rx_code,
+            rx_crc,
+            rx_seq,
+            rx_kind,
+            rx_arg,
+            emit_q,
+            emit_byte_q,
+            put_q,
+            put_byte_q,
+            frame_ok,
+            frame_bad,
+            bad_count,
+            state,
+            ret,
+            ob,
+            ob_n,
+            tx_len,
+            base,
+            kept_end,
+            enc_end,
+            full,
+            frame_len,
+            tx_crc,
+            last_seq,
+            last_kind,
+            has_last,
+            image_ok,
+            has_result,
+            run_seed,
+            k,
+            spin_i,
+            spin_byte,
+            enc_p,
+            enc_i,
+            zero_hit
         );
         // the core takes its configuration and memories from the loader
         self.core.n.next = self.loader.n.val();
@@ -314,7 +358,11 @@ impl Logic for Engine {
         // outputs
         self.busy.next = self.core.busy.val();
         self.loaded.next = self.image_ok.q.val();
-        self.idle.next = (self.state.q.val() == EngineState::Idle) & !self.core.busy.val();
+        self.idle.next = (self.state.q.val() == EngineState::Idle)
+            & !self.frame_ok.q.val()
+            & !self.frame_bad.q.val()
+            & !self.rx_valid.val()
+            & !self.core.busy.val();
         self.bad_frames.next = self.bad_count.q.val();
         self.tx_byte.next = 0.into();
         self.tx_start.next = false;
@@ -327,7 +375,15 @@ impl Logic for Engine {
         self.frame_bad.d.next = false;
         self.emit.next = false;
         self.emit_byte.next = self.rx_byte.val();
+        // the CRC registers take each byte one cycle after it is written (bytes are at least a
+        // UART byte time apart on receive; on transmit the pipeline runs one byte behind), so
+        // no combinational path runs from this block through a CRC unit back into it
         self.rx_crc_unit.crc.next = self.rx_crc.q.val();
+        self.rx_crc_unit.data.next = self.emit_byte_q.q.val();
+        self.emit_q.d.next = false;
+        if self.emit_q.q.val() {
+            self.rx_crc.d.next = self.rx_crc_unit.out.val();
+        }
         self.rx_ram.write_address.next = self.rx_len.q.val();
         self.rx_ram.write_enable.next = false;
         if self.rx_valid.val() {
@@ -388,14 +444,14 @@ impl Logic for Engine {
             }
         }
         // (consumers of emit_byte after every assignment to it)
-        self.rx_crc_unit.data.next = self.emit_byte.val();
         self.rx_ram.write_data.next = self.emit_byte.val();
         if self.emit.val() {
             if self.rx_len.q.val() == 1030 {
                 self.rx_state.d.next = RxState::Skip;
             } else {
                 self.rx_ram.write_enable.next = true;
-                self.rx_crc.d.next = self.rx_crc_unit.out.val();
+                self.emit_q.d.next = true;
+                self.emit_byte_q.d.next = self.emit_byte.val();
                 self.rx_len.d.next = self.rx_len.q.val() + 1;
                 if self.rx_len.q.val() == 0 {
                     self.rx_seq.d.next = self.emit_byte.val();
@@ -414,6 +470,11 @@ impl Logic for Engine {
         self.put.next = false;
         self.put_byte.next = bit_cast::<8, 64>(self.ob.q.val());
         self.tx_crc_unit.crc.next = self.tx_crc.q.val();
+        self.tx_crc_unit.data.next = self.put_byte_q.q.val();
+        self.put_q.d.next = false;
+        if self.put_q.q.val() {
+            self.tx_crc.d.next = self.tx_crc_unit.out.val();
+        }
         self.tx_ram.write_address.next = self.tx_len.q.val();
         self.tx_ram.write_enable.next = false;
 
@@ -605,7 +666,10 @@ impl Logic for Engine {
                 self.put_byte.next = self.id_rom.data.val();
                 self.k.d.next = self.k.q.val() + 1;
                 if self.k.q.val() == 60 {
-                    self.state.d.next = EngineState::Finish;
+                    // through Put, so that the CRC has taken the last byte
+                    self.ob_n.d.next = 0.into();
+                    self.ret.d.next = EngineState::Finish;
+                    self.state.d.next = EngineState::Put;
                 }
             }
             EngineState::RunStart => {
@@ -770,11 +834,11 @@ impl Logic for Engine {
             }
         }
         // (consumers of put_byte after every assignment to it)
-        self.tx_crc_unit.data.next = self.put_byte.val();
         self.tx_ram.write_data.next = self.put_byte.val();
         if self.put.val() {
             self.tx_ram.write_enable.next = true;
-            self.tx_crc.d.next = self.tx_crc_unit.out.val();
+            self.put_q.d.next = true;
+            self.put_byte_q.d.next = self.put_byte.val();
             self.tx_len.d.next = self.tx_len.q.val() + 1;
         }
     }

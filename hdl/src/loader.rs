@@ -233,6 +233,8 @@ const _: () = assert!(
 );
 
 impl Logic for Loader {
+    // hdl_gen takes no match guards, so the conditions stay inside the arms
+    #[allow(clippy::collapsible_match)]
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(

@@ -70,7 +70,8 @@ impl Logic for SerialCore {
         self.tx.next = self.uart_tx.tx.val();
         self.busy.next = self.engine.busy.val();
         self.loaded.next = self.engine.loaded.val();
-        self.idle.next = self.engine.idle.val() & self.uart_tx.ready.val();
+        self.idle.next =
+            self.engine.idle.val() & self.uart_tx.ready.val() & self.uart_rx.idle.val();
         self.bad_frames.next = self.engine.bad_frames.val();
         self.framing_errors.next = self.uart_rx.framing_errors.val();
     }

@@ -53,9 +53,17 @@ int main(int argc, char** argv) {
     const char* d = getenv("NPIM_DIVISOR");
     const int div = d ? atoi(d) : 8;
     top->divisor = div; top->rx = 1; top->clock = 0; top->eval();
-    fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
+    // batch mode (NPIM_BATCH): all input first, output as "cycle byte" lines, for comparing
+    // with rust_hdl's simulator cycle for cycle
+    const bool batch = getenv("NPIM_BATCH") != nullptr;
     std::deque<uint8_t> in;
     bool eof = false;
+    if (batch) {
+        uint8_t buf[4096]; ssize_t n;
+        while ((n = read(0, buf, sizeof buf)) > 0) in.insert(in.end(), buf, buf + n);
+        eof = true;
+    }
+    fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
     // rx serializer: 10 bits a byte, `div` cycles a bit
     int rx_bits = 0, rx_count = 0; uint16_t rx_frame = 0;
     // tx deserializer
@@ -86,7 +94,13 @@ int main(int argc, char** argv) {
             if (last_tx == 1 && tx == 0) { tx_state = 1; tx_count = div + div / 2; tx_bit = 0; tx_byte = 0; }
         } else if (--tx_count == 0) {
             if (tx_bit < 8) { tx_byte |= (uint8_t)(tx << tx_bit); tx_bit++; tx_count = div; }
-            else { if (tx) { fwrite(&tx_byte, 1, 1, stdout); fflush(stdout); } tx_state = 0; }
+            else {
+                if (tx) {
+                    if (batch) printf("%llu %d\n", (unsigned long long)cycle, tx_byte);
+                    else { fwrite(&tx_byte, 1, 1, stdout); fflush(stdout); }
+                }
+                tx_state = 0;
+            }
         }
         last_tx = tx;
     }
@@ -98,6 +112,115 @@ int main(int argc, char** argv) {
 /// Builds (or finds in `cache`) the serial core's harness for bitstream hash `hash`.
 pub fn build_harness(cache: &std::path::Path, hash: [u8; 32]) -> Result<Harness, String> {
     Harness::build(&verilog(hash), HARNESS_CPP, cache)
+}
+
+/// The bytes the serial core sends for `input` (all of it offered from cycle 0) and the cycle
+/// each byte's stop bit was sampled, under Verilator.
+pub fn run_verilator_batch(
+    harness: &Harness,
+    input: &[u8],
+    divisor: u32,
+) -> Result<Vec<(u64, u8)>, String> {
+    let mut child =
+        harness.spawn(&[("NPIM_DIVISOR", &divisor.to_string()), ("NPIM_BATCH", "1")])?;
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(input)
+        .map_err(|e| e.to_string())?;
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let (c, b) = l.split_once(' ').ok_or(format!("bad line `{l}`"))?;
+            Ok((
+                c.parse().map_err(|_| format!("bad line `{l}`"))?,
+                b.parse().map_err(|_| format!("bad line `{l}`"))?,
+            ))
+        })
+        .collect()
+}
+
+/// The same in rust_hdl's simulator: the pins driven exactly as the Verilator harness drives
+/// them, so the two agree cycle for cycle when the generated Verilog means what the Rust does.
+pub fn run_rust_hdl_batch(
+    input: &[u8],
+    divisor: u32,
+    hash: [u8; 32],
+    max_cycles: u64,
+) -> Result<Vec<(u64, u8)>, String> {
+    let mut uut = SerialCore::new(&identity_bytes(hash));
+    uut.connect_all();
+    uut.divisor.next = u64::from(divisor).to_bits();
+    uut.rx.next = true;
+    uut.clock.next = Clock { clk: false };
+    simulate(&mut uut, 1000);
+    let mut input: std::collections::VecDeque<u8> = input.iter().copied().collect();
+    let (mut rx_bits, mut rx_count, mut rx_frame) = (0u32, 0u32, 0u16);
+    let (mut tx_state, mut tx_count, mut tx_bit, mut tx_byte, mut last_tx) =
+        (0, 0u32, 0, 0u8, true);
+    let mut out = Vec::new();
+    let mut cycle = 0u64;
+    loop {
+        let line_busy = rx_bits > 0 || !input.is_empty() || tx_state != 0;
+        if input.is_empty() && rx_bits == 0 && uut.idle.val() && tx_state == 0 && !line_busy {
+            break;
+        }
+        if cycle > max_cycles {
+            return Err(format!("still busy after {max_cycles} cycles"));
+        }
+        if rx_bits == 0 {
+            if let Some(b) = input.pop_front() {
+                rx_frame = (u16::from(b) << 1) | 0x200;
+                rx_bits = 10;
+                rx_count = divisor;
+            }
+        }
+        uut.rx.next = if rx_bits > 0 { rx_frame & 1 == 1 } else { true };
+        uut.clock.next = Clock { clk: true };
+        if !simulate(&mut uut, 1000) {
+            return Err("the logic did not settle".into());
+        }
+        uut.clock.next = Clock { clk: false };
+        if !simulate(&mut uut, 1000) {
+            return Err("the logic did not settle".into());
+        }
+        cycle += 1;
+        if rx_bits > 0 {
+            rx_count -= 1;
+            if rx_count == 0 {
+                rx_frame >>= 1;
+                rx_bits -= 1;
+                rx_count = divisor;
+            }
+        }
+        let tx = uut.tx.val();
+        if tx_state == 0 {
+            if last_tx && !tx {
+                tx_state = 1;
+                tx_count = divisor + divisor / 2;
+                tx_bit = 0;
+                tx_byte = 0;
+            }
+        } else {
+            tx_count -= 1;
+            if tx_count == 0 {
+                if tx_bit < 8 {
+                    tx_byte |= u8::from(tx) << tx_bit;
+                    tx_bit += 1;
+                    tx_count = divisor;
+                } else {
+                    if tx {
+                        out.push((cycle, tx_byte));
+                    }
+                    tx_state = 0;
+                }
+            }
+        }
+        last_tx = tx;
+    }
+    Ok(out)
 }
 
 /// A running serial core: write bytes in, read what its UART sends back.

@@ -38,6 +38,8 @@ pub struct UartRx {
     pub valid: Signal<Out, Bit>,
     /// Bytes dropped for a low stop bit (wraps).
     pub framing_errors: Signal<Out, Bits<8>>,
+    /// No byte being received or about to be delivered.
+    pub idle: Signal<Out, Bit>,
     sync1: DFFWithInit<Bit>,
     sync2: DFFWithInit<Bit>,
     state: DFF<RxState>,
@@ -59,6 +61,7 @@ impl Default for UartRx {
             data: Default::default(),
             valid: Default::default(),
             framing_errors: Default::default(),
+            idle: Default::default(),
             sync1: DFFWithInit::new(true),
             sync2: DFFWithInit::new(true),
             state: Default::default(),
@@ -82,6 +85,7 @@ impl Logic for UartRx {
         self.data.next = self.out.q.val();
         self.valid.next = self.strobe.q.val();
         self.framing_errors.next = self.errors.q.val();
+        self.idle.next = (self.state.q.val() == RxState::Idle) & !self.strobe.q.val();
         self.strobe.d.next = false;
         match self.state.q.val() {
             RxState::Idle => {

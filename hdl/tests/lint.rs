@@ -14,6 +14,7 @@ fn generated_verilog_lints_clean_with_the_waivers() {
         ("matvec", npim_hdl::matvec_sim::verilog()),
         ("update", npim_hdl::update_sim::verilog()),
         ("feedback", npim_hdl::feedback_sim::verilog()),
+        ("serial_core", npim_hdl::serial_sim::verilog([0; 32])),
     ] {
         let file = dir.join(format!("{name}.v"));
         std::fs::write(&file, text).unwrap();

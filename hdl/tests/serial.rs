@@ -273,3 +273,35 @@ fn errors_retransmissions_and_corrupted_frames() {
     big[12..16].copy_from_slice(&2000u32.to_le_bytes());
     assert_eq!(code(host.upload(&big)), ErrorCode::DoesNotFit);
 }
+
+#[test]
+fn rust_hdl_and_verilator_agree_cycle_for_cycle_on_the_serial_core() {
+    use npim_hdl::serial_sim::{run_rust_hdl_batch, run_verilator_batch};
+    let frame = |seq: u8, cmd: Command| {
+        encode(&Frame {
+            seq,
+            kind: cmd.kind(),
+            payload: cmd.payload(),
+        })
+    };
+    let mut corrupted = frame(9, Command::Run { run_seed: 77 });
+    corrupted[3] ^= 0x20;
+    let mut garbage_then_status = vec![0x31, 0x00, 0x02, 0x07];
+    garbage_then_status.extend(frame(4, Command::Status));
+    let cases = [
+        frame(1, Command::Identify),
+        frame(2, Command::Run { run_seed: 5 }),
+        corrupted,
+        garbage_then_status,
+    ];
+    for (k, input) in cases.iter().enumerate() {
+        let vl = run_verilator_batch(harness(), input, 4).unwrap();
+        let rh = run_rust_hdl_batch(input, 4, HASH, 200_000).unwrap();
+        assert!(!vl.is_empty(), "case {k}: a response");
+        assert_eq!(rh, vl, "case {k}: rust_hdl and Verilator differ");
+        let bytes: Vec<u8> = vl.iter().map(|&(_, b)| b).collect();
+        let frames: Vec<_> = Deframer::new().push(&bytes);
+        assert_eq!(frames.len(), 1, "case {k}");
+        assert!(frames[0].is_ok(), "case {k}");
+    }
+}

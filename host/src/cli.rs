@@ -312,6 +312,9 @@ pub enum HdlCommand {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum BlockArg {
+    /// The core behind a UART: receiver, command engine (docs/protocol.md), image loader,
+    /// core, transmitter (what a board runs).
+    SerialCore,
     /// The whole core.
     Core,
     /// The matvec engine.

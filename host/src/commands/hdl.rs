@@ -45,6 +45,7 @@ pub fn verilog(args: VerilogArgs) -> Result<()> {
         );
     }
     let text = match args.block {
+        BlockArg::SerialCore => npim_hdl::serial_sim::verilog([0; 32]),
         BlockArg::Core => core_sim::verilog(),
         BlockArg::Matvec => npim_hdl::matvec_sim::verilog(),
         BlockArg::Update => npim_hdl::update_sim::verilog(),
