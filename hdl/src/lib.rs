@@ -11,6 +11,7 @@
 //! `docs/rtl.md`.
 #![deny(missing_docs)]
 
+pub mod boards;
 pub mod core;
 pub mod core_sim;
 pub mod crc32;

@@ -43,6 +43,8 @@ pub enum Command {
     Emulate(EmulateArgs),
     /// List the serial ports the system sees.
     Ports,
+    /// Load a bitstream onto a board (iceprog or openFPGALoader).
+    Flash(FlashArgs),
     /// Measure speed: `npim bench throughput` (golden vs float spin-updates per second).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -308,6 +310,54 @@ pub struct QuantizationArgs {
 pub enum HdlCommand {
     /// Write the generated Verilog of the core (or one of its blocks).
     Verilog(VerilogArgs),
+    /// Build a board's bitstream with the open toolchain (yosys, nextpnr, icepack/ecppack)
+    /// into bitstreams/<board>/, with a JSON report; fails when a tool fails, the design does
+    /// not fit or misses its clock.
+    Bitstream(BitstreamArgs),
+}
+
+#[derive(Args)]
+pub struct BitstreamArgs {
+    /// The board: icebreaker (iCE40UP5K) or ulx3s (ECP5-85F).
+    #[arg(long)]
+    pub board: String,
+    /// Core configuration (this RTL build synthesizes `rtl`).
+    #[arg(long, default_value = "rtl")]
+    pub core: String,
+    /// Output folder (default: bitstreams/<board>).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Core clock in MHz (default: the board's; the PLL tool picks the nearest it can make).
+    #[arg(long)]
+    pub freq: Option<f64>,
+    /// UART baud rate the bitstream runs at.
+    #[arg(long, default_value_t = 115_200)]
+    pub baud: u32,
+    /// nextpnr's placement seed (fixed, so that builds repeat byte for byte).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Record the build in manifest.json beside the board folder.
+    #[arg(long)]
+    pub manifest: bool,
+}
+
+#[derive(Args)]
+pub struct FlashArgs {
+    /// The board: icebreaker or ulx3s.
+    #[arg(long)]
+    pub board: String,
+    /// Bitstream (default: the one shipped in bitstreams/<board>/).
+    #[arg(long)]
+    pub bitstream: Option<PathBuf>,
+    /// Write the configuration flash (kept over power cycles; the default).
+    #[arg(long, conflicts_with = "sram")]
+    pub flash: bool,
+    /// Load into the FPGA's configuration memory only (lost at power off).
+    #[arg(long)]
+    pub sram: bool,
+    /// Print the programmer command instead of running it.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

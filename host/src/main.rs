@@ -29,6 +29,8 @@ fn main() {
         cli::Command::Train(args) => commands::train::run(args),
         cli::Command::Quantize(args) => commands::quantize::run(args),
         cli::Command::Hdl(cli::HdlCommand::Verilog(args)) => commands::hdl::verilog(args),
+        cli::Command::Hdl(cli::HdlCommand::Bitstream(args)) => commands::bitstream::bitstream(args),
+        cli::Command::Flash(args) => commands::flash::flash(args),
         cli::Command::Sim(args) => commands::hdl::sim(args),
         cli::Command::Run(args) => commands::run::run(args),
         cli::Command::Emulate(args) => commands::emulate::run(args),

