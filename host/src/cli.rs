@@ -311,7 +311,7 @@ pub enum HdlCommand {
     /// Write the generated Verilog of the core (or one of its blocks).
     Verilog(VerilogArgs),
     /// Build a board's bitstream with the open toolchain (yosys, nextpnr, icepack/ecppack)
-    /// into bitstreams/<board>/, with a JSON report; fails when a tool fails, the design does
+    /// into bitstreams/BOARD/, with a JSON report; fails when a tool fails, the design does
     /// not fit or misses its clock.
     Bitstream(BitstreamArgs),
 }
@@ -324,7 +324,7 @@ pub struct BitstreamArgs {
     /// Core configuration (this RTL build synthesizes `rtl`).
     #[arg(long, default_value = "rtl")]
     pub core: String,
-    /// Output folder (default: bitstreams/<board>).
+    /// Output folder (default: bitstreams/BOARD).
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
     /// Core clock in MHz (default: the board's; the PLL tool picks the nearest it can make).
@@ -346,7 +346,7 @@ pub struct FlashArgs {
     /// The board: icebreaker or ulx3s.
     #[arg(long)]
     pub board: String,
-    /// Bitstream (default: the one shipped in bitstreams/<board>/).
+    /// Bitstream (default: the one shipped in bitstreams/BOARD/).
     #[arg(long)]
     pub bitstream: Option<PathBuf>,
     /// Write the configuration flash (kept over power cycles; the default).

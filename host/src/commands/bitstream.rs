@@ -1,5 +1,5 @@
 //! `npim hdl bitstream --board B`: the serial core's Verilog → yosys → nextpnr → icepack or
-//! ecppack, into `bitstreams/<board>/`, with a JSON report (utilisation, fmax against the
+//! ecppack, into `bitstreams/BOARD/`, with a JSON report (utilisation, fmax against the
 //! clock constraint, hashes, tool versions) and an entry in `bitstreams/manifest.json`. Every
 //! tool's exit code is checked; a design that does not fit or misses its clock constraint stops
 //! the build with the numbers (the report is still written, marked as failed).
