@@ -45,6 +45,10 @@ pub enum Command {
     Ports,
     /// Load a bitstream onto a board (iceprog or openFPGALoader).
     Flash(FlashArgs),
+    /// Close the analog loop: the core (golden model, external mode or CIM feedback engine)
+    /// drives modelled oscillators (OPO, CMOS ring, poor man's CIM, ideal) through a DAC and
+    /// reads them back through an ADC, with the non-idealities of a config file.
+    Hil(HilArgs),
     /// Measure speed: `npim bench throughput` (golden vs float spin-updates per second).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -512,4 +516,79 @@ pub struct EmulateArgs {
     /// Per-byte fault rates on the emulated wire, both directions: DROP,DUPLICATE,CORRUPT.
     #[arg(long)]
     pub faults: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OscillatorArg {
+    /// Amplitude = drive (a perfect comparator).
+    Ideal,
+    /// Degenerate optical parametric oscillators (measurement-feedback CIM).
+    Opo,
+    /// CMOS ring oscillators under second-harmonic injection locking.
+    Cmos,
+    /// The poor man's CIM.
+    Pmcim,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum HilMode {
+    /// dNPIM external mode: the update unit's pre-sign outputs drive the oscillators; their
+    /// measured signs are the spins.
+    Dnpim,
+    /// CIM feedback engine: drive = −β·(2·J·a − l) from the measured amplitudes a.
+    Cim,
+}
+
+#[derive(Args)]
+pub struct HilArgs {
+    #[command(flatten)]
+    pub source: InstanceArgs,
+    /// The oscillator model (overrides the config file's).
+    #[arg(long, value_enum)]
+    pub oscillator: Option<OscillatorArg>,
+    /// What the core does in the loop.
+    #[arg(long, value_enum, default_value_t = HilMode::Dnpim)]
+    pub mode: HilMode,
+    /// Core image (default: quantize the instance with --params for --core).
+    #[arg(long, conflicts_with_all = ["params", "generate"])]
+    pub image: Option<PathBuf>,
+    /// NPIM parameter file (default: the built-in hand-set rule).
+    #[arg(long, short = 'p')]
+    pub params: Option<PathBuf>,
+    /// Core configuration when quantizing.
+    #[arg(long, default_value = "sim")]
+    pub core: String,
+    /// Steps per run when quantizing (default: N).
+    #[arg(long, short = 'T')]
+    pub steps: Option<usize>,
+    /// Loop settings: converters, non-idealities, model parameters (TOML; see docs/hil.md).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// CIM feedback gain β (with --mode cim).
+    #[arg(long, default_value_t = 0.05)]
+    pub beta: f64,
+    /// Runs.
+    #[arg(long, short = 'R', default_value_t = 20)]
+    pub runs: usize,
+    /// Master seed.
+    #[arg(long, short = 's', default_value_t = 0)]
+    pub seed: u64,
+    /// Target in the problem's units (cut for Max-Cut, energy otherwise).
+    #[arg(long, allow_hyphen_values = true)]
+    pub target: Option<f64>,
+    /// Per-run CSV (the columns of `npim solve -o`).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Per-step CSV of run 0: step, energy, amplitudes of the first 16 oscillators.
+    #[arg(long)]
+    pub trace: Option<PathBuf>,
+    /// PNG of run 0: amplitudes and energy over time.
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
+    /// Host in the loop over a serial port (needs a board protocol with external-mode steps).
+    #[arg(long)]
+    pub port: Option<String>,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }

@@ -31,6 +31,7 @@ fn main() {
         cli::Command::Hdl(cli::HdlCommand::Verilog(args)) => commands::hdl::verilog(args),
         cli::Command::Hdl(cli::HdlCommand::Bitstream(args)) => commands::bitstream::bitstream(args),
         cli::Command::Flash(args) => commands::flash::flash(args),
+        cli::Command::Hil(args) => commands::hil::run(args),
         cli::Command::Sim(args) => commands::hdl::sim(args),
         cli::Command::Run(args) => commands::run::run(args),
         cli::Command::Emulate(args) => commands::emulate::run(args),

@@ -129,3 +129,69 @@ pub fn quantization(path: &Path, means: &[(&'static str, usize, f64)]) -> Result
     root.present().map_err(|e| anyhow!("{e}"))?;
     Ok(())
 }
+
+/// A closed-loop run: amplitudes of the first oscillators (top) and energy (bottom) per step.
+pub fn hil_run(path: &Path, title: &str, amplitudes: &[Vec<f64>], energy: &[f64]) -> Result<()> {
+    let root = BitMapBackend::new(path, (900, 700)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| anyhow!("{e}"))?;
+    let (top, bottom) = root.split_vertically(380);
+    let steps = energy.len().max(2) as f64;
+    let amax = amplitudes
+        .iter()
+        .flatten()
+        .fold(0.0f64, |m, v| m.max(v.abs()))
+        .max(1e-9)
+        * 1.05;
+    let mut chart = ChartBuilder::on(&top)
+        .caption(
+            format!("{title}: oscillator amplitudes"),
+            ("sans-serif", 20),
+        )
+        .margin(10)
+        .x_label_area_size(30)
+        .y_label_area_size(55)
+        .build_cartesian_2d(0.0..steps, -amax..amax)
+        .map_err(|e| anyhow!("{e}"))?;
+    chart
+        .configure_mesh()
+        .y_desc("amplitude")
+        .draw()
+        .map_err(|e| anyhow!("{e}"))?;
+    let k = amplitudes.first().map_or(0, Vec::len);
+    for j in 0..k {
+        let color = Palette99::pick(j).to_rgba();
+        chart
+            .draw_series(LineSeries::new(
+                amplitudes.iter().enumerate().map(|(t, a)| (t as f64, a[j])),
+                color,
+            ))
+            .map_err(|e| anyhow!("{e}"))?;
+    }
+    let (lo, hi) = energy
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &e| {
+            (a.min(e), b.max(e))
+        });
+    let pad = ((hi - lo) * 0.05).max(1.0);
+    let mut chart = ChartBuilder::on(&bottom)
+        .caption("energy of the spins the core took", ("sans-serif", 18))
+        .margin(10)
+        .x_label_area_size(35)
+        .y_label_area_size(55)
+        .build_cartesian_2d(0.0..steps, (lo - pad)..(hi + pad))
+        .map_err(|e| anyhow!("{e}"))?;
+    chart
+        .configure_mesh()
+        .x_desc("step")
+        .y_desc("energy")
+        .draw()
+        .map_err(|e| anyhow!("{e}"))?;
+    chart
+        .draw_series(LineSeries::new(
+            energy.iter().enumerate().map(|(t, &e)| (t as f64, e)),
+            BLUE,
+        ))
+        .map_err(|e| anyhow!("{e}"))?;
+    root.present().map_err(|e| anyhow!("{e}"))?;
+    Ok(())
+}

@@ -19,6 +19,7 @@ pub mod generate;
 pub mod instance;
 pub mod mapping;
 pub mod npim;
+pub mod oscillator;
 pub mod rng;
 pub mod stats;
 pub mod train;

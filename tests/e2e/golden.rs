@@ -174,3 +174,98 @@ fn run_through_the_emulated_link_equals_the_golden_model() {
         stderr(&o)
     );
 }
+
+#[test]
+fn hil_with_an_ideal_loop_equals_the_golden_model_and_writes_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = dir.path().join("g11.npimg");
+    let g11 = shared("gset/G11.txt");
+    assert!(npim(&[
+        "quantize",
+        "-i",
+        &g11,
+        "-T",
+        "200",
+        "-o",
+        image.to_str().unwrap()
+    ])
+    .status
+    .success());
+    let cfg = dir.path().join("ideal.toml");
+    std::fs::write(&cfg, "oscillator = \"ideal\"\ndac_bits = 0\nadc_bits = 0\n").unwrap();
+    let (hil_csv, golden_csv) = (dir.path().join("hil.csv"), dir.path().join("golden.csv"));
+    let (trace, png) = (dir.path().join("trace.csv"), dir.path().join("run.png"));
+    let o = npim(&[
+        "hil",
+        "--image",
+        image.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+        "-R",
+        "4",
+        "-q",
+        "-o",
+        hil_csv.to_str().unwrap(),
+        "--trace",
+        trace.to_str().unwrap(),
+        "--plot",
+        png.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = npim(&[
+        "solve",
+        "--algo",
+        "golden",
+        "--image",
+        image.to_str().unwrap(),
+        "-R",
+        "4",
+        "-q",
+        "-o",
+        golden_csv.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(&hil_csv).unwrap(),
+        std::fs::read_to_string(&golden_csv).unwrap()
+    );
+    let rows = std::fs::read_to_string(&trace).unwrap();
+    assert_eq!(rows.lines().count(), 201);
+    assert!(rows.starts_with("step,energy,x0,"));
+    assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+    // the physical models run too, and host-in-the-loop over a port says what it lacks
+    for osc in ["opo", "cmos", "pmcim"] {
+        let o = npim(&[
+            "hil",
+            "--image",
+            image.to_str().unwrap(),
+            "--oscillator",
+            osc,
+            "-R",
+            "2",
+            "-q",
+        ]);
+        assert!(o.status.success(), "{osc}: {}", stderr(&o));
+    }
+    let o = npim(&[
+        "hil",
+        "--image",
+        image.to_str().unwrap(),
+        "--mode",
+        "cim",
+        "--beta",
+        "0.1",
+        "-R",
+        "2",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = npim(&[
+        "hil",
+        "--image",
+        image.to_str().unwrap(),
+        "--port",
+        "/dev/ttyUSB0",
+    ]);
+    assert!(stderr(&o).contains("external-mode steps"), "{}", stderr(&o));
+}

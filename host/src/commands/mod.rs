@@ -8,6 +8,7 @@ pub mod emulate;
 pub mod flash;
 pub mod generate;
 pub mod hdl;
+pub mod hil;
 pub mod quantize;
 pub mod run;
 pub mod solve;

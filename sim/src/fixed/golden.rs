@@ -149,6 +149,18 @@ impl GoldenCore {
         z + z.signum() * self.table[idx]
     }
 
+    /// `E4` of any spins: `Σ σ_i·(f_i − l_i)` with `f = 2·J_q·σ − l_q` (what a step reports).
+    pub fn e4_of(&self, spins: &[i8]) -> i64 {
+        (0..self.n)
+            .map(|i| {
+                let js: i64 = (self.row_ptr[i]..self.row_ptr[i + 1])
+                    .map(|k| i64::from(self.w[k]) * i64::from(spins[self.col[k] as usize]))
+                    .sum();
+                i64::from(spins[i]) * (2 * js - 2 * i64::from(self.linear[i]))
+            })
+            .sum()
+    }
+
     /// One run with run seed `run_seed`.
     pub fn run(&self, run: usize, run_seed: u32) -> GoldenResult {
         let mut state = GoldenState::new(self, run_seed);
@@ -257,6 +269,16 @@ impl<'a> GoldenState<'a> {
 
     /// Computes `σ(t)` and `f(t)`, advances `t`, returns `E4` of `σ(t)`.
     pub fn step(&mut self) -> i64 {
+        let y = self.pre_sign();
+        let spins: Vec<i8> = y.iter().map(|&v| if v >= 0 { 1 } else { -1 }).collect();
+        self.apply(&spins)
+    }
+
+    /// The update unit's pre-sign outputs `y_i(t)` (aligned integers; `σ_i = +1` iff
+    /// `y_i ≥ 0`), drawing this step's noise. In external mode these drive the oscillators and
+    /// [`GoldenState::apply`] takes the spins measured back; [`GoldenState::step`] is the two
+    /// with the core's own sign in between.
+    pub fn pre_sign(&mut self) -> Vec<i128> {
         let c = self.core;
         let (n, tc, d) = (c.n, c.tc, c.d);
         c.weights_at(self.t, &mut self.q);
@@ -264,10 +286,9 @@ impl<'a> GoldenState<'a> {
         let a = i32::from(c.act_frac);
         let e = e0.max(e1 + a);
         let zlim = (1i64 << (c.z_bits - 1)) - 1;
-        let first = self.t == 0;
-        let mut flipped = Vec::new();
         let order: Vec<usize> = (0..tc).map(|s| (self.t + s) % tc).collect();
         let (q0, q1, q2) = (self.q[0], &self.q[1..1 + d], &self.q[1 + d..]);
+        let mut out = Vec::with_capacity(n);
         for i in 0..n {
             let eta = self.noise.next(i);
             self.eta[i] = eta;
@@ -279,8 +300,21 @@ impl<'a> GoldenState<'a> {
                 let z = round_shift(acc, e2 - a).clamp(-zlim, zlim);
                 w1u += i128::from(q1[k]) * i128::from(c.f_nl(z));
             }
-            let y = ((i128::from(q0) * i128::from(eta)) << (e - e0)) + (w1u << (e - e1 - a));
-            let s: i8 = if y >= 0 { 1 } else { -1 };
+            out.push(((i128::from(q0) * i128::from(eta)) << (e - e0)) + (w1u << (e - e1 - a)));
+        }
+        out
+    }
+
+    /// Takes `σ(t)` (the core's own signs, or spins measured from outside), computes `f(t)`
+    /// into the history, advances `t` and returns `E4` of `σ(t)`.
+    pub fn apply(&mut self, spins: &[i8]) -> i64 {
+        let c = self.core;
+        let (n, tc) = (c.n, c.tc);
+        assert_eq!(spins.len(), n, "one spin per index");
+        let first = self.t == 0;
+        let mut flipped = Vec::new();
+        for (i, &s) in spins.iter().enumerate() {
+            let s: i8 = if s >= 0 { 1 } else { -1 };
             if first || s != self.spins[i] {
                 flipped.push(i);
             }

@@ -5,5 +5,6 @@ mod formats;
 mod generators;
 mod mappings;
 mod npim_model;
+mod oscillators;
 mod training;
 mod util;
