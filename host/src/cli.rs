@@ -285,6 +285,45 @@ pub struct ThroughputArgs {
 pub enum StudyCommand {
     /// P_s of the golden model against the float dNPIM over a sweep of core widths.
     Quantization(QuantizationArgs),
+    /// P_s of the closed analog loop (dNPIM core in external mode + modelled oscillators) over
+    /// a sweep of ADC widths and noise levels, against the digital run, with a CSV and a PNG.
+    Hil(HilStudyArgs),
+}
+
+#[derive(Args)]
+pub struct HilStudyArgs {
+    /// Instance files; each may be followed by `:TARGET` (an energy) — default target: the best
+    /// energy the digital runs found on it.
+    #[arg(long = "instance", short = 'i', required = true)]
+    pub instances: Vec<String>,
+    /// Parameter file (default: the built-in hand-set rule).
+    #[arg(long, short = 'p')]
+    pub params: Option<PathBuf>,
+    /// Base loop settings (TOML, as `npim hil --config`); the sweep overrides adc_bits and
+    /// measurement_noise.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// The oscillator model (overrides the config file's).
+    #[arg(long, value_enum)]
+    pub oscillator: Option<OscillatorArg>,
+    /// ADC widths to sweep.
+    #[arg(long, value_delimiter = ',', default_values_t = [1u32, 2, 3, 4, 6, 8, 10, 12])]
+    pub adc: Vec<u32>,
+    /// Measurement-noise levels to sweep (amplitude units).
+    #[arg(long, value_delimiter = ',', default_values_t = [0.0f64, 0.05, 0.2])]
+    pub noise: Vec<f64>,
+    /// Runs per point and instance.
+    #[arg(long, short = 'R', default_value_t = 100)]
+    pub runs: usize,
+    /// Steps per run (default: N).
+    #[arg(long, short = 'T')]
+    pub steps: Option<usize>,
+    /// Master seed.
+    #[arg(long, short = 's', default_value_t = 0)]
+    pub seed: u64,
+    /// Output folder for hil.csv and hil.png.
+    #[arg(long, short = 'o', default_value = "study")]
+    pub out: PathBuf,
 }
 
 #[derive(Args)]

@@ -43,6 +43,7 @@ fn main() {
         cli::Command::Study(cli::StudyCommand::Quantization(args)) => {
             commands::study::quantization(args)
         }
+        cli::Command::Study(cli::StudyCommand::Hil(args)) => commands::study_hil::run(args),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

@@ -13,5 +13,6 @@ pub mod quantize;
 pub mod run;
 pub mod solve;
 pub mod study;
+pub mod study_hil;
 pub mod summary;
 pub mod train;

@@ -74,7 +74,7 @@ fn model(cfg: &LoopConfig, n: usize, rng: &mut Rng) -> Box<dyn Oscillators> {
     match cfg.oscillator {
         OscillatorKind::Ideal => Box::new(Ideal::new(n)),
         OscillatorKind::Opo => Box::new(Opo::new(gain, cfg.dt, cfg.pump, cfg.noise)),
-        OscillatorKind::Cmos => Box::new(Cmos::new(gain, cfg.dt, cfg.shil, cfg.noise)),
+        OscillatorKind::Cmos => Box::new(Cmos::new(gain, cfg.dt, cfg.shil, cfg.noise, cfg.rearm)),
         OscillatorKind::Pmcim => Box::new(Pmcim::new(gain, cfg.alpha, cfg.noise)),
     }
 }
@@ -83,7 +83,7 @@ fn model(cfg: &LoopConfig, n: usize, rng: &mut Rng) -> Box<dyn Oscillators> {
 /// analog drive.
 fn dac(cfg: &LoopConfig, code: f64, lim: f64) -> f64 {
     let unit = if lim > 0.0 { code / lim } else { code };
-    unit * cfg.drive_gain * (1.0 + cfg.dac_gain_error)
+    unit * cfg.gain() * (1.0 + cfg.dac_gain_error)
 }
 
 /// The ADC: an amplitude to a signed code (`±(2^(b−1) − 1)`; a 1-bit ADC is a comparator, ±1;

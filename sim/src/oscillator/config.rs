@@ -42,8 +42,8 @@ pub struct LoopConfig {
     pub mismatch: f64,
     /// Steps between a measurement and the core using it (1: the next step).
     pub latency: usize,
-    /// Analog drive at DAC full scale.
-    pub drive_gain: f64,
+    /// Analog drive at DAC full scale (none: the model's default, [`LoopConfig::gain`]).
+    pub drive_gain: Option<f64>,
     /// dNPIM external mode: the core's pre-sign output `y` is divided by `2^drive_shift` before
     /// the DAC (none: calibrated on the first step so that its largest `|y|` is half of full
     /// scale).
@@ -58,6 +58,8 @@ pub struct LoopConfig {
     /// machines ramp SHIL: weak at first so that drives steer the phases, strong at the end to
     /// binarise them).
     pub shil: (f64, f64),
+    /// CMOS: restart the phases every step (sampling mode; see `Cmos::rearm`).
+    pub rearm: bool,
     /// Poor man's CIM self-feedback.
     pub alpha: f64,
 }
@@ -75,13 +77,14 @@ impl Default for LoopConfig {
             measurement_noise: 0.0,
             mismatch: 0.0,
             latency: 1,
-            drive_gain: 1.0,
+            drive_gain: None,
             drive_shift: None,
             dt: 0.5,
             pump: (0.5, 1.5),
             noise: 0.0,
             shil: (0.0, 0.6),
             alpha: 0.0,
+            rearm: true,
         }
     }
 }
@@ -95,6 +98,18 @@ impl LoopConfig {
             adc_bits: 0,
             ..LoopConfig::default()
         }
+    }
+
+    /// The analog drive at DAC full scale: the configured one, or the model's default: strong
+    /// enough for an OPO or a ring oscillator to follow the core's decision within a step
+    /// (measured: `npim study hil`, docs/hil.md), unity for the ideal model and the poor man's
+    /// CIM (whose modulator takes the drive as a phase).
+    pub fn gain(&self) -> f64 {
+        self.drive_gain.unwrap_or(match self.oscillator {
+            OscillatorKind::Ideal | OscillatorKind::Pmcim => 1.0,
+            OscillatorKind::Opo => 100.0,
+            OscillatorKind::Cmos => 30.0,
+        })
     }
 
     /// Reads a TOML file's text.

@@ -59,6 +59,12 @@ impl Oscillators for Ideal {
     }
 }
 
+/// Euler substeps per loop step of the OPO model.
+const SUBSTEPS: usize = 16;
+/// OPO amplitudes are kept within ±X_MAX (far above saturation) so that no drive makes the
+/// integration diverge.
+const X_MAX: f64 = 8.0;
+
 /// Degenerate optical parametric oscillators.
 #[derive(Clone, Debug)]
 pub struct Opo {
@@ -94,15 +100,18 @@ fn ramp(t: usize, steps: usize, (a, b): (f64, f64)) -> f64 {
 
 impl Oscillators for Opo {
     fn step(&mut self, t: usize, steps: usize, drive: &[f64], rng: &mut Rng) {
+        // the drive is held for the step; the cubic term is stiff, so the step is integrated
+        // in SUBSTEPS Euler substeps (stable for |x| up to ~ sqrt(SUBSTEPS / dt))
         let p = ramp(t, steps, self.pump);
+        let h = self.dt / SUBSTEPS as f64;
         for ((x, g), d) in self.x.iter_mut().zip(&self.gain).zip(drive) {
-            let dx = (p - 1.0) * *x - *x * *x * *x + g * d;
-            let noise = if self.sigma > 0.0 {
-                self.sigma * gauss(rng)
-            } else {
-                0.0
-            };
-            *x += self.dt * dx + noise;
+            for _ in 0..SUBSTEPS {
+                let dx = (p - 1.0) * *x - *x * *x * *x + g * d;
+                *x = (*x + h * dx).clamp(-X_MAX, X_MAX);
+            }
+            if self.sigma > 0.0 {
+                *x += self.sigma * gauss(rng);
+            }
         }
     }
 
@@ -122,32 +131,44 @@ pub struct Cmos {
     pub shil: (f64, f64),
     /// Phase noise per step.
     pub sigma: f64,
+    /// Restart every oscillator at phase π/2 (undecided) at the start of each step, so each
+    /// step's phase is a fresh decision under that step's drive (sampling mode); without it the
+    /// phases carry over and a locked oscillator resists a reversed drive.
+    pub rearm: bool,
 }
 
 impl Cmos {
     /// `n` oscillators at phase π/2 (undecided), with drive gains `gain`.
-    pub fn new(gain: Vec<f64>, dt: f64, shil: (f64, f64), sigma: f64) -> Self {
+    pub fn new(gain: Vec<f64>, dt: f64, shil: (f64, f64), sigma: f64, rearm: bool) -> Self {
         Cmos {
             phi: vec![std::f64::consts::FRAC_PI_2; gain.len()],
             gain,
             dt,
             shil,
             sigma,
+            rearm,
         }
     }
 }
 
 impl Oscillators for Cmos {
     fn step(&mut self, t: usize, steps: usize, drive: &[f64], rng: &mut Rng) {
+        // explicit Euler, with as many substeps as keep each phase move under 0.1 rad
         let k = ramp(t, steps, self.shil);
+        let rearm = self.rearm;
         for ((p, g), d) in self.phi.iter_mut().zip(&self.gain).zip(drive) {
-            let dp = -k * (2.0 * *p).sin() - g * d * p.sin();
-            let noise = if self.sigma > 0.0 {
-                self.sigma * gauss(rng)
-            } else {
-                0.0
-            };
-            *p += self.dt * dp + noise;
+            if rearm {
+                *p = std::f64::consts::FRAC_PI_2;
+            }
+            let rate = (g * d).abs() + 2.0 * k.abs();
+            let n = ((self.dt * rate / 0.1).ceil() as usize).clamp(1, 4096);
+            let h = self.dt / n as f64;
+            for _ in 0..n {
+                *p += h * (-k * (2.0 * *p).sin() - g * d * p.sin());
+            }
+            if self.sigma > 0.0 {
+                *p += self.sigma * gauss(rng);
+            }
         }
     }
 
