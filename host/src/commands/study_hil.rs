@@ -245,13 +245,14 @@ fn plot(
     chart
         .draw_series(LineSeries::new(
             vec![(0.5, 1.0), (max_bits + 0.5, 1.0)],
-            BLACK.mix(0.4),
+            BLACK.stroke_width(2),
         ))
         .map_err(|e| anyhow!("{e}"))?
         .label("digital")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], BLACK));
     chart
         .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
         .background_style(WHITE.mix(0.8))
         .border_style(BLACK)
         .draw()

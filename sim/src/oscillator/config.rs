@@ -108,7 +108,7 @@ impl LoopConfig {
         self.drive_gain.unwrap_or(match self.oscillator {
             OscillatorKind::Ideal | OscillatorKind::Pmcim => 1.0,
             OscillatorKind::Opo => 100.0,
-            OscillatorKind::Cmos => 30.0,
+            OscillatorKind::Cmos => 10.0,
         })
     }
 

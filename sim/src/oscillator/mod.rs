@@ -153,7 +153,7 @@ impl Cmos {
 
 impl Oscillators for Cmos {
     fn step(&mut self, t: usize, steps: usize, drive: &[f64], rng: &mut Rng) {
-        // explicit Euler, with as many substeps as keep each phase move under 0.1 rad
+        // explicit Euler, with as many substeps as keep each phase move under 0.25 rad
         let k = ramp(t, steps, self.shil);
         let rearm = self.rearm;
         for ((p, g), d) in self.phi.iter_mut().zip(&self.gain).zip(drive) {
@@ -161,7 +161,7 @@ impl Oscillators for Cmos {
                 *p = std::f64::consts::FRAC_PI_2;
             }
             let rate = (g * d).abs() + 2.0 * k.abs();
-            let n = ((self.dt * rate / 0.1).ceil() as usize).clamp(1, 4096);
+            let n = ((self.dt * rate / 0.25).ceil() as usize).clamp(1, 4096);
             let h = self.dt / n as f64;
             for _ in 0..n {
                 *p += h * (-k * (2.0 * *p).sin() - g * d * p.sin());
