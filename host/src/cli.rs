@@ -49,9 +49,9 @@ pub enum Command {
     /// drives modelled oscillators (OPO, CMOS ring, poor man's CIM, ideal) through a DAC and
     /// reads them back through an ADC, with the non-idealities of a config file.
     Hil(HilArgs),
-    /// Measure speed: `npim bench throughput` (golden vs float spin-updates per second).
-    #[command(subcommand)]
-    Bench(BenchCommand),
+    /// Measure speed: `npim bench --suite gset|sk100|FILE.toml` (time to solution against
+    /// peers), `npim bench throughput`, `npim bench upload`.
+    Bench(BenchArgs),
     /// Measure quality: `npim study quantization` (golden vs float P_s over a width sweep).
     #[command(subcommand)]
     Study(StudyCommand),
@@ -231,6 +231,43 @@ pub struct TrainArgs {
     /// No progress bars.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    pub command: Option<BenchCommand>,
+    #[command(flatten)]
+    pub suite: SuiteArgs,
+}
+
+#[derive(Args)]
+pub struct SuiteArgs {
+    /// The suite: gset (G1, G11, G14, G22 at their best-known cuts), sk100 (the ten SK N=100
+    /// files at their ground energies), or a TOML file of `[[instance]]` entries (path, cut or
+    /// energy, params).
+    #[arg(long)]
+    pub suite: Option<String>,
+    /// Folder holding gset/ and sk/ for the built-in suites.
+    #[arg(long, default_value = "../shared/data")]
+    pub data: PathBuf,
+    /// Budgets (steps, sweeps or iterations per run; default: N and 4N).
+    #[arg(long, value_delimiter = ',')]
+    pub budgets: Vec<usize>,
+    /// Runs per solver, instance and budget.
+    #[arg(long, short = 'R', default_value_t = 100)]
+    pub runs: usize,
+    /// Master seed.
+    #[arg(long, short = 's', default_value_t = 0)]
+    pub seed: u64,
+    /// Also run the peers (dwave-samplers SA, simulated-bifurcation), installed into
+    /// .venv-peers on first use.
+    #[arg(long)]
+    pub peers: bool,
+    /// Output folder for suite.csv, suite.png and machine.txt.
+    #[arg(long, short = 'o', default_value = "bench")]
+    pub out: PathBuf,
 }
 
 #[derive(Subcommand)]

@@ -36,10 +36,11 @@ fn main() {
         cli::Command::Run(args) => commands::run::run(args),
         cli::Command::Emulate(args) => commands::emulate::run(args),
         cli::Command::Ports => commands::emulate::ports(),
-        cli::Command::Bench(cli::BenchCommand::Throughput(args)) => {
-            commands::bench::throughput(args)
-        }
-        cli::Command::Bench(cli::BenchCommand::Upload(args)) => commands::bench_link::upload(args),
+        cli::Command::Bench(b) => match b.command {
+            Some(cli::BenchCommand::Throughput(args)) => commands::bench::throughput(args),
+            Some(cli::BenchCommand::Upload(args)) => commands::bench_link::upload(args),
+            None => commands::bench_suite::run(b.suite),
+        },
         cli::Command::Study(cli::StudyCommand::Quantization(args)) => {
             commands::study::quantization(args)
         }

@@ -284,3 +284,52 @@ fn default_run_uses_the_bundled_instance() {
     assert!(field(&text, "instance").starts_with("G11: N=800"));
     assert!(field(&text, "target").contains("best-known cut of the bundled G11"));
 }
+
+#[test]
+fn a_tiny_bench_suite_writes_its_table_with_finite_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let suite = dir.path().join("tiny.toml");
+    std::fs::write(
+        &suite,
+        format!(
+            "[[instance]]\npath = \"{}\"\nenergy = -62\n",
+            shared("sk/SK1_N20_0.txt")
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("bench");
+    let o = npim(&[
+        "bench",
+        "--suite",
+        suite.to_str().unwrap(),
+        "-R",
+        "20",
+        "--budgets",
+        "40",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (header, rows) = read_csv(&out.join("suite.csv"));
+    assert_eq!(header[0], "instance");
+    assert_eq!(header.len(), 15);
+    assert_eq!(rows.len(), 4, "golden, float, CAC, SA");
+    for r in &rows {
+        let secs: f64 = r[10].parse().unwrap();
+        assert!(secs.is_finite() && secs > 0.0, "{r:?}");
+        let ps: f64 = r[7].parse().unwrap();
+        if ps > 0.0 {
+            let tts: f64 = r[12].parse().unwrap();
+            assert!(tts.is_finite() && tts > 0.0, "{r:?}");
+        }
+    }
+    assert!(std::fs::read(out.join("suite.png"))
+        .unwrap()
+        .starts_with(b"\x89PNG"));
+    assert!(std::fs::read_to_string(out.join("machine.txt"))
+        .unwrap()
+        .starts_with("machine: "));
+    // a suite needs a name or a file
+    let o = npim(&["bench"]);
+    assert!(stderr(&o).contains("name a suite"), "{}", stderr(&o));
+}

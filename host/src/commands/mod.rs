@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod bench_link;
+pub mod bench_suite;
 pub mod bitstream;
 pub mod convert;
 pub mod emulate;
