@@ -258,6 +258,10 @@ pub struct SuiteArgs {
     /// Runs per solver, instance and budget.
     #[arg(long, short = 'R', default_value_t = 100)]
     pub runs: usize,
+    /// NPIM parameters for instances whose suite entry names none (default: the built-in
+    /// hand-set rule).
+    #[arg(long, short = 'p')]
+    pub params: Option<PathBuf>,
     /// Master seed.
     #[arg(long, short = 's', default_value_t = 0)]
     pub seed: u64,

@@ -262,8 +262,9 @@ elif peer == "sb":
     for i, j, w in edges:
         m[i, j] = w; m[j, i] = w
     torch.manual_seed(seed)
+    sb.set_env(time_step=0.5)
     t = time.perf_counter()
-    x, _ = sb.minimize(m, domain="spin", agents=reads, max_steps=budget, best_only=False, ballistic=True, heated=False, verbose=False)
+    x, _ = sb.minimize(m, domain="spin", agents=reads, max_steps=budget, best_only=False, mode="ballistic", heated=False, verbose=False, early_stopping=False)
     dt = time.perf_counter() - t
     spins = [[1 if v >= 0 else -1 for v in row] for row in x.tolist()]
 else:
@@ -375,7 +376,7 @@ pub fn run(args: SuiteArgs) -> Result<()> {
                 inst.path.display()
             ),
         };
-        let params = params_for(inst.params.as_deref(), &ising)?;
+        let params = params_for(inst.params.as_deref().or(args.params.as_deref()), &ising)?;
         let budgets: Vec<usize> = if args.budgets.is_empty() {
             vec![ising.n(), 4 * ising.n()]
         } else {
