@@ -347,8 +347,20 @@ pub fn run(args: SuiteArgs) -> Result<()> {
         None
     };
     std::fs::create_dir_all(&args.out)?;
+    let versions = match &python {
+        Some(py) => Command::new(py)
+            .args([
+                "-c",
+                "import importlib.metadata as m; print('dwave-samplers', m.version('dwave-samplers') + ',', 'simulated-bifurcation', m.version('simulated-bifurcation') + ',', 'torch', m.version('torch'))",
+            ])
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default(),
+        None => "no peers".to_string(),
+    };
     let header = format!(
-        "machine: {}, {all} threads; ours on 1 and {all} threads, peers on 1; R = {} runs; {}",
+        "machine: {}, {all} threads; ours on 1 and {all} threads, peers on 1; R = {} runs; {}; {versions}",
         cpu_model(),
         args.runs,
         concat!("npim ", env!("CARGO_PKG_VERSION"))
