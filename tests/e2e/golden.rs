@@ -260,6 +260,35 @@ fn hil_with_an_ideal_loop_equals_the_golden_model_and_writes_its_files() {
         "-q",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
+    // the sweep writes its table and chart; the ideal model at ADC 0 (ideal) equals digital
+    let sweep = dir.path().join("sweep");
+    let sk = format!("{}:-62", shared("sk/SK1_N20_0.txt"));
+    let o = npim(&[
+        "study",
+        "hil",
+        "-i",
+        &sk,
+        "--oscillator",
+        "ideal",
+        "--adc",
+        "0,4",
+        "--noise",
+        "0",
+        "-R",
+        "20",
+        "-o",
+        sweep.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = std::fs::read_to_string(sweep.join("hil.csv")).unwrap();
+    let ideal = table
+        .lines()
+        .find(|l| l.contains(",0,0,"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(ideal.ends_with(",1.000"), "{ideal}");
+    assert!(std::fs::read(sweep.join("hil.png"))
+        .unwrap()
+        .starts_with(b"\x89PNG"));
     let o = npim(&[
         "hil",
         "--image",

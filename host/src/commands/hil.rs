@@ -32,20 +32,20 @@ pub fn feedback_gain(beta: f64) -> Result<(i16, u8)> {
     Ok((q as i16, shift))
 }
 
-pub fn run(args: HilArgs) -> Result<()> {
-    if let Some(port) = &args.port {
-        bail!(
-            "host-in-the-loop over {port} needs external-mode steps in the board protocol (spins in, drives out each step), which protocol v2 does not have yet; run the loop in-process (leave out --port)"
-        );
-    }
-    let mut cfg = match &args.config {
+/// The loop settings of `--config FILE` (defaults without one), with `--oscillator` over the
+/// file's model.
+pub fn loop_config(
+    file: Option<&std::path::Path>,
+    oscillator: Option<OscillatorArg>,
+) -> Result<LoopConfig> {
+    let mut cfg = match file {
         Some(p) => LoopConfig::parse(
             &std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
         )
         .map_err(|e| anyhow!("{}: {e}", p.display()))?,
         None => LoopConfig::default(),
     };
-    if let Some(o) = args.oscillator {
+    if let Some(o) = oscillator {
         cfg.oscillator = match o {
             OscillatorArg::Ideal => OscillatorKind::Ideal,
             OscillatorArg::Opo => OscillatorKind::Opo,
@@ -53,6 +53,16 @@ pub fn run(args: HilArgs) -> Result<()> {
             OscillatorArg::Pmcim => OscillatorKind::Pmcim,
         };
     }
+    Ok(cfg)
+}
+
+pub fn run(args: HilArgs) -> Result<()> {
+    if let Some(port) = &args.port {
+        bail!(
+            "host-in-the-loop over {port} needs external-mode steps in the board protocol (spins in, drives out each step), which protocol v2 does not have yet; run the loop in-process (leave out --port)"
+        );
+    }
+    let cfg = loop_config(args.config.as_deref(), args.oscillator)?;
     if args.runs == 0 {
         bail!("--runs must be at least 1");
     }

@@ -3,9 +3,9 @@
 //! over a grid of ADC widths × measurement-noise levels; P_s against one target per instance,
 //! and the ratio to the digital P_s. CSV and PNG.
 
-use crate::cli::{HilStudyArgs, OscillatorArg};
+use crate::cli::HilStudyArgs;
 use crate::commands::quantize::params_for;
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use npim_sim::fixed::noise::run_seed;
 use npim_sim::fixed::{quantize, CoreConfig, GoldenCore};
@@ -27,21 +27,7 @@ struct Point {
 }
 
 pub fn run(args: HilStudyArgs) -> Result<()> {
-    let mut base = match &args.config {
-        Some(p) => LoopConfig::parse(
-            &std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
-        )
-        .map_err(|e| anyhow!("{}: {e}", p.display()))?,
-        None => LoopConfig::default(),
-    };
-    if let Some(o) = args.oscillator {
-        base.oscillator = match o {
-            OscillatorArg::Ideal => OscillatorKind::Ideal,
-            OscillatorArg::Opo => OscillatorKind::Opo,
-            OscillatorArg::Cmos => OscillatorKind::Cmos,
-            OscillatorArg::Pmcim => OscillatorKind::Pmcim,
-        };
-    }
+    let base = crate::commands::hil::loop_config(args.config.as_deref(), args.oscillator)?;
     if args.runs == 0 || args.adc.is_empty() || args.noise.is_empty() {
         bail!("--runs, --adc and --noise need at least one value each");
     }
