@@ -195,6 +195,12 @@ pub fn run_cim(
     seed: u64,
     keep: Keep,
 ) -> LoopTrace {
+    // β sets the feedback's strength here: the analog drive gain is 1 unless configured (the
+    // per-model defaults are for the dNPIM external mode)
+    let cfg = &LoopConfig {
+        drive_gain: Some(cfg.drive_gain.unwrap_or(1.0)),
+        ..cfg.clone()
+    };
     let core = GoldenCore::new(image);
     let n = image.n;
     let steps = image.steps;
