@@ -206,6 +206,8 @@ pub fn run_cim(
     let steps = image.steps;
     let mut rng = stream(seed, 5);
     let mut osc = model(cfg, n, &mut rng);
+    // the feedback of zero amplitudes is zero: start from vacuum fluctuations
+    osc.perturb(&mut rng);
     let lim_dac = ((1u64 << (feedback.dac_bits - 1)) - 1) as f64;
     let adc_cfg = LoopConfig {
         adc_bits: u32::from(feedback.adc_bits),

@@ -30,6 +30,9 @@ pub trait Oscillators {
     fn step(&mut self, t: usize, steps: usize, drive: &[f64], rng: &mut Rng);
     /// What a measurement sees now: one signed amplitude per oscillator (sign = spin).
     fn amplitudes(&self) -> Vec<f64>;
+    /// Starts from vacuum fluctuations instead of exactly zero (a physical oscillator never
+    /// sits at its symmetric point): amplitudes of order 10⁻³ from `rng`.
+    fn perturb(&mut self, _rng: &mut Rng) {}
 }
 
 fn gauss(rng: &mut Rng) -> f64 {
@@ -118,6 +121,12 @@ impl Oscillators for Opo {
     fn amplitudes(&self) -> Vec<f64> {
         self.x.clone()
     }
+
+    fn perturb(&mut self, rng: &mut Rng) {
+        for x in &mut self.x {
+            *x = 1e-3 * gauss(rng);
+        }
+    }
 }
 
 /// CMOS ring oscillators under second-harmonic injection locking.
@@ -175,6 +184,12 @@ impl Oscillators for Cmos {
     fn amplitudes(&self) -> Vec<f64> {
         self.phi.iter().map(|p| p.cos()).collect()
     }
+
+    fn perturb(&mut self, rng: &mut Rng) {
+        for p in &mut self.phi {
+            *p = std::f64::consts::FRAC_PI_2 + 1e-3 * gauss(rng);
+        }
+    }
 }
 
 /// The poor man's CIM's opto-electronic oscillators.
@@ -215,5 +230,11 @@ impl Oscillators for Pmcim {
 
     fn amplitudes(&self) -> Vec<f64> {
         self.x.clone()
+    }
+
+    fn perturb(&mut self, rng: &mut Rng) {
+        for x in &mut self.x {
+            *x = 1e-3 * gauss(rng);
+        }
     }
 }

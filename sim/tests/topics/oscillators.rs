@@ -184,4 +184,22 @@ fn the_cim_feedback_loop_with_opos_finds_small_ground_states() {
         }
     }
     assert!(solved >= 4, "{solved} of 5 ground states found");
+    // without noise, pumped above threshold, the loop leaves the symmetric point from its
+    // vacuum-fluctuation start (below threshold a noise-free OPO decays to zero: no feedback)
+    let ising = random_instance(20, 0.5, true, false, 7, Storage::Auto);
+    let image = image_of(&ising, 100, 7);
+    let fb = Feedback {
+        adc_bits: 10,
+        dac_bits: 10,
+        beta_q: 26,
+        beta_shift: 8,
+    };
+    let quiet = LoopConfig {
+        oscillator: OscillatorKind::Opo,
+        pump: (1.2, 1.5),
+        ..LoopConfig::default()
+    };
+    let t = run_cim(&image, &fb, &quiet, 1, Keep::default());
+    let core = GoldenCore::new(&image);
+    assert!(t.best_e4 < core.e4_of(&[1; 20]), "{} vs all +1", t.best_e4);
 }
