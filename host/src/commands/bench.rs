@@ -37,15 +37,20 @@ fn best_of(repeat: usize, mut f: impl FnMut()) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
-pub fn throughput(args: ThroughputArgs) -> Result<()> {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+/// The CPU's model name, for benchmark headers.
+pub fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|s| {
             s.lines()
                 .find(|l| l.starts_with("model name"))
                 .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
         })
-        .unwrap_or_else(|| "unknown CPU".into());
+        .unwrap_or_else(|| "unknown CPU".into())
+}
+
+pub fn throughput(args: ThroughputArgs) -> Result<()> {
+    let cpu = cpu_model();
     let all = rayon::current_num_threads();
     println!(
         "machine: {cpu}, {all} threads available; best of {} repetitions",

@@ -7,6 +7,7 @@
 //! to the best peer. A CSV, a PNG chart and a header naming the machine.
 
 use crate::cli::SuiteArgs;
+use crate::commands::bench::cpu_model;
 use crate::commands::quantize::params_for;
 use anyhow::{anyhow, bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -141,17 +142,6 @@ impl Row {
             Tts::NotReached => None,
         }
     }
-}
-
-fn cpu_model() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".into())
 }
 
 /// Runs `f` (R runs) on a pool of `threads` threads; seconds per run.

@@ -13,6 +13,17 @@ use npim_sim::stats::{Proportion, Tts};
 use npim_sim::Storage;
 use std::path::PathBuf;
 
+/// `PATH[:TARGET]` of the studies' `--instance`: the file and the target energy, if given.
+pub fn split_target(spec: &str) -> (&str, Option<f64>) {
+    match spec.rsplit_once(':') {
+        Some((p, t)) => match t.parse::<f64>() {
+            Ok(v) => (p, Some(v)),
+            Err(_) => (spec, None),
+        },
+        None => (spec, None),
+    }
+}
+
 /// One core configuration of the sweep: which width was changed, to what.
 pub struct Variation {
     /// `float`, `default` or the field changed.
@@ -102,10 +113,7 @@ pub fn quantization(args: QuantizationArgs) -> Result<()> {
             .progress_chars("=> "),
     );
     for spec in &args.instances {
-        let (path, target) = match spec.rsplit_once(':') {
-            Some((p, t)) if t.parse::<f64>().is_ok() => (p, Some(t.parse::<f64>()?)),
-            _ => (spec.as_str(), None),
-        };
+        let (path, target) = split_target(spec);
         let ising = read_instance(&PathBuf::from(path), Storage::Auto)?;
         let name = ising.meta.name.clone().unwrap_or_else(|| path.to_string());
         let steps = args.steps.unwrap_or(ising.n());

@@ -41,10 +41,7 @@ pub fn run(args: HilStudyArgs) -> Result<()> {
     let mut points = Vec::new();
     let mut digital = Vec::new();
     for spec in &args.instances {
-        let (path, target) = match spec.rsplit_once(':') {
-            Some((p, t)) if t.parse::<f64>().is_ok() => (p, Some(t.parse::<f64>()?)),
-            _ => (spec.as_str(), None),
-        };
+        let (path, target) = crate::commands::study::split_target(spec);
         let ising = read_instance(&PathBuf::from(path), Storage::Auto)?;
         let name = ising.meta.name.clone().unwrap_or_else(|| path.to_string());
         let steps = args.steps.unwrap_or(ising.n());
