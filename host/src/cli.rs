@@ -75,6 +75,12 @@ pub enum Algo {
     Pmcim,
     /// Analog iterative machine.
     Aim,
+    /// Parallel (synchronous) SA of seed 004 (about one flip per epoch).
+    Psa,
+    /// Coherent Ising tree search (seed 004), naive scheme: SA look-ahead tree on a CIM.
+    Cits,
+    /// CITS, complete scheme: every tree node explores with one CIM step.
+    CitsComplete,
     /// Goemans-Williamson (Max-Cut): low-rank SDP, certified upper bound, R random hyperplanes.
     Gw,
 }
@@ -149,7 +155,7 @@ pub struct SolveArgs {
     /// Write one CSV row per run here.
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
-    /// JSON file overriding a baseline's parameters (cac, sa, dsbm, pmcim, aim); the defaults
+    /// JSON file overriding a baseline's parameters (cac, sa, dsbm, pmcim, aim, psa, cits, cits-complete); the defaults
     /// are printed with the summary.
     #[arg(long)]
     pub algo_params: Option<PathBuf>,
@@ -329,6 +335,38 @@ pub enum StudyCommand {
     /// P_s of the closed analog loop (dNPIM core in external mode + modelled oscillators) over
     /// a sweep of ADC widths and noise levels, against the digital run, with a CSV and a PNG.
     Hil(HilStudyArgs),
+    /// Seed 004's CITS study: epochs to solution and success rate of CITS against its primal
+    /// heuristics (parallel SA, poor man's CIM) on lattices and ladders, with a CSV and a PNG.
+    Cits(CitsStudyArgs),
+}
+
+#[derive(Args)]
+pub struct CitsStudyArgs {
+    /// Generator specs, each optionally `:TARGET` (a cut); default target: the closed-form
+    /// maximum cut where known (lattices, ladders), else the best cut any run found.
+    /// Default: seed 004's 10 × 10 and 11 × 11 periodic lattices and circular and Möbius
+    /// ladders of 60 and 62 nodes.
+    #[arg(long = "generate", short = 'g')]
+    pub generate: Vec<String>,
+    /// Instance files, each optionally `:TARGET` (a cut).
+    #[arg(long = "instance", short = 'i')]
+    pub instances: Vec<String>,
+    /// Algorithms to compare (their default parameters).
+    #[arg(long, value_enum, value_delimiter = ',',
+          default_values_t = [Algo::Psa, Algo::Pmcim, Algo::Cits, Algo::CitsComplete])]
+    pub algo: Vec<Algo>,
+    /// Runs per algorithm and instance.
+    #[arg(long, short = 'R', default_value_t = 100)]
+    pub runs: usize,
+    /// Epochs per run (seed 004: 100).
+    #[arg(long, short = 'T', default_value_t = 100)]
+    pub steps: usize,
+    /// Master seed.
+    #[arg(long, short = 's', default_value_t = 0)]
+    pub seed: u64,
+    /// Output folder for cits.csv and cits.png.
+    #[arg(long, short = 'o', default_value = "study")]
+    pub out: PathBuf,
 }
 
 #[derive(Args)]

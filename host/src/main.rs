@@ -45,6 +45,7 @@ fn main() {
             commands::study::quantization(args)
         }
         cli::Command::Study(cli::StudyCommand::Hil(args)) => commands::study_hil::run(args),
+        cli::Command::Study(cli::StudyCommand::Cits(args)) => commands::study_cits::run(args),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

@@ -358,6 +358,61 @@ pub fn generate(spec: &Spec) -> Result<Ising, SpecError> {
     Ok(ising)
 }
 
+/// The maximum cut of the generated graphs whose optimum has a closed form, with +1 weights:
+/// seed 004's square lattices (`lattice`, or `torus` with `weights=plus`) and circular and
+/// Möbius ladders. `None` for every other spec.
+///
+/// Why these values: a periodic side of odd length `L` makes every line along it an odd cycle;
+/// those lines are edge-disjoint, and an odd cycle keeps at least one uncut edge, so an
+/// `r × c` torus loses `r` edges if `c` is odd and `c` if `r` is odd; the checkerboard
+/// loses exactly those (its wrap edges). A circular ladder with `k = n/2` rungs is bipartite
+/// for even `k`; for odd `k` each of its two `k`-cycles loses an edge (`3k − 2`, reached by
+/// opposite alternating rings). A Möbius ladder is bipartite for odd `k`; for even `k` it has
+/// odd cycles, every edge lies on an even 4-cycle (so one uncut edge alone is impossible), and
+/// the alternating rim with every rung cut loses exactly the two twisted edges (`3k − 2`).
+pub fn known_max_cut(spec: &Spec) -> Option<f64> {
+    let get = |key: &str| spec.settings.get(key).map(String::as_str);
+    let usize_of = |key: &str| get(key)?.parse::<usize>().ok();
+    let weights = get("weights");
+    match spec.kind.as_str() {
+        "torus" | "lattice" => {
+            let plus = match weights {
+                None => spec.kind == "lattice",
+                Some(w) => matches!(w, "plus" | "+1" | "1"),
+            };
+            let periodic = match get("periodic") {
+                None => true,
+                Some(v) => v.parse::<bool>().ok()?,
+            };
+            let (r, c) = (usize_of("rows")?, usize_of("cols")?);
+            if !plus {
+                return None;
+            }
+            if !periodic {
+                return Some((r * c.saturating_sub(1) + c * r.saturating_sub(1)) as f64);
+            }
+            if r < 3 || c < 3 {
+                return None;
+            }
+            let lost = if c % 2 == 1 { r } else { 0 } + if r % 2 == 1 { c } else { 0 };
+            Some((2 * r * c - lost) as f64)
+        }
+        "ladder" | "mobius" => {
+            if !matches!(weights, None | Some("plus" | "+1" | "1")) {
+                return None;
+            }
+            let n = usize_of("n")?;
+            if n < 6 || n % 2 == 1 {
+                return None;
+            }
+            let k = n / 2;
+            let bipartite = (spec.kind == "ladder") == (k % 2 == 0);
+            Some((3 * k - if bipartite { 0 } else { 2 }) as f64)
+        }
+        _ => None,
+    }
+}
+
 fn check(s: &Settings, ok: bool, message: &str) -> Result<(), SpecError> {
     if ok {
         Ok(())

@@ -333,3 +333,63 @@ fn a_tiny_bench_suite_writes_its_table_with_finite_times() {
     let o = npim(&["bench"]);
     assert!(stderr(&o).contains("name a suite"), "{}", stderr(&o));
 }
+
+#[test]
+fn cits_study_compares_cits_with_its_primals() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = npim(&[
+        "study",
+        "cits",
+        "-g",
+        "lattice:rows=6,cols=6",
+        "-g",
+        "mobius:n=10:14",
+        "-R",
+        "20",
+        "-T",
+        "60",
+        "-o",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (header, rows) = read_csv(&dir.path().join("cits.csv"));
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    // Two instances × the four default algorithms.
+    assert_eq!(rows.len(), 8);
+    for r in &rows {
+        let algo = &r[col("algo")];
+        assert!(["psa", "pmcim", "cits", "cits-complete"].contains(&algo.as_str()));
+        let (target, best) = (&r[col("target_cut")], &r[col("best_cut")]);
+        let best: f64 = best.parse().unwrap();
+        if r[col("instance")].starts_with("lattice") {
+            // The 6 × 6 torus is bipartite: every one of its 72 edges is cut at the optimum.
+            assert_eq!(target, "72");
+            assert_eq!(&r[col("target_source")], "exact");
+        } else {
+            assert_eq!(target, "14");
+            assert_eq!(&r[col("target_source")], "given");
+        }
+        // No run cuts more than the optimum (the 10-node Möbius ladder is bipartite: 15).
+        assert!(best <= if target == "72" { 72.0 } else { 15.0 });
+    }
+    // CITS solves the small lattice within 60 epochs in most runs.
+    let cits = rows
+        .iter()
+        .find(|r| r[col("algo")] == "cits" && r[col("instance")].starts_with("lattice"))
+        .unwrap();
+    assert!(cits[col("ps")].parse::<f64>().unwrap() >= 0.5, "{cits:?}");
+    assert!(dir.path().join("cits.png").exists());
+    let out = npim(&[
+        "study",
+        "cits",
+        "-g",
+        "lattice:rows=4,cols=4",
+        "--algo",
+        "gw",
+    ]);
+    assert!(
+        stderr(&out).contains("compares the baselines"),
+        "{}",
+        stderr(&out)
+    );
+}

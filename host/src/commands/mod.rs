@@ -14,6 +14,7 @@ pub mod quantize;
 pub mod run;
 pub mod solve;
 pub mod study;
+pub mod study_cits;
 pub mod study_hil;
 pub mod summary;
 pub mod train;

@@ -8,9 +8,11 @@ use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use npim_sim::baselines::aim::AimParams;
 use npim_sim::baselines::cac::CacParams;
+use npim_sim::baselines::cits::CitsParams;
 use npim_sim::baselines::dsbm::DsbmParams;
 use npim_sim::baselines::gw::{self, GwParams};
 use npim_sim::baselines::pmcim::PmcimParams;
+use npim_sim::baselines::psa::PsaParams;
 use npim_sim::baselines::sa::SaParams;
 use npim_sim::baselines::{self, Baseline};
 use npim_sim::fixed::{CoreImage, GoldenCore};
@@ -75,7 +77,14 @@ pub fn run(args: SolveArgs) -> Result<()> {
             )
         }
         Algo::Gw => unreachable!("handled by run_gw"),
-        Algo::Cac | Algo::Sa | Algo::Dsbm | Algo::Pmcim | Algo::Aim => {
+        Algo::Cac
+        | Algo::Sa
+        | Algo::Dsbm
+        | Algo::Pmcim
+        | Algo::Aim
+        | Algo::Psa
+        | Algo::Cits
+        | Algo::CitsComplete => {
             let algo = baseline(args.algo, ising, args.algo_params.as_deref())?;
             bar.set_message(algo.0.name());
             let results =
@@ -225,7 +234,7 @@ fn default_target(mapped: &Mapped, bundled: bool) -> Option<(f64, &'static str)>
 
 /// The baseline with its parameters (defaults for the instance, or the JSON file), and the
 /// parameters as JSON for the summary.
-fn baseline(
+pub(crate) fn baseline(
     algo: Algo,
     ising: &npim_sim::Ising,
     file: Option<&std::path::Path>,
@@ -256,6 +265,9 @@ fn baseline(
         Algo::Dsbm => pick(DsbmParams::for_instance(ising), file),
         Algo::Pmcim => pick(PmcimParams::for_instance(ising), file),
         Algo::Aim => pick(AimParams::for_instance(ising), file),
+        Algo::Psa => pick(PsaParams::for_instance(ising), file),
+        Algo::Cits => pick(CitsParams::for_instance(ising), file),
+        Algo::CitsComplete => pick(CitsParams::complete_for_instance(ising), file),
         _ => bail!("not a baseline"),
     }
 }

@@ -12,9 +12,11 @@
 
 pub mod aim;
 pub mod cac;
+pub mod cits;
 pub mod dsbm;
 pub mod gw;
 pub mod pmcim;
+pub mod psa;
 pub mod sa;
 
 use crate::instance::Ising;

@@ -234,3 +234,94 @@ fn gw_bound_is_at_least_every_cut() {
         "linear term refused"
     );
 }
+
+#[test]
+fn psa_epoch_matches_hand_computation() {
+    use npim_sim::baselines::psa::{self, PsaParams};
+    let ising = tiny();
+    // s = (+,+,+): h = J·s − l/2 = (1, 1 − 2 − 0.5, −2) = (1, −1.5, −2);
+    // −ΔE_i/T = 2·s_i·h_i/T with T = 2: (1, −1.5, −2)
+    let s0 = vec![1i8, 1, 1];
+    let mut h = ising.fields(&[1.0, 1.0, 1.0]);
+    close(&h, &[1.0, -1.5, -2.0]);
+    let mut p = vec![0.0; 3];
+    psa::flip_probabilities(&s0, &h, 2.0, &mut p);
+    let w = [1f64.exp(), (-1.5f64).exp(), (-2f64).exp()];
+    let z: f64 = w.iter().sum();
+    close(&p, &[w[0] / z, w[1] / z, w[2] / z]);
+    // The epoch draws one uniform per spin in index order and flips where u < P_i.
+    let mut rng = stream(5, 0);
+    let mut copy = stream(5, 0);
+    let u: Vec<f64> = (0..3).map(|_| copy.gen::<f64>()).collect();
+    let mut s = s0.clone();
+    let mut flips = Vec::new();
+    let de = psa::epoch(&ising, &mut s, &mut h, 2.0, &mut p, &mut flips, &mut rng);
+    let expect: Vec<i8> = (0..3)
+        .map(|i| if u[i] < p[i] { -s0[i] } else { s0[i] })
+        .collect();
+    assert_eq!(s, expect);
+    assert!((de - (ising.energy(&s) - ising.energy(&s0))).abs() < 1e-12);
+    let xs: Vec<f64> = s.iter().map(|&v| f64::from(v)).collect();
+    close(&h, &ising.fields(&xs));
+    // The schedule: 1 → ×2 for 3 epochs → ×0.5 for 5 → ×0.95.
+    let sched = PsaParams::default();
+    assert_eq!(sched.temperature(0), 1.0);
+    assert_eq!(sched.temperature(3), 8.0);
+    assert_eq!(sched.temperature(8), 0.25);
+    assert!((sched.temperature(10) - 0.25 * 0.95 * 0.95).abs() < 1e-15);
+}
+
+#[test]
+fn cits_cim_step_and_tree_match_hand_computation() {
+    use npim_sim::baselines::cits::{self, CitsParams, Scheme};
+    use npim_sim::baselines::psa::PsaParams;
+    let ising = tiny();
+    let p = CitsParams {
+        scheme: Scheme::Naive,
+        depth: 1,
+        breadth: 1,
+        alpha: 0.9,
+        beta: 0.2,
+        noise: 0.0,
+        noise_fraction: 1.0,
+        // A frozen, very cold schedule: the tree is greedy steepest descent.
+        sa: PsaParams {
+            t0: 1e-6,
+            heat: 1.0,
+            heat_epochs: 0,
+            quench: 1.0,
+            quench_epochs: 0,
+            decay: 1.0,
+            all_up: true,
+        },
+    };
+    // x ← cos²(α·x − β·(J·x − l/2) − π/4) − 1/2, noise-free
+    let x0 = vec![0.1, -0.2, 0.3];
+    let mut x = x0.clone();
+    let mut h = vec![0.0; 3];
+    let mut rng = stream(1, 0);
+    cits::cim_step(&ising, &p, 0.0, &mut x, &mut h, &mut rng);
+    let jx = [-0.2, 0.1 - 0.6, 0.4];
+    let lin = [0.0, 1.0, 0.0];
+    let want: Vec<f64> = (0..3)
+        .map(|i| {
+            (0.9 * x0[i] - 0.2 * (jx[i] - 0.5 * lin[i]) - std::f64::consts::FRAC_PI_4)
+                .cos()
+                .powi(2)
+                - 0.5
+        })
+        .collect();
+    close(&x, &want);
+    // One epoch from x = 0 (the vacuum): the evolution gives cos²(−π/4) − 1/2 = 0 for every
+    // spin, so the root is (+,+,+) with H = 1 − 2 − 0.5·1 = −1.5; the coldest flip is spin 0
+    // (−ΔE = 2·s·h = 2, against −3 and −4), giving (−,+,+) with H = −3.5; selection takes it.
+    let r = npim_sim::baselines::Baseline::run(
+        &p,
+        &ising,
+        1,
+        stream(3, 0),
+        npim_sim::baselines::BestTracker::new(0, 3),
+    );
+    assert_eq!(r.best_spins, vec![-1, 1, 1]);
+    assert_eq!(r.best_energy, -3.5);
+}

@@ -148,3 +148,41 @@ fn bad_specs_are_explained() {
         assert!(err.contains(needle), "{spec}: {err}");
     }
 }
+
+#[test]
+fn known_max_cuts_agree_with_brute_force() {
+    use npim_sim::generate::{generate, known_max_cut, Spec};
+    let specs = [
+        "lattice:rows=3,cols=3",
+        "lattice:rows=3,cols=4",
+        "lattice:rows=4,cols=4",
+        "lattice:rows=3,cols=5",
+        "torus:rows=3,cols=4,weights=plus",
+        "lattice:rows=3,cols=4,periodic=false",
+        "ladder:n=6",
+        "ladder:n=8",
+        "ladder:n=10",
+        "ladder:n=16",
+        "ladder:n=18",
+        "mobius:n=6",
+        "mobius:n=8",
+        "mobius:n=10",
+        "mobius:n=12",
+        "mobius:n=16",
+        "mobius:n=18",
+    ];
+    for text in specs {
+        let spec: Spec = text.parse().unwrap();
+        let ising = generate(&spec).unwrap();
+        let (e, _) = super::util::ground_state(&ising);
+        let best = ising.cut_from_energy(e);
+        assert_eq!(known_max_cut(&spec), Some(best), "{text}");
+    }
+    for text in [
+        "torus:rows=3,cols=3",
+        "gnp:n=10,p=0.5",
+        "ladder:n=8,weights=pm1",
+    ] {
+        assert_eq!(known_max_cut(&text.parse().unwrap()), None, "{text}");
+    }
+}
