@@ -2,10 +2,16 @@
 //! CSR row of `i`, and the energy register `E4 = Σ_i σ_i·(f_i − l_i)` (`docs/fixed-point.md`).
 //!
 //! Multiplier-free: each entry adds or subtracts its weight by the spin's sign bit (1 = −1).
-//! Memories: row pointers, entry words (column | weight), spin bits and `l`, each one block RAM
-//! with one read and one write port; the write ports are the load interface. One lane: a row's
-//! entries stream through a three-stage pipeline at one entry per cycle, plus five cycles per
-//! row (row pointers, drain, own spin and `l`).
+//! Memories: row pointers, entry words (column | weight), spin bits (two copies: one read port
+//! for the entries' columns, one for each row's own spin) and `l`, each one block RAM with one
+//! read and one write port; the write ports are the load interface.
+//!
+//! One lane, streaming: the entries of all rows go through a four-stage pipeline at one entry
+//! per cycle with no gap between rows (an empty row takes one slot): (1) issue entry `k` of row
+//! `r`, the row-pointer memory always reading `ptr[r + 1]`, the end of the issuing row; (2) the
+//! entry arrives: read its column's spin, and the row's own spin and `l`; (3) accumulate; at a
+//! row's last entry latch the sum; (4) emit `f_r = 2·sum − l_r` and update `E4`. A pass takes
+//! `Σ_r max(1, nnz_r) + 6` cycles.
 //!
 //! Protocol: load the memories through the write ports, set `n`, pulse `start`; the engine
 //! emits one `(field_index, field)` per cycle with `field_valid` high, in index order, then
@@ -24,19 +30,12 @@ const _: () = assert!(SPIN_BITS == 10);
 pub enum MatvecState {
     /// Waiting for `start`.
     Idle,
-    /// Read `row_ptr[i]`.
-    RowLo,
-    /// `row_ptr[i]` arrives; read `row_ptr[i+1]`.
-    RowLoWait,
-    /// `row_ptr[i+1]` arrives.
-    RowHiWait,
-    /// The row's entries stream through a three-stage pipeline: read entry `k`; read the spin
-    /// of the entry that arrived; accumulate the spin that arrived. One entry per cycle.
+    /// `ptr[0]` arrives (the first entry); read `ptr[1]`.
+    Setup,
+    /// Issue one entry (or an empty row's slot) per cycle.
     Stream,
-    /// Read `σ_i` and `l_i`.
-    SelfAddr,
-    /// Emit `f_i`, update `E4`.
-    SelfData,
+    /// The last slot is issued; the pipeline empties.
+    Drain,
     /// Pulse `done`.
     Done,
 }
@@ -95,21 +94,40 @@ pub struct Matvec {
     rowptr: RAM<Bits<PTR_BITS>, COUNT_BITS>,
     entries: RAM<Bits<ENTRY_BITS>, ENTRY_ADDR_BITS>,
     spins: RAM<Bit, COUNT_BITS>,
+    own_spins: RAM<Bit, COUNT_BITS>,
     linear: RAM<Signed<FIELD_BITS>, SPIN_BITS>,
     state: DFF<MatvecState>,
-    i: DFF<Bits<COUNT_BITS>>,
+    /// The issuing row.
+    r: DFF<Bits<COUNT_BITS>>,
+    /// The next entry to issue.
     k: DFF<Bits<PTR_BITS>>,
-    hi: DFF<Bits<PTR_BITS>>,
-    weight: DFF<Signed<ACC_BITS>>,
+    // stage 1 → 2
+    v1: DFF<Bit>,
+    real1: DFF<Bit>,
+    last1: DFF<Bit>,
+    row1: DFF<Bits<SPIN_BITS>>,
+    // stage 2 → 3
+    v2: DFF<Bit>,
+    last2: DFF<Bit>,
+    row2: DFF<Bits<SPIN_BITS>>,
+    weight2: DFF<Signed<ACC_BITS>>,
+    // stage 3 → 4
+    v3: DFF<Bit>,
+    row3: DFF<Bits<SPIN_BITS>>,
+    sum3: DFF<Signed<ACC_BITS>>,
+    own3: DFF<Bit>,
+    l3: DFF<Signed<FIELD_BITS>>,
     acc: DFF<Signed<ACC_BITS>>,
     energy: DFF<Signed<ACC_BITS>>,
-    v1: DFF<Bit>,
-    v2: DFF<Bit>,
+    row_end: Signal<Local, Bits<PTR_BITS>>,
+    has_entry: Signal<Local, Bit>,
+    is_last: Signal<Local, Bit>,
+    r_next: Signal<Local, Bits<COUNT_BITS>>,
     entry_weight: Signal<Local, Signed<WEIGHT_BITS>>,
+    row_sum: Signal<Local, Signed<ACC_BITS>>,
     f_wide: Signal<Local, Signed<ACC_BITS>>,
     l_wide: Signal<Local, Signed<ACC_BITS>>,
     f_minus_l: Signal<Local, Signed<ACC_BITS>>,
-    i_next: Signal<Local, Bits<COUNT_BITS>>,
     bank_base: Signal<Local, Bits<COUNT_BITS>>,
 }
 
@@ -123,10 +141,15 @@ impl Logic for Matvec {
         self.entries.write_clock.next = self.clock.val();
         self.spins.read_clock.next = self.clock.val();
         self.spins.write_clock.next = self.clock.val();
+        self.own_spins.read_clock.next = self.clock.val();
+        self.own_spins.write_clock.next = self.clock.val();
         self.linear.read_clock.next = self.clock.val();
         self.linear.write_clock.next = self.clock.val();
-        dff_setup!(self, clock, state, i, k, hi, weight, acc, energy, v1, v2);
-        // load ports
+        dff_setup!(
+            self, clock, state, r, k, v1, real1, last1, row1, v2, last2, row2, weight2, v3, row3,
+            sum3, own3, l3, acc, energy
+        );
+        // load ports (both spin copies take every spin write)
         self.rowptr.write_address.next = self.rowptr_waddr.val();
         self.rowptr.write_data.next = self.rowptr_wdata.val();
         self.rowptr.write_enable.next = self.rowptr_we.val();
@@ -136,28 +159,72 @@ impl Logic for Matvec {
         self.spins.write_address.next = self.spin_waddr.val();
         self.spins.write_data.next = self.spin_wdata.val();
         self.spins.write_enable.next = self.spin_we.val();
+        self.own_spins.write_address.next = self.spin_waddr.val();
+        self.own_spins.write_data.next = self.spin_wdata.val();
+        self.own_spins.write_enable.next = self.spin_we.val();
         self.linear.write_address.next = self.linear_waddr.val();
         self.linear.write_data.next = self.linear_wdata.val();
         self.linear.write_enable.next = self.linear_we.val();
-        // defaults
-        self.rowptr.read_address.next = self.i.q.val();
-        self.entries.read_address.next = bit_cast::<ENTRY_ADDR_BITS, PTR_BITS>(self.k.q.val());
         self.bank_base.next = 0.into();
         if self.bank.val() {
             self.bank_base.next = 1024.into();
         }
-        self.spins.read_address.next = self.bank_base.val()
-            + bit_cast::<COUNT_BITS, SPIN_BITS>(bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val()));
-        self.linear.read_address.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
+        // stage 1 signals: the row-pointer memory holds ptr[r + 1], the issuing row's end
+        self.row_end.next = self.rowptr.read_data.val();
+        self.has_entry.next = self.k.q.val() < self.row_end.val();
+        self.is_last.next = !self.has_entry.val() | ((self.k.q.val() + 1) == self.row_end.val());
+        self.r_next.next = self.r.q.val() + 1;
+        self.rowptr.read_address.next = self.r_next.val();
+        self.entries.read_address.next = bit_cast::<ENTRY_ADDR_BITS, PTR_BITS>(self.k.q.val());
+        self.v1.d.next = false;
+        // stage 2: the entry issued last cycle arrives; read its column's spin, and the row's
+        // own spin and l
         self.entry_weight.next =
             signed_cast::<WEIGHT_BITS>(self.entries.read_data.val().get_bits::<WEIGHT_BITS>(10));
-        self.l_wide.next = signed_bit_cast::<ACC_BITS, FIELD_BITS>(self.linear.read_data.val());
-        self.f_wide.next = self.acc.q.val() + self.acc.q.val() - self.l_wide.val();
+        self.spins.read_address.next = self.bank_base.val()
+            + bit_cast::<COUNT_BITS, SPIN_BITS>(
+                self.entries.read_data.val().get_bits::<SPIN_BITS>(0),
+            );
+        self.own_spins.read_address.next =
+            self.bank_base.val() + bit_cast::<COUNT_BITS, SPIN_BITS>(self.row1.q.val());
+        self.linear.read_address.next = self.row1.q.val();
+        self.v2.d.next = self.v1.q.val();
+        self.last2.d.next = self.last1.q.val();
+        self.row2.d.next = self.row1.q.val();
+        self.weight2.d.next = 0.into();
+        if self.real1.q.val() {
+            self.weight2.d.next = signed_bit_cast::<ACC_BITS, WEIGHT_BITS>(self.entry_weight.val());
+        }
+        // stage 3: the column's spin arrives; accumulate, latch the row's sum at its last slot
+        self.row_sum.next = self.acc.q.val() + self.weight2.q.val();
+        if self.spins.read_data.val() {
+            self.row_sum.next = self.acc.q.val() - self.weight2.q.val();
+        }
+        self.v3.d.next = self.v2.q.val() & self.last2.q.val();
+        self.row3.d.next = self.row2.q.val();
+        self.sum3.d.next = self.row_sum.val();
+        self.own3.d.next = self.own_spins.read_data.val();
+        self.l3.d.next = self.linear.read_data.val();
+        if self.v2.q.val() {
+            self.acc.d.next = self.row_sum.val();
+            if self.last2.q.val() {
+                self.acc.d.next = 0.into();
+            }
+        }
+        // stage 4: emit f = 2·sum − l; E4 += σ·(f − l)
+        self.l_wide.next = signed_bit_cast::<ACC_BITS, FIELD_BITS>(self.l3.q.val());
+        self.f_wide.next = self.sum3.q.val() + self.sum3.q.val() - self.l_wide.val();
         self.f_minus_l.next = self.f_wide.val() - self.l_wide.val();
-        self.i_next.next = self.i.q.val() + 1;
-        self.field_valid.next = false;
-        self.field_index.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
+        self.field_valid.next = self.v3.q.val();
+        self.field_index.next = self.row3.q.val();
         self.field.next = signed_bit_cast::<FIELD_BITS, ACC_BITS>(self.f_wide.val());
+        if self.v3.q.val() {
+            if self.own3.q.val() {
+                self.energy.d.next = self.energy.q.val() - self.f_minus_l.val();
+            } else {
+                self.energy.d.next = self.energy.q.val() + self.f_minus_l.val();
+            }
+        }
         self.done.next = false;
         self.busy.next = self.state.q.val() != MatvecState::Idle;
         self.e4.next = self.energy.q.val();
@@ -165,75 +232,37 @@ impl Logic for Matvec {
         match self.state.q.val() {
             MatvecState::Idle => {
                 self.spins.read_address.next = self.peek_addr.val();
+                self.rowptr.read_address.next = 0.into();
                 if self.start.val() {
-                    self.i.d.next = 0.into();
+                    self.r.d.next = 0.into();
+                    self.acc.d.next = 0.into();
                     self.energy.d.next = 0.into();
-                    self.state.d.next = MatvecState::RowLo;
+                    self.state.d.next = MatvecState::Setup;
                 }
             }
-            MatvecState::RowLo => {
-                self.state.d.next = MatvecState::RowLoWait;
-            }
-            MatvecState::RowLoWait => {
+            MatvecState::Setup => {
                 self.k.d.next = self.rowptr.read_data.val();
-                self.rowptr.read_address.next = self.i_next.val();
-                self.state.d.next = MatvecState::RowHiWait;
-            }
-            MatvecState::RowHiWait => {
-                self.hi.d.next = self.rowptr.read_data.val();
-                self.acc.d.next = 0.into();
-                self.v1.d.next = false;
-                self.v2.d.next = false;
                 self.state.d.next = MatvecState::Stream;
             }
             MatvecState::Stream => {
-                // stage 1: issue the read of entry k
-                if self.k.q.val() < self.hi.q.val() {
+                self.v1.d.next = true;
+                self.real1.d.next = self.has_entry.val();
+                self.last1.d.next = self.is_last.val();
+                self.row1.d.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.r.q.val());
+                if self.has_entry.val() {
                     self.k.d.next = self.k.q.val() + 1;
-                    self.v1.d.next = true;
-                } else {
-                    self.v1.d.next = false;
                 }
-                // stage 2: the entry read last cycle arrives; read its column's spin
-                if self.v1.q.val() {
-                    self.spins.read_address.next = self.bank_base.val()
-                        + bit_cast::<COUNT_BITS, SPIN_BITS>(
-                            self.entries.read_data.val().get_bits::<SPIN_BITS>(0),
-                        );
-                    self.weight.d.next =
-                        signed_bit_cast::<ACC_BITS, WEIGHT_BITS>(self.entry_weight.val());
-                    self.v2.d.next = true;
-                } else {
-                    self.v2.d.next = false;
-                }
-                // stage 3: the spin read last cycle arrives; accumulate
-                if self.v2.q.val() {
-                    if self.spins.read_data.val() {
-                        self.acc.d.next = self.acc.q.val() - self.weight.q.val();
-                    } else {
-                        self.acc.d.next = self.acc.q.val() + self.weight.q.val();
+                if self.is_last.val() {
+                    self.r.d.next = self.r_next.val();
+                    self.rowptr.read_address.next = self.r_next.val() + 1;
+                    if self.r_next.val() == self.n.val() {
+                        self.state.d.next = MatvecState::Drain;
                     }
                 }
-                // the last spin (stage 3) is accumulated in this cycle
-                if (self.k.q.val() == self.hi.q.val()) & !self.v1.q.val() {
-                    self.state.d.next = MatvecState::SelfAddr;
-                }
             }
-            MatvecState::SelfAddr => {
-                self.state.d.next = MatvecState::SelfData;
-            }
-            MatvecState::SelfData => {
-                self.field_valid.next = true;
-                if self.spins.read_data.val() {
-                    self.energy.d.next = self.energy.q.val() - self.f_minus_l.val();
-                } else {
-                    self.energy.d.next = self.energy.q.val() + self.f_minus_l.val();
-                }
-                self.i.d.next = self.i_next.val();
-                if self.i_next.val() == self.n.val() {
+            MatvecState::Drain => {
+                if !self.v1.q.val() & !self.v2.q.val() & !self.v3.q.val() {
                     self.state.d.next = MatvecState::Done;
-                } else {
-                    self.state.d.next = MatvecState::RowLo;
                 }
             }
             MatvecState::Done => {

@@ -43,6 +43,45 @@ fn random_case(seed: u64, n: usize, p: f64, storage: JStorage) -> MatvecInput {
     MatvecInput::from_image(&image, &spins).unwrap()
 }
 
+/// Cycles of a pass beyond its slots: setup, the pipeline's depth, `done`.
+const PASS_OVERHEAD: u64 = 6;
+
+#[test]
+fn empty_rows_take_one_slot_and_emit_their_field() {
+    // Rows 0, 2 and 5 are empty (the first and the last among them), row 3 has one entry.
+    let ising = Ising::new(
+        6,
+        vec![(1, 3, 2.0), (1, 4, -1.0)],
+        vec![1.0, -2.0, 3.0, 0.0, 1.0, -3.0],
+        Storage::Sparse,
+    )
+    .unwrap();
+    let core = CoreConfig {
+        storage: JStorage::Sparse,
+        field_bits: 16,
+        ..CoreConfig::preset("sim").unwrap()
+    };
+    let (image, _) = quantize(
+        &ising,
+        &NpimParams::annealed_greedy(1.0, 1.0, 0.5),
+        &core,
+        4,
+        0,
+    )
+    .unwrap();
+    let harness =
+        Harness::build(&verilog(), HARNESS_CPP, &cache()).unwrap_or_else(|e| panic!("{e}"));
+    for spins in [[1i8, -1, 1, 1, -1, -1], [-1, -1, -1, 1, 1, 1]] {
+        let input = MatvecInput::from_image(&image, &spins).unwrap();
+        let got = run_verilator(&harness, &input).unwrap();
+        assert_eq!(got.fields, input.expected().fields);
+        assert_eq!(got.e4, input.expected().e4);
+        assert_eq!(got, run_rust_hdl(&input, 100_000).unwrap());
+        // 3 empty rows + 4 entries in rows 1, 3, 4 (row 1 has two)
+        assert_eq!(got.cycles, 3 + 4 + PASS_OVERHEAD);
+    }
+}
+
 fn cache() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("verilator")
 }
@@ -79,6 +118,13 @@ fn verilator_matches_golden_and_rust_hdl_cycle_for_cycle() {
         let want = input.expected();
         assert_eq!(got.fields, want.fields, "seed {seed}");
         assert_eq!(got.e4, want.e4, "seed {seed}");
+        // Streaming: one slot per entry, one per empty row, and a fixed pass overhead.
+        let slots: u64 = input
+            .row_ptr
+            .windows(2)
+            .map(|w| u64::from((w[1] - w[0]).max(1)))
+            .sum();
+        assert_eq!(got.cycles, slots + PASS_OVERHEAD, "seed {seed}");
         if seed < 6 {
             // the two simulators agree on the cycle count, not just the values
             let rh = run_rust_hdl(&input, 10_000_000).unwrap();
