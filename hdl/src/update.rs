@@ -14,22 +14,17 @@ use rust_hdl::prelude::*;
 pub enum UpdateState {
     /// Waiting for `start`.
     Idle,
-    /// Read the spin's noise state.
-    Noise,
-    /// Advance the noise state; draw `η`.
+    /// The first spin's noise state arrives: advance it, draw `η`; hidden unit 0 begins.
     NoiseData,
-    /// Begin hidden unit `k`.
-    KStart,
-    /// Stream the `Tc` taps: one history field and one `W²` weight read per cycle, each product
-    /// accumulated the cycle after.
+    /// Stream the taps of the hidden units back to back: one history field and one `W²` weight
+    /// read per cycle, each product accumulated the cycle after. While unit `k + 1` streams,
+    /// unit `k`'s `z` is taken (first cycle) and its `W¹·f_nl(z)` term added (second cycle).
     Mac,
-    /// Rescale and saturate `z`; read the table and `W¹_k`.
-    Z,
-    /// `f_nl(z)`; accumulate `W¹_k·f_nl(z)`.
-    Table,
-    /// Read `W⁰`.
-    Y,
-    /// Decide the spin.
+    /// The last unit's `z`.
+    ZLast,
+    /// The last unit's `W¹·f_nl(z)` term; read `W⁰`.
+    WLast,
+    /// Decide the spin; issue the next spin's noise read and its first tap.
     YData,
     /// Pulse `done`.
     Done,
@@ -85,6 +80,8 @@ pub struct Update {
     /// High for one cycle at the end of the pass.
     pub done: Signal<Out, Bit>,
     weights: RAM<Signed<W_BITS>, WEIGHT_ADDR_BITS>,
+    /// A second copy of the weights: its read port serves `W¹` while `W²` streams.
+    w1_copy: RAM<Signed<W_BITS>, WEIGHT_ADDR_BITS>,
     hist: RAM<Signed<FIELD_BITS>, HIST_ADDR_BITS>,
     noise: RAM<Bits<32>, SPIN_BITS>,
     tanh_rom: SyncROM<Bits<16>, TABLE_BITS>,
@@ -98,6 +95,15 @@ pub struct Update {
     w1u: DFF<Signed<MAC_BITS>>,
     z: DFF<Signed<16>>,
     v1: DFF<Bit>,
+    /// The next accumulation starts a new unit's sum.
+    fresh: DFF<Bit>,
+    /// Take the finished unit's `z` this cycle.
+    zpend: DFF<Bit>,
+    /// Add the finished unit's `W¹·f_nl(z)` this cycle.
+    tpend: DFF<Bit>,
+    /// Advance the spin's noise state and draw `η` this cycle.
+    npend: DFF<Bit>,
+    mac_sum: Signal<Local, Signed<MAC_BITS>>,
     x1: Signal<Local, Bits<32>>,
     x2: Signal<Local, Bits<32>>,
     x3: Signal<Local, Bits<32>>,
@@ -169,6 +175,7 @@ impl Default for Update {
             spin_bit: Default::default(),
             done: Default::default(),
             weights: Default::default(),
+            w1_copy: Default::default(),
             hist: Default::default(),
             noise: Default::default(),
             tanh_rom: tanh_table().into_iter().into(),
@@ -182,6 +189,11 @@ impl Default for Update {
             w1u: Default::default(),
             z: Default::default(),
             v1: Default::default(),
+            fresh: Default::default(),
+            zpend: Default::default(),
+            tpend: Default::default(),
+            npend: Default::default(),
+            mac_sum: Default::default(),
             x1: Default::default(),
             x2: Default::default(),
             x3: Default::default(),
@@ -235,11 +247,18 @@ impl Logic for Update {
         self.noise.read_clock.next = self.clock.val();
         self.noise.write_clock.next = self.clock.val();
         self.tanh_rom.clock.next = self.clock.val();
-        dff_setup!(self, clock, state, i, k, s, wbase, eta, acc, w1u, z, v1);
+        self.w1_copy.read_clock.next = self.clock.val();
+        self.w1_copy.write_clock.next = self.clock.val();
+        dff_setup!(
+            self, clock, state, i, k, s, wbase, eta, acc, w1u, z, v1, fresh, zpend, tpend, npend
+        );
         // load and history ports
         self.weights.write_address.next = self.weight_waddr.val();
         self.weights.write_data.next = self.weight_wdata.val();
         self.weights.write_enable.next = self.weight_we.val();
+        self.w1_copy.write_address.next = self.weight_waddr.val();
+        self.w1_copy.write_data.next = self.weight_wdata.val();
+        self.w1_copy.write_enable.next = self.weight_we.val();
         self.hist.write_address.next = self.hist_waddr.val();
         self.hist.write_data.next = self.hist_wdata.val();
         self.hist.write_enable.next = self.hist_we.val();
@@ -300,7 +319,7 @@ impl Logic for Update {
         if self.z.q.val().get_bit(15) {
             self.f_nl.next = self.z.q.val() - signed_cast(self.tanh_rom.data.val());
         }
-        self.w1_product.next = self.weights.read_data.val() * self.f_nl.val();
+        self.w1_product.next = self.w1_copy.read_data.val() * self.f_nl.val();
         // y = (q0·η) << sh0 + (Σ q1·f_nl) << sh1
         self.q0_eta.next = self.weights.read_data.val() * self.eta.q.val();
         self.q0_eta_wide.next = signed_bit_cast::<Y_BITS, 32>(self.q0_eta.val());
@@ -314,78 +333,108 @@ impl Logic for Update {
         self.spin_index.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
         self.spin_bit.next = self.y.val().get_bit(63);
         self.done.next = false;
+        // side activities, scheduled by the states below
+        self.w1_copy.read_address.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.k.q.val());
+        self.fresh.d.next = false;
+        self.zpend.d.next = false;
+        self.tpend.d.next = false;
+        self.npend.d.next = false;
+        if self.zpend.q.val() {
+            // acc holds the finished unit's sum; the table and W¹ (address k = unit + 1) are read
+            self.z.d.next = signed_bit_cast::<16, MAC_BITS>(self.z_sat.val());
+            self.tpend.d.next = true;
+        }
+        if self.tpend.q.val() {
+            self.w1u.d.next =
+                self.w1u.q.val() + signed_bit_cast::<MAC_BITS, 32>(self.w1_product.val());
+        }
+        if self.npend.q.val() {
+            self.noise.write_address.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
+            self.noise.write_data.next = self.x3.val();
+            self.noise.write_enable.next = true;
+            self.eta.d.next = signed_cast(self.byte_sum.val()) - self.eta_offset.val();
+        }
+        self.mac_sum.next = self.acc.q.val() + signed_bit_cast::<MAC_BITS, 32>(self.product.val());
+        if self.fresh.q.val() {
+            self.mac_sum.next = signed_bit_cast::<MAC_BITS, 32>(self.product.val());
+        }
         match self.state.q.val() {
             UpdateState::Idle => {
+                // the first spin's noise state is read while starting
+                self.noise.read_address.next = 0.into();
                 if self.start.val() {
                     self.i.d.next = 0.into();
-                    self.state.d.next = UpdateState::Noise;
+                    self.k.d.next = 0.into();
+                    self.w1u.d.next = 0.into();
+                    self.wbase.d.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
+                    self.state.d.next = UpdateState::NoiseData;
                 }
             }
-            UpdateState::Noise => {
-                self.k.d.next = 0.into();
-                self.w1u.d.next = 0.into();
-                self.wbase.d.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
-                self.state.d.next = UpdateState::NoiseData;
-            }
             UpdateState::NoiseData => {
+                self.npend.d.next = false;
                 self.noise.write_address.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
                 self.noise.write_data.next = self.x3.val();
                 self.noise.write_enable.next = true;
                 self.eta.d.next = signed_cast(self.byte_sum.val()) - self.eta_offset.val();
-                self.state.d.next = UpdateState::KStart;
-            }
-            UpdateState::KStart => {
+                // hidden unit 0 begins with tap 0
                 self.acc.d.next = 0.into();
                 self.s.d.next = 0.into();
                 self.v1.d.next = false;
                 self.state.d.next = UpdateState::Mac;
             }
             UpdateState::Mac => {
-                // issue the reads of tap s; accumulate the product of the tap read last cycle
+                if self.v1.q.val() {
+                    self.acc.d.next = self.mac_sum.val();
+                }
                 if self.s.q.val() < self.tc.val() {
+                    // issue the reads of tap s
                     self.s.d.next = self.s.q.val() + 1;
                     self.v1.d.next = true;
                 } else {
-                    self.v1.d.next = false;
-                }
-                if self.v1.q.val() {
-                    self.acc.d.next =
-                        self.acc.q.val() + signed_bit_cast::<MAC_BITS, 32>(self.product.val());
-                }
-                // the last tap's product is accumulated in this cycle
-                if self.s.q.val() == self.tc.val() {
-                    self.state.d.next = UpdateState::Z;
-                }
-            }
-            UpdateState::Z => {
-                self.weights.read_address.next =
-                    bit_cast::<WEIGHT_ADDR_BITS, 4>(self.k.q.val()) + 1;
-                self.z.d.next = signed_bit_cast::<16, MAC_BITS>(self.z_sat.val());
-                self.state.d.next = UpdateState::Table;
-            }
-            UpdateState::Table => {
-                self.w1u.d.next =
-                    self.w1u.q.val() + signed_bit_cast::<MAC_BITS, 32>(self.w1_product.val());
-                self.k.d.next = self.k.q.val() + 1;
-                self.wbase.d.next =
-                    self.wbase.q.val() + bit_cast::<WEIGHT_ADDR_BITS, 6>(self.tc.val());
-                if (self.k.q.val() + 1) == self.d.val() {
-                    self.state.d.next = UpdateState::Y;
-                } else {
-                    self.state.d.next = UpdateState::KStart;
+                    // the last tap's product is accumulated now; the addresses issued
+                    // (base + Tc, slot t_mod) are the next unit's tap 0
+                    self.zpend.d.next = true;
+                    self.k.d.next = self.k.q.val() + 1;
+                    if (self.k.q.val() + 1) == self.d.val() {
+                        self.v1.d.next = false;
+                        self.state.d.next = UpdateState::ZLast;
+                    } else {
+                        self.s.d.next = 1.into();
+                        self.v1.d.next = true;
+                        self.fresh.d.next = true;
+                        self.wbase.d.next =
+                            self.wbase.q.val() + bit_cast::<WEIGHT_ADDR_BITS, 6>(self.tc.val());
+                    }
                 }
             }
-            UpdateState::Y => {
+            UpdateState::ZLast => {
+                self.state.d.next = UpdateState::WLast;
+            }
+            UpdateState::WLast => {
+                // read W⁰ for the decision
                 self.weights.read_address.next = 0.into();
                 self.state.d.next = UpdateState::YData;
             }
             UpdateState::YData => {
                 self.spin_valid.next = true;
                 self.i.d.next = self.i_next.val();
+                // the next spin: its noise state, and tap 0 of its unit 0
+                self.noise.read_address.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i_next.val());
+                self.hist.read_address.next =
+                    (bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.i_next.val()) << 5)
+                        + bit_cast::<HIST_ADDR_BITS, HIST_SLOT_BITS>(self.t_mod.val());
+                self.weights.read_address.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
+                self.k.d.next = 0.into();
+                self.w1u.d.next = 0.into();
+                self.wbase.d.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
                 if self.i_next.val() == self.n.val() {
                     self.state.d.next = UpdateState::Done;
                 } else {
-                    self.state.d.next = UpdateState::Noise;
+                    self.npend.d.next = true;
+                    self.s.d.next = 1.into();
+                    self.v1.d.next = true;
+                    self.fresh.d.next = true;
+                    self.state.d.next = UpdateState::Mac;
                 }
             }
             UpdateState::Done => {
