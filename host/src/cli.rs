@@ -703,9 +703,21 @@ pub struct HilArgs {
     /// PNG of run 0: amplitudes and energy over time.
     #[arg(long)]
     pub plot: Option<PathBuf>,
-    /// Host in the loop over a serial port (needs a board protocol with external-mode steps).
-    #[arg(long)]
+    /// Host in the loop over a serial port: a board (or `npim emulate`) runs the core in
+    /// external mode; each step the host reads its drive values (DRIVE), steps the oscillator
+    /// model and sends the measured spins back (MEASURE).
+    #[arg(long, conflicts_with = "emulate")]
     pub port: Option<String>,
+    /// Host in the loop with the in-process board model behind the protocol (as --port, no
+    /// port).
+    #[arg(long)]
+    pub emulate: bool,
+    /// Baud rate of --port.
+    #[arg(long, default_value_t = 115_200)]
+    pub baud: u32,
+    /// Wait per reply in milliseconds, on the link.
+    #[arg(long, default_value_t = 2000)]
+    pub timeout_ms: u64,
     /// No progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,

@@ -223,3 +223,80 @@ fn the_rtl_engines_behind_the_emulator_give_the_golden_results() {
         &["--timeout-ms", "1000", "--retries", "40"],
     );
 }
+
+/// `npim hil` with the host in the loop over the protocol (DRIVE / MEASURE each step) gives the
+/// in-process loop's results, run for run and step for step: over a pseudo-terminal to `npim
+/// emulate`, and with the in-process board model (also on a faulty wire).
+#[test]
+fn the_analog_loop_over_the_link_equals_the_loop_in_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../results/hil/opo-realistic.toml");
+    let hil = |tag: &str, extra: &[&str]| {
+        let (csv, trace) = (
+            dir.path().join(format!("{tag}.csv")),
+            dir.path().join(format!("{tag}-trace.csv")),
+        );
+        let mut args = vec![
+            "hil",
+            "--oscillator",
+            "opo",
+            "-g",
+            "sk:n=40,seed=9",
+            "-T",
+            "50",
+            "-R",
+            "3",
+            "-q",
+            "--config",
+            config.to_str().unwrap(),
+            "-o",
+            csv.to_str().unwrap(),
+            "--trace",
+            trace.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        let o = npim(&args);
+        assert!(o.status.success(), "{tag}: {}", stderr(&o));
+        (
+            std::fs::read(csv).unwrap(),
+            std::fs::read(trace).unwrap(),
+            stdout(&o),
+        )
+    };
+    let local = hil("local", &[]);
+    let emulated = hil("emulated", &["--emulate"]);
+    assert_eq!(local.0, emulated.0);
+    assert_eq!(local.1, emulated.1);
+    assert!(
+        emulated.2.contains("one step at a time over the link"),
+        "{}",
+        emulated.2
+    );
+    let board = Emulator::start(&["--core", "sim"]);
+    let remote = hil("pty", &["--port", &board.path]);
+    assert_eq!(local.0, remote.0);
+    assert_eq!(local.1, remote.1);
+    // A board without external mode (the RTL build) is refused before the loop starts.
+    let rtl = Emulator::start(&["--engine", "rtl"]);
+    let o = npim(&[
+        "hil",
+        "-g",
+        "sk:n=20,seed=1",
+        "-T",
+        "10",
+        "-R",
+        "1",
+        "-q",
+        "--core",
+        "rtl",
+        "--port",
+        &rtl.path,
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("does not support external mode"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -6,6 +6,10 @@ pub const PROTOCOL_VERSION: u16 = 2;
 pub const MAX_CHUNK: usize = super::frame::MAX_PAYLOAD - 4;
 /// Largest READ_TRACE count: `E4` values (8 bytes each) that fit one response.
 pub const MAX_TRACE: usize = (super::frame::MAX_PAYLOAD - 1) / 8;
+/// Largest DRIVE count: drive values (8 bytes each) after the status byte and the step.
+pub const MAX_DRIVE: usize = (super::frame::MAX_PAYLOAD - 5) / 8;
+/// Largest MEASURE count: spin bits after the offset and the count.
+pub const MAX_MEASURE: usize = (super::frame::MAX_PAYLOAD - 6) * 8;
 
 /// IDENTIFY's capability bits: what a board answers beyond the required commands.
 pub mod capability {
@@ -13,6 +17,8 @@ pub mod capability {
     pub const STEP: u8 = 1;
     /// READ_TRACE (per-step energies of the last run).
     pub const TRACE: u8 = 2;
+    /// DRIVE and MEASURE (external mode: the host closes the analog loop).
+    pub const EXTERNAL: u8 = 4;
 }
 
 /// A host command.
@@ -56,6 +62,26 @@ pub enum Command {
     },
     /// Back to the power-on state.
     Reset,
+    /// External mode: the update unit's pre-sign outputs `y` of the current step, spins
+    /// `first..first + count`; starts an external run with `run_seed` when none is in progress.
+    Drive {
+        /// Seed of the external run.
+        run_seed: u32,
+        /// First spin.
+        first: u32,
+        /// Spins (at most [`MAX_DRIVE`]).
+        count: u16,
+    },
+    /// External mode: measured spins `first..first + count` of the current step (in order);
+    /// the last page completes the step.
+    Measure {
+        /// First spin: the number already sent this step.
+        first: u32,
+        /// Spins in this page (at most [`MAX_MEASURE`]).
+        count: u16,
+        /// Their bits, packed as [`super::reply::pack_spins`] (1 = −1).
+        bits: Vec<u8>,
+    },
 }
 
 /// Error codes of a response.
@@ -124,6 +150,8 @@ impl Command {
             Command::ReadResult => 0x08,
             Command::ReadTrace { .. } => 0x09,
             Command::Reset => 0x0A,
+            Command::Drive { .. } => 0x0B,
+            Command::Measure { .. } => 0x0C,
         }
     }
 
@@ -142,6 +170,20 @@ impl Command {
             Command::ReadTrace { first, count } => {
                 p.extend_from_slice(&first.to_le_bytes());
                 p.extend_from_slice(&count.to_le_bytes());
+            }
+            Command::Drive {
+                run_seed,
+                first,
+                count,
+            } => {
+                p.extend_from_slice(&run_seed.to_le_bytes());
+                p.extend_from_slice(&first.to_le_bytes());
+                p.extend_from_slice(&count.to_le_bytes());
+            }
+            Command::Measure { first, count, bits } => {
+                p.extend_from_slice(&first.to_le_bytes());
+                p.extend_from_slice(&count.to_le_bytes());
+                p.extend_from_slice(bits);
             }
             _ => {}
         }
@@ -181,6 +223,23 @@ impl Command {
                 count: u16::from_le_bytes([p[4], p[5]]),
             })?,
             0x0A => exact(0, "RESET").map(|_| Command::Reset)?,
+            0x0B => exact(10, "DRIVE").map(|_| Command::Drive {
+                run_seed: u32_at(0),
+                first: u32_at(4),
+                count: u16::from_le_bytes([p[8], p[9]]),
+            })?,
+            0x0C => {
+                if p.len() < 6 {
+                    return Err(bad("MEASURE"));
+                }
+                let count = u16::from_le_bytes([p[4], p[5]]);
+                exact(6 + usize::from(count).div_ceil(8), "MEASURE")?;
+                Command::Measure {
+                    first: u32_at(0),
+                    count,
+                    bits: p[6..].to_vec(),
+                }
+            }
             k => {
                 return Err(BoardError {
                     code: ErrorCode::UnknownCommand,
@@ -247,6 +306,16 @@ mod tests {
                 count: 300,
             },
             Command::Reset,
+            Command::Drive {
+                run_seed: 7,
+                first: 127,
+                count: 127,
+            },
+            Command::Measure {
+                first: 8,
+                count: 11,
+                bits: vec![0xA5, 0x03],
+            },
         ];
         for c in all {
             let p = c.payload();

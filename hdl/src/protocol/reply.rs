@@ -205,6 +205,8 @@ pub enum BoardState {
     Done = 2,
     /// A stepped run is in progress (STEP).
     Stepping = 3,
+    /// An external run is in progress (DRIVE and MEASURE).
+    External = 4,
 }
 
 /// STATUS's reply.
@@ -238,6 +240,7 @@ impl Status {
             1 => BoardState::Running,
             2 => BoardState::Done,
             3 => BoardState::Stepping,
+            4 => BoardState::External,
             s => return Err(format!("STATUS reply with unknown state {s}")),
         };
         let s = Status {
@@ -315,6 +318,75 @@ impl StepReply {
             step: r.u32()?,
             e4: r.i64()?,
             spins: r.spins()?,
+        };
+        r.end()?;
+        Ok(v)
+    }
+}
+
+/// DRIVE's reply: the step and the requested pre-sign outputs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DriveReply {
+    /// The step they belong to (0 for the first step of a run).
+    pub step: u32,
+    /// `y` of the requested spins (saturated to the i64 range).
+    pub values: Vec<i64>,
+}
+
+impl DriveReply {
+    /// The reply bytes.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut p = self.step.to_le_bytes().to_vec();
+        for v in &self.values {
+            p.extend(v.to_le_bytes());
+        }
+        p
+    }
+
+    /// Parses the reply bytes.
+    pub fn parse(p: &[u8]) -> Result<Self, String> {
+        let mut r = Reader::new("DRIVE", p);
+        let step = r.u32()?;
+        let rest = p.len() - 4;
+        if !rest.is_multiple_of(8) {
+            return Err(format!("DRIVE reply of {} bytes", p.len()));
+        }
+        let mut values = Vec::with_capacity(rest / 8);
+        for _ in 0..rest / 8 {
+            values.push(r.i64()?);
+        }
+        r.end()?;
+        Ok(DriveReply { step, values })
+    }
+}
+
+/// MEASURE's reply: spins received this step, and when the page completed it, the step's `E4`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MeasureReply {
+    /// Spins received for the step so far (`N` when this page completed it).
+    pub received: u32,
+    /// The step the spins belong to.
+    pub step: u32,
+    /// `E4` of the measured spins when complete, else 0.
+    pub e4: i64,
+}
+
+impl MeasureReply {
+    /// The reply bytes.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut p = self.received.to_le_bytes().to_vec();
+        p.extend(self.step.to_le_bytes());
+        p.extend(self.e4.to_le_bytes());
+        p
+    }
+
+    /// Parses the reply bytes.
+    pub fn parse(p: &[u8]) -> Result<Self, String> {
+        let mut r = Reader::new("MEASURE", p);
+        let v = MeasureReply {
+            received: r.u32()?,
+            step: r.u32()?,
+            e4: r.i64()?,
         };
         r.end()?;
         Ok(v)

@@ -5,14 +5,21 @@ use crate::cli::{HilArgs, HilMode, OscillatorArg};
 use crate::commands::quantize::{build_image, params_for};
 use crate::commands::summary::{self, core_run, Summary};
 use crate::instance_source;
+use crate::link::board::Board;
+use crate::link::driver::{Driver, LinkCore};
+use crate::link::serial::SerialLink;
+use crate::link::transport::{Faults, LoopbackBoard, Transport};
 use anyhow::{anyhow, bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use npim_sim::fixed::feedback::Feedback;
 use npim_sim::fixed::noise::run_seed;
+use npim_sim::fixed::CoreConfig;
 use npim_sim::fixed::{CoreImage, GoldenCore};
 use npim_sim::mapping::Mapped;
 use npim_sim::oscillator::closed_loop::Keep;
-use npim_sim::oscillator::{run_cim, run_dnpim, LoopConfig, OscillatorKind};
+use npim_sim::oscillator::{
+    run_cim, run_dnpim, run_external, LoopConfig, LoopTrace, OscillatorKind,
+};
 use rayon::prelude::*;
 use std::time::Instant;
 
@@ -57,10 +64,9 @@ pub fn loop_config(
 }
 
 pub fn run(args: HilArgs) -> Result<()> {
-    if let Some(port) = &args.port {
-        bail!(
-            "host-in-the-loop over {port} needs external-mode steps in the board protocol (spins in, drives out each step), which protocol v2 does not have yet; run the loop in-process (leave out --port)"
-        );
+    let over_link = args.port.is_some() || args.emulate;
+    if over_link && args.mode == HilMode::Cim {
+        bail!("--mode cim runs in process only: the protocol carries external-mode dNPIM steps (DRIVE, MEASURE), not the CIM feedback engine");
     }
     let cfg = loop_config(args.config.as_deref(), args.oscillator)?;
     if args.runs == 0 {
@@ -121,26 +127,35 @@ pub fn run(args: HilArgs) -> Result<()> {
             .progress_chars("=> "),
     );
     let start = Instant::now();
-    let traces: Vec<_> = (0..args.runs)
-        .into_par_iter()
-        .map(|r| {
-            let rs = run_seed(args.seed, r);
-            let keep = if r == 0 {
-                Keep {
-                    spins: false,
-                    amplitudes: 16,
-                }
-            } else {
-                Keep::default()
-            };
-            let t = match &feedback {
-                None => run_dnpim(&core, rs, &cfg, args.seed, keep),
-                Some(f) => run_cim(&image, f, &cfg, args.seed ^ u64::from(rs), keep),
-            };
-            bar.inc(1);
-            (rs, t)
-        })
-        .collect();
+    let keep_for = |r: usize| {
+        if r == 0 {
+            Keep {
+                spins: false,
+                amplitudes: 16,
+            }
+        } else {
+            Keep::default()
+        }
+    };
+    let (traces, link_note) = if over_link {
+        let (traces, note) = over_the_link(&args, &cfg, &image, &bar, &keep_for)?;
+        (traces, Some(note))
+    } else {
+        let traces: Vec<_> = (0..args.runs)
+            .into_par_iter()
+            .map(|r| {
+                let rs = run_seed(args.seed, r);
+                let keep = keep_for(r);
+                let t = match &feedback {
+                    None => run_dnpim(&core, rs, &cfg, args.seed, keep),
+                    Some(f) => run_cim(&image, f, &cfg, args.seed ^ u64::from(rs), keep),
+                };
+                bar.inc(1);
+                (rs, t)
+            })
+            .collect();
+        (traces, None)
+    };
     bar.finish_and_clear();
     let elapsed = start.elapsed().as_secs_f64();
     let mapped = if ising.has_zero_field() {
@@ -192,6 +207,9 @@ pub fn run(args: HilArgs) -> Result<()> {
         "loop      DAC {} bits, ADC {} bits, latency {}, noise {}, measurement noise {}, mismatch {}",
         cfg.dac_bits, cfg.adc_bits, cfg.latency, cfg.noise, cfg.measurement_noise, cfg.mismatch
     );
+    if let Some(note) = &link_note {
+        println!("link      {note}");
+    }
     summary::report(&Summary {
         mapped: &mapped,
         results: &runs,
@@ -202,14 +220,92 @@ pub fn run(args: HilArgs) -> Result<()> {
         target: args.target,
         default_target: None,
         out: args.out.as_deref(),
-        time_note: &format!(
-            "{elapsed:.3} s wall for {} runs on {} threads",
-            args.runs,
-            rayon::current_num_threads()
-        ),
+        time_note: &if over_link {
+            format!(
+                "{elapsed:.3} s wall for {} runs, one step at a time over the link",
+                args.runs
+            )
+        } else {
+            format!(
+                "{elapsed:.3} s wall for {} runs on {} threads",
+                args.runs,
+                rayon::current_num_threads()
+            )
+        },
     })?;
     for p in [&args.trace, &args.plot].into_iter().flatten() {
         println!("wrote     {}", p.display());
     }
     Ok(())
+}
+
+/// Host in the loop: the image goes to a board (`--port`) or the in-process board model
+/// (`--emulate`); each run, each step, the board's drive values come over the link (DRIVE), the
+/// host steps the oscillators and sends the measured spins back (MEASURE). Runs one after the
+/// other (one board). Returns the traces and a line describing the link.
+fn over_the_link(
+    args: &HilArgs,
+    cfg: &npim_sim::oscillator::LoopConfig,
+    image: &CoreImage,
+    bar: &ProgressBar,
+    keep_for: &dyn Fn(usize) -> Keep,
+) -> Result<(Vec<(u32, LoopTrace)>, String)> {
+    let bytes = image.to_bytes();
+    match &args.port {
+        Some(port) => {
+            let link = SerialLink::open(port, args.baud)
+                .with_context(|| format!("opening {port} at {} baud", args.baud))?;
+            let traces = link_runs(Driver::new(link), args, cfg, image, &bytes, bar, keep_for)?;
+            Ok((traces, format!("board on {port} at {} baud", args.baud)))
+        }
+        None => {
+            let core = CoreConfig::load(&args.core).map_err(|e| anyhow!(e))?;
+            let link = LoopbackBoard::new(Board::new(core, [0; 32]), Faults::default(), 1);
+            let traces = link_runs(Driver::new(link), args, cfg, image, &bytes, bar, keep_for)?;
+            Ok((
+                traces,
+                "in-process board model over the protocol".to_string(),
+            ))
+        }
+    }
+}
+
+fn link_runs<T: Transport>(
+    mut driver: Driver<T>,
+    args: &HilArgs,
+    cfg: &npim_sim::oscillator::LoopConfig,
+    image: &CoreImage,
+    bytes: &[u8],
+    bar: &ProgressBar,
+    keep_for: &dyn Fn(usize) -> Keep,
+) -> Result<Vec<(u32, LoopTrace)>> {
+    driver.timeout = std::time::Duration::from_millis(args.timeout_ms);
+    let identity = driver.identify().context("identifying the board")?;
+    driver
+        .upload(&identity, bytes)
+        .context("uploading the core image")?;
+    let mut traces = Vec::with_capacity(args.runs);
+    for r in 0..args.runs {
+        let rs = run_seed(args.seed, r);
+        let mut core = LinkCore {
+            driver: &mut driver,
+            identity: &identity,
+            seed: rs,
+            n: image.n,
+            step: 0,
+        };
+        let trace = run_external(
+            &mut core,
+            image.n,
+            image.steps,
+            rs,
+            cfg,
+            args.seed,
+            keep_for(r),
+        )
+        .map_err(|e| anyhow!("run {r} (seed {rs}): {e}"))?;
+        bar.inc(1);
+        traces.push((rs, trace));
+    }
+    Ok(traces)
 }

@@ -4,8 +4,12 @@
 //! retransmitted command is answered, not executed, twice.
 
 use npim_hdl::core_sim;
-use npim_hdl::protocol::message::{capability, BoardError, Command, ErrorCode, MAX_TRACE};
-use npim_hdl::protocol::reply::{BoardState, Identity, RunResult, Status, StepReply};
+use npim_hdl::protocol::message::{
+    capability, BoardError, Command, ErrorCode, MAX_DRIVE, MAX_MEASURE, MAX_TRACE,
+};
+use npim_hdl::protocol::reply::{
+    unpack_spins, BoardState, DriveReply, Identity, MeasureReply, RunResult, Status, StepReply,
+};
 use npim_hdl::protocol::{Frame, FrameError};
 use npim_hdl::verilator::Harness;
 use npim_sim::fixed::{CoreConfig, CoreImage, GoldenCore, GoldenState};
@@ -71,6 +75,28 @@ struct Stepper {
     so_far: Finished,
 }
 
+/// What an external run's thread is asked.
+enum ExternalRequest {
+    /// The current step's pre-sign outputs.
+    PreSign,
+    /// The measured spins: apply them, advance a step.
+    Apply(Vec<i8>),
+}
+
+/// An external run (DRIVE and MEASURE): a thread holds the golden state in external mode; the
+/// board keeps the current step's outputs once asked and the spins measured so far.
+struct External {
+    request: Sender<ExternalRequest>,
+    drives: Receiver<Vec<i128>>,
+    energies: Receiver<i64>,
+    seed: u32,
+    /// `y` of the current step, once a DRIVE asked for it.
+    drive: Option<Vec<i128>>,
+    /// Spins measured so far this step.
+    measured: Vec<i8>,
+    so_far: Finished,
+}
+
 /// What computes the runs.
 #[derive(Clone)]
 pub enum Engine {
@@ -90,6 +116,7 @@ pub struct Board {
     golden: Option<Arc<GoldenCore>>,
     running: Option<Background>,
     stepping: Option<Stepper>,
+    external: Option<External>,
     finished: Option<Finished>,
     last: Option<(u8, Frame)>,
 }
@@ -118,6 +145,7 @@ impl Board {
             golden: None,
             running: None,
             stepping: None,
+            external: None,
             finished: None,
             last: None,
         }
@@ -177,6 +205,7 @@ impl Board {
             let _ = b.thread.join();
         }
         self.stepping = None;
+        self.external = None;
     }
 
     fn committed(&self) -> Result<Arc<GoldenCore>, BoardError> {
@@ -191,7 +220,7 @@ impl Board {
         match c {
             Command::Identify => {
                 let caps = match self.engine {
-                    Engine::Golden => capability::STEP | capability::TRACE,
+                    Engine::Golden => capability::STEP | capability::TRACE | capability::EXTERNAL,
                     Engine::Rtl(_) => capability::TRACE,
                 };
                 Ok(Identity::new(&self.core, caps, self.hash).encode())
@@ -208,6 +237,12 @@ impl Board {
                         BoardState::Stepping,
                         s.so_far.trace.len() as u32,
                         s.so_far.result.best_e4,
+                    )
+                } else if let Some(x) = &self.external {
+                    (
+                        BoardState::External,
+                        x.so_far.trace.len() as u32,
+                        x.so_far.result.best_e4,
                     )
                 } else if let Some(f) = &self.finished {
                     (BoardState::Done, f.trace.len() as u32, f.result.best_e4)
@@ -267,6 +302,7 @@ impl Board {
                         .map_err(|e| err(ErrorCode::DoesNotFit, e))?;
                 }
                 self.stepping = None;
+                self.external = None;
                 self.finished = None;
                 self.golden = Some(Arc::new(GoldenCore::new(&image)));
                 self.image = Some(Arc::new(image));
@@ -276,6 +312,7 @@ impl Board {
             Command::Run { run_seed } => {
                 let golden = self.committed()?;
                 self.stepping = None;
+                self.external = None;
                 self.finished = None;
                 let progress = Arc::new(Progress {
                     best_e4: AtomicI64::new(i64::MAX),
@@ -316,6 +353,7 @@ impl Board {
                     ));
                 }
                 if self.stepping.as_ref().is_none_or(|s| s.seed != run_seed) {
+                    self.external = None;
                     self.stepping = Some(start_stepper(golden.clone(), run_seed));
                 }
                 let s = self.stepping.as_mut().expect("set above");
@@ -332,6 +370,101 @@ impl Board {
                     self.finished = self.stepping.take().map(|s| s.so_far);
                 }
                 Ok(StepReply { step, e4, spins }.encode())
+            }
+            Command::Drive {
+                run_seed,
+                first,
+                count,
+            } => {
+                let golden = self.committed()?;
+                if let Engine::Rtl(_) = self.engine {
+                    return Err(err(
+                        ErrorCode::UnknownCommand,
+                        "DRIVE: this RTL build has no external mode",
+                    ));
+                }
+                let n = golden.n();
+                let (first, count) = (first as usize, usize::from(count));
+                if count > MAX_DRIVE || first + count > n {
+                    return Err(err(
+                        ErrorCode::BadLength,
+                        format!(
+                            "spins {first}..{} of {n}, at most {MAX_DRIVE} per reply",
+                            first + count
+                        ),
+                    ));
+                }
+                if self.external.as_ref().is_none_or(|x| x.seed != run_seed) {
+                    self.stepping = None;
+                    self.external = Some(start_external(golden.clone(), run_seed));
+                }
+                let x = self.external.as_mut().expect("set above");
+                if x.drive.is_none() {
+                    x.request
+                        .send(ExternalRequest::PreSign)
+                        .map_err(|_| err(ErrorCode::NotReady, "the external run ended"))?;
+                    x.drive = Some(
+                        x.drives
+                            .recv()
+                            .map_err(|_| err(ErrorCode::NotReady, "the external run ended"))?,
+                    );
+                }
+                let y = x.drive.as_ref().expect("set above");
+                Ok(DriveReply {
+                    step: x.so_far.trace.len() as u32,
+                    values: y[first..first + count]
+                        .iter()
+                        .map(|&v| v.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64)
+                        .collect(),
+                }
+                .encode())
+            }
+            Command::Measure { first, count, bits } => {
+                let golden = self.committed()?;
+                let n = golden.n();
+                let x = self
+                    .external
+                    .as_mut()
+                    .ok_or_else(|| err(ErrorCode::NotReady, "no external run: DRIVE starts one"))?;
+                if x.drive.is_none() {
+                    return Err(err(ErrorCode::NotReady, "MEASURE before this step's DRIVE"));
+                }
+                let count = usize::from(count);
+                if first as usize != x.measured.len() {
+                    return Err(err(
+                        ErrorCode::OutOfOrder,
+                        format!(
+                            "spins from {first}; this step continues at spin {}",
+                            x.measured.len()
+                        ),
+                    ));
+                }
+                if count > MAX_MEASURE || x.measured.len() + count > n {
+                    return Err(err(
+                        ErrorCode::BadLength,
+                        format!("spins {first}..{} of {n}", x.measured.len() + count),
+                    ));
+                }
+                x.measured.extend(unpack_spins(&bits, count));
+                let step = x.so_far.trace.len() as u32;
+                let mut e4 = 0;
+                let received = x.measured.len() as u32;
+                if x.measured.len() == n {
+                    let spins = std::mem::take(&mut x.measured);
+                    x.request
+                        .send(ExternalRequest::Apply(spins.clone()))
+                        .map_err(|_| err(ErrorCode::NotReady, "the external run ended"))?;
+                    e4 = x
+                        .energies
+                        .recv()
+                        .map_err(|_| err(ErrorCode::NotReady, "the external run ended"))?;
+                    x.drive = None;
+                    x.so_far.record(e4, &spins);
+                    if x.so_far.trace.len() == golden.steps() {
+                        self.finished = self.external.take().map(|x| x.so_far);
+                    }
+                }
+                Ok(MeasureReply { received, step, e4 }.encode())
             }
             Command::ReadResult => self
                 .finished
@@ -410,6 +543,33 @@ fn start_stepper(golden: Arc<GoldenCore>, seed: u32) -> Stepper {
         request,
         reply,
         seed,
+        so_far: Finished::new(seed),
+    }
+}
+
+fn start_external(golden: Arc<GoldenCore>, seed: u32) -> External {
+    let (request, requests) = channel::<ExternalRequest>();
+    let (drive_out, drives) = channel();
+    let (energy_out, energies) = channel();
+    std::thread::spawn(move || {
+        let mut state = GoldenState::new(&golden, seed);
+        while let Ok(r) = requests.recv() {
+            let sent = match r {
+                ExternalRequest::PreSign => drive_out.send(state.pre_sign()).is_ok(),
+                ExternalRequest::Apply(spins) => energy_out.send(state.apply(&spins)).is_ok(),
+            };
+            if !sent {
+                return;
+            }
+        }
+    });
+    External {
+        request,
+        drives,
+        energies,
+        seed,
+        drive: None,
+        measured: Vec::new(),
         so_far: Finished::new(seed),
     }
 }

@@ -3,9 +3,13 @@
 
 use super::transport::Transport;
 use npim_hdl::protocol::message::{
-    capability, parse_response, BoardError, Command, ErrorCode, MAX_CHUNK, MAX_TRACE,
+    capability, parse_response, BoardError, Command, ErrorCode, MAX_CHUNK, MAX_DRIVE, MAX_MEASURE,
+    MAX_TRACE,
 };
-use npim_hdl::protocol::reply::{parse_trace, BoardState, Identity, RunResult, Status, StepReply};
+use npim_hdl::protocol::reply::{
+    pack_spins, parse_trace, BoardState, DriveReply, Identity, MeasureReply, RunResult, Status,
+    StepReply,
+};
 use npim_hdl::protocol::{encode, Deframer, Frame};
 use npim_sim::fixed::noise::run_seed;
 use npim_sim::fixed::CoreImage;
@@ -278,6 +282,67 @@ impl<T: Transport> Driver<T> {
         Ok(best)
     }
 
+    /// External mode: the pre-sign outputs `y` of the current step of the external run with
+    /// `seed` (a new one starts when none is in progress), all `n` of them, read in pages; and
+    /// the step they belong to.
+    pub fn drive(
+        &mut self,
+        identity: &Identity,
+        seed: u32,
+        n: usize,
+    ) -> Result<(u32, Vec<i64>), LinkError> {
+        if identity.capabilities & capability::EXTERNAL == 0 {
+            return Err(LinkError::Unsupported("external mode (DRIVE and MEASURE)"));
+        }
+        let mut values = Vec::with_capacity(n);
+        let mut step = None;
+        while values.len() < n {
+            let count = (n - values.len()).min(MAX_DRIVE) as u16;
+            let p = self.call(&Command::Drive {
+                run_seed: seed,
+                first: values.len() as u32,
+                count,
+            })?;
+            let r = DriveReply::parse(&p).map_err(LinkError::Malformed)?;
+            if r.values.len() != usize::from(count) || step.is_some_and(|s| s != r.step) {
+                return Err(LinkError::Malformed(format!(
+                    "DRIVE gave {} values of step {}, asked for {count} of step {step:?}",
+                    r.values.len(),
+                    r.step
+                )));
+            }
+            step = Some(r.step);
+            values.extend(r.values);
+        }
+        Ok((step.unwrap_or(0), values))
+    }
+
+    /// External mode: the measured spins of the current step, sent in pages; the last page
+    /// completes the step and the board answers its `E4`.
+    pub fn measure(&mut self, spins: &[i8]) -> Result<MeasureReply, LinkError> {
+        let mut sent = 0;
+        loop {
+            let count = (spins.len() - sent).min(MAX_MEASURE);
+            let page = &spins[sent..sent + count];
+            let p = self.call(&Command::Measure {
+                first: sent as u32,
+                count: count as u16,
+                bits: pack_spins(page),
+            })?;
+            let r = MeasureReply::parse(&p).map_err(LinkError::Malformed)?;
+            sent += count;
+            if r.received as usize != sent {
+                return Err(LinkError::Malformed(format!(
+                    "MEASURE: the board holds {} spins, {sent} were sent",
+                    r.received
+                )));
+            }
+            if sent == spins.len() {
+                return Ok(r);
+            }
+        }
+    }
+
     /// The last run's `E4` per step, `steps` of them, read in pieces.
     pub fn trace(&mut self, identity: &Identity, steps: u32) -> Result<Vec<i64>, LinkError> {
         if identity.capabilities & capability::TRACE == 0 {
@@ -300,6 +365,49 @@ impl<T: Transport> Driver<T> {
             out.extend(got);
         }
         Ok(out)
+    }
+}
+
+/// A board's core in external mode, as the analog loop sees it
+/// ([`npim_sim::oscillator::ExternalCore`]): DRIVE for each step's outputs, MEASURE for its spins.
+pub struct LinkCore<'a, T: Transport> {
+    /// The driver.
+    pub driver: &'a mut Driver<T>,
+    /// The board.
+    pub identity: &'a Identity,
+    /// The run's seed.
+    pub seed: u32,
+    /// Spins.
+    pub n: usize,
+    /// Steps taken.
+    pub step: u32,
+}
+
+impl<T: Transport> npim_sim::oscillator::ExternalCore for LinkCore<'_, T> {
+    fn pre_sign(&mut self) -> Result<Vec<i128>, String> {
+        let (step, y) = self
+            .driver
+            .drive(self.identity, self.seed, self.n)
+            .map_err(|e| e.to_string())?;
+        if step != self.step {
+            return Err(format!(
+                "DRIVE answered step {step}, the loop is at step {}",
+                self.step
+            ));
+        }
+        Ok(y.into_iter().map(i128::from).collect())
+    }
+
+    fn apply(&mut self, spins: &[i8]) -> Result<i64, String> {
+        let r = self.driver.measure(spins).map_err(|e| e.to_string())?;
+        if r.step != self.step {
+            return Err(format!(
+                "MEASURE answered step {}, the loop is at step {}",
+                r.step, self.step
+            ));
+        }
+        self.step += 1;
+        Ok(r.e4)
     }
 }
 
@@ -336,6 +444,68 @@ mod tests {
 
     fn link(faults: Faults, seed: u64) -> Driver<LoopbackBoard> {
         Driver::new(LoopbackBoard::new(board(), faults, seed))
+    }
+
+    #[test]
+    fn external_steps_page_drives_and_spins_and_refuse_misuse() {
+        // G11: 800 spins, so DRIVE takes 7 pages and the golden state is the reference.
+        let (bytes, core) = g11_image(6);
+        let mut d = link(Faults::default(), 3);
+        let id = d.identify().unwrap();
+        assert_ne!(id.capabilities & capability::EXTERNAL, 0);
+        d.upload(&id, &bytes).unwrap();
+        // MEASURE with no external run, then before its step's DRIVE
+        let m = |first: u32, spins: &[i8]| Command::Measure {
+            first,
+            count: spins.len() as u16,
+            bits: pack_spins(spins),
+        };
+        let code = |r: Result<Vec<u8>, LinkError>| match r {
+            Err(LinkError::Board { source, .. }) => source.code,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(code(d.call(&m(0, &[1; 8]))), ErrorCode::NotReady);
+        let mut golden = GoldenState::new(&core, 44);
+        let mut flip = 1i8;
+        for t in 0..6u32 {
+            let (step, y) = d.drive(&id, 44, 800).unwrap();
+            assert_eq!(step, t);
+            let want = golden.pre_sign();
+            assert_eq!(y.iter().map(|&v| i128::from(v)).collect::<Vec<_>>(), want);
+            // some spins disagree with sign(y): the board must take what was measured
+            let spins: Vec<i8> = want
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| {
+                    if i % 7 == 0 {
+                        flip
+                    } else if v < 0 {
+                        -1
+                    } else {
+                        1
+                    }
+                })
+                .collect();
+            flip = -flip;
+            if t == 0 {
+                // out of order: a page that skips spins
+                assert_eq!(code(d.call(&m(8, &spins[8..16]))), ErrorCode::OutOfOrder);
+                // a page that runs past N
+                let long = Command::Measure {
+                    first: 0,
+                    count: 801,
+                    bits: pack_spins(&[1; 801]),
+                };
+                assert_eq!(code(d.call(&long)), ErrorCode::BadLength);
+            }
+            let r = d.measure(&spins).unwrap();
+            assert_eq!((r.received, r.step), (800, t));
+            assert_eq!(r.e4, golden.apply(&spins));
+        }
+        // the run is over after T steps: READ_RESULT holds its best
+        let best = RunResult::parse(&d.call(&Command::ReadResult).unwrap()).unwrap();
+        assert_eq!(best.run_seed, 44);
+        assert_eq!(d.status().unwrap().state, BoardState::Done);
     }
 
     #[test]

@@ -120,6 +120,27 @@ fn sign(v: f64) -> i8 {
     }
 }
 
+/// A dNPIM core in external mode, stepped from outside: each step it gives its pre-sign outputs
+/// `y`, then takes the spins measured from the oscillators as `σ(t)`. The golden model in
+/// process is one ([`GoldenState`]); a board (or its emulator) over the serial link is another
+/// (the host's driver), so one loop serves both.
+pub trait ExternalCore {
+    /// The update unit's pre-sign outputs `y` of the current step.
+    fn pre_sign(&mut self) -> Result<Vec<i128>, String>;
+    /// Takes `σ(t)`, advances a step, returns `E4` of `σ(t)`.
+    fn apply(&mut self, spins: &[i8]) -> Result<i64, String>;
+}
+
+impl ExternalCore for GoldenState<'_> {
+    fn pre_sign(&mut self) -> Result<Vec<i128>, String> {
+        Ok(GoldenState::pre_sign(self))
+    }
+
+    fn apply(&mut self, spins: &[i8]) -> Result<i64, String> {
+        Ok(GoldenState::apply(self, spins))
+    }
+}
+
 /// One dNPIM run in external mode: the core's pre-sign outputs drive the oscillators, and the
 /// measured signs are its spins.
 pub fn run_dnpim(
@@ -129,11 +150,32 @@ pub fn run_dnpim(
     seed: u64,
     keep: Keep,
 ) -> LoopTrace {
-    let n = core.n();
-    let steps = core.steps();
+    let mut state = GoldenState::new(core, run_seed);
+    run_external(
+        &mut state,
+        core.n(),
+        core.steps(),
+        run_seed,
+        cfg,
+        seed,
+        keep,
+    )
+    .expect("the golden model in process does not fail")
+}
+
+/// [`run_dnpim`] on any core in external mode (`n` spins, `steps` steps, already started with
+/// `run_seed`, which also seeds the oscillators with `seed`).
+pub fn run_external(
+    state: &mut dyn ExternalCore,
+    n: usize,
+    steps: usize,
+    run_seed: u32,
+    cfg: &LoopConfig,
+    seed: u64,
+    keep: Keep,
+) -> Result<LoopTrace, String> {
     let mut rng = stream(seed, u64::from(run_seed));
     let mut osc = model(cfg, n, &mut rng);
-    let mut state = GoldenState::new(core, run_seed);
     let mut trace = LoopTrace::default();
     let mut measured: VecDeque<Vec<i8>> = VecDeque::new();
     let lim = if cfg.dac_bits == 0 {
@@ -144,7 +186,10 @@ pub fn run_dnpim(
     let mut shift = cfg.drive_shift;
     let mut drive = vec![0.0; n];
     for t in 0..steps {
-        let y = state.pre_sign();
+        let y = state.pre_sign()?;
+        if y.len() != n {
+            return Err(format!("step {t}: {} drive values for {n} spins", y.len()));
+        }
         if lim > 0.0 {
             // calibrate once: the first step's largest |y| at half of full scale
             let sh = *shift.get_or_insert_with(|| {
@@ -180,10 +225,10 @@ pub fn run_dnpim(
         } else {
             vec![1; n]
         };
-        let e4 = state.apply(&applied);
+        let e4 = state.apply(&applied)?;
         trace.record(e4, &applied, &amps, keep.spins, keep.amplitudes);
     }
-    trace
+    Ok(trace)
 }
 
 /// One run of the core as a CIM feedback engine: `drive = −β·(2·J·a − l)` from the measured

@@ -16,7 +16,7 @@
 pub mod closed_loop;
 pub mod config;
 
-pub use closed_loop::{run_cim, run_dnpim, LoopTrace};
+pub use closed_loop::{run_cim, run_dnpim, run_external, ExternalCore, LoopTrace};
 pub use config::{LoopConfig, OscillatorKind};
 
 use crate::rng::Rng;
