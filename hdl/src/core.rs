@@ -34,6 +34,8 @@ pub enum CoreState {
     UpdateRun,
     /// Start the matvec engine.
     MatvecStart,
+    /// External mode: the measured spins come in through the sample port.
+    MeasureRun,
     /// Fields stream into the history.
     MatvecRun,
     /// Best-so-far, counters.
@@ -127,6 +129,24 @@ pub struct Core {
     pub field_index: Signal<Out, Bits<SPIN_BITS>>,
     /// Its value.
     pub field: Signal<Out, Signed<FIELD_BITS>>,
+    /// External mode (measurement feedback): the update unit's pre-sign outputs go out through
+    /// the drive port and the spins come in through the sample port; otherwise the core closes
+    /// the loop itself.
+    pub external: Signal<In, Bit>,
+    /// External mode: a drive value is offered (held until `drive_ready`).
+    pub drive_valid: Signal<Out, Bit>,
+    /// Its spin.
+    pub drive_index: Signal<Out, Bits<SPIN_BITS>>,
+    /// The update unit's pre-sign output `y` for that spin.
+    pub drive_value: Signal<Out, Signed<Y_BITS>>,
+    /// The DAC takes the drive value this cycle.
+    pub drive_ready: Signal<In, Bit>,
+    /// External mode: a measured sample is offered (spins in index order, after the drives).
+    pub sample_valid: Signal<In, Bit>,
+    /// The sample (ADC code); its sign is the spin (`sample < 0` is −1, 0 is +1).
+    pub sample: Signal<In, Signed<SAMPLE_BITS>>,
+    /// The core takes the sample this cycle.
+    pub sample_ready: Signal<Out, Bit>,
     update_unit: Update,
     matvec: Matvec,
     knots: RAM<Signed<W_BITS>, KNOT_ADDR_BITS>,
@@ -159,6 +179,8 @@ pub struct Core {
     seg_len: Signal<Local, Bits<16>>,
     hist_limit: Signal<Local, Bits<HIST_ADDR_BITS>>,
     bank_base: Signal<Local, Bits<COUNT_BITS>>,
+    sample_negative: Signal<Local, Bit>,
+    zero_sample: Constant<Signed<SAMPLE_BITS>>,
     one16: Constant<Bits<16>>,
     stride: Constant<Bits<32>>,
 }
@@ -207,6 +229,14 @@ impl Default for Core {
             field_valid: Default::default(),
             field_index: Default::default(),
             field: Default::default(),
+            external: Default::default(),
+            drive_valid: Default::default(),
+            drive_index: Default::default(),
+            drive_value: Default::default(),
+            drive_ready: Default::default(),
+            sample_valid: Default::default(),
+            sample: Default::default(),
+            sample_ready: Default::default(),
             update_unit: Default::default(),
             matvec: Default::default(),
             knots: Default::default(),
@@ -239,6 +269,8 @@ impl Default for Core {
             seg_len: Default::default(),
             hist_limit: Default::default(),
             bank_base: Default::default(),
+            sample_negative: Default::default(),
+            zero_sample: Constant::new(0i64.into()),
             one16: Constant::new(1u64.to_bits()),
             stride: Constant::new(u64::from(npim_sim::fixed::noise::SPIN_STRIDE).to_bits()),
         }
@@ -345,6 +377,12 @@ impl Logic for Core {
         self.spin_valid.next = self.update_unit.spin_valid.val();
         self.spin_index.next = self.update_unit.spin_index.val();
         self.spin_bit.next = self.update_unit.spin_bit.val();
+        self.sample_negative.next = self.sample.val() < self.zero_sample.val();
+        self.update_unit.hold.next = false;
+        self.drive_valid.next = false;
+        self.drive_index.next = self.update_unit.spin_index.val();
+        self.drive_value.next = self.update_unit.y_value.val();
+        self.sample_ready.next = false;
         self.field_valid.next = self.matvec.field_valid.val();
         self.field_index.next = self.matvec.field_index.val();
         self.field.next = self.matvec.field.val();
@@ -403,11 +441,38 @@ impl Logic for Core {
                 self.state.d.next = CoreState::UpdateRun;
             }
             CoreState::UpdateRun => {
-                if self.update_unit.spin_valid.val() {
+                if self.external.val() {
+                    // the decisions go out as drives; the spins come back as samples
+                    self.update_unit.hold.next = !self.drive_ready.val();
+                    self.drive_valid.next = self.update_unit.spin_valid.val();
+                    self.spin_valid.next = false;
+                } else if self.update_unit.spin_valid.val() {
                     self.matvec.spin_we.next = true;
                 }
                 if self.update_unit.done.val() {
-                    self.state.d.next = CoreState::MatvecStart;
+                    self.i.d.next = 0.into();
+                    if self.external.val() {
+                        self.state.d.next = CoreState::MeasureRun;
+                    } else {
+                        self.state.d.next = CoreState::MatvecStart;
+                    }
+                }
+            }
+            CoreState::MeasureRun => {
+                self.sample_ready.next = true;
+                self.spin_index.next = bit_cast::<SPIN_BITS, HIST_ADDR_BITS>(self.i.q.val());
+                self.spin_bit.next = self.sample_negative.val();
+                self.matvec.spin_waddr.next =
+                    self.bank_base.val() + bit_cast::<COUNT_BITS, HIST_ADDR_BITS>(self.i.q.val());
+                self.matvec.spin_wdata.next = self.sample_negative.val();
+                if self.sample_valid.val() {
+                    self.spin_valid.next = true;
+                    self.matvec.spin_we.next = true;
+                    self.i.d.next = self.i.q.val() + 1;
+                    if (self.i.q.val() + 1) == bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.n.val())
+                    {
+                        self.state.d.next = CoreState::MatvecStart;
+                    }
                 }
             }
             CoreState::MatvecStart => {

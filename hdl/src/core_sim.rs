@@ -19,6 +19,8 @@ pub struct StepTrace {
     pub fields: Vec<i64>,
     /// `E4`.
     pub e4: i64,
+    /// External mode: the drive values (pre-sign outputs `y`) by index; empty otherwise.
+    pub drives: Vec<i64>,
 }
 
 /// What a run produced.
@@ -56,6 +58,81 @@ pub fn golden_trace(image: &CoreImage, run_seed: u32) -> RunTrace {
             spins,
             fields: state.fields(),
             e4,
+            drives: Vec::new(),
+        });
+    }
+    trace
+}
+
+/// How a harness runs the core: closing the loop itself, or in external mode with the harness
+/// as the DAC and the ADC (the DAC's ready and the ADC's valid withheld on a pseudo-random
+/// pattern; the samples fed back are [`test_sample`] of the drives).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// The core decides its spins.
+    Internal,
+    /// Drives out, samples in; the seed picks the flip and handshake patterns.
+    External(u32),
+}
+
+/// The sample the external-mode harnesses feed back for spin `i` at step `t` after drive `y`:
+/// the sign of `y`, flipped where a hash of `(t, i, seed)` is 0 mod 13 (so the spins taken
+/// differ from the core's own decisions), with a varying magnitude, and 0 (read as +1) where
+/// `(t + i)` is 0 mod 11.
+pub fn test_sample(y: i64, t: usize, i: usize, seed: u32) -> i16 {
+    let mut s: i16 = if y < 0 { -1 } else { 1 };
+    if (t as u64 * 7919 + i as u64 * 104_729 + u64::from(seed)) % 13 == 0 {
+        s = -s;
+    }
+    if s > 0 && (t + i) % 11 == 0 {
+        0
+    } else {
+        s * (1 + (i % 50) as i16)
+    }
+}
+
+/// The harnesses' handshake pattern generator (xorshift32).
+fn next_pattern(x: &mut u32) -> u32 {
+    *x ^= *x << 13;
+    *x ^= *x >> 17;
+    *x ^= *x << 5;
+    *x
+}
+
+/// The golden model's trace of the same run in external mode: each step the pre-sign outputs,
+/// then [`test_sample`]'s spins applied.
+pub fn golden_trace_external(image: &CoreImage, run_seed: u32, seed: u32) -> RunTrace {
+    let core = GoldenCore::new(image);
+    let mut state = GoldenState::new(&core, run_seed);
+    let mut trace = RunTrace {
+        best_e4: i64::MAX,
+        ..Default::default()
+    };
+    for t in 0..image.steps {
+        let drives: Vec<i64> = state.pre_sign().iter().map(|&y| y as i64).collect();
+        let spins: Vec<i8> = drives
+            .iter()
+            .enumerate()
+            .map(|(i, &y)| {
+                if test_sample(y, t, i, seed) < 0 {
+                    -1
+                } else {
+                    1
+                }
+            })
+            .collect();
+        let e4 = state.apply(&spins);
+        let bits: Vec<bool> = spins.iter().map(|&s| s < 0).collect();
+        if e4 < trace.best_e4 {
+            trace.best_e4 = e4;
+            trace.best_step = t;
+            trace.best_spins = bits.clone();
+        }
+        trace.steps.push(StepTrace {
+            spins: bits,
+            fields: state.fields(),
+            e4,
+            drives,
         });
     }
     trace
@@ -63,6 +140,11 @@ pub fn golden_trace(image: &CoreImage, run_seed: u32) -> RunTrace {
 
 /// The text commands of a run (see [`HARNESS_CPP`]).
 pub fn commands(image: &CoreImage, run_seed: u32) -> Result<String, String> {
+    commands_in(image, run_seed, Mode::Internal)
+}
+
+/// The text commands of a run in `mode`.
+pub fn commands_in(image: &CoreImage, run_seed: u32, mode: Mode) -> Result<String, String> {
     check_image(image)?;
     if image.w_bits > 15
         || image.knot_shift > 15
@@ -80,8 +162,12 @@ pub fn commands(image: &CoreImage, run_seed: u32) -> Result<String, String> {
         s += &format!("kn {a} {k}\n");
     }
     let [zr, zl, y0, y1] = shifts(image);
+    let (external, seed) = match mode {
+        Mode::Internal => (0, 0),
+        Mode::External(seed) => (1, seed),
+    };
     s += &format!(
-        "run {} {} {} {} {} {} {zr} {zl} {y0} {y1} {run_seed}\n",
+        "run {} {} {} {} {} {} {zr} {zl} {y0} {y1} {run_seed} {external} {seed}\n",
         image.n,
         image.tc,
         image.d,
@@ -99,6 +185,7 @@ pub fn parse_output(text: &str, n: usize) -> Result<RunTrace, String> {
         spins: vec![false; n],
         fields: vec![0; n],
         e4: 0,
+        drives: Vec::new(),
     };
     let bad = |l: &str| format!("unexpected harness output `{l}`");
     for line in text.lines() {
@@ -111,6 +198,12 @@ pub fn parse_output(text: &str, n: usize) -> Result<RunTrace, String> {
         match f.first().copied() {
             Some("s") => cur.spins[num(1)? as usize] = num(2)? == 1,
             Some("f") => cur.fields[num(1)? as usize] = num(2)?,
+            Some("y") => {
+                if cur.drives.is_empty() {
+                    cur.drives = vec![0; n];
+                }
+                cur.drives[num(1)? as usize] = num(2)?;
+            }
             Some("e") => {
                 cur.e4 = num(2)?;
                 trace.steps.push(std::mem::replace(
@@ -119,6 +212,7 @@ pub fn parse_output(text: &str, n: usize) -> Result<RunTrace, String> {
                         spins: vec![false; n],
                         fields: vec![0; n],
                         e4: 0,
+                        drives: Vec::new(),
                     },
                 ));
             }
@@ -150,7 +244,17 @@ fn tick(uut: &mut Core) {
 
 /// Runs the core in rust_hdl's simulator (small instances: ~10^4 cycles/s).
 pub fn run_rust_hdl(image: &CoreImage, run_seed: u32, max_cycles: u64) -> Result<RunTrace, String> {
-    let cmds = commands(image, run_seed)?;
+    run_rust_hdl_in(image, run_seed, Mode::Internal, max_cycles)
+}
+
+/// [`run_rust_hdl`] in `mode`.
+pub fn run_rust_hdl_in(
+    image: &CoreImage,
+    run_seed: u32,
+    mode: Mode,
+    max_cycles: u64,
+) -> Result<RunTrace, String> {
+    let cmds = commands_in(image, run_seed, mode)?;
     let mut uut = Core::default();
     uut.connect_all();
     uut.clock.next = Clock { clk: false };
@@ -203,11 +307,31 @@ pub fn run_rust_hdl(image: &CoreImage, run_seed: u32, max_cycles: u64) -> Result
                 uut.y_shift0.next = (f[8] as u64).to_bits();
                 uut.y_shift1.next = (f[9] as u64).to_bits();
                 uut.run_seed.next = (f[10] as u64).to_bits();
+                let external = f[11] == 1;
+                let seed = f[12] as u32;
+                uut.external.next = external;
                 uut.start.next = true;
                 tick(&mut uut);
                 uut.start.next = false;
                 let mut cycles = 1u64;
+                let mut pattern = seed | 1;
+                let mut last_y = vec![0i64; image.n];
+                let (mut t, mut j) = (0usize, 0usize);
                 loop {
+                    // this cycle's inputs, then its outputs
+                    let bits = next_pattern(&mut pattern);
+                    uut.drive_ready.next = external && bits & 3 != 0;
+                    uut.sample_valid.next = external && (bits >> 2) & 3 != 0;
+                    uut.sample.next = i64::from(test_sample(last_y[j], t, j, seed)).into();
+                    assert!(simulate(&mut uut, 2000), "the core's logic did not settle");
+                    if uut.drive_valid.val() && uut.drive_ready.val() {
+                        let i = uut.drive_index.val().index();
+                        last_y[i] = uut.drive_value.val().bigint().try_into().expect("64 bits");
+                        out += &format!("y {i} {}\n", last_y[i]);
+                    }
+                    if uut.sample_valid.val() && uut.sample_ready.val() {
+                        j = (j + 1) % image.n;
+                    }
                     if uut.spin_valid.val() {
                         out += &format!(
                             "s {} {}\n",
@@ -228,6 +352,7 @@ pub fn run_rust_hdl(image: &CoreImage, run_seed: u32, max_cycles: u64) -> Result
                             uut.step.val().index(),
                             uut.step_e4.val().bigint()
                         );
+                        t += 1;
                     }
                     if uut.run_done.val() {
                         break;
@@ -238,6 +363,8 @@ pub fn run_rust_hdl(image: &CoreImage, run_seed: u32, max_cycles: u64) -> Result
                     tick(&mut uut);
                     cycles += 1;
                 }
+                uut.drive_ready.next = false;
+                uut.sample_valid.next = false;
                 tick(&mut uut);
                 out += &format!(
                     "best {} {} {cycles}\n",
@@ -280,6 +407,12 @@ pub const HARNESS_CPP: &str = r#"
 static Vtop* top;
 static VerilatedVcdC* tfp = nullptr;
 static uint64_t simtime = 0;
+static int16_t test_sample(long long y, long long t, long long i, uint32_t seed) {
+    int s = y < 0 ? -1 : 1;
+    if (((unsigned long long)t * 7919ULL + (unsigned long long)i * 104729ULL + seed) % 13 == 0) s = -s;
+    if (s > 0 && (t + i) % 11 == 0) return 0;
+    return (int16_t)(s * (1 + i % 50));
+}
 static void tick() {
     top->clock = 1; top->eval(); if (tfp) tfp->dump(simtime++);
     top->clock = 0; top->eval(); if (tfp) tfp->dump(simtime++);
@@ -293,20 +426,38 @@ int main(int argc, char** argv) {
     char cmd[8]; long long a, v;
     while (scanf("%7s", cmd) == 1) {
         if (!strcmp(cmd, "run")) {
-            long long p[11];
-            for (int k = 0; k < 11; k++) scanf("%lld", &p[k]);
+            long long p[13];
+            for (int k = 0; k < 13; k++) scanf("%lld", &p[k]);
             top->n = p[0]; top->tc = p[1]; top->d = p[2]; top->per_knot = p[3]; top->steps = p[4];
             top->knot_shift = p[5]; top->z_right = p[6]; top->z_left = p[7]; top->y_shift0 = p[8];
             top->y_shift1 = p[9]; top->run_seed = (uint32_t)p[10];
+            int external = (int)p[11]; uint32_t seed = (uint32_t)p[12];
+            top->external = external;
             top->start = 1; tick(); top->start = 0;
             unsigned long long cycles = 1;
+            uint32_t pattern = seed | 1;
+            static long long last_y[4096];
+            for (long long i = 0; i < p[0]; i++) last_y[i] = 0;
+            long long t = 0, j = 0;
             for (;;) {
+                pattern ^= pattern << 13; pattern ^= pattern >> 17; pattern ^= pattern << 5;
+                top->drive_ready = external && (pattern & 3) != 0;
+                top->sample_valid = external && ((pattern >> 2) & 3) != 0;
+                top->sample = (uint16_t)test_sample(last_y[j], t, j, seed);
+                top->eval();
+                if (top->drive_valid && top->drive_ready) {
+                    int i = (int)top->drive_index;
+                    last_y[i] = (long long)top->drive_value;
+                    printf("y %d %lld\n", i, last_y[i]);
+                }
+                if (top->sample_valid && top->sample_ready) j = (j + 1) % p[0];
                 if (top->spin_valid) printf("s %d %d\n", (int)top->spin_index, (int)top->spin_bit);
                 if (top->field_valid) printf("f %d %d\n", (int)top->field_index, (int)(int16_t)top->field);
-                if (top->step_done) printf("e %d %d\n", (int)top->step, (int)(int32_t)top->step_e4);
+                if (top->step_done) { printf("e %d %d\n", (int)top->step, (int)(int32_t)top->step_e4); t++; }
                 if (top->run_done) break;
                 tick(); cycles++;
             }
+            top->drive_ready = 0; top->sample_valid = 0;
             tick();
             printf("best %d %d %llu\n", (int)(int32_t)top->best_e4, (int)top->best_step, cycles);
             std::string bits;
@@ -339,7 +490,17 @@ pub fn run_verilator(
     image: &CoreImage,
     run_seed: u32,
 ) -> Result<RunTrace, String> {
-    let text = harness.run(&commands(image, run_seed)?)?;
+    run_verilator_in(harness, image, run_seed, Mode::Internal)
+}
+
+/// Runs the core under Verilator in `mode`.
+pub fn run_verilator_in(
+    harness: &Harness,
+    image: &CoreImage,
+    run_seed: u32,
+    mode: Mode,
+) -> Result<RunTrace, String> {
+    let text = harness.run(&commands_in(image, run_seed, mode)?)?;
     parse_output(&text, image.n)
 }
 

@@ -323,6 +323,11 @@ impl Logic for Engine {
             zero_hit
         );
         // the core takes its configuration and memories from the loader
+        // this build's command engine runs the core in internal mode only
+        self.core.external.next = false;
+        self.core.drive_ready.next = false;
+        self.core.sample_valid.next = false;
+        self.core.sample.next = 0.into();
         self.core.n.next = self.loader.n.val();
         self.core.tc.next = self.loader.tc.val();
         self.core.d.next = self.loader.d.val();

@@ -77,6 +77,11 @@ pub struct Update {
     pub spin_index: Signal<Out, Bits<SPIN_BITS>>,
     /// The spin bit (1 = −1).
     pub spin_bit: Signal<Out, Bit>,
+    /// The pre-sign output `y` of the decided spin (valid with `spin_valid`).
+    pub y_value: Signal<Out, Signed<Y_BITS>>,
+    /// Keep the decided spin (and `y`) on the outputs: the unit waits in the decision while
+    /// `hold` is high (external mode, a DAC not ready).
+    pub hold: Signal<In, Bit>,
     /// High for one cycle at the end of the pass.
     pub done: Signal<Out, Bit>,
     weights: RAM<Signed<W_BITS>, WEIGHT_ADDR_BITS>,
@@ -173,6 +178,8 @@ impl Default for Update {
             spin_valid: Default::default(),
             spin_index: Default::default(),
             spin_bit: Default::default(),
+            y_value: Default::default(),
+            hold: Default::default(),
             done: Default::default(),
             weights: Default::default(),
             w1_copy: Default::default(),
@@ -332,6 +339,7 @@ impl Logic for Update {
         self.spin_valid.next = false;
         self.spin_index.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
         self.spin_bit.next = self.y.val().get_bit(63);
+        self.y_value.next = signed_cast(self.y.val());
         self.done.next = false;
         // side activities, scheduled by the states below
         self.w1_copy.read_address.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.k.q.val());
@@ -417,24 +425,31 @@ impl Logic for Update {
             }
             UpdateState::YData => {
                 self.spin_valid.next = true;
-                self.i.d.next = self.i_next.val();
-                // the next spin: its noise state, and tap 0 of its unit 0
-                self.noise.read_address.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i_next.val());
-                self.hist.read_address.next =
-                    (bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.i_next.val()) << 5)
-                        + bit_cast::<HIST_ADDR_BITS, HIST_SLOT_BITS>(self.t_mod.val());
-                self.weights.read_address.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
-                self.k.d.next = 0.into();
-                self.w1u.d.next = 0.into();
-                self.wbase.d.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
-                if self.i_next.val() == self.n.val() {
-                    self.state.d.next = UpdateState::Done;
+                if self.hold.val() {
+                    // keep W⁰ on the weight port: y stays as it is
+                    self.weights.read_address.next = 0.into();
                 } else {
-                    self.npend.d.next = true;
-                    self.s.d.next = 1.into();
-                    self.v1.d.next = true;
-                    self.fresh.d.next = true;
-                    self.state.d.next = UpdateState::Mac;
+                    self.i.d.next = self.i_next.val();
+                    // the next spin: its noise state, and tap 0 of its unit 0
+                    self.noise.read_address.next =
+                        bit_cast::<SPIN_BITS, COUNT_BITS>(self.i_next.val());
+                    self.hist.read_address.next =
+                        (bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.i_next.val()) << 5)
+                            + bit_cast::<HIST_ADDR_BITS, HIST_SLOT_BITS>(self.t_mod.val());
+                    self.weights.read_address.next =
+                        bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
+                    self.k.d.next = 0.into();
+                    self.w1u.d.next = 0.into();
+                    self.wbase.d.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
+                    if self.i_next.val() == self.n.val() {
+                        self.state.d.next = UpdateState::Done;
+                    } else {
+                        self.npend.d.next = true;
+                        self.s.d.next = 1.into();
+                        self.v1.d.next = true;
+                        self.fresh.d.next = true;
+                        self.state.d.next = UpdateState::Mac;
+                    }
                 }
             }
             UpdateState::Done => {
