@@ -81,10 +81,10 @@ pub enum Mode {
 /// `(t + i)` is 0 mod 11.
 pub fn test_sample(y: i64, t: usize, i: usize, seed: u32) -> i16 {
     let mut s: i16 = if y < 0 { -1 } else { 1 };
-    if (t as u64 * 7919 + i as u64 * 104_729 + u64::from(seed)) % 13 == 0 {
+    if (t as u64 * 7919 + i as u64 * 104_729 + u64::from(seed)).is_multiple_of(13) {
         s = -s;
     }
-    if s > 0 && (t + i) % 11 == 0 {
+    if s > 0 && (t + i).is_multiple_of(11) {
         0
     } else {
         s * (1 + (i % 50) as i16)
