@@ -164,6 +164,10 @@ pub struct Core {
     best: DFF<Signed<ACC_BITS>>,
     best_t: DFF<Bits<STEP_BITS>>,
     last_e4: DFF<Signed<ACC_BITS>>,
+    /// The drive port's register: an offered value, its spin, and whether it is offered.
+    dv: DFF<Bit>,
+    dval: DFF<Signed<Y_BITS>>,
+    didx: DFF<Bits<SPIN_BITS>>,
     a1: Signal<Local, Bits<32>>,
     a2: Signal<Local, Bits<32>>,
     a3: Signal<Local, Bits<32>>,
@@ -254,6 +258,9 @@ impl Default for Core {
             best: Default::default(),
             best_t: Default::default(),
             last_e4: Default::default(),
+            dv: Default::default(),
+            dval: Default::default(),
+            didx: Default::default(),
             a1: Default::default(),
             a2: Default::default(),
             a3: Default::default(),
@@ -290,7 +297,7 @@ impl Logic for Core {
         self.knots.write_clock.next = self.clock.val();
         dff_setup!(
             self, clock, state, i, p, t, tmod, r, kbase, qa, seed_acc, bank_w, best_bank, best,
-            best_t, last_e4
+            best_t, last_e4, dv, dval, didx
         );
         // configuration
         self.update_unit.n.next = self.n.val();
@@ -378,10 +385,14 @@ impl Logic for Core {
         self.spin_index.next = self.update_unit.spin_index.val();
         self.spin_bit.next = self.update_unit.spin_bit.val();
         self.sample_negative.next = self.sample.val() < self.zero_sample.val();
+        // the drive port is registered: a value waits in (dv, dval, didx) until the DAC takes it
         self.update_unit.hold.next = false;
-        self.drive_valid.next = false;
-        self.drive_index.next = self.update_unit.spin_index.val();
-        self.drive_value.next = self.update_unit.y_value.val();
+        self.drive_valid.next = self.dv.q.val();
+        self.drive_index.next = self.didx.q.val();
+        self.drive_value.next = self.dval.q.val();
+        if self.dv.q.val() & self.drive_ready.val() {
+            self.dv.d.next = false;
+        }
         self.sample_ready.next = false;
         self.field_valid.next = self.matvec.field_valid.val();
         self.field_index.next = self.matvec.field_index.val();
@@ -442,10 +453,18 @@ impl Logic for Core {
             }
             CoreState::UpdateRun => {
                 if self.external.val() {
-                    // the decisions go out as drives; the spins come back as samples
-                    self.update_unit.hold.next = !self.drive_ready.val();
-                    self.drive_valid.next = self.update_unit.spin_valid.val();
+                    // the decisions go out as drives (into the port's register when it is free
+                    // or being emptied); the spins come back as samples
                     self.spin_valid.next = false;
+                    if self.update_unit.spin_valid.val() {
+                        if self.dv.q.val() & !self.drive_ready.val() {
+                            self.update_unit.hold.next = true;
+                        } else {
+                            self.dv.d.next = true;
+                            self.dval.d.next = self.update_unit.y_value.val();
+                            self.didx.d.next = self.update_unit.spin_index.val();
+                        }
+                    }
                 } else if self.update_unit.spin_valid.val() {
                     self.matvec.spin_we.next = true;
                 }
@@ -459,13 +478,14 @@ impl Logic for Core {
                 }
             }
             CoreState::MeasureRun => {
-                self.sample_ready.next = true;
+                // samples only once the last drive has been taken
+                self.sample_ready.next = !self.dv.q.val();
                 self.spin_index.next = bit_cast::<SPIN_BITS, HIST_ADDR_BITS>(self.i.q.val());
                 self.spin_bit.next = self.sample_negative.val();
                 self.matvec.spin_waddr.next =
                     self.bank_base.val() + bit_cast::<COUNT_BITS, HIST_ADDR_BITS>(self.i.q.val());
                 self.matvec.spin_wdata.next = self.sample_negative.val();
-                if self.sample_valid.val() {
+                if self.sample_valid.val() & !self.dv.q.val() {
                     self.spin_valid.next = true;
                     self.matvec.spin_we.next = true;
                     self.i.d.next = self.i.q.val() + 1;
@@ -526,6 +546,7 @@ impl Logic for Core {
         }
         if self.stop.val() {
             self.state.d.next = CoreState::Idle;
+            self.dv.d.next = false;
         }
     }
 }

@@ -9,8 +9,11 @@
 //! next frame delimiter (the host waits for each response, so only a retransmission or noise can
 //! arrive then). A frame whose CRC fails is answered `BadFrame` when its kind is a command's;
 //! a frame that is not COBS, too short or too long is dropped. Error responses carry no message
-//! text (the host names the command and the code). STEP and READ_TRACE are not built
-//! (IDENTIFY's capability bits are 0): they are answered `UnknownCommand`.
+//! text (the host names the command and the code). DRIVE and MEASURE run the core in external
+//! mode (host in the loop: DRIVE pages stream the core's pre-sign outputs in order, MEASURE
+//! pages feed the measured spins to its sample port, the page completing a step answers its
+//! `E4`); STEP and READ_TRACE are not built (IDENTIFY's capability bits say so): they are
+//! answered `UnknownCommand`.
 
 use crate::core::Core;
 use crate::crc32::{Crc32Byte, CRC_RESIDUE};
@@ -67,6 +70,24 @@ pub enum EngineState {
     LoadB,
     /// RUN: the seed is in place; start the core.
     RunStart,
+    /// DRIVE: a new external run: stop the core.
+    ExtStop,
+    /// DRIVE: start the core in external mode.
+    ExtStart,
+    /// DRIVE: the status byte and the step.
+    DriveHead,
+    /// DRIVE: take the next drive value from the core.
+    DriveWait,
+    /// MEASURE: present the next frame byte holding spin bits.
+    MeasA,
+    /// MEASURE: feed the spin to the core's sample port.
+    MeasB,
+    /// MEASURE: the page is fed; wait for the step's end when it completed the step.
+    MeasEnd,
+    /// MEASURE: spins received and the step.
+    MeasR2,
+    /// MEASURE: the step's `E4`.
+    MeasR3,
     /// Append the CRC.
     Finish,
     /// Set the encoder's range.
@@ -126,6 +147,8 @@ pub struct Engine {
     rx_seq: DFF<Bits<8>>,
     rx_kind: DFF<Bits<8>>,
     rx_arg: DFF<Bits<32>>,
+    rx_arg2: DFF<Bits<32>>,
+    rx_arg3: DFF<Bits<16>>,
     emit_q: DFF<Bit>,
     emit_byte_q: DFF<Bits<8>>,
     put_q: DFF<Bit>,
@@ -154,6 +177,14 @@ pub struct Engine {
     k: DFF<Bits<11>>,
     spin_i: DFF<Bits<COUNT_BITS>>,
     spin_byte: DFF<Bits<8>>,
+    // external mode
+    ext: DFF<Bit>,
+    ext_step: DFF<Bits<32>>,
+    drive_next: DFF<Bits<COUNT_BITS>>,
+    sample_next: DFF<Bits<COUNT_BITS>>,
+    left: DFF<Bits<16>>,
+    bit_i: DFF<Bits<3>>,
+    ext_e4: DFF<Bits<64>>,
     // encoder
     enc_p: DFF<Bits<9>>,
     enc_i: DFF<Bits<9>>,
@@ -169,6 +200,15 @@ pub struct Engine {
     block_len: Signal<Local, Bits<9>>,
     spin_bit: Signal<Local, Bits<8>>,
     spin_next: Signal<Local, Bits<8>>,
+    page_end: Signal<Local, Bits<32>>,
+    bits_len: Signal<Local, Bits<16>>,
+    step_e4_wide: Signal<Local, Signed<64>>,
+    drive_bits: Signal<Local, Bits<64>>,
+    sample_bit: Signal<Local, Bit>,
+    bit_byte: Signal<Local, Bits<8>>,
+    minus_one: Constant<Signed<SAMPLE_BITS>>,
+    plus_one: Constant<Signed<SAMPLE_BITS>>,
+    external_state: Constant<Bits<64>>,
     residue: Constant<Bits<32>>,
     crc_init: Constant<Bits<32>>,
     e4_max: Constant<Bits<64>>,
@@ -215,6 +255,8 @@ impl Engine {
             rx_seq: Default::default(),
             rx_kind: Default::default(),
             rx_arg: Default::default(),
+            rx_arg2: Default::default(),
+            rx_arg3: Default::default(),
             emit_q: Default::default(),
             emit_byte_q: Default::default(),
             put_q: Default::default(),
@@ -242,6 +284,13 @@ impl Engine {
             k: Default::default(),
             spin_i: Default::default(),
             spin_byte: Default::default(),
+            ext: Default::default(),
+            ext_step: Default::default(),
+            drive_next: Default::default(),
+            sample_next: Default::default(),
+            left: Default::default(),
+            bit_i: Default::default(),
+            ext_e4: Default::default(),
             enc_p: Default::default(),
             enc_i: Default::default(),
             zero_hit: Default::default(),
@@ -255,6 +304,15 @@ impl Engine {
             block_len: Default::default(),
             spin_bit: Default::default(),
             spin_next: Default::default(),
+            page_end: Default::default(),
+            bits_len: Default::default(),
+            step_e4_wide: Default::default(),
+            drive_bits: Default::default(),
+            sample_bit: Default::default(),
+            bit_byte: Default::default(),
+            minus_one: Constant::new((-1i64).into()),
+            plus_one: Constant::new(1i64.into()),
+            external_state: Constant::new(1024u64.to_bits()),
             residue: Constant::new(u64::from(CRC_RESIDUE).to_bits()),
             crc_init: Constant::new(0xFFFF_FFFFu64.to_bits()),
             e4_max: Constant::new((u64::MAX >> 1).to_bits()),
@@ -318,16 +376,30 @@ impl Logic for Engine {
             k,
             spin_i,
             spin_byte,
+            ext,
+            ext_step,
+            drive_next,
+            sample_next,
+            left,
+            bit_i,
+            ext_e4,
+            rx_arg2,
+            rx_arg3,
             enc_p,
             enc_i,
             zero_hit
         );
         // the core takes its configuration and memories from the loader
-        // this build's command engine runs the core in internal mode only
-        self.core.external.next = false;
+        // external mode (DRIVE / MEASURE): the engine is the DAC and the ADC
+        self.core.external.next = self.ext.q.val();
         self.core.drive_ready.next = false;
         self.core.sample_valid.next = false;
-        self.core.sample.next = 0.into();
+        self.bit_byte.next = self.rx_ram.read_data.val() >> bit_cast::<8, 3>(self.bit_i.q.val());
+        self.sample_bit.next = (self.bit_byte.val() & self.one8.val()) != 0;
+        self.core.sample.next = self.plus_one.val();
+        if self.sample_bit.val() {
+            self.core.sample.next = self.minus_one.val();
+        }
         self.core.n.next = self.loader.n.val();
         self.core.tc.next = self.loader.tc.val();
         self.core.d.next = self.loader.d.val();
@@ -373,6 +445,7 @@ impl Logic for Engine {
         self.tx_start.next = false;
         if self.core.run_done.val() {
             self.has_result.d.next = true;
+            self.ext.d.next = false;
         }
 
         // ---- receiver: COBS decode into the frame buffer, CRC over the decoded bytes
@@ -468,6 +541,14 @@ impl Logic for Engine {
                     self.rx_arg.d.next = (bit_cast::<32, 8>(self.emit_byte.val()) << 24)
                         | (self.rx_arg.q.val() >> 8);
                 }
+                if (self.rx_len.q.val() >= 6) & (self.rx_len.q.val() < 10) {
+                    self.rx_arg2.d.next = (bit_cast::<32, 8>(self.emit_byte.val()) << 24)
+                        | (self.rx_arg2.q.val() >> 8);
+                }
+                if (self.rx_len.q.val() >= 10) & (self.rx_len.q.val() < 12) {
+                    self.rx_arg3.d.next = (bit_cast::<16, 8>(self.emit_byte.val()) << 8)
+                        | (self.rx_arg3.q.val() >> 8);
+                }
             }
         }
 
@@ -493,6 +574,11 @@ impl Logic for Engine {
                 self.one8.val() << bit_cast::<8, 3>(bit_cast::<3, COUNT_BITS>(self.spin_i.q.val()));
         }
         self.spin_next.next = self.spin_byte.q.val() | self.spin_bit.val();
+        // DRIVE: first + count; MEASURE: the bit bytes a page of `count` spins needs
+        self.page_end.next = self.rx_arg2.q.val() + bit_cast::<32, 16>(self.rx_arg3.q.val());
+        self.bits_len.next = (self.rx_arg2.q.val().get_bits::<16>(0) + 7) >> 3;
+        self.step_e4_wide.next = signed_bit_cast::<64, ACC_BITS>(self.core.step_e4.val());
+        self.drive_bits.next = unsigned_cast(self.core.drive_value.val());
 
         match self.state.q.val() {
             EngineState::Idle => {
@@ -626,7 +712,10 @@ impl Logic for Engine {
                         self.ob_n.d.next = 6.into();
                         self.ret.d.next = EngineState::Status2;
                         self.ob.d.next = bit_cast::<64, STEP_BITS>(self.core.step.val()) << 16;
-                        if self.core.busy.val() {
+                        if self.ext.q.val() {
+                            self.ob.d.next = (bit_cast::<64, 32>(self.ext_step.q.val()) << 16)
+                                | self.external_state.val();
+                        } else if self.core.busy.val() {
                             self.ob.d.next = (bit_cast::<64, STEP_BITS>(self.core.step.val())
                                 << 16)
                                 | self.running.val();
@@ -662,7 +751,60 @@ impl Logic for Engine {
                         self.loader.restart.next = true;
                         self.image_ok.d.next = false;
                         self.has_result.d.next = false;
+                        self.ext.d.next = false;
                         self.ob.d.next = 0.into();
+                    }
+                }
+                if self.rx_kind.q.val() == 11 {
+                    // DRIVE: run seed (rx_arg), first spin (rx_arg2), count (rx_arg3)
+                    if self.payload_len.val() != 10 {
+                        self.ob.d.next = 3.into();
+                    } else if !self.image_ok.q.val() {
+                        self.ob.d.next = 8.into();
+                    } else if self.core.busy.val() & !self.ext.q.val() {
+                        self.ob.d.next = 7.into();
+                    } else if (self.rx_arg3.q.val() > 30)
+                        | (self.page_end.val() > bit_cast::<32, COUNT_BITS>(self.loader.n.val()))
+                    {
+                        self.ob.d.next = 3.into();
+                    } else if !self.ext.q.val() | (self.rx_arg.q.val() != self.run_seed.q.val()) {
+                        // a new external run: its first page starts at spin 0
+                        if self.rx_arg2.q.val() != 0 {
+                            self.ob.d.next = 9.into();
+                        } else {
+                            self.run_seed.d.next = self.rx_arg.q.val();
+                            self.state.d.next = EngineState::ExtStop;
+                        }
+                    } else if self.rx_arg2.q.val()
+                        != bit_cast::<32, COUNT_BITS>(self.drive_next.q.val())
+                    {
+                        self.ob.d.next = 9.into();
+                    } else {
+                        self.state.d.next = EngineState::DriveHead;
+                    }
+                }
+                if self.rx_kind.q.val() == 12 {
+                    // MEASURE: first spin (rx_arg), count (low half of rx_arg2), bits
+                    if self.payload_len.val() < 6 {
+                        self.ob.d.next = 3.into();
+                    } else if !self.ext.q.val() | (self.drive_next.q.val() != self.loader.n.val()) {
+                        self.ob.d.next = 8.into();
+                    } else if self.rx_arg.q.val()
+                        != bit_cast::<32, COUNT_BITS>(self.sample_next.q.val())
+                    {
+                        self.ob.d.next = 9.into();
+                    } else if (self.payload_len.val()
+                        != bit_cast::<11, 16>(self.bits_len.val()) + 6)
+                        | ((bit_cast::<32, COUNT_BITS>(self.sample_next.q.val())
+                            + bit_cast::<32, 16>(self.rx_arg2.q.val().get_bits::<16>(0)))
+                            > bit_cast::<32, COUNT_BITS>(self.loader.n.val()))
+                    {
+                        self.ob.d.next = 3.into();
+                    } else {
+                        self.left.d.next = self.rx_arg2.q.val().get_bits::<16>(0);
+                        self.k.d.next = 8.into();
+                        self.bit_i.d.next = 0.into();
+                        self.state.d.next = EngineState::MeasA;
                     }
                 }
             }
@@ -676,6 +818,95 @@ impl Logic for Engine {
                     self.ret.d.next = EngineState::Finish;
                     self.state.d.next = EngineState::Put;
                 }
+            }
+            EngineState::ExtStop => {
+                // the core back to idle (a stepping run with another seed is abandoned)
+                self.core.stop.next = true;
+                self.ext.d.next = true;
+                self.has_result.d.next = false;
+                self.ext_step.d.next = 0.into();
+                self.drive_next.d.next = 0.into();
+                self.sample_next.d.next = 0.into();
+                self.state.d.next = EngineState::ExtStart;
+            }
+            EngineState::ExtStart => {
+                self.core.start.next = true;
+                self.state.d.next = EngineState::DriveHead;
+            }
+            EngineState::DriveHead => {
+                // status 0, the step
+                self.ob.d.next = bit_cast::<64, 32>(self.ext_step.q.val()) << 8;
+                self.ob_n.d.next = 5.into();
+                self.left.d.next = self.rx_arg3.q.val();
+                self.ret.d.next = EngineState::DriveWait;
+                self.state.d.next = EngineState::Put;
+            }
+            EngineState::DriveWait => {
+                if self.left.q.val() == 0 {
+                    self.state.d.next = EngineState::Finish;
+                } else if self.core.drive_valid.val() {
+                    self.core.drive_ready.next = true;
+                    self.ob.d.next = self.drive_bits.val();
+                    self.ob_n.d.next = 8.into();
+                    self.drive_next.d.next = self.drive_next.q.val() + 1;
+                    self.left.d.next = self.left.q.val() - 1;
+                    self.ret.d.next = EngineState::DriveWait;
+                    self.state.d.next = EngineState::Put;
+                }
+            }
+            EngineState::MeasA => {
+                // the frame byte at k holds the next spin bit (read address = k)
+                if self.left.q.val() == 0 {
+                    self.state.d.next = EngineState::MeasEnd;
+                } else {
+                    self.state.d.next = EngineState::MeasB;
+                }
+            }
+            EngineState::MeasB => {
+                if self.core.sample_ready.val() {
+                    self.core.sample_valid.next = true;
+                    self.sample_next.d.next = self.sample_next.q.val() + 1;
+                    self.left.d.next = self.left.q.val() - 1;
+                    self.bit_i.d.next = self.bit_i.q.val() + 1;
+                    if self.bit_i.q.val() == 7 {
+                        self.k.d.next = self.k.q.val() + 1;
+                    }
+                    self.state.d.next = EngineState::MeasA;
+                }
+            }
+            EngineState::MeasEnd => {
+                if self.sample_next.q.val() != self.loader.n.val() {
+                    // part of the step: received so far, the step, E4 0
+                    self.ext_e4.d.next = 0.into();
+                    self.ob.d.next = bit_cast::<64, COUNT_BITS>(self.sample_next.q.val()) << 8;
+                    self.ob_n.d.next = 5.into();
+                    self.ret.d.next = EngineState::MeasR2;
+                    self.state.d.next = EngineState::Put;
+                } else if self.core.step_done.val() {
+                    // the step is complete: its E4; the next step's drives start over
+                    self.ext_e4.d.next = unsigned_cast(self.step_e4_wide.val());
+                    self.ob.d.next = bit_cast::<64, COUNT_BITS>(self.sample_next.q.val()) << 8;
+                    self.ob_n.d.next = 5.into();
+                    self.ret.d.next = EngineState::MeasR2;
+                    self.state.d.next = EngineState::Put;
+                }
+            }
+            EngineState::MeasR2 => {
+                self.ob.d.next = bit_cast::<64, 32>(self.ext_step.q.val());
+                self.ob_n.d.next = 4.into();
+                if self.sample_next.q.val() == self.loader.n.val() {
+                    self.ext_step.d.next = self.ext_step.q.val() + 1;
+                    self.drive_next.d.next = 0.into();
+                    self.sample_next.d.next = 0.into();
+                }
+                self.ret.d.next = EngineState::MeasR3;
+                self.state.d.next = EngineState::Put;
+            }
+            EngineState::MeasR3 => {
+                self.ob.d.next = self.ext_e4.q.val();
+                self.ob_n.d.next = 8.into();
+                self.ret.d.next = EngineState::Finish;
+                self.state.d.next = EngineState::Put;
             }
             EngineState::RunStart => {
                 self.core.start.next = true;

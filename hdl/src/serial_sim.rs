@@ -24,7 +24,12 @@ pub fn build_config() -> CoreConfig {
 
 /// The IDENTIFY reply bytes of this build with bitstream hash `hash`.
 pub fn identity_bytes(hash: [u8; 32]) -> Vec<u8> {
-    Identity::new(&build_config(), 0, hash).encode()
+    Identity::new(
+        &build_config(),
+        crate::protocol::message::capability::EXTERNAL,
+        hash,
+    )
+    .encode()
 }
 
 /// The Verilog of the serial core (top module `top`).

@@ -1,13 +1,18 @@
 //! The serial core under Verilator, driven at its UART pins with byte streams made by the
 //! host's frame encoder: IDENTIFY, image upload, runs and results equal to the golden model's,
-//! retransmissions answered without re-execution, and corrupted frames.
+//! retransmissions answered without re-execution, corrupted frames, and external-mode steps
+//! (host in the loop).
 
-use npim_hdl::protocol::message::{parse_response, BoardError, Command, ErrorCode, MAX_CHUNK};
-use npim_hdl::protocol::reply::{BoardState, Identity, RunResult, Status};
+use npim_hdl::protocol::message::{
+    capability, parse_response, BoardError, Command, ErrorCode, MAX_CHUNK,
+};
+use npim_hdl::protocol::reply::{
+    pack_spins, BoardState, DriveReply, Identity, MeasureReply, RunResult, Status,
+};
 use npim_hdl::protocol::{encode, Deframer, Frame};
 use npim_hdl::serial_sim::{build_config, build_harness, SerialSim, SIM_DIVISOR};
 use npim_hdl::verilator::Harness;
-use npim_sim::fixed::{quantize, CoreImage, GoldenCore};
+use npim_sim::fixed::{quantize, CoreImage, GoldenCore, GoldenState};
 use npim_sim::npim::params::field_scale;
 use npim_sim::npim::{Architecture, Basis, NpimParams};
 use npim_sim::rng::stream;
@@ -130,7 +135,97 @@ fn image(seed: u64, n: usize) -> CoreImage {
 fn identify_answers_the_build() {
     let mut host = Host::new();
     let id = Identity::parse(&host.call(&Command::Identify).unwrap()).unwrap();
-    assert_eq!(id, Identity::new(&build_config(), 0, HASH));
+    assert_eq!(
+        id,
+        Identity::new(&build_config(), capability::EXTERNAL, HASH)
+    );
+}
+
+/// Host in the loop through the UART: DRIVE pages give the golden model's pre-sign outputs,
+/// MEASURE pages with spins that disagree with some of the core's own decisions give the golden
+/// external mode's `E4`, step after step, and READ_RESULT the run's best; misuse is refused.
+#[test]
+fn external_steps_through_the_uart_equal_the_golden_model() {
+    let mut host = Host::new();
+    let img = image(7, 45);
+    host.upload(&img.to_bytes()).unwrap();
+    let n = img.n;
+    let golden = GoldenCore::new(&img);
+    let mut state = GoldenState::new(&golden, 77);
+    // MEASURE before any external run
+    let measure = |first: u32, spins: &[i8]| Command::Measure {
+        first,
+        count: spins.len() as u16,
+        bits: pack_spins(spins),
+    };
+    assert_eq!(code(host.call(&measure(0, &[1; 4]))), ErrorCode::NotReady);
+    let (mut best, mut best_step) = (i64::MAX, 0);
+    for t in 0..img.steps {
+        // pages of 30, 15 (N = 45)
+        let mut y = Vec::new();
+        while y.len() < n {
+            let count = (n - y.len()).min(30) as u16;
+            let r = DriveReply::parse(
+                &host
+                    .call(&Command::Drive {
+                        run_seed: 77,
+                        first: y.len() as u32,
+                        count,
+                    })
+                    .unwrap(),
+            )
+            .unwrap();
+            assert_eq!(r.step as usize, t);
+            y.extend(r.values);
+            if t == 0 && y.len() == 30 {
+                // a page that skips ahead, and MEASURE before the step's drives are out
+                let skip = Command::Drive {
+                    run_seed: 77,
+                    first: 40,
+                    count: 5,
+                };
+                assert_eq!(code(host.call(&skip)), ErrorCode::OutOfOrder);
+                assert_eq!(code(host.call(&measure(0, &[1; 4]))), ErrorCode::NotReady);
+            }
+        }
+        let want: Vec<i64> = state.pre_sign().iter().map(|&v| v as i64).collect();
+        assert_eq!(y, want, "drives at step {t}");
+        let spins: Vec<i8> = y
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| {
+                let s = if v < 0 { -1 } else { 1 };
+                if (i + t) % 5 == 0 {
+                    -s
+                } else {
+                    s
+                }
+            })
+            .collect();
+        // two pages: 20 spins, then 25
+        let first = MeasureReply::parse(&host.call(&measure(0, &spins[..20])).unwrap()).unwrap();
+        assert_eq!((first.received, first.step, first.e4), (20, t as u32, 0));
+        if t == 0 {
+            assert_eq!(
+                code(host.call(&measure(30, &spins[30..]))),
+                ErrorCode::OutOfOrder
+            );
+        }
+        let done = MeasureReply::parse(&host.call(&measure(20, &spins[20..])).unwrap()).unwrap();
+        let e4 = state.apply(&spins);
+        assert_eq!(
+            (done.received, done.step, done.e4),
+            (n as u32, t as u32, e4)
+        );
+        if e4 < best {
+            (best, best_step) = (e4, t);
+        }
+    }
+    let r = RunResult::parse(&host.call(&Command::ReadResult).unwrap()).unwrap();
+    assert_eq!(
+        (r.run_seed, r.best_e4, r.best_step as usize),
+        (77, best, best_step)
+    );
 }
 
 #[test]

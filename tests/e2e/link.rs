@@ -243,10 +243,6 @@ fn the_analog_loop_over_the_link_equals_the_loop_in_process() {
             "opo",
             "-g",
             "sk:n=40,seed=9",
-            "-T",
-            "50",
-            "-R",
-            "3",
             "-q",
             "--config",
             config.to_str().unwrap(),
@@ -264,8 +260,8 @@ fn the_analog_loop_over_the_link_equals_the_loop_in_process() {
             stdout(&o),
         )
     };
-    let local = hil("local", &[]);
-    let emulated = hil("emulated", &["--emulate"]);
+    let local = hil("local", &["-T", "50", "-R", "3"]);
+    let emulated = hil("emulated", &["-T", "50", "-R", "3", "--emulate"]);
     assert_eq!(local.0, emulated.0);
     assert_eq!(local.1, emulated.1);
     assert!(
@@ -274,10 +270,32 @@ fn the_analog_loop_over_the_link_equals_the_loop_in_process() {
         emulated.2
     );
     let board = Emulator::start(&["--core", "sim"]);
-    let remote = hil("pty", &["--port", &board.path]);
+    let remote = hil("pty", &["-T", "50", "-R", "3", "--port", &board.path]);
     assert_eq!(local.0, remote.0);
     assert_eq!(local.1, remote.1);
-    // A board without external mode (the RTL build) is refused before the loop starts.
+    // The serial core's generated Verilog behind the pseudo-terminal (UART, command engine,
+    // the core in external mode): the same loop, bit for bit, with an image for its build.
+    let local_rtl = hil("local-rtl", &["--core", "rtl", "-T", "20", "-R", "2"]);
+    let uart = Emulator::start(&["--engine", "rtl-uart"]);
+    let remote_rtl = hil(
+        "pty-rtl",
+        &[
+            "--core",
+            "rtl",
+            "-T",
+            "20",
+            "-R",
+            "2",
+            "--port",
+            &uart.path,
+            "--timeout-ms",
+            "5000",
+        ],
+    );
+    assert_eq!(local_rtl.0, remote_rtl.0);
+    assert_eq!(local_rtl.1, remote_rtl.1);
+    // A board without external mode (the RTL core's whole-run emulator) is refused before the
+    // loop starts.
     let rtl = Emulator::start(&["--engine", "rtl"]);
     let o = npim(&[
         "hil",

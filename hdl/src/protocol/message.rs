@@ -6,8 +6,9 @@ pub const PROTOCOL_VERSION: u16 = 2;
 pub const MAX_CHUNK: usize = super::frame::MAX_PAYLOAD - 4;
 /// Largest READ_TRACE count: `E4` values (8 bytes each) that fit one response.
 pub const MAX_TRACE: usize = (super::frame::MAX_PAYLOAD - 1) / 8;
-/// Largest DRIVE count: drive values (8 bytes each) after the status byte and the step.
-pub const MAX_DRIVE: usize = (super::frame::MAX_PAYLOAD - 5) / 8;
+/// Largest DRIVE count: drive values (8 bytes each) that fit, with the status byte, the step,
+/// seq, kind and CRC, the hardware engine's 256-byte response buffer.
+pub const MAX_DRIVE: usize = 30;
 /// Largest MEASURE count: spin bits after the offset and the count.
 pub const MAX_MEASURE: usize = (super::frame::MAX_PAYLOAD - 6) * 8;
 
@@ -309,7 +310,7 @@ mod tests {
             Command::Drive {
                 run_seed: 7,
                 first: 127,
-                count: 127,
+                count: 30,
             },
             Command::Measure {
                 first: 8,
