@@ -393,3 +393,40 @@ fn cits_study_compares_cits_with_its_primals() {
         stderr(&out)
     );
 }
+
+/// The README's main command (its first line, run here with fewer runs) goes through the whole
+/// data path: quantize, upload to the board emulator, the analog loop over the protocol.
+#[test]
+fn the_readme_main_command_runs_the_loop_end_to_end() {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("cargo run --release -- "))
+        .expect("a cargo run line");
+    let args: Vec<&str> = line["cargo run --release -- ".len()..]
+        .split('#')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert_eq!(args[0], "hil", "{line}");
+    assert!(args.contains(&"--emulate"), "{line}");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_npim"));
+    cmd.current_dir(&root).args(&args).args(["-R", "2", "-q"]);
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(
+        field(&text, "link"),
+        "in-process board model over the protocol"
+    );
+    assert!(
+        field(&text, "target").contains("best-known cut of the bundled G11"),
+        "{text}"
+    );
+    assert!(
+        field(&text, "solver").starts_with("dNPIM core in external mode + Opo"),
+        "{text}"
+    );
+}

@@ -72,6 +72,7 @@ pub fn run(args: HilArgs) -> Result<()> {
     if args.runs == 0 {
         bail!("--runs must be at least 1");
     }
+    let mut bundled = false;
     let (image, ising, params_note) = match &args.image {
         Some(path) => {
             let bytes =
@@ -85,7 +86,8 @@ pub fn run(args: HilArgs) -> Result<()> {
             (image, ising, format!("image {}", path.display()))
         }
         None => {
-            let (ising, _) = instance_source::load(&args.source)?;
+            let (ising, is_bundled) = instance_source::load(&args.source)?;
+            bundled = is_bundled;
             let params = params_for(args.params.as_deref(), &ising)?;
             let steps = args.steps.unwrap_or(ising.n());
             let (image, _) = build_image(&ising, &params, &args.core, steps, args.seed)?;
@@ -218,7 +220,7 @@ pub fn run(args: HilArgs) -> Result<()> {
         seed: args.seed,
         params_note: &params_note,
         target: args.target,
-        default_target: None,
+        default_target: crate::commands::solve::default_target(&mapped, bundled),
         out: args.out.as_deref(),
         time_note: &if over_link {
             format!(

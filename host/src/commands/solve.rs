@@ -215,7 +215,7 @@ fn load_problem(args: &SolveArgs) -> Result<(Mapped, bool)> {
     Ok((mapped, bundled))
 }
 
-fn default_target(mapped: &Mapped, bundled: bool) -> Option<(f64, &'static str)> {
+pub(crate) fn default_target(mapped: &Mapped, bundled: bool) -> Option<(f64, &'static str)> {
     match mapped.problem {
         Problem::MaxCut if bundled => Some((BUNDLED_BEST_CUT, "best-known cut of the bundled G11")),
         Problem::MaxCut => mapped
