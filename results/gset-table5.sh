@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Seed 000 Table 5 re-measured: dNPIM (float reference) with the G-set class parameter files on
+# G1-G22, T = N, RUNS runs each, TTS99 in iterations to the best-known cut, beside the paper's
+# NPIM and SOTA figures. Usage: results/gset-table5.sh RUNS [DATA] > results/gset-table5.csv
+# (recorded: results/gset-table5.sh 100).
+set -euo pipefail
+runs=${1:-100}
+data=${2:-../shared/data/gset}
+npim=${NPIM:-target/release/npim}
+# instance, class parameter file, paper NPIM TTS, paper SOTA TTS (seed 000 Table 5)
+table="G1 random-plus 2.55e+04 6.01e+04
+G2 random-plus 2.28e+05 9.20e+05
+G3 random-plus 5.63e+04 1.70e+05
+G4 random-plus 1.00e+05 2.09e+05
+G5 random-plus 2.11e+05 2.26e+05
+G6 random-pm1 3.52e+04 1.04e+05
+G7 random-pm1 4.84e+04 1.46e+05
+G8 random-pm1 6.55e+04 3.59e+05
+G9 random-pm1 1.40e+05 2.24e+05
+G10 random-pm1 5.51e+05 6.22e+05
+G11 toroidal 2.86e+04 2.22e+05
+G12 toroidal 5.51e+04 7.86e+04
+G13 toroidal 2.74e+05 3.73e+05
+G14 planar-plus 1.66e+08 1.31e+07
+G15 planar-plus 9.75e+06 4.63e+05
+G16 planar-plus 3.32e+07 4.94e+05
+G17 planar-plus 5.53e+07 3.09e+06
+G18 planar-pm1 5.01e+05 5.08e+05
+G19 planar-pm1 1.48e+05 1.80e+05
+G20 planar-pm1 1.17e+04 4.24e+04
+G21 planar-pm1 2.61e+05 5.74e+05
+G22 random-plus 9.77e+05 2.56e+06"
+echo "instance,class,params,n,steps,best_known,runs,best_cut,successes,ps,tts99_iterations,paper_npim_tts,paper_sota_tts"
+while read -r name class npim_tts sota_tts; do
+  params=${PARAMS_DIR:-params}/gset-$class-n200.json
+  [ -n "${OVERRIDE_random_plus:-}" ] && [ "$class" = random-plus ] && params=$OVERRIDE_random_plus
+  best=$(awk -F, -v g="$name" '$1 == g {print $NF}' "$data/best_known.csv")
+  n=$(head -1 "$data/$name.txt" | awk '{print $1}')
+  out=$($npim solve -i "$data/$name.txt" -p "$params" -T "$n" -R "$runs" --target "$best" -q)
+  cut=$(echo "$out" | awk '/^best/ {print $3}')
+  ps=$(echo "$out" | awk '/^P_s/ {print $2}')
+  succ=$(echo "$out" | sed -n 's/^P_s.*(\([0-9]*\)\/.*/\1/p')
+  tts=$(echo "$out" | awk '/^TTS99/ {print ($2 == "not" ? "" : $2)}')
+  echo "$name,$class,$params,$n,$n,$best,$runs,$cut,$succ,$ps,$tts,$npim_tts,$sota_tts"
+done <<< "$table"
