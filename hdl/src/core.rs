@@ -286,7 +286,7 @@ impl Default for Core {
 
 // Numbers written into `update` because rust_hdl emits consts there literally: 1024 (the
 // second spin bank), 5 (history slots per spin), 31 (sign bit of the interpolation sum).
-const _: () = assert!(SPIN_BITS == 10 && HIST_SLOT_BITS == 5);
+const _: () = assert!(SPIN_BITS == 11 && HIST_SLOT_BITS == 4);
 
 impl Logic for Core {
     #[hdl_gen]
@@ -344,10 +344,10 @@ impl Logic for Core {
         }
         self.q_value.next = signed_cast(self.q_shifted.val());
         self.seg_len.next = self.one16.val() << self.knot_shift.val();
-        self.hist_limit.next = bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.n.val()) << 5;
+        self.hist_limit.next = bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.n.val()) << 4;
         self.bank_base.next = 0.into();
         if self.bank_w.q.val() {
-            self.bank_base.next = 1024.into();
+            self.bank_base.next = 2048.into();
         }
         // sub-block defaults
         self.update_unit.start.next = false;
@@ -369,7 +369,7 @@ impl Logic for Core {
         self.matvec.peek_addr.next = bit_cast::<COUNT_BITS, SPIN_BITS>(self.best_raddr.val());
         if self.best_bank.q.val() {
             self.matvec.peek_addr.next =
-                bit_cast::<COUNT_BITS, SPIN_BITS>(self.best_raddr.val()) + 1024;
+                bit_cast::<COUNT_BITS, SPIN_BITS>(self.best_raddr.val()) + 2048;
         }
         self.knots.read_address.next = self.kbase.q.val() + self.p.q.val();
         // outputs
@@ -503,7 +503,7 @@ impl Logic for Core {
                 if self.matvec.field_valid.val() {
                     self.update_unit.hist_we.next = true;
                     self.update_unit.hist_waddr.next =
-                        (bit_cast::<HIST_ADDR_BITS, SPIN_BITS>(self.matvec.field_index.val()) << 5)
+                        (bit_cast::<HIST_ADDR_BITS, SPIN_BITS>(self.matvec.field_index.val()) << 4)
                             + bit_cast::<HIST_ADDR_BITS, 6>(self.tmod.q.val());
                     self.update_unit.hist_wdata.next = self.matvec.field.val();
                 }

@@ -134,7 +134,7 @@ pub struct Engine {
     core: Core,
     loader: Loader,
     rx_ram: RAM<Bits<8>, 11>,
-    tx_ram: RAM<Bits<8>, 9>,
+    tx_ram: RAM<Bits<8>, 10>,
     id_rom: ROM<Bits<8>, 6>,
     rx_crc_unit: Crc32Byte,
     tx_crc_unit: Crc32Byte,
@@ -161,10 +161,10 @@ pub struct Engine {
     ret: DFF<EngineState>,
     ob: DFF<Bits<64>>,
     ob_n: DFF<Bits<4>>,
-    tx_len: DFF<Bits<9>>,
-    base: DFF<Bits<9>>,
-    kept_end: DFF<Bits<9>>,
-    enc_end: DFF<Bits<9>>,
+    tx_len: DFF<Bits<10>>,
+    base: DFF<Bits<10>>,
+    kept_end: DFF<Bits<10>>,
+    enc_end: DFF<Bits<10>>,
     full: DFF<Bit>,
     frame_len: DFF<Bits<11>>,
     tx_crc: DFFWithInit<Bits<32>>,
@@ -186,8 +186,8 @@ pub struct Engine {
     bit_i: DFF<Bits<3>>,
     ext_e4: DFF<Bits<64>>,
     // encoder
-    enc_p: DFF<Bits<9>>,
-    enc_i: DFF<Bits<9>>,
+    enc_p: DFF<Bits<10>>,
+    enc_i: DFF<Bits<10>>,
     zero_hit: DFF<Bit>,
     // combinational helpers
     emit: Signal<Local, Bit>,
@@ -197,7 +197,7 @@ pub struct Engine {
     payload_len: Signal<Local, Bits<11>>,
     e4_wide: Signal<Local, Signed<64>>,
     e4_bits: Signal<Local, Bits<64>>,
-    block_len: Signal<Local, Bits<9>>,
+    block_len: Signal<Local, Bits<10>>,
     spin_bit: Signal<Local, Bits<8>>,
     spin_next: Signal<Local, Bits<8>>,
     page_end: Signal<Local, Bits<32>>,
@@ -587,8 +587,8 @@ impl Logic for Engine {
                     self.bad_count.d.next = self.bad_count.q.val() + 1;
                     // (written above the kept response, which a retransmission may still need)
                     if !self.rx_kind.q.val().get_bit(7) {
-                        self.tx_len.d.next = 256.into();
-                        self.base.d.next = 256.into();
+                        self.tx_len.d.next = 512.into();
+                        self.base.d.next = 512.into();
                         self.tx_crc.d.next = self.crc_init.val();
                         self.ob.d.next = bit_cast::<64, 8>(self.rx_seq.q.val())
                             | (bit_cast::<64, 8>(self.rx_kind.q.val() | self.response.val()) << 8)
@@ -1025,7 +1025,7 @@ impl Logic for Engine {
                 self.full.d.next = self.block_len.val() == 254;
                 if self.tx_ready.val() {
                     self.tx_start.next = true;
-                    self.tx_byte.next = bit_cast::<8, 9>(self.block_len.val() + 1);
+                    self.tx_byte.next = bit_cast::<8, 10>(self.block_len.val() + 1);
                     self.state.d.next = EngineState::EmitA;
                 }
             }

@@ -201,7 +201,7 @@ impl Default for Feedback {
 
 // Numbers written into `update` (rust_hdl emits consts there literally): 10 (weight offset in an
 // entry word), 15 (the split of φ for the 16×16 multiplier), 79 (sign bit of the gained value).
-const _: () = assert!(SPIN_BITS == 10 && SAMPLE_BITS == 16 && DRIVE_BITS == 16);
+const _: () = assert!(SPIN_BITS == 11 && SAMPLE_BITS == 16 && DRIVE_BITS == 16);
 
 impl Logic for Feedback {
     #[hdl_gen]
@@ -245,7 +245,7 @@ impl Logic for Feedback {
         self.samples.read_address.next = self.entries.read_data.val().get_bits::<SPIN_BITS>(0);
         self.linear.read_address.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
         self.entry_weight.next =
-            signed_cast::<WEIGHT_BITS>(self.entries.read_data.val().get_bits::<WEIGHT_BITS>(10));
+            signed_cast::<WEIGHT_BITS>(self.entries.read_data.val().get_bits::<WEIGHT_BITS>(11));
         self.weight_wide.next = signed_bit_cast::<16, WEIGHT_BITS>(self.entry_weight.val());
         self.product.next = self.weight.q.val() * self.samples.read_data.val();
         // φ = 2·acc − l·2^(adc_bits − 2)

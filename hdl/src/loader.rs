@@ -217,12 +217,12 @@ impl Default for Loader {
 }
 
 // Literal numbers in `update` (rust_hdl emits consts there literally): the build's limits
-// (1024 spins, 16384 entries, T < 2^20, 8192 knot words, 128 weights per step, 16-bit fields
+// (2048 spins, 65536 entries, Tc ≤ 16, T < 2^20, 8192 knot words, 128 weights per step, 16-bit fields
 // and l, 15-bit schedule weights), the fixed widths it accepts (A = 8, z 14 bits, table 8 bits),
-// and 10 (the weight's place in an entry word).
+// and 11 (the weight's place in an entry word).
 const _: () = assert!(
-    SPIN_BITS == 10
-        && ENTRY_ADDR_BITS == 14
+    SPIN_BITS == 11
+        && ENTRY_ADDR_BITS == 16
         && STEP_BITS == 20
         && KNOT_ADDR_BITS == 13
         && WEIGHT_ADDR_BITS == 7
@@ -307,7 +307,7 @@ impl Logic for Loader {
         self.rowptr_wdata.next = bit_cast::<PTR_BITS, 32>(self.word.val());
         self.rowptr_we.next = false;
         self.entry_waddr.next = bit_cast::<ENTRY_ADDR_BITS, 16>(self.idx.q.val());
-        self.entry_wdata.next = (bit_cast::<ENTRY_BITS, 32>(self.word.val() >> 24) << 10)
+        self.entry_wdata.next = (bit_cast::<ENTRY_BITS, 32>(self.word.val() >> 24) << 11)
             | bit_cast::<ENTRY_BITS, SPIN_BITS>(bit_cast::<SPIN_BITS, 32>(self.word.val()));
         self.entry_we.next = false;
         self.linear_waddr.next = bit_cast::<SPIN_BITS, 16>(self.idx.q.val());
@@ -344,7 +344,7 @@ impl Logic for Loader {
                     }
                     if self.off.q.val() == 15 {
                         self.n_reg.d.next = self.word.val();
-                        if (self.word.val() == 0) | (self.word.val() > 1024) {
+                        if (self.word.val() == 0) | (self.word.val() > 2048) {
                             self.fail.next = 6.into();
                         }
                     }
@@ -356,7 +356,7 @@ impl Logic for Loader {
                     }
                     if self.off.q.val() == 23 {
                         self.nnz_reg.d.next = self.word.val();
-                        if self.word.val() > 16384 {
+                        if self.word.val() > 65536 {
                             self.fail.next = 6.into();
                         }
                     }
@@ -391,7 +391,7 @@ impl Logic for Loader {
                     }
                     if self.off.q.val() == 33 {
                         self.tc_reg.d.next = self.half.val();
-                        if (self.half.val() == 0) | (self.half.val() > 32) {
+                        if (self.half.val() == 0) | (self.half.val() > 16) {
                             self.fail.next = 6.into();
                         }
                     }

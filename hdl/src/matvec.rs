@@ -23,7 +23,7 @@ use rust_hdl::prelude::*;
 // rust_hdl emits a const used as a bit offset literally into the Verilog, so the weight field's
 // offset is written as the number 10 in `update`, and the second bank's base as 1024; this
 // pins both to SPIN_BITS.
-const _: () = assert!(SPIN_BITS == 10);
+const _: () = assert!(SPIN_BITS == 11);
 
 /// Engine states.
 #[derive(Copy, Clone, PartialEq, Debug, LogicState)]
@@ -167,7 +167,7 @@ impl Logic for Matvec {
         self.linear.write_enable.next = self.linear_we.val();
         self.bank_base.next = 0.into();
         if self.bank.val() {
-            self.bank_base.next = 1024.into();
+            self.bank_base.next = 2048.into();
         }
         // stage 1 signals: the row-pointer memory holds ptr[r + 1], the issuing row's end
         self.row_end.next = self.rowptr.read_data.val();
@@ -180,7 +180,7 @@ impl Logic for Matvec {
         // stage 2: the entry issued last cycle arrives; read its column's spin, and the row's
         // own spin and l
         self.entry_weight.next =
-            signed_cast::<WEIGHT_BITS>(self.entries.read_data.val().get_bits::<WEIGHT_BITS>(10));
+            signed_cast::<WEIGHT_BITS>(self.entries.read_data.val().get_bits::<WEIGHT_BITS>(11));
         self.spins.read_address.next = self.bank_base.val()
             + bit_cast::<COUNT_BITS, SPIN_BITS>(
                 self.entries.read_data.val().get_bits::<SPIN_BITS>(0),

@@ -287,7 +287,7 @@ impl Logic for Update {
         if self.slot_raw.val() >= self.tc.val() {
             self.slot.next = self.slot_raw.val() - self.tc.val();
         }
-        self.hist.read_address.next = (bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.i.q.val()) << 5)
+        self.hist.read_address.next = (bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.i.q.val()) << 4)
             + bit_cast::<HIST_ADDR_BITS, 6>(self.slot.val());
         self.weights.read_address.next =
             self.wbase.q.val() + bit_cast::<WEIGHT_ADDR_BITS, 6>(self.s.q.val());
@@ -434,7 +434,7 @@ impl Logic for Update {
                     self.noise.read_address.next =
                         bit_cast::<SPIN_BITS, COUNT_BITS>(self.i_next.val());
                     self.hist.read_address.next =
-                        (bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.i_next.val()) << 5)
+                        (bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.i_next.val()) << 4)
                             + bit_cast::<HIST_ADDR_BITS, HIST_SLOT_BITS>(self.t_mod.val());
                     self.weights.read_address.next =
                         bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;

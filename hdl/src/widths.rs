@@ -3,11 +3,11 @@
 //! (`CoreConfig::preset("sim")` narrowed to these widths).
 
 /// Address bits of a spin index: at most `2^SPIN_BITS` spins.
-pub const SPIN_BITS: usize = 10;
+pub const SPIN_BITS: usize = 11;
 /// `SPIN_BITS + 1`: counts up to and including `2^SPIN_BITS`.
 pub const COUNT_BITS: usize = SPIN_BITS + 1;
 /// Address bits of a stored J entry.
-pub const ENTRY_ADDR_BITS: usize = 14;
+pub const ENTRY_ADDR_BITS: usize = 16;
 /// `ENTRY_ADDR_BITS + 1`: row pointers up to and including `2^ENTRY_ADDR_BITS`.
 pub const PTR_BITS: usize = ENTRY_ADDR_BITS + 1;
 /// Width of a J weight (two's complement, symmetric range).
@@ -28,8 +28,8 @@ pub const Z_BITS: usize = 14;
 pub const W_BITS: usize = 16;
 /// Address bits of the per-step weight memory: `1 + D + D·Tc ≤ 128`.
 pub const WEIGHT_ADDR_BITS: usize = 7;
-/// History slots per spin (`Tc ≤ 32`); a spin's slots are at `i·32 + slot`.
-pub const HIST_SLOT_BITS: usize = 5;
+/// History slots per spin (`Tc ≤ 16`); a spin's slots are at `i·16 + slot`.
+pub const HIST_SLOT_BITS: usize = 4;
 /// Address bits of the field history.
 pub const HIST_ADDR_BITS: usize = SPIN_BITS + HIST_SLOT_BITS;
 /// Width of the MAC accumulators.

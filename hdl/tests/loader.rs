@@ -200,7 +200,7 @@ fn damaged_and_oversized_images_are_refused() {
     assert_eq!((l.complete, l.error), (false, 6));
     // more spins than the build holds
     let mut big = good.clone();
-    big[12..16].copy_from_slice(&1100u32.to_le_bytes());
+    big[12..16].copy_from_slice(&2100u32.to_le_bytes());
     let l = load(&big);
     assert_eq!(l.error, 6);
 }

@@ -365,7 +365,7 @@ fn errors_retransmissions_and_corrupted_frames() {
     damaged[100] ^= 1;
     assert_eq!(code(host.upload(&damaged)), ErrorCode::ImageInvalid);
     let mut big = img.clone();
-    big[12..16].copy_from_slice(&2000u32.to_le_bytes());
+    big[12..16].copy_from_slice(&3000u32.to_le_bytes());
     assert_eq!(code(host.upload(&big)), ErrorCode::DoesNotFit);
 }
 

@@ -56,7 +56,8 @@ pub const PRESETS: &[&str] = &["sim", "rtl", "icebreaker", "ulx3s"];
 impl CoreConfig {
     /// A named preset:
     /// - `sim`: generous limits for software and simulation (N ≤ 4096, dense or sparse by file);
-    /// - `rtl`: the widths of the current RTL build (N ≤ 1024, 16384 J entries, 16-bit fields);
+    /// - `rtl`: the widths of the current RTL build (N ≤ 2048, 65536 J entries, `Tc ≤ 16`,
+    ///   16-bit fields: G1-G22 fit);
     /// - `icebreaker`: iCE40UP5K, 800 spins, sparse, 4 lanes (G1-G21);
     /// - `ulx3s`: ECP5-85F, 2000 spins, sparse, 8 lanes (G22).
     pub fn preset(name: &str) -> Option<Self> {
@@ -81,10 +82,10 @@ impl CoreConfig {
             "sim" => Some(base),
             // the widths of the current RTL build (hdl/src/widths.rs)
             "rtl" => Some(CoreConfig {
-                n_max: 1024,
-                nnz_max: 16384,
+                n_max: 2048,
+                nnz_max: 65536,
                 field_bits: 16,
-                tc_max: 32,
+                tc_max: 16,
                 d_max: 8,
                 w_bits: 15,
                 z_bits: 14,
