@@ -296,5 +296,11 @@ fn hil_with_an_ideal_loop_equals_the_golden_model_and_writes_its_files() {
         "--port",
         "/dev/ttyUSB0",
     ]);
-    assert!(stderr(&o).contains("external-mode steps"), "{}", stderr(&o));
+    // no board there: a clear error naming the port, before anything runs
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("opening /dev/ttyUSB0 at 115200 baud"),
+        "{}",
+        stderr(&o)
+    );
 }
