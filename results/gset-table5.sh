@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Seed 000 Table 5 re-measured: dNPIM (float reference) with the G-set class parameter files on
 # G1-G22, T = N, RUNS runs each, TTS99 in iterations to the best-known cut, beside the paper's
-# NPIM and SOTA figures. Usage: results/gset-table5.sh RUNS [DATA] > results/gset-table5.csv
-# (recorded: results/gset-table5.sh 100).
+# NPIM and SOTA figures. Usage: results/gset-table5.sh RUNS RULE [DATA] > FILE.csv, RULE
+# `trained` (params/gset-CLASS-n200.json; random +1: params/gset-random-plus-n800.json, the
+# fine-tuned one) or `handset` (the built-in rule). Recorded: results/gset-table5.sh 100 trained
+# > results/gset-table5-trained.csv and ... 100 handset > results/gset-table5-handset.csv.
 set -euo pipefail
 runs=${1:-100}
-data=${2:-../shared/data/gset}
+rule=${2:-trained}
+data=${3:-../shared/data/gset}
 npim=${NPIM:-target/release/npim}
 # instance, class parameter file, paper NPIM TTS, paper SOTA TTS (seed 000 Table 5)
 table="G1 random-plus 2.55e+04 6.01e+04
@@ -32,11 +35,13 @@ G21 planar-pm1 2.61e+05 5.74e+05
 G22 random-plus 9.77e+05 2.56e+06"
 echo "instance,class,params,n,steps,best_known,runs,best_cut,successes,ps,tts99_iterations,paper_npim_tts,paper_sota_tts"
 while read -r name class npim_tts sota_tts; do
-  params=${PARAMS_DIR:-params}/gset-$class-n200.json
-  [ -n "${OVERRIDE_random_plus:-}" ] && [ "$class" = random-plus ] && params=$OVERRIDE_random_plus
+  params=params/gset-$class-n200.json
+  [ "$class" = random-plus ] && params=params/gset-random-plus-n800.json
+  pflag=(-p "$params")
+  if [ "$rule" = handset ]; then params=hand-set; pflag=(); fi
   best=$(awk -F, -v g="$name" '$1 == g {print $NF}' "$data/best_known.csv")
   n=$(head -1 "$data/$name.txt" | awk '{print $1}')
-  out=$($npim solve -i "$data/$name.txt" -p "$params" -T "$n" -R "$runs" --target "$best" -q)
+  out=$($npim solve -i "$data/$name.txt" "${pflag[@]}" -T "$n" -R "$runs" --target "$best" -q)
   cut=$(echo "$out" | awk '/^best/ {print $3}')
   ps=$(echo "$out" | awk '/^P_s/ {print $2}')
   succ=$(echo "$out" | sed -n 's/^P_s.*(\([0-9]*\)\/.*/\1/p')

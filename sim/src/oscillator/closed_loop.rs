@@ -73,7 +73,12 @@ fn model(cfg: &LoopConfig, n: usize, rng: &mut Rng) -> Box<dyn Oscillators> {
         .collect();
     match cfg.oscillator {
         OscillatorKind::Ideal => Box::new(Ideal::new(n)),
-        OscillatorKind::Opo => Box::new(Opo::new(gain, cfg.dt, cfg.pump, cfg.noise)),
+        OscillatorKind::Opo => Box::new(Opo::new(
+            gain,
+            cfg.dt,
+            cfg.pump,
+            (cfg.noise, cfg.noise_end.unwrap_or(cfg.noise)),
+        )),
         OscillatorKind::Cmos => Box::new(Cmos::new(gain, cfg.dt, cfg.shil, cfg.noise, cfg.rearm)),
         OscillatorKind::Pmcim => Box::new(Pmcim::new(gain, cfg.alpha, cfg.noise)),
     }

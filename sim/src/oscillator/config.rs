@@ -54,6 +54,9 @@ pub struct LoopConfig {
     pub pump: (f64, f64),
     /// Oscillator noise per step.
     pub noise: f64,
+    /// OPO: the oscillator noise at the last step, ramped linearly from `noise` (none: constant),
+    /// so that strong noise explores early and weak noise lets the amplitudes settle.
+    pub noise_end: Option<f64>,
     /// CMOS injection-locking strength at the first and the last step (ramped, as CMOS Ising
     /// machines ramp SHIL: weak at first so that drives steer the phases, strong at the end to
     /// binarise them).
@@ -82,6 +85,7 @@ impl Default for LoopConfig {
             dt: 0.5,
             pump: (0.5, 1.5),
             noise: 0.0,
+            noise_end: None,
             shil: (0.0, 0.6),
             alpha: 0.0,
             rearm: true,
@@ -134,9 +138,14 @@ impl LoopConfig {
             (self.adc_full_scale > 0.0, "adc_full_scale must be positive"),
             (self.dt > 0.0, "dt must be positive"),
             (
-                [self.measurement_noise, self.mismatch, self.noise]
-                    .iter()
-                    .all(|v| *v >= 0.0),
+                [
+                    self.measurement_noise,
+                    self.mismatch,
+                    self.noise,
+                    self.noise_end.unwrap_or(0.0),
+                ]
+                .iter()
+                .all(|v| *v >= 0.0),
                 "noise levels and mismatch must not be negative",
             ),
         ];

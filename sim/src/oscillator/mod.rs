@@ -77,13 +77,14 @@ pub struct Opo {
     pub dt: f64,
     /// Pump at the first and last step (linear ramp); threshold is 1.
     pub pump: (f64, f64),
-    /// Noise per step.
-    pub sigma: f64,
+    /// Noise per step at the first and the last step (linear ramp).
+    pub sigma: (f64, f64),
 }
 
 impl Opo {
-    /// `n` oscillators at rest with per-oscillator drive gains `gain`.
-    pub fn new(gain: Vec<f64>, dt: f64, pump: (f64, f64), sigma: f64) -> Self {
+    /// `n` oscillators at rest with per-oscillator drive gains `gain`; the noise ramps from
+    /// `sigma.0` to `sigma.1`.
+    pub fn new(gain: Vec<f64>, dt: f64, pump: (f64, f64), sigma: (f64, f64)) -> Self {
         Opo {
             x: vec![0.0; gain.len()],
             gain,
@@ -106,14 +107,15 @@ impl Oscillators for Opo {
         // the drive is held for the step; the cubic term is stiff, so the step is integrated
         // in SUBSTEPS Euler substeps (stable for |x| up to ~ sqrt(SUBSTEPS / dt))
         let p = ramp(t, steps, self.pump);
+        let sigma = ramp(t, steps, self.sigma);
         let h = self.dt / SUBSTEPS as f64;
         for ((x, g), d) in self.x.iter_mut().zip(&self.gain).zip(drive) {
             for _ in 0..SUBSTEPS {
                 let dx = (p - 1.0) * *x - *x * *x * *x + g * d;
                 *x = (*x + h * dx).clamp(-X_MAX, X_MAX);
             }
-            if self.sigma > 0.0 {
-                *x += self.sigma * gauss(rng);
+            if sigma > 0.0 {
+                *x += sigma * gauss(rng);
             }
         }
     }

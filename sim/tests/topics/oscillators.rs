@@ -203,3 +203,22 @@ fn the_cim_feedback_loop_with_opos_finds_small_ground_states() {
     let core = GoldenCore::new(&image);
     assert!(t.best_e4 < core.e4_of(&[1; 20]), "{} vs all +1", t.best_e4);
 }
+
+#[test]
+fn opo_noise_ramps_from_noise_to_noise_end() {
+    use npim_sim::oscillator::{Opo, Oscillators};
+    use npim_sim::rng::stream;
+    // Noise 0.5 at the first step, none at the last: the last step is deterministic (two
+    // random streams agree), the first is not.
+    let step_with = |t: usize, seed: u64| {
+        let mut o = Opo::new(vec![1.0; 4], 0.5, (0.5, 1.5), (0.5, 0.0));
+        o.step(t, 10, &[0.1, -0.1, 0.2, 0.0], &mut stream(seed, 0));
+        o.amplitudes()
+    };
+    assert_eq!(step_with(9, 1), step_with(9, 2));
+    assert_ne!(step_with(0, 1), step_with(0, 2));
+    // the config carries it, and refuses a negative one
+    let cfg = LoopConfig::parse("oscillator = \"opo\"\nnoise = 0.3\nnoise_end = 0.0\n").unwrap();
+    assert_eq!((cfg.noise, cfg.noise_end), (0.3, Some(0.0)));
+    assert!(LoopConfig::parse("noise_end = -1.0\n").is_err());
+}
