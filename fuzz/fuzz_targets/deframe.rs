@@ -4,7 +4,9 @@
 
 use libfuzzer_sys::fuzz_target;
 use npim_hdl::protocol::message::{parse_response, Command};
-use npim_hdl::protocol::reply::{parse_trace, Identity, RunResult, Status, StepReply};
+use npim_hdl::protocol::reply::{
+    parse_trace, DriveReply, Identity, MeasureReply, RunResult, Status, StepReply,
+};
 use npim_hdl::protocol::{decode, Deframer, MAX_PAYLOAD};
 
 fuzz_target!(|data: &[u8]| {
@@ -22,6 +24,8 @@ fuzz_target!(|data: &[u8]| {
             let _ = RunResult::parse(&f.payload);
             let _ = StepReply::parse(&f.payload);
             let _ = parse_trace(&f.payload);
+            let _ = DriveReply::parse(&f.payload);
+            let _ = MeasureReply::parse(&f.payload);
         }
     }
 });
