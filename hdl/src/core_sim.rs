@@ -38,24 +38,35 @@ pub struct RunTrace {
     pub cycles: u64,
 }
 
+impl RunTrace {
+    /// An empty trace (no best yet).
+    fn new() -> Self {
+        RunTrace {
+            best_e4: i64::MAX,
+            ..Default::default()
+        }
+    }
+
+    /// Appends the next step; a strictly lower `E4` becomes the best (the core's rule).
+    fn push(&mut self, step: StepTrace) {
+        if step.e4 < self.best_e4 {
+            self.best_e4 = step.e4;
+            self.best_step = self.steps.len();
+            self.best_spins = step.spins.clone();
+        }
+        self.steps.push(step);
+    }
+}
+
 /// The golden model's trace of the same run.
 pub fn golden_trace(image: &CoreImage, run_seed: u32) -> RunTrace {
     let core = GoldenCore::new(image);
     let mut state = GoldenState::new(&core, run_seed);
-    let mut trace = RunTrace {
-        best_e4: i64::MAX,
-        ..Default::default()
-    };
-    for t in 0..image.steps {
+    let mut trace = RunTrace::new();
+    for _ in 0..image.steps {
         let e4 = state.step();
-        let spins: Vec<bool> = state.spins().iter().map(|&s| s < 0).collect();
-        if e4 < trace.best_e4 {
-            trace.best_e4 = e4;
-            trace.best_step = t;
-            trace.best_spins = spins.clone();
-        }
-        trace.steps.push(StepTrace {
-            spins,
+        trace.push(StepTrace {
+            spins: state.spins().iter().map(|&s| s < 0).collect(),
             fields: state.fields(),
             e4,
             drives: Vec::new(),
@@ -104,10 +115,7 @@ fn next_pattern(x: &mut u32) -> u32 {
 pub fn golden_trace_external(image: &CoreImage, run_seed: u32, seed: u32) -> RunTrace {
     let core = GoldenCore::new(image);
     let mut state = GoldenState::new(&core, run_seed);
-    let mut trace = RunTrace {
-        best_e4: i64::MAX,
-        ..Default::default()
-    };
+    let mut trace = RunTrace::new();
     for t in 0..image.steps {
         let drives: Vec<i64> = state.pre_sign().iter().map(|&y| y as i64).collect();
         let spins: Vec<i8> = drives
@@ -122,14 +130,8 @@ pub fn golden_trace_external(image: &CoreImage, run_seed: u32, seed: u32) -> Run
             })
             .collect();
         let e4 = state.apply(&spins);
-        let bits: Vec<bool> = spins.iter().map(|&s| s < 0).collect();
-        if e4 < trace.best_e4 {
-            trace.best_e4 = e4;
-            trace.best_step = t;
-            trace.best_spins = bits.clone();
-        }
-        trace.steps.push(StepTrace {
-            spins: bits,
+        trace.push(StepTrace {
+            spins: spins.iter().map(|&s| s < 0).collect(),
             fields: state.fields(),
             e4,
             drives,

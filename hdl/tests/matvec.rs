@@ -11,6 +11,25 @@ use npim_sim::{Ising, Storage};
 use rand::Rng;
 use std::path::PathBuf;
 
+/// The image of `ising` for a `sim` core with 16-bit fields and `storage` (4 steps, the
+/// hand-set rule: only J and l matter to the matvec engine).
+fn image_of(ising: &Ising, storage: JStorage) -> npim_sim::fixed::CoreImage {
+    let core = CoreConfig {
+        storage,
+        field_bits: 16,
+        ..CoreConfig::preset("sim").unwrap()
+    };
+    quantize(
+        ising,
+        &NpimParams::annealed_greedy(1.0, 1.0, 0.5),
+        &core,
+        4,
+        0,
+    )
+    .unwrap()
+    .0
+}
+
 fn random_case(seed: u64, n: usize, p: f64, storage: JStorage) -> MatvecInput {
     let mut rng = stream(seed, 42);
     let mut edges = Vec::new();
@@ -24,19 +43,7 @@ fn random_case(seed: u64, n: usize, p: f64, storage: JStorage) -> MatvecInput {
     }
     let linear: Vec<f64> = (0..n).map(|_| f64::from(rng.gen_range(-5..=5))).collect();
     let ising = Ising::new(n, edges, linear, Storage::Auto).unwrap();
-    let core = CoreConfig {
-        storage,
-        field_bits: 16,
-        ..CoreConfig::preset("sim").unwrap()
-    };
-    let (image, _) = quantize(
-        &ising,
-        &NpimParams::annealed_greedy(1.0, 1.0, 0.5),
-        &core,
-        4,
-        0,
-    )
-    .unwrap();
+    let image = image_of(&ising, storage);
     let spins: Vec<i8> = (0..n)
         .map(|_| if rng.gen::<bool>() { 1 } else { -1 })
         .collect();
@@ -56,19 +63,7 @@ fn empty_rows_take_one_slot_and_emit_their_field() {
         Storage::Sparse,
     )
     .unwrap();
-    let core = CoreConfig {
-        storage: JStorage::Sparse,
-        field_bits: 16,
-        ..CoreConfig::preset("sim").unwrap()
-    };
-    let (image, _) = quantize(
-        &ising,
-        &NpimParams::annealed_greedy(1.0, 1.0, 0.5),
-        &core,
-        4,
-        0,
-    )
-    .unwrap();
+    let image = image_of(&ising, JStorage::Sparse);
     let harness =
         Harness::build(&verilog(), HARNESS_CPP, &cache()).unwrap_or_else(|e| panic!("{e}"));
     for spins in [[1i8, -1, 1, 1, -1, -1], [-1, -1, -1, 1, 1, 1]] {

@@ -22,7 +22,7 @@
 //! counts epochs as the seed does; each epoch costs one `J·x` plus the tree's field updates
 //! (`breadth + breadth² + …` nodes; the complete scheme one `J·x` per node).
 
-use super::pmcim::PmcimParams;
+use super::pmcim::{cos2_map, PmcimParams};
 use super::psa::{flip, flip_probabilities, PsaParams};
 use super::{spin, Baseline, BestTracker};
 use crate::instance::Ising;
@@ -31,7 +31,6 @@ use crate::rng::Rng;
 use rand::Rng as _;
 use rand_distr::StandardNormal;
 use serde::{Deserialize, Serialize};
-use std::f64::consts::FRAC_PI_4;
 
 /// Whether tree nodes explore with the CIM (seed 004's complete scheme) or stay binary (naive).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,9 +109,13 @@ pub fn cim_step(
 ) {
     ising.couplings().matvec(x, h);
     let lin = ising.linear();
+    let map = PmcimParams {
+        alpha: p.alpha,
+        beta: p.beta,
+        noise: 0.0,
+    };
     for i in 0..x.len() {
-        let arg = p.alpha * x[i] - p.beta * (h[i] - 0.5 * lin[i]) - FRAC_PI_4;
-        x[i] = arg.cos().powi(2) - 0.5;
+        x[i] = cos2_map(&map, x[i], h[i], lin[i], 0.0);
         if sigma > 0.0 {
             let eta: f64 = rng.sample(StandardNormal);
             x[i] += sigma * eta;

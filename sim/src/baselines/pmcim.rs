@@ -40,6 +40,17 @@ impl PmcimParams {
     }
 }
 
+/// The poor man's CIM map `cos²(α·x − β·(h − l/2) + inner − π/4) − 1/2` of one amplitude with
+/// field `h = (J·x)_i`, linear term `l`, and `inner` added inside the cosine (the noise here;
+/// CITS adds its noise outside).
+#[inline]
+pub fn cos2_map(p: &PmcimParams, x: f64, h: f64, l: f64, inner: f64) -> f64 {
+    (p.alpha * x - p.beta * (h - 0.5 * l) + inner - FRAC_PI_4)
+        .cos()
+        .powi(2)
+        - 0.5
+}
+
 /// One iteration with noise amplitude `sigma`; `h` receives `J·x − l/2` of the old `x`.
 pub fn step(
     ising: &Ising,
@@ -53,8 +64,7 @@ pub fn step(
     let lin = ising.linear();
     for i in 0..x.len() {
         let eta: f64 = rng.sample(StandardNormal);
-        let arg = p.alpha * x[i] - p.beta * (h[i] - 0.5 * lin[i]) + sigma * eta - FRAC_PI_4;
-        x[i] = arg.cos().powi(2) - 0.5;
+        x[i] = cos2_map(p, x[i], h[i], lin[i], sigma * eta);
     }
 }
 
