@@ -2,8 +2,8 @@
 # Seed 000 Table 5 re-measured: dNPIM (float reference) with the G-set class parameter files on
 # G1-G22, T = N, RUNS runs each, TTS99 in iterations to the best-known cut, beside the paper's
 # NPIM and SOTA figures. Usage: results/gset-table5.sh RUNS RULE [DATA] > FILE.csv, RULE
-# `trained` (params/gset-CLASS-n200.json; random +1: params/gset-random-plus-n200-objective.json,
-# trained with the objective reward) or `handset` (the built-in rule). Recorded: results/gset-table5.sh 100 trained
+# `trained` (params/gset-CLASS-n200.json, or gset-CLASS-n200-objective.json for the classes
+# trained with the objective reward: random +1, random ±1, planar +1) or `handset` (the built-in rule). Recorded: results/gset-table5.sh 100 trained
 # > results/gset-table5-trained.csv and ... 100 handset > results/gset-table5-handset.csv.
 set -euo pipefail
 runs=${1:-100}
@@ -36,7 +36,7 @@ G22 random-plus 9.77e+05 2.56e+06"
 echo "instance,class,params,n,steps,best_known,runs,best_cut,successes,ps,tts99_iterations,paper_npim_tts,paper_sota_tts"
 while read -r name class npim_tts sota_tts; do
   params=params/gset-$class-n200.json
-  [ "$class" = random-plus ] && params=params/gset-random-plus-n200-objective.json
+  case "$class" in random-plus | random-pm1 | planar-plus) params=params/gset-$class-n200-objective.json ;; esac
   pflag=(-p "$params")
   if [ "$rule" = handset ]; then params=hand-set; pflag=(); fi
   best=$(awk -F, -v g="$name" '$1 == g {print $NF}' "$data/best_known.csv")
