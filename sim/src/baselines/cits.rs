@@ -109,13 +109,8 @@ pub fn cim_step(
 ) {
     ising.couplings().matvec(x, h);
     let lin = ising.linear();
-    let map = PmcimParams {
-        alpha: p.alpha,
-        beta: p.beta,
-        noise: 0.0,
-    };
     for i in 0..x.len() {
-        x[i] = cos2_map(&map, x[i], h[i], lin[i], 0.0);
+        x[i] = cos2_map(p.alpha, p.beta, x[i], h[i], lin[i], 0.0);
         if sigma > 0.0 {
             let eta: f64 = rng.sample(StandardNormal);
             x[i] += sigma * eta;

@@ -44,8 +44,8 @@ impl PmcimParams {
 /// field `h = (J·x)_i`, linear term `l`, and `inner` added inside the cosine (the noise here;
 /// CITS adds its noise outside).
 #[inline]
-pub fn cos2_map(p: &PmcimParams, x: f64, h: f64, l: f64, inner: f64) -> f64 {
-    (p.alpha * x - p.beta * (h - 0.5 * l) + inner - FRAC_PI_4)
+pub fn cos2_map(alpha: f64, beta: f64, x: f64, h: f64, l: f64, inner: f64) -> f64 {
+    (alpha * x - beta * (h - 0.5 * l) + inner - FRAC_PI_4)
         .cos()
         .powi(2)
         - 0.5
@@ -64,7 +64,7 @@ pub fn step(
     let lin = ising.linear();
     for i in 0..x.len() {
         let eta: f64 = rng.sample(StandardNormal);
-        x[i] = cos2_map(p, x[i], h[i], lin[i], sigma * eta);
+        x[i] = cos2_map(p.alpha, p.beta, x[i], h[i], lin[i], sigma * eta);
     }
 }
 
