@@ -136,9 +136,9 @@ endmodule
     }
 }
 
-/// The serial core's Verilog with its top module renamed `serial_core`, for a board top.
-pub fn core_verilog(hash: [u8; 32]) -> String {
-    crate::serial_sim::verilog(hash).replacen("module top(", "module serial_core(", 1)
+/// A build's serial core Verilog with its top module renamed `serial_core`, for a board top.
+pub fn core_verilog(build: &crate::builds::Build, hash: [u8; 32]) -> String {
+    (build.serial_core_verilog)(hash).replacen("module top(", "module serial_core(", 1)
 }
 
 #[cfg(test)]
@@ -156,6 +156,7 @@ mod tests {
             assert!(top.contains("module board_top(") && top.contains("16'd100"));
             assert!(!b.constraints.is_empty());
         }
-        assert!(core_verilog([0; 32]).contains("module serial_core("));
+        let rtl = crate::builds::by_name("rtl").unwrap();
+        assert!(core_verilog(rtl, [0; 32]).contains("module serial_core("));
     }
 }

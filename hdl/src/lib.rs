@@ -7,25 +7,23 @@
 //! [`core`] (whole runs: seeding, schedule interpolation, best-so-far) and [`feedback`] (the CIM
 //! measurement-feedback engine). Each has a `*_sim` module that drives it from a core image in
 //! rust_hdl's simulator or under Verilator ([`verilator`]); [`protocol`] is the serial protocol's
-//! framing and messages (`docs/protocol.md`). Widths of this build: [`widths`]; design notes:
-//! `docs/rtl.md`.
+//! framing and messages (`docs/protocol.md`). The design is compiled once per core configuration
+//! it can be built for ([`builds`]: one and four matvec lanes, wide and narrow memories); the
+//! default build's modules are re-exported at the crate root. Widths of the default build:
+//! [`widths`]; design notes: `docs/rtl.md`.
 #![deny(missing_docs)]
 
 pub mod boards;
-pub mod core;
-pub mod core_sim;
+pub mod builds;
 pub mod crc32;
-pub mod engine;
-pub mod feedback;
-pub mod feedback_sim;
-pub mod loader;
-pub mod matvec;
-pub mod matvec_sim;
 pub mod protocol;
-pub mod serial_core;
-pub mod serial_sim;
+pub mod trace;
 pub mod uart;
-pub mod update;
-pub mod update_sim;
 pub mod verilator;
-pub mod widths;
+
+// The default build's modules at the crate root, where the host and the tests have always found
+// them.
+pub use builds::rtl::{
+    core, core_sim, engine, feedback, feedback_sim, loader, matvec, matvec_sim, serial_core,
+    serial_sim, update, update_sim, widths,
+};

@@ -1,12 +1,13 @@
 //! The whole core against the golden model, step by step: spins, fields and `E4` of every step,
-//! the best energy, its step and its spins. rust_hdl's simulator on small cases (and cycle for
-//! cycle against Verilator), Verilator on 200 random cases over three configurations and on
-//! full runs of G11 and an SK N=100 file; external mode (drives out, samples in, with
-//! backpressure) on 60 random cases.
+//! the best energy, its step and its spins. For every build (`npim_hdl::builds`: one and four
+//! matvec lanes, wide and narrow memories): rust_hdl's simulator on small cases, cycle for cycle
+//! against Verilator, and Verilator on 200 random cases over three image configurations. On the
+//! default build also full runs of G11 and an SK N=100 file, and external mode (drives out,
+//! samples in, with backpressure) on 60 random cases.
 
 use npim_hdl::core_sim::{
-    build_harness, golden_trace, golden_trace_external, run_rust_hdl, run_rust_hdl_in,
-    run_verilator, run_verilator_in, run_verilator_vcd, Mode, RunTrace,
+    build_harness, golden_trace, golden_trace_external, run_rust_hdl_in, run_verilator,
+    run_verilator_in, run_verilator_vcd, Mode, RunTrace,
 };
 use npim_sim::fixed::config::JStorage;
 use npim_sim::fixed::{quantize, CoreConfig, CoreImage};
@@ -20,17 +21,10 @@ use rand_distr::StandardNormal;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-/// Three configurations: sparse with narrow weights, dense, and sparse with wide weights and
-/// few knots.
-fn config(kind: usize) -> CoreConfig {
-    let base = CoreConfig {
-        name: "rtl".into(),
-        field_bits: 16,
-        act_frac: 8,
-        table_bits: 8,
-        z_bits: 14,
-        ..CoreConfig::preset("sim").unwrap()
-    };
+/// Three image configurations within `build` (a build's core configuration): sparse with narrow
+/// weights, dense, and sparse with wide weights and few knots.
+fn config_in(build: &CoreConfig, kind: usize) -> CoreConfig {
+    let base = build.clone();
     match kind % 3 {
         0 => CoreConfig {
             w_bits: 10,
@@ -53,7 +47,16 @@ fn config(kind: usize) -> CoreConfig {
     }
 }
 
+/// The image configurations within the default build.
+fn config(kind: usize) -> CoreConfig {
+    config_in(&npim_hdl::widths::config(), kind)
+}
+
 fn random_image(seed: u64) -> CoreImage {
+    random_image_in(&npim_hdl::widths::config(), seed)
+}
+
+fn random_image_in(build: &CoreConfig, seed: u64) -> CoreImage {
     let mut rng = stream(seed, 9);
     let n = 2 + rng.gen_range(0..40);
     let p = rng.gen_range(0.05..0.6);
@@ -80,9 +83,15 @@ fn random_image(seed: u64) -> CoreImage {
         }
     }
     let steps = rng.gen_range(1..40);
-    quantize(&ising, &params, &config(seed as usize), steps, seed)
-        .unwrap()
-        .0
+    quantize(
+        &ising,
+        &params,
+        &config_in(build, seed as usize),
+        steps,
+        seed,
+    )
+    .unwrap()
+    .0
 }
 
 fn harness() -> &'static npim_hdl::verilator::Harness {
@@ -108,24 +117,59 @@ fn same(mut rtl: RunTrace, golden: RunTrace, what: &str) {
     assert_eq!(rtl, g, "{what}: best energy, step or spins");
 }
 
-#[test]
-fn rust_hdl_core_matches_golden_and_verilator_cycle_for_cycle() {
-    for seed in 0..3 {
-        let image = random_small(seed);
-        let run_seed = 17 + seed as u32;
-        let rh = run_rust_hdl(&image, run_seed, 5_000_000).unwrap();
-        let vl = run_verilator(harness(), &image, run_seed).unwrap();
-        assert_eq!(rh, vl, "seed {seed}: rust_hdl and Verilator differ");
-        same(
-            rh,
-            golden_trace(&image, run_seed),
-            &format!("rust_hdl seed {seed}"),
-        );
-    }
+/// The tests every build runs: rust_hdl = Verilator cycle for cycle = golden on small cases,
+/// Verilator = golden on 200 random cases.
+macro_rules! build_tests {
+    ($build:ident) => {
+        mod $build {
+            use super::*;
+            use npim_hdl::builds::$build::core_sim::{build_harness, run_rust_hdl, run_verilator};
+            use npim_hdl::builds::$build::widths;
+
+            fn harness() -> &'static npim_hdl::verilator::Harness {
+                static H: OnceLock<npim_hdl::verilator::Harness> = OnceLock::new();
+                H.get_or_init(|| {
+                    let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("verilator");
+                    build_harness(&cache).unwrap_or_else(|e| panic!("{e}"))
+                })
+            }
+
+            #[test]
+            fn rust_hdl_core_matches_golden_and_verilator_cycle_for_cycle() {
+                for seed in 0..3 {
+                    let image = random_small_in(&widths::config(), seed);
+                    let run_seed = 17 + seed as u32;
+                    let rh = run_rust_hdl(&image, run_seed, 5_000_000).unwrap();
+                    let vl = run_verilator(harness(), &image, run_seed).unwrap();
+                    assert_eq!(rh, vl, "seed {seed}: rust_hdl and Verilator differ");
+                    same(
+                        rh,
+                        golden_trace(&image, run_seed),
+                        &format!("rust_hdl seed {seed}"),
+                    );
+                }
+            }
+
+            #[test]
+            fn verilator_core_matches_golden_on_random_cases() {
+                for seed in 0..200u64 {
+                    let image = random_image_in(&widths::config(), 1000 + seed);
+                    let run_seed = (seed as u32).wrapping_mul(2654435761);
+                    let rtl = run_verilator(harness(), &image, run_seed).unwrap();
+                    same(rtl, golden_trace(&image, run_seed), &format!("seed {seed}"));
+                }
+            }
+        }
+    };
 }
+npim_hdl::for_each_build!(build_tests);
 
 /// A small case for rust_hdl's slow simulator.
 fn random_small(seed: u64) -> CoreImage {
+    random_small_in(&npim_hdl::widths::config(), seed)
+}
+
+fn random_small_in(build: &CoreConfig, seed: u64) -> CoreImage {
     let ising = Ising::new(
         5,
         vec![
@@ -153,19 +197,9 @@ fn random_small(seed: u64) -> CoreImage {
             *v += 0.3 * rng.sample::<f64, _>(StandardNormal);
         }
     }
-    quantize(&ising, &params, &config(seed as usize), 6, seed)
+    quantize(&ising, &params, &config_in(build, seed as usize), 6, seed)
         .unwrap()
         .0
-}
-
-#[test]
-fn verilator_core_matches_golden_on_random_cases() {
-    for seed in 0..200u64 {
-        let image = random_image(1000 + seed);
-        let run_seed = (seed as u32).wrapping_mul(2654435761);
-        let rtl = run_verilator(harness(), &image, run_seed).unwrap();
-        same(rtl, golden_trace(&image, run_seed), &format!("seed {seed}"));
-    }
 }
 
 /// External mode (the measurement-feedback port): every step the drive values out equal the

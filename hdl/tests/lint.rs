@@ -1,4 +1,4 @@
-//! The generated Verilog lints clean under `verilator --lint-only -Wall` with the repository's
+//! The generated Verilog of every build lints clean under `verilator --lint-only -Wall` with the repository's
 //! short waiver list (hdl/lint/waivers.vlt, each waiver justified there).
 
 use std::path::PathBuf;
@@ -9,13 +9,25 @@ fn generated_verilog_lints_clean_with_the_waivers() {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("lint");
     std::fs::create_dir_all(&dir).unwrap();
     let waivers = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("lint/waivers.vlt");
-    for (name, text) in [
-        ("core", npim_hdl::core_sim::verilog()),
-        ("matvec", npim_hdl::matvec_sim::verilog()),
-        ("update", npim_hdl::update_sim::verilog()),
-        ("feedback", npim_hdl::feedback_sim::verilog()),
-        ("serial_core", npim_hdl::serial_sim::verilog([0; 32])),
-    ] {
+    let mut designs = Vec::new();
+    macro_rules! designs_of {
+        ($build:ident) => {{
+            use npim_hdl::builds::$build as b;
+            let name = stringify!($build);
+            designs.extend([
+                (format!("{name}-core"), b::core_sim::verilog()),
+                (format!("{name}-matvec"), b::matvec_sim::verilog()),
+                (format!("{name}-update"), b::update_sim::verilog()),
+                (format!("{name}-feedback"), b::feedback_sim::verilog()),
+                (
+                    format!("{name}-serial_core"),
+                    b::serial_sim::verilog([0; 32]),
+                ),
+            ]);
+        }};
+    }
+    npim_hdl::for_each_build!(designs_of);
+    for (name, text) in designs {
         let file = dir.join(format!("{name}.v"));
         std::fs::write(&file, text).unwrap();
         let out = Command::new("verilator")

@@ -1,7 +1,7 @@
-//! The matvec engine against the golden arithmetic, in rust_hdl's simulator and under
-//! Verilator, on random instances (dense and sparse images, random spins and linear terms).
+//! The matvec engine of every build (one, two and four lanes; wide and narrow memories) against
+//! the golden arithmetic, in rust_hdl's simulator and under Verilator, on random instances
+//! (dense and sparse images, random spins and linear terms), with the pass's cycle count pinned.
 
-use npim_hdl::matvec_sim::{run_rust_hdl, run_verilator, verilog, MatvecInput, HARNESS_CPP};
 use npim_hdl::verilator::Harness;
 use npim_sim::fixed::config::JStorage;
 use npim_sim::fixed::{quantize, CoreConfig};
@@ -11,13 +11,12 @@ use npim_sim::{Ising, Storage};
 use rand::Rng;
 use std::path::PathBuf;
 
-/// The image of `ising` for a `sim` core with 16-bit fields and `storage` (4 steps, the
-/// hand-set rule: only J and l matter to the matvec engine).
-fn image_of(ising: &Ising, storage: JStorage) -> npim_sim::fixed::CoreImage {
+/// The image of `ising` for `build` (a build's core configuration) with `storage` (4 steps,
+/// the hand-set rule: only J and l matter to the matvec engine).
+fn image_of(build: &CoreConfig, ising: &Ising, storage: JStorage) -> npim_sim::fixed::CoreImage {
     let core = CoreConfig {
         storage,
-        field_bits: 16,
-        ..CoreConfig::preset("sim").unwrap()
+        ..build.clone()
     };
     quantize(
         ising,
@@ -30,7 +29,14 @@ fn image_of(ising: &Ising, storage: JStorage) -> npim_sim::fixed::CoreImage {
     .0
 }
 
-fn random_case(seed: u64, n: usize, p: f64, storage: JStorage) -> MatvecInput {
+/// A random instance's image for `build` and random spins.
+fn random_case(
+    build: &CoreConfig,
+    seed: u64,
+    n: usize,
+    p: f64,
+    storage: JStorage,
+) -> (npim_sim::fixed::CoreImage, Vec<i8>) {
     let mut rng = stream(seed, 42);
     let mut edges = Vec::new();
     for i in 0..n {
@@ -43,87 +49,114 @@ fn random_case(seed: u64, n: usize, p: f64, storage: JStorage) -> MatvecInput {
     }
     let linear: Vec<f64> = (0..n).map(|_| f64::from(rng.gen_range(-5..=5))).collect();
     let ising = Ising::new(n, edges, linear, Storage::Auto).unwrap();
-    let image = image_of(&ising, storage);
+    let image = image_of(build, &ising, storage);
     let spins: Vec<i8> = (0..n)
         .map(|_| if rng.gen::<bool>() { 1 } else { -1 })
         .collect();
-    MatvecInput::from_image(&image, &spins).unwrap()
-}
-
-/// Cycles of a pass beyond its slots: setup, the pipeline's depth, `done`.
-const PASS_OVERHEAD: u64 = 6;
-
-#[test]
-fn empty_rows_take_one_slot_and_emit_their_field() {
-    // Rows 0, 2 and 5 are empty (the first and the last among them), row 3 has one entry.
-    let ising = Ising::new(
-        6,
-        vec![(1, 3, 2.0), (1, 4, -1.0)],
-        vec![1.0, -2.0, 3.0, 0.0, 1.0, -3.0],
-        Storage::Sparse,
-    )
-    .unwrap();
-    let image = image_of(&ising, JStorage::Sparse);
-    let harness =
-        Harness::build(&verilog(), HARNESS_CPP, &cache()).unwrap_or_else(|e| panic!("{e}"));
-    for spins in [[1i8, -1, 1, 1, -1, -1], [-1, -1, -1, 1, 1, 1]] {
-        let input = MatvecInput::from_image(&image, &spins).unwrap();
-        let got = run_verilator(&harness, &input).unwrap();
-        assert_eq!(got.fields, input.expected().fields);
-        assert_eq!(got.e4, input.expected().e4);
-        assert_eq!(got, run_rust_hdl(&input, 100_000).unwrap());
-        // 3 empty rows + 4 entries in rows 1, 3, 4 (row 1 has two)
-        assert_eq!(got.cycles, 3 + 4 + PASS_OVERHEAD);
-    }
+    (image, spins)
 }
 
 fn cache() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("verilator")
 }
 
-#[test]
-fn rust_hdl_simulation_matches_the_golden_arithmetic() {
-    for seed in 0..12 {
-        let storage = if seed % 2 == 0 {
-            JStorage::Sparse
-        } else {
-            JStorage::Dense
-        };
-        let input = random_case(seed, 3 + seed as usize * 2, 0.4, storage);
-        let got = run_rust_hdl(&input, 1_000_000).unwrap();
-        let want = input.expected();
-        assert_eq!(got.fields, want.fields, "seed {seed}");
-        assert_eq!(got.e4, want.e4, "seed {seed}");
-    }
-}
+macro_rules! build_tests {
+    ($build:ident) => {
+        mod $build {
+            use super::*;
+            use npim_hdl::builds::$build::matvec_sim::{
+                run_rust_hdl, run_verilator, verilog, MatvecInput, HARNESS_CPP,
+            };
+            use npim_hdl::builds::$build::widths::{config, LANES};
 
-#[test]
-fn verilator_matches_golden_and_rust_hdl_cycle_for_cycle() {
-    let harness =
-        Harness::build(&verilog(), HARNESS_CPP, &cache()).unwrap_or_else(|e| panic!("{e}"));
-    for seed in 0..200 {
-        let storage = if seed % 3 == 0 {
-            JStorage::Dense
-        } else {
-            JStorage::Sparse
-        };
-        let n = 2 + (seed as usize * 7) % 90;
-        let input = random_case(1000 + seed, n, 0.05 + (seed % 10) as f64 * 0.05, storage);
-        let got = run_verilator(&harness, &input).unwrap();
-        let want = input.expected();
-        assert_eq!(got.fields, want.fields, "seed {seed}");
-        assert_eq!(got.e4, want.e4, "seed {seed}");
-        // Streaming: one slot per entry, one per empty row, and a fixed pass overhead.
-        let slots: u64 = input
-            .row_ptr
-            .windows(2)
-            .map(|w| u64::from((w[1] - w[0]).max(1)))
-            .sum();
-        assert_eq!(got.cycles, slots + PASS_OVERHEAD, "seed {seed}");
-        if seed < 6 {
-            // the two simulators agree on the cycle count, not just the values
-            let rh = run_rust_hdl(&input, 10_000_000).unwrap();
-            assert_eq!(rh, got, "seed {seed}: rust_hdl and Verilator differ");
+            #[test]
+            fn widths_match_the_build_preset() {
+                use npim_hdl::builds::$build::widths::*;
+                let c = config();
+                assert_eq!(c.name, NAME);
+                assert_eq!(c.n_max, 1 << SPIN_BITS);
+                assert_eq!(c.nnz_max, 1 << ENTRY_ADDR_BITS);
+                assert_eq!(c.lanes, LANES);
+                assert_eq!(c.j_bits as usize, WEIGHT_BITS);
+                assert_eq!(c.field_bits as usize, FIELD_BITS);
+                assert_eq!(c.tc_max, 1 << HIST_SLOT_BITS);
+            }
+
+            fn case(seed: u64, n: usize, p: f64, storage: JStorage) -> MatvecInput {
+                let (image, spins) = random_case(&config(), seed, n, p, storage);
+                MatvecInput::from_image(&image, &spins).unwrap()
+            }
+
+            #[test]
+            fn empty_rows_take_one_slot_and_emit_their_field() {
+                // Rows 0, 2 and 5 are empty (the first and the last among them), row 3 has one entry.
+                let ising = Ising::new(
+                    6,
+                    vec![(1, 3, 2.0), (1, 4, -1.0)],
+                    vec![1.0, -2.0, 3.0, 0.0, 1.0, -3.0],
+                    Storage::Sparse,
+                )
+                .unwrap();
+                let image = image_of(&config(), &ising, JStorage::Sparse);
+                let harness = Harness::build(&verilog(), HARNESS_CPP, &cache())
+                    .unwrap_or_else(|e| panic!("{e}"));
+                for spins in [[1i8, -1, 1, 1, -1, -1], [-1, -1, -1, 1, 1, 1]] {
+                    let input = MatvecInput::from_image(&image, &spins).unwrap();
+                    let got = run_verilator(&harness, &input).unwrap();
+                    assert_eq!(got.fields, input.expected().fields);
+                    assert_eq!(got.e4, input.expected().e4);
+                    assert_eq!(got, run_rust_hdl(&input, 100_000).unwrap());
+                    // 3 empty rows, one slot each; rows 1, 3 and 4 hold entries 0-1, 2 and 3,
+                    // a word each with several lanes, an entry each with one
+                    let words = if LANES == 1 { 4 } else { 3 };
+                    assert_eq!(got.cycles, 3 + words + 6);
+                    assert_eq!(got.cycles, input.expected_cycles());
+                }
+            }
+
+            #[test]
+            fn rust_hdl_simulation_matches_the_golden_arithmetic() {
+                for seed in 0..12 {
+                    let storage = if seed % 2 == 0 {
+                        JStorage::Sparse
+                    } else {
+                        JStorage::Dense
+                    };
+                    let input = case(seed, 3 + seed as usize * 2, 0.4, storage);
+                    let got = run_rust_hdl(&input, 1_000_000).unwrap();
+                    let want = input.expected();
+                    assert_eq!(got.fields, want.fields, "seed {seed}");
+                    assert_eq!(got.e4, want.e4, "seed {seed}");
+                }
+            }
+
+            #[test]
+            fn verilator_matches_golden_and_rust_hdl_cycle_for_cycle() {
+                let harness = Harness::build(&verilog(), HARNESS_CPP, &cache())
+                    .unwrap_or_else(|e| panic!("{e}"));
+                for seed in 0..200 {
+                    let storage = if seed % 3 == 0 {
+                        JStorage::Dense
+                    } else {
+                        JStorage::Sparse
+                    };
+                    let n = 2 + (seed as usize * 7) % 90;
+                    let input = case(1000 + seed, n, 0.05 + (seed % 10) as f64 * 0.05, storage);
+                    let got = run_verilator(&harness, &input).unwrap();
+                    let want = input.expected();
+                    assert_eq!(got.fields, want.fields, "seed {seed}");
+                    assert_eq!(got.e4, want.e4, "seed {seed}");
+                    // Streaming: one slot per word of LANES entries a row touches, one per
+                    // empty row, and six for the pipeline
+                    assert_eq!(got.cycles, input.expected_cycles(), "seed {seed}");
+                    if seed < 6 {
+                        // the two simulators agree on the cycle count, not just the values
+                        let rh = run_rust_hdl(&input, 10_000_000).unwrap();
+                        assert_eq!(rh, got, "seed {seed}: rust_hdl and Verilator differ");
+                    }
+                }
+            }
         }
-    }
+    };
 }
+npim_hdl::for_each_build!(build_tests);

@@ -443,7 +443,8 @@ pub struct BitstreamArgs {
     /// The board: icebreaker (iCE40UP5K) or ulx3s (ECP5-85F).
     #[arg(long)]
     pub board: String,
-    /// Core configuration (this RTL build synthesizes `rtl`).
+    /// RTL build to synthesize (rtl, rtl4, small), or a core configuration served by the first
+    /// build that holds it.
     #[arg(long, default_value = "rtl")]
     pub core: String,
     /// Output folder (default: bitstreams/BOARD).
@@ -502,7 +503,8 @@ pub struct VerilogArgs {
     /// Which block.
     #[arg(long, value_enum, default_value_t = BlockArg::Core)]
     pub block: BlockArg,
-    /// Core configuration the build must serve (checked against the RTL build's widths).
+    /// RTL build (rtl, rtl4, small), or a core configuration (preset or JSON) to be served by
+    /// the first build whose limits hold it.
     #[arg(long, default_value = "rtl")]
     pub core: String,
     /// Output file.
@@ -529,6 +531,10 @@ pub struct SimArgs {
     /// Simulator.
     #[arg(long, value_enum, default_value_t = EngineArg::Verilator)]
     pub engine: EngineArg,
+    /// RTL build to simulate: rtl (one matvec lane), rtl4 (four lanes), small (256 spins, 4-bit
+    /// J, two lanes). Default: the first that can run the image.
+    #[arg(long)]
+    pub core: Option<String>,
     /// Runs.
     #[arg(long, short = 'R', default_value_t = 10)]
     pub runs: usize,

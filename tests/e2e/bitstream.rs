@@ -135,8 +135,11 @@ fn the_icebreaker_build_of_this_core_stops_with_what_does_not_fit() {
         "--core",
         "icebreaker",
     ]);
+    // the icebreaker configuration (Tc up to 20, 2-bit J) is held by no build: the error says
+    // which limit each build misses
     assert!(
-        stderr(&o).contains("synthesizes `--core rtl` only"),
+        stderr(&o).contains("no RTL build holds core `icebreaker`")
+            && stderr(&o).contains("tc_max 20 > 16"),
         "{}",
         stderr(&o)
     );

@@ -10,13 +10,27 @@ fn verilog_is_written_and_sim_matches_the_golden_model() {
     assert!(o.status.success(), "{}", stderr(&o));
     let text = std::fs::read_to_string(&v).unwrap();
     assert!(text.contains("module top(") && text.contains("endmodule"));
-    // a core configuration wider than the RTL build is refused
+    // a core configuration wider than every RTL build is refused, naming what does not fit
     let o = npim(&["hdl", "verilog", "--core", "sim", "-o", v.to_str().unwrap()]);
     assert!(
-        !o.status.success() && stderr(&o).contains("this RTL build has"),
+        !o.status.success() && stderr(&o).contains("no RTL build holds core `sim`"),
         "{}",
         stderr(&o)
     );
+    assert!(stderr(&o).contains("n_max 4096 > 2048"), "{}", stderr(&o));
+    // each build by name; the four-lane build's matvec engine has four entry banks
+    let o = npim(&[
+        "hdl",
+        "verilog",
+        "--core",
+        "rtl4",
+        "-o",
+        v.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let four = std::fs::read_to_string(&v).unwrap();
+    assert!(four.contains("banks$3") && !four.contains("banks$4"));
+    assert!(!text.contains("banks$1"));
 
     let image = dir.path().join("sk.npimg");
     let sk = shared("sk/SK1_N20_0.txt");
@@ -51,6 +65,44 @@ fn verilog_is_written_and_sim_matches_the_golden_model() {
     assert!(o.status.success(), "{}", stderr(&o));
     let rtl = stdout(&o);
     assert!(field(&rtl, "check").starts_with("every step of every run equals the golden model"));
+    assert!(field(&rtl, "solver").starts_with("rtl build `rtl` (1 matvec lanes"));
+    // the other builds give the same runs in fewer cycles (more lanes); the 4-bit build refuses
+    // the 8-bit image, naming why
+    let sim_on = |core: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_npim"))
+            .env("NPIM_CACHE", &cache)
+            .args([
+                "sim",
+                "--image",
+                image.to_str().unwrap(),
+                "-R",
+                "3",
+                "--check",
+                "-q",
+            ])
+            .args(["--core", core])
+            .output()
+            .unwrap()
+    };
+    let o = sim_on("rtl4");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rtl4 = stdout(&o);
+    assert_eq!(field(&rtl4, "best"), field(&rtl, "best"));
+    let cycles = |text: &str| -> f64 {
+        field(text, "cycles")
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert!(cycles(&rtl4) < cycles(&rtl));
+    let o = sim_on("small");
+    assert!(
+        !o.status.success() && stderr(&o).contains("j_bits 8 (build: 4)"),
+        "{}",
+        stderr(&o)
+    );
     // the same best energy as the golden model run from the same image
     let g = npim(&[
         "solve",

@@ -214,20 +214,9 @@ pub fn bitstream(args: BitstreamArgs) -> Result<()> {
                 .join(", ")
         )
     })?;
-    let core = CoreConfig::load(&args.core).map_err(|e| anyhow!(e))?;
-    let build = npim_hdl::serial_sim::build_config();
-    let renamed = CoreConfig {
-        name: build.name.clone(),
-        ..core.clone()
-    };
-    if renamed != build {
-        bail!(
-            "core `{}` differs from this RTL build's (`rtl`: N <= {}, {} J entries, fixed widths in hdl/src/widths.rs); this build synthesizes `--core rtl` only",
-            core.name,
-            build.n_max,
-            build.nnz_max
-        );
-    }
+    let wanted = CoreConfig::load(&args.core).map_err(|e| anyhow!(e))?;
+    let build = crate::commands::hdl::build_for(&wanted)?;
+    let core = (build.config)();
     let tools = Tools::find(board.family)?;
     let out_dir = args
         .out
@@ -237,8 +226,9 @@ pub fn bitstream(args: BitstreamArgs) -> Result<()> {
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let target = args.freq.unwrap_or(board.default_mhz);
     eprintln!(
-        "{}: core `rtl` at {target} MHz, {} baud, seed {}; building in {}",
+        "{}: build `{}` at {target} MHz, {} baud, seed {}; building in {}",
         board.description,
+        build.name,
         args.baud,
         args.seed,
         dir.display()
@@ -290,7 +280,7 @@ pub fn bitstream(args: BitstreamArgs) -> Result<()> {
     });
     let mut h = Sha256::new();
     for part in [
-        boards::core_verilog([0; 32]).as_str(),
+        boards::core_verilog(build, [0; 32]).as_str(),
         &top,
         &pll,
         board.constraints,
@@ -302,7 +292,7 @@ pub fn bitstream(args: BitstreamArgs) -> Result<()> {
     }
     let design_hash: [u8; 32] = h.finalize().into();
     let design_hex: String = design_hash.iter().map(|b| format!("{b:02x}")).collect();
-    std::fs::write(dir.join("core.v"), boards::core_verilog(design_hash))?;
+    std::fs::write(dir.join("core.v"), boards::core_verilog(build, design_hash))?;
     std::fs::write(dir.join("top.v"), &top)?;
     std::fs::write(dir.join(board.constraints_file), board.constraints)?;
 

@@ -3,8 +3,8 @@
 use crate::cli::{BlockArg, EngineArg, SimArgs, VerilogArgs};
 use anyhow::{anyhow, bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use npim_hdl::core_sim::{self, RunTrace};
-use npim_hdl::update_sim::check_image;
+use npim_hdl::builds::{self, Build};
+use npim_hdl::core_sim::RunTrace;
 use npim_sim::fixed::noise::run_seed;
 use npim_sim::fixed::{CoreConfig, CoreImage};
 use npim_sim::formats::read_instance;
@@ -13,49 +13,69 @@ use npim_sim::Storage;
 use std::path::PathBuf;
 use std::time::Instant;
 
+/// The build serving core configuration `core`: the build of that name, else the first build
+/// whose limits hold it.
+pub fn build_for(core: &CoreConfig) -> Result<&'static Build> {
+    if let Some(b) = builds::by_name(&core.name) {
+        return Ok(b);
+    }
+    let mut why = Vec::new();
+    for b in &builds::BUILDS {
+        let have = (b.config)();
+        let mut short = Vec::new();
+        for (name, want, has) in [
+            ("n_max", core.n_max, have.n_max),
+            ("nnz_max", core.nnz_max, have.nnz_max),
+            ("j_bits", usize::from(core.j_bits), usize::from(have.j_bits)),
+            (
+                "field_bits",
+                usize::from(core.field_bits),
+                usize::from(have.field_bits),
+            ),
+            ("w_bits", usize::from(core.w_bits), usize::from(have.w_bits)),
+            ("tc_max", core.tc_max, have.tc_max),
+            ("d_max", core.d_max, have.d_max),
+        ] {
+            if want > has {
+                short.push(format!("{name} {want} > {has}"));
+            }
+        }
+        if (core.act_frac, core.table_bits, core.z_bits)
+            != (have.act_frac, have.table_bits, have.z_bits)
+        {
+            short.push(format!(
+                "act_frac, table_bits, z_bits must be {}, {}, {}",
+                have.act_frac, have.table_bits, have.z_bits
+            ));
+        }
+        if short.is_empty() {
+            return Ok(b);
+        }
+        why.push(format!("`{}`: {}", b.name, short.join(", ")));
+    }
+    bail!(
+        "no RTL build holds core `{}` ({})",
+        core.name,
+        why.join("; ")
+    )
+}
+
 pub fn verilog(args: VerilogArgs) -> Result<()> {
     let core = CoreConfig::load(&args.core).map_err(|e| anyhow!(e))?;
-    let rtl = CoreConfig::preset("rtl").expect("preset");
-    for (name, want, have) in [
-        ("n_max", core.n_max, rtl.n_max),
-        ("nnz_max", core.nnz_max, rtl.nnz_max),
-        (
-            "field_bits",
-            usize::from(core.field_bits),
-            usize::from(rtl.field_bits),
-        ),
-        ("w_bits", usize::from(core.w_bits), usize::from(rtl.w_bits)),
-        ("tc_max", core.tc_max, rtl.tc_max),
-        ("d_max", core.d_max, rtl.d_max),
-    ] {
-        if want > have {
-            bail!(
-                "core `{}` needs {name} = {want}; this RTL build has {have} (hdl/src/widths.rs)",
-                core.name
-            );
-        }
-    }
-    if (core.act_frac, core.table_bits, core.z_bits) != (rtl.act_frac, rtl.table_bits, rtl.z_bits) {
-        bail!(
-            "core `{}`: act_frac, table_bits and z_bits must be {}, {}, {} in this RTL build",
-            core.name,
-            rtl.act_frac,
-            rtl.table_bits,
-            rtl.z_bits
-        );
-    }
+    let build = build_for(&core)?;
     let text = match args.block {
-        BlockArg::SerialCore => npim_hdl::serial_sim::verilog([0; 32]),
-        BlockArg::Core => core_sim::verilog(),
-        BlockArg::Matvec => npim_hdl::matvec_sim::verilog(),
-        BlockArg::Update => npim_hdl::update_sim::verilog(),
-        BlockArg::Feedback => npim_hdl::feedback_sim::verilog(),
+        BlockArg::SerialCore => (build.serial_core_verilog)([0; 32]),
+        BlockArg::Core => (build.core_verilog)(),
+        BlockArg::Matvec => (build.matvec_verilog)(),
+        BlockArg::Update => (build.update_verilog)(),
+        BlockArg::Feedback => (build.feedback_verilog)(),
     };
     std::fs::write(&args.out, &text).with_context(|| format!("writing {}", args.out.display()))?;
     println!(
-        "wrote {} ({} lines, top module `top`)",
+        "wrote {} ({} lines, top module `top`, build `{}`)",
         args.out.display(),
-        text.lines().count()
+        text.lines().count(),
+        build.name
     );
     Ok(())
 }
@@ -71,7 +91,31 @@ pub fn sim(args: SimArgs) -> Result<()> {
         std::fs::read(&args.image).with_context(|| format!("reading {}", args.image.display()))?;
     let image =
         CoreImage::from_bytes(&bytes).with_context(|| format!("{}", args.image.display()))?;
-    check_image(&image).map_err(|e| anyhow!(e))?;
+    let build = match &args.core {
+        Some(name) => {
+            let b = builds::by_name(name).ok_or_else(|| {
+                anyhow!(
+                    "no RTL build `{name}` (builds: {})",
+                    builds::NAMES.join(", ")
+                )
+            })?;
+            (b.check_image)(&image).map_err(|e| anyhow!("build `{name}`: {e}"))?;
+            b
+        }
+        None => builds::BUILDS
+            .iter()
+            .find(|b| (b.check_image)(&image).is_ok())
+            .ok_or_else(|| {
+                anyhow!(
+                    "no RTL build can run this image: {}",
+                    builds::BUILDS
+                        .iter()
+                        .map(|b| format!("`{}`: {}", b.name, (b.check_image)(&image).unwrap_err()))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )
+            })?,
+    };
     let instance = match &args.instance {
         Some(p) => read_instance(p, Storage::Auto)?,
         None => crate::instance_source::from_image(&args.image, &image),
@@ -90,7 +134,7 @@ pub fn sim(args: SimArgs) -> Result<()> {
                 "building the Verilator model (cached in {})",
                 harness_cache().display()
             );
-            Some(core_sim::build_harness(&harness_cache()).map_err(|e| anyhow!(e))?)
+            Some((build.build_harness)(&harness_cache()).map_err(|e| anyhow!(e))?)
         }
         EngineArg::RustHdl => None,
     };
@@ -111,13 +155,13 @@ pub fn sim(args: SimArgs) -> Result<()> {
     for r in 0..args.runs {
         let rs = run_seed(seed, r);
         let trace = match (&harness, &args.vcd) {
-            (Some(h), Some(vcd)) if r == 0 => core_sim::run_verilator_vcd(h, &image, rs, vcd),
-            (Some(h), _) => core_sim::run_verilator(h, &image, rs),
-            (None, _) => core_sim::run_rust_hdl(&image, rs, u64::MAX),
+            (Some(h), Some(vcd)) if r == 0 => (build.run_verilator_vcd)(h, &image, rs, vcd),
+            (Some(h), _) => (build.run_verilator)(h, &image, rs),
+            (None, _) => (build.run_rust_hdl)(&image, rs, u64::MAX),
         }
         .map_err(|e| anyhow!(e))?;
         if args.check {
-            let golden = core_sim::golden_trace(&image, rs);
+            let golden = npim_hdl::trace::golden_trace(&image, rs);
             for (t, (a, b)) in trace.steps.iter().zip(&golden.steps).enumerate() {
                 if a != b {
                     bail!("run {r}: the RTL differs from the golden model at step {t}");
@@ -161,7 +205,9 @@ pub fn sim(args: SimArgs) -> Result<()> {
         instance.edges().len()
     );
     println!(
-        "solver    rtl ({}), T={} steps, R={} runs, seed {seed}, image {}",
+        "solver    rtl build `{}` ({} matvec lanes, {}), T={} steps, R={} runs, seed {seed}, image {}",
+        build.name,
+        (build.config)().lanes,
         match args.engine {
             EngineArg::Verilator => "Verilator",
             EngineArg::RustHdl => "rust_hdl simulator",

@@ -51,13 +51,15 @@ pub struct CoreConfig {
 }
 
 /// Preset names.
-pub const PRESETS: &[&str] = &["sim", "rtl", "icebreaker", "ulx3s"];
+pub const PRESETS: &[&str] = &["sim", "rtl", "rtl4", "small", "icebreaker", "ulx3s"];
 
 impl CoreConfig {
     /// A named preset:
     /// - `sim`: generous limits for software and simulation (N ≤ 4096, dense or sparse by file);
-    /// - `rtl`: the widths of the current RTL build (N ≤ 2048, 65536 J entries, `Tc ≤ 16`,
-    ///   16-bit fields: G1-G22 fit);
+    /// - `rtl`: the default RTL build (`npim_hdl::builds::rtl`: N ≤ 2048, 65536 J entries,
+    ///   8-bit J, `Tc ≤ 16`, 16-bit fields, one matvec lane: G1-G22 fit);
+    /// - `rtl4`: the same with four matvec lanes;
+    /// - `small`: a narrow RTL build (N ≤ 256, 8192 J entries, 4-bit J, two lanes);
     /// - `icebreaker`: iCE40UP5K, 800 spins, sparse, 4 lanes (G1-G21);
     /// - `ulx3s`: ECP5-85F, 2000 spins, sparse, 8 lanes (G22).
     pub fn preset(name: &str) -> Option<Self> {
@@ -92,6 +94,21 @@ impl CoreConfig {
                 knots_max: 64,
                 t_max: (1 << 20) - 1,
                 ..base
+            }),
+            // the default RTL build with four matvec lanes (`npim_hdl::builds::rtl4`)
+            "rtl4" => Some(CoreConfig {
+                name: name.to_string(),
+                lanes: 4,
+                ..Self::preset("rtl")?
+            }),
+            // a narrow RTL build (`npim_hdl::builds::small`)
+            "small" => Some(CoreConfig {
+                name: name.to_string(),
+                n_max: 256,
+                nnz_max: 8192,
+                lanes: 2,
+                j_bits: 4,
+                ..Self::preset("rtl")?
             }),
             "icebreaker" => Some(CoreConfig {
                 n_max: 800,

@@ -15,10 +15,10 @@
 //! `E4`); STEP and READ_TRACE are not built (IDENTIFY's capability bits say so): they are
 //! answered `UnknownCommand`.
 
-use crate::core::Core;
+use super::core::Core;
+use super::loader::Loader;
+use super::widths::*;
 use crate::crc32::{Crc32Byte, CRC_RESIDUE};
-use crate::loader::Loader;
-use crate::widths::*;
 use rust_hdl::prelude::*;
 
 /// Most bytes of a frame body: seq, kind, 1024 payload bytes, CRC.

@@ -1,17 +1,16 @@
-//! Widths of this build of the blocks. rust_hdl sizes memories and registers by const
-//! generics, so a build fixes them; the limits match the `sim-rtl` core configuration
-//! (`CoreConfig::preset("sim")` narrowed to these widths).
+//! Widths of a build of the blocks. rust_hdl sizes memories and registers by const generics, so
+//! a build fixes them: the free parameters come from the build's `params` module (one per
+//! build in [`crate::builds`]), the rest are derived here or fixed for every build.
 
-/// Address bits of a spin index: at most `2^SPIN_BITS` spins.
-pub const SPIN_BITS: usize = 11;
+pub use super::params::*;
+
 /// `SPIN_BITS + 1`: counts up to and including `2^SPIN_BITS`.
 pub const COUNT_BITS: usize = SPIN_BITS + 1;
-/// Address bits of a stored J entry.
-pub const ENTRY_ADDR_BITS: usize = 16;
 /// `ENTRY_ADDR_BITS + 1`: row pointers up to and including `2^ENTRY_ADDR_BITS`.
 pub const PTR_BITS: usize = ENTRY_ADDR_BITS + 1;
-/// Width of a J weight (two's complement, symmetric range).
-pub const WEIGHT_BITS: usize = 8;
+/// Address bits of one lane's entry bank: entry `k` is word `k >> LANE_BITS` of bank
+/// `k mod LANES`.
+pub const BANK_ADDR_BITS: usize = ENTRY_ADDR_BITS - LANE_BITS;
 /// An entry word: column in bits `0..SPIN_BITS`, weight in the `WEIGHT_BITS` above.
 pub const ENTRY_BITS: usize = SPIN_BITS + WEIGHT_BITS;
 /// Width of a field `f = 2·J·σ − l` and of `l`.
@@ -44,3 +43,12 @@ pub const STEP_BITS: usize = 20;
 pub const SAMPLE_BITS: usize = 16;
 /// Width of a DAC drive value out of the CIM feedback engine.
 pub const DRIVE_BITS: usize = 16;
+
+/// This build's core configuration: the limits images are quantized for and IDENTIFY reports
+/// (`CoreConfig::preset(NAME)`; a test checks that it matches the widths here).
+pub fn config() -> npim_sim::fixed::CoreConfig {
+    npim_sim::fixed::CoreConfig::preset(NAME).expect("every build has a preset")
+}
+
+const _: () = assert!(LANES == 1 << LANE_BITS && LANES <= 8);
+const _: () = assert!(SPIN_BITS <= 11 && ENTRY_ADDR_BITS <= 16 && WEIGHT_BITS <= 8);

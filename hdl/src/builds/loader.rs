@@ -8,8 +8,8 @@
 //! check failed; otherwise `error` holds the protocol's error code of the first failure
 //! (5 ImageInvalid: not an image, damaged or inconsistent; 6 DoesNotFit: a limit of this build).
 
+use super::widths::*;
 use crate::crc32::{Crc32Byte, CRC_RESIDUE};
-use crate::widths::*;
 use rust_hdl::prelude::*;
 
 /// Where in the image the next byte belongs.
@@ -136,6 +136,12 @@ pub struct Loader {
     top: Signal<Local, Bits<32>>,
     residue: Constant<Bits<32>>,
     crc_init: Constant<Bits<32>>,
+    /// The build's limits as signals (rust_hdl writes consts into Verilog by name): spins,
+    /// stored entries, J weight bits, and where the weight goes in an entry word.
+    max_n: Constant<Bits<32>>,
+    max_nnz: Constant<Bits<32>>,
+    max_j_bits: Constant<Bits<8>>,
+    weight_at: Constant<Bits<8>>,
 }
 
 impl Default for Loader {
@@ -212,18 +218,20 @@ impl Default for Loader {
             top: Default::default(),
             residue: Constant::new(u64::from(CRC_RESIDUE).to_bits()),
             crc_init: Constant::new(0xFFFF_FFFFu64.to_bits()),
+            max_n: Constant::new((1u64 << SPIN_BITS).to_bits()),
+            max_nnz: Constant::new((1u64 << ENTRY_ADDR_BITS).to_bits()),
+            max_j_bits: Constant::new((WEIGHT_BITS as u64).to_bits()),
+            weight_at: Constant::new((SPIN_BITS as u64).to_bits()),
         }
     }
 }
 
-// Literal numbers in `update` (rust_hdl emits consts there literally): the build's limits
-// (2048 spins, 65536 entries, Tc ≤ 16, T < 2^20, 8192 knot words, 128 weights per step, 16-bit fields
-// and l, 15-bit schedule weights), the fixed widths it accepts (A = 8, z 14 bits, table 8 bits),
-// and 11 (the weight's place in an entry word).
+// Literal numbers in `update` (rust_hdl emits consts there literally): the limits every build
+// shares (Tc ≤ 16, T < 2^20, 8192 knot words, 128 weights per step, 16-bit fields and l,
+// 15-bit schedule weights) and the fixed widths it accepts (A = 8, z 14 bits, table 8 bits).
+// The build's own limits are the `max_*` constants.
 const _: () = assert!(
-    SPIN_BITS == 11
-        && ENTRY_ADDR_BITS == 16
-        && STEP_BITS == 20
+    STEP_BITS == 20
         && KNOT_ADDR_BITS == 13
         && WEIGHT_ADDR_BITS == 7
         && FIELD_BITS == 16
@@ -307,7 +315,8 @@ impl Logic for Loader {
         self.rowptr_wdata.next = bit_cast::<PTR_BITS, 32>(self.word.val());
         self.rowptr_we.next = false;
         self.entry_waddr.next = bit_cast::<ENTRY_ADDR_BITS, 16>(self.idx.q.val());
-        self.entry_wdata.next = (bit_cast::<ENTRY_BITS, 32>(self.word.val() >> 24) << 11)
+        self.entry_wdata.next = (bit_cast::<ENTRY_BITS, 32>(self.word.val() >> 24)
+            << self.weight_at.val())
             | bit_cast::<ENTRY_BITS, SPIN_BITS>(bit_cast::<SPIN_BITS, 32>(self.word.val()));
         self.entry_we.next = false;
         self.linear_waddr.next = bit_cast::<SPIN_BITS, 16>(self.idx.q.val());
@@ -344,7 +353,7 @@ impl Logic for Loader {
                     }
                     if self.off.q.val() == 15 {
                         self.n_reg.d.next = self.word.val();
-                        if (self.word.val() == 0) | (self.word.val() > 2048) {
+                        if (self.word.val() == 0) | (self.word.val() > self.max_n.val()) {
                             self.fail.next = 6.into();
                         }
                     }
@@ -356,7 +365,7 @@ impl Logic for Loader {
                     }
                     if self.off.q.val() == 23 {
                         self.nnz_reg.d.next = self.word.val();
-                        if self.word.val() > 65536 {
+                        if self.word.val() > self.max_nnz.val() {
                             self.fail.next = 6.into();
                         }
                     }
@@ -365,7 +374,7 @@ impl Logic for Loader {
                     if (self.off.q.val() == 24) & (self.data.val() != 1) {
                         self.fail.next = 6.into();
                     }
-                    if (self.off.q.val() == 25) & (self.data.val() > 8) {
+                    if (self.off.q.val() == 25) & (self.data.val() > self.max_j_bits.val()) {
                         self.fail.next = 6.into();
                     }
                     if (self.off.q.val() == 26) & (self.data.val() > 16) {

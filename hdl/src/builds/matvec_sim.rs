@@ -1,9 +1,9 @@
 //! Driving the matvec engine: loading its memories from a core image and a spin vector, and
 //! running one pass in rust_hdl's simulator or under Verilator, with the same stimulus.
 
-use crate::matvec::Matvec;
+use super::matvec::Matvec;
+use super::widths::*;
 use crate::verilator::Harness;
-use crate::widths::*;
 use npim_sim::fixed::image::{CoreImage, JMemory};
 use rust_hdl::prelude::*;
 
@@ -41,8 +41,16 @@ impl MatvecInput {
         if n > 1 << SPIN_BITS {
             return Err(format!("{n} spins; this build holds {}", 1 << SPIN_BITS));
         }
+        if image.j_bits as usize > WEIGHT_BITS {
+            return Err(format!(
+                "{}-bit J weights; this build holds {WEIGHT_BITS} bits",
+                image.j_bits
+            ));
+        }
         let (mut row_ptr, mut entries) = (vec![0u32], Vec::new());
-        let mut push = |c: usize, w: i8| entries.push(c as u32 | (u32::from(w as u8) << SPIN_BITS));
+        let weight_mask = (1u32 << WEIGHT_BITS) - 1;
+        let mut push =
+            |c: usize, w: i8| entries.push(c as u32 | ((w as u32 & weight_mask) << SPIN_BITS));
         match &image.j {
             JMemory::Sparse {
                 row_ptr: rp,
@@ -100,7 +108,7 @@ impl MatvecInput {
             let mut acc = 0i64;
             for &word in &self.entries[self.row_ptr[i] as usize..self.row_ptr[i + 1] as usize] {
                 let col = (word & ((1 << SPIN_BITS) - 1)) as usize;
-                let w = i64::from((word >> SPIN_BITS) as u8 as i8);
+                let w = entry_weight(word);
                 acc += w * sigma(col);
             }
             let f = 2 * acc - i64::from(self.linear[i]);
@@ -112,6 +120,23 @@ impl MatvecInput {
             e4,
             cycles: 0,
         }
+    }
+
+    /// Cycles from `start` to `done` of a pass: each row costs the words of `LANES` entries it
+    /// touches (an empty row one slot), plus six for the pipeline.
+    pub fn expected_cycles(&self) -> u64 {
+        let words: u64 = self
+            .row_ptr
+            .windows(2)
+            .map(|p| {
+                if p[1] > p[0] {
+                    u64::from(((p[1] - 1) >> LANE_BITS) - (p[0] >> LANE_BITS) + 1)
+                } else {
+                    1
+                }
+            })
+            .sum();
+        words + 6
     }
 
     /// The load commands of the J memories and the linear term (`rp`, `en`, `li`), shared by the
@@ -138,6 +163,16 @@ impl MatvecInput {
         }
         s += &format!("go {}\n", self.n);
         s
+    }
+}
+
+/// The weight of an entry word (two's complement in the `WEIGHT_BITS` above the column).
+pub fn entry_weight(word: u32) -> i64 {
+    let w = i64::from(word >> SPIN_BITS) & ((1 << WEIGHT_BITS) - 1);
+    if w >= 1 << (WEIGHT_BITS - 1) {
+        w - (1 << WEIGHT_BITS)
+    } else {
+        w
     }
 }
 

@@ -11,7 +11,7 @@
 //! last drive it accepts the next sample vector. Samples are clamped to the symmetric
 //! `adc_bits` range on entry.
 
-use crate::widths::*;
+use super::widths::*;
 use rust_hdl::prelude::*;
 
 /// Engine states.
@@ -124,6 +124,8 @@ pub struct Feedback {
     one80: Constant<Bits<80>>,
     one16: Constant<Bits<SAMPLE_BITS>>,
     mask15: Constant<Bits<48>>,
+    /// Where the weight starts in an entry word (`SPIN_BITS`).
+    weight_offset: Constant<Bits<8>>,
     i_next: Signal<Local, Bits<COUNT_BITS>>,
 }
 
@@ -194,14 +196,15 @@ impl Default for Feedback {
             one80: Constant::new(1u64.to_bits()),
             one16: Constant::new(1u64.to_bits()),
             mask15: Constant::new(0x7fffu64.to_bits()),
+            weight_offset: Constant::new((SPIN_BITS as u64).to_bits()),
             i_next: Default::default(),
         }
     }
 }
 
-// Numbers written into `update` (rust_hdl emits consts there literally): 10 (weight offset in an
-// entry word), 15 (the split of φ for the 16×16 multiplier), 79 (sign bit of the gained value).
-const _: () = assert!(SPIN_BITS == 11 && SAMPLE_BITS == 16 && DRIVE_BITS == 16);
+// Numbers written into `update` (rust_hdl emits consts there literally): 15 (the split of φ for
+// the 16×16 multiplier), 79 (sign bit of the gained value).
+const _: () = assert!(SAMPLE_BITS == 16 && DRIVE_BITS == 16);
 
 impl Logic for Feedback {
     #[hdl_gen]
@@ -244,8 +247,12 @@ impl Logic for Feedback {
         self.entries.read_address.next = bit_cast::<ENTRY_ADDR_BITS, PTR_BITS>(self.k.q.val());
         self.samples.read_address.next = self.entries.read_data.val().get_bits::<SPIN_BITS>(0);
         self.linear.read_address.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
-        self.entry_weight.next =
-            signed_cast::<WEIGHT_BITS>(self.entries.read_data.val().get_bits::<WEIGHT_BITS>(11));
+        self.entry_weight.next = signed_cast::<WEIGHT_BITS>(
+            self.entries
+                .read_data
+                .val()
+                .get_bits::<WEIGHT_BITS>(self.weight_offset.val().index()),
+        );
         self.weight_wide.next = signed_bit_cast::<16, WEIGHT_BITS>(self.entry_weight.val());
         self.product.next = self.weight.q.val() * self.samples.read_data.val();
         // φ = 2·acc − l·2^(adc_bits − 2)

@@ -2,8 +2,8 @@
 //! vector out, with the DAC's `ready` withheld on a pseudo-random pattern to exercise the
 //! handshake; in rust_hdl's simulator or under Verilator.
 
-use crate::feedback::Feedback;
-use crate::matvec_sim::MatvecInput;
+use super::feedback::Feedback;
+use super::matvec_sim::MatvecInput;
 use crate::verilator::Harness;
 use npim_sim::fixed::feedback::Feedback as Spec;
 use npim_sim::fixed::image::CoreImage;

@@ -3,7 +3,7 @@
 //! `divisor` (clock cycles per bit) is an input so that a board ties it to its clock ÷ baud
 //! rate and a simulation uses a few cycles per bit.
 
-use crate::engine::Engine;
+use super::engine::Engine;
 use crate::uart::{UartRx, UartTx};
 use rust_hdl::prelude::*;
 

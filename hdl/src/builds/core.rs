@@ -8,9 +8,9 @@
 //! interface come with the serial link). All arithmetic is `docs/fixed-point.md`'s; the block
 //! tests check every step's spins, fields and `E4` against the golden model.
 
-use crate::matvec::Matvec;
-use crate::update::Update;
-use crate::widths::*;
+use super::matvec::Matvec;
+use super::update::Update;
+use super::widths::*;
 use rust_hdl::prelude::*;
 
 /// Core states.
@@ -187,6 +187,8 @@ pub struct Core {
     zero_sample: Constant<Signed<SAMPLE_BITS>>,
     one16: Constant<Bits<16>>,
     stride: Constant<Bits<32>>,
+    /// `2^SPIN_BITS`: where the second spin bank starts.
+    second_bank: Constant<Bits<COUNT_BITS>>,
 }
 
 impl Default for Core {
@@ -280,13 +282,14 @@ impl Default for Core {
             zero_sample: Constant::new(0i64.into()),
             one16: Constant::new(1u64.to_bits()),
             stride: Constant::new(u64::from(npim_sim::fixed::noise::SPIN_STRIDE).to_bits()),
+            second_bank: Constant::new((1u64 << SPIN_BITS).to_bits()),
         }
     }
 }
 
-// Numbers written into `update` because rust_hdl emits consts there literally: 1024 (the
-// second spin bank), 5 (history slots per spin), 31 (sign bit of the interpolation sum).
-const _: () = assert!(SPIN_BITS == 11 && HIST_SLOT_BITS == 4);
+// Numbers written into `update` because rust_hdl emits consts there literally: 4 (history
+// slots per spin as a shift), 31 (sign bit of the interpolation sum).
+const _: () = assert!(HIST_SLOT_BITS == 4 && ACC_BITS == 32);
 
 impl Logic for Core {
     #[hdl_gen]
@@ -347,7 +350,7 @@ impl Logic for Core {
         self.hist_limit.next = bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.n.val()) << 4;
         self.bank_base.next = 0.into();
         if self.bank_w.q.val() {
-            self.bank_base.next = 2048.into();
+            self.bank_base.next = self.second_bank.val();
         }
         // sub-block defaults
         self.update_unit.start.next = false;
@@ -369,7 +372,7 @@ impl Logic for Core {
         self.matvec.peek_addr.next = bit_cast::<COUNT_BITS, SPIN_BITS>(self.best_raddr.val());
         if self.best_bank.q.val() {
             self.matvec.peek_addr.next =
-                bit_cast::<COUNT_BITS, SPIN_BITS>(self.best_raddr.val()) + 2048;
+                bit_cast::<COUNT_BITS, SPIN_BITS>(self.best_raddr.val()) + self.second_bank.val();
         }
         self.knots.read_address.next = self.kbase.q.val() + self.p.q.val();
         // outputs

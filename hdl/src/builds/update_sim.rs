@@ -1,9 +1,9 @@
 //! Driving the update unit from a golden-model state: the same per-step weights, history and
 //! noise states, in rust_hdl's simulator or under Verilator.
 
-use crate::update::Update;
+use super::update::Update;
+use super::widths::*;
 use crate::verilator::Harness;
-use crate::widths::*;
 use npim_sim::fixed::image::CoreImage;
 use npim_sim::fixed::{GoldenCore, GoldenState};
 use rust_hdl::prelude::*;
@@ -83,6 +83,10 @@ pub fn check_image(image: &CoreImage) -> Result<(), String> {
             format!("{} weights per step", image.weights_per_knot()),
         ),
         (image.n <= 1 << SPIN_BITS, format!("{} spins", image.n)),
+        (
+            image.j_bits as usize <= WEIGHT_BITS,
+            format!("j_bits {} (build: {WEIGHT_BITS})", image.j_bits),
+        ),
         (
             shifts(image).iter().all(|&s| s < 64),
             "shifts beyond 63".to_string(),

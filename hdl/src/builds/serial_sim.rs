@@ -4,8 +4,8 @@
 //! and the tests put the host's protocol bytes through it, so the frame decoder, CRC, command
 //! engine, image loader and response encoder in the generated Verilog are what answers.
 
+use super::serial_core::SerialCore;
 use crate::protocol::reply::Identity;
-use crate::serial_core::SerialCore;
 use crate::verilator::Harness;
 use npim_sim::fixed::CoreConfig;
 use rust_hdl::prelude::*;
@@ -17,9 +17,9 @@ use std::time::Duration;
 /// Cycles per UART bit in simulation.
 pub const SIM_DIVISOR: u32 = 8;
 
-/// The core configuration this RTL build answers IDENTIFY with (the `rtl` preset).
+/// The core configuration this RTL build answers IDENTIFY with (its preset).
 pub fn build_config() -> CoreConfig {
-    CoreConfig::preset("rtl").expect("preset")
+    super::widths::config()
 }
 
 /// The IDENTIFY reply bytes of this build with bitstream hash `hash`.

@@ -6,7 +6,7 @@
 //! variable shifters; `A`, the table size and `z_bits` are build constants. The per-step
 //! weights `q(t)` sit in a small memory written before the step.
 
-use crate::widths::*;
+use super::widths::*;
 use rust_hdl::prelude::*;
 
 /// Unit states.

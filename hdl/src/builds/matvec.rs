@@ -1,0 +1,423 @@
+//! The matvec engine: for each spin `i`, `f_i = 2·Σ_k J_q[i, col_k]·σ_{col_k} − l_i` over the
+//! CSR row of `i`, and the energy register `E4 = Σ_i σ_i·(f_i − l_i)` (`docs/fixed-point.md`).
+//!
+//! Multiplier-free: each entry adds or subtracts its weight by the spin's sign bit (1 = −1).
+//! Memories: row pointers, entry words (column | weight), spin bits (two copies: one read port
+//! for the entries' columns, one for each row's own spin) and `l`, each one block RAM with one
+//! read and one write port; the write ports are the load interface.
+//!
+//! `LANES` lanes, streaming: entry `k` of the image's CSR order lives in bank `k mod LANES` at
+//! word `k >> LANE_BITS`, so one read of every bank gives `LANES` consecutive entries (the
+//! image's layout, nothing padded). The rows go through a four-stage pipeline with no gap
+//! between them: (1) issue the word holding entry `k` of row `r` (the row-pointer memory always
+//! reading `ptr[r + 1]`, the end of the issuing row), each lane active when its entry lies in
+//! `[k, ptr[r + 1])`; (2) the words arrive: each lane reads its column's spin from its own copy
+//! of the spin bits, and the row's own spin and `l` are read; (3) add or subtract each active
+//! lane's weight (an adder chain into the row's sum); at a row's last word latch the sum;
+//! (4) emit `f_r = 2·sum − l_r` and update `E4`. A row costs the words it touches (an empty row
+//! one slot): a pass is `Σ_r max(1, words_r) + 6` cycles, `Σ_r max(1, nnz_r) + 6` with one lane.
+//!
+//! Protocol: load the memories through the write ports, set `n`, pulse `start`; the engine
+//! emits one `(field_index, field)` per cycle with `field_valid` high, in index order, then
+//! pulses `done` with `e4` final.
+
+use super::widths::*;
+use rust_hdl::prelude::*;
+
+/// Engine states.
+#[derive(Copy, Clone, PartialEq, Debug, LogicState)]
+pub enum MatvecState {
+    /// Waiting for `start`.
+    Idle,
+    /// `ptr[0]` arrives (the first entry); read `ptr[1]`.
+    Setup,
+    /// Issue one entry (or an empty row's slot) per cycle.
+    Stream,
+    /// The last slot is issued; the pipeline empties.
+    Drain,
+    /// Pulse `done`.
+    Done,
+}
+
+/// The matvec engine.
+#[derive(LogicBlock)]
+pub struct Matvec {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// Start a pass over spins `0..n`.
+    pub start: Signal<In, Bit>,
+    /// Number of spins.
+    pub n: Signal<In, Bits<COUNT_BITS>>,
+    /// Row-pointer write address.
+    pub rowptr_waddr: Signal<In, Bits<COUNT_BITS>>,
+    /// Row-pointer write data.
+    pub rowptr_wdata: Signal<In, Bits<PTR_BITS>>,
+    /// Row-pointer write enable.
+    pub rowptr_we: Signal<In, Bit>,
+    /// Entry write address.
+    pub entry_waddr: Signal<In, Bits<ENTRY_ADDR_BITS>>,
+    /// Entry write data (column | weight << SPIN_BITS).
+    pub entry_wdata: Signal<In, Bits<ENTRY_BITS>>,
+    /// Entry write enable.
+    pub entry_we: Signal<In, Bit>,
+    /// Which of the two spin banks the pass reads (the core keeps the best spins in the other).
+    pub bank: Signal<In, Bit>,
+    /// Spin write address: bank bit above the spin index.
+    pub spin_waddr: Signal<In, Bits<COUNT_BITS>>,
+    /// Spin bit to write (1 = −1).
+    pub spin_wdata: Signal<In, Bit>,
+    /// Spin write enable.
+    pub spin_we: Signal<In, Bit>,
+    /// Linear-term write address.
+    pub linear_waddr: Signal<In, Bits<SPIN_BITS>>,
+    /// `l_q` to write.
+    pub linear_wdata: Signal<In, Signed<FIELD_BITS>>,
+    /// Linear-term write enable.
+    pub linear_we: Signal<In, Bit>,
+    /// Spin address to read while idle (bank bit above the index), e.g. the best spins.
+    pub peek_addr: Signal<In, Bits<COUNT_BITS>>,
+    /// The spin bit at `peek_addr`, one cycle after it is presented.
+    pub peek_bit: Signal<Out, Bit>,
+    /// High for one cycle per emitted field.
+    pub field_valid: Signal<Out, Bit>,
+    /// Index of the emitted field.
+    pub field_index: Signal<Out, Bits<SPIN_BITS>>,
+    /// The emitted field.
+    pub field: Signal<Out, Signed<FIELD_BITS>>,
+    /// High for one cycle when the pass is complete.
+    pub done: Signal<Out, Bit>,
+    /// High while a pass runs.
+    pub busy: Signal<Out, Bit>,
+    /// `E4` of the pass (valid with `done`).
+    pub e4: Signal<Out, Signed<ACC_BITS>>,
+    rowptr: RAM<Bits<PTR_BITS>, COUNT_BITS>,
+    /// Entry `k` is word `k >> LANE_BITS` of bank `k mod LANES`.
+    banks: [RAM<Bits<ENTRY_BITS>, BANK_ADDR_BITS>; LANES],
+    /// One copy of the spin bits per lane (each reads its own entry's column).
+    spins: [RAM<Bit, COUNT_BITS>; LANES],
+    own_spins: RAM<Bit, COUNT_BITS>,
+    linear: RAM<Signed<FIELD_BITS>, SPIN_BITS>,
+    state: DFF<MatvecState>,
+    /// The issuing row.
+    r: DFF<Bits<COUNT_BITS>>,
+    /// The next entry to issue.
+    k: DFF<Bits<PTR_BITS>>,
+    // stage 1 → 2
+    v1: DFF<Bit>,
+    act1: [DFF<Bit>; LANES],
+    last1: DFF<Bit>,
+    row1: DFF<Bits<SPIN_BITS>>,
+    // stage 2 → 3
+    v2: DFF<Bit>,
+    last2: DFF<Bit>,
+    row2: DFF<Bits<SPIN_BITS>>,
+    weight2: [DFF<Signed<ACC_BITS>>; LANES],
+    // stage 3 → 4
+    v3: DFF<Bit>,
+    row3: DFF<Bits<SPIN_BITS>>,
+    sum3: DFF<Signed<ACC_BITS>>,
+    own3: DFF<Bit>,
+    l3: DFF<Signed<FIELD_BITS>>,
+    acc: DFF<Signed<ACC_BITS>>,
+    energy: DFF<Signed<ACC_BITS>>,
+    row_end: Signal<Local, Bits<PTR_BITS>>,
+    has_entry: Signal<Local, Bit>,
+    is_last: Signal<Local, Bit>,
+    r_next: Signal<Local, Bits<COUNT_BITS>>,
+    /// The first entry of the issuing word (`k` with the lane bits cleared).
+    word_base: Signal<Local, Bits<PTR_BITS>>,
+    /// The first entry of the next word.
+    next_word: Signal<Local, Bits<PTR_BITS>>,
+    lane_entry: [Signal<Local, Bits<PTR_BITS>>; LANES],
+    entry_weight: [Signal<Local, Signed<WEIGHT_BITS>>; LANES],
+    /// `±weight` of each lane (0 when inactive).
+    term: [Signal<Local, Signed<ACC_BITS>>; LANES],
+    /// The adder chain: `chain[b + 1] = chain[b] + term[b]`, `chain[0]` the row's sum so far.
+    chain: [Signal<Local, Signed<ACC_BITS>>; LANES + 1],
+    row_sum: Signal<Local, Signed<ACC_BITS>>,
+    f_wide: Signal<Local, Signed<ACC_BITS>>,
+    l_wide: Signal<Local, Signed<ACC_BITS>>,
+    f_minus_l: Signal<Local, Signed<ACC_BITS>>,
+    bank_base: Signal<Local, Bits<COUNT_BITS>>,
+    bank_waddr: Signal<Local, Bits<ENTRY_ADDR_BITS>>,
+    /// `2^SPIN_BITS`: where the second spin bank starts.
+    second_bank: Constant<Bits<COUNT_BITS>>,
+    /// `2^SPIN_BITS − 1`: the column of an entry word.
+    column_mask: Constant<Bits<COUNT_BITS>>,
+    /// Where the weight starts in an entry word (`SPIN_BITS`).
+    weight_offset: Constant<Bits<8>>,
+    /// `LANE_BITS` and `LANES` as signals (rust_hdl writes consts into Verilog by name).
+    lane_bits: Constant<Bits<8>>,
+    lanes: Constant<Bits<PTR_BITS>>,
+    /// `!(LANES − 1)`: clears the lane bits of an entry index.
+    word_mask: Constant<Bits<PTR_BITS>>,
+    /// `LANES − 1` at the entry address width: the bank of an entry.
+    lane_mask: Constant<Bits<ENTRY_ADDR_BITS>>,
+    /// `b` for lane `b`, at the entry index and address widths.
+    lane_index: [Constant<Bits<PTR_BITS>>; LANES],
+    lane_id: [Constant<Bits<ENTRY_ADDR_BITS>>; LANES],
+}
+
+impl Default for Matvec {
+    fn default() -> Self {
+        Self {
+            clock: Default::default(),
+            start: Default::default(),
+            n: Default::default(),
+            rowptr_waddr: Default::default(),
+            rowptr_wdata: Default::default(),
+            rowptr_we: Default::default(),
+            entry_waddr: Default::default(),
+            entry_wdata: Default::default(),
+            entry_we: Default::default(),
+            bank: Default::default(),
+            spin_waddr: Default::default(),
+            spin_wdata: Default::default(),
+            spin_we: Default::default(),
+            linear_waddr: Default::default(),
+            linear_wdata: Default::default(),
+            linear_we: Default::default(),
+            peek_addr: Default::default(),
+            peek_bit: Default::default(),
+            field_valid: Default::default(),
+            field_index: Default::default(),
+            field: Default::default(),
+            done: Default::default(),
+            busy: Default::default(),
+            e4: Default::default(),
+            rowptr: Default::default(),
+            banks: Default::default(),
+            spins: Default::default(),
+            own_spins: Default::default(),
+            linear: Default::default(),
+            state: Default::default(),
+            r: Default::default(),
+            k: Default::default(),
+            v1: Default::default(),
+            act1: Default::default(),
+            last1: Default::default(),
+            row1: Default::default(),
+            v2: Default::default(),
+            last2: Default::default(),
+            row2: Default::default(),
+            weight2: Default::default(),
+            v3: Default::default(),
+            row3: Default::default(),
+            sum3: Default::default(),
+            own3: Default::default(),
+            l3: Default::default(),
+            acc: Default::default(),
+            energy: Default::default(),
+            row_end: Default::default(),
+            has_entry: Default::default(),
+            is_last: Default::default(),
+            r_next: Default::default(),
+            word_base: Default::default(),
+            next_word: Default::default(),
+            lane_entry: Default::default(),
+            entry_weight: Default::default(),
+            term: Default::default(),
+            chain: Default::default(),
+            row_sum: Default::default(),
+            f_wide: Default::default(),
+            l_wide: Default::default(),
+            f_minus_l: Default::default(),
+            bank_base: Default::default(),
+            bank_waddr: Default::default(),
+            second_bank: Constant::new((1u64 << SPIN_BITS).to_bits()),
+            column_mask: Constant::new(((1u64 << SPIN_BITS) - 1).to_bits()),
+            weight_offset: Constant::new((SPIN_BITS as u64).to_bits()),
+            lane_bits: Constant::new((LANE_BITS as u64).to_bits()),
+            lanes: Constant::new((LANES as u64).to_bits()),
+            word_mask: Constant::new((((1u64 << PTR_BITS) - 1) & !((LANES as u64) - 1)).to_bits()),
+            lane_mask: Constant::new(((LANES - 1) as u64).to_bits()),
+            lane_index: std::array::from_fn(|b| Constant::new((b as u64).to_bits())),
+            lane_id: std::array::from_fn(|b| Constant::new((b as u64).to_bits())),
+        }
+    }
+}
+
+impl Logic for Matvec {
+    #[hdl_gen]
+    fn update(&mut self) {
+        // clocks
+        self.rowptr.read_clock.next = self.clock.val();
+        self.rowptr.write_clock.next = self.clock.val();
+        for b in 0..LANES {
+            self.banks[b].read_clock.next = self.clock.val();
+            self.banks[b].write_clock.next = self.clock.val();
+            self.spins[b].read_clock.next = self.clock.val();
+            self.spins[b].write_clock.next = self.clock.val();
+            self.act1[b].clock.next = self.clock.val();
+            self.weight2[b].clock.next = self.clock.val();
+            self.act1[b].d.next = self.act1[b].q.val();
+            self.weight2[b].d.next = self.weight2[b].q.val();
+        }
+        self.own_spins.read_clock.next = self.clock.val();
+        self.own_spins.write_clock.next = self.clock.val();
+        self.linear.read_clock.next = self.clock.val();
+        self.linear.write_clock.next = self.clock.val();
+        dff_setup!(
+            self, clock, state, r, k, v1, last1, row1, v2, last2, row2, v3, row3, sum3, own3, l3,
+            acc, energy
+        );
+        // load ports: entry k goes to bank k mod LANES at word k >> LANE_BITS; every spin copy
+        // takes every spin write
+        self.rowptr.write_address.next = self.rowptr_waddr.val();
+        self.rowptr.write_data.next = self.rowptr_wdata.val();
+        self.rowptr.write_enable.next = self.rowptr_we.val();
+        self.bank_waddr.next = self.entry_waddr.val() >> self.lane_bits.val();
+        for b in 0..LANES {
+            self.banks[b].write_address.next =
+                bit_cast::<BANK_ADDR_BITS, ENTRY_ADDR_BITS>(self.bank_waddr.val());
+            self.banks[b].write_data.next = self.entry_wdata.val();
+            self.banks[b].write_enable.next = self.entry_we.val()
+                & ((self.entry_waddr.val() & self.lane_mask.val()) == self.lane_id[b].val());
+            self.spins[b].write_address.next = self.spin_waddr.val();
+            self.spins[b].write_data.next = self.spin_wdata.val();
+            self.spins[b].write_enable.next = self.spin_we.val();
+        }
+        self.own_spins.write_address.next = self.spin_waddr.val();
+        self.own_spins.write_data.next = self.spin_wdata.val();
+        self.own_spins.write_enable.next = self.spin_we.val();
+        self.linear.write_address.next = self.linear_waddr.val();
+        self.linear.write_data.next = self.linear_wdata.val();
+        self.linear.write_enable.next = self.linear_we.val();
+        self.bank_base.next = 0.into();
+        if self.bank.val() {
+            self.bank_base.next = self.second_bank.val();
+        }
+        // stage 1 signals: the row-pointer memory holds ptr[r + 1], the issuing row's end; the
+        // word holding entry k is issued, lanes outside [k, row end) inactive
+        self.row_end.next = self.rowptr.read_data.val();
+        self.has_entry.next = self.k.q.val() < self.row_end.val();
+        self.word_base.next = self.k.q.val() & self.word_mask.val();
+        self.next_word.next = self.word_base.val() + self.lanes.val();
+        self.is_last.next = !self.has_entry.val() | (self.next_word.val() >= self.row_end.val());
+        self.r_next.next = self.r.q.val() + 1;
+        self.rowptr.read_address.next = self.r_next.val();
+        for b in 0..LANES {
+            self.lane_entry[b].next = self.word_base.val() + self.lane_index[b].val();
+            self.banks[b].read_address.next =
+                bit_cast::<BANK_ADDR_BITS, PTR_BITS>(self.k.q.val() >> self.lane_bits.val());
+        }
+        self.v1.d.next = false;
+        // stage 2: the words issued last cycle arrive; each lane reads its column's spin, and
+        // the row's own spin and l are read
+        for b in 0..LANES {
+            self.entry_weight[b].next = signed_cast::<WEIGHT_BITS>(
+                self.banks[b]
+                    .read_data
+                    .val()
+                    .get_bits::<WEIGHT_BITS>(self.weight_offset.val().index()),
+            );
+            // (a mask, not a cast: rust_hdl evaluates a cast's operand outside the loop)
+            self.spins[b].read_address.next = self.bank_base.val()
+                + (self.banks[b].read_data.val().get_bits::<COUNT_BITS>(0)
+                    & self.column_mask.val());
+            self.weight2[b].d.next = 0.into();
+            if self.act1[b].q.val() {
+                self.weight2[b].d.next =
+                    signed_bit_cast::<ACC_BITS, WEIGHT_BITS>(self.entry_weight[b].val());
+            }
+        }
+        self.own_spins.read_address.next =
+            self.bank_base.val() + bit_cast::<COUNT_BITS, SPIN_BITS>(self.row1.q.val());
+        self.linear.read_address.next = self.row1.q.val();
+        self.v2.d.next = self.v1.q.val();
+        self.last2.d.next = self.last1.q.val();
+        self.row2.d.next = self.row1.q.val();
+        // stage 3: the columns' spins arrive; add each lane's ±weight, latch the row's sum at
+        // its last word
+        self.chain[0].next = self.acc.q.val();
+        for b in 0..LANES {
+            self.term[b].next = self.weight2[b].q.val();
+            if self.spins[b].read_data.val() {
+                self.term[b].next = -self.weight2[b].q.val();
+            }
+            self.chain[b + 1].next = self.chain[b].val() + self.term[b].val();
+            // the last lane's assignment stands: the whole chain
+            self.row_sum.next = self.chain[b + 1].val();
+        }
+        self.v3.d.next = self.v2.q.val() & self.last2.q.val();
+        self.row3.d.next = self.row2.q.val();
+        self.sum3.d.next = self.row_sum.val();
+        self.own3.d.next = self.own_spins.read_data.val();
+        self.l3.d.next = self.linear.read_data.val();
+        if self.v2.q.val() {
+            self.acc.d.next = self.row_sum.val();
+            if self.last2.q.val() {
+                self.acc.d.next = 0.into();
+            }
+        }
+        // stage 4: emit f = 2·sum − l; E4 += σ·(f − l)
+        self.l_wide.next = signed_bit_cast::<ACC_BITS, FIELD_BITS>(self.l3.q.val());
+        self.f_wide.next = self.sum3.q.val() + self.sum3.q.val() - self.l_wide.val();
+        self.f_minus_l.next = self.f_wide.val() - self.l_wide.val();
+        self.field_valid.next = self.v3.q.val();
+        self.field_index.next = self.row3.q.val();
+        self.field.next = signed_bit_cast::<FIELD_BITS, ACC_BITS>(self.f_wide.val());
+        if self.v3.q.val() {
+            if self.own3.q.val() {
+                self.energy.d.next = self.energy.q.val() - self.f_minus_l.val();
+            } else {
+                self.energy.d.next = self.energy.q.val() + self.f_minus_l.val();
+            }
+        }
+        self.done.next = false;
+        self.busy.next = self.state.q.val() != MatvecState::Idle;
+        self.e4.next = self.energy.q.val();
+        self.peek_bit.next = self.spins[0].read_data.val();
+        match self.state.q.val() {
+            MatvecState::Idle => {
+                self.spins[0].read_address.next = self.peek_addr.val();
+                self.rowptr.read_address.next = 0.into();
+                if self.start.val() {
+                    self.r.d.next = 0.into();
+                    self.acc.d.next = 0.into();
+                    self.energy.d.next = 0.into();
+                    self.state.d.next = MatvecState::Setup;
+                }
+            }
+            MatvecState::Setup => {
+                self.k.d.next = self.rowptr.read_data.val();
+                self.state.d.next = MatvecState::Stream;
+            }
+            MatvecState::Stream => {
+                self.v1.d.next = true;
+                for b in 0..LANES {
+                    self.act1[b].d.next = self.has_entry.val()
+                        & (self.lane_entry[b].val() >= self.k.q.val())
+                        & (self.lane_entry[b].val() < self.row_end.val());
+                }
+                self.last1.d.next = self.is_last.val();
+                self.row1.d.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.r.q.val());
+                if self.has_entry.val() {
+                    self.k.d.next = self.next_word.val();
+                    if self.is_last.val() {
+                        self.k.d.next = self.row_end.val();
+                    }
+                }
+                if self.is_last.val() {
+                    self.r.d.next = self.r_next.val();
+                    self.rowptr.read_address.next = self.r_next.val() + 1;
+                    if self.r_next.val() == self.n.val() {
+                        self.state.d.next = MatvecState::Drain;
+                    }
+                }
+            }
+            MatvecState::Drain => {
+                if !self.v1.q.val() & !self.v2.q.val() & !self.v3.q.val() {
+                    self.state.d.next = MatvecState::Done;
+                }
+            }
+            MatvecState::Done => {
+                self.done.next = true;
+                self.state.d.next = MatvecState::Idle;
+            }
+            _ => {
+                self.state.d.next = MatvecState::Idle;
+            }
+        }
+    }
+}

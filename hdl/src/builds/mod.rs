@@ -1,0 +1,96 @@
+//! The builds of the design. rust_hdl fixes every memory depth and register width at compile
+//! time (const generics), so each core configuration the hardware can be built for is its own
+//! module: a `params` module with the free parameters (spin and entry address bits, J weight
+//! width, matvec lanes) and the same design and simulation sources compiled against it. Every
+//! build is checked bit for bit against the golden model by the same tests.
+//!
+//! | build | spins | stored J entries | J bits | lanes | use |
+//! |---|---|---|---|---|---|
+//! | [`rtl`] | 2048 | 65 536 | 8 | 1 | the serial core and the boards; every G-set graph fits |
+//! | [`rtl4`] | 2048 | 65 536 | 8 | 4 | four entries a cycle (dense SK instances) |
+//! | [`small`] | 256 | 8 192 | 4 | 2 | a narrow build: small instances, fewer block RAMs |
+
+// Compiling the same sources once per build is the point: each build's `params` fixes the const
+// generics they are written against.
+#![allow(clippy::duplicate_mod)]
+
+pub mod rtl;
+pub mod rtl4;
+pub mod small;
+
+use crate::trace::RunTrace;
+use crate::verilator::Harness;
+use npim_sim::fixed::{CoreConfig, CoreImage};
+use std::path::Path;
+
+/// Names of the builds, as `--core` takes them.
+pub const NAMES: [&str; 3] = ["rtl", "rtl4", "small"];
+
+/// One build's entry points, for choosing a build at run time (`npim hdl verilog --core`,
+/// `npim sim --core`).
+pub struct Build {
+    /// The build's name (its core configuration preset).
+    pub name: &'static str,
+    /// Its core configuration.
+    pub config: fn() -> CoreConfig,
+    /// The Verilog of the core, the matvec engine, the update unit, the CIM feedback engine.
+    pub core_verilog: fn() -> String,
+    /// The matvec engine's Verilog.
+    pub matvec_verilog: fn() -> String,
+    /// The update unit's Verilog.
+    pub update_verilog: fn() -> String,
+    /// The CIM feedback engine's Verilog.
+    pub feedback_verilog: fn() -> String,
+    /// The serial core's Verilog, with a bitstream hash for IDENTIFY.
+    pub serial_core_verilog: fn([u8; 32]) -> String,
+    /// Whether the build can run an image (the reason if not).
+    pub check_image: fn(&CoreImage) -> Result<(), String>,
+    /// The core's Verilator harness, built into (or found in) a cache folder.
+    pub build_harness: fn(&Path) -> Result<Harness, String>,
+    /// One run under Verilator.
+    pub run_verilator: fn(&Harness, &CoreImage, u32) -> Result<RunTrace, String>,
+    /// One run under Verilator with a VCD dump.
+    pub run_verilator_vcd: fn(&Harness, &CoreImage, u32, &Path) -> Result<RunTrace, String>,
+    /// One run in rust_hdl's simulator (at most this many cycles).
+    pub run_rust_hdl: fn(&CoreImage, u32, u64) -> Result<RunTrace, String>,
+}
+
+macro_rules! build_entry {
+    ($b:ident) => {
+        Build {
+            name: $b::params::NAME,
+            config: $b::widths::config,
+            core_verilog: $b::core_sim::verilog,
+            matvec_verilog: $b::matvec_sim::verilog,
+            update_verilog: $b::update_sim::verilog,
+            feedback_verilog: $b::feedback_sim::verilog,
+            serial_core_verilog: $b::serial_sim::verilog,
+            check_image: |image| {
+                $b::update_sim::check_image(image)?;
+                $b::matvec_sim::MatvecInput::from_image(image, &vec![1; image.n]).map(|_| ())
+            },
+            build_harness: $b::core_sim::build_harness,
+            run_verilator: $b::core_sim::run_verilator,
+            run_verilator_vcd: $b::core_sim::run_verilator_vcd,
+            run_rust_hdl: $b::core_sim::run_rust_hdl,
+        }
+    };
+}
+
+/// Every build, in [`NAMES`] order.
+pub static BUILDS: [Build; 3] = [build_entry!(rtl), build_entry!(rtl4), build_entry!(small)];
+
+/// The build called `name`.
+pub fn by_name(name: &str) -> Option<&'static Build> {
+    BUILDS.iter().find(|b| b.name == name)
+}
+
+/// Runs `$body!(module)` for each build module (tests and dispatch use it).
+#[macro_export]
+macro_rules! for_each_build {
+    ($body:ident) => {
+        $body!(rtl);
+        $body!(rtl4);
+        $body!(small);
+    };
+}
