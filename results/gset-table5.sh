@@ -3,8 +3,9 @@
 # G1-G22, T = N, RUNS runs each, TTS99 in iterations to the best-known cut, beside the paper's
 # NPIM and SOTA figures. Usage: results/gset-table5.sh RUNS RULE [DATA] > FILE.csv, RULE
 # `trained` (params/gset-CLASS-n200.json, or gset-CLASS-n200-objective.json for the classes
-# trained with the objective reward: random +1, random ±1, planar +1) or `handset` (the built-in rule). Recorded: results/gset-table5.sh 100 trained
-# > results/gset-table5-trained.csv and ... 100 handset > results/gset-table5-handset.csv.
+# trained with the objective reward: random +1, random ±1, planar +1, toroidal) or `handset` (the built-in rule).
+# Recorded: results/gset-table5.sh 2000 trained > results/gset-table5-trained-2000.csv (and, earlier,
+# 400 runs > results/gset-table5-trained.csv; 100 handset > results/gset-table5-handset.csv).
 set -euo pipefail
 runs=${1:-100}
 rule=${2:-trained}
@@ -36,7 +37,7 @@ G22 random-plus 9.77e+05 2.56e+06"
 echo "instance,class,params,n,steps,best_known,runs,best_cut,successes,ps,tts99_iterations,paper_npim_tts,paper_sota_tts"
 while read -r name class npim_tts sota_tts; do
   params=params/gset-$class-n200.json
-  case "$class" in random-plus | random-pm1 | planar-plus) params=params/gset-$class-n200-objective.json ;; esac
+  case "$class" in random-plus | random-pm1 | planar-plus | toroidal) params=params/gset-$class-n200-objective.json ;; esac
   pflag=(-p "$params")
   if [ "$rule" = handset ]; then params=hand-set; pflag=(); fi
   best=$(awk -F, -v g="$name" '$1 == g {print $NF}' "$data/best_known.csv")

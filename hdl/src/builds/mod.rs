@@ -14,6 +14,41 @@
 // generics they are written against.
 #![allow(clippy::duplicate_mod)]
 
+/// The modules of a build: the design and simulation sources in this folder, compiled against
+/// the invoking build's `params`.
+macro_rules! design_modules {
+    () => {
+        #[path = "widths.rs"]
+        pub mod widths;
+
+        #[path = "core.rs"]
+        pub mod core;
+        #[path = "core_sim.rs"]
+        pub mod core_sim;
+        #[path = "engine.rs"]
+        pub mod engine;
+        #[path = "feedback.rs"]
+        pub mod feedback;
+        #[path = "feedback_sim.rs"]
+        pub mod feedback_sim;
+        #[path = "loader.rs"]
+        pub mod loader;
+        #[path = "matvec.rs"]
+        pub mod matvec;
+        #[path = "matvec_sim.rs"]
+        pub mod matvec_sim;
+        #[path = "serial_core.rs"]
+        pub mod serial_core;
+        #[path = "serial_sim.rs"]
+        pub mod serial_sim;
+        #[path = "update.rs"]
+        pub mod update;
+        #[path = "update_sim.rs"]
+        pub mod update_sim;
+    };
+}
+pub(crate) use design_modules;
+
 pub mod rtl;
 pub mod rtl4;
 pub mod small;

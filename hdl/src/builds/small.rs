@@ -16,30 +16,5 @@ pub mod params {
     pub const LANE_BITS: usize = 1;
 }
 
-#[path = "widths.rs"]
-pub mod widths;
-
-#[path = "core.rs"]
-pub mod core;
-#[path = "core_sim.rs"]
-pub mod core_sim;
-#[path = "engine.rs"]
-pub mod engine;
-#[path = "feedback.rs"]
-pub mod feedback;
-#[path = "feedback_sim.rs"]
-pub mod feedback_sim;
-#[path = "loader.rs"]
-pub mod loader;
-#[path = "matvec.rs"]
-pub mod matvec;
-#[path = "matvec_sim.rs"]
-pub mod matvec_sim;
-#[path = "serial_core.rs"]
-pub mod serial_core;
-#[path = "serial_sim.rs"]
-pub mod serial_sim;
-#[path = "update.rs"]
-pub mod update;
-#[path = "update_sim.rs"]
-pub mod update_sim;
+// The design and simulation sources, compiled against `params`.
+crate::builds::design_modules!();
