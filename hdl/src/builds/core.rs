@@ -390,6 +390,8 @@ impl Logic for Core {
         self.sample_negative.next = self.sample.val() < self.zero_sample.val();
         // the drive port is registered: a value waits in (dv, dval, didx) until the DAC takes it
         self.update_unit.hold.next = false;
+        // internal mode never holds a decision: spins overlap in the update unit
+        self.update_unit.pipelined.next = !self.external.val();
         self.drive_valid.next = self.dv.q.val();
         self.drive_index.next = self.didx.q.val();
         self.drive_value.next = self.dval.q.val();

@@ -4,7 +4,9 @@
 //! One multiplier: the `Tc` taps of a hidden unit stream at one per cycle. Per-image shifts
 //! (`e2 − A` and the alignment of the `W⁰` and `W¹` terms) are runtime inputs applied by
 //! variable shifters; `A`, the table size and `z_bits` are build constants. The per-step
-//! weights `q(t)` sit in a small memory written before the step.
+//! weights `q(t)` sit in a small memory written before the step. In internal mode the pass is
+//! pipelined across spins (`pipelined`): a spin's last `z`, `W¹` term, noise draw and decision
+//! run beside the next spin's taps, so a spin costs `D·Tc` cycles (`docs/rtl.md`, Speed).
 
 use super::widths::*;
 use rust_hdl::prelude::*;
@@ -26,6 +28,8 @@ pub enum UpdateState {
     WLast,
     /// Decide the spin; issue the next spin's noise read and its first tap.
     YData,
+    /// Pipelined: the last spin's taps are done; wait for its decision.
+    Drain,
     /// Pulse `done`.
     Done,
 }
@@ -84,6 +88,11 @@ pub struct Update {
     pub hold: Signal<In, Bit>,
     /// High for one cycle at the end of the pass.
     pub done: Signal<Out, Bit>,
+    /// Pipelined pass (latched at `start`; only where `hold` is never raised, i.e. internal
+    /// mode, and `D·Tc ≥ 2`): spin `i + 1`'s taps start the cycle after spin `i`'s last tap,
+    /// while spin `i`'s last `z`, `W¹` term, noise draw and decision finish beside them, so a
+    /// spin costs `D·Tc` cycles instead of `D·Tc + 3`.
+    pub pipelined: Signal<In, Bit>,
     weights: RAM<Signed<W_BITS>, WEIGHT_ADDR_BITS>,
     /// A second copy of the weights: its read port serves `W¹` while `W²` streams.
     w1_copy: RAM<Signed<W_BITS>, WEIGHT_ADDR_BITS>,
@@ -108,6 +117,22 @@ pub struct Update {
     tpend: DFF<Bit>,
     /// Advance the spin's noise state and draw `η` this cycle.
     npend: DFF<Bit>,
+    /// This pass is pipelined.
+    pipe: DFF<Bit>,
+    /// `W⁰` of this step, read at `start` (constant over the pass).
+    w0: DFF<Signed<W_BITS>>,
+    /// The `W¹` address of the unit whose `z` is taken next (unit + 1).
+    kz: DFF<Bits<4>>,
+    /// Pipelined tail of a spin: its last unit's `z` (`lastz`, with `zpend`), its last `W¹`
+    /// term and noise draw (`lastt`, with `tpend`), its decision (`ypend`); the spin's index
+    /// travels along (`zidx`, `tidx`, `yidx`) so two spins can be in flight.
+    lastz: DFF<Bit>,
+    lastt: DFF<Bit>,
+    ypend: DFF<Bit>,
+    zidx: DFF<Bits<COUNT_BITS>>,
+    tidx: DFF<Bits<COUNT_BITS>>,
+    yidx: DFF<Bits<COUNT_BITS>>,
+    single_tap: Signal<Local, Bit>,
     mac_sum: Signal<Local, Signed<MAC_BITS>>,
     x1: Signal<Local, Bits<32>>,
     x2: Signal<Local, Bits<32>>,
@@ -181,6 +206,7 @@ impl Default for Update {
             y_value: Default::default(),
             hold: Default::default(),
             done: Default::default(),
+            pipelined: Default::default(),
             weights: Default::default(),
             w1_copy: Default::default(),
             hist: Default::default(),
@@ -200,6 +226,16 @@ impl Default for Update {
             zpend: Default::default(),
             tpend: Default::default(),
             npend: Default::default(),
+            pipe: Default::default(),
+            w0: Default::default(),
+            kz: Default::default(),
+            lastz: Default::default(),
+            lastt: Default::default(),
+            ypend: Default::default(),
+            zidx: Default::default(),
+            tidx: Default::default(),
+            yidx: Default::default(),
+            single_tap: Default::default(),
             mac_sum: Default::default(),
             x1: Default::default(),
             x2: Default::default(),
@@ -257,7 +293,8 @@ impl Logic for Update {
         self.w1_copy.read_clock.next = self.clock.val();
         self.w1_copy.write_clock.next = self.clock.val();
         dff_setup!(
-            self, clock, state, i, k, s, wbase, eta, acc, w1u, z, v1, fresh, zpend, tpend, npend
+            self, clock, state, i, k, s, wbase, eta, acc, w1u, z, v1, fresh, zpend, tpend, npend,
+            pipe, w0, kz, lastz, lastt, ypend, zidx, tidx, yidx
         );
         // load and history ports
         self.weights.write_address.next = self.weight_waddr.val();
@@ -328,7 +365,7 @@ impl Logic for Update {
         }
         self.w1_product.next = self.w1_copy.read_data.val() * self.f_nl.val();
         // y = (q0·η) << sh0 + (Σ q1·f_nl) << sh1
-        self.q0_eta.next = self.weights.read_data.val() * self.eta.q.val();
+        self.q0_eta.next = self.w0.q.val() * self.eta.q.val();
         self.q0_eta_wide.next = signed_bit_cast::<Y_BITS, 32>(self.q0_eta.val());
         self.term0.next = unsigned_cast(self.q0_eta_wide.val()) << self.y_shift0.val();
         self.w1u_wide.next = signed_bit_cast::<Y_BITS, MAC_BITS>(self.w1u.q.val());
@@ -342,11 +379,15 @@ impl Logic for Update {
         self.y_value.next = signed_cast(self.y.val());
         self.done.next = false;
         // side activities, scheduled by the states below
-        self.w1_copy.read_address.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.k.q.val());
+        self.w1_copy.read_address.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.kz.q.val());
         self.fresh.d.next = false;
         self.zpend.d.next = false;
         self.tpend.d.next = false;
         self.npend.d.next = false;
+        self.lastz.d.next = false;
+        self.lastt.d.next = false;
+        self.ypend.d.next = false;
+        self.single_tap.next = (self.d.val() == 1) & (self.tc.val() == 1);
         if self.zpend.q.val() {
             // acc holds the finished unit's sum; the table and W¹ (address k = unit + 1) are read
             self.z.d.next = signed_bit_cast::<16, MAC_BITS>(self.z_sat.val());
@@ -362,6 +403,30 @@ impl Logic for Update {
             self.noise.write_enable.next = true;
             self.eta.d.next = signed_cast(self.byte_sum.val()) - self.eta_offset.val();
         }
+        // the pipelined tail: the last z takes the spin's noise state; the last W¹ term draws η
+        if self.zpend.q.val() & self.lastz.q.val() {
+            self.noise.read_address.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.zidx.q.val());
+            self.tidx.d.next = self.zidx.q.val();
+            self.lastt.d.next = true;
+        }
+        if self.tpend.q.val() & self.lastt.q.val() {
+            self.noise.write_address.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.tidx.q.val());
+            self.noise.write_data.next = self.x3.val();
+            self.noise.write_enable.next = true;
+            self.eta.d.next = signed_cast(self.byte_sum.val()) - self.eta_offset.val();
+            self.yidx.d.next = self.tidx.q.val();
+            self.ypend.d.next = true;
+        }
+        if self.ypend.q.val() {
+            // decide: y from this spin's W¹ sum and η; the next spin's sum starts afresh (with
+            // its first term when that lands now)
+            self.spin_valid.next = true;
+            self.spin_index.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.yidx.q.val());
+            self.w1u.d.next = 0.into();
+            if self.tpend.q.val() {
+                self.w1u.d.next = signed_bit_cast::<MAC_BITS, 32>(self.w1_product.val());
+            }
+        }
         self.mac_sum.next = self.acc.q.val() + signed_bit_cast::<MAC_BITS, 32>(self.product.val());
         if self.fresh.q.val() {
             self.mac_sum.next = signed_bit_cast::<MAC_BITS, 32>(self.product.val());
@@ -370,7 +435,10 @@ impl Logic for Update {
             UpdateState::Idle => {
                 // the first spin's noise state is read while starting
                 self.noise.read_address.next = 0.into();
+                // W⁰ for the whole pass
+                self.weights.read_address.next = 0.into();
                 if self.start.val() {
+                    self.pipe.d.next = self.pipelined.val() & !self.single_tap.val();
                     self.i.d.next = 0.into();
                     self.k.d.next = 0.into();
                     self.w1u.d.next = 0.into();
@@ -379,11 +447,15 @@ impl Logic for Update {
                 }
             }
             UpdateState::NoiseData => {
-                self.npend.d.next = false;
-                self.noise.write_address.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
-                self.noise.write_data.next = self.x3.val();
-                self.noise.write_enable.next = true;
-                self.eta.d.next = signed_cast(self.byte_sum.val()) - self.eta_offset.val();
+                self.w0.d.next = self.weights.read_data.val();
+                if !self.pipe.q.val() {
+                    // (pipelined, each spin draws its noise in its tail)
+                    self.noise.write_address.next =
+                        bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
+                    self.noise.write_data.next = self.x3.val();
+                    self.noise.write_enable.next = true;
+                    self.eta.d.next = signed_cast(self.byte_sum.val()) - self.eta_offset.val();
+                }
                 // hidden unit 0 begins with tap 0
                 self.acc.d.next = 0.into();
                 self.s.d.next = 0.into();
@@ -402,8 +474,30 @@ impl Logic for Update {
                     // the last tap's product is accumulated now; the addresses issued
                     // (base + Tc, slot t_mod) are the next unit's tap 0
                     self.zpend.d.next = true;
+                    self.kz.d.next = self.k.q.val() + 1;
                     self.k.d.next = self.k.q.val() + 1;
-                    if (self.k.q.val() + 1) == self.d.val() {
+                    if ((self.k.q.val() + 1) == self.d.val()) & self.pipe.q.val() {
+                        // the spin's last tap: its tail runs beside the next spin's taps
+                        self.lastz.d.next = true;
+                        self.zidx.d.next = self.i.q.val();
+                        self.v1.d.next = false;
+                        if self.i_next.val() == self.n.val() {
+                            self.state.d.next = UpdateState::Drain;
+                        } else {
+                            // the next spin's unit 0 begins with tap 0 now
+                            self.i.d.next = self.i_next.val();
+                            self.hist.read_address.next =
+                                (bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.i_next.val()) << 4)
+                                    + bit_cast::<HIST_ADDR_BITS, HIST_SLOT_BITS>(self.t_mod.val());
+                            self.weights.read_address.next =
+                                bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
+                            self.k.d.next = 0.into();
+                            self.wbase.d.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
+                            self.s.d.next = 1.into();
+                            self.v1.d.next = true;
+                            self.fresh.d.next = true;
+                        }
+                    } else if (self.k.q.val() + 1) == self.d.val() {
                         self.v1.d.next = false;
                         self.state.d.next = UpdateState::ZLast;
                     } else {
@@ -419,16 +513,12 @@ impl Logic for Update {
                 self.state.d.next = UpdateState::WLast;
             }
             UpdateState::WLast => {
-                // read W⁰ for the decision
-                self.weights.read_address.next = 0.into();
                 self.state.d.next = UpdateState::YData;
             }
             UpdateState::YData => {
                 self.spin_valid.next = true;
-                if self.hold.val() {
-                    // keep W⁰ on the weight port: y stays as it is
-                    self.weights.read_address.next = 0.into();
-                } else {
+                self.spin_index.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
+                if !self.hold.val() {
                     self.i.d.next = self.i_next.val();
                     // the next spin: its noise state, and tap 0 of its unit 0
                     self.noise.read_address.next =
@@ -450,6 +540,12 @@ impl Logic for Update {
                         self.fresh.d.next = true;
                         self.state.d.next = UpdateState::Mac;
                     }
+                }
+            }
+            UpdateState::Drain => {
+                // (with D·Tc = 2 the spin before the last is decided in here too)
+                if self.ypend.q.val() & ((self.yidx.q.val() + 1) == self.n.val()) {
+                    self.state.d.next = UpdateState::Done;
                 }
             }
             UpdateState::Done => {

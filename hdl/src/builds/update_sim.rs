@@ -27,6 +27,8 @@ pub struct UpdateInput {
     pub hist: Vec<(usize, i64)>,
     /// Noise states.
     pub noise: Vec<u32>,
+    /// Run the pass pipelined (the core's internal mode).
+    pub pipelined: bool,
 }
 
 /// The unit's outputs.
@@ -127,6 +129,7 @@ impl UpdateInput {
             weights,
             hist,
             noise: state.noise_states().to_vec(),
+            pipelined: true,
         })
     }
 
@@ -144,8 +147,12 @@ impl UpdateInput {
         }
         let [zr, zl, y0, y1] = self.shifts;
         s += &format!(
-            "go {} {} {} {} {zr} {zl} {y0} {y1}\n",
-            self.n, self.tc, self.d, self.t_mod
+            "go {} {} {} {} {zr} {zl} {y0} {y1} {}\n",
+            self.n,
+            self.tc,
+            self.d,
+            self.t_mod,
+            u8::from(self.pipelined)
         );
         s
     }
@@ -194,6 +201,7 @@ pub fn run_rust_hdl(input: &UpdateInput, max_cycles: u64) -> Result<UpdateOutput
     uut.z_left.next = u64::from(zl).to_bits();
     uut.y_shift0.next = u64::from(y0).to_bits();
     uut.y_shift1.next = u64::from(y1).to_bits();
+    uut.pipelined.next = input.pipelined;
     uut.start.next = true;
     tick(&mut uut);
     uut.start.next = false;
@@ -241,9 +249,9 @@ int main(int argc, char** argv) {
     char cmd[8]; long long a, v;
     while (scanf("%7s", cmd) == 1) {
         if (!strcmp(cmd, "go")) {
-            long long n, tc, d, tm, zr, zl, y0, y1;
-            scanf("%lld %lld %lld %lld %lld %lld %lld %lld", &n, &tc, &d, &tm, &zr, &zl, &y0, &y1);
-            top->n = n; top->tc = tc; top->d = d; top->t_mod = tm;
+            long long n, tc, d, tm, zr, zl, y0, y1, pl;
+            scanf("%lld %lld %lld %lld %lld %lld %lld %lld %lld", &n, &tc, &d, &tm, &zr, &zl, &y0, &y1, &pl);
+            top->n = n; top->tc = tc; top->d = d; top->t_mod = tm; top->pipelined = pl;
             top->z_right = zr; top->z_left = zl; top->y_shift0 = y0; top->y_shift1 = y1;
             top->start = 1; tick(); top->start = 0;
             unsigned long long cycles = 1;

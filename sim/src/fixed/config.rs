@@ -82,7 +82,7 @@ impl CoreConfig {
         };
         match name {
             "sim" => Some(base),
-            // the widths of the current RTL build (hdl/src/widths.rs)
+            // the default RTL build (hdl/src/builds/rtl.rs)
             "rtl" => Some(CoreConfig {
                 n_max: 2048,
                 nnz_max: 65536,
