@@ -58,9 +58,6 @@ use crate::verilator::Harness;
 use npim_sim::fixed::{CoreConfig, CoreImage};
 use std::path::Path;
 
-/// Names of the builds, as `--core` takes them.
-pub const NAMES: [&str; 3] = ["rtl", "rtl4", "small"];
-
 /// One build's entry points, for choosing a build at run time (`npim hdl verilog --core`,
 /// `npim sim --core`).
 pub struct Build {
@@ -112,8 +109,13 @@ macro_rules! build_entry {
     };
 }
 
-/// Every build, in [`NAMES`] order.
+/// Every build.
 pub static BUILDS: [Build; 3] = [build_entry!(rtl), build_entry!(rtl4), build_entry!(small)];
+
+/// Names of the builds, as `--core` takes them.
+pub fn names() -> Vec<&'static str> {
+    BUILDS.iter().map(|b| b.name).collect()
+}
 
 /// The build called `name`.
 pub fn by_name(name: &str) -> Option<&'static Build> {

@@ -96,7 +96,7 @@ pub fn sim(args: SimArgs) -> Result<()> {
             let b = builds::by_name(name).ok_or_else(|| {
                 anyhow!(
                     "no RTL build `{name}` (builds: {})",
-                    builds::NAMES.join(", ")
+                    builds::names().join(", ")
                 )
             })?;
             (b.check_image)(&image).map_err(|e| anyhow!("build `{name}`: {e}"))?;
