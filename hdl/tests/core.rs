@@ -267,6 +267,36 @@ fn full_runs_on_g11_and_sk100_match_golden() {
     }
 }
 
+/// The dense build on a full SK N = 100 run from a dense image (`n × n` weights, no column bits):
+/// every step equal to the golden model, and a pass within a few cycles of its bound.
+#[test]
+fn dense_build_full_run_on_sk100_matches_golden() {
+    use npim_hdl::builds::dense::core_sim::{build_harness, run_verilator};
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
+    let ising = read_instance(&root.join("sk/SK1_N100_0.txt"), Storage::Auto).unwrap();
+    let arch = Architecture {
+        tc: 4,
+        d: 2,
+        m: 3,
+        basis: Basis::Fourier,
+    };
+    let params = NpimParams::embedded_greedy(arch, field_scale(&ising), 2.0, 0.5);
+    let core = npim_hdl::builds::dense::widths::config();
+    assert_eq!(core.storage, JStorage::Dense);
+    let (image, _) = quantize(&ising, &params, &core, 100, 3).unwrap();
+    assert_eq!(image.storage(), JStorage::Dense);
+    let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("verilator");
+    let harness = build_harness(&cache).unwrap_or_else(|e| panic!("{e}"));
+    let rtl = run_verilator(&harness, &image, 777).unwrap();
+    // the bound: 100 rows of 100 weights in words of 4 (2 500 reads) and N·D·Tc = 800 taps
+    let per_step = rtl.cycles as f64 / 100.0;
+    assert!(
+        (3300.0..3300.0 * 1.05).contains(&per_step),
+        "{per_step} cycles a step"
+    );
+    same(rtl, golden_trace(&image, 777), "dense SK1_N100_0");
+}
+
 #[test]
 fn a_vcd_of_a_short_run_is_well_formed() {
     let dir = std::env::temp_dir().join(format!("npim-vcd-{}", std::process::id()));

@@ -1,10 +1,8 @@
 //! The image loader in rust_hdl's simulator: image bytes in, the core's memories and
 //! configuration out, equal to what the harnesses load from the decoded image; damaged images
-//! and images beyond the build's limits are refused with the protocol's error codes.
+//! and images beyond the build's limits are refused with the protocol's error codes. On a CSR
+//! build (`rtl`) and the dense build: each takes images of its own J layout only.
 
-use npim_hdl::loader::Loader;
-use npim_hdl::matvec_sim::MatvecInput;
-use npim_hdl::update_sim::shifts;
 use npim_sim::fixed::{quantize, CoreConfig, CoreImage};
 use npim_sim::npim::params::field_scale;
 use npim_sim::npim::{Architecture, Basis, NpimParams};
@@ -58,149 +56,193 @@ struct Loaded {
     count: u64,
 }
 
-fn tick(uut: &mut Loader) {
-    uut.clock.next = Clock { clk: true };
-    assert!(simulate(uut, 1000));
-    uut.clock.next = Clock { clk: false };
-    assert!(simulate(uut, 1000));
+macro_rules! build_tests {
+    ($build:ident $(, $extra:item)*) => {
+        mod $build {
+            use super::*;
+            use npim_hdl::builds::$build::loader::Loader;
+            use npim_hdl::builds::$build::matvec_sim::MatvecInput;
+            use npim_hdl::builds::$build::update_sim::shifts;
+            use npim_hdl::builds::$build::widths::{DENSE, NAME};
+
+            fn tick(uut: &mut Loader) {
+                uut.clock.next = Clock { clk: true };
+                assert!(simulate(uut, 1000));
+                uut.clock.next = Clock { clk: false };
+                assert!(simulate(uut, 1000));
+            }
+
+            fn load(bytes: &[u8]) -> Loaded {
+                let mut uut = Loader::default();
+                uut.connect_all();
+                uut.clock.next = Clock { clk: false };
+                simulate(&mut uut, 1000);
+                uut.restart.next = true;
+                tick(&mut uut);
+                uut.restart.next = false;
+                let mut out = Loaded::default();
+                for (k, &b) in bytes.iter().enumerate() {
+                    uut.data.next = u64::from(b).to_bits();
+                    uut.valid.next = true;
+                    assert!(simulate(&mut uut, 1000));
+                    if uut.rowptr_we.val() {
+                        out.rowptr.insert(
+                            uut.rowptr_waddr.val().index(),
+                            uut.rowptr_wdata.val().index() as u32,
+                        );
+                    }
+                    if uut.entry_we.val() {
+                        out.entries.insert(
+                            uut.entry_waddr.val().index(),
+                            uut.entry_wdata.val().index() as u32,
+                        );
+                    }
+                    if uut.linear_we.val() {
+                        out.linear.insert(
+                            uut.linear_waddr.val().index(),
+                            uut.linear_wdata.val().bigint().try_into().unwrap(),
+                        );
+                    }
+                    if uut.knot_we.val() {
+                        out.knots.insert(
+                            uut.knot_waddr.val().index(),
+                            uut.knot_wdata.val().bigint().try_into().unwrap(),
+                        );
+                    }
+                    tick(&mut uut);
+                    // idle cycles between some bytes, as a UART delivers them
+                    if k % 7 == 0 {
+                        uut.valid.next = false;
+                        tick(&mut uut);
+                    }
+                }
+                uut.valid.next = false;
+                tick(&mut uut);
+                out.config = [
+                    uut.n.val().index() as u64,
+                    uut.steps.val().index() as u64,
+                    uut.tc.val().index() as u64,
+                    uut.d.val().index() as u64,
+                    uut.per_knot.val().index() as u64,
+                    uut.knot_shift.val().index() as u64,
+                    uut.z_right.val().index() as u64,
+                    uut.z_left.val().index() as u64,
+                    uut.y_shift0.val().index() as u64,
+                    uut.y_shift1.val().index() as u64,
+                ];
+                out.complete = uut.complete.val();
+                out.error = uut.error.val().index() as u64;
+                out.count = uut.count.val().index() as u64;
+                out
+            }
+
+            fn expected(image: &CoreImage) -> Loaded {
+                let mv = MatvecInput::from_image(image, &vec![1; image.n]).unwrap();
+                let [zr, zl, y0, y1] = shifts(image);
+                Loaded {
+                    // a dense build counts its rows: no row pointers are written
+                    rowptr: if DENSE {
+                        BTreeMap::new()
+                    } else {
+                        mv.row_ptr.iter().copied().enumerate().collect()
+                    },
+                    entries: mv.entries.iter().copied().enumerate().collect(),
+                    linear: image
+                        .linear
+                        .iter()
+                        .map(|&l| i64::from(l))
+                        .enumerate()
+                        .collect(),
+                    knots: image
+                        .schedule
+                        .iter()
+                        .map(|&k| i64::from(k))
+                        .enumerate()
+                        .collect(),
+                    config: [
+                        image.n as u64,
+                        image.steps as u64,
+                        image.tc as u64,
+                        image.d as u64,
+                        image.weights_per_knot() as u64,
+                        u64::from(image.knot_shift),
+                        zr.into(),
+                        zl.into(),
+                        y0.into(),
+                        y1.into(),
+                    ],
+                    complete: true,
+                    error: 0,
+                    count: image.to_bytes().len() as u64,
+                }
+            }
+
+            #[test]
+            fn images_load_into_the_cores_memories() {
+                for seed in 0..6 {
+                    let img = image(seed, 6 + seed as usize * 3, NAME);
+                    assert_eq!(load(&img.to_bytes()), expected(&img), "seed {seed}");
+                }
+            }
+
+            #[test]
+            fn damaged_and_oversized_images_are_refused() {
+                let img = image(1, 12, NAME);
+                let good = img.to_bytes();
+                // one flipped bit in the J section: the CRC fails, no error code, not complete
+                let mut bad = good.clone();
+                bad[70] ^= 4;
+                let l = load(&bad);
+                assert!(!l.complete);
+                // not an image
+                let mut bad = good.clone();
+                bad[2] = b'X';
+                let l = load(&bad);
+                assert_eq!((l.complete, l.error), (false, 5));
+                // a byte too many
+                let mut long = good.clone();
+                long.push(0);
+                let l = load(&long);
+                assert_eq!((l.complete, l.error), (false, 5));
+                // truncated: not complete
+                assert!(!load(&good[..good.len() - 1]).complete);
+                // widths of another core (`sim`: 20-bit fields, 16-bit z) do not fit
+                let other = image(2, 12, "sim");
+                let l = load(&other.to_bytes());
+                assert_eq!((l.complete, l.error), (false, 6));
+                // more spins than the build holds
+                let mut big = good.clone();
+                big[12..16].copy_from_slice(&2100u32.to_le_bytes());
+                let l = load(&big);
+                assert_eq!(l.error, 6);
+                // the other J layout does not fit
+                let other = image(3, 12, if DENSE { "rtl" } else { "dense" });
+                let l = load(&other.to_bytes());
+                assert_eq!((l.complete, l.error), (false, 6));
+            }
+
+            $($extra)*
+        }
+    };
 }
 
-fn load(bytes: &[u8]) -> Loaded {
-    let mut uut = Loader::default();
-    uut.connect_all();
-    uut.clock.next = Clock { clk: false };
-    simulate(&mut uut, 1000);
-    uut.restart.next = true;
-    tick(&mut uut);
-    uut.restart.next = false;
-    let mut out = Loaded::default();
-    for (k, &b) in bytes.iter().enumerate() {
-        uut.data.next = u64::from(b).to_bits();
-        uut.valid.next = true;
-        assert!(simulate(&mut uut, 1000));
-        if uut.rowptr_we.val() {
-            out.rowptr.insert(
-                uut.rowptr_waddr.val().index(),
-                uut.rowptr_wdata.val().index() as u32,
-            );
-        }
-        if uut.entry_we.val() {
-            out.entries.insert(
-                uut.entry_waddr.val().index(),
-                uut.entry_wdata.val().index() as u32,
-            );
-        }
-        if uut.linear_we.val() {
-            out.linear.insert(
-                uut.linear_waddr.val().index(),
-                uut.linear_wdata.val().bigint().try_into().unwrap(),
-            );
-        }
-        if uut.knot_we.val() {
-            out.knots.insert(
-                uut.knot_waddr.val().index(),
-                uut.knot_wdata.val().bigint().try_into().unwrap(),
-            );
-        }
-        tick(&mut uut);
-        // idle cycles between some bytes, as a UART delivers them
-        if k % 7 == 0 {
-            uut.valid.next = false;
-            tick(&mut uut);
-        }
+build_tests!(rtl);
+// the dense build also checks the length of its J section
+build_tests!(
+    dense,
+    #[test]
+    fn a_dense_section_of_other_than_n_squared_bytes_is_refused() {
+        let img = image(4, 10, NAME);
+        let good = img.to_bytes();
+        // nnz = N² − 1 and one weight byte fewer, CRC recomputed: consistent bytes, wrong layout
+        let mut bad = good[..64].to_vec();
+        bad[20..24].copy_from_slice(&99u32.to_le_bytes());
+        bad.extend_from_slice(&good[64..64 + 99]);
+        bad.extend_from_slice(&good[64 + 100..good.len() - 4]);
+        let crc = crc32fast::hash(&bad);
+        bad.extend_from_slice(&crc.to_le_bytes());
+        let l = load(&bad);
+        assert_eq!((l.complete, l.error), (false, 5));
+        assert!(load(&good).complete);
     }
-    uut.valid.next = false;
-    tick(&mut uut);
-    out.config = [
-        uut.n.val().index() as u64,
-        uut.steps.val().index() as u64,
-        uut.tc.val().index() as u64,
-        uut.d.val().index() as u64,
-        uut.per_knot.val().index() as u64,
-        uut.knot_shift.val().index() as u64,
-        uut.z_right.val().index() as u64,
-        uut.z_left.val().index() as u64,
-        uut.y_shift0.val().index() as u64,
-        uut.y_shift1.val().index() as u64,
-    ];
-    out.complete = uut.complete.val();
-    out.error = uut.error.val().index() as u64;
-    out.count = uut.count.val().index() as u64;
-    out
-}
-
-fn expected(image: &CoreImage) -> Loaded {
-    let mv = MatvecInput::from_image(image, &vec![1; image.n]).unwrap();
-    let [zr, zl, y0, y1] = shifts(image);
-    Loaded {
-        rowptr: mv.row_ptr.iter().copied().enumerate().collect(),
-        entries: mv.entries.iter().copied().enumerate().collect(),
-        linear: image
-            .linear
-            .iter()
-            .map(|&l| i64::from(l))
-            .enumerate()
-            .collect(),
-        knots: image
-            .schedule
-            .iter()
-            .map(|&k| i64::from(k))
-            .enumerate()
-            .collect(),
-        config: [
-            image.n as u64,
-            image.steps as u64,
-            image.tc as u64,
-            image.d as u64,
-            image.weights_per_knot() as u64,
-            u64::from(image.knot_shift),
-            zr.into(),
-            zl.into(),
-            y0.into(),
-            y1.into(),
-        ],
-        complete: true,
-        error: 0,
-        count: image.to_bytes().len() as u64,
-    }
-}
-
-#[test]
-fn images_load_into_the_cores_memories() {
-    for seed in 0..6 {
-        let img = image(seed, 6 + seed as usize * 3, "rtl");
-        assert_eq!(load(&img.to_bytes()), expected(&img), "seed {seed}");
-    }
-}
-
-#[test]
-fn damaged_and_oversized_images_are_refused() {
-    let img = image(1, 12, "rtl");
-    let good = img.to_bytes();
-    // one flipped bit in the J section: the CRC fails, no error code, not complete
-    let mut bad = good.clone();
-    bad[70] ^= 4;
-    let l = load(&bad);
-    assert!(!l.complete);
-    // not an image
-    let mut bad = good.clone();
-    bad[2] = b'X';
-    let l = load(&bad);
-    assert_eq!((l.complete, l.error), (false, 5));
-    // a byte too many
-    let mut long = good.clone();
-    long.push(0);
-    let l = load(&long);
-    assert_eq!((l.complete, l.error), (false, 5));
-    // truncated: not complete
-    assert!(!load(&good[..good.len() - 1]).complete);
-    // widths of another core (`sim`: 20-bit fields, 16-bit z) do not fit
-    let other = image(2, 12, "sim");
-    let l = load(&other.to_bytes());
-    assert_eq!((l.complete, l.error), (false, 6));
-    // more spins than the build holds
-    let mut big = good.clone();
-    big[12..16].copy_from_slice(&2100u32.to_le_bytes());
-    let l = load(&big);
-    assert_eq!(l.error, 6);
-}
+);

@@ -67,7 +67,7 @@ macro_rules! build_tests {
             use npim_hdl::builds::$build::matvec_sim::{
                 run_rust_hdl, run_verilator, verilog, MatvecInput, HARNESS_CPP,
             };
-            use npim_hdl::builds::$build::widths::{config, LANES};
+            use npim_hdl::builds::$build::widths::{config, DENSE, LANES};
 
             #[test]
             fn widths_match_the_build_preset() {
@@ -107,9 +107,16 @@ macro_rules! build_tests {
                     assert_eq!(got.e4, input.expected().e4);
                     assert_eq!(got, run_rust_hdl(&input, 100_000).unwrap());
                     // 3 empty rows, one slot each; rows 1, 3 and 4 hold entries 0-1, 2 and 3,
-                    // a word each with several lanes, an entry each with one
-                    let words = if LANES == 1 { 4 } else { 3 };
-                    assert_eq!(got.cycles, 3 + words + 6);
+                    // a word each with several lanes, an entry each with one; a dense build
+                    // reads all 36 weights, each row of six spanning two words of four
+                    let slots = if DENSE {
+                        12
+                    } else if LANES == 1 {
+                        3 + 4
+                    } else {
+                        3 + 3
+                    };
+                    assert_eq!(got.cycles, slots + 6);
                     assert_eq!(got.cycles, input.expected_cycles());
                 }
             }

@@ -443,8 +443,8 @@ pub struct BitstreamArgs {
     /// The board: icebreaker (iCE40UP5K) or ulx3s (ECP5-85F).
     #[arg(long)]
     pub board: String,
-    /// RTL build to synthesize (rtl, rtl4, small), or a core configuration served by the first
-    /// build that holds it.
+    /// RTL build to synthesize (rtl, rtl4, small, dense), or a core configuration served by the
+    /// first build that holds it.
     #[arg(long, default_value = "rtl")]
     pub core: String,
     /// Output folder (default: bitstreams/BOARD).
@@ -503,8 +503,8 @@ pub struct VerilogArgs {
     /// Which block.
     #[arg(long, value_enum, default_value_t = BlockArg::Core)]
     pub block: BlockArg,
-    /// RTL build (rtl, rtl4, small), or a core configuration (preset or JSON) to be served by
-    /// the first build whose limits hold it.
+    /// RTL build (rtl, rtl4, small, dense), or a core configuration (preset or JSON) to be
+    /// served by the first build whose limits hold it and that stores J the same way.
     #[arg(long, default_value = "rtl")]
     pub core: String,
     /// Output file.
@@ -532,7 +532,8 @@ pub struct SimArgs {
     #[arg(long, value_enum, default_value_t = EngineArg::Verilator)]
     pub engine: EngineArg,
     /// RTL build to simulate: rtl (one matvec lane), rtl4 (four lanes), small (256 spins, 4-bit
-    /// J, two lanes). Default: the first that can run the image.
+    /// J, two lanes), dense (256 spins, J as n × n weights, four lanes). Default: the first that
+    /// can run the image.
     #[arg(long)]
     pub core: Option<String>,
     /// Runs.

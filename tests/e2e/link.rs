@@ -211,6 +211,24 @@ fn the_rtl_engines_behind_the_emulator_give_the_golden_results() {
     quantize(&["-g", "sk:n=30,seed=5"], "rtl", "40", &image);
     let rtl = Emulator::start(&["--engine", "rtl"]);
     run_equals_solve(&rtl.path, &image, "2", &["--timeout-ms", "2000"]);
+    // the dense build behind the emulator: a dense image (n × n weights, no column bits) gives
+    // the golden runs; a CSR image does not fit it
+    let dense_image = dir.path().join("sk30-dense.npimg");
+    quantize(&["-g", "sk:n=30,seed=5"], "dense", "40", &dense_image);
+    let dense = Emulator::start(&["--engine", "rtl", "--core", "dense"]);
+    run_equals_solve(&dense.path, &dense_image, "2", &["--timeout-ms", "2000"]);
+    let o = npim(&[
+        "run",
+        "--port",
+        &dense.path,
+        "--image",
+        image.to_str().unwrap(),
+    ]);
+    assert!(
+        !o.status.success() && stderr(&o).contains("the image stores J Sparse, this core Dense"),
+        "{}",
+        stderr(&o)
+    );
     // the whole serial core: the bytes go through the UART, frame decoder and command engine
     // of the generated Verilog, over a wire that also drops, duplicates and corrupts bytes
     let uart = Emulator::start(&["--engine", "rtl-uart"]);

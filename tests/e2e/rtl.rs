@@ -97,6 +97,12 @@ fn verilog_is_written_and_sim_matches_the_golden_model() {
             .unwrap()
     };
     assert!(cycles(&rtl4) < cycles(&rtl));
+    // the dense build runs the CSR image from its n × n weights: the same runs
+    let o = sim_on("dense");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dense = stdout(&o);
+    assert_eq!(field(&dense, "best"), field(&rtl, "best"));
+    assert!(field(&dense, "solver").contains("dense J"));
     let o = sim_on("small");
     assert!(
         !o.status.success() && stderr(&o).contains("j_bits 8 (build: 4)"),

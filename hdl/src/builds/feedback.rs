@@ -9,8 +9,10 @@
 //! `N`-th completes the vector); the engine then streams J at one entry per cycle (one 16×16
 //! multiplier) and offers `drive_valid` with `drive_index`/`drive` until `drive_ready`; after the
 //! last drive it accepts the next sample vector. Samples are clamped to the symmetric
-//! `adc_bits` range on entry.
+//! `adc_bits` range on entry. Dense builds read row `i` at entries `[i·n, (i + 1)·n)` with no
+//! row-pointer reads (the same cycle count).
 
+use super::entry::EntryDecode;
 use super::widths::*;
 use rust_hdl::prelude::*;
 
@@ -58,7 +60,7 @@ pub struct Feedback {
     pub rowptr_we: Signal<In, Bit>,
     /// Entry write address.
     pub entry_waddr: Signal<In, Bits<ENTRY_ADDR_BITS>>,
-    /// Entry write data (column | weight << SPIN_BITS).
+    /// Entry write data (the build's entry word: see [`EntryDecode`]).
     pub entry_wdata: Signal<In, Bits<ENTRY_BITS>>,
     /// Entry write enable.
     pub entry_we: Signal<In, Bit>,
@@ -90,6 +92,11 @@ pub struct Feedback {
     i: DFF<Bits<COUNT_BITS>>,
     k: DFF<Bits<PTR_BITS>>,
     hi: DFF<Bits<PTR_BITS>>,
+    /// Row `i`'s first entry (dense builds: `i·n`).
+    row_base: DFF<Bits<PTR_BITS>>,
+    /// The entry read last cycle (its word arrives now).
+    k_read: DFF<Bits<PTR_BITS>>,
+    decode: EntryDecode,
     v1: DFF<Bit>,
     v2: DFF<Bit>,
     weight: DFF<Signed<16>>,
@@ -99,7 +106,7 @@ pub struct Feedback {
     sample_lim_bits: Signal<Local, Bits<SAMPLE_BITS>>,
     sample_neg_lim: Signal<Local, Signed<SAMPLE_BITS>>,
     sample_clamped: Signal<Local, Signed<SAMPLE_BITS>>,
-    entry_weight: Signal<Local, Signed<WEIGHT_BITS>>,
+    n_wide: Signal<Local, Bits<PTR_BITS>>,
     weight_wide: Signal<Local, Signed<16>>,
     product: Signal<Local, Signed<32>>,
     l_wide: Signal<Local, Signed<48>>,
@@ -124,8 +131,8 @@ pub struct Feedback {
     one80: Constant<Bits<80>>,
     one16: Constant<Bits<SAMPLE_BITS>>,
     mask15: Constant<Bits<48>>,
-    /// Where the weight starts in an entry word (`SPIN_BITS`).
-    weight_offset: Constant<Bits<8>>,
+    /// `DENSE` as a signal.
+    dense: Constant<Bit>,
     i_next: Signal<Local, Bits<COUNT_BITS>>,
 }
 
@@ -162,6 +169,9 @@ impl Default for Feedback {
             i: Default::default(),
             k: Default::default(),
             hi: Default::default(),
+            row_base: Default::default(),
+            k_read: Default::default(),
+            decode: Default::default(),
             v1: Default::default(),
             v2: Default::default(),
             weight: Default::default(),
@@ -171,7 +181,7 @@ impl Default for Feedback {
             sample_lim_bits: Default::default(),
             sample_neg_lim: Default::default(),
             sample_clamped: Default::default(),
-            entry_weight: Default::default(),
+            n_wide: Default::default(),
             weight_wide: Default::default(),
             product: Default::default(),
             l_wide: Default::default(),
@@ -196,7 +206,7 @@ impl Default for Feedback {
             one80: Constant::new(1u64.to_bits()),
             one16: Constant::new(1u64.to_bits()),
             mask15: Constant::new(0x7fffu64.to_bits()),
-            weight_offset: Constant::new((SPIN_BITS as u64).to_bits()),
+            dense: Constant::new(DENSE),
             i_next: Default::default(),
         }
     }
@@ -217,7 +227,9 @@ impl Logic for Feedback {
         self.samples.write_clock.next = self.clock.val();
         self.linear.read_clock.next = self.clock.val();
         self.linear.write_clock.next = self.clock.val();
-        dff_setup!(self, clock, state, i, k, hi, v1, v2, weight, acc, drive_reg);
+        dff_setup!(
+            self, clock, state, i, k, hi, row_base, k_read, v1, v2, weight, acc, drive_reg
+        );
         self.rowptr.write_address.next = self.rowptr_waddr.val();
         self.rowptr.write_data.next = self.rowptr_wdata.val();
         self.rowptr.write_enable.next = self.rowptr_we.val();
@@ -245,15 +257,13 @@ impl Logic for Feedback {
         // J stream
         self.rowptr.read_address.next = self.i.q.val();
         self.entries.read_address.next = bit_cast::<ENTRY_ADDR_BITS, PTR_BITS>(self.k.q.val());
-        self.samples.read_address.next = self.entries.read_data.val().get_bits::<SPIN_BITS>(0);
+        self.k_read.d.next = self.k.q.val();
+        self.decode.word.next = self.entries.read_data.val();
+        self.decode.position.next = self.k_read.q.val() - self.row_base.q.val();
+        self.samples.read_address.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.decode.column.val());
         self.linear.read_address.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
-        self.entry_weight.next = signed_cast::<WEIGHT_BITS>(
-            self.entries
-                .read_data
-                .val()
-                .get_bits::<WEIGHT_BITS>(self.weight_offset.val().index()),
-        );
-        self.weight_wide.next = signed_bit_cast::<16, WEIGHT_BITS>(self.entry_weight.val());
+        self.weight_wide.next = signed_bit_cast::<16, WEIGHT_BITS>(self.decode.weight.val());
+        self.n_wide.next = bit_cast::<PTR_BITS, COUNT_BITS>(self.n.val());
         self.product.next = self.weight.q.val() * self.samples.read_data.val();
         // φ = 2·acc − l·2^(adc_bits − 2)
         self.l_wide.next = signed_bit_cast::<48, FIELD_BITS>(self.linear.read_data.val());
@@ -304,6 +314,7 @@ impl Logic for Feedback {
                     self.i.d.next = self.i_next.val();
                     if self.i_next.val() == self.n.val() {
                         self.i.d.next = 0.into();
+                        self.row_base.d.next = 0.into();
                         self.state.d.next = FeedbackState::RowLo;
                     }
                 }
@@ -313,11 +324,17 @@ impl Logic for Feedback {
             }
             FeedbackState::RowLoWait => {
                 self.k.d.next = self.rowptr.read_data.val();
+                if self.dense.val() {
+                    self.k.d.next = self.row_base.q.val();
+                }
                 self.rowptr.read_address.next = self.i_next.val();
                 self.state.d.next = FeedbackState::RowHiWait;
             }
             FeedbackState::RowHiWait => {
                 self.hi.d.next = self.rowptr.read_data.val();
+                if self.dense.val() {
+                    self.hi.d.next = self.row_base.q.val() + self.n_wide.val();
+                }
                 self.acc.d.next = 0.into();
                 self.v1.d.next = false;
                 self.v2.d.next = false;
@@ -354,6 +371,7 @@ impl Logic for Feedback {
             FeedbackState::Drive => {
                 if self.drive_ready.val() {
                     self.i.d.next = self.i_next.val();
+                    self.row_base.d.next = self.hi.q.val();
                     if self.i_next.val() == self.n.val() {
                         self.i.d.next = 0.into();
                         self.state.d.next = FeedbackState::Samples;

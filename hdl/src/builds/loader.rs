@@ -7,6 +7,10 @@
 //! byte. `complete` rises when the image ended exactly after its CRC, the CRC matched and no
 //! check failed; otherwise `error` holds the protocol's error code of the first failure
 //! (5 ImageInvalid: not an image, damaged or inconsistent; 6 DoesNotFit: a limit of this build).
+//!
+//! A build takes the images of its own J layout: CSR builds the row pointers and entry words,
+//! dense builds (`DENSE`) the `N × N` weight bytes, written to entry addresses `0..N²` (the
+//! loader counts rows and columns to check that the section is exactly `N²` bytes).
 
 use super::widths::*;
 use crate::crc32::{Crc32Byte, CRC_RESIDUE};
@@ -21,6 +25,8 @@ pub enum Section {
     RowPtr,
     /// `nnz` entries (u32: column, weight in the top byte).
     Entries,
+    /// Dense images: `N × N` weights (one byte each), row-major.
+    DenseJ,
     /// `N` linear terms (i32).
     Linear,
     /// `K · (1 + D + D·Tc)` knot weights (i16).
@@ -115,6 +121,12 @@ pub struct Loader {
     e0: DFF<Bits<8>>,
     e1: DFF<Bits<8>>,
     e2: DFF<Bits<8>>,
+    /// Row and column of the next dense weight.
+    dense_row: DFF<Bits<16>>,
+    dense_col: DFF<Bits<16>>,
+    /// The next dense weight ends its row; its row is the last.
+    last_col: Signal<Local, Bit>,
+    last_row: Signal<Local, Bit>,
     word: Signal<Local, Bits<32>>,
     half: Signal<Local, Bits<16>>,
     t0: Signal<Local, Bits<16>>,
@@ -142,6 +154,9 @@ pub struct Loader {
     max_nnz: Constant<Bits<32>>,
     max_j_bits: Constant<Bits<8>>,
     weight_at: Constant<Bits<8>>,
+    /// The header's storage code this build takes (0 dense, 1 sparse).
+    storage_code: Constant<Bits<8>>,
+    dense: Constant<Bit>,
 }
 
 impl Default for Loader {
@@ -197,6 +212,10 @@ impl Default for Loader {
             e0: Default::default(),
             e1: Default::default(),
             e2: Default::default(),
+            dense_row: Default::default(),
+            dense_col: Default::default(),
+            last_col: Default::default(),
+            last_row: Default::default(),
             word: Default::default(),
             half: Default::default(),
             t0: Default::default(),
@@ -221,7 +240,9 @@ impl Default for Loader {
             max_n: Constant::new((1u64 << SPIN_BITS).to_bits()),
             max_nnz: Constant::new((1u64 << ENTRY_ADDR_BITS).to_bits()),
             max_j_bits: Constant::new((WEIGHT_BITS as u64).to_bits()),
-            weight_at: Constant::new((SPIN_BITS as u64).to_bits()),
+            weight_at: Constant::new((WEIGHT_AT as u64).to_bits()),
+            storage_code: Constant::new(u64::from(!DENSE).to_bits()),
+            dense: Constant::new(DENSE),
         }
     }
 }
@@ -247,7 +268,7 @@ impl Logic for Loader {
     fn update(&mut self) {
         dff_setup!(
             self, clock, crc, off, section, acc, word_byte, idx, kp, kk, kaddr, err, n_reg,
-            steps_reg, nnz_reg, shift_reg, tc_reg, d_reg, k_reg, e0, e1, e2
+            steps_reg, nnz_reg, shift_reg, tc_reg, d_reg, k_reg, e0, e1, e2, dense_row, dense_col
         );
         self.crc_unit.crc.next = self.crc.q.val();
         self.crc_unit.data.next = self.data.val();
@@ -293,6 +314,8 @@ impl Logic for Loader {
             self.zl.next = 136 - self.big_e2.val();
         }
         self.col.next = (self.word.val() << 8) >> 8;
+        self.last_col.next = (bit_cast::<32, 16>(self.dense_col.q.val()) + 1) == self.n_reg.q.val();
+        self.last_row.next = (bit_cast::<32, 16>(self.dense_row.q.val()) + 1) == self.n_reg.q.val();
         self.fail.next = 0.into();
         self.top.next = self.word.val() >> 15;
         // outputs
@@ -369,9 +392,9 @@ impl Logic for Loader {
                             self.fail.next = 6.into();
                         }
                     }
-                    // storage sparse; j, field, weight widths within the build's; A, z and
+                    // the build's storage; j, field, weight widths within the build's; A, z and
                     // table widths equal to the build's; knot spacing at most 2^15
-                    if (self.off.q.val() == 24) & (self.data.val() != 1) {
+                    if (self.off.q.val() == 24) & (self.data.val() != self.storage_code.val()) {
                         self.fail.next = 6.into();
                     }
                     if (self.off.q.val() == 25) & (self.data.val() > self.max_j_bits.val()) {
@@ -437,6 +460,14 @@ impl Logic for Loader {
                         self.word_byte.d.next = 0.into();
                         self.idx.d.next = 0.into();
                         self.section.d.next = Section::RowPtr;
+                        if self.dense.val() {
+                            self.dense_row.d.next = 0.into();
+                            self.dense_col.d.next = 0.into();
+                            self.section.d.next = Section::DenseJ;
+                            if self.nnz_reg.q.val() == 0 {
+                                self.fail.next = 5.into();
+                            }
+                        }
                     }
                 }
                 Section::RowPtr => {
@@ -464,6 +495,28 @@ impl Logic for Loader {
                         self.idx.d.next = self.idx.q.val() + 1;
                         if (bit_cast::<32, 16>(self.idx.q.val()) + 1) == self.nnz_reg.q.val() {
                             self.idx.d.next = 0.into();
+                            self.section.d.next = Section::Linear;
+                        }
+                    }
+                }
+                Section::DenseJ => {
+                    // (a CSR build never enters this section; the test lets synthesis drop it)
+                    if self.dense.val() {
+                        self.entry_we.next = true;
+                        self.entry_wdata.next = bit_cast::<ENTRY_BITS, 8>(self.data.val());
+                        self.idx.d.next = self.idx.q.val() + 1;
+                        self.dense_col.d.next = self.dense_col.q.val() + 1;
+                        if self.last_col.val() {
+                            self.dense_col.d.next = 0.into();
+                            self.dense_row.d.next = self.dense_row.q.val() + 1;
+                        }
+                        if (bit_cast::<32, 16>(self.idx.q.val()) + 1) == self.nnz_reg.q.val() {
+                            // the section ends with the last column of the last row: nnz = N²
+                            if !(self.last_col.val() & self.last_row.val()) {
+                                self.fail.next = 5.into();
+                            }
+                            self.idx.d.next = 0.into();
+                            self.word_byte.d.next = 0.into();
                             self.section.d.next = Section::Linear;
                         }
                     }

@@ -17,10 +17,15 @@
 //! (4) emit `f_r = 2·sum − l_r` and update `E4`. A row costs the words it touches (an empty row
 //! one slot): a pass is `Σ_r max(1, words_r) + 6` cycles, `Σ_r max(1, nnz_r) + 6` with one lane.
 //!
+//! Dense builds (`DENSE`) store the weights alone, row `r` at entries `[r·n, (r + 1)·n)`: the
+//! row bounds come from a running row base instead of the row-pointer memory, and each lane's
+//! column is its entry's place in the row (the stages and the cycle count are the same).
+//!
 //! Protocol: load the memories through the write ports, set `n`, pulse `start`; the engine
 //! emits one `(field_index, field)` per cycle with `field_valid` high, in index order, then
 //! pulses `done` with `e4` final.
 
+use super::entry::EntryDecode;
 use super::widths::*;
 use rust_hdl::prelude::*;
 
@@ -56,7 +61,7 @@ pub struct Matvec {
     pub rowptr_we: Signal<In, Bit>,
     /// Entry write address.
     pub entry_waddr: Signal<In, Bits<ENTRY_ADDR_BITS>>,
-    /// Entry write data (column | weight << SPIN_BITS).
+    /// Entry write data (the build's entry word: see [`EntryDecode`]).
     pub entry_wdata: Signal<In, Bits<ENTRY_BITS>>,
     /// Entry write enable.
     pub entry_we: Signal<In, Bit>,
@@ -95,6 +100,8 @@ pub struct Matvec {
     banks: [RAM<Bits<ENTRY_BITS>, BANK_ADDR_BITS>; LANES],
     /// One copy of the spin bits per lane (each reads its own entry's column).
     spins: [RAM<Bit, COUNT_BITS>; LANES],
+    /// Each lane's entry word, decoded.
+    decode: [EntryDecode; LANES],
     own_spins: RAM<Bit, COUNT_BITS>,
     linear: RAM<Signed<FIELD_BITS>, SPIN_BITS>,
     state: DFF<MatvecState>,
@@ -102,11 +109,15 @@ pub struct Matvec {
     r: DFF<Bits<COUNT_BITS>>,
     /// The next entry to issue.
     k: DFF<Bits<PTR_BITS>>,
+    /// The issuing row's first entry (dense builds: `r·n`).
+    row_base: DFF<Bits<PTR_BITS>>,
     // stage 1 → 2
     v1: DFF<Bit>,
     act1: [DFF<Bit>; LANES],
     last1: DFF<Bit>,
     row1: DFF<Bits<SPIN_BITS>>,
+    /// The issued word's first entry minus its row's first entry (lane 0's place in the row).
+    place1: DFF<Bits<PTR_BITS>>,
     // stage 2 → 3
     v2: DFF<Bit>,
     last2: DFF<Bit>,
@@ -129,7 +140,9 @@ pub struct Matvec {
     /// The first entry of the next word.
     next_word: Signal<Local, Bits<PTR_BITS>>,
     lane_entry: [Signal<Local, Bits<PTR_BITS>>; LANES],
-    entry_weight: [Signal<Local, Signed<WEIGHT_BITS>>; LANES],
+    /// Each lane's entry's place in its row (dense builds' column).
+    position: [Signal<Local, Bits<PTR_BITS>>; LANES],
+    n_wide: Signal<Local, Bits<PTR_BITS>>,
     /// `±weight` of each lane (0 when inactive).
     term: [Signal<Local, Signed<ACC_BITS>>; LANES],
     /// The adder chain: `chain[b + 1] = chain[b] + term[b]`, `chain[0]` the row's sum so far.
@@ -142,10 +155,8 @@ pub struct Matvec {
     bank_waddr: Signal<Local, Bits<ENTRY_ADDR_BITS>>,
     /// `2^SPIN_BITS`: where the second spin bank starts.
     second_bank: Constant<Bits<COUNT_BITS>>,
-    /// `2^SPIN_BITS − 1`: the column of an entry word.
-    column_mask: Constant<Bits<COUNT_BITS>>,
-    /// Where the weight starts in an entry word (`SPIN_BITS`).
-    weight_offset: Constant<Bits<8>>,
+    /// `DENSE` as a signal.
+    dense: Constant<Bit>,
     /// `LANE_BITS` and `LANES` as signals (rust_hdl writes consts into Verilog by name).
     lane_bits: Constant<Bits<8>>,
     lanes: Constant<Bits<PTR_BITS>>,
@@ -188,15 +199,18 @@ impl Default for Matvec {
             rowptr: Default::default(),
             banks: Default::default(),
             spins: Default::default(),
+            decode: Default::default(),
             own_spins: Default::default(),
             linear: Default::default(),
             state: Default::default(),
             r: Default::default(),
             k: Default::default(),
+            row_base: Default::default(),
             v1: Default::default(),
             act1: Default::default(),
             last1: Default::default(),
             row1: Default::default(),
+            place1: Default::default(),
             v2: Default::default(),
             last2: Default::default(),
             row2: Default::default(),
@@ -215,7 +229,8 @@ impl Default for Matvec {
             word_base: Default::default(),
             next_word: Default::default(),
             lane_entry: Default::default(),
-            entry_weight: Default::default(),
+            position: Default::default(),
+            n_wide: Default::default(),
             term: Default::default(),
             chain: Default::default(),
             row_sum: Default::default(),
@@ -225,8 +240,7 @@ impl Default for Matvec {
             bank_base: Default::default(),
             bank_waddr: Default::default(),
             second_bank: Constant::new((1u64 << SPIN_BITS).to_bits()),
-            column_mask: Constant::new(((1u64 << SPIN_BITS) - 1).to_bits()),
-            weight_offset: Constant::new((SPIN_BITS as u64).to_bits()),
+            dense: Constant::new(DENSE),
             lane_bits: Constant::new((LANE_BITS as u64).to_bits()),
             lanes: Constant::new((LANES as u64).to_bits()),
             word_mask: Constant::new((((1u64 << PTR_BITS) - 1) & !((LANES as u64) - 1)).to_bits()),
@@ -258,8 +272,8 @@ impl Logic for Matvec {
         self.linear.read_clock.next = self.clock.val();
         self.linear.write_clock.next = self.clock.val();
         dff_setup!(
-            self, clock, state, r, k, v1, last1, row1, v2, last2, row2, v3, row3, sum3, own3, l3,
-            acc, energy
+            self, clock, state, r, k, row_base, v1, last1, row1, place1, v2, last2, row2, v3,
+            row3, sum3, own3, l3, acc, energy
         );
         // load ports: entry k goes to bank k mod LANES at word k >> LANE_BITS; every spin copy
         // takes every spin write
@@ -287,9 +301,14 @@ impl Logic for Matvec {
         if self.bank.val() {
             self.bank_base.next = self.second_bank.val();
         }
-        // stage 1 signals: the row-pointer memory holds ptr[r + 1], the issuing row's end; the
-        // word holding entry k is issued, lanes outside [k, row end) inactive
+        // stage 1 signals: the row-pointer memory holds ptr[r + 1], the issuing row's end (dense:
+        // the row base + n); the word holding entry k is issued, lanes outside [k, row end)
+        // inactive
+        self.n_wide.next = bit_cast::<PTR_BITS, COUNT_BITS>(self.n.val());
         self.row_end.next = self.rowptr.read_data.val();
+        if self.dense.val() {
+            self.row_end.next = self.row_base.q.val() + self.n_wide.val();
+        }
         self.has_entry.next = self.k.q.val() < self.row_end.val();
         self.word_base.next = self.k.q.val() & self.word_mask.val();
         self.next_word.next = self.word_base.val() + self.lanes.val();
@@ -305,20 +324,14 @@ impl Logic for Matvec {
         // stage 2: the words issued last cycle arrive; each lane reads its column's spin, and
         // the row's own spin and l are read
         for b in 0..LANES {
-            self.entry_weight[b].next = signed_cast::<WEIGHT_BITS>(
-                self.banks[b]
-                    .read_data
-                    .val()
-                    .get_bits::<WEIGHT_BITS>(self.weight_offset.val().index()),
-            );
-            // (a mask, not a cast: rust_hdl evaluates a cast's operand outside the loop)
-            self.spins[b].read_address.next = self.bank_base.val()
-                + (self.banks[b].read_data.val().get_bits::<COUNT_BITS>(0)
-                    & self.column_mask.val());
+            self.position[b].next = self.place1.q.val() + self.lane_index[b].val();
+            self.decode[b].word.next = self.banks[b].read_data.val();
+            self.decode[b].position.next = self.position[b].val();
+            self.spins[b].read_address.next = self.bank_base.val() + self.decode[b].column.val();
             self.weight2[b].d.next = 0.into();
             if self.act1[b].q.val() {
                 self.weight2[b].d.next =
-                    signed_bit_cast::<ACC_BITS, WEIGHT_BITS>(self.entry_weight[b].val());
+                    signed_bit_cast::<ACC_BITS, WEIGHT_BITS>(self.decode[b].weight.val());
             }
         }
         self.own_spins.read_address.next =
@@ -374,6 +387,7 @@ impl Logic for Matvec {
                 self.rowptr.read_address.next = 0.into();
                 if self.start.val() {
                     self.r.d.next = 0.into();
+                    self.row_base.d.next = 0.into();
                     self.acc.d.next = 0.into();
                     self.energy.d.next = 0.into();
                     self.state.d.next = MatvecState::Setup;
@@ -381,6 +395,9 @@ impl Logic for Matvec {
             }
             MatvecState::Setup => {
                 self.k.d.next = self.rowptr.read_data.val();
+                if self.dense.val() {
+                    self.k.d.next = 0.into();
+                }
                 self.state.d.next = MatvecState::Stream;
             }
             MatvecState::Stream => {
@@ -392,6 +409,7 @@ impl Logic for Matvec {
                 }
                 self.last1.d.next = self.is_last.val();
                 self.row1.d.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.r.q.val());
+                self.place1.d.next = self.word_base.val() - self.row_base.q.val();
                 if self.has_entry.val() {
                     self.k.d.next = self.next_word.val();
                     if self.is_last.val() {
@@ -400,6 +418,7 @@ impl Logic for Matvec {
                 }
                 if self.is_last.val() {
                     self.r.d.next = self.r_next.val();
+                    self.row_base.d.next = self.row_end.val();
                     self.rowptr.read_address.next = self.r_next.val() + 1;
                     if self.r_next.val() == self.n.val() {
                         self.state.d.next = MatvecState::Drain;

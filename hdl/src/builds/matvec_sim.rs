@@ -4,7 +4,7 @@
 use super::matvec::Matvec;
 use super::widths::*;
 use crate::verilator::Harness;
-use npim_sim::fixed::image::{CoreImage, JMemory};
+use npim_sim::fixed::image::CoreImage;
 use rust_hdl::prelude::*;
 
 /// One pass's inputs, in the engine's memory layout.
@@ -12,9 +12,10 @@ use rust_hdl::prelude::*;
 pub struct MatvecInput {
     /// Spins.
     pub n: usize,
-    /// `n + 1` row pointers.
+    /// `n + 1` row pointers (dense builds: `r·n`, which the engine counts itself).
     pub row_ptr: Vec<u32>,
-    /// Entry words: column | weight << SPIN_BITS.
+    /// Entry words: `column | weight << SPIN_BITS` (dense builds: the weight alone, row-major
+    /// `n × n`).
     pub entries: Vec<u32>,
     /// Spin bits (1 = −1).
     pub spin_bits: Vec<bool>,
@@ -49,33 +50,29 @@ impl MatvecInput {
         }
         let (mut row_ptr, mut entries) = (vec![0u32], Vec::new());
         let weight_mask = (1u32 << WEIGHT_BITS) - 1;
-        let mut push =
-            |c: usize, w: i8| entries.push(c as u32 | ((w as u32 & weight_mask) << SPIN_BITS));
-        match &image.j {
-            JMemory::Sparse {
-                row_ptr: rp,
-                col,
-                w,
-            } => {
-                for i in 0..n {
-                    for k in rp[i] as usize..rp[i + 1] as usize {
-                        push(col[k] as usize, w[k]);
-                    }
-                    row_ptr.push(rp[i + 1]);
-                }
+        if DENSE {
+            if n * n > 1 << ENTRY_ADDR_BITS {
+                return Err(format!(
+                    "{} J entries (n × n); this build holds {}",
+                    n * n,
+                    1 << ENTRY_ADDR_BITS
+                ));
             }
-            JMemory::Dense(v) => {
-                let mut count = 0;
-                for i in 0..n {
-                    for j in 0..n {
-                        if v[i * n + j] != 0 {
-                            push(j, v[i * n + j]);
-                            count += 1;
-                        }
-                    }
-                    row_ptr.push(count);
+            let mut dense = vec![0u32; n * n];
+            for i in 0..n {
+                for (j, w) in image.j.row(n, i) {
+                    dense[i * n + j] = w as u32 & weight_mask;
                 }
+                row_ptr.push(((i + 1) * n) as u32);
             }
+            return Self::checked(image, s, row_ptr, dense);
+        }
+        // sparse builds: every stored entry of a sparse image, the non-zeros of a dense one
+        for i in 0..n {
+            for (j, w) in image.j.row(n, i) {
+                entries.push(j as u32 | ((w as u32 & weight_mask) << SPIN_BITS));
+            }
+            row_ptr.push(entries.len() as u32);
         }
         if entries.len() > 1 << ENTRY_ADDR_BITS {
             return Err(format!(
@@ -84,6 +81,17 @@ impl MatvecInput {
                 1 << ENTRY_ADDR_BITS
             ));
         }
+        Self::checked(image, s, row_ptr, entries)
+    }
+
+    /// The input, once the linear terms fit the build's fields.
+    fn checked(
+        image: &CoreImage,
+        s: &[i8],
+        row_ptr: Vec<u32>,
+        entries: Vec<u32>,
+    ) -> Result<Self, String> {
+        let n = image.n;
         let lim = 1i64 << (FIELD_BITS - 1);
         if image.linear.iter().any(|&l| i64::from(l).abs() >= lim)
             || image.field_bits as usize > FIELD_BITS
@@ -106,10 +114,18 @@ impl MatvecInput {
         let mut e4 = 0;
         for i in 0..self.n {
             let mut acc = 0i64;
-            for &word in &self.entries[self.row_ptr[i] as usize..self.row_ptr[i + 1] as usize] {
-                let col = (word & ((1 << SPIN_BITS) - 1)) as usize;
-                let w = entry_weight(word);
-                acc += w * sigma(col);
+            let start = self.row_ptr[i] as usize;
+            for (k, &word) in self.entries[start..self.row_ptr[i + 1] as usize]
+                .iter()
+                .enumerate()
+            {
+                // a dense entry's column is its place in the row
+                let col = if DENSE {
+                    k
+                } else {
+                    (word & ((1 << SPIN_BITS) - 1)) as usize
+                };
+                acc += entry_weight(word) * sigma(col);
             }
             let f = 2 * acc - i64::from(self.linear[i]);
             e4 += sigma(i) * (f - i64::from(self.linear[i]));
@@ -166,9 +182,9 @@ impl MatvecInput {
     }
 }
 
-/// The weight of an entry word (two's complement in the `WEIGHT_BITS` above the column).
+/// The weight of an entry word (two's complement in the `WEIGHT_BITS` from `WEIGHT_AT`).
 pub fn entry_weight(word: u32) -> i64 {
-    let w = i64::from(word >> SPIN_BITS) & ((1 << WEIGHT_BITS) - 1);
+    let w = i64::from(word >> WEIGHT_AT) & ((1 << WEIGHT_BITS) - 1);
     if w >= 1 << (WEIGHT_BITS - 1) {
         w - (1 << WEIGHT_BITS)
     } else {

@@ -9,6 +9,10 @@
 //! | [`rtl`] | 2048 | 65 536 | 8 | 1 | the serial core and the boards; every G-set graph fits |
 //! | [`rtl4`] | 2048 | 65 536 | 8 | 4 | four entries a cycle (dense SK instances) |
 //! | [`small`] | 256 | 8 192 | 4 | 2 | a narrow build: small instances, fewer block RAMs |
+//! | [`dense`] | 256 | 65 536 (`n × n`) | 8 | 4 | J row-major without column bits: dense instances (SK) |
+//!
+//! The first three store J as compressed sparse rows (an entry word holds its column and
+//! weight); `dense` stores the weights alone and counts the column (`DENSE` in `params`).
 
 // Compiling the same sources once per build is the point: each build's `params` fixes the const
 // generics they are written against.
@@ -27,6 +31,8 @@ macro_rules! design_modules {
         pub mod core_sim;
         #[path = "engine.rs"]
         pub mod engine;
+        #[path = "entry.rs"]
+        pub mod entry;
         #[path = "feedback.rs"]
         pub mod feedback;
         #[path = "feedback_sim.rs"]
@@ -49,6 +55,7 @@ macro_rules! design_modules {
 }
 pub(crate) use design_modules;
 
+pub mod dense;
 pub mod rtl;
 pub mod rtl4;
 pub mod small;
@@ -110,7 +117,12 @@ macro_rules! build_entry {
 }
 
 /// Every build.
-pub static BUILDS: [Build; 3] = [build_entry!(rtl), build_entry!(rtl4), build_entry!(small)];
+pub static BUILDS: [Build; 4] = [
+    build_entry!(rtl),
+    build_entry!(rtl4),
+    build_entry!(small),
+    build_entry!(dense),
+];
 
 /// Names of the builds, as `--core` takes them.
 pub fn names() -> Vec<&'static str> {
@@ -129,5 +141,6 @@ macro_rules! for_each_build {
         $body!(rtl);
         $body!(rtl4);
         $body!(small);
+        $body!(dense);
     };
 }

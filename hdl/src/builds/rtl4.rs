@@ -14,6 +14,8 @@ pub mod params {
     pub const LANES: usize = 4;
     /// `log2(LANES)`.
     pub const LANE_BITS: usize = 2;
+    /// J memory layout: compressed sparse rows (column | weight per entry).
+    pub const DENSE: bool = false;
 }
 
 // The design and simulation sources, compiled against `params`.

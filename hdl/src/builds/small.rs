@@ -14,6 +14,8 @@ pub mod params {
     pub const LANES: usize = 2;
     /// `log2(LANES)`.
     pub const LANE_BITS: usize = 1;
+    /// J memory layout: compressed sparse rows (column | weight per entry).
+    pub const DENSE: bool = false;
 }
 
 // The design and simulation sources, compiled against `params`.

@@ -11,8 +11,15 @@ pub const PTR_BITS: usize = ENTRY_ADDR_BITS + 1;
 /// Address bits of one lane's entry bank: entry `k` is word `k >> LANE_BITS` of bank
 /// `k mod LANES`.
 pub const BANK_ADDR_BITS: usize = ENTRY_ADDR_BITS - LANE_BITS;
-/// An entry word: column in bits `0..SPIN_BITS`, weight in the `WEIGHT_BITS` above.
-pub const ENTRY_BITS: usize = SPIN_BITS + WEIGHT_BITS;
+/// An entry word: sparse builds hold the column in bits `0..SPIN_BITS` and the weight in the
+/// `WEIGHT_BITS` above; dense builds the weight alone.
+pub const ENTRY_BITS: usize = if DENSE {
+    WEIGHT_BITS
+} else {
+    SPIN_BITS + WEIGHT_BITS
+};
+/// Where the weight starts in an entry word.
+pub const WEIGHT_AT: usize = ENTRY_BITS - WEIGHT_BITS;
 /// Width of a field `f = 2·J·σ − l` and of `l`.
 pub const FIELD_BITS: usize = 16;
 /// Width of internal sums and of the energy register `E4`.
@@ -56,3 +63,5 @@ const _: () = assert!(LANES == 1 << LANE_BITS && LANES <= 8);
 // The loader counts entries and spins in 16-bit registers and takes a weight from one image
 // byte; nothing wider than the default build (`rtl`) has been built or tested.
 const _: () = assert!(SPIN_BITS <= 11 && ENTRY_ADDR_BITS <= 16 && WEIGHT_BITS <= 8);
+// A dense build holds a whole `2^SPIN_BITS`-spin matrix.
+const _: () = assert!(!DENSE || ENTRY_ADDR_BITS == 2 * SPIN_BITS);

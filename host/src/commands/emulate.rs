@@ -26,12 +26,15 @@ pub fn run(args: EmulateArgs) -> Result<()> {
     let engine = match args.engine {
         EmulateEngine::Golden | EmulateEngine::RtlUart => Engine::Golden,
         EmulateEngine::Rtl => {
+            // the RTL build serving the core configuration: its own limits and J layout
+            let build = crate::commands::hdl::build_for(&core)?;
             eprintln!(
-                "building the Verilator model (cached in {})",
+                "building the Verilator model of build `{}` (cached in {})",
+                build.name,
                 harness_cache().display()
             );
-            let h = npim_hdl::core_sim::build_harness(&harness_cache()).map_err(|e| anyhow!(e))?;
-            Engine::Rtl(std::sync::Arc::new(h))
+            let h = (build.build_harness)(&harness_cache()).map_err(|e| anyhow!(e))?;
+            Engine::Rtl(std::sync::Arc::new(h), build)
         }
     };
     // the serial core's simulation is ready before the device path is printed

@@ -5,6 +5,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use npim_hdl::builds::{self, Build};
 use npim_hdl::core_sim::RunTrace;
+use npim_sim::fixed::config::JStorage;
 use npim_sim::fixed::noise::run_seed;
 use npim_sim::fixed::{CoreConfig, CoreImage};
 use npim_sim::formats::read_instance;
@@ -14,7 +15,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 /// The build serving core configuration `core`: the build of that name, else the first build
-/// whose limits hold it.
+/// whose limits hold it and that stores J the same way.
 pub fn build_for(core: &CoreConfig) -> Result<&'static Build> {
     if let Some(b) = builds::by_name(&core.name) {
         return Ok(b);
@@ -39,6 +40,12 @@ pub fn build_for(core: &CoreConfig) -> Result<&'static Build> {
             if want > has {
                 short.push(format!("{name} {want} > {has}"));
             }
+        }
+        if core.storage != have.storage {
+            short.push(format!(
+                "storage {:?} (build: {:?})",
+                core.storage, have.storage
+            ));
         }
         if (core.act_frac, core.table_bits, core.z_bits)
             != (have.act_frac, have.table_bits, have.z_bits)
@@ -205,9 +212,13 @@ pub fn sim(args: SimArgs) -> Result<()> {
         instance.edges().len()
     );
     println!(
-        "solver    rtl build `{}` ({} matvec lanes, {}), T={} steps, R={} runs, seed {seed}, image {}",
+        "solver    rtl build `{}` ({} matvec lanes, {} J, {}), T={} steps, R={} runs, seed {seed}, image {}",
         build.name,
         (build.config)().lanes,
+        match (build.config)().storage {
+            JStorage::Dense => "dense",
+            JStorage::Sparse => "CSR",
+        },
         match args.engine {
             EngineArg::Verilator => "Verilator",
             EngineArg::RustHdl => "rust_hdl simulator",

@@ -3,7 +3,7 @@
 //! golden model (fast) or the RTL core simulated by Verilator (slow; no STEP). Frames in, frames out; the last command's seq and response are kept so that a
 //! retransmitted command is answered, not executed, twice.
 
-use npim_hdl::core_sim;
+use npim_hdl::builds::Build;
 use npim_hdl::protocol::message::{
     capability, BoardError, Command, ErrorCode, MAX_DRIVE, MAX_MEASURE, MAX_TRACE,
 };
@@ -102,8 +102,8 @@ struct External {
 pub enum Engine {
     /// The golden model.
     Golden,
-    /// The generated Verilog of the RTL core under Verilator (a built harness).
-    Rtl(Arc<Harness>),
+    /// The generated Verilog of an RTL build's core under Verilator (its built harness).
+    Rtl(Arc<Harness>, &'static Build),
 }
 
 /// The board model.
@@ -221,7 +221,7 @@ impl Board {
             Command::Identify => {
                 let caps = match self.engine {
                     Engine::Golden => capability::STEP | capability::TRACE | capability::EXTERNAL,
-                    Engine::Rtl(_) => capability::TRACE,
+                    Engine::Rtl(..) => capability::TRACE,
                 };
                 Ok(Identity::new(&self.core, caps, self.hash).encode())
             }
@@ -297,9 +297,8 @@ impl Board {
                 self.core
                     .admits(&image)
                     .map_err(|e| err(ErrorCode::DoesNotFit, e))?;
-                if let Engine::Rtl(_) = self.engine {
-                    npim_hdl::update_sim::check_image(&image)
-                        .map_err(|e| err(ErrorCode::DoesNotFit, e))?;
+                if let Engine::Rtl(_, build) = self.engine {
+                    (build.check_image)(&image).map_err(|e| err(ErrorCode::DoesNotFit, e))?;
                 }
                 self.stepping = None;
                 self.external = None;
@@ -319,11 +318,15 @@ impl Board {
                     ..Progress::default()
                 });
                 let shared = progress.clone();
-                if let Engine::Rtl(harness) = &self.engine {
-                    let (harness, image) =
-                        (harness.clone(), self.image.clone().expect("committed"));
-                    let thread =
-                        std::thread::spawn(move || rtl_run(&harness, &image, run_seed, &shared));
+                if let Engine::Rtl(harness, build) = &self.engine {
+                    let (harness, build, image) = (
+                        harness.clone(),
+                        *build,
+                        self.image.clone().expect("committed"),
+                    );
+                    let thread = std::thread::spawn(move || {
+                        rtl_run(&harness, build, &image, run_seed, &shared)
+                    });
                     self.running = Some(Background { progress, thread });
                     return Ok(Vec::new());
                 }
@@ -346,7 +349,7 @@ impl Board {
             }
             Command::Step { run_seed } => {
                 let golden = self.committed()?;
-                if let Engine::Rtl(_) = self.engine {
+                if let Engine::Rtl(..) = self.engine {
                     return Err(err(
                         ErrorCode::UnknownCommand,
                         "STEP: the RTL core runs whole runs",
@@ -377,7 +380,7 @@ impl Board {
                 count,
             } => {
                 let golden = self.committed()?;
-                if let Engine::Rtl(_) = self.engine {
+                if let Engine::Rtl(..) = self.engine {
                     return Err(err(
                         ErrorCode::UnknownCommand,
                         "DRIVE: this RTL build has no external mode",
@@ -500,11 +503,12 @@ impl Board {
 /// that never finishes: the driver times out, naming the run).
 fn rtl_run(
     harness: &Harness,
+    build: &Build,
     image: &CoreImage,
     seed: u32,
     progress: &Progress,
 ) -> Option<Finished> {
-    match core_sim::run_verilator(harness, image, seed) {
+    match (build.run_verilator)(harness, image, seed) {
         Ok(trace) => {
             let mut done = Finished::new(seed);
             for (t, step) in trace.steps.iter().enumerate() {

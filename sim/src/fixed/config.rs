@@ -51,7 +51,15 @@ pub struct CoreConfig {
 }
 
 /// Preset names.
-pub const PRESETS: &[&str] = &["sim", "rtl", "rtl4", "small", "icebreaker", "ulx3s"];
+pub const PRESETS: &[&str] = &[
+    "sim",
+    "rtl",
+    "rtl4",
+    "small",
+    "dense",
+    "icebreaker",
+    "ulx3s",
+];
 
 impl CoreConfig {
     /// A named preset:
@@ -60,6 +68,8 @@ impl CoreConfig {
     ///   8-bit J, `Tc ≤ 16`, 16-bit fields, one matvec lane: G1-G22 fit);
     /// - `rtl4`: the same with four matvec lanes;
     /// - `small`: a narrow RTL build (N ≤ 256, 8192 J entries, 4-bit J, two lanes);
+    /// - `dense`: an RTL build with dense J (N ≤ 256, `N × N` 8-bit weights row-major, four
+    ///   lanes);
     /// - `icebreaker`: iCE40UP5K, 800 spins, sparse, 4 lanes (G1-G21);
     /// - `ulx3s`: ECP5-85F, 2000 spins, sparse, 8 lanes (G22).
     pub fn preset(name: &str) -> Option<Self> {
@@ -108,6 +118,15 @@ impl CoreConfig {
                 nnz_max: 8192,
                 lanes: 2,
                 j_bits: 4,
+                ..Self::preset("rtl")?
+            }),
+            // an RTL build with dense J (`npim_hdl::builds::dense`)
+            "dense" => Some(CoreConfig {
+                name: name.to_string(),
+                n_max: 256,
+                nnz_max: 65536,
+                storage: JStorage::Dense,
+                lanes: 4,
                 ..Self::preset("rtl")?
             }),
             "icebreaker" => Some(CoreConfig {

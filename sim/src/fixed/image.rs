@@ -36,6 +36,28 @@ impl JMemory {
             JMemory::Sparse { col, .. } => col.len(),
         }
     }
+
+    /// The non-zero `(column, weight)` entries of row `i` of an `n`-spin `J`, columns ascending.
+    pub fn row(&self, n: usize, i: usize) -> Box<dyn Iterator<Item = (usize, i8)> + '_> {
+        match self {
+            JMemory::Dense(v) => Box::new(
+                v[i * n..(i + 1) * n]
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &w)| w != 0)
+                    .map(|(j, &w)| (j, w)),
+            ),
+            JMemory::Sparse { row_ptr, col, w } => {
+                let range = row_ptr[i] as usize..row_ptr[i + 1] as usize;
+                Box::new(
+                    col[range.clone()]
+                        .iter()
+                        .zip(&w[range])
+                        .map(|(&c, &w)| (c as usize, w)),
+                )
+            }
+        }
+    }
 }
 
 /// A decoded core image.

@@ -1,0 +1,24 @@
+//! A dense build: 256 spins, J as a row-major `n × n` matrix of 8-bit weights with no column
+//! bits (65 536 entries: any instance up to 256 spins), four matvec lanes. For dense instances
+//! (SK) it stores 8 bits an entry where the CSR builds store 19.
+
+/// The free parameters of this build.
+pub mod params {
+    /// The build's name: its core configuration is `CoreConfig::preset(NAME)`.
+    pub const NAME: &str = "dense";
+    /// Address bits of a spin index: at most `2^SPIN_BITS` spins.
+    pub const SPIN_BITS: usize = 8;
+    /// Address bits of a stored J entry: at most `2^ENTRY_ADDR_BITS` entries.
+    pub const ENTRY_ADDR_BITS: usize = 16;
+    /// Width of a J weight (two's complement, symmetric range).
+    pub const WEIGHT_BITS: usize = 8;
+    /// Matvec lanes: J entries read a cycle.
+    pub const LANES: usize = 4;
+    /// `log2(LANES)`.
+    pub const LANE_BITS: usize = 2;
+    /// J memory layout: row-major `n × n` weights (an entry's column is its place in its row).
+    pub const DENSE: bool = true;
+}
+
+// The design and simulation sources, compiled against `params`.
+crate::builds::design_modules!();
