@@ -167,3 +167,17 @@ macro_rules! build_tests {
     };
 }
 npim_hdl::for_each_build!(build_tests);
+
+/// `for_each_build!` (what the tests run) and `builds::BUILDS` (what the CLI offers) name the
+/// same builds in the same order.
+#[test]
+fn every_build_the_cli_offers_is_tested() {
+    let mut tested = Vec::new();
+    macro_rules! name_of {
+        ($b:ident) => {
+            tested.push(npim_hdl::builds::$b::params::NAME);
+        };
+    }
+    npim_hdl::for_each_build!(name_of);
+    assert_eq!(tested, npim_hdl::builds::names());
+}

@@ -155,8 +155,9 @@ pub struct SolveArgs {
     /// Write one CSV row per run here.
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
-    /// JSON file overriding a baseline's parameters (cac, sa, dsbm, pmcim, aim, psa, cits, cits-complete); the defaults
-    /// are printed with the summary.
+    /// JSON object overriding some or all of a baseline's parameters (cac, sa, dsbm, pmcim, aim,
+    /// psa, cits, cits-complete), e.g. `{"tau": 400}`; the rest keep the instance's defaults,
+    /// which the summary prints.
     #[arg(long)]
     pub algo_params: Option<PathBuf>,
     /// Core configuration for `--algo golden`: a preset (sim, icebreaker, ulx3s) or a file.

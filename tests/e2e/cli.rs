@@ -274,6 +274,41 @@ fn bad_input_gets_a_clear_error() {
     assert!(stderr(&out).contains("p.json:1:"), "{}", stderr(&out));
     let out = npim(&["solve", "-g", "sk:n=10", "--runs", "0"]);
     assert!(stderr(&out).contains("at least 1"));
+    // a baseline's parameters: a partial override keeps the other defaults, a misspelt name is
+    // named
+    let cac = dir.path().join("cac.json");
+    let solve_cac = || {
+        npim(&[
+            "solve",
+            "-g",
+            "sk:n=10",
+            "--algo",
+            "cac",
+            "-T",
+            "20",
+            "-R",
+            "2",
+            "-q",
+            "--algo-params",
+            cac.to_str().unwrap(),
+        ])
+    };
+    std::fs::write(&cac, r#"{"tau": 123}"#).unwrap();
+    let out = solve_cac();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let solver = field(&text, "solver");
+    assert!(
+        solver.contains(r#""tau":123.0"#) && solver.contains(r#""dt":0.05"#),
+        "{solver}"
+    );
+    std::fs::write(&cac, r#"{"taux": 1}"#).unwrap();
+    let out = solve_cac();
+    assert!(
+        !out.status.success() && stderr(&out).contains("unknown field `taux`"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

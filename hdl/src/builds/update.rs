@@ -138,6 +138,9 @@ pub struct Update {
     x2: Signal<Local, Bits<32>>,
     x3: Signal<Local, Bits<32>>,
     byte_sum: Signal<Local, Bits<16>>,
+    /// A spin draws its noise this cycle, and which.
+    draw: Signal<Local, Bit>,
+    draw_index: Signal<Local, Bits<COUNT_BITS>>,
     slot: Signal<Local, Bits<6>>,
     product: Signal<Local, Signed<32>>,
     acc_bits: Signal<Local, Bits<MAC_BITS>>,
@@ -241,6 +244,8 @@ impl Default for Update {
             x2: Default::default(),
             x3: Default::default(),
             byte_sum: Default::default(),
+            draw: Default::default(),
+            draw_index: Default::default(),
             slot: Default::default(),
             product: Default::default(),
             acc_bits: Default::default(),
@@ -397,12 +402,8 @@ impl Logic for Update {
             self.w1u.d.next =
                 self.w1u.q.val() + signed_bit_cast::<MAC_BITS, 32>(self.w1_product.val());
         }
-        if self.npend.q.val() {
-            self.noise.write_address.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
-            self.noise.write_data.next = self.x3.val();
-            self.noise.write_enable.next = true;
-            self.eta.d.next = signed_cast(self.byte_sum.val()) - self.eta_offset.val();
-        }
+        self.draw.next = self.npend.q.val();
+        self.draw_index.next = self.i.q.val();
         // the pipelined tail: the last z takes the spin's noise state; the last W¹ term draws η
         if self.zpend.q.val() & self.lastz.q.val() {
             self.noise.read_address.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.zidx.q.val());
@@ -410,10 +411,8 @@ impl Logic for Update {
             self.lastt.d.next = true;
         }
         if self.tpend.q.val() & self.lastt.q.val() {
-            self.noise.write_address.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.tidx.q.val());
-            self.noise.write_data.next = self.x3.val();
-            self.noise.write_enable.next = true;
-            self.eta.d.next = signed_cast(self.byte_sum.val()) - self.eta_offset.val();
+            self.draw.next = true;
+            self.draw_index.next = self.tidx.q.val();
             self.yidx.d.next = self.tidx.q.val();
             self.ypend.d.next = true;
         }
@@ -448,14 +447,8 @@ impl Logic for Update {
             }
             UpdateState::NoiseData => {
                 self.w0.d.next = self.weights.read_data.val();
-                if !self.pipe.q.val() {
-                    // (pipelined, each spin draws its noise in its tail)
-                    self.noise.write_address.next =
-                        bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
-                    self.noise.write_data.next = self.x3.val();
-                    self.noise.write_enable.next = true;
-                    self.eta.d.next = signed_cast(self.byte_sum.val()) - self.eta_offset.val();
-                }
+                // (pipelined, each spin draws its noise in its tail)
+                self.draw.next = !self.pipe.q.val();
                 // hidden unit 0 begins with tap 0
                 self.acc.d.next = 0.into();
                 self.s.d.next = 0.into();
@@ -555,6 +548,15 @@ impl Logic for Update {
             _ => {
                 self.state.d.next = UpdateState::Idle;
             }
+        }
+        // the noise draw of the spin drawing this cycle (sequential: the first spin at start,
+        // each next one as it begins; pipelined: in its tail): advance its state, take η
+        if self.draw.val() {
+            self.noise.write_address.next =
+                bit_cast::<SPIN_BITS, COUNT_BITS>(self.draw_index.val());
+            self.noise.write_data.next = self.x3.val();
+            self.noise.write_enable.next = true;
+            self.eta.d.next = signed_cast(self.byte_sum.val()) - self.eta_offset.val();
         }
     }
 }

@@ -243,19 +243,29 @@ pub(crate) fn baseline(
         default: T,
         file: Option<&std::path::Path>,
     ) -> Result<(Box<dyn Baseline>, String)> {
-        let p: T = match file {
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("reading {}", path.display()))?;
-                serde_json::from_str(&text).with_context(|| {
-                    format!(
-                        "{}: not valid parameters for this algorithm",
-                        path.display()
-                    )
-                })?
+        // the file names some or all of the parameters; the rest keep the instance's defaults
+        let mut value = serde_json::to_value(&default)?;
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let over: serde_json::Value = serde_json::from_str(&text)
+                .with_context(|| format!("{}: not JSON", path.display()))?;
+            let (Some(over), Some(fields)) = (over.as_object(), value.as_object_mut()) else {
+                bail!(
+                    "{}: expected a JSON object of parameter names and values",
+                    path.display()
+                );
+            };
+            for (k, v) in over {
+                fields.insert(k.clone(), v.clone());
             }
-            None => default,
-        };
+        }
+        let p: T = serde_json::from_value(value).with_context(|| {
+            format!(
+                "{}: not valid parameters for this algorithm",
+                file.map_or("defaults".into(), |f| f.display().to_string())
+            )
+        })?;
         let json = serde_json::to_string(&p)?;
         Ok((Box::new(p), json))
     }
