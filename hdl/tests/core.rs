@@ -245,18 +245,25 @@ fn external_mode_matches_golden_with_backpressure() {
     }
 }
 
+/// A file of `../shared/data` and the embedded greedy rule (Tc 4, D 2) scaled to it: the full
+/// runs' instance and parameters.
+fn shared_instance(file: &str) -> (Ising, NpimParams) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
+    let ising = read_instance(&root.join(file), Storage::Auto).unwrap();
+    let arch = Architecture {
+        tc: 4,
+        d: 2,
+        m: 3,
+        basis: Basis::Fourier,
+    };
+    let params = NpimParams::embedded_greedy(arch, field_scale(&ising), 2.0, 0.5);
+    (ising, params)
+}
+
 #[test]
 fn full_runs_on_g11_and_sk100_match_golden() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
     for (file, steps) in [("gset/G11.txt", 800), ("sk/SK1_N100_0.txt", 100)] {
-        let ising = read_instance(&root.join(file), Storage::Auto).unwrap();
-        let arch = Architecture {
-            tc: 4,
-            d: 2,
-            m: 3,
-            basis: Basis::Fourier,
-        };
-        let params = NpimParams::embedded_greedy(arch, field_scale(&ising), 2.0, 0.5);
+        let (ising, params) = shared_instance(file);
         let core = CoreConfig {
             w_bits: 12,
             ..config(0)
@@ -272,15 +279,7 @@ fn full_runs_on_g11_and_sk100_match_golden() {
 #[test]
 fn dense_build_full_run_on_sk100_matches_golden() {
     use npim_hdl::builds::dense::core_sim::{build_harness, run_verilator};
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
-    let ising = read_instance(&root.join("sk/SK1_N100_0.txt"), Storage::Auto).unwrap();
-    let arch = Architecture {
-        tc: 4,
-        d: 2,
-        m: 3,
-        basis: Basis::Fourier,
-    };
-    let params = NpimParams::embedded_greedy(arch, field_scale(&ising), 2.0, 0.5);
+    let (ising, params) = shared_instance("sk/SK1_N100_0.txt");
     let core = npim_hdl::builds::dense::widths::config();
     assert_eq!(core.storage, JStorage::Dense);
     let (image, _) = quantize(&ising, &params, &core, 100, 3).unwrap();
