@@ -227,6 +227,49 @@ macro_rules! build_tests {
 }
 
 build_tests!(rtl);
+// the narrow build also checks its knot memory's depth (1 024 words)
+build_tests!(
+    small,
+    #[test]
+    fn knot_words_beyond_the_build_are_refused() {
+        let n = 12;
+        let ising = Ising::new(
+            n,
+            vec![(0, 1, 1.0), (2, 5, -1.0)],
+            vec![0.0; n],
+            Storage::Sparse,
+        )
+        .unwrap();
+        let arch = Architecture {
+            tc: 8,
+            d: 3,
+            m: 3,
+            basis: Basis::Fourier,
+        };
+        let params = NpimParams::embedded_greedy(arch, 2.0, 2.0, 0.5);
+        let build = CoreConfig::preset(NAME).unwrap();
+        // 28 weights a knot: 32 knots fit in 1 024 words, 51 do not
+        for (knots_max, fits) in [(32, true), (64, false)] {
+            let core = CoreConfig {
+                knots_max,
+                ..build.clone()
+            };
+            let (img, _) = quantize(&ising, &params, &core, 200, 1).unwrap();
+            assert_eq!(
+                img.schedule.len() <= 1024,
+                fits,
+                "{} words",
+                img.schedule.len()
+            );
+            let l = load(&img.to_bytes());
+            if fits {
+                assert!(l.complete, "{l:?}");
+            } else {
+                assert_eq!((l.complete, l.error), (false, 6));
+            }
+        }
+    }
+);
 // the dense build also checks the length of its J section
 build_tests!(
     dense,

@@ -21,15 +21,8 @@ pub fn commands(image: &CoreImage, run_seed: u32) -> Result<String, String> {
 /// The text commands of a run in `mode`.
 pub fn commands_in(image: &CoreImage, run_seed: u32, mode: Mode) -> Result<String, String> {
     check_image(image)?;
-    if image.w_bits > 15
-        || image.knot_shift > 15
-        || image.schedule.len() > 1 << KNOT_ADDR_BITS
-        || image.steps >= 1 << STEP_BITS
-    {
-        return Err(
-            "this RTL build needs w_bits <= 15, knot spacing <= 2^15, <= 8192 knot words, T < 2^20"
-                .into(),
-        );
+    if image.w_bits > 15 || image.knot_shift > 15 || image.steps >= 1 << STEP_BITS {
+        return Err("this RTL build needs w_bits <= 15, knot spacing <= 2^15, T < 2^20".into());
     }
     let mv = MatvecInput::from_image(image, &vec![1; image.n])?;
     let mut s = mv.csr_commands();

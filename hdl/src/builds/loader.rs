@@ -152,6 +152,8 @@ pub struct Loader {
     /// stored entries, J weight bits, and where the weight goes in an entry word.
     max_n: Constant<Bits<32>>,
     max_nnz: Constant<Bits<32>>,
+    /// `2^KNOT_ADDR_BITS`: the knot memory's words.
+    knot_words: Constant<Bits<14>>,
     max_j_bits: Constant<Bits<8>>,
     weight_at: Constant<Bits<8>>,
     /// The header's storage code this build takes (0 dense, 1 sparse).
@@ -239,6 +241,7 @@ impl Default for Loader {
             crc_init: Constant::new(0xFFFF_FFFFu64.to_bits()),
             max_n: Constant::new((1u64 << SPIN_BITS).to_bits()),
             max_nnz: Constant::new((1u64 << ENTRY_ADDR_BITS).to_bits()),
+            knot_words: Constant::new((1u64 << KNOT_ADDR_BITS).to_bits()),
             max_j_bits: Constant::new((WEIGHT_BITS as u64).to_bits()),
             weight_at: Constant::new((WEIGHT_AT as u64).to_bits()),
             storage_code: Constant::new(u64::from(!DENSE).to_bits()),
@@ -248,12 +251,11 @@ impl Default for Loader {
 }
 
 // Literal numbers in `update` (rust_hdl emits consts there literally): the limits every build
-// shares (Tc ≤ 16, T < 2^20, 8192 knot words, 128 weights per step, 16-bit fields and l,
+// shares (Tc ≤ 16, T < 2^20, 128 weights per step, 16-bit fields and l,
 // 15-bit schedule weights) and the fixed widths it accepts (A = 8, z 14 bits, table 8 bits).
 // The build's own limits are the `max_*` constants.
 const _: () = assert!(
     STEP_BITS == 20
-        && KNOT_ADDR_BITS == 13
         && WEIGHT_ADDR_BITS == 7
         && FIELD_BITS == 16
         && ACT_FRAC == 8
@@ -538,8 +540,8 @@ impl Logic for Loader {
                 Section::Knots => {
                     // two-byte words
                     if self.word_byte.q.val().get_bit(0) {
-                        self.knot_we.next = !self.kaddr.q.val().get_bit(13);
-                        if self.kaddr.q.val().get_bit(13) {
+                        self.knot_we.next = self.kaddr.q.val() < self.knot_words.val();
+                        if self.kaddr.q.val() >= self.knot_words.val() {
                             self.fail.next = 6.into();
                         }
                         self.kaddr.d.next = self.kaddr.q.val() + 1;

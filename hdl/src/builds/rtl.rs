@@ -12,6 +12,8 @@ pub mod params {
     pub const WEIGHT_BITS: usize = 8;
     /// Matvec lanes: J entries read a cycle.
     pub const LANES: usize = 1;
+    /// Address bits of the knot memory: `K · (1 + D + D·Tc) ≤ 2^KNOT_ADDR_BITS` words.
+    pub const KNOT_ADDR_BITS: usize = 13;
     /// `log2(LANES)`.
     pub const LANE_BITS: usize = 0;
     /// J memory layout: compressed sparse rows (column | weight per entry).

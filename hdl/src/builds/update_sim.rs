@@ -86,6 +86,14 @@ pub fn check_image(image: &CoreImage) -> Result<(), String> {
         ),
         (image.n <= 1 << SPIN_BITS, format!("{} spins", image.n)),
         (
+            image.schedule.len() <= 1 << KNOT_ADDR_BITS,
+            format!(
+                "{} knot words (build: {})",
+                image.schedule.len(),
+                1 << KNOT_ADDR_BITS
+            ),
+        ),
+        (
             image.j_bits as usize <= WEIGHT_BITS,
             format!("j_bits {} (build: {WEIGHT_BITS})", image.j_bits),
         ),

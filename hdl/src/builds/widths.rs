@@ -42,8 +42,6 @@ pub const HIST_ADDR_BITS: usize = SPIN_BITS + HIST_SLOT_BITS;
 pub const MAC_BITS: usize = 48;
 /// Width of the pre-activation `y` after alignment.
 pub const Y_BITS: usize = 64;
-/// Address bits of the knot memory (`K · (1 + D + D·Tc) ≤ 8192`).
-pub const KNOT_ADDR_BITS: usize = 13;
 /// Width of the step counter (`T < 2^STEP_BITS`).
 pub const STEP_BITS: usize = 20;
 /// Width of an ADC amplitude sample in the CIM feedback engine.
@@ -63,5 +61,7 @@ const _: () = assert!(LANES == 1 << LANE_BITS && LANES <= 8);
 // The loader counts entries and spins in 16-bit registers and takes a weight from one image
 // byte; nothing wider than the default build (`rtl`) has been built or tested.
 const _: () = assert!(SPIN_BITS <= 11 && ENTRY_ADDR_BITS <= 16 && WEIGHT_BITS <= 8);
+// The knot memory holds at least one step's 128 weights and at most the loader's 8192 words.
+const _: () = assert!(KNOT_ADDR_BITS >= 8 && KNOT_ADDR_BITS <= 13);
 // A dense build holds a whole `2^SPIN_BITS`-spin matrix.
 const _: () = assert!(!DENSE || ENTRY_ADDR_BITS == 2 * SPIN_BITS);

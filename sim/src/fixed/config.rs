@@ -67,7 +67,8 @@ impl CoreConfig {
     /// - `rtl`: the default RTL build (`npim_hdl::builds::rtl`: N ≤ 2048, 65536 J entries,
     ///   8-bit J, `Tc ≤ 16`, 16-bit fields, one matvec lane: G1-G22 fit);
     /// - `rtl4`: the same with four matvec lanes;
-    /// - `small`: a narrow RTL build (N ≤ 256, 8192 J entries, 4-bit J, two lanes);
+    /// - `small`: a narrow RTL build (N ≤ 256, 8192 J entries, 4-bit J, two lanes, 1 024 knot
+    ///   words);
     /// - `dense`: an RTL build with dense J (N ≤ 256, `N × N` 8-bit weights row-major, four
     ///   lanes);
     /// - `icebreaker`: iCE40UP5K, 800 spins, sparse, 4 lanes (G1-G21);
@@ -111,13 +112,15 @@ impl CoreConfig {
                 lanes: 4,
                 ..Self::preset("rtl")?
             }),
-            // a narrow RTL build (`npim_hdl::builds::small`)
+            // a narrow RTL build (`npim_hdl::builds::small`); its knot memory is 1 024 words:
+            // 32 knots of up to 32 weights (Tc 8, D 3 takes 28)
             "small" => Some(CoreConfig {
                 name: name.to_string(),
                 n_max: 256,
                 nnz_max: 8192,
                 lanes: 2,
                 j_bits: 4,
+                knots_max: 32,
                 ..Self::preset("rtl")?
             }),
             // an RTL build with dense J (`npim_hdl::builds::dense`)
