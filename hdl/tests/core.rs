@@ -58,17 +58,19 @@ fn random_image(seed: u64) -> CoreImage {
 
 fn random_image_in(build: &CoreConfig, seed: u64) -> CoreImage {
     let mut rng = stream(seed, 9);
+    // integer weights within the build's J range (at most ±3)
+    let w = ((1i32 << (build.j_bits - 1)) - 1).min(3);
     let n = 2 + rng.gen_range(0..40);
     let p = rng.gen_range(0.05..0.6);
     let mut edges = Vec::new();
     for i in 0..n {
         for j in i + 1..n {
             if rng.gen::<f64>() < p {
-                edges.push((i, j, f64::from(rng.gen_range(-3..=3))));
+                edges.push((i, j, f64::from(rng.gen_range(-w..=w))));
             }
         }
     }
-    let linear: Vec<f64> = (0..n).map(|_| f64::from(rng.gen_range(-3..=3))).collect();
+    let linear: Vec<f64> = (0..n).map(|_| f64::from(rng.gen_range(-w..=w))).collect();
     let ising = Ising::new(n, edges, linear, Storage::Auto).unwrap();
     let arch = Architecture {
         tc: rng.gen_range(1..10),
@@ -170,17 +172,19 @@ fn random_small(seed: u64) -> CoreImage {
 }
 
 fn random_small_in(build: &CoreConfig, seed: u64) -> CoreImage {
+    // weights up to ±3, clipped to the build's J range
+    let w = f64::from(((1i32 << (build.j_bits - 1)) - 1).min(3));
     let ising = Ising::new(
         5,
         vec![
             (0, 1, 1.0),
-            (1, 2, -2.0),
+            (1, 2, (-2.0f64).max(-w)),
             (2, 3, 1.0),
-            (3, 4, 3.0),
+            (3, 4, w),
             (0, 4, -1.0),
             (1, 3, 1.0),
         ],
-        vec![1.0, 0.0, -2.0, 0.0, 1.0],
+        vec![1.0, 0.0, (-2.0f64).max(-w), 0.0, 1.0],
         Storage::Auto,
     )
     .unwrap();

@@ -444,7 +444,7 @@ pub struct BitstreamArgs {
     /// The board: icebreaker (iCE40UP5K) or ulx3s (ECP5-85F).
     #[arg(long)]
     pub board: String,
-    /// RTL build to synthesize (rtl, rtl4, small, dense), or a core configuration served by the
+    /// RTL build to synthesize (rtl, rtl4, small, dense, icebreaker), or a core configuration served by the
     /// first build that holds it.
     #[arg(long, default_value = "rtl")]
     pub core: String,
@@ -504,7 +504,7 @@ pub struct VerilogArgs {
     /// Which block.
     #[arg(long, value_enum, default_value_t = BlockArg::Core)]
     pub block: BlockArg,
-    /// RTL build (rtl, rtl4, small, dense), or a core configuration (preset or JSON) to be
+    /// RTL build (rtl, rtl4, small, dense, icebreaker), or a core configuration (preset or JSON) to be
     /// served by the first build whose limits hold it and that stores J the same way.
     #[arg(long, default_value = "rtl")]
     pub core: String,
@@ -533,8 +533,9 @@ pub struct SimArgs {
     #[arg(long, value_enum, default_value_t = EngineArg::Verilator)]
     pub engine: EngineArg,
     /// RTL build to simulate: rtl (one matvec lane), rtl4 (four lanes), small (256 spins, 4-bit
-    /// J, two lanes), dense (256 spins, J as n × n weights, four lanes). Default: the first that
-    /// can run the image.
+    /// J, two lanes), dense (256 spins, J as n × n weights, four lanes), icebreaker (1024 spins,
+    /// 2-bit J, four lanes, J and the field history in single-port memories: the UP5K's SPRAMs).
+    /// Default: the first that can run the image.
     #[arg(long)]
     pub core: Option<String>,
     /// Runs.

@@ -127,18 +127,11 @@ fn the_icebreaker_build_of_this_core_stops_with_what_does_not_fit() {
     // bad requests
     let o = npim(&["hdl", "bitstream", "--board", "de10"]);
     assert!(stderr(&o).contains("no board `de10`; boards: icebreaker, ulx3s"));
-    let o = npim(&[
-        "hdl",
-        "bitstream",
-        "--board",
-        "ulx3s",
-        "--core",
-        "icebreaker",
-    ]);
-    // the icebreaker configuration (Tc up to 20, 2-bit J) is held by no build: the error says
-    // which limit each build misses
+    let o = npim(&["hdl", "bitstream", "--board", "ulx3s", "--core", "ulx3s"]);
+    // the ulx3s planning configuration (Tc up to 20, 2-bit J) is held by no build: the error
+    // says which limit each build misses
     assert!(
-        stderr(&o).contains("no RTL build holds core `icebreaker`")
+        stderr(&o).contains("no RTL build holds core `ulx3s`")
             && stderr(&o).contains("tc_max 20 > 16"),
         "{}",
         stderr(&o)

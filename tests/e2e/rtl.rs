@@ -29,8 +29,8 @@ fn verilog_is_written_and_sim_matches_the_golden_model() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let four = std::fs::read_to_string(&v).unwrap();
-    assert!(four.contains("banks$3") && !four.contains("banks$4"));
-    assert!(!text.contains("banks$1"));
+    assert!(four.contains("read_data$3") && !four.contains("read_data$4"));
+    assert!(text.contains("read_data$0") && !text.contains("read_data$1"));
 
     let image = dir.path().join("sk.npimg");
     let sk = shared("sk/SK1_N20_0.txt");

@@ -26,6 +26,7 @@
 //! pulses `done` with `e4` final.
 
 use super::entry::EntryDecode;
+use super::entry_banks::EntryBanks;
 use super::widths::*;
 use rust_hdl::prelude::*;
 
@@ -96,8 +97,8 @@ pub struct Matvec {
     /// `E4` of the pass (valid with `done`).
     pub e4: Signal<Out, Signed<ACC_BITS>>,
     rowptr: RAM<Bits<PTR_BITS>, COUNT_BITS>,
-    /// Entry `k` is word `k >> LANE_BITS` of bank `k mod LANES`.
-    banks: [RAM<Bits<ENTRY_BITS>, BANK_ADDR_BITS>; LANES],
+    /// Entry `k` is word `k >> LANE_BITS` of bank `k mod LANES` (one single-port memory).
+    banks: EntryBanks,
     /// One copy of the spin bits per lane (each reads its own entry's column).
     spins: [RAM<Bit, COUNT_BITS>; LANES],
     /// Each lane's entry word, decoded.
@@ -166,7 +167,6 @@ pub struct Matvec {
     lane_mask: Constant<Bits<ENTRY_ADDR_BITS>>,
     /// `b` for lane `b`, at the entry index and address widths.
     lane_index: [Constant<Bits<PTR_BITS>>; LANES],
-    lane_id: [Constant<Bits<ENTRY_ADDR_BITS>>; LANES],
 }
 
 impl Default for Matvec {
@@ -246,7 +246,6 @@ impl Default for Matvec {
             word_mask: Constant::new((((1u64 << PTR_BITS) - 1) & !((LANES as u64) - 1)).to_bits()),
             lane_mask: Constant::new(((LANES - 1) as u64).to_bits()),
             lane_index: std::array::from_fn(|b| Constant::new((b as u64).to_bits())),
-            lane_id: std::array::from_fn(|b| Constant::new((b as u64).to_bits())),
         }
     }
 }
@@ -257,9 +256,8 @@ impl Logic for Matvec {
         // clocks
         self.rowptr.read_clock.next = self.clock.val();
         self.rowptr.write_clock.next = self.clock.val();
+        self.banks.clock.next = self.clock.val();
         for b in 0..LANES {
-            self.banks[b].read_clock.next = self.clock.val();
-            self.banks[b].write_clock.next = self.clock.val();
             self.spins[b].read_clock.next = self.clock.val();
             self.spins[b].write_clock.next = self.clock.val();
             self.act1[b].clock.next = self.clock.val();
@@ -281,12 +279,13 @@ impl Logic for Matvec {
         self.rowptr.write_data.next = self.rowptr_wdata.val();
         self.rowptr.write_enable.next = self.rowptr_we.val();
         self.bank_waddr.next = self.entry_waddr.val() >> self.lane_bits.val();
+        self.banks.write_address.next =
+            bit_cast::<BANK_ADDR_BITS, ENTRY_ADDR_BITS>(self.bank_waddr.val());
+        self.banks.write_lane.next =
+            bit_cast::<8, ENTRY_ADDR_BITS>(self.entry_waddr.val() & self.lane_mask.val());
+        self.banks.write_data.next = self.entry_wdata.val();
+        self.banks.write_enable.next = self.entry_we.val();
         for b in 0..LANES {
-            self.banks[b].write_address.next =
-                bit_cast::<BANK_ADDR_BITS, ENTRY_ADDR_BITS>(self.bank_waddr.val());
-            self.banks[b].write_data.next = self.entry_wdata.val();
-            self.banks[b].write_enable.next = self.entry_we.val()
-                & ((self.entry_waddr.val() & self.lane_mask.val()) == self.lane_id[b].val());
             self.spins[b].write_address.next = self.spin_waddr.val();
             self.spins[b].write_data.next = self.spin_wdata.val();
             self.spins[b].write_enable.next = self.spin_we.val();
@@ -315,17 +314,17 @@ impl Logic for Matvec {
         self.is_last.next = !self.has_entry.val() | (self.next_word.val() >= self.row_end.val());
         self.r_next.next = self.r.q.val() + 1;
         self.rowptr.read_address.next = self.r_next.val();
+        self.banks.read_address.next =
+            bit_cast::<BANK_ADDR_BITS, PTR_BITS>(self.k.q.val() >> self.lane_bits.val());
         for b in 0..LANES {
             self.lane_entry[b].next = self.word_base.val() + self.lane_index[b].val();
-            self.banks[b].read_address.next =
-                bit_cast::<BANK_ADDR_BITS, PTR_BITS>(self.k.q.val() >> self.lane_bits.val());
         }
         self.v1.d.next = false;
         // stage 2: the words issued last cycle arrive; each lane reads its column's spin, and
         // the row's own spin and l are read
         for b in 0..LANES {
             self.position[b].next = self.place1.q.val() + self.lane_index[b].val();
-            self.decode[b].word.next = self.banks[b].read_data.val();
+            self.decode[b].word.next = self.banks.read_data[b].val();
             self.decode[b].position.next = self.position[b].val();
             self.spins[b].read_address.next = self.bank_base.val() + self.decode[b].column.val();
             self.weight2[b].d.next = 0.into();

@@ -10,6 +10,7 @@
 //! | [`rtl4`] | 2048 | 65 536 | 8 | 4 | four entries a cycle (dense SK instances) |
 //! | [`small`] | 256 | 8 192 | 4 | 2 | a narrow build: small instances, fewer block RAMs |
 //! | [`dense`] | 256 | 65 536 (`n × n`) | 8 | 4 | J row-major without column bits: dense instances (SK) |
+//! | [`icebreaker`] | 1024 | 65 536 | 2 | 4 | the iCE40UP5K: J and the field history in its four SPRAMs (G1-G21) |
 //!
 //! The first three store J as compressed sparse rows (an entry word holds its column and
 //! weight); `dense` stores the weights alone and counts the column (`DENSE` in `params`).
@@ -33,6 +34,8 @@ macro_rules! design_modules {
         pub mod engine;
         #[path = "entry.rs"]
         pub mod entry;
+        #[path = "entry_banks.rs"]
+        pub mod entry_banks;
         #[path = "feedback.rs"]
         pub mod feedback;
         #[path = "feedback_sim.rs"]
@@ -56,6 +59,7 @@ macro_rules! design_modules {
 pub(crate) use design_modules;
 
 pub mod dense;
+pub mod icebreaker;
 pub mod rtl;
 pub mod rtl4;
 pub mod small;
@@ -117,11 +121,12 @@ macro_rules! build_entry {
 }
 
 /// Every build.
-pub static BUILDS: [Build; 4] = [
+pub static BUILDS: [Build; 5] = [
     build_entry!(rtl),
     build_entry!(rtl4),
     build_entry!(small),
     build_entry!(dense),
+    build_entry!(icebreaker),
 ];
 
 /// Names of the builds, as `--core` takes them.
@@ -142,5 +147,6 @@ macro_rules! for_each_build {
         $body!(rtl4);
         $body!(small);
         $body!(dense);
+        $body!(icebreaker);
     };
 }

@@ -8,6 +8,7 @@
 //! pipelined across spins (`pipelined`): a spin's last `z`, `W¹` term, noise draw and decision
 //! run beside the next spin's taps, so a spin costs `D·Tc` cycles (`docs/rtl.md`, Speed).
 
+use crate::single_port_ram::SinglePortRam;
 use super::widths::*;
 use rust_hdl::prelude::*;
 
@@ -96,7 +97,7 @@ pub struct Update {
     weights: RAM<Signed<W_BITS>, WEIGHT_ADDR_BITS>,
     /// A second copy of the weights: its read port serves `W¹` while `W²` streams.
     w1_copy: RAM<Signed<W_BITS>, WEIGHT_ADDR_BITS>,
-    hist: RAM<Signed<FIELD_BITS>, HIST_ADDR_BITS>,
+    hist: SinglePortRam<Signed<FIELD_BITS>, HIST_ADDR_BITS>,
     noise: RAM<Bits<32>, SPIN_BITS>,
     tanh_rom: SyncROM<Bits<16>, TABLE_BITS>,
     state: DFF<UpdateState>,
@@ -290,8 +291,7 @@ impl Logic for Update {
     fn update(&mut self) {
         self.weights.read_clock.next = self.clock.val();
         self.weights.write_clock.next = self.clock.val();
-        self.hist.read_clock.next = self.clock.val();
-        self.hist.write_clock.next = self.clock.val();
+        self.hist.clock.next = self.clock.val();
         self.noise.read_clock.next = self.clock.val();
         self.noise.write_clock.next = self.clock.val();
         self.tanh_rom.clock.next = self.clock.val();

@@ -298,7 +298,7 @@ pub fn bitstream(args: BitstreamArgs) -> Result<()> {
 
     // synthesis
     let synth = match board.family {
-        Family::Ice40 => "synth_ice40 -dsp -top board_top -json top.json",
+        Family::Ice40 => "synth_ice40 -dsp -spram -abc9 -top board_top -json top.json",
         Family::Ecp5 => "synth_ecp5 -top board_top -json top.json",
     };
     eprintln!("synthesis ({})", tools.yosys.display());

@@ -71,7 +71,8 @@ impl CoreConfig {
     ///   words);
     /// - `dense`: an RTL build with dense J (N ≤ 256, `N × N` 8-bit weights row-major, four
     ///   lanes);
-    /// - `icebreaker`: iCE40UP5K, 800 spins, sparse, 4 lanes (G1-G21);
+    /// - `icebreaker`: the iCE40UP5K build (N ≤ 1024, 65536 J entries, 2-bit J, four lanes,
+    ///   1 024 knot words: G1-G21 fit);
     /// - `ulx3s`: ECP5-85F, 2000 spins, sparse, 8 lanes (G22).
     pub fn preset(name: &str) -> Option<Self> {
         let base = CoreConfig {
@@ -132,19 +133,16 @@ impl CoreConfig {
                 lanes: 4,
                 ..Self::preset("rtl")?
             }),
+            // the iCEBreaker's RTL build (`npim_hdl::builds::icebreaker`): J and the field
+            // history in the UP5K's four SPRAMs
             "icebreaker" => Some(CoreConfig {
-                n_max: 800,
-                nnz_max: 2 * 19_176,
+                name: name.to_string(),
+                n_max: 1024,
+                nnz_max: 65536,
                 lanes: 4,
                 j_bits: 2,
-                field_bits: 10,
-                tc_max: 20,
-                d_max: 3,
-                w_bits: 10,
-                z_bits: 14,
                 knots_max: 32,
-                t_max: 1 << 16,
-                ..base
+                ..Self::preset("rtl")?
             }),
             "ulx3s" => Some(CoreConfig {
                 n_max: 2000,

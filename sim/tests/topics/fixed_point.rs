@@ -201,12 +201,12 @@ fn what_does_not_fit_gets_the_limit_message() {
         err,
         QuantizeError::TooManySpins {
             n: 2000,
-            limit: 800,
+            limit: 1024,
             core: "icebreaker".into()
         }
     );
     assert!(
-        err.to_string().contains("holds at most 800 (over by 1200)"),
+        err.to_string().contains("holds at most 1024 (over by 976)"),
         "{err}"
     );
     let g1 = read_instance(&root.join("G1.txt"), Storage::Sparse).unwrap();
@@ -240,10 +240,10 @@ fn what_does_not_fit_gets_the_limit_message() {
         msg.contains("weight 5 needs 4-bit weights") && msg.contains("2-bit"),
         "{msg}"
     );
-    let msg = quantize(&g1, &params, &ice, 70_000, 0)
+    let msg = quantize(&g1, &params, &ice, 1_100_000, 0)
         .unwrap_err()
         .to_string();
-    assert!(msg.contains("at most 65536 (over by 4464)"), "{msg}");
+    assert!(msg.contains("at most 1048575 (over by 51425)"), "{msg}");
     let big = NpimParams::embedded_greedy(
         Architecture {
             tc: 30,
@@ -256,7 +256,7 @@ fn what_does_not_fit_gets_the_limit_message() {
         0.5,
     );
     let msg = quantize(&g1, &big, &ice, 800, 0).unwrap_err().to_string();
-    assert!(msg.contains("Tc <= 20"), "{msg}");
+    assert!(msg.contains("Tc <= 16"), "{msg}");
     // the G-set fits the iCEBreaker core exactly
     let (image, report) = quantize(&g1, &params, &ice, 800, 0).unwrap();
     assert!(report.exact_instance && report.field_bits_needed <= 10);
