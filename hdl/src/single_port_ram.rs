@@ -2,7 +2,7 @@
 //! read port otherwise, and the read data holds through a write cycle. That is the shape of the
 //! iCE40UP5K's SPRAM (SB_SPRAM256KA, 16 384 × 16), which yosys infers from this block's Verilog
 //! with `synth_ice40 -spram`; elsewhere it maps to ordinary block RAM. The interface is that of
-//! rust_hdl's two-port [`RAM`](rust_hdl::prelude::RAM) with one clock, so a memory that is never
+//! rust_hdl's two-port [`RAM`] with one clock, so a memory that is never
 //! read and written in the same cycle (the J entries and the field history: loads write, runs
 //! read; the matvec writes the history, the update unit reads it, one after the other) can move
 //! to it without a change to its users. The bit-exact tests are what show that no user reads
