@@ -76,7 +76,7 @@ macro_rules! build_tests {
                 use npim_hdl::builds::$build::widths::*;
                 let c = config();
                 assert_eq!(c.name, NAME);
-                assert_eq!(c.n_max, 1 << SPIN_BITS);
+                assert_eq!(c.n_max, N_MAX);
                 assert_eq!(c.nnz_max, 1 << ENTRY_ADDR_BITS);
                 assert_eq!(c.lanes, LANES);
                 assert_eq!(c.j_bits as usize, WEIGHT_BITS);

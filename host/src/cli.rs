@@ -533,8 +533,8 @@ pub struct SimArgs {
     #[arg(long, value_enum, default_value_t = EngineArg::Verilator)]
     pub engine: EngineArg,
     /// RTL build to simulate: rtl (one matvec lane), rtl4 (four lanes), small (256 spins, 4-bit
-    /// J, two lanes), dense (256 spins, J as n × n weights, four lanes), icebreaker (1024 spins,
-    /// 2-bit J, four lanes, J and the field history in single-port memories: the UP5K's SPRAMs).
+    /// J, two lanes), dense (256 spins, J as n × n weights, four lanes), icebreaker (800 spins,
+    /// 2-bit J, two lanes, J and the field history in single-port memories: the UP5K's SPRAMs).
     /// Default: the first that can run the image.
     #[arg(long)]
     pub core: Option<String>,

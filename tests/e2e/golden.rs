@@ -96,7 +96,7 @@ fn an_instance_too_large_for_the_core_is_refused_with_the_limit() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("holds at most 1024 (over by 976)"),
+        stderr(&o).contains("holds at most 800 (over by 1200)"),
         "{}",
         stderr(&o)
     );

@@ -191,13 +191,13 @@ fn a_faulty_wire_gives_the_same_results_or_a_clear_error() {
     );
     // an image for a bigger core is refused before a byte is sent
     let big = dir.path().join("big.npimg");
-    quantize(&["-g", "sk:n=1100,seed=1"], "sim", "10", &big);
+    quantize(&["-g", "sk:n=900,seed=1"], "sim", "10", &big);
     let ice = Emulator::start(&["--core", "icebreaker"]);
     let o = npim(&["run", "--port", &ice.path, "--image", big.to_str().unwrap()]);
     assert!(!o.status.success());
     let e = stderr(&o);
     assert!(
-        e.contains("does not fit this board's core: N 1100 exceeds this core's 1024"),
+        e.contains("does not fit this board's core: N 900 exceeds this core's 800"),
         "{e}"
     );
     // listing ports works on any machine (there may be none)

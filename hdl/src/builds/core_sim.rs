@@ -261,6 +261,9 @@ pub fn verilog() -> String {
     generate_verilog(&uut)
 }
 
+// The harness sign-extends the drive port from 48 bits.
+const _: () = assert!(Y_BITS == 48);
+
 /// The C++ side of the core's Verilator harness (same commands and output as
 /// [`run_rust_hdl`]).
 pub const HARNESS_CPP: &str = r#"
@@ -315,7 +318,8 @@ int main(int argc, char** argv) {
                 top->eval();
                 if (top->drive_valid && top->drive_ready) {
                     int i = (int)top->drive_index;
-                    last_y[i] = (long long)top->drive_value;
+                    // (a 48-bit signed port: sign-extended)
+                    last_y[i] = ((long long)((unsigned long long)top->drive_value << 16)) >> 16;
                     printf("y %d %lld\n", i, last_y[i]);
                 }
                 if (top->sample_valid && top->sample_ready) j = (j + 1) % p[0];

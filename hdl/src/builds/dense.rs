@@ -8,6 +8,10 @@ pub mod params {
     pub const NAME: &str = "dense";
     /// Address bits of a spin index: at most `2^SPIN_BITS` spins.
     pub const SPIN_BITS: usize = 8;
+    /// Most spins an image may have (the row-pointer memory holds `N_MAX + 1` words).
+    pub const N_MAX: usize = 1 << SPIN_BITS;
+    /// Width of a stored linear term `l_q` (the loader refuses wider ones).
+    pub const LINEAR_BITS: usize = 16;
     /// Address bits of a stored J entry: at most `2^ENTRY_ADDR_BITS` entries.
     pub const ENTRY_ADDR_BITS: usize = 16;
     /// Width of a J weight (two's complement, symmetric range).

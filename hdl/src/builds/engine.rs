@@ -184,7 +184,9 @@ pub struct Engine {
     sample_next: DFF<Bits<COUNT_BITS>>,
     left: DFF<Bits<16>>,
     bit_i: DFF<Bits<3>>,
-    ext_e4: DFF<Bits<64>>,
+    /// The last complete external step's `E4` (sign-extended to 64 bits on the wire).
+    ext_e4: DFF<Signed<ACC_BITS>>,
+    ext_e4_wide: Signal<Local, Signed<64>>,
     // encoder
     enc_p: DFF<Bits<10>>,
     enc_i: DFF<Bits<10>>,
@@ -202,7 +204,7 @@ pub struct Engine {
     spin_next: Signal<Local, Bits<8>>,
     page_end: Signal<Local, Bits<32>>,
     bits_len: Signal<Local, Bits<16>>,
-    step_e4_wide: Signal<Local, Signed<64>>,
+    drive_wide: Signal<Local, Signed<64>>,
     drive_bits: Signal<Local, Bits<64>>,
     sample_bit: Signal<Local, Bit>,
     bit_byte: Signal<Local, Bits<8>>,
@@ -291,6 +293,7 @@ impl Engine {
             left: Default::default(),
             bit_i: Default::default(),
             ext_e4: Default::default(),
+            ext_e4_wide: Default::default(),
             enc_p: Default::default(),
             enc_i: Default::default(),
             zero_hit: Default::default(),
@@ -306,7 +309,7 @@ impl Engine {
             spin_next: Default::default(),
             page_end: Default::default(),
             bits_len: Default::default(),
-            step_e4_wide: Default::default(),
+            drive_wide: Default::default(),
             drive_bits: Default::default(),
             sample_bit: Default::default(),
             bit_byte: Default::default(),
@@ -577,8 +580,10 @@ impl Logic for Engine {
         // DRIVE: first + count; MEASURE: the bit bytes a page of `count` spins needs
         self.page_end.next = self.rx_arg2.q.val() + bit_cast::<32, 16>(self.rx_arg3.q.val());
         self.bits_len.next = (self.rx_arg2.q.val().get_bits::<16>(0) + 7) >> 3;
-        self.step_e4_wide.next = signed_bit_cast::<64, ACC_BITS>(self.core.step_e4.val());
-        self.drive_bits.next = unsigned_cast(self.core.drive_value.val());
+        self.ext_e4_wide.next = signed_bit_cast::<64, ACC_BITS>(self.ext_e4.q.val());
+        // (sign-extended through a signed signal: Verilog extends only signed expressions)
+        self.drive_wide.next = signed_bit_cast::<64, Y_BITS>(self.core.drive_value.val());
+        self.drive_bits.next = unsigned_cast(self.drive_wide.val());
 
         match self.state.q.val() {
             EngineState::Idle => {
@@ -884,7 +889,7 @@ impl Logic for Engine {
                     self.state.d.next = EngineState::Put;
                 } else if self.core.step_done.val() {
                     // the step is complete: its E4; the next step's drives start over
-                    self.ext_e4.d.next = unsigned_cast(self.step_e4_wide.val());
+                    self.ext_e4.d.next = self.core.step_e4.val();
                     self.ob.d.next = bit_cast::<64, COUNT_BITS>(self.sample_next.q.val()) << 8;
                     self.ob_n.d.next = 5.into();
                     self.ret.d.next = EngineState::MeasR2;
@@ -903,7 +908,7 @@ impl Logic for Engine {
                 self.state.d.next = EngineState::Put;
             }
             EngineState::MeasR3 => {
-                self.ob.d.next = self.ext_e4.q.val();
+                self.ob.d.next = unsigned_cast(self.ext_e4_wide.val());
                 self.ob_n.d.next = 8.into();
                 self.ret.d.next = EngineState::Finish;
                 self.state.d.next = EngineState::Put;

@@ -84,7 +84,7 @@ pub struct Feedback {
     pub drive: Signal<Out, Signed<DRIVE_BITS>>,
     /// The DAC takes the drive this cycle.
     pub drive_ready: Signal<In, Bit>,
-    rowptr: RAM<Bits<PTR_BITS>, COUNT_BITS>,
+    rowptr: RAM<Bits<PTR_BITS>, ROWPTR_ADDR_BITS>,
     entries: RAM<Bits<ENTRY_BITS>, ENTRY_ADDR_BITS>,
     samples: RAM<Signed<SAMPLE_BITS>, SPIN_BITS>,
     linear: RAM<Signed<FIELD_BITS>, SPIN_BITS>,
@@ -134,6 +134,9 @@ pub struct Feedback {
     /// `DENSE` as a signal.
     dense: Constant<Bit>,
     i_next: Signal<Local, Bits<COUNT_BITS>>,
+    /// `i` and `i + 1` as row-pointer addresses.
+    i_at: Signal<Local, Bits<ROWPTR_ADDR_BITS>>,
+    i_next_at: Signal<Local, Bits<ROWPTR_ADDR_BITS>>,
 }
 
 impl Default for Feedback {
@@ -208,6 +211,8 @@ impl Default for Feedback {
             mask15: Constant::new(0x7fffu64.to_bits()),
             dense: Constant::new(DENSE),
             i_next: Default::default(),
+            i_at: Default::default(),
+            i_next_at: Default::default(),
         }
     }
 }
@@ -230,7 +235,8 @@ impl Logic for Feedback {
         dff_setup!(
             self, clock, state, i, k, hi, row_base, k_read, v1, v2, weight, acc, drive_reg
         );
-        self.rowptr.write_address.next = self.rowptr_waddr.val();
+        self.rowptr.write_address.next =
+            bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.rowptr_waddr.val());
         self.rowptr.write_data.next = self.rowptr_wdata.val();
         self.rowptr.write_enable.next = self.rowptr_we.val();
         self.entries.write_address.next = self.entry_waddr.val();
@@ -255,7 +261,8 @@ impl Logic for Feedback {
         self.samples.write_data.next = self.sample_clamped.val();
         self.samples.write_enable.next = false;
         // J stream
-        self.rowptr.read_address.next = self.i.q.val();
+        self.i_at.next = bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.i.q.val());
+        self.rowptr.read_address.next = self.i_at.val();
         self.entries.read_address.next = bit_cast::<ENTRY_ADDR_BITS, PTR_BITS>(self.k.q.val());
         self.k_read.d.next = self.k.q.val();
         self.decode.word.next = self.entries.read_data.val();
@@ -302,6 +309,7 @@ impl Logic for Feedback {
             self.dsat.next = -self.dlim.val();
         }
         self.i_next.next = self.i.q.val() + 1;
+        self.i_next_at.next = bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.i_next.val());
         // outputs
         self.sample_ready.next = self.state.q.val() == FeedbackState::Samples;
         self.drive_valid.next = self.state.q.val() == FeedbackState::Drive;
@@ -327,7 +335,7 @@ impl Logic for Feedback {
                 if self.dense.val() {
                     self.k.d.next = self.row_base.q.val();
                 }
-                self.rowptr.read_address.next = self.i_next.val();
+                self.rowptr.read_address.next = self.i_next_at.val();
                 self.state.d.next = FeedbackState::RowHiWait;
             }
             FeedbackState::RowHiWait => {

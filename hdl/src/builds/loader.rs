@@ -111,12 +111,14 @@ pub struct Loader {
     kk: DFF<Bits<16>>,
     kaddr: DFF<Bits<14>>,
     err: DFF<Bits<8>>,
-    n_reg: DFF<Bits<32>>,
-    steps_reg: DFF<Bits<32>>,
-    nnz_reg: DFF<Bits<32>>,
+    /// The header's N, T and nnz at the widths of this build's limits (a value beyond them
+    /// fails the image with DoesNotFit, which sticks, before the register is used).
+    n_reg: DFF<Bits<COUNT_BITS>>,
+    steps_reg: DFF<Bits<STEP_BITS>>,
+    nnz_reg: DFF<Bits<PTR_BITS>>,
     shift_reg: DFF<Bits<8>>,
-    tc_reg: DFF<Bits<16>>,
-    d_reg: DFF<Bits<16>>,
+    tc_reg: DFF<Bits<6>>,
+    d_reg: DFF<Bits<4>>,
     k_reg: DFF<Bits<16>>,
     e0: DFF<Bits<8>>,
     e1: DFF<Bits<8>>,
@@ -134,7 +136,13 @@ pub struct Loader {
     t2: Signal<Local, Bits<16>>,
     t3: Signal<Local, Bits<16>>,
     pk: Signal<Local, Bits<16>>,
-    needed: Signal<Local, Bits<32>>,
+    needed: Signal<Local, Bits<21>>,
+    /// The header byte's offset (the header is bytes 0-63).
+    hoff: Signal<Local, Bits<8>>,
+    /// `N` and `nnz` as 32-bit values, for comparisons with image words.
+    n32: Signal<Local, Bits<32>>,
+    nnz32: Signal<Local, Bits<32>>,
+    idx32: Signal<Local, Bits<32>>,
     big_e0: Signal<Local, Bits<10>>,
     big_e1: Signal<Local, Bits<10>>,
     big_e2: Signal<Local, Bits<10>>,
@@ -145,8 +153,11 @@ pub struct Loader {
     zl: Signal<Local, Bits<10>>,
     col: Signal<Local, Bits<32>>,
     fail: Signal<Local, Bits<8>>,
-    top: Signal<Local, Bits<32>>,
     residue: Constant<Bits<32>>,
+    /// `2^(LINEAR_BITS−1)` and `2^LINEAR_BITS − 1`: a linear term `l` fits when
+    /// `l + 2^(L−1)` (mod 2^32) is at most `2^L − 1`.
+    linear_bias: Constant<Bits<32>>,
+    linear_span: Constant<Bits<32>>,
     crc_init: Constant<Bits<32>>,
     /// The build's limits as signals (rust_hdl writes consts into Verilog by name): spins,
     /// stored entries, J weight bits, and where the weight goes in an entry word.
@@ -226,6 +237,10 @@ impl Default for Loader {
             t3: Default::default(),
             pk: Default::default(),
             needed: Default::default(),
+            hoff: Default::default(),
+            n32: Default::default(),
+            nnz32: Default::default(),
+            idx32: Default::default(),
             big_e0: Default::default(),
             big_e1: Default::default(),
             big_e2: Default::default(),
@@ -236,10 +251,11 @@ impl Default for Loader {
             zl: Default::default(),
             col: Default::default(),
             fail: Default::default(),
-            top: Default::default(),
             residue: Constant::new(u64::from(CRC_RESIDUE).to_bits()),
+            linear_bias: Constant::new((1u64 << (LINEAR_BITS - 1)).to_bits()),
+            linear_span: Constant::new(((1u64 << LINEAR_BITS) - 1).to_bits()),
             crc_init: Constant::new(0xFFFF_FFFFu64.to_bits()),
-            max_n: Constant::new((1u64 << SPIN_BITS).to_bits()),
+            max_n: Constant::new((N_MAX as u64).to_bits()),
             max_nnz: Constant::new((1u64 << ENTRY_ADDR_BITS).to_bits()),
             knot_words: Constant::new((1u64 << KNOT_ADDR_BITS).to_bits()),
             max_j_bits: Constant::new((WEIGHT_BITS as u64).to_bits()),
@@ -283,21 +299,25 @@ impl Logic for Loader {
         self.t2.next = 0.into();
         self.t3.next = 0.into();
         if self.d_reg.q.val().get_bit(0) {
-            self.t0.next = self.tc_reg.q.val();
+            self.t0.next = bit_cast::<16, 6>(self.tc_reg.q.val());
         }
         if self.d_reg.q.val().get_bit(1) {
-            self.t1.next = self.tc_reg.q.val() << 1;
+            self.t1.next = bit_cast::<16, 6>(self.tc_reg.q.val()) << 1;
         }
         if self.d_reg.q.val().get_bit(2) {
-            self.t2.next = self.tc_reg.q.val() << 2;
+            self.t2.next = bit_cast::<16, 6>(self.tc_reg.q.val()) << 2;
         }
         if self.d_reg.q.val().get_bit(3) {
-            self.t3.next = self.tc_reg.q.val() << 3;
+            self.t3.next = bit_cast::<16, 6>(self.tc_reg.q.val()) << 3;
         }
         self.pk.next =
-            self.t0.val() + self.t1.val() + self.t2.val() + self.t3.val() + self.d_reg.q.val() + 1;
+            self.t0.val() + self.t1.val() + self.t2.val() + self.t3.val() + bit_cast::<16, 4>(self.d_reg.q.val()) + 1;
         self.needed.next =
-            ((self.steps_reg.q.val() - 1) >> bit_cast::<32, 8>(self.shift_reg.q.val())) + 2;
+            ((bit_cast::<21, STEP_BITS>(self.steps_reg.q.val()) - 1) >> bit_cast::<21, 8>(self.shift_reg.q.val())) + 2;
+        self.hoff.next = bit_cast::<8, 32>(self.off.q.val());
+        self.n32.next = bit_cast::<32, COUNT_BITS>(self.n_reg.q.val());
+        self.nnz32.next = bit_cast::<32, PTR_BITS>(self.nnz_reg.q.val());
+        self.idx32.next = bit_cast::<32, 16>(self.idx.q.val());
         // exponents as offset binary (e + 128), so that comparisons are unsigned
         self.big_e0.next = bit_cast::<10, 8>(self.e0.q.val() + 128);
         self.big_e1.next = bit_cast::<10, 8>(self.e1.q.val() + 128) + 8;
@@ -316,20 +336,19 @@ impl Logic for Loader {
             self.zl.next = 136 - self.big_e2.val();
         }
         self.col.next = (self.word.val() << 8) >> 8;
-        self.last_col.next = (bit_cast::<32, 16>(self.dense_col.q.val()) + 1) == self.n_reg.q.val();
-        self.last_row.next = (bit_cast::<32, 16>(self.dense_row.q.val()) + 1) == self.n_reg.q.val();
+        self.last_col.next = (bit_cast::<32, 16>(self.dense_col.q.val()) + 1) == self.n32.val();
+        self.last_row.next = (bit_cast::<32, 16>(self.dense_row.q.val()) + 1) == self.n32.val();
         self.fail.next = 0.into();
-        self.top.next = self.word.val() >> 15;
         // outputs
         self.count.next = self.off.q.val();
         self.error.next = self.err.q.val();
         self.complete.next = (self.section.q.val() == Section::Done)
             & (self.err.q.val() == 0)
             & (self.crc.q.val() == self.residue.val());
-        self.n.next = bit_cast::<COUNT_BITS, 32>(self.n_reg.q.val());
-        self.steps.next = bit_cast::<STEP_BITS, 32>(self.steps_reg.q.val());
-        self.tc.next = bit_cast::<6, 16>(self.tc_reg.q.val());
-        self.d.next = bit_cast::<4, 16>(self.d_reg.q.val());
+        self.n.next = self.n_reg.q.val();
+        self.steps.next = self.steps_reg.q.val();
+        self.tc.next = self.tc_reg.q.val();
+        self.d.next = self.d_reg.q.val();
         self.per_knot.next = bit_cast::<KNOT_ADDR_BITS, 16>(self.pk.val());
         self.knot_shift.next = bit_cast::<4, 8>(self.shift_reg.q.val());
         self.z_right.next = bit_cast::<6, 10>(self.zr.val());
@@ -367,96 +386,97 @@ impl Logic for Loader {
             self.word_byte.d.next = self.word_byte.q.val() + 1;
             match self.section.q.val() {
                 Section::Header => {
-                    if (self.off.q.val() == 3) & (self.word.val() != 0x4D49_504E) {
+                    if (self.hoff.val() == 3) & (self.word.val() != 0x4D49_504E) {
                         self.fail.next = 5.into();
                     }
-                    if (self.off.q.val() == 7) & (self.word.val() != 0x4552_4F43) {
+                    if (self.hoff.val() == 7) & (self.word.val() != 0x4552_4F43) {
                         self.fail.next = 5.into();
                     }
-                    if (self.off.q.val() == 11) & (self.word.val() != 0x0040_0001) {
+                    if (self.hoff.val() == 11) & (self.word.val() != 0x0040_0001) {
                         self.fail.next = 5.into();
                     }
-                    if self.off.q.val() == 15 {
-                        self.n_reg.d.next = self.word.val();
+                    if self.hoff.val() == 15 {
+                        self.n_reg.d.next = bit_cast::<COUNT_BITS, 32>(self.word.val());
                         if (self.word.val() == 0) | (self.word.val() > self.max_n.val()) {
                             self.fail.next = 6.into();
                         }
                     }
-                    if self.off.q.val() == 19 {
-                        self.steps_reg.d.next = self.word.val();
+                    if self.hoff.val() == 19 {
+                        self.steps_reg.d.next = bit_cast::<STEP_BITS, 32>(self.word.val());
                         if (self.word.val() == 0) | (self.word.val() > 1048575) {
                             self.fail.next = 6.into();
                         }
                     }
-                    if self.off.q.val() == 23 {
-                        self.nnz_reg.d.next = self.word.val();
+                    if self.hoff.val() == 23 {
+                        self.nnz_reg.d.next = bit_cast::<PTR_BITS, 32>(self.word.val());
                         if self.word.val() > self.max_nnz.val() {
                             self.fail.next = 6.into();
                         }
                     }
                     // the build's storage; j, field, weight widths within the build's; A, z and
                     // table widths equal to the build's; knot spacing at most 2^15
-                    if (self.off.q.val() == 24) & (self.data.val() != self.storage_code.val()) {
+                    if (self.hoff.val() == 24) & (self.data.val() != self.storage_code.val()) {
                         self.fail.next = 6.into();
                     }
-                    if (self.off.q.val() == 25) & (self.data.val() > self.max_j_bits.val()) {
+                    if (self.hoff.val() == 25) & (self.data.val() > self.max_j_bits.val()) {
                         self.fail.next = 6.into();
                     }
-                    if (self.off.q.val() == 26) & (self.data.val() > 16) {
+                    if (self.hoff.val() == 26) & (self.data.val() > 16) {
                         self.fail.next = 6.into();
                     }
-                    if (self.off.q.val() == 27) & (self.data.val() > 15) {
+                    if (self.hoff.val() == 27) & (self.data.val() > 15) {
                         self.fail.next = 6.into();
                     }
-                    if (self.off.q.val() == 28) & (self.data.val() != 8) {
+                    if (self.hoff.val() == 28) & (self.data.val() != 8) {
                         self.fail.next = 6.into();
                     }
-                    if (self.off.q.val() == 29) & (self.data.val() != 14) {
+                    if (self.hoff.val() == 29) & (self.data.val() != 14) {
                         self.fail.next = 6.into();
                     }
-                    if (self.off.q.val() == 30) & (self.data.val() != 8) {
+                    if (self.hoff.val() == 30) & (self.data.val() != 8) {
                         self.fail.next = 6.into();
                     }
-                    if self.off.q.val() == 31 {
+                    if self.hoff.val() == 31 {
                         self.shift_reg.d.next = self.data.val();
                         if self.data.val() > 15 {
                             self.fail.next = 6.into();
                         }
                     }
-                    if self.off.q.val() == 33 {
-                        self.tc_reg.d.next = self.half.val();
+                    if self.hoff.val() == 33 {
+                        self.tc_reg.d.next = bit_cast::<6, 16>(self.half.val());
                         if (self.half.val() == 0) | (self.half.val() > 16) {
                             self.fail.next = 6.into();
                         }
                     }
-                    if self.off.q.val() == 35 {
-                        self.d_reg.d.next = self.half.val();
+                    if self.hoff.val() == 35 {
+                        self.d_reg.d.next = bit_cast::<4, 16>(self.half.val());
                         if (self.half.val() == 0) | (self.half.val() > 15) {
                             self.fail.next = 6.into();
                         }
                     }
-                    if self.off.q.val() == 37 {
+                    if self.hoff.val() == 37 {
                         self.k_reg.d.next = self.half.val();
                     }
-                    if self.off.q.val() == 38 {
+                    if self.hoff.val() == 38 {
                         self.e0.d.next = self.data.val();
                     }
-                    if self.off.q.val() == 39 {
+                    if self.hoff.val() == 39 {
                         self.e1.d.next = self.data.val();
                     }
-                    if self.off.q.val() == 40 {
+                    if self.hoff.val() == 40 {
                         self.e2.d.next = self.data.val();
                     }
-                    if self.off.q.val() == 63 {
+                    if self.hoff.val() == 63 {
+                        // (the alignment shifts within what keeps y in 48 bits; see `Update`)
                         if (self.pk.val() > 128)
-                            | (self.ys0.val() > 63)
-                            | (self.ys1.val() > 63)
+                            | (self.ys0.val() > 22)
+                            | (self.ys1.val() > 13)
                             | (self.zr.val() > 63)
                             | (self.zl.val() > 63)
                         {
                             self.fail.next = 6.into();
                         }
-                        if bit_cast::<32, 16>(self.k_reg.q.val()) < self.needed.val() {
+                        if bit_cast::<21, 16>(self.k_reg.q.val()) < self.needed.val() {
                             self.fail.next = 5.into();
                         }
                         self.word_byte.d.next = 0.into();
@@ -475,11 +495,11 @@ impl Logic for Loader {
                 Section::RowPtr => {
                     if self.word_byte.q.val() == 3 {
                         self.rowptr_we.next = true;
-                        if self.word.val() > self.nnz_reg.q.val() {
+                        if self.word.val() > self.nnz32.val() {
                             self.fail.next = 5.into();
                         }
                         self.idx.d.next = self.idx.q.val() + 1;
-                        if bit_cast::<32, 16>(self.idx.q.val()) == self.n_reg.q.val() {
+                        if self.idx32.val() == self.n32.val() {
                             self.idx.d.next = 0.into();
                             self.section.d.next = Section::Entries;
                             if self.nnz_reg.q.val() == 0 {
@@ -491,11 +511,11 @@ impl Logic for Loader {
                 Section::Entries => {
                     if self.word_byte.q.val() == 3 {
                         self.entry_we.next = true;
-                        if self.col.val() >= self.n_reg.q.val() {
+                        if self.col.val() >= self.n32.val() {
                             self.fail.next = 5.into();
                         }
                         self.idx.d.next = self.idx.q.val() + 1;
-                        if (bit_cast::<32, 16>(self.idx.q.val()) + 1) == self.nnz_reg.q.val() {
+                        if (self.idx32.val() + 1) == self.nnz32.val() {
                             self.idx.d.next = 0.into();
                             self.section.d.next = Section::Linear;
                         }
@@ -512,7 +532,7 @@ impl Logic for Loader {
                             self.dense_col.d.next = 0.into();
                             self.dense_row.d.next = self.dense_row.q.val() + 1;
                         }
-                        if (bit_cast::<32, 16>(self.idx.q.val()) + 1) == self.nnz_reg.q.val() {
+                        if (self.idx32.val() + 1) == self.nnz32.val() {
                             // the section ends with the last column of the last row: nnz = N²
                             if !(self.last_col.val() & self.last_row.val()) {
                                 self.fail.next = 5.into();
@@ -526,11 +546,12 @@ impl Logic for Loader {
                 Section::Linear => {
                     if self.word_byte.q.val() == 3 {
                         self.linear_we.next = true;
-                        if (self.top.val() != 0) & (self.top.val() != 0x1_FFFF) {
+                        // within LINEAR_BITS: −2^(L−1) ≤ l < 2^(L−1)
+                        if (self.word.val() + self.linear_bias.val()) > self.linear_span.val() {
                             self.fail.next = 6.into();
                         }
                         self.idx.d.next = self.idx.q.val() + 1;
-                        if (bit_cast::<32, 16>(self.idx.q.val()) + 1) == self.n_reg.q.val() {
+                        if (self.idx32.val() + 1) == self.n32.val() {
                             self.idx.d.next = 0.into();
                             self.word_byte.d.next = 0.into();
                             self.section.d.next = Section::Knots;

@@ -96,7 +96,7 @@ pub struct Matvec {
     pub busy: Signal<Out, Bit>,
     /// `E4` of the pass (valid with `done`).
     pub e4: Signal<Out, Signed<ACC_BITS>>,
-    rowptr: RAM<Bits<PTR_BITS>, COUNT_BITS>,
+    rowptr: RAM<Bits<PTR_BITS>, ROWPTR_ADDR_BITS>,
     /// Entry `k` is word `k >> LANE_BITS` of bank `k mod LANES` (one single-port memory).
     banks: EntryBanks,
     /// One copy of the spin bits per lane (each reads its own entry's column).
@@ -104,7 +104,13 @@ pub struct Matvec {
     /// Each lane's entry word, decoded.
     decode: [EntryDecode; LANES],
     own_spins: RAM<Bit, COUNT_BITS>,
-    linear: RAM<Signed<FIELD_BITS>, SPIN_BITS>,
+    /// Linear terms at `LINEAR_BITS` (sign-extended by hand on the way out: rust_hdl's
+    /// `signed_bit_cast` does not terminate on the most negative value).
+    linear: RAM<Bits<LINEAR_BITS>, SPIN_BITS>,
+    linear_bits: Signal<Local, Bits<LINEAR_BITS>>,
+    linear_wide: Signal<Local, Bits<FIELD_BITS>>,
+    linear_sign: Constant<Bits<LINEAR_BITS>>,
+    linear_ext: Constant<Bits<FIELD_BITS>>,
     state: DFF<MatvecState>,
     /// The issuing row.
     r: DFF<Bits<COUNT_BITS>>,
@@ -136,6 +142,10 @@ pub struct Matvec {
     has_entry: Signal<Local, Bit>,
     is_last: Signal<Local, Bit>,
     r_next: Signal<Local, Bits<COUNT_BITS>>,
+    /// `r + 1` and `r + 2` as row-pointer addresses.
+    r_next_at: Signal<Local, Bits<ROWPTR_ADDR_BITS>>,
+    r_after: Signal<Local, Bits<COUNT_BITS>>,
+    r_after_at: Signal<Local, Bits<ROWPTR_ADDR_BITS>>,
     /// The first entry of the issuing word (`k` with the lane bits cleared).
     word_base: Signal<Local, Bits<PTR_BITS>>,
     /// The first entry of the next word.
@@ -202,6 +212,12 @@ impl Default for Matvec {
             decode: Default::default(),
             own_spins: Default::default(),
             linear: Default::default(),
+            linear_bits: Default::default(),
+            linear_wide: Default::default(),
+            linear_sign: Constant::new((1u64 << (LINEAR_BITS - 1)).to_bits()),
+            linear_ext: Constant::new(
+                ((((1u64 << FIELD_BITS) - 1) >> LINEAR_BITS) << LINEAR_BITS).to_bits(),
+            ),
             state: Default::default(),
             r: Default::default(),
             k: Default::default(),
@@ -226,6 +242,9 @@ impl Default for Matvec {
             has_entry: Default::default(),
             is_last: Default::default(),
             r_next: Default::default(),
+            r_next_at: Default::default(),
+            r_after: Default::default(),
+            r_after_at: Default::default(),
             word_base: Default::default(),
             next_word: Default::default(),
             lane_entry: Default::default(),
@@ -275,7 +294,8 @@ impl Logic for Matvec {
         );
         // load ports: entry k goes to bank k mod LANES at word k >> LANE_BITS; every spin copy
         // takes every spin write
-        self.rowptr.write_address.next = self.rowptr_waddr.val();
+        self.rowptr.write_address.next =
+            bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.rowptr_waddr.val());
         self.rowptr.write_data.next = self.rowptr_wdata.val();
         self.rowptr.write_enable.next = self.rowptr_we.val();
         self.bank_waddr.next = self.entry_waddr.val() >> self.lane_bits.val();
@@ -294,7 +314,8 @@ impl Logic for Matvec {
         self.own_spins.write_data.next = self.spin_wdata.val();
         self.own_spins.write_enable.next = self.spin_we.val();
         self.linear.write_address.next = self.linear_waddr.val();
-        self.linear.write_data.next = self.linear_wdata.val();
+        self.linear.write_data.next =
+            bit_cast::<LINEAR_BITS, FIELD_BITS>(unsigned_cast(self.linear_wdata.val()));
         self.linear.write_enable.next = self.linear_we.val();
         self.bank_base.next = 0.into();
         if self.bank.val() {
@@ -313,7 +334,10 @@ impl Logic for Matvec {
         self.next_word.next = self.word_base.val() + self.lanes.val();
         self.is_last.next = !self.has_entry.val() | (self.next_word.val() >= self.row_end.val());
         self.r_next.next = self.r.q.val() + 1;
-        self.rowptr.read_address.next = self.r_next.val();
+        self.r_next_at.next = bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.r_next.val());
+        self.r_after.next = self.r_next.val() + 1;
+        self.r_after_at.next = bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.r_after.val());
+        self.rowptr.read_address.next = self.r_next_at.val();
         self.banks.read_address.next =
             bit_cast::<BANK_ADDR_BITS, PTR_BITS>(self.k.q.val() >> self.lane_bits.val());
         for b in 0..LANES {
@@ -355,7 +379,13 @@ impl Logic for Matvec {
         self.row3.d.next = self.row2.q.val();
         self.sum3.d.next = self.row_sum.val();
         self.own3.d.next = self.own_spins.read_data.val();
-        self.l3.d.next = self.linear.read_data.val();
+        self.linear_bits.next = self.linear.read_data.val();
+        self.linear_wide.next = bit_cast::<FIELD_BITS, LINEAR_BITS>(self.linear_bits.val());
+        if (self.linear_bits.val() & self.linear_sign.val()) != 0 {
+            self.linear_wide.next =
+                bit_cast::<FIELD_BITS, LINEAR_BITS>(self.linear_bits.val()) | self.linear_ext.val();
+        }
+        self.l3.d.next = signed_cast(self.linear_wide.val());
         if self.v2.q.val() {
             self.acc.d.next = self.row_sum.val();
             if self.last2.q.val() {
@@ -418,7 +448,7 @@ impl Logic for Matvec {
                 if self.is_last.val() {
                     self.r.d.next = self.r_next.val();
                     self.row_base.d.next = self.row_end.val();
-                    self.rowptr.read_address.next = self.r_next.val() + 1;
+                    self.rowptr.read_address.next = self.r_after_at.val();
                     if self.r_next.val() == self.n.val() {
                         self.state.d.next = MatvecState::Drain;
                     }

@@ -39,8 +39,8 @@ impl MatvecInput {
     /// build's widths cannot hold.
     pub fn from_image(image: &CoreImage, s: &[i8]) -> Result<Self, String> {
         let n = image.n;
-        if n > 1 << SPIN_BITS {
-            return Err(format!("{n} spins; this build holds {}", 1 << SPIN_BITS));
+        if n > N_MAX {
+            return Err(format!("{n} spins; this build holds {N_MAX}"));
         }
         if image.j_bits as usize > WEIGHT_BITS {
             return Err(format!(

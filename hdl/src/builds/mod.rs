@@ -10,7 +10,7 @@
 //! | [`rtl4`] | 2048 | 65 536 | 8 | 4 | four entries a cycle (dense SK instances) |
 //! | [`small`] | 256 | 8 192 | 4 | 2 | a narrow build: small instances, fewer block RAMs |
 //! | [`dense`] | 256 | 65 536 (`n × n`) | 8 | 4 | J row-major without column bits: dense instances (SK) |
-//! | [`icebreaker`] | 1024 | 65 536 | 2 | 4 | the iCE40UP5K: J and the field history in its four SPRAMs (G1-G21) |
+//! | [`icebreaker`] | 800 | 65 536 | 2 | 2 | the iCE40UP5K: J and the field history in its four SPRAMs (G1-G21) |
 //!
 //! The first three store J as compressed sparse rows (an entry word holds its column and
 //! weight); `dense` stores the weights alone and counts the column (`DENSE` in `params`).

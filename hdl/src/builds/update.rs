@@ -54,9 +54,9 @@ pub struct Update {
     pub z_right: Signal<In, Bits<6>>,
     /// Left shift of the `W²` sum (`A − e2` when positive, else 0).
     pub z_left: Signal<In, Bits<6>>,
-    /// Left shift of `q0·η` (`E − e0`).
+    /// Left shift of `q0·η` (`E − e0`, at most 22: the loader refuses more).
     pub y_shift0: Signal<In, Bits<6>>,
-    /// Left shift of `Σ q1·f_nl` (`E − e1 − A`).
+    /// Left shift of `Σ q1·f_nl` (`E − e1 − A`, at most 13); one of the two shifts is 0.
     pub y_shift1: Signal<In, Bits<6>>,
     /// Weight memory write address.
     pub weight_waddr: Signal<In, Bits<WEIGHT_ADDR_BITS>>,
@@ -163,9 +163,30 @@ pub struct Update {
     q0_eta_wide: Signal<Local, Signed<Y_BITS>>,
     w1u_wide: Signal<Local, Signed<Y_BITS>>,
     shr_val: Signal<Local, Bits<MAC_BITS>>,
+    /// The `W²` sum's shifts, capped where the result no longer changes (right: 35, left: 13).
+    zr_c: Signal<Local, Bits<6>>,
+    zl_c: Signal<Local, Bits<4>>,
+    /// All ones when the rounded sum is negative: an arithmetic shift as a logical one between
+    /// two sign flips.
+    sign_mask: Signal<Local, Bits<MAC_BITS>>,
+    /// The sum clamped to `±2^13` before a left shift (beyond it every shift saturates `z`).
+    acc_c: Signal<Local, Signed<16>>,
+    acc_c_wide: Signal<Local, Signed<32>>,
+    left_bits: Signal<Local, Bits<32>>,
+    /// The alignment shifts at the widths the loader allows (`≤ 22`, `≤ 13`).
+    ys0_c: Signal<Local, Bits<5>>,
+    ys1_c: Signal<Local, Bits<4>>,
+    /// The one alignment shift (the other is 0) and the term it applies to.
+    y_sh: Signal<Local, Bits<5>>,
+    y_big: Signal<Local, Bits<Y_BITS>>,
     z_sat: Signal<Local, Signed<MAC_BITS>>,
     table_raw: Signal<Local, Bits<16>>,
     one: Constant<Bits<MAC_BITS>>,
+    all_ones: Constant<Bits<MAC_BITS>>,
+    acc_cap: Constant<Signed<MAC_BITS>>,
+    acc_floor: Constant<Signed<MAC_BITS>>,
+    acc_c_max: Constant<Signed<16>>,
+    acc_c_min: Constant<Signed<16>>,
     z_max: Constant<Signed<MAC_BITS>>,
     z_min: Constant<Signed<MAC_BITS>>,
     eta_offset: Constant<Signed<16>>,
@@ -268,9 +289,24 @@ impl Default for Update {
             q0_eta_wide: Default::default(),
             w1u_wide: Default::default(),
             shr_val: Default::default(),
+            zr_c: Default::default(),
+            zl_c: Default::default(),
+            sign_mask: Default::default(),
+            acc_c: Default::default(),
+            acc_c_wide: Default::default(),
+            left_bits: Default::default(),
+            ys0_c: Default::default(),
+            ys1_c: Default::default(),
+            y_sh: Default::default(),
+            y_big: Default::default(),
             z_sat: Default::default(),
             table_raw: Default::default(),
             one: Constant::new(1u64.to_bits()),
+            all_ones: Constant::new(((1u64 << MAC_BITS) - 1).to_bits()),
+            acc_cap: Constant::new(8192i64.into()),
+            acc_floor: Constant::new((-8192i64).into()),
+            acc_c_max: Constant::new(8192i64.into()),
+            acc_c_min: Constant::new((-8192i64).into()),
             z_max: Constant::new(((1i64 << (Z_BITS - 1)) - 1).into()),
             z_min: Constant::new((-((1i64 << (Z_BITS - 1)) - 1)).into()),
             eta_offset: Constant::new(510i64.into()),
@@ -282,9 +318,12 @@ impl Default for Update {
 // `A + 2 − TABLE_BITS` is written as the number 2 in `update` (rust_hdl emits consts used as
 // shift amounts literally); this pins it.
 const _: () = assert!(ACT_FRAC + 2 - TABLE_BITS == 2 && TABLE_BITS == 8);
-// Bit positions written as numbers in `update`: 47 (sign of the MAC), 63 (sign of y), 15 (sign
+// Bit positions written as numbers in `update`: 35 (sign of the MAC), 47 (sign of y), 15 (sign
 // of z).
-const _: () = assert!(MAC_BITS == 48 && Y_BITS == 64);
+const _: () = assert!(MAC_BITS == 36 && Y_BITS == 48);
+// The caps of the `W²` sum's shifts hold for `|acc| < 2^34`: 16-bit weights times 16-bit fields,
+// at most 16 taps; `z` saturates at `±(2^13 − 1)`.
+const _: () = assert!(W_BITS == 16 && FIELD_BITS == 16 && HIST_SLOT_BITS == 4 && Z_BITS == 14);
 
 impl Logic for Update {
     #[hdl_gen]
@@ -336,15 +375,40 @@ impl Logic for Update {
         // W² MAC
         self.product.next = self.weights.read_data.val() * self.hist.read_data.val();
         // z = round_shift(acc), saturated
-        self.acc_bits.next = unsigned_cast(self.acc.q.val());
-        self.half.next = (self.one.val() << self.z_right.val()) >> 1;
-        self.rounded.next = self.acc_bits.val() + self.half.val();
-        self.shr_val.next = self.rounded.val() >> self.z_right.val();
-        if self.rounded.val().get_bit(47) {
-            self.shr_val.next = !((!self.rounded.val()) >> self.z_right.val());
+        // (|acc| < 2^34: a right shift by 35 or more rounds every sum to 0, a left shift by 13
+        // or more saturates every non-zero one; capping the shifts there keeps 36 bits exact)
+        self.zr_c.next = self.z_right.val();
+        if self.z_right.val() > 35 {
+            self.zr_c.next = 35.into();
         }
-        self.shifted.next = self.shr_val.val() << self.z_left.val();
+        self.zl_c.next = bit_cast::<4, 6>(self.z_left.val());
+        if self.z_left.val() > 13 {
+            self.zl_c.next = 13.into();
+        }
+        self.acc_bits.next = unsigned_cast(self.acc.q.val());
+        self.half.next = (self.one.val() << self.zr_c.val()) >> 1;
+        self.rounded.next = self.acc_bits.val() + self.half.val();
+        self.sign_mask.next = 0.into();
+        if self.rounded.val().get_bit(35) {
+            self.sign_mask.next = self.all_ones.val();
+        }
+        self.shr_val.next =
+            ((self.rounded.val() ^ self.sign_mask.val()) >> self.zr_c.val()) ^ self.sign_mask.val();
+        self.acc_c.next = signed_bit_cast::<16, MAC_BITS>(self.acc.q.val());
+        if self.acc.q.val() > self.acc_cap.val() {
+            self.acc_c.next = self.acc_c_max.val();
+        }
+        if self.acc.q.val() < self.acc_floor.val() {
+            self.acc_c.next = self.acc_c_min.val();
+        }
+        // (widened into a signed signal first: Verilog sign-extends only signed expressions)
+        self.acc_c_wide.next = signed_bit_cast::<32, 16>(self.acc_c.val());
+        self.left_bits.next = unsigned_cast(self.acc_c_wide.val()) << self.zl_c.val();
+        self.shifted.next = self.shr_val.val();
         self.z_wide.next = signed_cast(self.shifted.val());
+        if self.z_left.val() != 0 {
+            self.z_wide.next = signed_bit_cast::<MAC_BITS, 32>(signed_cast(self.left_bits.val()));
+        }
         self.z_sat.next = self.z_wide.val();
         if self.z_wide.val() > self.z_max.val() {
             self.z_sat.next = self.z_max.val();
@@ -369,18 +433,28 @@ impl Logic for Update {
             self.f_nl.next = self.z.q.val() - signed_cast(self.tanh_rom.data.val());
         }
         self.w1_product.next = self.w1_copy.read_data.val() * self.f_nl.val();
-        // y = (q0·η) << sh0 + (Σ q1·f_nl) << sh1
+        // y = (q0·η) << sh0 + (Σ q1·f_nl) << sh1. One of the two shifts is 0 (E is the larger
+        // of the two exponents), so one shifter serves: the term with the non-zero shift goes
+        // through it (`term0`), the other is added as it is (`term1`).
         self.q0_eta.next = self.w0.q.val() * self.eta.q.val();
         self.q0_eta_wide.next = signed_bit_cast::<Y_BITS, 32>(self.q0_eta.val());
-        self.term0.next = unsigned_cast(self.q0_eta_wide.val()) << self.y_shift0.val();
         self.w1u_wide.next = signed_bit_cast::<Y_BITS, MAC_BITS>(self.w1u.q.val());
-        self.term1.next = unsigned_cast(self.w1u_wide.val()) << self.y_shift1.val();
+        self.ys0_c.next = bit_cast::<5, 6>(self.y_shift0.val());
+        self.ys1_c.next = bit_cast::<4, 6>(self.y_shift1.val());
+        self.y_sh.next = self.ys0_c.val() | bit_cast::<5, 4>(self.ys1_c.val());
+        self.y_big.next = unsigned_cast(self.w1u_wide.val());
+        self.term1.next = unsigned_cast(self.q0_eta_wide.val());
+        if self.y_shift0.val() != 0 {
+            self.y_big.next = unsigned_cast(self.q0_eta_wide.val());
+            self.term1.next = unsigned_cast(self.w1u_wide.val());
+        }
+        self.term0.next = self.y_big.val() << self.y_sh.val();
         self.y.next = self.term0.val() + self.term1.val();
         self.i_next.next = self.i.q.val() + 1;
         // outputs
         self.spin_valid.next = false;
         self.spin_index.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
-        self.spin_bit.next = self.y.val().get_bit(63);
+        self.spin_bit.next = self.y.val().get_bit(47);
         self.y_value.next = signed_cast(self.y.val());
         self.done.next = false;
         // side activities, scheduled by the states below

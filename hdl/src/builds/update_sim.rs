@@ -84,7 +84,14 @@ pub fn check_image(image: &CoreImage) -> Result<(), String> {
             image.weights_per_knot() <= 1 << WEIGHT_ADDR_BITS,
             format!("{} weights per step", image.weights_per_knot()),
         ),
-        (image.n <= 1 << SPIN_BITS, format!("{} spins", image.n)),
+        (image.n <= N_MAX, format!("{} spins", image.n)),
+        (
+            image.linear.iter().all(|&l| {
+                let half = 1i64 << (LINEAR_BITS - 1);
+                (-half..half).contains(&i64::from(l))
+            }),
+            format!("linear terms beyond {LINEAR_BITS} bits"),
+        ),
         (
             image.schedule.len() <= 1 << KNOT_ADDR_BITS,
             format!(
@@ -98,8 +105,14 @@ pub fn check_image(image: &CoreImage) -> Result<(), String> {
             format!("j_bits {} (build: {WEIGHT_BITS})", image.j_bits),
         ),
         (
-            shifts(image).iter().all(|&s| s < 64),
-            "shifts beyond 63".to_string(),
+            {
+                let [zr, zl, y0, y1] = shifts(image);
+                zr < 64 && zl < 64 && y0 <= 22 && y1 <= 13
+            },
+            format!(
+                "shifts {:?} beyond 63, 63, 22, 13 (the pre-activation must fit 48 bits)",
+                shifts(image)
+            ),
         ),
     ];
     for (ok, what) in checks {

@@ -6,6 +6,13 @@ pub use super::params::*;
 
 /// `SPIN_BITS + 1`: counts up to and including `2^SPIN_BITS`.
 pub const COUNT_BITS: usize = SPIN_BITS + 1;
+/// Address bits of the row-pointer memory: it holds `N_MAX + 1` words (row `r`'s first entry
+/// at `r`, the end of the last row at `N_MAX`).
+pub const ROWPTR_ADDR_BITS: usize = if N_MAX < (1 << SPIN_BITS) {
+    SPIN_BITS
+} else {
+    COUNT_BITS
+};
 /// `ENTRY_ADDR_BITS + 1`: row pointers up to and including `2^ENTRY_ADDR_BITS`.
 pub const PTR_BITS: usize = ENTRY_ADDR_BITS + 1;
 /// Address bits of one lane's entry bank: entry `k` is word `k >> LANE_BITS` of bank
@@ -38,10 +45,12 @@ pub const WEIGHT_ADDR_BITS: usize = 7;
 pub const HIST_SLOT_BITS: usize = 4;
 /// Address bits of the field history.
 pub const HIST_ADDR_BITS: usize = SPIN_BITS + HIST_SLOT_BITS;
-/// Width of the MAC accumulators.
-pub const MAC_BITS: usize = 48;
-/// Width of the pre-activation `y` after alignment.
-pub const Y_BITS: usize = 64;
+/// Width of the MAC accumulators: a `W²` sum is below `2^34` (16-bit weights × 16-bit fields,
+/// 16 taps), a `W¹` sum below `2^33` (15 units of 16-bit weights × `f_nl` below `2^14`).
+pub const MAC_BITS: usize = 36;
+/// Width of the pre-activation `y` after alignment: the loader refuses images whose alignment
+/// shifts could take it further (`E − e0 > 22` or `E − e1 − A > 13`; real images use 0-2 and 0).
+pub const Y_BITS: usize = 48;
 /// Width of the step counter (`T < 2^STEP_BITS`).
 pub const STEP_BITS: usize = 20;
 /// Width of an ADC amplitude sample in the CIM feedback engine.
@@ -63,5 +72,9 @@ const _: () = assert!(LANES == 1 << LANE_BITS && LANES <= 8);
 const _: () = assert!(SPIN_BITS <= 11 && ENTRY_ADDR_BITS <= 16 && WEIGHT_BITS <= 8);
 // The knot memory holds at least one step's 128 weights and at most the loader's 8192 words.
 const _: () = assert!(KNOT_ADDR_BITS >= 8 && KNOT_ADDR_BITS <= 13);
+// A linear term is at most a field wide.
+const _: () = assert!(LINEAR_BITS >= 2 && LINEAR_BITS <= FIELD_BITS);
+// Spins: at least two, at most what a spin index addresses.
+const _: () = assert!(N_MAX >= 2 && N_MAX <= 1 << SPIN_BITS);
 // A dense build holds a whole `2^SPIN_BITS`-spin matrix.
-const _: () = assert!(!DENSE || ENTRY_ADDR_BITS == 2 * SPIN_BITS);
+const _: () = assert!(!DENSE || (ENTRY_ADDR_BITS == 2 * SPIN_BITS && N_MAX == 1 << SPIN_BITS));

@@ -176,6 +176,22 @@ pub fn cell_counts(log: &str) -> BTreeMap<String, u64> {
     counts
 }
 
+/// The resources nextpnr's utilisation lines (`Info:  ICESTORM_LC:  6753/ 5280   127%`) show
+/// over the device, as `NAME USED of AVAILABLE`.
+pub fn packed_overuse(log: &str) -> Vec<String> {
+    log.lines()
+        .filter_map(|l| {
+            let rest = l.trim_start().strip_prefix("Info:")?.trim();
+            let (name, counts) = rest.split_once(':')?;
+            let (used, avail) = counts.trim().split_once('/')?;
+            let used: u64 = used.trim().parse().ok()?;
+            let avail: u64 = avail.split_whitespace().next()?.parse().ok()?;
+            let name = name.trim();
+            (used > avail && !name.contains(' ')).then(|| format!("{name} {used} of {avail}"))
+        })
+        .collect()
+}
+
 /// What each device holds of the cells that can run out.
 fn capacity(board: &Board) -> &'static [(&'static str, u64)] {
     match board.family {
@@ -245,6 +261,8 @@ pub fn bitstream(args: BitstreamArgs) -> Result<()> {
                 "-o",
                 &target.to_string(),
                 "-m",
+                // the UP5K's PLL sits on the clock input pad (the iCEBreaker's 12 MHz pin 35)
+                "-p",
                 "-n",
                 "pll",
                 "-f",
@@ -374,7 +392,23 @@ pub fn bitstream(args: BitstreamArgs) -> Result<()> {
         "pnr.log",
         "-q",
     ]);
-    run(&dir, &tools.nextpnr, &pnr_args, "nextpnr")?;
+    if let Err(e) = run(&dir, &tools.nextpnr, &pnr_args, "nextpnr") {
+        // a design over the device once packed into logic cells (LUT, flip-flop and carry
+        // together) fails in placement: nextpnr's utilisation lines say by how much
+        let over =
+            packed_overuse(&std::fs::read_to_string(dir.join("pnr.log")).unwrap_or_default());
+        if over.is_empty() {
+            return Err(e);
+        }
+        report["result"] = json!(format!("does not fit: {} (after packing)", over.join(", ")));
+        write_report(&out_dir, &report)?;
+        bail!(
+            "the design does not fit the {}: {} (after packing, nextpnr; report in {})",
+            board.description,
+            over.join(", "),
+            out_dir.join("report.json").display()
+        );
+    }
     let pnr: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("pnr.json"))?)
         .context("nextpnr's report")?;
     let (achieved, constraint) = pnr["fmax"]
@@ -489,5 +523,12 @@ mod tests {
         assert_eq!((c["LUT4"], c["DP16KD"], c["TRELLIS_FF"]), (4822, 66, 1601));
         assert_eq!(pll_mhz("F_PLLOUT:   30.000 MHz (achieved)\n"), Some(30.0));
         assert_eq!(pll_mhz("clkout0 frequency: 33.3333 MHz\n"), Some(33.3333));
+    }
+
+    #[test]
+    fn nextpnr_overuse_is_read_from_its_utilisation_lines() {
+        let log = "Info: Device utilisation:\nInfo: \t         ICESTORM_LC:  6753/ 5280   127%\nInfo: \t        ICESTORM_RAM:    29/   30    96%\nInfo: \t      ICESTORM_SPRAM:     4/    4   100%\nERROR: Failed to expand region\n";
+        assert_eq!(packed_overuse(log), vec!["ICESTORM_LC 6753 of 5280"]);
+        assert!(packed_overuse("Info: Max frequency for clock: 40.00 MHz\n").is_empty());
     }
 }

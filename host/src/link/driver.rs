@@ -513,7 +513,7 @@ mod tests {
         let (bytes, core) = g11_image(200);
         let mut d = link(Faults::default(), 1);
         let id = d.identify().unwrap();
-        assert_eq!(id.core.n_max, 1024);
+        assert_eq!(id.core.n_max, 800);
         assert_eq!(id.hash, [7; 32]);
         d.upload(&id, &bytes).unwrap();
         let mut polled = 0;

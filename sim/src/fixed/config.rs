@@ -71,8 +71,8 @@ impl CoreConfig {
     ///   words);
     /// - `dense`: an RTL build with dense J (N ≤ 256, `N × N` 8-bit weights row-major, four
     ///   lanes);
-    /// - `icebreaker`: the iCE40UP5K build (N ≤ 1024, 65536 J entries, 2-bit J, four lanes,
-    ///   1 024 knot words: G1-G21 fit);
+    /// - `icebreaker`: the iCE40UP5K build (N ≤ 800, 65536 J entries, 2-bit J, two lanes,
+    ///   512 knot words, 16 knots: G1-G21 fit);
     /// - `ulx3s`: ECP5-85F, 2000 spins, sparse, 8 lanes (G22).
     pub fn preset(name: &str) -> Option<Self> {
         let base = CoreConfig {
@@ -137,11 +137,11 @@ impl CoreConfig {
             // history in the UP5K's four SPRAMs
             "icebreaker" => Some(CoreConfig {
                 name: name.to_string(),
-                n_max: 1024,
+                n_max: 800,
                 nnz_max: 65536,
-                lanes: 4,
+                lanes: 2,
                 j_bits: 2,
-                knots_max: 32,
+                knots_max: 16,
                 ..Self::preset("rtl")?
             }),
             "ulx3s" => Some(CoreConfig {

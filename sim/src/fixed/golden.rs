@@ -46,13 +46,19 @@ pub struct GoldenResult {
     pub final_e4: i64,
 }
 
-/// `x · 2^(−sh)` rounded half up (arithmetic shift), or `x · 2^(−sh)` exactly when `sh ≤ 0`.
+/// `x · 2^(−sh)` rounded half up (arithmetic shift), or `x · 2^(−sh)` exactly when `sh ≤ 0`,
+/// saturated to the `i64` range (callers clamp further; a core caps its shifters where the
+/// clamped result no longer changes, so the two agree for every shift).
 #[inline]
 pub fn round_shift(x: i64, sh: i32) -> i64 {
-    if sh > 0 {
+    if (1..63).contains(&sh) {
         (x + (1i64 << (sh - 1))) >> sh
-    } else {
+    } else if sh > 0 {
+        ((i128::from(x) + (1i128 << (sh.min(100) - 1))) >> sh.min(100)) as i64
+    } else if sh >= -28 && x.unsigned_abs() < 1 << 34 {
         x << (-sh)
+    } else {
+        (i128::from(x) << (-sh).min(64)).clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
     }
 }
 

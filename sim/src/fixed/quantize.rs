@@ -261,6 +261,7 @@ pub fn quantize(
     };
     let wlim = ((1i64 << (core.w_bits - 1)) - 1) as f64;
     let mut exponents = [0i8; 3];
+    let mut zero_class = [true; 3];
     for (c, e) in exponents.iter_mut().enumerate() {
         let max = real
             .iter()
@@ -270,7 +271,16 @@ pub fn quantize(
             .fold(0.0, f64::max);
         if max > 0.0 {
             *e = (wlim / max).log2().floor().clamp(-100.0, 100.0) as i8;
+            zero_class[c] = false;
         }
+    }
+    // A class of zeros contributes nothing to `y`: its exponent is set so that neither term of
+    // `y` needs an alignment shift (the core's shifters are sized for real images' shifts).
+    let act = core.act_frac as i8;
+    if zero_class[0] {
+        exponents[0] = exponents[1] + act;
+    } else if zero_class[1] {
+        exponents[1] = exponents[0] - act;
     }
     let mut weight_error = [0.0f64; 3];
     let schedule: Vec<i16> = real

@@ -201,12 +201,12 @@ fn what_does_not_fit_gets_the_limit_message() {
         err,
         QuantizeError::TooManySpins {
             n: 2000,
-            limit: 1024,
+            limit: 800,
             core: "icebreaker".into()
         }
     );
     assert!(
-        err.to_string().contains("holds at most 1024 (over by 976)"),
+        err.to_string().contains("holds at most 800 (over by 1200)"),
         "{err}"
     );
     let g1 = read_instance(&root.join("G1.txt"), Storage::Sparse).unwrap();
