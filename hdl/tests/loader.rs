@@ -219,6 +219,19 @@ macro_rules! build_tests {
                 let other = image(3, 12, if DENSE { "rtl" } else { "dense" });
                 let l = load(&other.to_bytes());
                 assert_eq!((l.complete, l.error), (false, 6));
+                // y's alignment shifts: E − e0 up to 22 and E − e1 − A up to 13 fit its 48 bits
+                let [e0, e1, _] = img.exponents;
+                for (class, shift, fits) in [(0, 22, true), (0, 23, false), (1, 13, true), (1, 14, false)] {
+                    let mut shifted = img.clone();
+                    if class == 0 {
+                        shifted.exponents[0] = e1 + 8 - shift;
+                    } else {
+                        shifted.exponents[1] = e0 - 8 - shift;
+                    }
+                    let l = load(&shifted.to_bytes());
+                    let want = if fits { (true, 0) } else { (false, 6) };
+                    assert_eq!((l.complete, l.error), want, "class {class}, shift {shift}");
+                }
             }
 
             $($extra)*

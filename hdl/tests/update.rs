@@ -159,3 +159,41 @@ fn verilator_matches_the_golden_update_on_random_cases() {
         );
     }
 }
+
+/// The `W²` sum's shifts are capped in the RTL where the result stops changing (right at 35:
+/// every sum rounds to 0; left at 13: every non-zero sum saturates `z`): images whose `e2` asks
+/// for far larger shifts in either direction still give the golden spins.
+#[test]
+fn extreme_z_shifts_give_the_golden_spins() {
+    let harness =
+        Harness::build(&verilog(), HARNESS_CPP, &cache()).unwrap_or_else(|e| panic!("{e}"));
+    for (k, e2) in [-40i8, -20, -6, 0, 20, 43, 44, 60, 70]
+        .into_iter()
+        .enumerate()
+    {
+        let (mut image, _) = case(900 + k as u64, 12, 4, 2);
+        image.exponents[2] = e2;
+        let core = GoldenCore::new(&image);
+        let mut state = GoldenState::new(&core, 77 + k as u32);
+        for _ in 0..3 {
+            state.step();
+        }
+        let input = UpdateInput::from_golden(&image, &core, &state).unwrap();
+        state.step();
+        let want: Vec<(usize, bool)> = state
+            .spins()
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| (i, s < 0))
+            .collect();
+        let got = run_verilator(&harness, &input).unwrap();
+        assert_eq!(got.spins, want, "Verilator, e2 {e2}");
+        if k % 4 == 0 {
+            assert_eq!(
+                run_rust_hdl(&input, 1_000_000).unwrap(),
+                got,
+                "rust_hdl, e2 {e2}"
+            );
+        }
+    }
+}
