@@ -17,6 +17,7 @@ pub mod boards;
 pub mod builds;
 pub mod crc32;
 pub mod protocol;
+pub mod ram_collisions;
 pub mod single_port_ram;
 pub mod trace;
 pub mod uart;

@@ -39,7 +39,7 @@ fn random_case(
 ) -> (npim_sim::fixed::CoreImage, Vec<i8>) {
     let mut rng = stream(seed, 42);
     // weights up to ±3, within the build's J range
-    let wmax = ((1i32 << (build.j_bits - 1)) - 1).min(3);
+    let wmax = build.j_max().min(3);
     let mut edges = Vec::new();
     for i in 0..n {
         for j in i + 1..n {
@@ -92,7 +92,7 @@ macro_rules! build_tests {
             #[test]
             fn empty_rows_take_one_slot_and_emit_their_field() {
                 // Rows 0, 2 and 5 are empty (the first and the last among them), row 3 has one entry.
-                let two = f64::from(((1i32 << (config().j_bits - 1)) - 1).min(2));
+                let two = f64::from(config().j_max().min(2));
                 let ising = Ising::new(
                     6,
                     vec![(1, 3, two), (1, 4, -1.0)],

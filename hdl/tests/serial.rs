@@ -12,7 +12,7 @@ use npim_hdl::protocol::reply::{
 use npim_hdl::protocol::{encode, Deframer, Frame};
 use npim_hdl::serial_sim::{build_config, build_harness, SerialSim, SIM_DIVISOR};
 use npim_hdl::verilator::Harness;
-use npim_sim::fixed::{quantize, CoreImage, GoldenCore, GoldenState};
+use npim_sim::fixed::{quantize, CoreConfig, CoreImage, GoldenCore, GoldenState};
 use npim_sim::npim::params::field_scale;
 use npim_sim::npim::{Architecture, Basis, NpimParams};
 use npim_sim::rng::stream;
@@ -41,8 +41,12 @@ struct Host {
 
 impl Host {
     fn new() -> Self {
+        Self::on(harness())
+    }
+
+    fn on(harness: &Harness) -> Self {
         Host {
-            sim: SerialSim::start(harness(), SIM_DIVISOR).unwrap(),
+            sim: SerialSim::start(harness, SIM_DIVISOR).unwrap(),
             deframer: Deframer::new(),
             seq: 0,
         }
@@ -108,12 +112,19 @@ impl Host {
 }
 
 fn image(seed: u64, n: usize) -> CoreImage {
+    image_for(&build_config(), seed, n)
+}
+
+/// A random image quantized for the core configuration `core`.
+fn image_for(core: &CoreConfig, seed: u64, n: usize) -> CoreImage {
     let mut rng = stream(seed, 41);
+    // weights within ±3 and the core's J range
+    let w = core.j_max().min(3);
     let mut edges = Vec::new();
     for i in 0..n {
-        for j in i + 1..n {
+        for k in i + 1..n {
             if rng.gen::<f64>() < 0.25 {
-                edges.push((i, j, f64::from(rng.gen_range(-3..=3))));
+                edges.push((i, k, f64::from(rng.gen_range(-w..=w))));
             }
         }
     }
@@ -126,7 +137,7 @@ fn image(seed: u64, n: usize) -> CoreImage {
         basis: Basis::Fourier,
     };
     let params = NpimParams::embedded_greedy(arch, field_scale(&ising).max(1.0), 2.0, 0.5);
-    quantize(&ising, &params, &build_config(), rng.gen_range(5..40), seed)
+    quantize(&ising, &params, core, rng.gen_range(5..40), seed)
         .unwrap()
         .0
 }
@@ -230,7 +241,69 @@ fn external_steps_through_the_uart_equal_the_golden_model() {
 
 #[test]
 fn runs_through_the_uart_equal_the_golden_model() {
-    let mut host = Host::new();
+    runs_equal_the_golden_model(&mut Host::new());
+}
+
+/// The frame and response buffers, and every memory of the core, never hand on a read that
+/// collides with a write (`npim_hdl::ram_collisions`): with such reads returning wrong words,
+/// uploads, runs, results and a retransmitted response are unchanged.
+#[test]
+fn colliding_reads_are_never_used_by_the_serial_core() {
+    let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("verilator");
+    let poisoned = npim_hdl::serial_sim::build_collision_harness(&cache, HASH).unwrap();
+    let mut host = Host::on(&poisoned);
+    let id = host.call(&Command::Identify).unwrap();
+    assert_eq!(
+        Identity::parse(&id).unwrap(),
+        Identity::new(&build_config(), capability::EXTERNAL, HASH)
+    );
+    runs_equal_the_golden_model(&mut host);
+    // a retransmission is answered from the kept response
+    let again = host.frame(&Command::Status);
+    let first = host.exchange(&again, Duration::from_secs(5));
+    assert_eq!(host.exchange(&again, Duration::from_secs(5)), first);
+}
+
+/// The iCEBreaker build has no external mode (`EXTERNAL = false`): IDENTIFY says so and DRIVE
+/// and MEASURE are unknown commands; images upload through its narrowed loader and runs read
+/// back the golden model's results, as on the default build.
+#[test]
+fn the_icebreaker_build_runs_without_external_mode() {
+    use npim_hdl::builds::icebreaker::serial_sim as ib;
+    let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("verilator");
+    let harness = ib::build_harness(&cache, HASH).unwrap();
+    let mut host = Host::on(&harness);
+    let id = Identity::parse(&host.call(&Command::Identify).unwrap()).unwrap();
+    assert_eq!(id, Identity::new(&ib::build_config(), 0, HASH));
+    for seed in 0..2 {
+        let img = image_for(&ib::build_config(), 50 + seed, 20 + 9 * seed as usize);
+        host.upload(&img.to_bytes()).unwrap();
+        let drive = Command::Drive {
+            run_seed: 1,
+            first: 0,
+            count: 4,
+        };
+        assert_eq!(code(host.call(&drive)), ErrorCode::UnknownCommand);
+        let measure = Command::Measure {
+            first: 0,
+            count: 8,
+            bits: vec![0],
+        };
+        assert_eq!(code(host.call(&measure)), ErrorCode::UnknownCommand);
+        let golden = GoldenCore::new(&img);
+        for run_seed in [3, 4 + seed as u32] {
+            let got = host.run(run_seed);
+            let want = golden.run(0, run_seed);
+            assert_eq!(
+                (got.best_e4, got.best_step as usize, &got.best_spins),
+                (want.best_e4, want.best_step, &want.best_spins),
+                "image {seed} run {run_seed}"
+            );
+        }
+    }
+}
+
+fn runs_equal_the_golden_model(host: &mut Host) {
     for seed in 0..3 {
         let img = image(seed, 10 + 7 * seed as usize);
         host.upload(&img.to_bytes()).unwrap();

@@ -163,7 +163,6 @@ pub struct Core {
     best_bank: DFF<Bit>,
     best: DFF<Signed<ACC_BITS>>,
     best_t: DFF<Bits<STEP_BITS>>,
-    last_e4: DFF<Signed<ACC_BITS>>,
     /// The drive port's register: an offered value, its spin, and whether it is offered.
     dv: DFF<Bit>,
     dval: DFF<Signed<Y_BITS>>,
@@ -175,17 +174,20 @@ pub struct Core {
     diff: Signal<Local, Signed<W_BITS>>,
     r_signed: Signal<Local, Signed<16>>,
     prod: Signal<Local, Signed<32>>,
-    qa_wide: Signal<Local, Signed<32>>,
-    base: Signal<Local, Bits<32>>,
-    sum: Signal<Local, Bits<32>>,
-    q_shifted: Signal<Local, Bits<32>>,
-    q_value: Signal<Local, Signed<32>>,
+    /// `(q_{k+1} − q_k)·r >> s`, arithmetic (its low `W_BITS` bits are used).
+    frac: Signal<Local, Bits<32>>,
+    q_value: Signal<Local, Signed<W_BITS>>,
     seg_len: Signal<Local, Bits<16>>,
     hist_limit: Signal<Local, Bits<HIST_ADDR_BITS>>,
     bank_base: Signal<Local, Bits<COUNT_BITS>>,
     sample_negative: Signal<Local, Bit>,
+    /// `external`, and the build has the measurement-feedback ports (`EXTERNAL`).
+    ext_on: Signal<Local, Bit>,
+    /// `EXTERNAL`: without it the drive and sample paths are constant and synthesis drops them.
+    external_built: Constant<Bit>,
     zero_sample: Constant<Signed<SAMPLE_BITS>>,
     one16: Constant<Bits<16>>,
+    ones32: Constant<Bits<32>>,
     stride: Constant<Bits<32>>,
     /// `2^SPIN_BITS`: where the second spin bank starts.
     second_bank: Constant<Bits<COUNT_BITS>>,
@@ -259,7 +261,6 @@ impl Default for Core {
             best_bank: Default::default(),
             best: Default::default(),
             best_t: Default::default(),
-            last_e4: Default::default(),
             dv: Default::default(),
             dval: Default::default(),
             didx: Default::default(),
@@ -270,17 +271,17 @@ impl Default for Core {
             diff: Default::default(),
             r_signed: Default::default(),
             prod: Default::default(),
-            qa_wide: Default::default(),
-            base: Default::default(),
-            sum: Default::default(),
-            q_shifted: Default::default(),
+            frac: Default::default(),
             q_value: Default::default(),
             seg_len: Default::default(),
             hist_limit: Default::default(),
             bank_base: Default::default(),
             sample_negative: Default::default(),
+            ext_on: Default::default(),
+            external_built: Constant::new(EXTERNAL),
             zero_sample: Constant::new(0i64.into()),
             one16: Constant::new(1u64.to_bits()),
+            ones32: Constant::new(0xFFFF_FFFFu64.to_bits()),
             stride: Constant::new(u64::from(npim_sim::fixed::noise::SPIN_STRIDE).to_bits()),
             second_bank: Constant::new((1u64 << SPIN_BITS).to_bits()),
         }
@@ -288,8 +289,8 @@ impl Default for Core {
 }
 
 // Numbers written into `update` because rust_hdl emits consts there literally: 4 (history
-// slots per spin as a shift), 31 (sign bit of the interpolation sum).
-const _: () = assert!(HIST_SLOT_BITS == 4 && ACC_BITS == 32);
+// slots per spin as a shift), 31 (sign bit of the interpolation product, 32 bits wide).
+const _: () = assert!(HIST_SLOT_BITS == 4);
 
 impl Logic for Core {
     #[hdl_gen]
@@ -300,7 +301,7 @@ impl Logic for Core {
         self.knots.write_clock.next = self.clock.val();
         dff_setup!(
             self, clock, state, i, p, t, tmod, r, kbase, qa, seed_acc, bank_w, best_bank, best,
-            best_t, last_e4, dv, dval, didx
+            best_t, dv, dval, didx
         );
         // configuration
         self.update_unit.n.next = self.n.val();
@@ -334,18 +335,19 @@ impl Logic for Core {
         if self.a3.val() == 0 {
             self.seed_value.next = self.stride.val();
         }
-        // q(t) = ((q_k << s) + (q_{k+1} − q_k)·r) >> s
+        // q(t) = ((q_k << s) + (q_{k+1} − q_k)·r) >> s = q_k + ((q_{k+1} − q_k)·r >> s): q_k·2^s
+        // is a multiple of 2^s, so the floor takes it whole; nothing overflows (|diff| < 2^15,
+        // r < 2^15). One arithmetic shifter, sign-filled by a mask, of which 16 bits are used.
         self.diff.next = self.knots.read_data.val() - self.qa.q.val();
         self.r_signed.next = signed_cast(self.r.q.val());
         self.prod.next = self.diff.val() * self.r_signed.val();
-        self.qa_wide.next = signed_bit_cast::<32, W_BITS>(self.qa.q.val());
-        self.base.next = unsigned_cast(self.qa_wide.val()) << self.knot_shift.val();
-        self.sum.next = self.base.val() + unsigned_cast(self.prod.val());
-        self.q_shifted.next = self.sum.val() >> self.knot_shift.val();
-        if self.sum.val().get_bit(31) {
-            self.q_shifted.next = !((!self.sum.val()) >> self.knot_shift.val());
+        self.frac.next = unsigned_cast(self.prod.val()) >> self.knot_shift.val();
+        if self.prod.val().get_bit(31) {
+            self.frac.next = (unsigned_cast(self.prod.val()) >> self.knot_shift.val())
+                | !(self.ones32.val() >> self.knot_shift.val());
         }
-        self.q_value.next = signed_cast(self.q_shifted.val());
+        self.q_value.next =
+            self.qa.q.val() + signed_cast(bit_cast::<W_BITS, 32>(self.frac.val()));
         self.seg_len.next = self.one16.val() << self.knot_shift.val();
         self.hist_limit.next = bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.n.val()) << 4;
         self.bank_base.next = 0.into();
@@ -357,7 +359,7 @@ impl Logic for Core {
         self.matvec.start.next = false;
         self.update_unit.weight_waddr.next =
             bit_cast::<WEIGHT_ADDR_BITS, KNOT_ADDR_BITS>(self.p.q.val());
-        self.update_unit.weight_wdata.next = signed_bit_cast::<W_BITS, 32>(self.q_value.val());
+        self.update_unit.weight_wdata.next = self.q_value.val();
         self.update_unit.weight_we.next = false;
         self.update_unit.hist_waddr.next = self.i.q.val();
         self.update_unit.hist_wdata.next = 0.into();
@@ -381,7 +383,8 @@ impl Logic for Core {
         self.run_done.next = false;
         self.step_done.next = false;
         self.step.next = self.t.q.val();
-        self.step_e4.next = self.last_e4.q.val();
+        // (the matvec engine's energy register holds the step's E4 until the next pass starts)
+        self.step_e4.next = self.matvec.e4.val();
         self.best_e4.next = self.best.q.val();
         self.best_step.next = self.best_t.q.val();
         self.spin_valid.next = self.update_unit.spin_valid.val();
@@ -391,7 +394,8 @@ impl Logic for Core {
         // the drive port is registered: a value waits in (dv, dval, didx) until the DAC takes it
         self.update_unit.hold.next = false;
         // internal mode never holds a decision: spins overlap in the update unit
-        self.update_unit.pipelined.next = !self.external.val();
+        self.ext_on.next = self.external.val() & self.external_built.val();
+        self.update_unit.pipelined.next = !self.ext_on.val();
         self.drive_valid.next = self.dv.q.val();
         self.drive_index.next = self.didx.q.val();
         self.drive_value.next = self.dval.q.val();
@@ -457,7 +461,7 @@ impl Logic for Core {
                 self.state.d.next = CoreState::UpdateRun;
             }
             CoreState::UpdateRun => {
-                if self.external.val() {
+                if self.ext_on.val() {
                     // the decisions go out as drives (into the port's register when it is free
                     // or being emptied); the spins come back as samples
                     self.spin_valid.next = false;
@@ -475,7 +479,7 @@ impl Logic for Core {
                 }
                 if self.update_unit.done.val() {
                     self.i.d.next = 0.into();
-                    if self.external.val() {
+                    if self.ext_on.val() {
                         self.state.d.next = CoreState::MeasureRun;
                     } else {
                         self.state.d.next = CoreState::MatvecStart;
@@ -513,14 +517,13 @@ impl Logic for Core {
                     self.update_unit.hist_wdata.next = self.matvec.field.val();
                 }
                 if self.matvec.done.val() {
-                    self.last_e4.d.next = self.matvec.e4.val();
                     self.state.d.next = CoreState::StepEnd;
                 }
             }
             CoreState::StepEnd => {
                 self.step_done.next = true;
-                if (self.t.q.val() == 0) | (self.last_e4.q.val() < self.best.q.val()) {
-                    self.best.d.next = self.last_e4.q.val();
+                if (self.t.q.val() == 0) | (self.matvec.e4.val() < self.best.q.val()) {
+                    self.best.d.next = self.matvec.e4.val();
                     self.best_t.d.next = self.t.q.val();
                     self.best_bank.d.next = self.bank_w.q.val();
                     self.bank_w.d.next = !self.bank_w.q.val();

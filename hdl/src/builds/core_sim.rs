@@ -73,7 +73,7 @@ pub fn parse_output(text: &str, n: usize) -> Result<RunTrace, String> {
                 cur.drives[num(1)? as usize] = num(2)?;
             }
             Some("e") => {
-                cur.e4 = num(2)?;
+                cur.e4 = super::widths::acc_value(num(2)?);
                 trace.steps.push(std::mem::replace(
                     &mut cur,
                     StepTrace {
@@ -85,7 +85,7 @@ pub fn parse_output(text: &str, n: usize) -> Result<RunTrace, String> {
                 ));
             }
             Some("best") => {
-                trace.best_e4 = num(1)?;
+                trace.best_e4 = super::widths::acc_value(num(1)?);
                 trace.best_step = num(2)? as usize;
                 trace.cycles = num(3)? as u64;
             }
@@ -325,13 +325,13 @@ int main(int argc, char** argv) {
                 if (top->sample_valid && top->sample_ready) j = (j + 1) % p[0];
                 if (top->spin_valid) printf("s %d %d\n", (int)top->spin_index, (int)top->spin_bit);
                 if (top->field_valid) printf("f %d %d\n", (int)top->field_index, (int)(int16_t)top->field);
-                if (top->step_done) { printf("e %d %d\n", (int)top->step, (int)(int32_t)top->step_e4); t++; }
+                if (top->step_done) { printf("e %d %llu\n", (int)top->step, (unsigned long long)top->step_e4); t++; }
                 if (top->run_done) break;
                 tick(); cycles++;
             }
             top->drive_ready = 0; top->sample_valid = 0;
             tick();
-            printf("best %d %d %llu\n", (int)(int32_t)top->best_e4, (int)top->best_step, cycles);
+            printf("best %llu %d %llu\n", (unsigned long long)top->best_e4, (int)top->best_step, cycles);
             std::string bits;
             for (long long i = 0; i < p[0]; i++) { top->best_raddr = i; tick(); tick(); bits.push_back(top->best_rbit ? '1' : '0'); }
             printf("b %s\n", bits.c_str());
@@ -354,6 +354,14 @@ int main(int argc, char** argv) {
 /// `cache`.
 pub fn build_harness(cache: &std::path::Path) -> Result<Harness, String> {
     Harness::build_with(&verilog(), HARNESS_CPP, cache, &["--trace"])
+}
+
+/// The core's Verilator harness with every colliding memory read returning a wrong word
+/// ([`crate::ram_collisions::poison_collisions`]): its runs equal [`build_harness`]'s exactly
+/// when the design never uses such a read.
+pub fn build_collision_harness(cache: &std::path::Path) -> Result<Harness, String> {
+    let verilog = crate::ram_collisions::poison_collisions(&verilog());
+    Harness::build_with(&verilog, HARNESS_CPP, cache, &["--trace"])
 }
 
 /// Runs the core under Verilator.

@@ -22,6 +22,18 @@ pub mod params {
     pub const KNOT_ADDR_BITS: usize = 13;
     /// `log2(LANES)`.
     pub const LANE_BITS: usize = 2;
+    /// Measurement feedback through the command interface (DRIVE / MEASURE, the core's drive
+    /// and sample ports).
+    pub const EXTERNAL: bool = true;
+    /// The largest shifts an image may ask of the update unit (the loader refuses more with
+    /// DoesNotFit): y's alignment (`E − e0`; `E − e1 − A` is held to 13 besides, so that y
+    /// fits 48 bits) and the `W²` sum's (`e2 − A`, `A − e2`; the RTL caps them at 35 and 13,
+    /// where the result stops changing).
+    pub const Y_SHIFT_MAX: usize = 22;
+    /// See `Y_SHIFT_MAX`.
+    pub const Z_RIGHT_MAX: usize = 63;
+    /// See `Y_SHIFT_MAX`.
+    pub const Z_LEFT_MAX: usize = 63;
     /// J memory layout: row-major `n × n` weights (an entry's column is its place in its row).
     pub const DENSE: bool = true;
 }

@@ -9,11 +9,12 @@
 //! next frame delimiter (the host waits for each response, so only a retransmission or noise can
 //! arrive then). A frame whose CRC fails is answered `BadFrame` when its kind is a command's;
 //! a frame that is not COBS, too short or too long is dropped. Error responses carry no message
-//! text (the host names the command and the code). DRIVE and MEASURE run the core in external
-//! mode (host in the loop: DRIVE pages stream the core's pre-sign outputs in order, MEASURE
-//! pages feed the measured spins to its sample port, the page completing a step answers its
-//! `E4`); STEP and READ_TRACE are not built (IDENTIFY's capability bits say so): they are
-//! answered `UnknownCommand`.
+//! text (the host names the command and the code). In builds with `EXTERNAL`, DRIVE and MEASURE
+//! run the core in external mode (host in the loop: DRIVE pages stream the core's pre-sign
+//! outputs in order, MEASURE pages feed the measured spins to its sample port, the page
+//! completing a step answers its `E4`); in builds without it they are answered
+//! `UnknownCommand`, like STEP and READ_TRACE, which no build has (IDENTIFY's capability bits
+//! say which are built).
 
 use super::core::Core;
 use super::loader::Loader;
@@ -219,6 +220,9 @@ pub struct Engine {
     running: Constant<Bits<64>>,
     done: Constant<Bits<64>>,
     bad_frame: Constant<Bits<64>>,
+    /// `EXTERNAL`: without it DRIVE and MEASURE are unknown commands and their states, registers
+    /// and paths are constant, so synthesis drops them.
+    external_built: Constant<Bit>,
 }
 
 impl Engine {
@@ -324,6 +328,7 @@ impl Engine {
             running: Constant::new(256u64.to_bits()),
             done: Constant::new(512u64.to_bits()),
             bad_frame: Constant::new((1u64 << 16).to_bits()),
+            external_built: Constant::new(EXTERNAL),
         }
     }
 }
@@ -760,7 +765,7 @@ impl Logic for Engine {
                         self.ob.d.next = 0.into();
                     }
                 }
-                if self.rx_kind.q.val() == 11 {
+                if (self.rx_kind.q.val() == 11) & self.external_built.val() {
                     // DRIVE: run seed (rx_arg), first spin (rx_arg2), count (rx_arg3)
                     if self.payload_len.val() != 10 {
                         self.ob.d.next = 3.into();
@@ -788,7 +793,7 @@ impl Logic for Engine {
                         self.state.d.next = EngineState::DriveHead;
                     }
                 }
-                if self.rx_kind.q.val() == 12 {
+                if (self.rx_kind.q.val() == 12) & self.external_built.val() {
                     // MEASURE: first spin (rx_arg), count (low half of rx_arg2), bits
                     if self.payload_len.val() < 6 {
                         self.ob.d.next = 3.into();
@@ -825,50 +830,60 @@ impl Logic for Engine {
                 }
             }
             EngineState::ExtStop => {
-                // the core back to idle (a stepping run with another seed is abandoned)
-                self.core.stop.next = true;
-                self.ext.d.next = true;
-                self.has_result.d.next = false;
-                self.ext_step.d.next = 0.into();
-                self.drive_next.d.next = 0.into();
-                self.sample_next.d.next = 0.into();
-                self.state.d.next = EngineState::ExtStart;
+                if self.external_built.val() {
+                    // the core back to idle (a stepping run with another seed is abandoned)
+                    self.core.stop.next = true;
+                    self.ext.d.next = true;
+                    self.has_result.d.next = false;
+                    self.ext_step.d.next = 0.into();
+                    self.drive_next.d.next = 0.into();
+                    self.sample_next.d.next = 0.into();
+                    self.state.d.next = EngineState::ExtStart;
+                }
             }
             EngineState::ExtStart => {
-                self.core.start.next = true;
-                self.state.d.next = EngineState::DriveHead;
+                if self.external_built.val() {
+                    self.core.start.next = true;
+                    self.state.d.next = EngineState::DriveHead;
+                }
             }
             EngineState::DriveHead => {
-                // status 0, the step
-                self.ob.d.next = bit_cast::<64, 32>(self.ext_step.q.val()) << 8;
-                self.ob_n.d.next = 5.into();
-                self.left.d.next = self.rx_arg3.q.val();
-                self.ret.d.next = EngineState::DriveWait;
-                self.state.d.next = EngineState::Put;
-            }
-            EngineState::DriveWait => {
-                if self.left.q.val() == 0 {
-                    self.state.d.next = EngineState::Finish;
-                } else if self.core.drive_valid.val() {
-                    self.core.drive_ready.next = true;
-                    self.ob.d.next = self.drive_bits.val();
-                    self.ob_n.d.next = 8.into();
-                    self.drive_next.d.next = self.drive_next.q.val() + 1;
-                    self.left.d.next = self.left.q.val() - 1;
+                if self.external_built.val() {
+                    // status 0, the step
+                    self.ob.d.next = bit_cast::<64, 32>(self.ext_step.q.val()) << 8;
+                    self.ob_n.d.next = 5.into();
+                    self.left.d.next = self.rx_arg3.q.val();
                     self.ret.d.next = EngineState::DriveWait;
                     self.state.d.next = EngineState::Put;
                 }
             }
+            EngineState::DriveWait => {
+                if self.external_built.val() {
+                    if self.left.q.val() == 0 {
+                        self.state.d.next = EngineState::Finish;
+                    } else if self.core.drive_valid.val() {
+                        self.core.drive_ready.next = true;
+                        self.ob.d.next = self.drive_bits.val();
+                        self.ob_n.d.next = 8.into();
+                        self.drive_next.d.next = self.drive_next.q.val() + 1;
+                        self.left.d.next = self.left.q.val() - 1;
+                        self.ret.d.next = EngineState::DriveWait;
+                        self.state.d.next = EngineState::Put;
+                    }
+                }
+            }
             EngineState::MeasA => {
-                // the frame byte at k holds the next spin bit (read address = k)
-                if self.left.q.val() == 0 {
-                    self.state.d.next = EngineState::MeasEnd;
-                } else {
-                    self.state.d.next = EngineState::MeasB;
+                if self.external_built.val() {
+                    // the frame byte at k holds the next spin bit (read address = k)
+                    if self.left.q.val() == 0 {
+                        self.state.d.next = EngineState::MeasEnd;
+                    } else {
+                        self.state.d.next = EngineState::MeasB;
+                    }
                 }
             }
             EngineState::MeasB => {
-                if self.core.sample_ready.val() {
+                if self.external_built.val() & self.core.sample_ready.val() {
                     self.core.sample_valid.next = true;
                     self.sample_next.d.next = self.sample_next.q.val() + 1;
                     self.left.d.next = self.left.q.val() - 1;
@@ -880,38 +895,44 @@ impl Logic for Engine {
                 }
             }
             EngineState::MeasEnd => {
-                if self.sample_next.q.val() != self.loader.n.val() {
-                    // part of the step: received so far, the step, E4 0
-                    self.ext_e4.d.next = 0.into();
-                    self.ob.d.next = bit_cast::<64, COUNT_BITS>(self.sample_next.q.val()) << 8;
-                    self.ob_n.d.next = 5.into();
-                    self.ret.d.next = EngineState::MeasR2;
-                    self.state.d.next = EngineState::Put;
-                } else if self.core.step_done.val() {
-                    // the step is complete: its E4; the next step's drives start over
-                    self.ext_e4.d.next = self.core.step_e4.val();
-                    self.ob.d.next = bit_cast::<64, COUNT_BITS>(self.sample_next.q.val()) << 8;
-                    self.ob_n.d.next = 5.into();
-                    self.ret.d.next = EngineState::MeasR2;
-                    self.state.d.next = EngineState::Put;
+                if self.external_built.val() {
+                    if self.sample_next.q.val() != self.loader.n.val() {
+                        // part of the step: received so far, the step, E4 0
+                        self.ext_e4.d.next = 0.into();
+                        self.ob.d.next = bit_cast::<64, COUNT_BITS>(self.sample_next.q.val()) << 8;
+                        self.ob_n.d.next = 5.into();
+                        self.ret.d.next = EngineState::MeasR2;
+                        self.state.d.next = EngineState::Put;
+                    } else if self.core.step_done.val() {
+                        // the step is complete: its E4; the next step's drives start over
+                        self.ext_e4.d.next = self.core.step_e4.val();
+                        self.ob.d.next = bit_cast::<64, COUNT_BITS>(self.sample_next.q.val()) << 8;
+                        self.ob_n.d.next = 5.into();
+                        self.ret.d.next = EngineState::MeasR2;
+                        self.state.d.next = EngineState::Put;
+                    }
                 }
             }
             EngineState::MeasR2 => {
-                self.ob.d.next = bit_cast::<64, 32>(self.ext_step.q.val());
-                self.ob_n.d.next = 4.into();
-                if self.sample_next.q.val() == self.loader.n.val() {
-                    self.ext_step.d.next = self.ext_step.q.val() + 1;
-                    self.drive_next.d.next = 0.into();
-                    self.sample_next.d.next = 0.into();
+                if self.external_built.val() {
+                    self.ob.d.next = bit_cast::<64, 32>(self.ext_step.q.val());
+                    self.ob_n.d.next = 4.into();
+                    if self.sample_next.q.val() == self.loader.n.val() {
+                        self.ext_step.d.next = self.ext_step.q.val() + 1;
+                        self.drive_next.d.next = 0.into();
+                        self.sample_next.d.next = 0.into();
+                    }
+                    self.ret.d.next = EngineState::MeasR3;
+                    self.state.d.next = EngineState::Put;
                 }
-                self.ret.d.next = EngineState::MeasR3;
-                self.state.d.next = EngineState::Put;
             }
             EngineState::MeasR3 => {
-                self.ob.d.next = unsigned_cast(self.ext_e4_wide.val());
-                self.ob_n.d.next = 8.into();
-                self.ret.d.next = EngineState::Finish;
-                self.state.d.next = EngineState::Put;
+                if self.external_built.val() {
+                    self.ob.d.next = unsigned_cast(self.ext_e4_wide.val());
+                    self.ob_n.d.next = 8.into();
+                    self.ret.d.next = EngineState::Finish;
+                    self.state.d.next = EngineState::Put;
+                }
             }
             EngineState::RunStart => {
                 self.core.start.next = true;

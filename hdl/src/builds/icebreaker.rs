@@ -27,6 +27,21 @@ pub mod params {
     pub const KNOT_ADDR_BITS: usize = 9;
     /// `log2(LANES)`.
     pub const LANE_BITS: usize = 1;
+    /// No measurement feedback: DRIVE and MEASURE are answered UnknownCommand and IDENTIFY
+    /// leaves their capability bit clear. The drive and sample ports, their registers and the
+    /// external-mode schedule of the update unit cost about 600 of the UP5K's 5 280 logic cells;
+    /// host-in-the-loop runs use the ULX3S or the emulator.
+    pub const EXTERNAL: bool = false;
+    /// The largest shifts an image may ask of the update unit (the loader refuses more with
+    /// DoesNotFit): y's alignment (`E − e0`, `E − e1 − A`) and the `W²` sum's (`e2 − A`,
+    /// `A − e2`). Every image quantized from the trained parameter files asks for 0-2, 0 and
+    /// 6-10, 0; these limits take the three barrel shifters from 5, 6 and 4 stages to 2, 4
+    /// and 2 (about 150 logic cells).
+    pub const Y_SHIFT_MAX: usize = 3;
+    /// See `Y_SHIFT_MAX`.
+    pub const Z_RIGHT_MAX: usize = 15;
+    /// See `Y_SHIFT_MAX`.
+    pub const Z_LEFT_MAX: usize = 3;
     /// J memory layout: compressed sparse rows (column | weight per entry).
     pub const DENSE: bool = false;
 }

@@ -123,6 +123,15 @@ pub struct Loader {
     e0: DFF<Bits<8>>,
     e1: DFF<Bits<8>>,
     e2: DFF<Bits<8>>,
+    /// The configuration the core takes, registered: it is derived from header fields through
+    /// adders, and the core's datapath (the update unit's shifters, the knot addresses) would
+    /// otherwise start its critical path at the header registers. (The core reads it only in
+    /// runs, long after the header.)
+    per_knot_q: DFF<Bits<KNOT_ADDR_BITS>>,
+    z_right_q: DFF<Bits<6>>,
+    z_left_q: DFF<Bits<6>>,
+    y_shift0_q: DFF<Bits<6>>,
+    y_shift1_q: DFF<Bits<6>>,
     /// Row and column of the next dense weight.
     dense_row: DFF<Bits<16>>,
     dense_col: DFF<Bits<16>>,
@@ -154,15 +163,26 @@ pub struct Loader {
     col: Signal<Local, Bits<32>>,
     fail: Signal<Local, Bits<8>>,
     residue: Constant<Bits<32>>,
-    /// `2^(LINEAR_BITS−1)` and `2^LINEAR_BITS − 1`: a linear term `l` fits when
-    /// `l + 2^(L−1)` (mod 2^32) is at most `2^L − 1`.
-    linear_bias: Constant<Bits<32>>,
-    linear_span: Constant<Bits<32>>,
+    /// Bits 31..L−1 (`L = LINEAR_BITS`): a linear term fits when they are all 0 or all 1.
+    linear_high: Constant<Bits<32>>,
+    /// The bits above a spin count (`COUNT_BITS`) and above an entry count (`PTR_BITS`), and
+    /// above a step count (20 bits). A 32-bit word compared with a limit below `2^k` is over it
+    /// when a bit above `k` is set or its low `k` bits are over it; the narrow comparison costs
+    /// a `k`-bit carry chain instead of a 32-bit one (the loader has six of them).
+    count_high: Constant<Bits<32>>,
+    ptr_high: Constant<Bits<32>>,
+    step_high: Constant<Bits<32>>,
     crc_init: Constant<Bits<32>>,
     /// The build's limits as signals (rust_hdl writes consts into Verilog by name): spins,
     /// stored entries, J weight bits, and where the weight goes in an entry word.
     max_n: Constant<Bits<32>>,
     max_nnz: Constant<Bits<32>>,
+    /// The largest shifts the update unit takes (`Y_SHIFT_MAX`, `Y_SHIFT1_MAX`, `Z_RIGHT_MAX`,
+    /// `Z_LEFT_MAX`).
+    ys0_max: Constant<Bits<10>>,
+    ys1_max: Constant<Bits<10>>,
+    zr_max: Constant<Bits<10>>,
+    zl_max: Constant<Bits<10>>,
     /// `2^KNOT_ADDR_BITS`: the knot memory's words.
     knot_words: Constant<Bits<14>>,
     max_j_bits: Constant<Bits<8>>,
@@ -170,6 +190,11 @@ pub struct Loader {
     /// The header's storage code this build takes (0 dense, 1 sparse).
     storage_code: Constant<Bits<8>>,
     dense: Constant<Bit>,
+}
+
+/// Bits `k..32` of a 32-bit word set.
+fn high_bits(k: usize) -> Bits<32> {
+    ((0xFFFF_FFFFu64 << k) & 0xFFFF_FFFF).to_bits()
 }
 
 impl Default for Loader {
@@ -225,6 +250,11 @@ impl Default for Loader {
             e0: Default::default(),
             e1: Default::default(),
             e2: Default::default(),
+            per_knot_q: Default::default(),
+            z_right_q: Default::default(),
+            z_left_q: Default::default(),
+            y_shift0_q: Default::default(),
+            y_shift1_q: Default::default(),
             dense_row: Default::default(),
             dense_col: Default::default(),
             last_col: Default::default(),
@@ -252,11 +282,17 @@ impl Default for Loader {
             col: Default::default(),
             fail: Default::default(),
             residue: Constant::new(u64::from(CRC_RESIDUE).to_bits()),
-            linear_bias: Constant::new((1u64 << (LINEAR_BITS - 1)).to_bits()),
-            linear_span: Constant::new(((1u64 << LINEAR_BITS) - 1).to_bits()),
+            linear_high: Constant::new(high_bits(LINEAR_BITS - 1)),
+            count_high: Constant::new(high_bits(COUNT_BITS)),
+            ptr_high: Constant::new(high_bits(PTR_BITS)),
+            step_high: Constant::new(high_bits(STEP_BITS)),
             crc_init: Constant::new(0xFFFF_FFFFu64.to_bits()),
             max_n: Constant::new((N_MAX as u64).to_bits()),
             max_nnz: Constant::new((1u64 << ENTRY_ADDR_BITS).to_bits()),
+            ys0_max: Constant::new((Y_SHIFT_MAX as u64).to_bits()),
+            ys1_max: Constant::new((Y_SHIFT1_MAX as u64).to_bits()),
+            zr_max: Constant::new((Z_RIGHT_MAX as u64).to_bits()),
+            zl_max: Constant::new((Z_LEFT_MAX as u64).to_bits()),
             knot_words: Constant::new((1u64 << KNOT_ADDR_BITS).to_bits()),
             max_j_bits: Constant::new((WEIGHT_BITS as u64).to_bits()),
             weight_at: Constant::new((WEIGHT_AT as u64).to_bits()),
@@ -286,7 +322,7 @@ impl Logic for Loader {
     fn update(&mut self) {
         dff_setup!(
             self, clock, crc, off, section, acc, word_byte, idx, kp, kk, kaddr, err, n_reg,
-            steps_reg, nnz_reg, shift_reg, tc_reg, d_reg, k_reg, e0, e1, e2, dense_row, dense_col
+            steps_reg, nnz_reg, shift_reg, tc_reg, d_reg, k_reg, e0, e1, e2, dense_row, dense_col, per_knot_q, z_right_q, z_left_q, y_shift0_q, y_shift1_q
         );
         self.crc_unit.crc.next = self.crc.q.val();
         self.crc_unit.data.next = self.data.val();
@@ -312,8 +348,10 @@ impl Logic for Loader {
         }
         self.pk.next =
             self.t0.val() + self.t1.val() + self.t2.val() + self.t3.val() + bit_cast::<16, 4>(self.d_reg.q.val()) + 1;
-        self.needed.next =
-            ((bit_cast::<21, STEP_BITS>(self.steps_reg.q.val()) - 1) >> bit_cast::<21, 8>(self.shift_reg.q.val())) + 2;
+        // (a knot spacing over 2^15 fails the header at its own byte, so 4 bits of it serve)
+        self.needed.next = ((bit_cast::<21, STEP_BITS>(self.steps_reg.q.val()) - 1)
+            >> bit_cast::<4, 8>(self.shift_reg.q.val()))
+            + 2;
         self.hoff.next = bit_cast::<8, 32>(self.off.q.val());
         self.n32.next = bit_cast::<32, COUNT_BITS>(self.n_reg.q.val());
         self.nnz32.next = bit_cast::<32, PTR_BITS>(self.nnz_reg.q.val());
@@ -349,12 +387,17 @@ impl Logic for Loader {
         self.steps.next = self.steps_reg.q.val();
         self.tc.next = self.tc_reg.q.val();
         self.d.next = self.d_reg.q.val();
-        self.per_knot.next = bit_cast::<KNOT_ADDR_BITS, 16>(self.pk.val());
+        self.per_knot_q.d.next = bit_cast::<KNOT_ADDR_BITS, 16>(self.pk.val());
+        self.per_knot.next = self.per_knot_q.q.val();
         self.knot_shift.next = bit_cast::<4, 8>(self.shift_reg.q.val());
-        self.z_right.next = bit_cast::<6, 10>(self.zr.val());
-        self.z_left.next = bit_cast::<6, 10>(self.zl.val());
-        self.y_shift0.next = bit_cast::<6, 10>(self.ys0.val());
-        self.y_shift1.next = bit_cast::<6, 10>(self.ys1.val());
+        self.z_right_q.d.next = bit_cast::<6, 10>(self.zr.val());
+        self.z_left_q.d.next = bit_cast::<6, 10>(self.zl.val());
+        self.y_shift0_q.d.next = bit_cast::<6, 10>(self.ys0.val());
+        self.y_shift1_q.d.next = bit_cast::<6, 10>(self.ys1.val());
+        self.z_right.next = self.z_right_q.q.val();
+        self.z_left.next = self.z_left_q.q.val();
+        self.y_shift0.next = self.y_shift0_q.q.val();
+        self.y_shift1.next = self.y_shift1_q.q.val();
         self.rowptr_waddr.next = bit_cast::<COUNT_BITS, 16>(self.idx.q.val());
         self.rowptr_wdata.next = bit_cast::<PTR_BITS, 32>(self.word.val());
         self.rowptr_we.next = false;
@@ -397,19 +440,25 @@ impl Logic for Loader {
                     }
                     if self.hoff.val() == 15 {
                         self.n_reg.d.next = bit_cast::<COUNT_BITS, 32>(self.word.val());
-                        if (self.word.val() == 0) | (self.word.val() > self.max_n.val()) {
+                        if (self.word.val() == 0)
+                            | ((self.word.val() & self.count_high.val()) != 0)
+                            | ((self.word.val() & !self.count_high.val()) > self.max_n.val())
+                        {
                             self.fail.next = 6.into();
                         }
                     }
                     if self.hoff.val() == 19 {
                         self.steps_reg.d.next = bit_cast::<STEP_BITS, 32>(self.word.val());
-                        if (self.word.val() == 0) | (self.word.val() > 1048575) {
+                        if (self.word.val() == 0) | ((self.word.val() & self.step_high.val()) != 0)
+                        {
                             self.fail.next = 6.into();
                         }
                     }
                     if self.hoff.val() == 23 {
                         self.nnz_reg.d.next = bit_cast::<PTR_BITS, 32>(self.word.val());
-                        if self.word.val() > self.max_nnz.val() {
+                        if ((self.word.val() & self.ptr_high.val()) != 0)
+                            | ((self.word.val() & !self.ptr_high.val()) > self.max_nnz.val())
+                        {
                             self.fail.next = 6.into();
                         }
                     }
@@ -469,10 +518,10 @@ impl Logic for Loader {
                     if self.hoff.val() == 63 {
                         // (the alignment shifts within what keeps y in 48 bits; see `Update`)
                         if (self.pk.val() > 128)
-                            | (self.ys0.val() > 22)
-                            | (self.ys1.val() > 13)
-                            | (self.zr.val() > 63)
-                            | (self.zl.val() > 63)
+                            | (self.ys0.val() > self.ys0_max.val())
+                            | (self.ys1.val() > self.ys1_max.val())
+                            | (self.zr.val() > self.zr_max.val())
+                            | (self.zl.val() > self.zl_max.val())
                         {
                             self.fail.next = 6.into();
                         }
@@ -495,7 +544,9 @@ impl Logic for Loader {
                 Section::RowPtr => {
                     if self.word_byte.q.val() == 3 {
                         self.rowptr_we.next = true;
-                        if self.word.val() > self.nnz32.val() {
+                        if ((self.word.val() & self.ptr_high.val()) != 0)
+                            | ((self.word.val() & !self.ptr_high.val()) > self.nnz32.val())
+                        {
                             self.fail.next = 5.into();
                         }
                         self.idx.d.next = self.idx.q.val() + 1;
@@ -511,7 +562,9 @@ impl Logic for Loader {
                 Section::Entries => {
                     if self.word_byte.q.val() == 3 {
                         self.entry_we.next = true;
-                        if self.col.val() >= self.n32.val() {
+                        if ((self.col.val() & self.count_high.val()) != 0)
+                            | ((self.col.val() & !self.count_high.val()) >= self.n32.val())
+                        {
                             self.fail.next = 5.into();
                         }
                         self.idx.d.next = self.idx.q.val() + 1;
@@ -547,7 +600,9 @@ impl Logic for Loader {
                     if self.word_byte.q.val() == 3 {
                         self.linear_we.next = true;
                         // within LINEAR_BITS: −2^(L−1) ≤ l < 2^(L−1)
-                        if (self.word.val() + self.linear_bias.val()) > self.linear_span.val() {
+                        if ((self.word.val() & self.linear_high.val()) != 0)
+                            & ((self.word.val() & self.linear_high.val()) != self.linear_high.val())
+                        {
                             self.fail.next = 6.into();
                         }
                         self.idx.d.next = self.idx.q.val() + 1;

@@ -290,7 +290,7 @@ int main(int argc, char** argv) {
             unsigned long long cycles = 1;
             for (;;) {
                 if (top->field_valid) printf("f %d %d\n", (int)top->field_index, (int)(int16_t)top->field);
-                if (top->done) { printf("done %d %llu\n", (int)(int32_t)top->e4, cycles); break; }
+                if (top->done) { printf("done %llu %llu\n", (unsigned long long)top->e4, cycles); break; }
                 if (cycles > 100000000ULL) { printf("timeout\n"); break; }
                 tick(); cycles++;
             }
@@ -324,7 +324,7 @@ pub fn run_verilator(harness: &Harness, input: &MatvecInput) -> Result<MatvecOut
                 v.parse().map_err(|e| format!("{e}"))?,
             )),
             ["done", e, c] => {
-                out.e4 = e.parse().map_err(|e| format!("{e}"))?;
+                out.e4 = super::widths::acc_value(e.parse().map_err(|e| format!("{e}"))?);
                 out.cycles = c.parse().map_err(|e| format!("{e}"))?;
                 return Ok(out);
             }

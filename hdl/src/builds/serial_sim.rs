@@ -24,12 +24,16 @@ pub fn build_config() -> CoreConfig {
 
 /// The IDENTIFY reply bytes of this build with bitstream hash `hash`.
 pub fn identity_bytes(hash: [u8; 32]) -> Vec<u8> {
-    Identity::new(
-        &build_config(),
-        crate::protocol::message::capability::EXTERNAL,
-        hash,
-    )
-    .encode()
+    Identity::new(&build_config(), capabilities(), hash).encode()
+}
+
+/// IDENTIFY's capability bits of this build: external mode where it is built (`EXTERNAL`).
+pub fn capabilities() -> u8 {
+    if super::widths::EXTERNAL {
+        crate::protocol::message::capability::EXTERNAL
+    } else {
+        0
+    }
 }
 
 /// The Verilog of the serial core (top module `top`).
@@ -117,6 +121,16 @@ int main(int argc, char** argv) {
 /// Builds (or finds in `cache`) the serial core's harness for bitstream hash `hash`.
 pub fn build_harness(cache: &std::path::Path, hash: [u8; 32]) -> Result<Harness, String> {
     Harness::build(&verilog(hash), HARNESS_CPP, cache)
+}
+
+/// The serial core's harness with every colliding memory read returning a wrong word
+/// ([`crate::ram_collisions::poison_collisions`]).
+pub fn build_collision_harness(
+    cache: &std::path::Path,
+    hash: [u8; 32],
+) -> Result<Harness, String> {
+    let verilog = crate::ram_collisions::poison_collisions(&verilog(hash));
+    Harness::build(&verilog, HARNESS_CPP, cache)
 }
 
 /// The bytes the serial core sends for `input` (all of it offered from cycle 0) and the cycle

@@ -147,7 +147,6 @@ pub struct Update {
     acc_bits: Signal<Local, Bits<MAC_BITS>>,
     half: Signal<Local, Bits<MAC_BITS>>,
     rounded: Signal<Local, Bits<MAC_BITS>>,
-    shifted: Signal<Local, Bits<MAC_BITS>>,
     z_wide: Signal<Local, Signed<MAC_BITS>>,
     z_abs: Signal<Local, Bits<16>>,
     table_index: Signal<Local, Bits<16>>,
@@ -164,6 +163,8 @@ pub struct Update {
     w1u_wide: Signal<Local, Signed<Y_BITS>>,
     shr_val: Signal<Local, Bits<MAC_BITS>>,
     /// The `W²` sum's shifts, capped where the result no longer changes (right: 35, left: 13).
+    zr_cap: Signal<Local, Bits<6>>,
+    zl_cap: Signal<Local, Bits<4>>,
     zr_c: Signal<Local, Bits<6>>,
     zl_c: Signal<Local, Bits<4>>,
     /// All ones when the rounded sum is negative: an arithmetic shift as a logical one between
@@ -181,6 +182,12 @@ pub struct Update {
     y_big: Signal<Local, Bits<Y_BITS>>,
     z_sat: Signal<Local, Signed<MAC_BITS>>,
     table_raw: Signal<Local, Bits<16>>,
+    /// The live bits of each shift amount (`Z_RIGHT_BITS`, `Z_LEFT_BITS`, `Y_SHIFT_BITS`):
+    /// the loader refuses larger shifts, so synthesis builds only the stages these need.
+    zr_mask: Constant<Bits<6>>,
+    zl_mask: Constant<Bits<4>>,
+    ys0_mask: Constant<Bits<5>>,
+    ys1_mask: Constant<Bits<4>>,
     one: Constant<Bits<MAC_BITS>>,
     all_ones: Constant<Bits<MAC_BITS>>,
     acc_cap: Constant<Signed<MAC_BITS>>,
@@ -273,7 +280,6 @@ impl Default for Update {
             acc_bits: Default::default(),
             half: Default::default(),
             rounded: Default::default(),
-            shifted: Default::default(),
             z_wide: Default::default(),
             z_abs: Default::default(),
             table_index: Default::default(),
@@ -289,6 +295,8 @@ impl Default for Update {
             q0_eta_wide: Default::default(),
             w1u_wide: Default::default(),
             shr_val: Default::default(),
+            zr_cap: Default::default(),
+            zl_cap: Default::default(),
             zr_c: Default::default(),
             zl_c: Default::default(),
             sign_mask: Default::default(),
@@ -301,6 +309,10 @@ impl Default for Update {
             y_big: Default::default(),
             z_sat: Default::default(),
             table_raw: Default::default(),
+            zr_mask: Constant::new(((1u64 << Z_RIGHT_BITS) - 1).to_bits()),
+            zl_mask: Constant::new(((1u64 << Z_LEFT_BITS) - 1).to_bits()),
+            ys0_mask: Constant::new(((1u64 << Y_SHIFT_BITS) - 1).to_bits()),
+            ys1_mask: Constant::new(((1u64 << Y_SHIFT1_BITS) - 1).to_bits()),
             one: Constant::new(1u64.to_bits()),
             all_ones: Constant::new(((1u64 << MAC_BITS) - 1).to_bits()),
             acc_cap: Constant::new(8192i64.into()),
@@ -377,14 +389,16 @@ impl Logic for Update {
         // z = round_shift(acc), saturated
         // (|acc| < 2^34: a right shift by 35 or more rounds every sum to 0, a left shift by 13
         // or more saturates every non-zero one; capping the shifts there keeps 36 bits exact)
-        self.zr_c.next = self.z_right.val();
+        self.zr_cap.next = self.z_right.val();
         if self.z_right.val() > 35 {
-            self.zr_c.next = 35.into();
+            self.zr_cap.next = 35.into();
         }
-        self.zl_c.next = bit_cast::<4, 6>(self.z_left.val());
+        self.zl_cap.next = bit_cast::<4, 6>(self.z_left.val());
         if self.z_left.val() > 13 {
-            self.zl_c.next = 13.into();
+            self.zl_cap.next = 13.into();
         }
+        self.zr_c.next = self.zr_cap.val() & self.zr_mask.val();
+        self.zl_c.next = self.zl_cap.val() & self.zl_mask.val();
         self.acc_bits.next = unsigned_cast(self.acc.q.val());
         self.half.next = (self.one.val() << self.zr_c.val()) >> 1;
         self.rounded.next = self.acc_bits.val() + self.half.val();
@@ -404,8 +418,7 @@ impl Logic for Update {
         // (widened into a signed signal first: Verilog sign-extends only signed expressions)
         self.acc_c_wide.next = signed_bit_cast::<32, 16>(self.acc_c.val());
         self.left_bits.next = unsigned_cast(self.acc_c_wide.val()) << self.zl_c.val();
-        self.shifted.next = self.shr_val.val();
-        self.z_wide.next = signed_cast(self.shifted.val());
+        self.z_wide.next = signed_cast(self.shr_val.val());
         if self.z_left.val() != 0 {
             self.z_wide.next = signed_bit_cast::<MAC_BITS, 32>(signed_cast(self.left_bits.val()));
         }
@@ -439,8 +452,8 @@ impl Logic for Update {
         self.q0_eta.next = self.w0.q.val() * self.eta.q.val();
         self.q0_eta_wide.next = signed_bit_cast::<Y_BITS, 32>(self.q0_eta.val());
         self.w1u_wide.next = signed_bit_cast::<Y_BITS, MAC_BITS>(self.w1u.q.val());
-        self.ys0_c.next = bit_cast::<5, 6>(self.y_shift0.val());
-        self.ys1_c.next = bit_cast::<4, 6>(self.y_shift1.val());
+        self.ys0_c.next = bit_cast::<5, 6>(self.y_shift0.val()) & self.ys0_mask.val();
+        self.ys1_c.next = bit_cast::<4, 6>(self.y_shift1.val()) & self.ys1_mask.val();
         self.y_sh.next = self.ys0_c.val() | bit_cast::<5, 4>(self.ys1_c.val());
         self.y_big.next = unsigned_cast(self.w1u_wide.val());
         self.term1.next = unsigned_cast(self.q0_eta_wide.val());

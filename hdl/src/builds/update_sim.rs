@@ -107,10 +107,14 @@ pub fn check_image(image: &CoreImage) -> Result<(), String> {
         (
             {
                 let [zr, zl, y0, y1] = shifts(image);
-                zr < 64 && zl < 64 && y0 <= 22 && y1 <= 13
+                zr as usize <= Z_RIGHT_MAX
+                    && zl as usize <= Z_LEFT_MAX
+                    && y0 as usize <= Y_SHIFT_MAX
+                    && y1 as usize <= Y_SHIFT1_MAX
             },
             format!(
-                "shifts {:?} beyond 63, 63, 22, 13 (the pre-activation must fit 48 bits)",
+                "shifts (e2 − A, A − e2, E − e0, E − e1 − A) {:?} beyond this build's \
+                 {Z_RIGHT_MAX}, {Z_LEFT_MAX}, {Y_SHIFT_MAX}, {Y_SHIFT1_MAX}",
                 shifts(image)
             ),
         ),

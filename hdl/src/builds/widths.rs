@@ -29,8 +29,26 @@ pub const ENTRY_BITS: usize = if DENSE {
 pub const WEIGHT_AT: usize = ENTRY_BITS - WEIGHT_BITS;
 /// Width of a field `f = 2·J·σ − l` and of `l`.
 pub const FIELD_BITS: usize = 16;
-/// Width of internal sums and of the energy register `E4`.
-pub const ACC_BITS: usize = 32;
+/// Width of the matvec engine's sums and of the energy register `E4`, from the build's limits:
+/// `|E4| ≤ Σ|f_i| + Σ|l_i| ≤ 2·nnz·J_max + 2·N·L_max` (with `f = 2·J·σ − l`), which also bounds
+/// every partial row sum, field and partial energy; one bit more holds the sign. A run cannot
+/// overflow it, so `E4` equals the golden model's `i64` (32 bits for the widest build, 20 for
+/// the iCEBreaker's).
+pub const ACC_BITS: usize = bits_for(E4_BOUND) + 1;
+/// An `ACC_BITS`-bit two's-complement value read as unsigned (Verilator hands out narrow
+/// signals zero-extended), or already signed, as the number it stands for.
+pub fn acc_value(v: i64) -> i64 {
+    let sign = 1i64 << (ACC_BITS - 1);
+    ((v & ((sign << 1) - 1)) ^ sign) - sign
+}
+/// `2·nnz·J_max + 2·N·L_max` with `J_max = 2^(WEIGHT_BITS−1)` (the most negative code included)
+/// and `L_max = 2^(LINEAR_BITS−1)`.
+const E4_BOUND: u64 = (2u64 << ENTRY_ADDR_BITS) * (1u64 << (WEIGHT_BITS - 1))
+    + 2 * (N_MAX as u64) * (1u64 << (LINEAR_BITS - 1));
+/// Bits of an unsigned number.
+const fn bits_for(x: u64) -> usize {
+    (64 - x.leading_zeros()) as usize
+}
 /// Fractional bits `A` of the activation domain (build constant; images must match).
 pub const ACT_FRAC: usize = 8;
 /// log2 of the tanh table size (build constant; images must match).
@@ -51,6 +69,18 @@ pub const MAC_BITS: usize = 36;
 /// Width of the pre-activation `y` after alignment: the loader refuses images whose alignment
 /// shifts could take it further (`E − e0 > 22` or `E − e1 − A > 13`; real images use 0-2 and 0).
 pub const Y_BITS: usize = 48;
+/// Largest `E − e1 − A` an image may ask for (y's 48 bits hold 13).
+pub const Y_SHIFT1_MAX: usize = if Y_SHIFT_MAX < 13 { Y_SHIFT_MAX } else { 13 };
+/// Live bits of each shift amount in the update unit: shifter stages. The right shift of the
+/// `W²` sum is capped at 35 and the left at 13 (the result stops changing there), so no build
+/// needs more than 6 and 4.
+pub const Y_SHIFT_BITS: usize = bits_for(Y_SHIFT_MAX as u64);
+/// See [`Y_SHIFT_BITS`].
+pub const Y_SHIFT1_BITS: usize = bits_for(Y_SHIFT1_MAX as u64);
+/// See [`Y_SHIFT_BITS`].
+pub const Z_RIGHT_BITS: usize = bits_for(if Z_RIGHT_MAX < 35 { Z_RIGHT_MAX } else { 35 } as u64);
+/// See [`Y_SHIFT_BITS`].
+pub const Z_LEFT_BITS: usize = bits_for(if Z_LEFT_MAX < 13 { Z_LEFT_MAX } else { 13 } as u64);
 /// Width of the step counter (`T < 2^STEP_BITS`).
 pub const STEP_BITS: usize = 20;
 /// Width of an ADC amplitude sample in the CIM feedback engine.
@@ -74,6 +104,10 @@ const _: () = assert!(SPIN_BITS <= 11 && ENTRY_ADDR_BITS <= 16 && WEIGHT_BITS <=
 const _: () = assert!(KNOT_ADDR_BITS >= 8 && KNOT_ADDR_BITS <= 13);
 // A linear term is at most a field wide.
 const _: () = assert!(LINEAR_BITS >= 2 && LINEAR_BITS <= FIELD_BITS);
+// E4 travels as 32 bits at most (the simulation harnesses read it as `int32_t`).
+const _: () = assert!(ACC_BITS <= 32);
+// The loader takes shift amounts of 6 bits; y's alignment at most 22 (48 bits).
+const _: () = assert!(Y_SHIFT_MAX >= 1 && Y_SHIFT_MAX <= 22 && Z_RIGHT_MAX <= 63 && Z_LEFT_MAX <= 63);
 // Spins: at least two, at most what a spin index addresses.
 const _: () = assert!(N_MAX >= 2 && N_MAX <= 1 << SPIN_BITS);
 // A dense build holds a whole `2^SPIN_BITS`-spin matrix.

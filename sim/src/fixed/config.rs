@@ -230,6 +230,11 @@ impl CoreConfig {
         Ok(())
     }
 
+    /// The largest J weight magnitude, `2^(j_bits − 1) − 1` (the range is symmetric).
+    pub fn j_max(&self) -> i32 {
+        (1i32 << (self.j_bits - 1)) - 1
+    }
+
     /// Checks the widths are ones the spec supports.
     pub fn validate(&self) -> Result<(), String> {
         let checks = [

@@ -143,7 +143,7 @@ pub fn quantize(
         });
     }
     // J and l
-    let lim = (1i64 << (core.j_bits - 1)) - 1;
+    let lim = i64::from(core.j_max());
     let exact = ising.has_integer_weights() && ising.max_abs_weight() <= lim as f64;
     if ising.has_integer_weights() && !exact {
         let weight = ising.max_abs_weight() as i64;
