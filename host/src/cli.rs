@@ -445,9 +445,10 @@ pub struct BitstreamArgs {
     #[arg(long)]
     pub board: String,
     /// RTL build to synthesize (rtl, rtl4, small, dense, icebreaker), or a core configuration served by the
-    /// first build that holds it.
-    #[arg(long, default_value = "rtl")]
-    pub core: String,
+    /// first build that holds it (default: the board's: `icebreaker` on the iCEBreaker, `rtl` on the
+    /// ULX3S).
+    #[arg(long)]
+    pub core: Option<String>,
     /// Output folder (default: bitstreams/BOARD).
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,

@@ -1,7 +1,7 @@
-//! Bitstreams with the open toolchain: the ULX3S build from scratch fits, meets its clock and
-//! repeats the shipped bitstream byte for byte; the shipped files match the manifest; the
-//! iCEBreaker build of this core stops with the numbers that do not fit; flashing is a dry run
-//! or a clear error without a board.
+//! Bitstreams with the open toolchain: each board's shipped build (ULX3S `rtl`, iCEBreaker
+//! `icebreaker`) from scratch fits, meets its clock and repeats the shipped bitstream byte for
+//! byte; the shipped files match the manifest; the iCEBreaker build of the default core stops
+//! with the numbers that do not fit; flashing is a dry run or a clear error without a board.
 
 use super::util::{npim, stderr, stdout};
 use serde_json::Value;
@@ -49,12 +49,14 @@ fn shipped_bitstreams_match_the_manifest() {
     }
 }
 
-#[test]
-fn the_ulx3s_bitstream_builds_from_scratch_and_repeats_the_shipped_one() {
+/// Builds `board`'s shipped configuration (`core`) from scratch into a temporary folder: it
+/// fits (each of `cells` within the device), meets its clock, its identity ROM holds the design
+/// hash, and with the manifest's tool versions it repeats the shipped bitstream byte for byte.
+fn builds_from_scratch_and_repeats_the_shipped_one(board: &str, core: &str, cells: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("ulx3s");
+    let out = dir.path().join(board);
     let o = Command::new(env!("CARGO_BIN_EXE_npim"))
-        .args(["hdl", "bitstream", "--board", "ulx3s", "-o"])
+        .args(["hdl", "bitstream", "--board", board, "--core", core, "-o"])
         .arg(&out)
         .env("NPIM_TOOLS", root().join(".venv/bin"))
         .output()
@@ -66,14 +68,15 @@ fn the_ulx3s_bitstream_builds_from_scratch_and_repeats_the_shipped_one() {
     assert!(report["fmax_mhz"].as_f64().unwrap() >= report["constraint_mhz"].as_f64().unwrap());
     let used = |cell: &str| report["utilization"][cell]["used"].as_u64().unwrap();
     let available = |cell: &str| report["utilization"][cell]["available"].as_u64().unwrap();
-    for cell in ["TRELLIS_COMB", "TRELLIS_FF", "DP16KD", "MULT18X18D"] {
+    for cell in cells {
         assert!(used(cell) <= available(cell), "{cell}");
     }
-    assert!(used("DP16KD") > 0, "the memories are in block RAM");
+    // the memories are in block RAM
+    assert!(used(cells[1]) > 0, "{}", cells[1]);
     // IDENTIFY answers with the design hash: the identity ROM of the synthesized core holds it
     // at reply offset 29 (after version, limits and capabilities)
-    let core = std::fs::read_to_string(out.join("build/core.v")).unwrap();
-    let rom = core
+    let verilog = std::fs::read_to_string(out.join("build/core.v")).unwrap();
+    let rom = verilog
         .split("module top$engine$id_rom")
         .nth(1)
         .expect("the identity ROM");
@@ -88,7 +91,8 @@ fn the_ulx3s_bitstream_builds_from_scratch_and_repeats_the_shipped_one() {
     let rom_hash: String = (29..61).map(byte_at).collect();
     assert_eq!(rom_hash, report["design_hash"].as_str().unwrap());
     // the same sources, seed and tools give the shipped bitstream, byte for byte
-    let shipped = &manifest()["ulx3s"];
+    let shipped = &manifest()[board];
+    assert_eq!(shipped["core"]["name"], core);
     if report["tools"] == shipped["tools"] {
         assert_eq!(report["bitstream_sha256"], shipped["bitstream_sha256"]);
         assert_eq!(report["design_hash"], shipped["design_hash"]);
@@ -101,13 +105,40 @@ fn the_ulx3s_bitstream_builds_from_scratch_and_repeats_the_shipped_one() {
 }
 
 #[test]
-fn the_icebreaker_build_of_this_core_stops_with_what_does_not_fit() {
+fn the_ulx3s_bitstream_builds_from_scratch_and_repeats_the_shipped_one() {
+    builds_from_scratch_and_repeats_the_shipped_one(
+        "ulx3s",
+        "rtl",
+        &["TRELLIS_COMB", "DP16KD", "TRELLIS_FF", "MULT18X18D"],
+    );
+}
+
+/// The iCEBreaker's build (800 spins; J and the field history in SPRAM) fits the UP5K and
+/// meets the 12 MHz oscillator's clock.
+#[test]
+fn the_icebreaker_bitstream_builds_from_scratch_and_repeats_the_shipped_one() {
+    builds_from_scratch_and_repeats_the_shipped_one(
+        "icebreaker",
+        "icebreaker",
+        &[
+            "ICESTORM_LC",
+            "ICESTORM_RAM",
+            "ICESTORM_SPRAM",
+            "ICESTORM_DSP",
+        ],
+    );
+}
+
+#[test]
+fn the_icebreaker_build_of_the_default_core_stops_with_what_does_not_fit() {
     let dir = tempfile::tempdir().unwrap();
     let o = npim(&[
         "hdl",
         "bitstream",
         "--board",
         "icebreaker",
+        "--core",
+        "rtl",
         "-o",
         dir.path().to_str().unwrap(),
     ]);

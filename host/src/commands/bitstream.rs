@@ -230,7 +230,8 @@ pub fn bitstream(args: BitstreamArgs) -> Result<()> {
                 .join(", ")
         )
     })?;
-    let wanted = CoreConfig::load(&args.core).map_err(|e| anyhow!(e))?;
+    let wanted = CoreConfig::load(args.core.as_deref().unwrap_or(board.default_core))
+        .map_err(|e| anyhow!(e))?;
     let build = crate::commands::hdl::build_for(&wanted)?;
     let core = (build.config)();
     let tools = Tools::find(board.family)?;
@@ -250,42 +251,48 @@ pub fn bitstream(args: BitstreamArgs) -> Result<()> {
         dir.display()
     );
 
-    // the clock: the vendor tool's PLL for the target, and the frequency it achieves
-    let pll_text = match board.family {
-        Family::Ice40 => run(
-            &dir,
-            &tools.pll,
-            &[
-                "-i",
-                &board.osc_mhz.to_string(),
-                "-o",
-                &target.to_string(),
-                "-m",
-                // the UP5K's PLL sits on the clock input pad (the iCEBreaker's 12 MHz pin 35)
-                "-p",
-                "-n",
-                "pll",
-                "-f",
-                "pll.v",
-            ],
-            "icepll",
-        )?,
-        Family::Ecp5 => run(
-            &dir,
-            &tools.pll,
-            &[
-                "-i",
-                &board.osc_mhz.to_string(),
-                "-o",
-                &target.to_string(),
-                "-f",
-                "pll.v",
-            ],
-            "ecppll",
-        )?,
+    // the clock: the oscillator itself when the target is its frequency, else the vendor
+    // tool's PLL for the target, and the frequency it achieves
+    let clock_mhz = if target == board.osc_mhz {
+        std::fs::write(dir.join("pll.v"), boards::no_pll_verilog(&board))?;
+        board.osc_mhz
+    } else {
+        let pll_text = match board.family {
+            Family::Ice40 => run(
+                &dir,
+                &tools.pll,
+                &[
+                    "-i",
+                    &board.osc_mhz.to_string(),
+                    "-o",
+                    &target.to_string(),
+                    "-m",
+                    // the UP5K's PLL sits on the clock input pad (the iCEBreaker's 12 MHz pin 35)
+                    "-p",
+                    "-n",
+                    "pll",
+                    "-f",
+                    "pll.v",
+                ],
+                "icepll",
+            )?,
+            Family::Ecp5 => run(
+                &dir,
+                &tools.pll,
+                &[
+                    "-i",
+                    &board.osc_mhz.to_string(),
+                    "-o",
+                    &target.to_string(),
+                    "-f",
+                    "pll.v",
+                ],
+                "ecppll",
+            )?,
+        };
+        pll_mhz(&pll_text)
+            .ok_or_else(|| anyhow!("the PLL tool did not report its output frequency"))?
     };
-    let clock_mhz = pll_mhz(&pll_text)
-        .ok_or_else(|| anyhow!("the PLL tool did not report its output frequency"))?;
     let divisor = boards::divisor(clock_mhz, args.baud).map_err(|e| anyhow!(e))?;
 
     // the sources; the design hash (what IDENTIFY answers) covers everything that makes the
