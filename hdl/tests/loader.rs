@@ -14,11 +14,13 @@ use std::collections::BTreeMap;
 
 fn image(seed: u64, n: usize, core: &str) -> CoreImage {
     let mut rng = stream(seed, 31);
+    // weights within ±3 and the core's J range
+    let w = CoreConfig::preset(core).unwrap().j_max().min(3);
     let mut edges = Vec::new();
     for i in 0..n {
         for j in i + 1..n {
             if rng.gen::<f64>() < 0.3 {
-                edges.push((i, j, f64::from(rng.gen_range(-3..=3))));
+                edges.push((i, j, f64::from(rng.gen_range(-w..=w))));
             }
         }
     }
@@ -63,7 +65,9 @@ macro_rules! build_tests {
             use npim_hdl::builds::$build::loader::Loader;
             use npim_hdl::builds::$build::matvec_sim::MatvecInput;
             use npim_hdl::builds::$build::update_sim::shifts;
-            use npim_hdl::builds::$build::widths::{DENSE, NAME};
+            use npim_hdl::builds::$build::widths::{
+                DENSE, NAME, Y_SHIFT1_MAX, Y_SHIFT_MAX, Z_LEFT_MAX, Z_RIGHT_MAX,
+            };
 
             fn tick(uut: &mut Loader) {
                 uut.clock.next = Clock { clk: true };
@@ -219,14 +223,29 @@ macro_rules! build_tests {
                 let other = image(3, 12, if DENSE { "rtl" } else { "dense" });
                 let l = load(&other.to_bytes());
                 assert_eq!((l.complete, l.error), (false, 6));
-                // y's alignment shifts: E − e0 up to 22 and E − e1 − A up to 13 fit its 48 bits
+                // y's alignment shifts (E − e0, E − e1 − A: at most 22 and 13, which keep y in
+                // 48 bits, or the build's tighter limits) and the W² sum's (e2 − A, A − e2): the
+                // build's largest fit, one more is refused
                 let [e0, e1, _] = img.exponents;
-                for (class, shift, fits) in [(0, 22, true), (0, 23, false), (1, 13, true), (1, 14, false)] {
+                let (y0, y1) = (Y_SHIFT_MAX as i8, Y_SHIFT1_MAX as i8);
+                let (zr, zl) = (Z_RIGHT_MAX as i8, Z_LEFT_MAX as i8);
+                let cases = [
+                    (0, y0, true),
+                    (0, y0 + 1, false),
+                    (1, y1, true),
+                    (1, y1 + 1, false),
+                    (2, zr, true),
+                    (2, zr + 1, false),
+                    (3, zl, true),
+                    (3, zl + 1, false),
+                ];
+                for (class, shift, fits) in cases {
                     let mut shifted = img.clone();
-                    if class == 0 {
-                        shifted.exponents[0] = e1 + 8 - shift;
-                    } else {
-                        shifted.exponents[1] = e0 - 8 - shift;
+                    match class {
+                        0 => shifted.exponents[0] = e1 + 8 - shift,
+                        1 => shifted.exponents[1] = e0 - 8 - shift,
+                        2 => shifted.exponents[2] = 8 + shift,
+                        _ => shifted.exponents[2] = 8 - shift,
                     }
                     let l = load(&shifted.to_bytes());
                     let want = if fits { (true, 0) } else { (false, 6) };
@@ -283,6 +302,8 @@ build_tests!(
         }
     }
 );
+// the iCEBreaker's build: its own J width, linear width and shift limits
+build_tests!(icebreaker);
 // the dense build also checks the length of its J section
 build_tests!(
     dense,
