@@ -32,8 +32,8 @@ pub const FIELD_BITS: usize = 16;
 /// Width of the matvec engine's sums and of the energy register `E4`, from the build's limits:
 /// `|E4| ≤ Σ|f_i| + Σ|l_i| ≤ 2·nnz·J_max + 2·N·L_max` (with `f = 2·J·σ − l`), which also bounds
 /// every partial row sum, field and partial energy; one bit more holds the sign. A run cannot
-/// overflow it, so `E4` equals the golden model's `i64` (32 bits for the widest build, 20 for
-/// the iCEBreaker's).
+/// overflow it, so `E4` equals the golden model's `i64` (29 bits for `rtl`, 20 for
+/// `icebreaker`; at most 32, as the simulation harnesses read it).
 pub const ACC_BITS: usize = bits_for(E4_BOUND) + 1;
 /// An `ACC_BITS`-bit two's-complement value read as unsigned (Verilator hands out narrow
 /// signals zero-extended), or already signed, as the number it stands for.
