@@ -1,13 +1,17 @@
-//! `npim bench throughput`: golden model and float dNPIM speed, side by side in one run.
+//! `npim bench throughput`: golden model and float dNPIM speed, side by side in one run; the
+//! golden model both as solves run it (the fast run loop) and stepped through the reference
+//! `GoldenState`.
 
 use crate::cli::ThroughputArgs;
 use crate::commands::quantize::params_for;
 use anyhow::{anyhow, Result};
+use npim_sim::fixed::noise::run_seed;
 use npim_sim::fixed::{quantize, CoreConfig, GoldenCore};
 use npim_sim::formats::read_instance;
 use npim_sim::generate::{generate, Spec};
 use npim_sim::npim::{self, RunOptions, Variant};
 use npim_sim::{Ising, Storage};
+use rayon::prelude::*;
 use std::time::Instant;
 
 fn instances(args: &ThroughputArgs) -> Result<Vec<Ising>> {
@@ -57,8 +61,15 @@ pub fn throughput(args: ThroughputArgs) -> Result<()> {
         args.repeat
     );
     println!(
-        "{:<14} {:>6} {:>7} {:>8} {:>16} {:>16} {:>8}",
-        "instance", "N", "threads", "", "golden (upd/s)", "float (upd/s)", "ratio"
+        "{:<14} {:>6} {:>7} {:>16} {:>16} {:>16} {:>8} {:>8}",
+        "instance",
+        "N",
+        "threads",
+        "golden (upd/s)",
+        "reference (upd/s)",
+        "float (upd/s)",
+        "vs ref",
+        "vs float"
     );
     let mut rows = Vec::new();
     for ising in instances(&args)? {
@@ -86,18 +97,26 @@ pub fn throughput(args: ThroughputArgs) -> Result<()> {
             let golden = best_of(args.repeat, || {
                 pool.install(|| core.solve(args.runs, 1, &|| {}));
             });
+            let reference = best_of(args.repeat, || {
+                pool.install(|| {
+                    (0..args.runs).into_par_iter().for_each(|r| {
+                        core.run_reference(r, run_seed(1, r));
+                    })
+                });
+            });
             let float = best_of(args.repeat, || {
                 pool.install(|| npim::solve(&ising, &params, &options, args.runs, 1, &|| {}));
             });
             let name = ising.meta.name.clone().unwrap_or_default();
             println!(
-                "{:<14} {:>6} {:>7} {:>8} {:>16.3e} {:>16.3e} {:>8.2}",
+                "{:<14} {:>6} {:>7} {:>16.3e} {:>16.3e} {:>16.3e} {:>8.2} {:>8.2}",
                 name,
                 ising.n(),
                 threads,
-                "",
                 updates / golden,
+                updates / reference,
                 updates / float,
+                reference / golden,
                 float / golden
             );
             rows.push((
@@ -106,12 +125,13 @@ pub fn throughput(args: ThroughputArgs) -> Result<()> {
                 threads,
                 steps,
                 updates / golden,
+                updates / reference,
                 updates / float,
             ));
         }
     }
     println!(
-        "ratio = golden speed / float speed (spin-updates per second, {} runs of T steps)",
+        "vs ref, vs float = golden speed / reference, float speed (spin-updates per second, {} runs of T steps)",
         args.runs
     );
     if let Some(path) = &args.out {
@@ -122,15 +142,17 @@ pub fn throughput(args: ThroughputArgs) -> Result<()> {
             "threads",
             "steps",
             "golden_updates_per_s",
+            "reference_updates_per_s",
             "float_updates_per_s",
         ])?;
-        for (name, n, t, s, g, f) in rows {
+        for (name, n, t, s, g, r, f) in rows {
             w.write_record([
                 name,
                 n.to_string(),
                 t.to_string(),
                 s.to_string(),
                 format!("{g:.4e}"),
+                format!("{r:.4e}"),
                 format!("{f:.4e}"),
             ])?;
         }

@@ -2,28 +2,31 @@
 
 use super::image::{CoreImage, JMemory};
 use super::noise::{run_seed, SpinNoise};
+use super::run_loop::FastLoop;
 use rayon::prelude::*;
 
 /// A core image prepared for simulation (`J` as CSR of `i32`, zeros skipped: they add nothing).
 #[derive(Clone, Debug)]
 pub struct GoldenCore {
-    n: usize,
-    steps: usize,
-    tc: usize,
-    d: usize,
-    shift: u8,
-    exponents: [i8; 3],
-    act_frac: u8,
-    z_bits: u8,
-    table_bits: u8,
-    table: Vec<i64>,
-    schedule: Vec<i64>,
-    linear: Vec<i32>,
-    row_ptr: Vec<usize>,
-    col: Vec<u32>,
-    w: Vec<i32>,
-    j_scale: f64,
-    seed: u64,
+    pub(super) n: usize,
+    pub(super) steps: usize,
+    pub(super) tc: usize,
+    pub(super) d: usize,
+    pub(super) shift: u8,
+    pub(super) exponents: [i8; 3],
+    pub(super) act_frac: u8,
+    pub(super) z_bits: u8,
+    pub(super) table_bits: u8,
+    pub(super) table: Vec<i64>,
+    pub(super) schedule: Vec<i64>,
+    pub(super) linear: Vec<i32>,
+    pub(super) row_ptr: Vec<usize>,
+    pub(super) col: Vec<u32>,
+    pub(super) w: Vec<i32>,
+    pub(super) j_scale: f64,
+    pub(super) seed: u64,
+    /// The fast run loop's constants (`None`: whole runs step the reference model).
+    fast: Option<FastLoop>,
 }
 
 /// The outcome of one golden run.
@@ -89,7 +92,7 @@ impl GoldenCore {
                 w = wv.iter().map(|&x| i32::from(x)).collect();
             }
         }
-        GoldenCore {
+        let mut core = GoldenCore {
             n,
             steps: image.steps,
             tc: image.tc,
@@ -107,7 +110,10 @@ impl GoldenCore {
             w,
             j_scale: image.j_scale,
             seed: image.seed,
-        }
+            fast: None,
+        };
+        core.fast = FastLoop::new(&core);
+        core
     }
 
     /// Spins.
@@ -167,8 +173,17 @@ impl GoldenCore {
             .sum()
     }
 
-    /// One run with run seed `run_seed`.
+    /// One run with run seed `run_seed` (the fast loop of `run_loop.rs`; equal to
+    /// [`GoldenCore::run_reference`]).
     pub fn run(&self, run: usize, run_seed: u32) -> GoldenResult {
+        match &self.fast {
+            Some(fast) => fast.run(self, run, run_seed),
+            None => self.run_reference(run, run_seed),
+        }
+    }
+
+    /// One run stepped through [`GoldenState`], the model the RTL is compared with.
+    pub fn run_reference(&self, run: usize, run_seed: u32) -> GoldenResult {
         let mut state = GoldenState::new(self, run_seed);
         let mut best = GoldenResult {
             run,

@@ -10,6 +10,7 @@ pub mod golden;
 pub mod image;
 pub mod noise;
 pub mod quantize;
+mod run_loop;
 
 pub use config::CoreConfig;
 pub use golden::{GoldenCore, GoldenResult, GoldenState};

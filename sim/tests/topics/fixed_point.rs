@@ -2,7 +2,7 @@
 
 use super::util::{random_instance, shared_data};
 use npim_sim::fixed::config::JStorage;
-use npim_sim::fixed::noise::NOISE_STD;
+use npim_sim::fixed::noise::{run_seed, NOISE_STD};
 use npim_sim::fixed::quantize::QuantizeError;
 use npim_sim::fixed::{quantize, CoreConfig, CoreImage, GoldenCore, GoldenState, ImageError};
 use npim_sim::formats::read_instance;
@@ -117,6 +117,96 @@ fn golden_fields_and_energies_are_exact_for_integer_instances() {
         }
         let r = core.run(0, 77);
         assert_eq!(ising.energy(&r.best_spins), r.best_energy);
+    }
+}
+
+/// `GoldenCore::run` (the fast loop of `run_loop.rs`) equals stepping the reference
+/// `GoldenState`, run for run, on random images of every shape: sizes on both sides of the
+/// loop's 16-spin blocks, dense and sparse `J` (the loop switches to dense rows above 25 % fill),
+/// integer and real weights, linear terms, history lengths 1-20, 1-5 hidden units, and widths
+/// across the spec's ranges (table index shifts of both signs).
+#[test]
+fn fast_runs_equal_the_reference_model() {
+    let mut compared = 0;
+    for case in 0..150u64 {
+        let mut rng = stream(case, 41);
+        let n = if case % 10 == 0 {
+            rng.gen_range(120..300)
+        } else {
+            rng.gen_range(2..70)
+        };
+        let ising = random_instance(
+            n,
+            rng.gen_range(0.02..1.0),
+            rng.gen_bool(0.7),
+            rng.gen_bool(0.5),
+            case,
+            Storage::Auto,
+        );
+        let arch = Architecture {
+            tc: rng.gen_range(1..=20),
+            d: rng.gen_range(1..=5),
+            m: 3,
+            basis: Basis::Fourier,
+        };
+        let mut params = NpimParams::embedded_greedy(arch, field_scale(&ising).max(1.0), 2.0, 0.5);
+        for row in &mut params.theta {
+            for v in row.iter_mut() {
+                *v += 0.5 * rng.sample::<f64, _>(StandardNormal);
+            }
+        }
+        let act_frac = rng.gen_range(2..=12);
+        let config = CoreConfig {
+            j_bits: rng.gen_range(2..=8),
+            field_bits: rng.gen_range(12..=24),
+            w_bits: rng.gen_range(6..=16),
+            act_frac,
+            z_bits: rng.gen_range(act_frac + 3..=24),
+            table_bits: rng.gen_range(2..=12),
+            storage: if rng.gen_bool(0.5) {
+                JStorage::Dense
+            } else {
+                JStorage::Sparse
+            },
+            ..CoreConfig::preset("sim").unwrap()
+        };
+        let steps = rng.gen_range(1..150);
+        let Ok((image, _)) = quantize(&ising, &params, &config, steps, case) else {
+            continue;
+        };
+        let core = GoldenCore::new(&image);
+        for r in 0..3 {
+            let seed = run_seed(case, r);
+            assert_eq!(
+                core.run(r, seed),
+                core.run_reference(r, seed),
+                "case {case} (n {n}, {config:?}), run {r}"
+            );
+        }
+        compared += 1;
+    }
+    assert!(compared >= 120, "only {compared} images quantized");
+    // and on trained parameters over real graphs: SK N = 100 (dense), G1 (sparse, Tc = 20)
+    let params_dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../params");
+    for (file, params) in [
+        ("sk/SK1_N100_3.txt", "sk-n100.json"),
+        ("gset/G1.txt", "gset-random-plus-n200-objective.json"),
+    ] {
+        let ising = read_instance(&shared_data().join(file), Storage::Auto).unwrap();
+        let params = NpimParams::load(&params_dir.join(params)).unwrap();
+        let (image, _) = quantize(
+            &ising,
+            &params,
+            &CoreConfig::preset("rtl").unwrap(),
+            ising.n(),
+            7,
+        )
+        .unwrap();
+        let core = GoldenCore::new(&image);
+        for r in 0..2 {
+            let seed = run_seed(7, r);
+            assert_eq!(core.run(r, seed), core.run_reference(r, seed), "{file}");
+        }
     }
 }
 
