@@ -542,6 +542,10 @@ pub struct SimArgs {
     /// Runs.
     #[arg(long, short = 'R', default_value_t = 10)]
     pub runs: usize,
+    /// Index of the first run: runs `K .. K + R`, each seeded as in `npim solve --algo golden`,
+    /// so one run found in a long golden batch can be replayed on the RTL alone.
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    pub first_run: usize,
     /// Master seed (default: the image's).
     #[arg(long, short = 's')]
     pub seed: Option<u64>,

@@ -159,10 +159,12 @@ pub fn sim(args: SimArgs) -> Result<()> {
     );
     let start = Instant::now();
     let mut traces: Vec<RunTrace> = Vec::new();
-    for r in 0..args.runs {
+    for r in args.first_run..args.first_run + args.runs {
         let rs = run_seed(seed, r);
         let trace = match (&harness, &args.vcd) {
-            (Some(h), Some(vcd)) if r == 0 => (build.run_verilator_vcd)(h, &image, rs, vcd),
+            (Some(h), Some(vcd)) if r == args.first_run => {
+                (build.run_verilator_vcd)(h, &image, rs, vcd)
+            }
             (Some(h), _) => (build.run_verilator)(h, &image, rs),
             (None, _) => (build.run_rust_hdl)(&image, rs, u64::MAX),
         }
@@ -204,7 +206,8 @@ pub fn sim(args: SimArgs) -> Result<()> {
         .count();
     let ps = Proportion::wilson(ok, energies.len());
     let cycles: u64 = traces.iter().map(|t| t.cycles).sum();
-    let best_run = energies.iter().position(|&e| e == best).unwrap_or(0);
+    let best_index = energies.iter().position(|&e| e == best).unwrap_or(0);
+    let best_run = args.first_run + best_index;
     println!(
         "instance  {}: N={}, {} couplings",
         instance.meta.name.as_deref().unwrap_or("image"),
@@ -212,7 +215,7 @@ pub fn sim(args: SimArgs) -> Result<()> {
         instance.edges().len()
     );
     println!(
-        "solver    rtl build `{}` ({} matvec lanes, {} J, {}), T={} steps, R={} runs, seed {seed}, image {}",
+        "solver    rtl build `{}` ({} matvec lanes, {} J, {}), T={} steps, R={} runs{}, seed {seed}, image {}",
         build.name,
         (build.config)().lanes,
         match (build.config)().storage {
@@ -225,6 +228,11 @@ pub fn sim(args: SimArgs) -> Result<()> {
         },
         image.steps,
         args.runs,
+        if args.first_run > 0 {
+            format!(" from run {}", args.first_run)
+        } else {
+            String::new()
+        },
         args.image.display()
     );
     let cut = if instance.has_zero_field() {
@@ -234,7 +242,7 @@ pub fn sim(args: SimArgs) -> Result<()> {
     };
     println!(
         "best      energy {best}{cut}, run {best_run} at step {}",
-        traces[best_run].best_step
+        traces[best_index].best_step
     );
     println!(
         "target    energy <= {target} ({})",

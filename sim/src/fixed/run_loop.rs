@@ -24,10 +24,16 @@ pub(super) struct FastLoop {
     /// Left shifts aligning the `W⁰·η` and `W¹·f_nl(z)` terms.
     y_shift0: u32,
     y_shift1: u32,
-    /// `A + 2 − table_bits`: `|z|` shifted right by this indexes the table.
-    table_shift: i32,
-    /// The tanh table.
-    table: Vec<i32>,
+    /// `|z|` shifted left by `index_left`, then right by `index_right`, indexes the table:
+    /// together a shift right by `A + 2 − table_bits` (`|z| < 2^23` and the left shift is at
+    /// most 8, so the `u32` never overflows).
+    index_left: u32,
+    index_right: u32,
+    /// The tanh table, padded with its last entry to [`TABLE_MAX`] so a masked index needs no
+    /// bounds check.
+    table: Box<[i32; TABLE_MAX]>,
+    /// The last real table index.
+    index_max: u32,
     /// Whether the aligned sum `y` fits `i64` for every weight and noise value (else `i128`).
     y_in_i64: bool,
     /// `2·J_q` row-major when `J` is dense enough that a flipped spin's whole row is cheaper to
@@ -37,6 +43,9 @@ pub(super) struct FastLoop {
 
 /// Spins whose `W²` sums are computed together (in vector registers).
 const BLOCK: usize = 16;
+
+/// The largest tanh table the spec allows (`table_bits ≤ 12`).
+const TABLE_MAX: usize = 1 << 12;
 
 /// Above this fraction of nonzeros a dense row beats the CSR scatter.
 const DENSE_FILL: f64 = 0.25;
@@ -75,6 +84,10 @@ impl FastLoop {
         let w0_max: i128 = (1 << 15) * 510;
         let fits = |x: i128, sh: i32| sh < 62 && (x << sh) < 1 << 61;
         let y_in_i64 = fits(w0_max, e - e0) && fits(w1u_max, e - e1 - a);
+        let table_shift = a + 2 - i32::from(core.table_bits);
+        if core.z_bits > 24 || table_shift < -8 || core.table.len() > TABLE_MAX {
+            return None;
+        }
         let nnz = core.row_ptr[core.n];
         let dense_2j = (nnz as f64 > DENSE_FILL * (core.n * core.n) as f64).then(|| {
             let mut m = vec![0i32; core.n * core.n];
@@ -90,8 +103,12 @@ impl FastLoop {
             z_shift: e2 - a,
             zlim,
             y_in_i64,
-            table_shift: a + 2 - i32::from(core.table_bits),
-            table: core.table.iter().map(|&t| t as i32).collect(),
+            index_left: (-table_shift).max(0) as u32,
+            index_right: table_shift.max(0) as u32,
+            table: Box::new(std::array::from_fn(|k| {
+                core.table[k.min(core.table.len() - 1)] as i32
+            })),
+            index_max: core.table.len() as u32 - 1,
             y_shift0: (e - e0) as u32,
             y_shift1: (e - e1 - a) as u32,
         })
@@ -106,19 +123,6 @@ impl FastLoop {
             round_shift(acc, self.z_shift)
         };
         z.clamp(-self.zlim, self.zlim) as i32
-    }
-
-    /// [`GoldenCore::f_nl`] on `i32`, with its table index shift precomputed.
-    #[inline(always)]
-    fn f_nl(&self, z: i32) -> i32 {
-        let m = u64::from(z.unsigned_abs());
-        let idx = if self.table_shift >= 0 {
-            m >> self.table_shift
-        } else {
-            m << -self.table_shift
-        };
-        let t = self.table[(idx as usize).min(self.table.len() - 1)];
-        z + z.signum() * t
     }
 
     /// One run, equal to stepping a [`super::GoldenState`] `core.steps` times: compiled for
@@ -189,12 +193,23 @@ impl FastLoop {
                             *a += w * i64::from(f);
                         }
                     }
+                    // `f_nl(z) = z + sign(z)·TABLE[index(|z|)]` ([`GoldenCore::f_nl`]), in
+                    // passes the compiler can vectorize apart from the table reads.
                     let mut z = [0i32; BLOCK];
                     for (z, &a) in z.iter_mut().zip(&acc) {
                         *z = self.z_of(a);
                     }
-                    for (u, &z) in w1u.iter_mut().zip(&z) {
-                        *u += q1k * i64::from(self.f_nl(z));
+                    let mut index = [0u32; BLOCK];
+                    for (k, &z) in index.iter_mut().zip(&z) {
+                        *k = ((z.unsigned_abs() << self.index_left) >> self.index_right)
+                            .min(self.index_max);
+                    }
+                    let mut entry = [0i32; BLOCK];
+                    for (t, &k) in entry.iter_mut().zip(&index) {
+                        *t = self.table[k as usize % TABLE_MAX];
+                    }
+                    for ((u, &z), &t) in w1u.iter_mut().zip(&z).zip(&entry) {
+                        *u += q1k * i64::from(z + z.signum() * t);
                     }
                 }
                 for (i, &w1u) in (b..n.min(b + BLOCK)).zip(&w1u) {
