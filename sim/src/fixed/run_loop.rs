@@ -1,13 +1,21 @@
 //! [`GoldenCore::run`]'s loop: the same integers as [`GoldenState`], arranged for speed.
 //!
 //! [`GoldenState`] is the specification read line by line (the RTL is compared with it step by
-//! step); it allocates per step, walks the field history through a ring index and keeps fields
-//! in `i64`. Whole runs (solves, benchmarks, the board emulator's answers) only need each run's
-//! best and final energies and best spins, so this loop keeps one scratch set per run, rotates
-//! the step's `W²` row instead of the history (each spin's history is then one contiguous dot
-//! product), and holds fields in `i32`, which every image the quantizer can write fits
-//! ([`FastLoop::new`] checks the bound and declines otherwise). Equality with [`GoldenState`]
-//! is tested on random images of every shape (`tests/topics/fixed_point.rs`).
+//! step); it allocates per step, walks each spin's field history through a ring index and keeps
+//! fields in `i64`. Whole runs (solves, benchmarks, the host's checks of a board's results) only
+//! need each run's best and final energies and best spins, so this loop keeps one scratch set
+//! per run and:
+//! - holds the field history slot-major in `i32` (every image the quantizer can write fits;
+//!   [`FastLoop::new`] checks the bound and declines otherwise), pairing each `W²` weight with
+//!   the ring slot it meets instead of rotating the history;
+//! - sums `W²·f` for 16 spins at a time in registers, and evaluates `f_nl` in passes the
+//!   compiler can vectorize (all but the table reads);
+//! - adds a flipped spin's whole `2·J` row to the fields when `J` is dense, scatters its
+//!   nonzeros otherwise;
+//! - is compiled a second time for AVX2, chosen at run time.
+//!
+//! Equality with [`GoldenState`] is tested run for run on random images of every shape
+//! (`tests/topics/fixed_point.rs`) and, without AVX2, in this module's test.
 //!
 //! [`GoldenState`]: super::GoldenState
 
