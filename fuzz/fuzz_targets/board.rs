@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use npim_hdl::protocol::{decode, encode, Deframer};
+use npim_proto::{decode, encode, Deframer};
 use npim_host::link::board::Board;
 use npim_sim::fixed::CoreConfig;
 

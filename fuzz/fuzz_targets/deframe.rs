@@ -3,11 +3,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use npim_hdl::protocol::message::{parse_response, Command};
-use npim_hdl::protocol::reply::{
+use npim_proto::message::{parse_response, Command};
+use npim_proto::reply::{
     parse_trace, DriveReply, Identity, MeasureReply, RunResult, Status, StepReply,
 };
-use npim_hdl::protocol::{decode, Deframer, MAX_PAYLOAD};
+use npim_proto::{decode, Deframer, MAX_PAYLOAD};
 
 fuzz_target!(|data: &[u8]| {
     let _ = decode(data);

@@ -6,8 +6,8 @@
 //! Blocks: [`matvec`] (fields and energy over a CSR J), [`update`] (the dNPIM spin update),
 //! [`core`] (whole runs: seeding, schedule interpolation, best-so-far) and [`feedback`] (the CIM
 //! measurement-feedback engine). Each has a `*_sim` module that drives it from a core image in
-//! rust_hdl's simulator or under Verilator ([`verilator`]); [`protocol`] is the serial protocol's
-//! framing and messages (`docs/protocol.md`). The design is compiled once per core configuration
+//! rust_hdl's simulator or under Verilator ([`verilator`]); the serial protocol itself is the
+//! `npim-proto` crate (`docs/protocol.md`). The design is compiled once per core configuration
 //! it can be built for ([`builds`]: one and four matvec lanes, wide and narrow memories); the
 //! default build's modules are re-exported at the crate root. Widths of the default build:
 //! [`widths`]; design notes: `docs/rtl.md`.
@@ -16,7 +16,6 @@
 pub mod boards;
 pub mod builds;
 pub mod crc32;
-pub mod protocol;
 pub mod ram_collisions;
 pub mod single_port_ram;
 pub mod trace;

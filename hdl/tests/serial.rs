@@ -3,15 +3,16 @@
 //! retransmissions answered without re-execution, corrupted frames, and external-mode steps
 //! (host in the loop).
 
-use npim_hdl::protocol::message::{
-    capability, parse_response, BoardError, Command, ErrorCode, MAX_CHUNK,
-};
-use npim_hdl::protocol::reply::{
-    pack_spins, BoardState, DriveReply, Identity, MeasureReply, RunResult, Status,
-};
-use npim_hdl::protocol::{encode, Deframer, Frame};
 use npim_hdl::serial_sim::{build_config, build_harness, SerialSim, SIM_DIVISOR};
 use npim_hdl::verilator::Harness;
+use npim_proto::kind;
+use npim_proto::message::{
+    capability, parse_response, BoardError, Command, ErrorCode, MAX_CHUNK, STATUS_OK,
+};
+use npim_proto::reply::{
+    pack_spins, BoardState, DriveReply, Identity, MeasureReply, RunResult, Status,
+};
+use npim_proto::{encode, Deframer, Frame};
 use npim_sim::fixed::{quantize, CoreConfig, CoreImage, GoldenCore, GoldenState};
 use npim_sim::npim::params::field_scale;
 use npim_sim::npim::{Architecture, Basis, NpimParams};
@@ -472,4 +473,52 @@ fn rust_hdl_and_verilator_agree_cycle_for_cycle_on_the_serial_core() {
         assert_eq!(frames.len(), 1, "case {k}");
         assert!(frames[0].is_ok(), "case {k}");
     }
+}
+
+/// Every command kind the host knows (`npim_proto::kind::ALL`) reaches the engine's dispatch:
+/// with a payload of the wrong length it is answered BadLength, unless IDENTIFY says the build
+/// lacks it (then UnknownCommand); every status byte that comes back is one the host knows.
+fn every_kind_is_dispatched(host: &mut Host) {
+    let id = Identity::parse(&host.call(&Command::Identify).unwrap()).unwrap();
+    let needs = |k: u8| match k {
+        kind::STEP => capability::STEP,
+        kind::READ_TRACE => capability::TRACE,
+        kind::DRIVE | kind::MEASURE => capability::EXTERNAL,
+        _ => 0,
+    };
+    for (k, name) in kind::ALL {
+        // one byte: short for every command with arguments, long for those without
+        let bytes = encode(&Frame {
+            seq: k.wrapping_add(100),
+            kind: k,
+            payload: vec![0xEE],
+        });
+        let f = host.exchange(&bytes, Duration::from_secs(5));
+        assert_eq!(f.len(), 1, "{name}: one response");
+        assert_eq!(f[0].kind, k | kind::RESPONSE, "{name}");
+        let status = f[0].payload[0];
+        assert!(
+            status == STATUS_OK || ErrorCode::from_u8(status).is_some(),
+            "{name}: status byte {status} is no protocol code"
+        );
+        let want = if id.capabilities & needs(k) == needs(k) {
+            ErrorCode::BadLength
+        } else {
+            ErrorCode::UnknownCommand
+        };
+        assert_eq!(
+            parse_response(&f[0].payload).unwrap_err().code,
+            want,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn every_protocol_kind_is_dispatched_on_both_serial_builds() {
+    every_kind_is_dispatched(&mut Host::new());
+    use npim_hdl::builds::icebreaker::serial_sim as ib;
+    let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("verilator");
+    let harness = ib::build_harness(&cache, HASH).unwrap();
+    every_kind_is_dispatched(&mut Host::on(&harness));
 }

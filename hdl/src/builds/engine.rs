@@ -20,10 +20,23 @@ use super::core::Core;
 use super::loader::Loader;
 use super::widths::*;
 use crate::crc32::{Crc32Byte, CRC_RESIDUE};
+use npim_proto::frame::OVERHEAD;
+use npim_proto::message::{MAX_DRIVE, STATUS_OK};
+use npim_proto::{kind, ErrorCode, MAX_PAYLOAD};
 use rust_hdl::prelude::*;
 
-/// Most bytes of a frame body: seq, kind, 1024 payload bytes, CRC.
-pub const MAX_BODY: usize = 1030;
+/// A command kind as the dispatch compares it.
+fn kind_constant(kind: u8) -> Constant<Bits<8>> {
+    Constant::new(u64::from(kind).to_bits())
+}
+
+/// An error code as the response writer's first byte.
+fn code_constant(code: ErrorCode) -> Constant<Bits<64>> {
+    Constant::new(u64::from(code as u8).to_bits())
+}
+
+/// Most bytes of a frame body: seq, kind, the protocol's largest payload, CRC.
+pub const MAX_BODY: usize = MAX_PAYLOAD + OVERHEAD;
 /// Bytes of the IDENTIFY reply after the status byte.
 pub const IDENTITY_BYTES: usize = 61;
 
@@ -220,6 +233,26 @@ pub struct Engine {
     running: Constant<Bits<64>>,
     done: Constant<Bits<64>>,
     bad_frame: Constant<Bits<64>>,
+    // the protocol's command kinds, error codes and limits (npim-proto), so that the dispatch
+    // compares against the same numbers the host sends
+    kind_identify: Constant<Bits<8>>,
+    kind_load: Constant<Bits<8>>,
+    kind_commit: Constant<Bits<8>>,
+    kind_run: Constant<Bits<8>>,
+    kind_status: Constant<Bits<8>>,
+    kind_read_result: Constant<Bits<8>>,
+    kind_reset: Constant<Bits<8>>,
+    kind_drive: Constant<Bits<8>>,
+    kind_measure: Constant<Bits<8>>,
+    code_status_ok: Constant<Bits<64>>,
+    code_unknown_command: Constant<Bits<64>>,
+    code_bad_length: Constant<Bits<64>>,
+    code_image_invalid: Constant<Bits<64>>,
+    code_busy: Constant<Bits<64>>,
+    code_not_ready: Constant<Bits<64>>,
+    code_out_of_order: Constant<Bits<64>>,
+    max_payload: Constant<Bits<11>>,
+    max_drive: Constant<Bits<16>>,
     /// `EXTERNAL`: without it DRIVE and MEASURE are unknown commands and their states, registers
     /// and paths are constant, so synthesis drops them.
     external_built: Constant<Bit>,
@@ -227,7 +260,7 @@ pub struct Engine {
 
 impl Engine {
     /// An engine whose IDENTIFY reply (after the status byte) is `identity`
-    /// ([`crate::protocol::reply::Identity::encode`], [`IDENTITY_BYTES`] long).
+    /// ([`npim_proto::reply::Identity::encode`], [`IDENTITY_BYTES`] long).
     pub fn new(identity: &[u8]) -> Self {
         assert_eq!(identity.len(), IDENTITY_BYTES, "IDENTIFY reply length");
         Engine {
@@ -323,11 +356,29 @@ impl Engine {
             residue: Constant::new(u64::from(CRC_RESIDUE).to_bits()),
             crc_init: Constant::new(0xFFFF_FFFFu64.to_bits()),
             e4_max: Constant::new((u64::MAX >> 1).to_bits()),
-            response: Constant::new(128u64.to_bits()),
+            response: Constant::new(u64::from(kind::RESPONSE).to_bits()),
             one8: Constant::new(1u64.to_bits()),
             running: Constant::new(256u64.to_bits()),
             done: Constant::new(512u64.to_bits()),
-            bad_frame: Constant::new((1u64 << 16).to_bits()),
+            bad_frame: Constant::new((u64::from(ErrorCode::BadFrame as u8) << 16).to_bits()),
+            kind_identify: kind_constant(kind::IDENTIFY),
+            kind_load: kind_constant(kind::LOAD),
+            kind_commit: kind_constant(kind::COMMIT),
+            kind_run: kind_constant(kind::RUN),
+            kind_status: kind_constant(kind::STATUS),
+            kind_read_result: kind_constant(kind::READ_RESULT),
+            kind_reset: kind_constant(kind::RESET),
+            kind_drive: kind_constant(kind::DRIVE),
+            kind_measure: kind_constant(kind::MEASURE),
+            code_status_ok: Constant::new(u64::from(STATUS_OK).to_bits()),
+            code_unknown_command: code_constant(ErrorCode::UnknownCommand),
+            code_bad_length: code_constant(ErrorCode::BadLength),
+            code_image_invalid: code_constant(ErrorCode::ImageInvalid),
+            code_busy: code_constant(ErrorCode::Busy),
+            code_not_ready: code_constant(ErrorCode::NotReady),
+            code_out_of_order: code_constant(ErrorCode::OutOfOrder),
+            max_payload: Constant::new((MAX_PAYLOAD as u64).to_bits()),
+            max_drive: Constant::new((MAX_DRIVE as u64).to_bits()),
             external_built: Constant::new(EXTERNAL),
         }
     }
@@ -651,27 +702,27 @@ impl Logic for Engine {
                 self.ob_n.d.next = 1.into();
                 self.ret.d.next = EngineState::Finish;
                 self.state.d.next = EngineState::Put;
-                self.ob.d.next = 2.into();
-                if self.rx_kind.q.val() == 1 {
+                self.ob.d.next = self.code_unknown_command.val();
+                if self.rx_kind.q.val() == self.kind_identify.val() {
                     // IDENTIFY
                     if self.payload_len.val() != 0 {
-                        self.ob.d.next = 3.into();
+                        self.ob.d.next = self.code_bad_length.val();
                     } else {
-                        self.ob.d.next = 0.into();
+                        self.ob.d.next = self.code_status_ok.val();
                         self.k.d.next = 0.into();
                         self.ret.d.next = EngineState::Identify;
                     }
                 }
-                if self.rx_kind.q.val() == 2 {
+                if self.rx_kind.q.val() == self.kind_load.val() {
                     // LOAD
-                    if (self.payload_len.val() < 4) | (self.payload_len.val() > 1024) {
-                        self.ob.d.next = 3.into();
+                    if (self.payload_len.val() < 4) | (self.payload_len.val() > self.max_payload.val()) {
+                        self.ob.d.next = self.code_bad_length.val();
                     } else if self.core.busy.val() {
-                        self.ob.d.next = 7.into();
+                        self.ob.d.next = self.code_busy.val();
                     } else if (self.rx_arg.q.val() != 0)
                         & (self.rx_arg.q.val() != self.loader.count.val())
                     {
-                        self.ob.d.next = 9.into();
+                        self.ob.d.next = self.code_out_of_order.val();
                     } else {
                         self.image_ok.d.next = false;
                         self.has_result.d.next = false;
@@ -682,42 +733,42 @@ impl Logic for Engine {
                         self.state.d.next = EngineState::LoadA;
                     }
                 }
-                if self.rx_kind.q.val() == 3 {
+                if self.rx_kind.q.val() == self.kind_commit.val() {
                     // COMMIT
                     if self.payload_len.val() != 4 {
-                        self.ob.d.next = 3.into();
+                        self.ob.d.next = self.code_bad_length.val();
                     } else if self.core.busy.val() {
-                        self.ob.d.next = 7.into();
+                        self.ob.d.next = self.code_busy.val();
                     } else if self.rx_arg.q.val() != self.loader.count.val() {
-                        self.ob.d.next = 5.into();
+                        self.ob.d.next = self.code_image_invalid.val();
                     } else if self.loader.error.val() != 0 {
                         self.ob.d.next = bit_cast::<64, 8>(self.loader.error.val());
                     } else if !self.loader.complete.val() {
-                        self.ob.d.next = 5.into();
+                        self.ob.d.next = self.code_image_invalid.val();
                     } else {
                         self.image_ok.d.next = true;
                         self.has_result.d.next = false;
-                        self.ob.d.next = 0.into();
+                        self.ob.d.next = self.code_status_ok.val();
                     }
                 }
-                if self.rx_kind.q.val() == 5 {
+                if self.rx_kind.q.val() == self.kind_run.val() {
                     // RUN
                     if self.payload_len.val() != 4 {
-                        self.ob.d.next = 3.into();
+                        self.ob.d.next = self.code_bad_length.val();
                     } else if self.core.busy.val() {
-                        self.ob.d.next = 7.into();
+                        self.ob.d.next = self.code_busy.val();
                     } else if !self.image_ok.q.val() {
-                        self.ob.d.next = 8.into();
+                        self.ob.d.next = self.code_not_ready.val();
                     } else {
                         self.run_seed.d.next = self.rx_arg.q.val();
                         self.has_result.d.next = false;
                         self.state.d.next = EngineState::RunStart;
                     }
                 }
-                if self.rx_kind.q.val() == 7 {
+                if self.rx_kind.q.val() == self.kind_status.val() {
                     // STATUS: status, state, steps taken
                     if self.payload_len.val() != 0 {
-                        self.ob.d.next = 3.into();
+                        self.ob.d.next = self.code_bad_length.val();
                     } else {
                         self.ob_n.d.next = 6.into();
                         self.ret.d.next = EngineState::Status2;
@@ -734,53 +785,53 @@ impl Logic for Engine {
                                 << 16)
                                 | self.done.val();
                         } else {
-                            self.ob.d.next = 0.into();
+                            self.ob.d.next = self.code_status_ok.val();
                         }
                     }
                 }
-                if self.rx_kind.q.val() == 8 {
+                if self.rx_kind.q.val() == self.kind_read_result.val() {
                     // READ_RESULT: status, run seed
                     if self.payload_len.val() != 0 {
-                        self.ob.d.next = 3.into();
+                        self.ob.d.next = self.code_bad_length.val();
                     } else if self.core.busy.val() {
-                        self.ob.d.next = 7.into();
+                        self.ob.d.next = self.code_busy.val();
                     } else if !self.has_result.q.val() {
-                        self.ob.d.next = 8.into();
+                        self.ob.d.next = self.code_not_ready.val();
                     } else {
                         self.ob.d.next = bit_cast::<64, 32>(self.run_seed.q.val()) << 8;
                         self.ob_n.d.next = 5.into();
                         self.ret.d.next = EngineState::Result2;
                     }
                 }
-                if self.rx_kind.q.val() == 10 {
+                if self.rx_kind.q.val() == self.kind_reset.val() {
                     // RESET
                     if self.payload_len.val() != 0 {
-                        self.ob.d.next = 3.into();
+                        self.ob.d.next = self.code_bad_length.val();
                     } else {
                         self.core.stop.next = true;
                         self.loader.restart.next = true;
                         self.image_ok.d.next = false;
                         self.has_result.d.next = false;
                         self.ext.d.next = false;
-                        self.ob.d.next = 0.into();
+                        self.ob.d.next = self.code_status_ok.val();
                     }
                 }
-                if (self.rx_kind.q.val() == 11) & self.external_built.val() {
+                if (self.rx_kind.q.val() == self.kind_drive.val()) & self.external_built.val() {
                     // DRIVE: run seed (rx_arg), first spin (rx_arg2), count (rx_arg3)
                     if self.payload_len.val() != 10 {
-                        self.ob.d.next = 3.into();
+                        self.ob.d.next = self.code_bad_length.val();
                     } else if !self.image_ok.q.val() {
-                        self.ob.d.next = 8.into();
+                        self.ob.d.next = self.code_not_ready.val();
                     } else if self.core.busy.val() & !self.ext.q.val() {
-                        self.ob.d.next = 7.into();
-                    } else if (self.rx_arg3.q.val() > 30)
+                        self.ob.d.next = self.code_busy.val();
+                    } else if (self.rx_arg3.q.val() > self.max_drive.val())
                         | (self.page_end.val() > bit_cast::<32, COUNT_BITS>(self.loader.n.val()))
                     {
-                        self.ob.d.next = 3.into();
+                        self.ob.d.next = self.code_bad_length.val();
                     } else if !self.ext.q.val() | (self.rx_arg.q.val() != self.run_seed.q.val()) {
                         // a new external run: its first page starts at spin 0
                         if self.rx_arg2.q.val() != 0 {
-                            self.ob.d.next = 9.into();
+                            self.ob.d.next = self.code_out_of_order.val();
                         } else {
                             self.run_seed.d.next = self.rx_arg.q.val();
                             self.state.d.next = EngineState::ExtStop;
@@ -788,28 +839,28 @@ impl Logic for Engine {
                     } else if self.rx_arg2.q.val()
                         != bit_cast::<32, COUNT_BITS>(self.drive_next.q.val())
                     {
-                        self.ob.d.next = 9.into();
+                        self.ob.d.next = self.code_out_of_order.val();
                     } else {
                         self.state.d.next = EngineState::DriveHead;
                     }
                 }
-                if (self.rx_kind.q.val() == 12) & self.external_built.val() {
+                if (self.rx_kind.q.val() == self.kind_measure.val()) & self.external_built.val() {
                     // MEASURE: first spin (rx_arg), count (low half of rx_arg2), bits
                     if self.payload_len.val() < 6 {
-                        self.ob.d.next = 3.into();
+                        self.ob.d.next = self.code_bad_length.val();
                     } else if !self.ext.q.val() | (self.drive_next.q.val() != self.loader.n.val()) {
-                        self.ob.d.next = 8.into();
+                        self.ob.d.next = self.code_not_ready.val();
                     } else if self.rx_arg.q.val()
                         != bit_cast::<32, COUNT_BITS>(self.sample_next.q.val())
                     {
-                        self.ob.d.next = 9.into();
+                        self.ob.d.next = self.code_out_of_order.val();
                     } else if (self.payload_len.val()
                         != bit_cast::<11, 16>(self.bits_len.val()) + 6)
                         | ((bit_cast::<32, COUNT_BITS>(self.sample_next.q.val())
                             + bit_cast::<32, 16>(self.rx_arg2.q.val().get_bits::<16>(0)))
                             > bit_cast::<32, COUNT_BITS>(self.loader.n.val()))
                     {
-                        self.ob.d.next = 3.into();
+                        self.ob.d.next = self.code_bad_length.val();
                     } else {
                         self.left.d.next = self.rx_arg2.q.val().get_bits::<16>(0);
                         self.k.d.next = 8.into();

@@ -14,6 +14,7 @@
 
 use super::widths::*;
 use crate::crc32::{Crc32Byte, CRC_RESIDUE};
+use npim_proto::ErrorCode;
 use rust_hdl::prelude::*;
 
 /// Where in the image the next byte belongs.
@@ -190,6 +191,9 @@ pub struct Loader {
     /// The header's storage code this build takes (0 dense, 1 sparse).
     storage_code: Constant<Bits<8>>,
     dense: Constant<Bit>,
+    /// The protocol's codes for an image that fails its checks and one beyond this build.
+    code_image_invalid: Constant<Bits<8>>,
+    code_does_not_fit: Constant<Bits<8>>,
 }
 
 /// Bits `k..32` of a 32-bit word set.
@@ -282,6 +286,8 @@ impl Default for Loader {
             col: Default::default(),
             fail: Default::default(),
             residue: Constant::new(u64::from(CRC_RESIDUE).to_bits()),
+            code_image_invalid: Constant::new(u64::from(ErrorCode::ImageInvalid as u8).to_bits()),
+            code_does_not_fit: Constant::new(u64::from(ErrorCode::DoesNotFit as u8).to_bits()),
             linear_high: Constant::new(high_bits(LINEAR_BITS - 1)),
             count_high: Constant::new(high_bits(COUNT_BITS)),
             ptr_high: Constant::new(high_bits(PTR_BITS)),
@@ -430,13 +436,13 @@ impl Logic for Loader {
             match self.section.q.val() {
                 Section::Header => {
                     if (self.hoff.val() == 3) & (self.word.val() != 0x4D49_504E) {
-                        self.fail.next = 5.into();
+                        self.fail.next = self.code_image_invalid.val();
                     }
                     if (self.hoff.val() == 7) & (self.word.val() != 0x4552_4F43) {
-                        self.fail.next = 5.into();
+                        self.fail.next = self.code_image_invalid.val();
                     }
                     if (self.hoff.val() == 11) & (self.word.val() != 0x0040_0001) {
-                        self.fail.next = 5.into();
+                        self.fail.next = self.code_image_invalid.val();
                     }
                     if self.hoff.val() == 15 {
                         self.n_reg.d.next = bit_cast::<COUNT_BITS, 32>(self.word.val());
@@ -444,14 +450,14 @@ impl Logic for Loader {
                             | ((self.word.val() & self.count_high.val()) != 0)
                             | ((self.word.val() & !self.count_high.val()) > self.max_n.val())
                         {
-                            self.fail.next = 6.into();
+                            self.fail.next = self.code_does_not_fit.val();
                         }
                     }
                     if self.hoff.val() == 19 {
                         self.steps_reg.d.next = bit_cast::<STEP_BITS, 32>(self.word.val());
                         if (self.word.val() == 0) | ((self.word.val() & self.step_high.val()) != 0)
                         {
-                            self.fail.next = 6.into();
+                            self.fail.next = self.code_does_not_fit.val();
                         }
                     }
                     if self.hoff.val() == 23 {
@@ -459,48 +465,48 @@ impl Logic for Loader {
                         if ((self.word.val() & self.ptr_high.val()) != 0)
                             | ((self.word.val() & !self.ptr_high.val()) > self.max_nnz.val())
                         {
-                            self.fail.next = 6.into();
+                            self.fail.next = self.code_does_not_fit.val();
                         }
                     }
                     // the build's storage; j, field, weight widths within the build's; A, z and
                     // table widths equal to the build's; knot spacing at most 2^15
                     if (self.hoff.val() == 24) & (self.data.val() != self.storage_code.val()) {
-                        self.fail.next = 6.into();
+                        self.fail.next = self.code_does_not_fit.val();
                     }
                     if (self.hoff.val() == 25) & (self.data.val() > self.max_j_bits.val()) {
-                        self.fail.next = 6.into();
+                        self.fail.next = self.code_does_not_fit.val();
                     }
                     if (self.hoff.val() == 26) & (self.data.val() > 16) {
-                        self.fail.next = 6.into();
+                        self.fail.next = self.code_does_not_fit.val();
                     }
                     if (self.hoff.val() == 27) & (self.data.val() > 15) {
-                        self.fail.next = 6.into();
+                        self.fail.next = self.code_does_not_fit.val();
                     }
                     if (self.hoff.val() == 28) & (self.data.val() != 8) {
-                        self.fail.next = 6.into();
+                        self.fail.next = self.code_does_not_fit.val();
                     }
                     if (self.hoff.val() == 29) & (self.data.val() != 14) {
-                        self.fail.next = 6.into();
+                        self.fail.next = self.code_does_not_fit.val();
                     }
                     if (self.hoff.val() == 30) & (self.data.val() != 8) {
-                        self.fail.next = 6.into();
+                        self.fail.next = self.code_does_not_fit.val();
                     }
                     if self.hoff.val() == 31 {
                         self.shift_reg.d.next = self.data.val();
                         if self.data.val() > 15 {
-                            self.fail.next = 6.into();
+                            self.fail.next = self.code_does_not_fit.val();
                         }
                     }
                     if self.hoff.val() == 33 {
                         self.tc_reg.d.next = bit_cast::<6, 16>(self.half.val());
                         if (self.half.val() == 0) | (self.half.val() > 16) {
-                            self.fail.next = 6.into();
+                            self.fail.next = self.code_does_not_fit.val();
                         }
                     }
                     if self.hoff.val() == 35 {
                         self.d_reg.d.next = bit_cast::<4, 16>(self.half.val());
                         if (self.half.val() == 0) | (self.half.val() > 15) {
-                            self.fail.next = 6.into();
+                            self.fail.next = self.code_does_not_fit.val();
                         }
                     }
                     if self.hoff.val() == 37 {
@@ -523,10 +529,10 @@ impl Logic for Loader {
                             | (self.zr.val() > self.zr_max.val())
                             | (self.zl.val() > self.zl_max.val())
                         {
-                            self.fail.next = 6.into();
+                            self.fail.next = self.code_does_not_fit.val();
                         }
                         if bit_cast::<21, 16>(self.k_reg.q.val()) < self.needed.val() {
-                            self.fail.next = 5.into();
+                            self.fail.next = self.code_image_invalid.val();
                         }
                         self.word_byte.d.next = 0.into();
                         self.idx.d.next = 0.into();
@@ -536,7 +542,7 @@ impl Logic for Loader {
                             self.dense_col.d.next = 0.into();
                             self.section.d.next = Section::DenseJ;
                             if self.nnz_reg.q.val() == 0 {
-                                self.fail.next = 5.into();
+                                self.fail.next = self.code_image_invalid.val();
                             }
                         }
                     }
@@ -547,7 +553,7 @@ impl Logic for Loader {
                         if ((self.word.val() & self.ptr_high.val()) != 0)
                             | ((self.word.val() & !self.ptr_high.val()) > self.nnz32.val())
                         {
-                            self.fail.next = 5.into();
+                            self.fail.next = self.code_image_invalid.val();
                         }
                         self.idx.d.next = self.idx.q.val() + 1;
                         if self.idx32.val() == self.n32.val() {
@@ -565,7 +571,7 @@ impl Logic for Loader {
                         if ((self.col.val() & self.count_high.val()) != 0)
                             | ((self.col.val() & !self.count_high.val()) >= self.n32.val())
                         {
-                            self.fail.next = 5.into();
+                            self.fail.next = self.code_image_invalid.val();
                         }
                         self.idx.d.next = self.idx.q.val() + 1;
                         if (self.idx32.val() + 1) == self.nnz32.val() {
@@ -588,7 +594,7 @@ impl Logic for Loader {
                         if (self.idx32.val() + 1) == self.nnz32.val() {
                             // the section ends with the last column of the last row: nnz = N²
                             if !(self.last_col.val() & self.last_row.val()) {
-                                self.fail.next = 5.into();
+                                self.fail.next = self.code_image_invalid.val();
                             }
                             self.idx.d.next = 0.into();
                             self.word_byte.d.next = 0.into();
@@ -603,7 +609,7 @@ impl Logic for Loader {
                         if ((self.word.val() & self.linear_high.val()) != 0)
                             & ((self.word.val() & self.linear_high.val()) != self.linear_high.val())
                         {
-                            self.fail.next = 6.into();
+                            self.fail.next = self.code_does_not_fit.val();
                         }
                         self.idx.d.next = self.idx.q.val() + 1;
                         if (self.idx32.val() + 1) == self.n32.val() {
@@ -618,7 +624,7 @@ impl Logic for Loader {
                     if self.word_byte.q.val().get_bit(0) {
                         self.knot_we.next = self.kaddr.q.val() < self.knot_words.val();
                         if self.kaddr.q.val() >= self.knot_words.val() {
-                            self.fail.next = 6.into();
+                            self.fail.next = self.code_does_not_fit.val();
                         }
                         self.kaddr.d.next = self.kaddr.q.val() + 1;
                         self.kp.d.next = self.kp.q.val() + 1;
@@ -646,7 +652,7 @@ impl Logic for Loader {
                     }
                 }
                 Section::Done => {
-                    self.fail.next = 5.into();
+                    self.fail.next = self.code_image_invalid.val();
                 }
                 _ => {}
             }

@@ -5,7 +5,7 @@
 //! engine, image loader and response encoder in the generated Verilog are what answers.
 
 use super::serial_core::SerialCore;
-use crate::protocol::reply::Identity;
+use npim_proto::reply::Identity;
 use crate::verilator::Harness;
 use npim_sim::fixed::CoreConfig;
 use rust_hdl::prelude::*;
@@ -30,7 +30,7 @@ pub fn identity_bytes(hash: [u8; 32]) -> Vec<u8> {
 /// IDENTIFY's capability bits of this build: external mode where it is built (`EXTERNAL`).
 pub fn capabilities() -> u8 {
     if super::widths::EXTERNAL {
-        crate::protocol::message::capability::EXTERNAL
+        npim_proto::message::capability::EXTERNAL
     } else {
         0
     }

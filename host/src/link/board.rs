@@ -4,14 +4,14 @@
 //! retransmitted command is answered, not executed, twice.
 
 use npim_hdl::builds::Build;
-use npim_hdl::protocol::message::{
+use npim_hdl::verilator::Harness;
+use npim_proto::message::{
     capability, BoardError, Command, ErrorCode, MAX_DRIVE, MAX_MEASURE, MAX_TRACE,
 };
-use npim_hdl::protocol::reply::{
+use npim_proto::reply::{
     unpack_spins, BoardState, DriveReply, Identity, MeasureReply, RunResult, Status, StepReply,
 };
-use npim_hdl::protocol::{Frame, FrameError};
-use npim_hdl::verilator::Harness;
+use npim_proto::{Frame, FrameError};
 use npim_sim::fixed::{CoreConfig, CoreImage, GoldenCore, GoldenState};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
@@ -156,7 +156,7 @@ impl Board {
         let frame = match frame {
             Ok(f) => f,
             Err(FrameError::Crc { seq, kind }) if kind & 0x80 == 0 => {
-                let p = npim_hdl::protocol::message::response_payload(&Err(err(
+                let p = npim_proto::message::response_payload(&Err(err(
                     ErrorCode::BadFrame,
                     "CRC mismatch",
                 )));
@@ -177,7 +177,7 @@ impl Board {
         let resp = Frame {
             seq: frame.seq,
             kind: frame.kind | 0x80,
-            payload: npim_hdl::protocol::message::response_payload(&result),
+            payload: npim_proto::message::response_payload(&result),
         };
         self.last = Some((frame.seq, resp.clone()));
         Some(resp)

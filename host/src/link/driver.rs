@@ -2,15 +2,15 @@
 //! retransmissions per command, a timeout on every wait, and errors that say what failed.
 
 use super::transport::Transport;
-use npim_hdl::protocol::message::{
+use npim_proto::message::{
     capability, parse_response, BoardError, Command, ErrorCode, MAX_CHUNK, MAX_DRIVE, MAX_MEASURE,
     MAX_TRACE,
 };
-use npim_hdl::protocol::reply::{
+use npim_proto::reply::{
     pack_spins, parse_trace, BoardState, DriveReply, Identity, MeasureReply, RunResult, Status,
     StepReply,
 };
-use npim_hdl::protocol::{encode, Deframer, Frame};
+use npim_proto::{encode, Deframer, Frame};
 use npim_sim::fixed::noise::run_seed;
 use npim_sim::fixed::CoreImage;
 use std::time::{Duration, Instant};

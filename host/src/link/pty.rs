@@ -4,7 +4,7 @@
 
 use super::board::Board;
 use super::transport::Faults;
-use npim_hdl::protocol::{encode, Deframer};
+use npim_proto::{encode, Deframer};
 use npim_sim::rng::stream;
 use std::collections::VecDeque;
 use std::ffi::CStr;

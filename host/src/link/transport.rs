@@ -4,7 +4,7 @@
 //! in both directions, from a seeded generator).
 
 use super::board::Board;
-use npim_hdl::protocol::{encode, Deframer};
+use npim_proto::{encode, Deframer};
 use npim_sim::rng::{stream, Rng};
 use rand::Rng as _;
 use std::collections::VecDeque;

@@ -1,7 +1,8 @@
 //! The data of the board's replies (after the status byte), as typed values with one encoder and
 //! one parser each, shared by the board model, the RTL command engine's tests and the driver.
 
-use super::message::PROTOCOL_VERSION;
+use crate::message::PROTOCOL_VERSION;
+use bitvec::prelude::*;
 use npim_sim::fixed::config::JStorage;
 use npim_sim::fixed::CoreConfig;
 
@@ -67,27 +68,19 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Spins as bits: bit `i % 8` of byte `i / 8`, 1 for −1.
+/// Spins as bits: bit `i % 8` of byte `i / 8` (least significant first), 1 for −1; unused bits
+/// of the last byte are 0.
 pub fn pack_spins(spins: &[i8]) -> Vec<u8> {
-    let mut bits = vec![0u8; spins.len().div_ceil(8)];
-    for (i, &s) in spins.iter().enumerate() {
-        if s < 0 {
-            bits[i / 8] |= 1 << (i % 8);
-        }
-    }
-    bits
+    let mut bits: BitVec<u8, Lsb0> = spins.iter().map(|&s| s < 0).collect();
+    bits.set_uninitialized(false);
+    bits.into_vec()
 }
 
-/// The inverse of [`pack_spins`] for `n` spins.
+/// The inverse of [`pack_spins`] for `n` spins (`bits` holds at least `n` bits).
 pub fn unpack_spins(bits: &[u8], n: usize) -> Vec<i8> {
-    (0..n)
-        .map(|i| {
-            if bits[i / 8] >> (i % 8) & 1 == 1 {
-                -1
-            } else {
-                1
-            }
-        })
+    bits.view_bits::<Lsb0>()[..n]
+        .iter()
+        .map(|b| if *b { -1 } else { 1 })
         .collect()
 }
 
@@ -103,7 +96,7 @@ pub struct Identity {
     pub version: u16,
     /// The board's core (its `name` is `"board"`).
     pub core: CoreConfig,
-    /// [`super::message::capability`] bits.
+    /// [`crate::message::capability`] bits.
     pub capabilities: u8,
     /// SHA-256 of the bitstream (zero for an emulator).
     pub hash: [u8; 32],

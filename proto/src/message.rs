@@ -3,14 +3,58 @@
 /// Protocol version this build speaks.
 pub const PROTOCOL_VERSION: u16 = 2;
 /// Largest LOAD chunk: the payload limit minus the offset field.
-pub const MAX_CHUNK: usize = super::frame::MAX_PAYLOAD - 4;
+pub const MAX_CHUNK: usize = crate::frame::MAX_PAYLOAD - 4;
 /// Largest READ_TRACE count: `E4` values (8 bytes each) that fit one response.
-pub const MAX_TRACE: usize = (super::frame::MAX_PAYLOAD - 1) / 8;
-/// Largest DRIVE count: drive values (8 bytes each) that fit, with the status byte, the step,
-/// seq, kind and CRC, the hardware engine's 256-byte response buffer.
+pub const MAX_TRACE: usize = (crate::frame::MAX_PAYLOAD - 1) / 8;
+/// Largest DRIVE count: drive values (8 bytes each) after the status byte and the step. Kept at
+/// 30 since the first external-mode build, whose response buffer held 256 bytes; the buffer is
+/// 1 KiB now, and hosts and boards agree on this count through IDENTIFY's protocol version.
 pub const MAX_DRIVE: usize = 30;
 /// Largest MEASURE count: spin bits after the offset and the count.
-pub const MAX_MEASURE: usize = (super::frame::MAX_PAYLOAD - 6) * 8;
+pub const MAX_MEASURE: usize = (crate::frame::MAX_PAYLOAD - 6) * 8;
+
+/// The frame kinds of the commands; a response's kind is its command's with [`kind::RESPONSE`]
+/// set. The board's command engine dispatches on these constants.
+pub mod kind {
+    /// IDENTIFY.
+    pub const IDENTIFY: u8 = 0x01;
+    /// LOAD.
+    pub const LOAD: u8 = 0x02;
+    /// COMMIT.
+    pub const COMMIT: u8 = 0x03;
+    /// RUN.
+    pub const RUN: u8 = 0x05;
+    /// STEP.
+    pub const STEP: u8 = 0x06;
+    /// STATUS.
+    pub const STATUS: u8 = 0x07;
+    /// READ_RESULT.
+    pub const READ_RESULT: u8 = 0x08;
+    /// READ_TRACE.
+    pub const READ_TRACE: u8 = 0x09;
+    /// RESET.
+    pub const RESET: u8 = 0x0A;
+    /// DRIVE.
+    pub const DRIVE: u8 = 0x0B;
+    /// MEASURE.
+    pub const MEASURE: u8 = 0x0C;
+    /// Set in a response's kind.
+    pub const RESPONSE: u8 = 0x80;
+    /// Every command kind, with its name in `docs/protocol.md`.
+    pub const ALL: [(u8, &str); 11] = [
+        (IDENTIFY, "IDENTIFY"),
+        (LOAD, "LOAD"),
+        (COMMIT, "COMMIT"),
+        (RUN, "RUN"),
+        (STEP, "STEP"),
+        (STATUS, "STATUS"),
+        (READ_RESULT, "READ_RESULT"),
+        (READ_TRACE, "READ_TRACE"),
+        (RESET, "RESET"),
+        (DRIVE, "DRIVE"),
+        (MEASURE, "MEASURE"),
+    ];
+}
 
 /// IDENTIFY's capability bits: what a board answers beyond the required commands.
 pub mod capability {
@@ -80,10 +124,13 @@ pub enum Command {
         first: u32,
         /// Spins in this page (at most [`MAX_MEASURE`]).
         count: u16,
-        /// Their bits, packed as [`super::reply::pack_spins`] (1 = −1).
+        /// Their bits, packed as [`crate::reply::pack_spins`] (1 = −1).
         bits: Vec<u8>,
     },
 }
+
+/// A response's status byte for success; any other value is an [`ErrorCode`].
+pub const STATUS_OK: u8 = 0;
 
 /// Error codes of a response.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,21 +157,22 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, in order.
+    pub const ALL: [ErrorCode; 9] = [
+        ErrorCode::BadFrame,
+        ErrorCode::UnknownCommand,
+        ErrorCode::BadLength,
+        ErrorCode::ImageTooLarge,
+        ErrorCode::ImageInvalid,
+        ErrorCode::DoesNotFit,
+        ErrorCode::Busy,
+        ErrorCode::NotReady,
+        ErrorCode::OutOfOrder,
+    ];
+
     /// The code for a byte.
     pub fn from_u8(b: u8) -> Option<Self> {
-        use ErrorCode::*;
-        Some(match b {
-            1 => BadFrame,
-            2 => UnknownCommand,
-            3 => BadLength,
-            4 => ImageTooLarge,
-            5 => ImageInvalid,
-            6 => DoesNotFit,
-            7 => Busy,
-            8 => NotReady,
-            9 => OutOfOrder,
-            _ => return None,
-        })
+        Self::ALL.into_iter().find(|c| *c as u8 == b)
     }
 }
 
@@ -142,17 +190,17 @@ impl Command {
     /// The frame kind.
     pub fn kind(&self) -> u8 {
         match self {
-            Command::Identify => 0x01,
-            Command::Load { .. } => 0x02,
-            Command::Commit { .. } => 0x03,
-            Command::Run { .. } => 0x05,
-            Command::Step { .. } => 0x06,
-            Command::Status => 0x07,
-            Command::ReadResult => 0x08,
-            Command::ReadTrace { .. } => 0x09,
-            Command::Reset => 0x0A,
-            Command::Drive { .. } => 0x0B,
-            Command::Measure { .. } => 0x0C,
+            Command::Identify => kind::IDENTIFY,
+            Command::Load { .. } => kind::LOAD,
+            Command::Commit { .. } => kind::COMMIT,
+            Command::Run { .. } => kind::RUN,
+            Command::Step { .. } => kind::STEP,
+            Command::Status => kind::STATUS,
+            Command::ReadResult => kind::READ_RESULT,
+            Command::ReadTrace { .. } => kind::READ_TRACE,
+            Command::Reset => kind::RESET,
+            Command::Drive { .. } => kind::DRIVE,
+            Command::Measure { .. } => kind::MEASURE,
         }
     }
 
@@ -200,8 +248,8 @@ impl Command {
         let u32_at = |o: usize| u32::from_le_bytes(p[o..o + 4].try_into().expect("4 bytes"));
         let exact = |n: usize, what: &str| if p.len() == n { Ok(()) } else { Err(bad(what)) };
         Ok(match kind {
-            0x01 => exact(0, "IDENTIFY").map(|_| Command::Identify)?,
-            0x02 => {
+            kind::IDENTIFY => exact(0, "IDENTIFY").map(|_| Command::Identify)?,
+            kind::LOAD => {
                 if p.len() < 4 || p.len() > 4 + MAX_CHUNK {
                     return Err(bad("LOAD"));
                 }
@@ -210,26 +258,26 @@ impl Command {
                     bytes: p[4..].to_vec(),
                 }
             }
-            0x03 => exact(4, "COMMIT").map(|_| Command::Commit { len: u32_at(0) })?,
-            0x05 => exact(4, "RUN").map(|_| Command::Run {
+            kind::COMMIT => exact(4, "COMMIT").map(|_| Command::Commit { len: u32_at(0) })?,
+            kind::RUN => exact(4, "RUN").map(|_| Command::Run {
                 run_seed: u32_at(0),
             })?,
-            0x06 => exact(4, "STEP").map(|_| Command::Step {
+            kind::STEP => exact(4, "STEP").map(|_| Command::Step {
                 run_seed: u32_at(0),
             })?,
-            0x07 => exact(0, "STATUS").map(|_| Command::Status)?,
-            0x08 => exact(0, "READ_RESULT").map(|_| Command::ReadResult)?,
-            0x09 => exact(6, "READ_TRACE").map(|_| Command::ReadTrace {
+            kind::STATUS => exact(0, "STATUS").map(|_| Command::Status)?,
+            kind::READ_RESULT => exact(0, "READ_RESULT").map(|_| Command::ReadResult)?,
+            kind::READ_TRACE => exact(6, "READ_TRACE").map(|_| Command::ReadTrace {
                 first: u32_at(0),
                 count: u16::from_le_bytes([p[4], p[5]]),
             })?,
-            0x0A => exact(0, "RESET").map(|_| Command::Reset)?,
-            0x0B => exact(10, "DRIVE").map(|_| Command::Drive {
+            kind::RESET => exact(0, "RESET").map(|_| Command::Reset)?,
+            kind::DRIVE => exact(10, "DRIVE").map(|_| Command::Drive {
                 run_seed: u32_at(0),
                 first: u32_at(4),
                 count: u16::from_le_bytes([p[8], p[9]]),
             })?,
-            0x0C => {
+            kind::MEASURE => {
                 if p.len() < 6 {
                     return Err(bad("MEASURE"));
                 }
@@ -255,14 +303,14 @@ impl Command {
 pub fn response_payload(result: &Result<Vec<u8>, BoardError>) -> Vec<u8> {
     match result {
         Ok(data) => {
-            let mut p = vec![0];
+            let mut p = vec![STATUS_OK];
             p.extend_from_slice(data);
             p
         }
         Err(e) => {
             let mut p = vec![e.code as u8];
             p.extend_from_slice(e.message.as_bytes());
-            p.truncate(super::frame::MAX_PAYLOAD);
+            p.truncate(crate::frame::MAX_PAYLOAD);
             p
         }
     }
@@ -271,7 +319,7 @@ pub fn response_payload(result: &Result<Vec<u8>, BoardError>) -> Vec<u8> {
 /// Parses a response payload into its data or the board's error.
 pub fn parse_response(p: &[u8]) -> Result<Vec<u8>, BoardError> {
     match p.first() {
-        Some(0) => Ok(p[1..].to_vec()),
+        Some(&STATUS_OK) => Ok(p[1..].to_vec()),
         Some(&c) => Err(BoardError {
             code: ErrorCode::from_u8(c).unwrap_or(ErrorCode::UnknownCommand),
             message: String::from_utf8_lossy(&p[1..]).into_owned(),

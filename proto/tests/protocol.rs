@@ -1,8 +1,8 @@
 //! Fuzzing the frame decoder and the deframer: random bytes never panic; random frames survive
 //! the round trip, in one piece or byte by byte; a random corruption is detected.
 
-use npim_hdl::protocol::frame::{cobs_decode, cobs_encode};
-use npim_hdl::protocol::{decode, encode, Deframer, Frame, MAX_PAYLOAD};
+use npim_proto::frame::{cobs_decode, cobs_encode};
+use npim_proto::{decode, encode, Deframer, Frame, MAX_PAYLOAD};
 use proptest::prelude::*;
 
 proptest! {
