@@ -60,7 +60,7 @@ mod tests {
 
     #[test]
     fn every_memory_of_the_serial_core_is_marked_and_poisoned() {
-        let v = crate::serial_sim::verilog([0; 32]);
+        let v = crate::builds::rtl::serial_sim::verilog([0; 32]);
         let n = memories(&v);
         // knots, row pointers, linear terms, spin banks, noise, weights, frame buffers
         assert!(n >= 10, "{n} memories");

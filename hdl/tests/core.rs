@@ -5,7 +5,7 @@
 //! default build also full runs of G11 and an SK N=100 file, and external mode (drives out,
 //! samples in, with backpressure) on 60 random cases.
 
-use npim_hdl::core_sim::{
+use npim_hdl::builds::rtl::core_sim::{
     build_harness, golden_trace, golden_trace_external, run_rust_hdl_in, run_verilator,
     run_verilator_in, run_verilator_vcd, Mode, RunTrace,
 };
@@ -49,11 +49,11 @@ fn config_in(build: &CoreConfig, kind: usize) -> CoreConfig {
 
 /// The image configurations within the default build.
 fn config(kind: usize) -> CoreConfig {
-    config_in(&npim_hdl::widths::config(), kind)
+    config_in(&npim_hdl::builds::rtl::widths::config(), kind)
 }
 
 fn random_image(seed: u64) -> CoreImage {
-    random_image_in(&npim_hdl::widths::config(), seed)
+    random_image_in(&npim_hdl::builds::rtl::widths::config(), seed)
 }
 
 fn random_image_in(build: &CoreConfig, seed: u64) -> CoreImage {
@@ -96,8 +96,8 @@ fn random_image_in(build: &CoreConfig, seed: u64) -> CoreImage {
     .0
 }
 
-fn harness() -> &'static npim_hdl::verilator::Harness {
-    static H: OnceLock<npim_hdl::verilator::Harness> = OnceLock::new();
+fn harness() -> &'static npim_hdl::harness::verilator::Harness {
+    static H: OnceLock<npim_hdl::harness::verilator::Harness> = OnceLock::new();
     H.get_or_init(|| {
         let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("verilator");
         build_harness(&cache).unwrap_or_else(|e| panic!("{e}"))
@@ -130,8 +130,8 @@ macro_rules! build_tests {
             };
             use npim_hdl::builds::$build::widths;
 
-            fn harness() -> &'static npim_hdl::verilator::Harness {
-                static H: OnceLock<npim_hdl::verilator::Harness> = OnceLock::new();
+            fn harness() -> &'static npim_hdl::harness::verilator::Harness {
+                static H: OnceLock<npim_hdl::harness::verilator::Harness> = OnceLock::new();
                 H.get_or_init(|| {
                     let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("verilator");
                     build_harness(&cache).unwrap_or_else(|e| panic!("{e}"))
@@ -189,7 +189,7 @@ npim_hdl::for_each_build!(build_tests);
 
 /// A small case for rust_hdl's slow simulator.
 fn random_small(seed: u64) -> CoreImage {
-    random_small_in(&npim_hdl::widths::config(), seed)
+    random_small_in(&npim_hdl::builds::rtl::widths::config(), seed)
 }
 
 fn random_small_in(build: &CoreConfig, seed: u64) -> CoreImage {
@@ -260,7 +260,7 @@ fn external_mode_matches_golden_with_backpressure() {
     );
     // with colliding memory reads returning wrong words (`npim_hdl::ram_collisions`)
     let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("verilator");
-    let poisoned = npim_hdl::core_sim::build_collision_harness(&cache).unwrap();
+    let poisoned = npim_hdl::builds::rtl::core_sim::build_collision_harness(&cache).unwrap();
     for seed in 0..20u64 {
         let image = random_image(8000 + seed);
         let mode = Mode::External(seed as u32 * 7 + 3);

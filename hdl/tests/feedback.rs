@@ -4,7 +4,7 @@
 //! Builds differ here only in the J memory's layout, so the tests run on one CSR build (`rtl`)
 //! and the dense build.
 
-use npim_hdl::verilator::Harness;
+use npim_hdl::harness::verilator::Harness;
 use npim_sim::fixed::config::JStorage;
 use npim_sim::fixed::feedback::Feedback as Spec;
 use npim_sim::fixed::{quantize, CoreConfig, CoreImage};

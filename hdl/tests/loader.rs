@@ -282,8 +282,11 @@ build_tests!(
         let build = CoreConfig::preset(NAME).unwrap();
         // 28 weights a knot: 32 knots fit in 1 024 words, 51 do not
         for (knots_max, fits) in [(32, true), (64, false)] {
+            // (a knot memory as deep as the loader's largest, so that the quantizer, which
+            // refuses images beyond the build, makes the one the loader must refuse)
             let core = CoreConfig {
                 knots_max,
+                knot_words: 1 << 13,
                 ..build.clone()
             };
             let (img, _) = quantize(&ising, &params, &core, 200, 1).unwrap();

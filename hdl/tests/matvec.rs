@@ -2,7 +2,7 @@
 //! the golden arithmetic, in rust_hdl's simulator and under Verilator, on random instances
 //! (dense and sparse images, random spins and linear terms), with the pass's cycle count pinned.
 
-use npim_hdl::verilator::Harness;
+use npim_hdl::harness::verilator::Harness;
 use npim_sim::fixed::config::JStorage;
 use npim_sim::fixed::{quantize, CoreConfig};
 use npim_sim::npim::NpimParams;
@@ -82,6 +82,27 @@ macro_rules! build_tests {
                 assert_eq!(c.j_bits as usize, WEIGHT_BITS);
                 assert_eq!(c.field_bits as usize, FIELD_BITS);
                 assert_eq!(c.tc_max, 1 << HIST_SLOT_BITS);
+                // every other limit the build's parameters set: the preset is their one copy
+                // in npim-sim, which cannot see this crate
+                assert_eq!(c.storage == JStorage::Dense, DENSE);
+                assert_eq!(c.w_bits as usize, W_BITS - 1);
+                assert_eq!(
+                    (
+                        c.act_frac as usize,
+                        c.z_bits as usize,
+                        c.table_bits as usize
+                    ),
+                    (ACT_FRAC, Z_BITS, TABLE_BITS)
+                );
+                assert_eq!(c.t_max, (1 << STEP_BITS) - 1);
+                assert_eq!(c.linear_bits as usize, LINEAR_BITS);
+                assert_eq!(c.knot_words, 1 << KNOT_ADDR_BITS);
+                assert_eq!(c.step_weights_max, 1 << WEIGHT_ADDR_BITS);
+                let sh = c.shift_max;
+                assert_eq!(
+                    [sh.z_right, sh.z_left, sh.y0, sh.y1].map(usize::from),
+                    [Z_RIGHT_MAX, Z_LEFT_MAX, Y_SHIFT_MAX, Y_SHIFT1_MAX]
+                );
             }
 
             fn case(seed: u64, n: usize, p: f64, storage: JStorage) -> MatvecInput {

@@ -3,8 +3,8 @@
 //! retransmissions answered without re-execution, corrupted frames, and external-mode steps
 //! (host in the loop).
 
-use npim_hdl::serial_sim::{build_config, build_harness, SerialSim, SIM_DIVISOR};
-use npim_hdl::verilator::Harness;
+use npim_hdl::builds::rtl::serial_sim::{build_config, build_harness, SerialSim, SIM_DIVISOR};
+use npim_hdl::harness::verilator::Harness;
 use npim_proto::kind;
 use npim_proto::message::{
     capability, parse_response, BoardError, Command, ErrorCode, MAX_CHUNK, STATUS_OK,
@@ -251,7 +251,8 @@ fn runs_through_the_uart_equal_the_golden_model() {
 #[test]
 fn colliding_reads_are_never_used_by_the_serial_core() {
     let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("verilator");
-    let poisoned = npim_hdl::serial_sim::build_collision_harness(&cache, HASH).unwrap();
+    let poisoned =
+        npim_hdl::builds::rtl::serial_sim::build_collision_harness(&cache, HASH).unwrap();
     let mut host = Host::on(&poisoned);
     let id = host.call(&Command::Identify).unwrap();
     assert_eq!(
@@ -445,7 +446,7 @@ fn errors_retransmissions_and_corrupted_frames() {
 
 #[test]
 fn rust_hdl_and_verilator_agree_cycle_for_cycle_on_the_serial_core() {
-    use npim_hdl::serial_sim::{run_rust_hdl_batch, run_verilator_batch};
+    use npim_hdl::builds::rtl::serial_sim::{run_rust_hdl_batch, run_verilator_batch};
     let frame = |seq: u8, cmd: Command| {
         encode(&Frame {
             seq,

@@ -1,8 +1,10 @@
 //! The update unit against the golden model: the same state in, the same spins out, in
 //! rust_hdl's simulator and under Verilator, on random instances, parameters and steps.
 
-use npim_hdl::update_sim::{run_rust_hdl, run_verilator, verilog, UpdateInput, HARNESS_CPP};
-use npim_hdl::verilator::Harness;
+use npim_hdl::builds::rtl::update_sim::{
+    run_rust_hdl, run_verilator, verilog, UpdateInput, HARNESS_CPP,
+};
+use npim_hdl::harness::verilator::Harness;
 use npim_sim::fixed::{quantize, CoreConfig, GoldenCore, GoldenState};
 use npim_sim::npim::params::field_scale;
 use npim_sim::npim::{Architecture, Basis, NpimParams};
@@ -132,7 +134,7 @@ fn rust_hdl_simulation_matches_the_golden_update() {
 fn verilator_matches_the_golden_update_on_random_cases() {
     // both shift directions occur among the cases
     let lefts = (0..200u64)
-        .filter(|s| npim_hdl::update_sim::shifts(&case(100 + s, 5, 3, 2).0)[1] > 0)
+        .filter(|s| npim_hdl::builds::rtl::update_sim::shifts(&case(100 + s, 5, 3, 2).0)[1] > 0)
         .count();
     assert!(
         lefts > 20 && lefts < 180,

@@ -160,7 +160,8 @@ pub struct SolveArgs {
     /// which the summary prints.
     #[arg(long)]
     pub algo_params: Option<PathBuf>,
-    /// Core configuration for `--algo golden`: a preset (sim, icebreaker, ulx3s) or a file.
+    /// Core configuration for `--algo golden`: the software preset `sim` (generous limits), an
+    /// RTL build, a board's name (its build) or a core file.
     #[arg(long, default_value = "sim")]
     pub core: String,
     /// Run a core image with `--algo golden` (instead of quantizing --params for --core).
@@ -178,8 +179,10 @@ pub struct QuantizeArgs {
     /// NPIM parameter file (default: the built-in hand-set annealed greedy rule).
     #[arg(long, short = 'p')]
     pub params: Option<PathBuf>,
-    /// Core configuration: a preset (sim, icebreaker, ulx3s) or a .toml/.json file.
-    #[arg(long, default_value = "sim")]
+    /// Core configuration: an RTL build (rtl, rtl4, small, dense, icebreaker), a board's name
+    /// (ulx3s, icebreaker: the build it ships), the software preset `sim`, or a .toml/.json
+    /// file.
+    #[arg(long, default_value = crate::pipeline::DEFAULT_CORE)]
     pub core: String,
     /// Steps T per run (default: N).
     #[arg(long, short = 'T')]
@@ -565,9 +568,15 @@ pub struct SimArgs {
 
 #[derive(Args)]
 pub struct RunArgs {
-    /// Core image.
-    #[arg(long)]
-    pub image: PathBuf,
+    /// Core image (default: quantize --instance with --params for the core the board reports).
+    #[arg(long, conflicts_with_all = ["params", "steps"])]
+    pub image: Option<PathBuf>,
+    /// Parameter file to quantize with (default: the built-in hand-set rule).
+    #[arg(long, short = 'p')]
+    pub params: Option<PathBuf>,
+    /// Steps per run when quantizing (default: N).
+    #[arg(long, short = 'T')]
+    pub steps: Option<usize>,
     /// Serial port of a board or of `npim emulate` (e.g. /dev/ttyUSB1, /dev/pts/3).
     #[arg(long, required_unless_present = "emulate", conflicts_with = "emulate")]
     pub port: Option<String>,
@@ -577,8 +586,9 @@ pub struct RunArgs {
     /// Talk to the in-process board model instead of a port.
     #[arg(long)]
     pub emulate: bool,
-    /// The in-process board's core configuration (with --emulate).
-    #[arg(long, default_value = "sim", requires = "emulate")]
+    /// The in-process board's core configuration (with --emulate): an RTL build, a board's
+    /// name (its build), the `sim` preset or a core file.
+    #[arg(long, default_value = crate::pipeline::DEFAULT_CORE, requires = "emulate")]
     pub core: String,
     /// Per-byte fault rates on the in-process wire: DROP,DUPLICATE,CORRUPT (e.g.
     /// 0.001,0.001,0.001; with --emulate).
@@ -596,11 +606,12 @@ pub struct RunArgs {
     /// Wait for each reply, in milliseconds.
     #[arg(long, default_value_t = 500)]
     pub timeout_ms: u64,
-    /// The instance, to report cuts (default: the image's own instance).
+    /// The instance: quantized for the board's core without --image; with one, used to report
+    /// cuts (default: the image's own instance).
     #[arg(long, short = 'i')]
     pub instance: Option<PathBuf>,
-    /// Target in the problem's units (cut for Max-Cut, energy otherwise); default: the best
-    /// found in this batch.
+    /// Target in the problem's units (cut for Max-Cut, energy otherwise); default: a published
+    /// graph's best-known cut, else the best found in this batch.
     #[arg(long, allow_hyphen_values = true)]
     pub target: Option<f64>,
     /// Write one CSV row per run here (the columns of `npim solve -o`).
@@ -633,9 +644,9 @@ pub struct EmulateArgs {
     /// What computes the runs: the golden model, or the RTL core's Verilog under Verilator.
     #[arg(long, value_enum, default_value_t = EmulateEngine::Golden)]
     pub engine: EmulateEngine,
-    /// The emulated board's core configuration: a preset (sim, icebreaker, ulx3s) or a file
-    /// (default: icebreaker for the golden engine; the RTL build's own, `rtl`, for rtl; rtl-uart
-    /// always answers with its build's).
+    /// The emulated board's core configuration: an RTL build, a board's name (its build), `sim`
+    /// or a core file (default: `rtl`, the core every command defaults to; rtl-uart always
+    /// answers with its build's).
     #[arg(long)]
     pub core: Option<String>,
     /// Pace replies as a UART at this baud rate would (default: as fast as the
@@ -687,8 +698,9 @@ pub struct HilArgs {
     /// NPIM parameter file (default: the built-in hand-set rule).
     #[arg(long, short = 'p')]
     pub params: Option<PathBuf>,
-    /// Core configuration when quantizing.
-    #[arg(long, default_value = "sim")]
+    /// Core configuration when quantizing in process (with --port, the board's own core):
+    /// an RTL build, a board's name, `sim` or a core file.
+    #[arg(long, default_value = crate::pipeline::DEFAULT_CORE)]
     pub core: String,
     /// Steps per run when quantizing (default: N).
     #[arg(long, short = 'T')]

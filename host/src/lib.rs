@@ -7,4 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod instance_source;
 pub mod link;
+pub mod options;
+pub mod pipeline;
 pub mod plot;
+pub mod report;

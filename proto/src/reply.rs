@@ -173,7 +173,9 @@ impl Identity {
             table_bits: b[9],
             knots_max: r.u32()? as usize,
             t_max: r.u32()? as usize,
-        };
+            ..CoreConfig::preset("sim").expect("the sim preset")
+        }
+        .with_build_details();
         let capabilities = r.u8()?;
         let hash = r.take(32)?.try_into().expect("32");
         r.end()?;

@@ -16,6 +16,7 @@ pub mod couplings;
 pub mod fixed;
 pub mod formats;
 pub mod generate;
+pub mod gset;
 pub mod instance;
 pub mod mapping;
 pub mod npim;

@@ -158,11 +158,26 @@ fn the_icebreaker_build_of_the_default_core_stops_with_what_does_not_fit() {
     // bad requests
     let o = npim(&["hdl", "bitstream", "--board", "de10"]);
     assert!(stderr(&o).contains("no board `de10`; boards: icebreaker, ulx3s"));
-    let o = npim(&["hdl", "bitstream", "--board", "ulx3s", "--core", "ulx3s"]);
-    // the ulx3s planning configuration (Tc up to 20, 2-bit J) is held by no build: the error
-    // says which limit each build misses
+    // a planning configuration (Tc up to 20, 2-bit J) is held by no build: the error says
+    // which limit each build misses
+    let plan = dir.path().join("plan.toml");
+    std::fs::write(
+        &plan,
+        "name = \"plan\"\nn_max = 2000\nnnz_max = 80000\nstorage = \"sparse\"\nlanes = 8\n\
+         j_bits = 2\nfield_bits = 16\ntc_max = 20\nd_max = 3\nw_bits = 12\nact_frac = 8\n\
+         z_bits = 14\ntable_bits = 8\nknots_max = 64\nt_max = 65536\n",
+    )
+    .unwrap();
+    let o = npim(&[
+        "hdl",
+        "bitstream",
+        "--board",
+        "ulx3s",
+        "--core",
+        plan.to_str().unwrap(),
+    ]);
     assert!(
-        stderr(&o).contains("no RTL build holds core `ulx3s`")
+        stderr(&o).contains("no RTL build holds core `plan`")
             && stderr(&o).contains("tc_max 20 > 16"),
         "{}",
         stderr(&o)

@@ -278,8 +278,12 @@ fn the_analog_loop_over_the_link_equals_the_loop_in_process() {
             stdout(&o),
         )
     };
-    let local = hil("local", &["-T", "50", "-R", "3"]);
-    let emulated = hil("emulated", &["-T", "50", "-R", "3", "--emulate"]);
+    // (in process the `sim` core; over the port, the core the board reports: the same)
+    let local = hil("local", &["--core", "sim", "-T", "50", "-R", "3"]);
+    let emulated = hil(
+        "emulated",
+        &["--core", "sim", "-T", "50", "-R", "3", "--emulate"],
+    );
     assert_eq!(local.0, emulated.0);
     assert_eq!(local.1, emulated.1);
     assert!(

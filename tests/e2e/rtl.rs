@@ -105,7 +105,7 @@ fn verilog_is_written_and_sim_matches_the_golden_model() {
     assert!(field(&dense, "solver").contains("dense J"));
     let o = sim_on("small");
     assert!(
-        !o.status.success() && stderr(&o).contains("j_bits 8 (build: 4)"),
+        !o.status.success() && stderr(&o).contains("J bits 8 exceeds this core's 4"),
         "{}",
         stderr(&o)
     );

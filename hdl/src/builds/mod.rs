@@ -26,33 +26,33 @@ macro_rules! design_modules {
         #[path = "widths.rs"]
         pub mod widths;
 
-        #[path = "core.rs"]
+        #[path = "../design/core.rs"]
         pub mod core;
-        #[path = "core_sim.rs"]
+        #[path = "../harness/core_sim.rs"]
         pub mod core_sim;
-        #[path = "engine.rs"]
+        #[path = "../design/engine.rs"]
         pub mod engine;
-        #[path = "entry.rs"]
+        #[path = "../design/entry.rs"]
         pub mod entry;
-        #[path = "entry_banks.rs"]
+        #[path = "../design/entry_banks.rs"]
         pub mod entry_banks;
-        #[path = "feedback.rs"]
+        #[path = "../design/feedback.rs"]
         pub mod feedback;
-        #[path = "feedback_sim.rs"]
+        #[path = "../harness/feedback_sim.rs"]
         pub mod feedback_sim;
-        #[path = "loader.rs"]
+        #[path = "../design/loader.rs"]
         pub mod loader;
-        #[path = "matvec.rs"]
+        #[path = "../design/matvec.rs"]
         pub mod matvec;
-        #[path = "matvec_sim.rs"]
+        #[path = "../harness/matvec_sim.rs"]
         pub mod matvec_sim;
-        #[path = "serial_core.rs"]
+        #[path = "../design/serial_core.rs"]
         pub mod serial_core;
-        #[path = "serial_sim.rs"]
+        #[path = "../harness/serial_sim.rs"]
         pub mod serial_sim;
-        #[path = "update.rs"]
+        #[path = "../design/update.rs"]
         pub mod update;
-        #[path = "update_sim.rs"]
+        #[path = "../harness/update_sim.rs"]
         pub mod update_sim;
     };
 }
@@ -64,8 +64,8 @@ pub mod rtl;
 pub mod rtl4;
 pub mod small;
 
-use crate::trace::RunTrace;
-use crate::verilator::Harness;
+use crate::harness::trace::RunTrace;
+use crate::harness::verilator::Harness;
 use npim_sim::fixed::{CoreConfig, CoreImage};
 use std::path::Path;
 
@@ -108,10 +108,7 @@ macro_rules! build_entry {
             update_verilog: $b::update_sim::verilog,
             feedback_verilog: $b::feedback_sim::verilog,
             serial_core_verilog: $b::serial_sim::verilog,
-            check_image: |image| {
-                $b::update_sim::check_image(image)?;
-                $b::matvec_sim::MatvecInput::from_image(image, &vec![1; image.n]).map(|_| ())
-            },
+            check_image: $b::core_sim::check_image,
             build_harness: $b::core_sim::build_harness,
             run_verilator: $b::core_sim::run_verilator,
             run_verilator_vcd: $b::core_sim::run_verilator_vcd,

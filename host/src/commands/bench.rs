@@ -3,7 +3,8 @@
 //! `GoldenState`.
 
 use crate::cli::ThroughputArgs;
-use crate::commands::quantize::params_for;
+use crate::pipeline::params_for;
+use crate::report::cpu_model;
 use anyhow::{anyhow, Result};
 use npim_sim::fixed::noise::run_seed;
 use npim_sim::fixed::{quantize, CoreConfig, GoldenCore};
@@ -39,18 +40,6 @@ fn best_of(repeat: usize, mut f: impl FnMut()) -> f64 {
             t.elapsed().as_secs_f64()
         })
         .fold(f64::INFINITY, f64::min)
-}
-
-/// The CPU's model name, for benchmark headers.
-pub fn cpu_model() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".into())
 }
 
 pub fn throughput(args: ThroughputArgs) -> Result<()> {

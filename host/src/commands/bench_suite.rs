@@ -7,8 +7,8 @@
 //! to the best peer. A CSV, a PNG chart and a header naming the machine.
 
 use crate::cli::SuiteArgs;
-use crate::commands::bench::cpu_model;
-use crate::commands::quantize::params_for;
+use crate::pipeline::params_for;
+use crate::report::cpu_model;
 use anyhow::{anyhow, bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use npim_sim::baselines::cac::CacParams;

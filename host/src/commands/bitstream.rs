@@ -7,7 +7,6 @@
 use crate::cli::BitstreamArgs;
 use anyhow::{anyhow, bail, Context, Result};
 use npim_hdl::boards::{self, Board, Family};
-use npim_sim::fixed::CoreConfig;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -230,9 +229,8 @@ pub fn bitstream(args: BitstreamArgs) -> Result<()> {
                 .join(", ")
         )
     })?;
-    let wanted = CoreConfig::load(args.core.as_deref().unwrap_or(board.default_core))
-        .map_err(|e| anyhow!(e))?;
-    let build = crate::commands::hdl::build_for(&wanted)?;
+    let wanted = crate::pipeline::core_config(args.core.as_deref().unwrap_or(board.default_core))?;
+    let build = crate::pipeline::build_for(&wanted)?;
     let core = (build.config)();
     let tools = Tools::find(board.family)?;
     let out_dir = args

@@ -1,33 +1,33 @@
 //! `npim emulate`: a board on a pseudo-terminal; `npim ports`: the serial ports there are.
 
 use crate::cli::{EmulateArgs, EmulateEngine};
-use crate::commands::hdl::harness_cache;
 use crate::link::board::{Board, Engine};
 use crate::link::pty::{serve, serve_bytes, Pacing, Pty};
 use crate::link::serial::list_ports;
+use crate::pipeline::harness_cache;
 use anyhow::{anyhow, bail, Context, Result};
-use npim_hdl::serial_sim;
-use npim_sim::fixed::CoreConfig;
+use npim_hdl::builds::rtl::serial_sim;
 use std::io::Write;
 use std::sync::atomic::AtomicBool;
 
 pub fn run(args: EmulateArgs) -> Result<()> {
     let core_name = args.core.clone().unwrap_or_else(|| {
         match args.engine {
-            EmulateEngine::Golden => "icebreaker",
-            EmulateEngine::Rtl | EmulateEngine::RtlUart => "rtl",
+            EmulateEngine::Golden | EmulateEngine::Rtl | EmulateEngine::RtlUart => {
+                crate::pipeline::DEFAULT_CORE
+            }
         }
         .to_string()
     });
     if args.engine == EmulateEngine::RtlUart && args.core.is_some() {
         bail!("--engine rtl-uart answers with its build's core (`rtl`); leave out --core");
     }
-    let core = CoreConfig::load(&core_name).map_err(|e| anyhow!(e))?;
+    let core = crate::pipeline::core_config(&core_name)?;
     let engine = match args.engine {
         EmulateEngine::Golden | EmulateEngine::RtlUart => Engine::Golden,
         EmulateEngine::Rtl => {
             // the RTL build serving the core configuration: its own limits and J layout
-            let build = crate::commands::hdl::build_for(&core)?;
+            let build = crate::pipeline::build_for(&core)?;
             eprintln!(
                 "building the Verilator model of build `{}` (cached in {})",
                 build.name,
@@ -60,7 +60,7 @@ pub fn run(args: EmulateArgs) -> Result<()> {
     let faults = args
         .faults
         .as_deref()
-        .map(crate::commands::run::parse_faults)
+        .map(crate::options::parse_faults)
         .transpose()?
         .unwrap_or_default();
     let mut out = std::io::stdout().lock();

@@ -1,74 +1,21 @@
 //! `npim hdl verilog` and `npim sim`: the RTL core from the command line.
 
 use crate::cli::{BlockArg, EngineArg, SimArgs, VerilogArgs};
+use crate::pipeline::read_image;
+use crate::pipeline::{build_for, harness_cache};
 use anyhow::{anyhow, bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use npim_hdl::builds::{self, Build};
-use npim_hdl::core_sim::RunTrace;
+use npim_hdl::builds::rtl::core_sim::RunTrace;
+use npim_hdl::builds::{self};
 use npim_sim::fixed::config::JStorage;
 use npim_sim::fixed::noise::run_seed;
-use npim_sim::fixed::{CoreConfig, CoreImage};
 use npim_sim::formats::read_instance;
 use npim_sim::stats::{Proportion, Tts};
 use npim_sim::Storage;
-use std::path::PathBuf;
 use std::time::Instant;
 
-/// The build serving core configuration `core`: the build of that name, else the first build
-/// whose limits hold it and that stores J the same way.
-pub fn build_for(core: &CoreConfig) -> Result<&'static Build> {
-    if let Some(b) = builds::by_name(&core.name) {
-        return Ok(b);
-    }
-    let mut why = Vec::new();
-    for b in &builds::BUILDS {
-        let have = (b.config)();
-        let mut short = Vec::new();
-        for (name, want, has) in [
-            ("n_max", core.n_max, have.n_max),
-            ("nnz_max", core.nnz_max, have.nnz_max),
-            ("j_bits", usize::from(core.j_bits), usize::from(have.j_bits)),
-            (
-                "field_bits",
-                usize::from(core.field_bits),
-                usize::from(have.field_bits),
-            ),
-            ("w_bits", usize::from(core.w_bits), usize::from(have.w_bits)),
-            ("tc_max", core.tc_max, have.tc_max),
-            ("d_max", core.d_max, have.d_max),
-        ] {
-            if want > has {
-                short.push(format!("{name} {want} > {has}"));
-            }
-        }
-        if core.storage != have.storage {
-            short.push(format!(
-                "storage {:?} (build: {:?})",
-                core.storage, have.storage
-            ));
-        }
-        if (core.act_frac, core.table_bits, core.z_bits)
-            != (have.act_frac, have.table_bits, have.z_bits)
-        {
-            short.push(format!(
-                "act_frac, table_bits, z_bits must be {}, {}, {}",
-                have.act_frac, have.table_bits, have.z_bits
-            ));
-        }
-        if short.is_empty() {
-            return Ok(b);
-        }
-        why.push(format!("`{}`: {}", b.name, short.join(", ")));
-    }
-    bail!(
-        "no RTL build holds core `{}` ({})",
-        core.name,
-        why.join("; ")
-    )
-}
-
 pub fn verilog(args: VerilogArgs) -> Result<()> {
-    let core = CoreConfig::load(&args.core).map_err(|e| anyhow!(e))?;
+    let core = crate::pipeline::core_config(&args.core)?;
     let build = build_for(&core)?;
     let text = match args.block {
         BlockArg::SerialCore => (build.serial_core_verilog)([0; 32]),
@@ -87,17 +34,8 @@ pub fn verilog(args: VerilogArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn harness_cache() -> PathBuf {
-    std::env::var_os("NPIM_CACHE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("npim-verilator-cache"))
-}
-
 pub fn sim(args: SimArgs) -> Result<()> {
-    let bytes =
-        std::fs::read(&args.image).with_context(|| format!("reading {}", args.image.display()))?;
-    let image =
-        CoreImage::from_bytes(&bytes).with_context(|| format!("{}", args.image.display()))?;
+    let image = read_image(&args.image)?;
     let build = match &args.core {
         Some(name) => {
             let b = builds::by_name(name).ok_or_else(|| {
@@ -170,7 +108,7 @@ pub fn sim(args: SimArgs) -> Result<()> {
         }
         .map_err(|e| anyhow!(e))?;
         if args.check {
-            let golden = npim_hdl::trace::golden_trace(&image, rs);
+            let golden = npim_hdl::harness::trace::golden_trace(&image, rs);
             for (t, (a, b)) in trace.steps.iter().zip(&golden.steps).enumerate() {
                 if a != b {
                     bail!("run {r}: the RTL differs from the golden model at step {t}");

@@ -1,14 +1,16 @@
 //! `npim hil`: the core and modelled oscillators in a closed loop, many runs, the summary of
 //! `npim solve`, a per-step trace and a plot of run 0.
 
-use crate::cli::{HilArgs, HilMode, OscillatorArg};
-use crate::commands::quantize::{build_image, params_for};
-use crate::commands::summary::{self, core_run, Summary};
+use crate::cli::{HilArgs, HilMode};
 use crate::instance_source;
 use crate::link::board::Board;
 use crate::link::driver::{Driver, LinkCore};
 use crate::link::serial::SerialLink;
 use crate::link::transport::{Faults, LoopbackBoard, Transport};
+use crate::options::loop_config;
+use crate::pipeline::read_image;
+use crate::pipeline::{build_image, core_config, params_for};
+use crate::report::{self, core_run, Summary};
 use anyhow::{anyhow, bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use npim_sim::fixed::feedback::Feedback;
@@ -17,9 +19,7 @@ use npim_sim::fixed::CoreConfig;
 use npim_sim::fixed::{CoreImage, GoldenCore};
 use npim_sim::mapping::Mapped;
 use npim_sim::oscillator::closed_loop::Keep;
-use npim_sim::oscillator::{
-    run_cim, run_dnpim, run_external, LoopConfig, LoopTrace, OscillatorKind,
-};
+use npim_sim::oscillator::{run_cim, run_dnpim, run_external, LoopTrace};
 use rayon::prelude::*;
 use std::time::Instant;
 
@@ -39,30 +39,6 @@ pub fn feedback_gain(beta: f64) -> Result<(i16, u8)> {
     Ok((q as i16, shift))
 }
 
-/// The loop settings of `--config FILE` (defaults without one), with `--oscillator` over the
-/// file's model.
-pub fn loop_config(
-    file: Option<&std::path::Path>,
-    oscillator: Option<OscillatorArg>,
-) -> Result<LoopConfig> {
-    let mut cfg = match file {
-        Some(p) => LoopConfig::parse(
-            &std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
-        )
-        .map_err(|e| anyhow!("{}: {e}", p.display()))?,
-        None => LoopConfig::default(),
-    };
-    if let Some(o) = oscillator {
-        cfg.oscillator = match o {
-            OscillatorArg::Ideal => OscillatorKind::Ideal,
-            OscillatorArg::Opo => OscillatorKind::Opo,
-            OscillatorArg::Cmos => OscillatorKind::Cmos,
-            OscillatorArg::Pmcim => OscillatorKind::Pmcim,
-        };
-    }
-    Ok(cfg)
-}
-
 pub fn run(args: HilArgs) -> Result<()> {
     let over_link = args.port.is_some() || args.emulate;
     if over_link && args.mode == HilMode::Cim {
@@ -75,10 +51,7 @@ pub fn run(args: HilArgs) -> Result<()> {
     let mut bundled = false;
     let (image, ising, params_note) = match &args.image {
         Some(path) => {
-            let bytes =
-                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-            let image =
-                CoreImage::from_bytes(&bytes).with_context(|| format!("{}", path.display()))?;
+            let image = read_image(path)?;
             let ising = match &args.source.instance {
                 Some(_) => instance_source::load(&args.source)?.0,
                 None => instance_source::from_image(path, &image),
@@ -90,12 +63,20 @@ pub fn run(args: HilArgs) -> Result<()> {
             bundled = is_bundled;
             let params = params_for(args.params.as_deref(), &ising)?;
             let steps = args.steps.unwrap_or(ising.n());
-            let (image, _) = build_image(&ising, &params, &args.core, steps, args.seed)?;
+            // over a port, the core the board reports; otherwise --core
+            let (core, core_note) = match &args.port {
+                Some(port) => (
+                    board_core(port, args.baud, args.timeout_ms)?,
+                    "the board's core".to_string(),
+                ),
+                None => (core_config(&args.core)?, format!("core `{}`", args.core)),
+            };
+            let (image, _) = build_image(&ising, &params, &core, steps, args.seed)?;
             let note = match &args.params {
                 Some(p) => format!("params {}", p.display()),
                 None => "built-in hand-set rule".to_string(),
             };
-            (image, ising, format!("core `{}`, {note}", args.core))
+            (image, ising, format!("{core_note}, {note}"))
         }
     };
     if ising.n() != image.n {
@@ -174,7 +155,7 @@ pub fn run(args: HilArgs) -> Result<()> {
         header.extend((0..k).map(|j| format!("x{j}")));
         w.write_record(&header)?;
         for (t, e4) in t0.e4.iter().enumerate() {
-            let mut row = vec![t.to_string(), summary::fmt_num(core.energy(*e4))];
+            let mut row = vec![t.to_string(), report::fmt_num(core.energy(*e4))];
             row.extend(t0.amplitudes[t].iter().map(|a| format!("{a:.6}")));
             w.write_record(&row)?;
         }
@@ -212,7 +193,7 @@ pub fn run(args: HilArgs) -> Result<()> {
     if let Some(note) = &link_note {
         println!("link      {note}");
     }
-    summary::report(&Summary {
+    report::report(&Summary {
         mapped: &mapped,
         results: &runs,
         steps: image.steps,
@@ -220,7 +201,7 @@ pub fn run(args: HilArgs) -> Result<()> {
         seed: args.seed,
         params_note: &params_note,
         target: args.target,
-        default_target: crate::commands::solve::default_target(&mapped, bundled),
+        default_target: crate::pipeline::default_target(&mapped, bundled),
         out: args.out.as_deref(),
         time_note: &if over_link {
             format!(
@@ -239,6 +220,15 @@ pub fn run(args: HilArgs) -> Result<()> {
         println!("wrote     {}", p.display());
     }
     Ok(())
+}
+
+/// The core configuration the board on `port` reports (IDENTIFY), to quantize for.
+fn board_core(port: &str, baud: u32, timeout_ms: u64) -> Result<CoreConfig> {
+    let link =
+        SerialLink::open(port, baud).with_context(|| format!("opening {port} at {baud} baud"))?;
+    let mut driver = Driver::new(link);
+    driver.timeout = std::time::Duration::from_millis(timeout_ms);
+    Ok(driver.identify().context("identifying the board")?.core)
 }
 
 /// Host in the loop: the image goes to a board (`--port`) or the in-process board model
@@ -261,7 +251,7 @@ fn over_the_link(
             Ok((traces, format!("board on {port} at {} baud", args.baud)))
         }
         None => {
-            let core = CoreConfig::load(&args.core).map_err(|e| anyhow!(e))?;
+            let core = core_config(&args.core)?;
             let link = LoopbackBoard::new(Board::new(core, [0; 32]), Faults::default(), 1);
             let traces = link_runs(Driver::new(link), args, cfg, image, &bytes, bar, keep_for)?;
             Ok((

@@ -16,5 +16,4 @@ pub mod solve;
 pub mod study;
 pub mod study_cits;
 pub mod study_hil;
-pub mod summary;
 pub mod train;

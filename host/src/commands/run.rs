@@ -1,51 +1,38 @@
-//! `npim run`: a core image through the serial protocol, on a board (`--port`) or on the
-//! in-process board model (`--emulate`). Identify, check the image fits, upload, run each run
-//! with a progress bar, read results, print `npim solve`'s summary.
+//! `npim run`: runs through the serial protocol, on a board (`--port`) or on the in-process
+//! board model (`--emulate`). Identify the board; take the given core image, or quantize the
+//! instance and parameters for the core the board reports; check the image fits, upload, run
+//! each run with a progress bar, read results, print `npim solve`'s summary.
 
 use crate::cli::RunArgs;
-use crate::commands::summary::{self, core_run, Summary};
 use crate::link::board::Board;
 use crate::link::driver::Driver;
 use crate::link::serial::SerialLink;
-use crate::link::transport::{Faults, LoopbackBoard, Transport};
-use anyhow::{anyhow, bail, Context, Result};
+use crate::link::transport::{LoopbackBoard, Transport};
+use crate::options::parse_faults;
+use crate::pipeline::{core_config, default_target, params_for, read_image};
+use crate::report::{self, core_run, Summary};
+use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use npim_sim::fixed::noise::run_seed;
-use npim_sim::fixed::{CoreConfig, CoreImage};
+use npim_sim::fixed::{quantize, CoreImage};
 use npim_sim::formats::read_instance;
 use npim_sim::mapping::Mapped;
 use npim_sim::Storage;
 use std::time::{Duration, Instant};
 
-pub fn parse_faults(text: &str) -> Result<Faults> {
-    let v: Vec<f64> = text
-        .split(',')
-        .map(|x| x.trim().parse::<f64>())
-        .collect::<Result<_, _>>()
-        .context("--faults: three numbers DROP,DUPLICATE,CORRUPT")?;
-    if v.len() != 3 || v.iter().any(|p| !(0.0..1.0).contains(p)) {
-        bail!("--faults: three probabilities in [0, 1), DROP,DUPLICATE,CORRUPT");
-    }
-    Ok(Faults {
-        drop: v[0],
-        duplicate: v[1],
-        corrupt: v[2],
-    })
-}
-
 pub fn run(args: RunArgs) -> Result<()> {
-    let bytes =
-        std::fs::read(&args.image).with_context(|| format!("reading {}", args.image.display()))?;
-    let image =
-        CoreImage::from_bytes(&bytes).with_context(|| format!("{}", args.image.display()))?;
     if args.runs == 0 {
         bail!("--runs must be at least 1");
+    }
+    let given = args.image.as_deref().map(read_image).transpose()?;
+    if given.is_none() && args.instance.is_none() {
+        bail!("give a core image (--image FILE) or an instance (-i FILE, with -p PARAMS) to quantize for the board's core");
     }
     match &args.port {
         Some(port) => {
             let link = SerialLink::open(port, args.baud)
                 .with_context(|| format!("opening {port} at {} baud", args.baud))?;
-            drive(Driver::new(link), &args, &bytes, &image, port)
+            drive(Driver::new(link), &args, given, port)
         }
         None => {
             let faults = args
@@ -54,26 +41,62 @@ pub fn run(args: RunArgs) -> Result<()> {
                 .map(parse_faults)
                 .transpose()?
                 .unwrap_or_default();
-            let core = CoreConfig::load(&args.core).map_err(|e| anyhow!(e))?;
+            let core = core_config(&args.core)?;
             let link = LoopbackBoard::new(Board::new(core, [0; 32]), faults, 1);
             let what = format!("in-process board model, faults {faults:?}");
-            drive(Driver::new(link), &args, &bytes, &image, &what)
+            drive(Driver::new(link), &args, given, &what)
         }
+    }
+}
+
+/// Where the image came from, for the summary.
+fn image_note(args: &RunArgs, image: &CoreImage) -> String {
+    match &args.image {
+        Some(p) => format!("image {}", p.display()),
+        None => format!(
+            "quantized for the board's core ({}, T = {}, {} knots)",
+            args.params
+                .as_deref()
+                .map_or("the built-in hand-set rule".into(), |p| p
+                    .display()
+                    .to_string()),
+            image.steps,
+            image.knots()
+        ),
     }
 }
 
 fn drive<T: Transport>(
     mut driver: Driver<T>,
     args: &RunArgs,
-    bytes: &[u8],
-    image: &CoreImage,
+    given: Option<CoreImage>,
     link: &str,
 ) -> Result<()> {
     driver.retries = args.retries;
     driver.timeout = Duration::from_millis(args.timeout_ms);
-    let instance = match &args.instance {
-        Some(p) => read_instance(p, Storage::Auto)?,
-        None => crate::instance_source::from_image(&args.image, image),
+    let identity = driver.identify().context("identifying the board")?;
+    let (image, instance) = match (given, &args.instance) {
+        (Some(image), Some(p)) => (image, read_instance(p, Storage::Auto)?),
+        (Some(image), None) => {
+            let path = args.image.as_deref().expect("an image file");
+            let ising = crate::instance_source::from_image(path, &image);
+            (image, ising)
+        }
+        (None, Some(p)) => {
+            let ising = read_instance(p, Storage::Auto)?;
+            let params = params_for(args.params.as_deref(), &ising)?;
+            let steps = args.steps.unwrap_or(ising.n());
+            let (image, _) = quantize(
+                &ising,
+                &params,
+                &identity.core,
+                steps,
+                args.seed.unwrap_or(0),
+            )
+            .with_context(|| format!("{} does not fit the board's core", p.display()))?;
+            (image, ising)
+        }
+        (None, None) => unreachable!("checked in run"),
     };
     if instance.n() != image.n {
         bail!(
@@ -82,17 +105,20 @@ fn drive<T: Transport>(
             image.n
         );
     }
+    let bundled = false;
     let mapped = if instance.has_zero_field() {
         Mapped::max_cut(instance)
     } else {
         Mapped::ising(instance)
     };
-    let identity = driver.identify().context("identifying the board")?;
+    let bytes = image.to_bytes();
+    let bytes = &bytes[..];
+    let image = &image;
     let seed = args.seed.unwrap_or(image.seed);
     let start = Instant::now();
     driver
         .upload(&identity, bytes)
-        .with_context(|| format!("uploading {}", args.image.display()))?;
+        .context("uploading the image")?;
     let upload = start.elapsed().as_secs_f64();
     let steps = image.steps as u64;
     let bar = if args.quiet {
@@ -134,7 +160,7 @@ fn drive<T: Transport>(
             w.write_record([
                 t.to_string(),
                 e4.to_string(),
-                summary::fmt_num(golden.energy(*e4)),
+                report::fmt_num(golden.energy(*e4)),
             ])?;
         }
         w.flush()?;
@@ -148,12 +174,12 @@ fn drive<T: Transport>(
         "link      {link}: protocol {}, core N <= {}, {} J entries; {} retransmissions",
         identity.version, identity.core.n_max, identity.core.nnz_max, driver.retransmissions
     );
+    let note = image_note(args, image);
     println!(
-        "image     {} ({} bytes, uploaded in {upload:.3} s)",
-        args.image.display(),
+        "image     {note} ({} bytes, uploaded in {upload:.3} s)",
         bytes.len()
     );
-    summary::report(&Summary {
+    report::report(&Summary {
         mapped: &mapped,
         results: &runs,
         steps: image.steps,
@@ -163,9 +189,9 @@ fn drive<T: Transport>(
             "board (fixed point)"
         },
         seed,
-        params_note: &format!("image {}", args.image.display()),
+        params_note: &note,
         target: args.target,
-        default_target: None,
+        default_target: default_target(&mapped, bundled),
         out: args.out.as_deref(),
         time_note: &format!("{run_time:.3} s wall for {} runs on the board", args.runs),
     })?;

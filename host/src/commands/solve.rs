@@ -1,22 +1,17 @@
 //! `npim solve`: many runs of one solver on one instance, with P_s, TTS and a CSV per run.
 
 use crate::cli::{Algo, ProblemArg, SolveArgs};
-use crate::commands::quantize::{build_image, params_for};
-use crate::commands::summary::{self, fmt_num, Summary};
-use crate::instance_source::{self, BUNDLED_BEST_CUT};
+use crate::instance_source::{self};
+use crate::pipeline::read_image;
+use crate::pipeline::{baseline, core_config, default_target};
+use crate::pipeline::{build_image, params_for};
+use crate::report::{self, fmt_num, Summary};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use npim_sim::baselines::aim::AimParams;
-use npim_sim::baselines::cac::CacParams;
-use npim_sim::baselines::cits::CitsParams;
-use npim_sim::baselines::dsbm::DsbmParams;
+use npim_sim::baselines;
 use npim_sim::baselines::gw::{self, GwParams};
-use npim_sim::baselines::pmcim::PmcimParams;
-use npim_sim::baselines::psa::PsaParams;
-use npim_sim::baselines::sa::SaParams;
-use npim_sim::baselines::{self, Baseline};
-use npim_sim::fixed::{CoreImage, GoldenCore};
-use npim_sim::mapping::{Mapped, Problem, Qubo};
+use npim_sim::fixed::GoldenCore;
+use npim_sim::mapping::{Mapped, Qubo};
 use npim_sim::npim::{self, NpimParams, RunOptions, RunResult, Variant};
 use std::time::Instant;
 
@@ -100,10 +95,7 @@ pub fn run(args: SolveArgs) -> Result<()> {
         Algo::Golden => {
             let (image, core_name) = match &args.image {
                 Some(path) => {
-                    let bytes = std::fs::read(path)
-                        .with_context(|| format!("reading {}", path.display()))?;
-                    let image = CoreImage::from_bytes(&bytes)
-                        .with_context(|| format!("{}", path.display()))?;
+                    let image = read_image(path)?;
                     if image.n != n {
                         bail!(
                             "{} holds {} spins but the instance has {n}",
@@ -116,7 +108,7 @@ pub fn run(args: SolveArgs) -> Result<()> {
                 None => {
                     let params = params_for(args.params.as_deref(), ising)?;
                     let (image, report) =
-                        build_image(ising, &params, &args.core, steps, args.seed)?;
+                        build_image(ising, &params, &core_config(&args.core)?, steps, args.seed)?;
                     if !report.exact_instance {
                         eprintln!(
                             "note: real weights scaled by {:.4e} to fit {}-bit J",
@@ -163,7 +155,7 @@ pub fn run(args: SolveArgs) -> Result<()> {
     let elapsed = start.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let default = default_target(&mapped, bundled);
-    summary::report(&Summary {
+    report::report(&Summary {
         mapped: &mapped,
         results: &results,
         steps,
@@ -191,10 +183,7 @@ fn load_problem(args: &SolveArgs) -> Result<(Mapped, bool)> {
     }
     let (ising, bundled) = match (&args.image, &args.source) {
         (Some(path), source) if source.instance.is_none() => {
-            let bytes =
-                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-            let image =
-                CoreImage::from_bytes(&bytes).with_context(|| format!("{}", path.display()))?;
+            let image = read_image(path)?;
             (instance_source::from_image(path, &image), false)
         }
         _ => instance_source::load(&args.source)?,
@@ -213,73 +202,6 @@ fn load_problem(args: &SolveArgs) -> Result<(Mapped, bool)> {
         ProblemArg::Qubo => unreachable!(),
     };
     Ok((mapped, bundled))
-}
-
-pub(crate) fn default_target(mapped: &Mapped, bundled: bool) -> Option<(f64, &'static str)> {
-    match mapped.problem {
-        Problem::MaxCut if bundled => Some((BUNDLED_BEST_CUT, "best-known cut of the bundled G11")),
-        Problem::MaxCut => mapped
-            .ising
-            .meta
-            .ground_energy
-            .map(|e| (mapped.ising.cut_from_energy(e), "instance's ground energy")),
-        Problem::Ising => mapped
-            .ising
-            .meta
-            .ground_energy
-            .map(|e| (e, "instance's ground energy")),
-        _ => None,
-    }
-}
-
-/// The baseline with its parameters (defaults for the instance, or the JSON file), and the
-/// parameters as JSON for the summary.
-pub(crate) fn baseline(
-    algo: Algo,
-    ising: &npim_sim::Ising,
-    file: Option<&std::path::Path>,
-) -> Result<(Box<dyn Baseline>, String)> {
-    fn pick<T: serde::Serialize + serde::de::DeserializeOwned + Baseline + 'static>(
-        default: T,
-        file: Option<&std::path::Path>,
-    ) -> Result<(Box<dyn Baseline>, String)> {
-        // the file names some or all of the parameters; the rest keep the instance's defaults
-        let mut value = serde_json::to_value(&default)?;
-        if let Some(path) = file {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            let over: serde_json::Value = serde_json::from_str(&text)
-                .with_context(|| format!("{}: not JSON", path.display()))?;
-            let (Some(over), Some(fields)) = (over.as_object(), value.as_object_mut()) else {
-                bail!(
-                    "{}: expected a JSON object of parameter names and values",
-                    path.display()
-                );
-            };
-            for (k, v) in over {
-                fields.insert(k.clone(), v.clone());
-            }
-        }
-        let p: T = serde_json::from_value(value).with_context(|| {
-            format!(
-                "{}: not valid parameters for this algorithm",
-                file.map_or("defaults".into(), |f| f.display().to_string())
-            )
-        })?;
-        let json = serde_json::to_string(&p)?;
-        Ok((Box::new(p), json))
-    }
-    match algo {
-        Algo::Cac => pick(CacParams::for_instance(ising), file),
-        Algo::Sa => pick(SaParams::for_instance(ising), file),
-        Algo::Dsbm => pick(DsbmParams::for_instance(ising), file),
-        Algo::Pmcim => pick(PmcimParams::for_instance(ising), file),
-        Algo::Aim => pick(AimParams::for_instance(ising), file),
-        Algo::Psa => pick(PsaParams::for_instance(ising), file),
-        Algo::Cits => pick(CitsParams::for_instance(ising), file),
-        Algo::CitsComplete => pick(CitsParams::complete_for_instance(ising), file),
-        _ => bail!("not a baseline"),
-    }
 }
 
 /// `--algo gw`: one SDP solve, `--runs` hyperplanes, the bound.

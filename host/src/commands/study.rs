@@ -2,7 +2,8 @@
 //! sweep of core widths around the `sim` preset, with a CSV and a PNG chart.
 
 use crate::cli::QuantizationArgs;
-use crate::commands::quantize::params_for;
+use crate::options::split_target;
+use crate::pipeline::params_for;
 use crate::plot;
 use anyhow::{anyhow, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -12,17 +13,6 @@ use npim_sim::npim::{self, RunOptions, Variant};
 use npim_sim::stats::{Proportion, Tts};
 use npim_sim::Storage;
 use std::path::PathBuf;
-
-/// `PATH[:TARGET]` of the studies' `--instance`: the file and the target energy, if given.
-pub fn split_target(spec: &str) -> (&str, Option<f64>) {
-    match spec.rsplit_once(':') {
-        Some((p, t)) => match t.parse::<f64>() {
-            Ok(v) => (p, Some(v)),
-            Err(_) => (spec, None),
-        },
-        None => (spec, None),
-    }
-}
 
 /// One core configuration of the sweep: which width was changed, to what.
 pub struct Variation {

@@ -3,8 +3,8 @@
 //! solution (quartiles over the successful runs) and TTS99 in epochs; CSV and PNG.
 
 use crate::cli::{Algo, CitsStudyArgs};
-use crate::commands::solve::baseline;
-use crate::commands::study::split_target;
+use crate::options::split_target;
+use crate::pipeline::baseline;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressStyle};

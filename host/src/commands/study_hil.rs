@@ -4,7 +4,7 @@
 //! and the ratio to the digital P_s. CSV and PNG.
 
 use crate::cli::HilStudyArgs;
-use crate::commands::quantize::params_for;
+use crate::pipeline::params_for;
 use anyhow::{anyhow, bail, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use npim_sim::fixed::noise::run_seed;
@@ -27,7 +27,7 @@ struct Point {
 }
 
 pub fn run(args: HilStudyArgs) -> Result<()> {
-    let base = crate::commands::hil::loop_config(args.config.as_deref(), args.oscillator)?;
+    let base = crate::options::loop_config(args.config.as_deref(), args.oscillator)?;
     if args.runs == 0 || args.adc.is_empty() || args.noise.is_empty() {
         bail!("--runs, --adc and --noise need at least one value each");
     }
@@ -41,7 +41,7 @@ pub fn run(args: HilStudyArgs) -> Result<()> {
     let mut points = Vec::new();
     let mut digital = Vec::new();
     for spec in &args.instances {
-        let (path, target) = crate::commands::study::split_target(spec);
+        let (path, target) = crate::options::split_target(spec);
         let ising = read_instance(&PathBuf::from(path), Storage::Auto)?;
         let name = ising.meta.name.clone().unwrap_or_else(|| path.to_string());
         let steps = args.steps.unwrap_or(ising.n());

@@ -4,7 +4,7 @@
 //! retransmitted command is answered, not executed, twice.
 
 use npim_hdl::builds::Build;
-use npim_hdl::verilator::Harness;
+use npim_hdl::harness::verilator::Harness;
 use npim_proto::message::{
     capability, BoardError, Command, ErrorCode, MAX_DRIVE, MAX_MEASURE, MAX_TRACE,
 };
@@ -295,8 +295,8 @@ impl Board {
                 let image = CoreImage::from_bytes(&self.buffer)
                     .map_err(|e| err(ErrorCode::ImageInvalid, e.to_string()))?;
                 self.core
-                    .admits(&image)
-                    .map_err(|e| err(ErrorCode::DoesNotFit, e))?;
+                    .fits(&image)
+                    .map_err(|e| err(ErrorCode::DoesNotFit, e.to_string()))?;
                 if let Engine::Rtl(_, build) = self.engine {
                     (build.check_image)(&image).map_err(|e| err(ErrorCode::DoesNotFit, e))?;
                 }

@@ -154,8 +154,8 @@ impl<T: Transport> Driver<T> {
             .map_err(|e| LinkError::DoesNotFit(format!("the image is invalid: {e}")))?;
         identity
             .core
-            .admits(&decoded)
-            .map_err(LinkError::DoesNotFit)?;
+            .fits(&decoded)
+            .map_err(|e| LinkError::DoesNotFit(e.to_string()))?;
         self.upload_unchecked(image, &mut |_| {})
     }
 

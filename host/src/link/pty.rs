@@ -171,7 +171,7 @@ pub fn serve(
 /// `stop` is set, through a wire with `faults` in both directions.
 pub fn serve_bytes(
     pty: &mut Pty,
-    board: &mut npim_hdl::serial_sim::SerialSim,
+    board: &mut npim_hdl::builds::rtl::serial_sim::SerialSim,
     faults: Faults,
     seed: u64,
     stop: &AtomicBool,

@@ -49,6 +49,39 @@ pub struct GoldenResult {
     pub final_e4: i64,
 }
 
+/// The shifts that align the update's three weight classes (`docs/fixed-point.md`), from the
+/// image's exponents `e0, e1, e2` and activation fraction `A`: one rule for the golden model, its
+/// fast loop, the RTL harnesses and the fit check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shifts {
+    /// `e2 − A`: from a `W²·f` sum to `z` (right when positive, left when negative).
+    pub z: i32,
+    /// `E − e0` with `E = max(e0, e1 + A)`: aligns the noise term `W⁰·η`.
+    pub y0: u32,
+    /// `E − e1 − A`: aligns the `W¹·f_nl(z)` sum.
+    pub y1: u32,
+}
+
+impl Shifts {
+    /// The shifts of an image with these exponents and activation fraction bits.
+    pub fn of(exponents: [i8; 3], act_frac: u8) -> Self {
+        let [e0, e1, e2] = exponents.map(i32::from);
+        let a = i32::from(act_frac);
+        let e = e0.max(e1 + a);
+        Shifts {
+            z: e2 - a,
+            y0: (e - e0) as u32,
+            y1: (e - e1 - a) as u32,
+        }
+    }
+
+    /// The right and left parts of [`Shifts::z`] (`e2 − A` and `A − e2`, each at least 0), as
+    /// the RTL's two shifters take them.
+    pub fn z_right_left(&self) -> (u32, u32) {
+        (self.z.max(0) as u32, (-self.z).max(0) as u32)
+    }
+}
+
 /// `x · 2^(−sh)` rounded half up (arithmetic shift), or `x · 2^(−sh)` exactly when `sh ≤ 0`,
 /// saturated to the `i64` range (callers clamp further; a core caps its shifters where the
 /// clamped result no longer changes, so the two agree for every shift).
@@ -303,9 +336,7 @@ impl<'a> GoldenState<'a> {
         let c = self.core;
         let (n, tc, d) = (c.n, c.tc, c.d);
         c.weights_at(self.t, &mut self.q);
-        let [e0, e1, e2] = c.exponents.map(i32::from);
-        let a = i32::from(c.act_frac);
-        let e = e0.max(e1 + a);
+        let sh = Shifts::of(c.exponents, c.act_frac);
         let zlim = (1i64 << (c.z_bits - 1)) - 1;
         let order: Vec<usize> = (0..tc).map(|s| (self.t + s) % tc).collect();
         let (q0, q1, q2) = (self.q[0], &self.q[1..1 + d], &self.q[1 + d..]);
@@ -318,10 +349,10 @@ impl<'a> GoldenState<'a> {
             for k in 0..d {
                 let row = &q2[k * tc..(k + 1) * tc];
                 let acc: i64 = row.iter().zip(&order).map(|(w, &slot)| w * h[slot]).sum();
-                let z = round_shift(acc, e2 - a).clamp(-zlim, zlim);
+                let z = round_shift(acc, sh.z).clamp(-zlim, zlim);
                 w1u += i128::from(q1[k]) * i128::from(c.f_nl(z));
             }
-            out.push(((i128::from(q0) * i128::from(eta)) << (e - e0)) + (w1u << (e - e1 - a)));
+            out.push(((i128::from(q0) * i128::from(eta)) << sh.y0) + (w1u << sh.y1));
         }
         out
     }

@@ -12,7 +12,7 @@ pub mod noise;
 pub mod quantize;
 mod run_loop;
 
-pub use config::CoreConfig;
+pub use config::{CoreConfig, FitError, Limit, ShiftLimits};
 pub use golden::{GoldenCore, GoldenResult, GoldenState};
 pub use image::{CoreImage, ImageError};
 pub use quantize::{quantize, QuantizeError};

@@ -82,6 +82,15 @@ pub enum QuantizeError {
     /// Zero steps.
     #[error("steps must be at least 1")]
     NoSteps,
+    /// The image made does not fit the core in a build detail the quantizer does not choose
+    /// (linear term width, knot memory, shifts).
+    #[error("the image for core `{core}` does not fit it: {error}")]
+    DoesNotFit {
+        /// What does not fit.
+        error: super::config::FitError,
+        /// Core name.
+        core: String,
+    },
 }
 
 /// What quantization did, for the user.
@@ -321,6 +330,11 @@ pub fn quantize(
         table,
     };
     debug_assert_eq!(image.check(), Ok(()));
+    core.fits(&image)
+        .map_err(|error| QuantizeError::DoesNotFit {
+            error,
+            core: name(),
+        })?;
     Ok((
         image,
         QuantizeReport {

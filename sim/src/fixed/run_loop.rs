@@ -19,7 +19,7 @@
 //!
 //! [`GoldenState`]: super::GoldenState
 
-use super::golden::{round_shift, GoldenCore, GoldenResult};
+use super::golden::{round_shift, GoldenCore, GoldenResult, Shifts};
 use super::noise::{noise_of, spin_state, xorshift32};
 
 /// What one image needs beyond [`GoldenCore`] for the fast loop.
@@ -79,9 +79,8 @@ impl FastLoop {
         if 2 * row_sum + 2 * l_max > i64::from(i32::MAX) {
             return None;
         }
-        let [e0, e1, e2] = core.exponents.map(i32::from);
+        let sh = Shifts::of(core.exponents, core.act_frac);
         let a = i32::from(core.act_frac);
-        let e = e0.max(e1 + a);
         // Schedule weights are 16-bit; `|f_nl(z)| ≤ zlim + max TABLE`; `|η| ≤ 510`.
         let zlim = (1i64 << (core.z_bits - 1)) - 1;
         let f_nl_max = zlim + core.table.iter().copied().max().unwrap_or(0);
@@ -91,7 +90,7 @@ impl FastLoop {
         }
         let w0_max: i128 = (1 << 15) * 510;
         let fits = |x: i128, sh: i32| sh < 62 && (x << sh) < 1 << 61;
-        let y_in_i64 = fits(w0_max, e - e0) && fits(w1u_max, e - e1 - a);
+        let y_in_i64 = fits(w0_max, sh.y0 as i32) && fits(w1u_max, sh.y1 as i32);
         let table_shift = a + 2 - i32::from(core.table_bits);
         if core.z_bits > 24 || table_shift < -8 || core.table.len() > TABLE_MAX {
             return None;
@@ -108,7 +107,7 @@ impl FastLoop {
         });
         Some(FastLoop {
             dense_2j,
-            z_shift: e2 - a,
+            z_shift: sh.z,
             zlim,
             y_in_i64,
             index_left: (-table_shift).max(0) as u32,
@@ -117,8 +116,8 @@ impl FastLoop {
                 core.table[k.min(core.table.len() - 1)] as i32
             })),
             index_max: core.table.len() as u32 - 1,
-            y_shift0: (e - e0) as u32,
-            y_shift1: (e - e1 - a) as u32,
+            y_shift0: sh.y0,
+            y_shift1: sh.y1,
         })
     }
 

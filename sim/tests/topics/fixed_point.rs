@@ -362,3 +362,103 @@ fn real_weights_are_scaled_and_reported_as_inexact() {
     assert!(!report.exact_instance);
     assert!((image.j_scale - ising.max_abs_weight() / 127.0).abs() < 1e-12);
 }
+
+/// One fit check for every user of a core: each limit an image can break is named with both
+/// values, the quantizer refuses what its own checks do not cover (here linear terms wider than
+/// the icebreaker build's 8 bits), and a configuration is held by a core only when every stated
+/// limit is.
+#[test]
+fn fits_names_the_limit_each_image_breaks() {
+    use npim_sim::fixed::{FitError, Limit};
+    let ising = random_instance(30, 0.3, false, false, 7, Storage::Sparse);
+    let params = NpimParams::annealed_greedy(field_scale(&ising), 2.0, 0.5);
+    let rtl = CoreConfig::preset("rtl").unwrap();
+    let (image, _) = quantize(&ising, &params, &rtl, 40, 1).unwrap();
+    assert_eq!(rtl.fits(&image), Ok(()));
+    let over = |img: &CoreImage, core: &CoreConfig| core.fits(img).unwrap_err().limit();
+    let small_n = CoreConfig {
+        n_max: 20,
+        ..rtl.clone()
+    };
+    assert_eq!(
+        small_n.fits(&image).unwrap_err(),
+        FitError::Over {
+            what: Limit::Spins,
+            have: 30,
+            limit: 20
+        }
+    );
+    assert!(small_n
+        .fits(&image)
+        .unwrap_err()
+        .to_string()
+        .contains("N 30 exceeds this core's 20 (over by 10)"));
+    let mut wide = image.clone();
+    wide.linear[3] = 40_000;
+    assert_eq!(over(&wide, &rtl), Some(Limit::LinearBits));
+    let ice = CoreConfig {
+        n_max: 800,
+        ..CoreConfig::preset("icebreaker").unwrap()
+    };
+    let mut narrow = quantize(
+        &ising,
+        &params,
+        &CoreConfig {
+            j_bits: 2,
+            ..ice.clone()
+        },
+        40,
+        1,
+    )
+    .unwrap()
+    .0;
+    assert_eq!(ice.fits(&narrow), Ok(()));
+    narrow.linear[3] = 200;
+    assert_eq!(over(&narrow, &ice), Some(Limit::LinearBits));
+    narrow.linear[3] = 127;
+    assert_eq!(ice.fits(&narrow), Ok(()));
+    narrow.linear[3] = -129;
+    assert_eq!(over(&narrow, &ice), Some(Limit::LinearBits));
+    narrow.linear[3] = 0;
+    narrow.exponents[2] += 20;
+    assert_eq!(over(&narrow, &ice), Some(Limit::ZRightShift));
+    // exact widths
+    let z16 = CoreConfig {
+        z_bits: 16,
+        ..rtl.clone()
+    };
+    assert!(matches!(
+        z16.fits(&image),
+        Err(FitError::Differs {
+            what: Limit::ZBits,
+            have: 14,
+            core: 16
+        })
+    ));
+    // storage: the loader's rule refuses it, the harnesses' converts it
+    let dense = CoreConfig {
+        storage: JStorage::Dense,
+        n_max: 256,
+        ..rtl.clone()
+    };
+    assert!(matches!(dense.fits(&image), Err(FitError::Storage { .. })));
+    assert_eq!(dense.fits_converted(&image), Ok(()));
+    // configurations: the sim preset is held by no RTL build, each RTL preset by itself
+    let short = rtl.holds(&CoreConfig::preset("sim").unwrap()).unwrap_err();
+    assert!(short.contains(&FitError::Over {
+        what: Limit::Spins,
+        have: 4096,
+        limit: 2048
+    }));
+    for name in ["rtl", "rtl4", "small", "dense", "icebreaker"] {
+        let c = CoreConfig::preset(name).unwrap();
+        assert_eq!(c.holds(&c), Ok(()), "{name}");
+        // a board's IDENTIFY carries the stated limits; the build details come back with them
+        let stated = CoreConfig {
+            knot_words: 3,
+            linear_bits: 2,
+            ..c.clone()
+        };
+        assert_eq!(stated.with_build_details(), c, "{name}");
+    }
+}

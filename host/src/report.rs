@@ -26,7 +26,7 @@ pub struct Summary<'a> {
     /// A target given by the user.
     pub target: Option<f64>,
     /// The target otherwise, with where it comes from.
-    pub default_target: Option<(f64, &'static str)>,
+    pub default_target: Option<(f64, String)>,
     /// Write one CSV row per run here.
     pub out: Option<&'a Path>,
     /// The `time` line.
@@ -54,11 +54,10 @@ pub fn report(s: &Summary) -> Result<()> {
             }
         })
         .context("no runs to report")?;
-    let (target, target_source) = match s.target {
-        Some(t) => (t, "given"),
-        None => s
-            .default_target
-            .unwrap_or((objectives[best_index], "best found in this batch")),
+    let (target, target_source) = match (s.target, &s.default_target) {
+        (Some(t), _) => (t, "given"),
+        (None, Some((t, source))) => (*t, source.as_str()),
+        (None, None) => (objectives[best_index], "best found in this batch"),
     };
     let successes: Vec<bool> = objectives
         .iter()
@@ -190,4 +189,16 @@ pub fn core_run(
         final_energy: f64::NAN,
         energies: Vec::new(),
     }
+}
+
+/// The CPU's model name, for benchmark headers.
+pub fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into())
 }

@@ -19,7 +19,7 @@
 use super::core::Core;
 use super::loader::Loader;
 use super::widths::*;
-use crate::crc32::{Crc32Byte, CRC_RESIDUE};
+use crate::widgets::crc32::{Crc32Byte, CRC_RESIDUE};
 use npim_proto::frame::OVERHEAD;
 use npim_proto::message::{MAX_DRIVE, STATUS_OK};
 use npim_proto::{kind, ErrorCode, MAX_PAYLOAD};

@@ -4,7 +4,7 @@
 //! rate and a simulation uses a few cycles per bit.
 
 use super::engine::Engine;
-use crate::uart::{UartRx, UartTx};
+use crate::widgets::uart::{UartRx, UartTx};
 use rust_hdl::prelude::*;
 
 /// UART + engine + core.

@@ -13,7 +13,7 @@
 //! loader counts rows and columns to check that the section is exactly `N²` bytes).
 
 use super::widths::*;
-use crate::crc32::{Crc32Byte, CRC_RESIDUE};
+use crate::widgets::crc32::{Crc32Byte, CRC_RESIDUE};
 use npim_proto::ErrorCode;
 use rust_hdl::prelude::*;
 

@@ -3,9 +3,10 @@
 
 use super::update::Update;
 use super::widths::*;
-use crate::verilator::Harness;
+use crate::harness::verilator::Harness;
 use npim_sim::fixed::image::CoreImage;
-use npim_sim::fixed::{GoldenCore, GoldenState};
+use npim_sim::fixed::golden::Shifts;
+use npim_sim::fixed::{CoreConfig, GoldenCore, GoldenState};
 use rust_hdl::prelude::*;
 
 /// The unit's inputs for one step.
@@ -42,89 +43,27 @@ pub struct UpdateOutput {
 
 /// The per-image shifts `[z_right, z_left, y_shift0, y_shift1]` of `docs/fixed-point.md`.
 pub fn shifts(image: &CoreImage) -> [u32; 4] {
-    let a = i32::from(image.act_frac);
-    let [e0, e1, e2] = image.exponents.map(i32::from);
-    let e = e0.max(e1 + a);
-    [
-        (e2 - a).max(0) as u32,
-        (a - e2).max(0) as u32,
-        (e - e0) as u32,
-        (e - e1 - a) as u32,
-    ]
+    let sh = Shifts::of(image.exponents, image.act_frac);
+    let (zr, zl) = sh.z_right_left();
+    [zr, zl, sh.y0, sh.y1]
 }
 
-/// Checks that an image matches this build's constants.
-pub fn check_image(image: &CoreImage) -> Result<(), String> {
-    let checks = [
-        (
-            image.act_frac as usize == ACT_FRAC,
-            format!("act_frac {} (build: {ACT_FRAC})", image.act_frac),
-        ),
-        (
-            image.table_bits as usize == TABLE_BITS,
-            format!("table_bits {} (build: {TABLE_BITS})", image.table_bits),
-        ),
-        (
-            image.z_bits as usize == Z_BITS,
-            format!("z_bits {} (build: {Z_BITS})", image.z_bits),
-        ),
-        (
-            image.field_bits as usize <= FIELD_BITS,
-            format!("field_bits {} (build: {FIELD_BITS})", image.field_bits),
-        ),
-        (
-            image.w_bits as usize <= W_BITS,
-            format!("w_bits {} (build: {W_BITS})", image.w_bits),
-        ),
-        (
-            image.tc <= 1 << HIST_SLOT_BITS && image.d < 16,
-            format!("Tc {} / D {}", image.tc, image.d),
-        ),
-        (
-            image.weights_per_knot() <= 1 << WEIGHT_ADDR_BITS,
-            format!("{} weights per step", image.weights_per_knot()),
-        ),
-        (image.n <= N_MAX, format!("{} spins", image.n)),
-        (
-            image.linear.iter().all(|&l| {
-                let half = 1i64 << (LINEAR_BITS - 1);
-                (-half..half).contains(&i64::from(l))
-            }),
-            format!("linear terms beyond {LINEAR_BITS} bits"),
-        ),
-        (
-            image.schedule.len() <= 1 << KNOT_ADDR_BITS,
-            format!(
-                "{} knot words (build: {})",
-                image.schedule.len(),
-                1 << KNOT_ADDR_BITS
-            ),
-        ),
-        (
-            image.j_bits as usize <= WEIGHT_BITS,
-            format!("j_bits {} (build: {WEIGHT_BITS})", image.j_bits),
-        ),
-        (
-            {
-                let [zr, zl, y0, y1] = shifts(image);
-                zr as usize <= Z_RIGHT_MAX
-                    && zl as usize <= Z_LEFT_MAX
-                    && y0 as usize <= Y_SHIFT_MAX
-                    && y1 as usize <= Y_SHIFT1_MAX
-            },
-            format!(
-                "shifts (e2 − A, A − e2, E − e0, E − e1 − A) {:?} beyond this build's \
-                 {Z_RIGHT_MAX}, {Z_LEFT_MAX}, {Y_SHIFT_MAX}, {Y_SHIFT1_MAX}",
-                shifts(image)
-            ),
-        ),
-    ];
-    for (ok, what) in checks {
-        if !ok {
-            return Err(format!("this RTL build cannot run the image: {what}"));
-        }
+/// The update unit's own limits: the build's ([`config`]), except schedule weights as wide as
+/// its `W_BITS`-bit weight registers (the core holds them one bit narrower, for the knot
+/// interpolation's difference).
+pub fn unit_config() -> CoreConfig {
+    CoreConfig {
+        w_bits: W_BITS as u8,
+        ..config()
     }
-    Ok(())
+}
+
+/// Checks that the update unit of this build can run an image ([`CoreConfig::fits_converted`]
+/// with [`unit_config`]).
+pub fn check_image(image: &CoreImage) -> Result<(), String> {
+    unit_config()
+        .fits_converted(image)
+        .map_err(|e| format!("this RTL build cannot run the image: {e}"))
 }
 
 impl UpdateInput {
@@ -259,45 +198,7 @@ pub fn verilog() -> String {
 
 /// The C++ side of the Verilator harness: reads [`UpdateInput::commands`] on stdin, prints
 /// `s INDEX BIT` per decided spin and `done CYCLES`.
-pub const HARNESS_CPP: &str = r#"
-#include "Vtop.h"
-#include "verilated.h"
-#include <cstdio>
-#include <cstring>
-#include <cstdint>
-static Vtop* top;
-static void tick() { top->clock = 1; top->eval(); top->clock = 0; top->eval(); }
-int main(int argc, char** argv) {
-    Verilated::commandArgs(argc, argv);
-    top = new Vtop;
-    top->clock = 0; top->eval();
-    char cmd[8]; long long a, v;
-    while (scanf("%7s", cmd) == 1) {
-        if (!strcmp(cmd, "go")) {
-            long long n, tc, d, tm, zr, zl, y0, y1, pl;
-            scanf("%lld %lld %lld %lld %lld %lld %lld %lld %lld", &n, &tc, &d, &tm, &zr, &zl, &y0, &y1, &pl);
-            top->n = n; top->tc = tc; top->d = d; top->t_mod = tm; top->pipelined = pl;
-            top->z_right = zr; top->z_left = zl; top->y_shift0 = y0; top->y_shift1 = y1;
-            top->start = 1; tick(); top->start = 0;
-            unsigned long long cycles = 1;
-            for (;;) {
-                if (top->spin_valid) printf("s %d %d\n", (int)top->spin_index, (int)top->spin_bit);
-                if (top->done) { printf("done %llu\n", cycles); break; }
-                if (cycles > 1000000000ULL) { printf("timeout\n"); break; }
-                tick(); cycles++;
-            }
-            fflush(stdout);
-            continue;
-        }
-        scanf("%lld %lld", &a, &v);
-        if (!strcmp(cmd, "w")) { top->weight_waddr = a; top->weight_wdata = (uint16_t)(int16_t)v; top->weight_we = 1; tick(); top->weight_we = 0; }
-        else if (!strcmp(cmd, "h")) { top->hist_waddr = a; top->hist_wdata = (uint16_t)(int16_t)v; top->hist_we = 1; tick(); top->hist_we = 0; }
-        else if (!strcmp(cmd, "z")) { top->noise_waddr = a; top->noise_wdata = (uint32_t)v; top->noise_we = 1; tick(); top->noise_we = 0; }
-    }
-    delete top;
-    return 0;
-}
-"#;
+pub const HARNESS_CPP: &str = include_str!("cpp/update.cpp");
 
 /// Runs one step under Verilator.
 pub fn run_verilator(harness: &Harness, input: &UpdateInput) -> Result<UpdateOutput, String> {

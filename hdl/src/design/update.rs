@@ -8,7 +8,7 @@
 //! pipelined across spins (`pipelined`): a spin's last `z`, `W¹` term, noise draw and decision
 //! run beside the next spin's taps, so a spin costs `D·Tc` cycles (`docs/rtl.md`, Speed).
 
-use crate::single_port_ram::SinglePortRam;
+use crate::widgets::single_port_ram::SinglePortRam;
 use super::widths::*;
 use rust_hdl::prelude::*;
 

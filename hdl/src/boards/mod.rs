@@ -1,8 +1,9 @@
 //! Board targets: what the open toolchain needs to know about each board (FPGA family, device
 //! and package, oscillator, pins, default build), and the top level that wraps the serial core
 //! with the board's clock (a PLL from the oscillator to the core's frequency, or the oscillator
-//! itself), its UART pins and status LEDs. The pin files live in `constraints/`; the build itself (yosys, nextpnr, packing) is
-//! `npim hdl bitstream` in the host crate. Following LiteX's split: core / board / build.
+//! itself), its UART pins and status LEDs. One file a board holds its data ([`icebreaker`],
+//! [`ulx3s`]); the pin files live in `constraints/`; the build itself (yosys, nextpnr, packing)
+//! is `npim hdl bitstream` in the host crate. Following LiteX's split: core / board / build.
 
 /// FPGA families the open flow covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,38 +41,12 @@ pub struct Board {
     pub load_flash: &'static [&'static str],
 }
 
+pub mod icebreaker;
+pub mod ulx3s;
+
 /// The boards.
 pub fn boards() -> Vec<Board> {
-    vec![
-        Board {
-            name: "icebreaker",
-            description: "iCEBreaker (Lattice iCE40UP5K-SG48, 12 MHz, FT2232H USB-UART)",
-            family: Family::Ice40,
-            device_args: &["--up5k", "--package", "sg48"],
-            osc_mhz: 12.0,
-            // the oscillator itself: the `icebreaker` build closes timing at 14-15 MHz, and the
-            // UP5K's PLL makes nothing under 16 MHz
-            default_mhz: 12.0,
-            default_core: "icebreaker",
-            constraints_file: "icebreaker.pcf",
-            constraints: include_str!("../../constraints/icebreaker.pcf"),
-            load_sram: &["iceprog", "-S"],
-            load_flash: &["iceprog"],
-        },
-        Board {
-            name: "ulx3s",
-            description: "ULX3S 85F (Lattice ECP5 LFE5U-85F-6BG381C, 25 MHz, FT231X USB-UART)",
-            family: Family::Ecp5,
-            device_args: &["--85k", "--package", "CABGA381"],
-            osc_mhz: 25.0,
-            default_mhz: 25.0,
-            default_core: "rtl",
-            constraints_file: "ulx3s.lpf",
-            constraints: include_str!("../../constraints/ulx3s.lpf"),
-            load_sram: &["openFPGALoader", "-b", "ulx3s"],
-            load_flash: &["openFPGALoader", "-b", "ulx3s", "-f"],
-        },
-    ]
+    vec![icebreaker::board(), ulx3s::board()]
 }
 
 /// The board called `name`.

@@ -6,7 +6,7 @@
 
 use super::serial_core::SerialCore;
 use npim_proto::reply::Identity;
-use crate::verilator::Harness;
+use crate::harness::verilator::Harness;
 use npim_sim::fixed::CoreConfig;
 use rust_hdl::prelude::*;
 use std::io::{Read, Write};
@@ -45,78 +45,7 @@ pub fn verilog(hash: [u8; 32]) -> String {
 
 /// The C++ bridge: stdin bytes onto `rx`, `tx` back to stdout, the clock running while there is
 /// work and sleeping on stdin when the design is idle.
-pub const HARNESS_CPP: &str = r#"
-#include "Vtop.h"
-#include "verilated.h"
-#include <cstdio>
-#include <cstdlib>
-#include <cstdint>
-#include <deque>
-#include <poll.h>
-#include <unistd.h>
-#include <fcntl.h>
-static Vtop* top;
-int main(int argc, char** argv) {
-    Verilated::commandArgs(argc, argv);
-    top = new Vtop;
-    const char* d = getenv("NPIM_DIVISOR");
-    const int div = d ? atoi(d) : 8;
-    top->divisor = div; top->rx = 1; top->clock = 0; top->eval();
-    // batch mode (NPIM_BATCH): all input first, output as "cycle byte" lines, for comparing
-    // with rust_hdl's simulator cycle for cycle
-    const bool batch = getenv("NPIM_BATCH") != nullptr;
-    std::deque<uint8_t> in;
-    bool eof = false;
-    if (batch) {
-        uint8_t buf[4096]; ssize_t n;
-        while ((n = read(0, buf, sizeof buf)) > 0) in.insert(in.end(), buf, buf + n);
-        eof = true;
-    }
-    fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
-    // rx serializer: 10 bits a byte, `div` cycles a bit
-    int rx_bits = 0, rx_count = 0; uint16_t rx_frame = 0;
-    // tx deserializer
-    int tx_state = 0, tx_count = 0, tx_bit = 0; uint8_t tx_byte = 0; int last_tx = 1;
-    uint64_t cycle = 0;
-    for (;;) {
-        bool line_busy = rx_bits > 0 || !in.empty() || tx_state != 0;
-        if (cycle % 256 == 0 || (top->idle && !line_busy)) {
-            if (eof && in.empty() && rx_bits == 0 && top->idle && tx_state == 0) break;
-            struct pollfd p = {0, POLLIN, 0};
-            int wait = (top->idle && !line_busy && !eof) ? 50 : 0;
-            if (!eof && poll(&p, 1, wait) > 0) {
-                uint8_t buf[4096];
-                ssize_t n = read(0, buf, sizeof buf);
-                if (n > 0) in.insert(in.end(), buf, buf + n);
-                else if (n == 0) eof = true;
-            }
-        }
-        if (rx_bits == 0 && !in.empty()) {
-            rx_frame = (uint16_t)((in.front() << 1) | 0x200); in.pop_front();
-            rx_bits = 10; rx_count = div;
-        }
-        top->rx = rx_bits > 0 ? (rx_frame & 1) : 1;
-        top->clock = 1; top->eval(); top->clock = 0; top->eval(); cycle++;
-        if (rx_bits > 0 && --rx_count == 0) { rx_frame >>= 1; rx_bits--; rx_count = div; }
-        int tx = top->tx;
-        if (tx_state == 0) {
-            if (last_tx == 1 && tx == 0) { tx_state = 1; tx_count = div + div / 2; tx_bit = 0; tx_byte = 0; }
-        } else if (--tx_count == 0) {
-            if (tx_bit < 8) { tx_byte |= (uint8_t)(tx << tx_bit); tx_bit++; tx_count = div; }
-            else {
-                if (tx) {
-                    if (batch) printf("%llu %d\n", (unsigned long long)cycle, tx_byte);
-                    else { fwrite(&tx_byte, 1, 1, stdout); fflush(stdout); }
-                }
-                tx_state = 0;
-            }
-        }
-        last_tx = tx;
-    }
-    delete top;
-    return 0;
-}
-"#;
+pub const HARNESS_CPP: &str = include_str!("cpp/serial.cpp");
 
 /// Builds (or finds in `cache`) the serial core's harness for bitstream hash `hash`.
 pub fn build_harness(cache: &std::path::Path, hash: [u8; 32]) -> Result<Harness, String> {

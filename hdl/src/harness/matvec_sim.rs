@@ -3,7 +3,7 @@
 
 use super::matvec::Matvec;
 use super::widths::*;
-use crate::verilator::Harness;
+use crate::harness::verilator::Harness;
 use npim_sim::fixed::image::CoreImage;
 use rust_hdl::prelude::*;
 
@@ -171,7 +171,7 @@ impl MatvecInput {
         s
     }
 
-    /// The stimulus as the text commands both simulators read (see [`crate::verilator`]).
+    /// The stimulus as the text commands both simulators read (see [`crate::harness::verilator`]).
     pub fn commands(&self) -> String {
         let mut s = self.csr_commands();
         for (a, &b) in self.spin_bits.iter().enumerate() {
@@ -270,43 +270,7 @@ pub fn verilog() -> String {
 
 /// The C++ side of the Verilator harness: reads the commands of [`MatvecInput::commands`] on
 /// stdin, prints `f INDEX VALUE` per emitted field and `done E4 CYCLES`.
-pub const HARNESS_CPP: &str = r#"
-#include "Vtop.h"
-#include "verilated.h"
-#include <cstdio>
-#include <cstring>
-#include <cstdint>
-static Vtop* top;
-static void tick() { top->clock = 1; top->eval(); top->clock = 0; top->eval(); }
-int main(int argc, char** argv) {
-    Verilated::commandArgs(argc, argv);
-    top = new Vtop;
-    top->clock = 0; top->eval();
-    char cmd[8]; long long a, v;
-    while (scanf("%7s", cmd) == 1) {
-        if (!strcmp(cmd, "go")) {
-            scanf("%lld", &a);
-            top->n = a; top->start = 1; tick(); top->start = 0;
-            unsigned long long cycles = 1;
-            for (;;) {
-                if (top->field_valid) printf("f %d %d\n", (int)top->field_index, (int)(int16_t)top->field);
-                if (top->done) { printf("done %llu %llu\n", (unsigned long long)top->e4, cycles); break; }
-                if (cycles > 100000000ULL) { printf("timeout\n"); break; }
-                tick(); cycles++;
-            }
-            fflush(stdout);
-            continue;
-        }
-        scanf("%lld %lld", &a, &v);
-        if (!strcmp(cmd, "rp")) { top->rowptr_waddr = a; top->rowptr_wdata = v; top->rowptr_we = 1; tick(); top->rowptr_we = 0; }
-        else if (!strcmp(cmd, "en")) { top->entry_waddr = a; top->entry_wdata = v; top->entry_we = 1; tick(); top->entry_we = 0; }
-        else if (!strcmp(cmd, "sp")) { top->spin_waddr = a; top->spin_wdata = v; top->spin_we = 1; tick(); top->spin_we = 0; }
-        else if (!strcmp(cmd, "li")) { top->linear_waddr = a; top->linear_wdata = (uint16_t)(int16_t)v; top->linear_we = 1; tick(); top->linear_we = 0; }
-    }
-    delete top;
-    return 0;
-}
-"#;
+pub const HARNESS_CPP: &str = include_str!("cpp/matvec.cpp");
 
 /// Runs one pass under Verilator (building the harness on first use).
 pub fn run_verilator(harness: &Harness, input: &MatvecInput) -> Result<MatvecOutput, String> {

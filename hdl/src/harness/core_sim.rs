@@ -3,15 +3,23 @@
 
 use super::core::Core;
 use super::matvec_sim::MatvecInput;
-use super::update_sim::{check_image, shifts};
+use super::update_sim::shifts;
 use super::widths::*;
-use crate::verilator::Harness;
+use crate::harness::verilator::Harness;
 use npim_sim::fixed::image::CoreImage;
 use rust_hdl::prelude::*;
 
-pub use crate::trace::{
+pub use crate::harness::trace::{
     golden_trace, golden_trace_external, next_pattern, test_sample, Mode, RunTrace, StepTrace,
 };
+
+/// Whether this build's core can run `image` ([`npim_sim::fixed::CoreConfig::fits_converted`]:
+/// the harness writes `J`'s memory itself, so either storage runs).
+pub fn check_image(image: &CoreImage) -> Result<(), String> {
+    config()
+        .fits_converted(image)
+        .map_err(|e| format!("this RTL build cannot run the image: {e}"))
+}
 
 /// The text commands of a run (see [`HARNESS_CPP`]).
 pub fn commands(image: &CoreImage, run_seed: u32) -> Result<String, String> {
@@ -21,9 +29,6 @@ pub fn commands(image: &CoreImage, run_seed: u32) -> Result<String, String> {
 /// The text commands of a run in `mode`.
 pub fn commands_in(image: &CoreImage, run_seed: u32, mode: Mode) -> Result<String, String> {
     check_image(image)?;
-    if image.w_bits > 15 || image.knot_shift > 15 || image.steps >= 1 << STEP_BITS {
-        return Err("this RTL build needs w_bits <= 15, knot spacing <= 2^15, T < 2^20".into());
-    }
     let mv = MatvecInput::from_image(image, &vec![1; image.n])?;
     let mut s = mv.csr_commands();
     for (a, k) in image.schedule.iter().enumerate() {
@@ -266,89 +271,7 @@ const _: () = assert!(Y_BITS == 48);
 
 /// The C++ side of the core's Verilator harness (same commands and output as
 /// [`run_rust_hdl`]).
-pub const HARNESS_CPP: &str = r#"
-#include "Vtop.h"
-#include "verilated.h"
-#include "verilated_vcd_c.h"
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <cstdint>
-#include <string>
-static Vtop* top;
-static VerilatedVcdC* tfp = nullptr;
-static uint64_t simtime = 0;
-static int16_t test_sample(long long y, long long t, long long i, uint32_t seed) {
-    int s = y < 0 ? -1 : 1;
-    if (((unsigned long long)t * 7919ULL + (unsigned long long)i * 104729ULL + seed) % 13 == 0) s = -s;
-    if (s > 0 && (t + i) % 11 == 0) return 0;
-    return (int16_t)(s * (1 + i % 50));
-}
-static void tick() {
-    top->clock = 1; top->eval(); if (tfp) tfp->dump(simtime++);
-    top->clock = 0; top->eval(); if (tfp) tfp->dump(simtime++);
-}
-int main(int argc, char** argv) {
-    Verilated::commandArgs(argc, argv);
-    top = new Vtop;
-    const char* vcd = getenv("NPIM_VCD");
-    if (vcd) { Verilated::traceEverOn(true); tfp = new VerilatedVcdC; top->trace(tfp, 99); tfp->open(vcd); }
-    top->clock = 0; top->eval();
-    char cmd[8]; long long a, v;
-    while (scanf("%7s", cmd) == 1) {
-        if (!strcmp(cmd, "run")) {
-            long long p[13];
-            for (int k = 0; k < 13; k++) scanf("%lld", &p[k]);
-            top->n = p[0]; top->tc = p[1]; top->d = p[2]; top->per_knot = p[3]; top->steps = p[4];
-            top->knot_shift = p[5]; top->z_right = p[6]; top->z_left = p[7]; top->y_shift0 = p[8];
-            top->y_shift1 = p[9]; top->run_seed = (uint32_t)p[10];
-            int external = (int)p[11]; uint32_t seed = (uint32_t)p[12];
-            top->external = external;
-            top->start = 1; tick(); top->start = 0;
-            unsigned long long cycles = 1;
-            uint32_t pattern = seed | 1;
-            static long long last_y[4096];
-            for (long long i = 0; i < p[0]; i++) last_y[i] = 0;
-            long long t = 0, j = 0;
-            for (;;) {
-                pattern ^= pattern << 13; pattern ^= pattern >> 17; pattern ^= pattern << 5;
-                top->drive_ready = external && (pattern & 3) != 0;
-                top->sample_valid = external && ((pattern >> 2) & 3) != 0;
-                top->sample = (uint16_t)test_sample(last_y[j], t, j, seed);
-                top->eval();
-                if (top->drive_valid && top->drive_ready) {
-                    int i = (int)top->drive_index;
-                    // (a 48-bit signed port: sign-extended)
-                    last_y[i] = ((long long)((unsigned long long)top->drive_value << 16)) >> 16;
-                    printf("y %d %lld\n", i, last_y[i]);
-                }
-                if (top->sample_valid && top->sample_ready) j = (j + 1) % p[0];
-                if (top->spin_valid) printf("s %d %d\n", (int)top->spin_index, (int)top->spin_bit);
-                if (top->field_valid) printf("f %d %d\n", (int)top->field_index, (int)(int16_t)top->field);
-                if (top->step_done) { printf("e %d %llu\n", (int)top->step, (unsigned long long)top->step_e4); t++; }
-                if (top->run_done) break;
-                tick(); cycles++;
-            }
-            top->drive_ready = 0; top->sample_valid = 0;
-            tick();
-            printf("best %llu %d %llu\n", (unsigned long long)top->best_e4, (int)top->best_step, cycles);
-            std::string bits;
-            for (long long i = 0; i < p[0]; i++) { top->best_raddr = i; tick(); tick(); bits.push_back(top->best_rbit ? '1' : '0'); }
-            printf("b %s\n", bits.c_str());
-            fflush(stdout);
-            continue;
-        }
-        scanf("%lld %lld", &a, &v);
-        if (!strcmp(cmd, "rp")) { top->rowptr_waddr = a; top->rowptr_wdata = v; top->rowptr_we = 1; tick(); top->rowptr_we = 0; }
-        else if (!strcmp(cmd, "en")) { top->entry_waddr = a; top->entry_wdata = v; top->entry_we = 1; tick(); top->entry_we = 0; }
-        else if (!strcmp(cmd, "li")) { top->linear_waddr = a; top->linear_wdata = (uint16_t)(int16_t)v; top->linear_we = 1; tick(); top->linear_we = 0; }
-        else if (!strcmp(cmd, "kn")) { top->knot_waddr = a; top->knot_wdata = (uint16_t)(int16_t)v; top->knot_we = 1; tick(); top->knot_we = 0; }
-    }
-    if (tfp) tfp->close();
-    delete top;
-    return 0;
-}
-"#;
+pub const HARNESS_CPP: &str = include_str!("cpp/core.cpp");
 
 /// The core's Verilator harness (built with `--trace` so any run can dump a VCD), cached in
 /// `cache`.

@@ -1,0 +1,23 @@
+//! The iCEBreaker: a Lattice iCE40UP5K-SG48 with a 12 MHz oscillator and an FT2232H USB-UART;
+//! pins in `constraints/icebreaker.pcf`.
+
+use super::{Board, Family};
+
+/// The board.
+pub fn board() -> Board {
+    Board {
+        name: "icebreaker",
+        description: "iCEBreaker (Lattice iCE40UP5K-SG48, 12 MHz, FT2232H USB-UART)",
+        family: Family::Ice40,
+        device_args: &["--up5k", "--package", "sg48"],
+        osc_mhz: 12.0,
+        // the oscillator itself: the `icebreaker` build closes timing at 14-15 MHz, and the
+        // UP5K's PLL makes nothing under 16 MHz
+        default_mhz: 12.0,
+        default_core: "icebreaker",
+        constraints_file: "icebreaker.pcf",
+        constraints: include_str!("../../../constraints/icebreaker.pcf"),
+        load_sram: &["iceprog", "-S"],
+        load_flash: &["iceprog"],
+    }
+}
