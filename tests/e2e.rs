@@ -5,6 +5,7 @@ mod e2e {
     pub mod cli;
     pub mod golden;
     pub mod link;
+    pub mod readme;
     pub mod rtl;
     pub mod train;
     pub mod util;

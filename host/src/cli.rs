@@ -525,6 +525,17 @@ pub enum EngineArg {
     RustHdl,
 }
 
+/// What `npim sim` judges its runs as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SimProblem {
+    /// Max-Cut when the instance has no linear term, else Ising.
+    Auto,
+    /// Ising energy.
+    Ising,
+    /// Max-Cut (cut).
+    Maxcut,
+}
+
 #[derive(Args)]
 pub struct SimArgs {
     /// Core image (`npim quantize --core rtl`).
@@ -552,9 +563,17 @@ pub struct SimArgs {
     /// Master seed (default: the image's).
     #[arg(long, short = 's')]
     pub seed: Option<u64>,
-    /// Target energy (default: best found).
+    /// The problem the runs are judged as: auto (Max-Cut for an instance without a linear term,
+    /// else Ising), ising (energy), maxcut (cut).
+    #[arg(long, value_enum, default_value_t = SimProblem::Auto)]
+    pub problem: SimProblem,
+    /// Target in the problem's units (cut for Max-Cut, energy otherwise); default: a published
+    /// graph's best-known cut, else the best found in this batch.
     #[arg(long, allow_hyphen_values = true)]
     pub target: Option<f64>,
+    /// Write one CSV row per run here (the columns of `npim solve -o`).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
     /// Compare every step of every run with the golden model and fail on the first difference.
     #[arg(long)]
     pub check: bool,

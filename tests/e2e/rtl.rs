@@ -59,6 +59,8 @@ fn verilog_is_written_and_sim_matches_the_golden_model() {
             "3",
             "--check",
             "-q",
+            "--problem",
+            "ising",
         ])
         .output()
         .unwrap();
@@ -79,6 +81,8 @@ fn verilog_is_written_and_sim_matches_the_golden_model() {
                 "3",
                 "--check",
                 "-q",
+                "--problem",
+                "ising",
             ])
             .args(["--core", core])
             .output()
@@ -130,10 +134,12 @@ fn verilog_is_written_and_sim_matches_the_golden_model() {
         .unwrap()
         .trim_end_matches(',')
         .to_string();
+    // (npim sim prints the summary npim solve does)
     let rtl_best = field(&rtl, "best")
         .split_whitespace()
         .nth(1)
         .unwrap()
+        .trim_end_matches(',')
         .to_string();
     assert_eq!(golden_best, rtl_best);
 }

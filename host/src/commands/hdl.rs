@@ -1,8 +1,9 @@
 //! `npim hdl verilog` and `npim sim`: the RTL core from the command line.
 
-use crate::cli::{BlockArg, EngineArg, SimArgs, VerilogArgs};
+use crate::cli::{BlockArg, EngineArg, SimArgs, SimProblem, VerilogArgs};
 use crate::pipeline::read_image;
-use crate::pipeline::{build_for, harness_cache};
+use crate::pipeline::{build_for, default_target, harness_cache};
+use crate::report::{self, core_run, Summary};
 use anyhow::{anyhow, bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use npim_hdl::builds::rtl::core_sim::RunTrace;
@@ -10,7 +11,7 @@ use npim_hdl::builds::{self};
 use npim_sim::fixed::config::JStorage;
 use npim_sim::fixed::noise::run_seed;
 use npim_sim::formats::read_instance;
-use npim_sim::stats::{Proportion, Tts};
+use npim_sim::mapping::Mapped;
 use npim_sim::Storage;
 use std::time::Instant;
 
@@ -125,90 +126,75 @@ pub fn sim(args: SimArgs) -> Result<()> {
     }
     bar.finish_and_clear();
     let elapsed = start.elapsed().as_secs_f64();
-    let energies: Vec<f64> = traces
+    let mapped = match args.problem {
+        SimProblem::Auto if instance.has_zero_field() => Mapped::max_cut(instance),
+        SimProblem::Auto | SimProblem::Ising => Mapped::ising(instance),
+        SimProblem::Maxcut => {
+            if !instance.has_zero_field() {
+                bail!("--problem maxcut needs an instance without a linear term");
+            }
+            Mapped::max_cut(instance)
+        }
+    };
+    let runs: Vec<_> = traces
         .iter()
-        .map(|t| {
-            instance.energy(
-                &t.best_spins
-                    .iter()
-                    .map(|&b| if b { -1 } else { 1 })
-                    .collect::<Vec<i8>>(),
-            )
+        .enumerate()
+        .map(|(k, t)| {
+            let r = args.first_run + k;
+            let spins = t
+                .best_spins
+                .iter()
+                .map(|&b| if b { -1 } else { 1 })
+                .collect();
+            core_run(&mapped, r, run_seed(seed, r), t.best_step, spins)
         })
         .collect();
-    let best = energies.iter().copied().fold(f64::INFINITY, f64::min);
-    let target = args.target.unwrap_or(best);
-    let ok = energies
-        .iter()
-        .filter(|&&e| e <= target + 1e-9 * target.abs().max(1.0))
-        .count();
-    let ps = Proportion::wilson(ok, energies.len());
     let cycles: u64 = traces.iter().map(|t| t.cycles).sum();
-    let best_index = energies.iter().position(|&e| e == best).unwrap_or(0);
-    let best_run = args.first_run + best_index;
-    println!(
-        "instance  {}: N={}, {} couplings",
-        instance.meta.name.as_deref().unwrap_or("image"),
-        image.n,
-        instance.edges().len()
-    );
-    println!(
-        "solver    rtl build `{}` ({} matvec lanes, {} J, {}), T={} steps, R={} runs{}, seed {seed}, image {}",
+    let config = (build.config)();
+    let solver = format!(
+        "rtl build `{}` ({} matvec lanes, {} J, {})",
         build.name,
-        (build.config)().lanes,
-        match (build.config)().storage {
+        config.lanes,
+        match config.storage {
             JStorage::Dense => "dense",
             JStorage::Sparse => "CSR",
         },
         match args.engine {
             EngineArg::Verilator => "Verilator",
             EngineArg::RustHdl => "rust_hdl simulator",
-        },
-        image.steps,
-        args.runs,
-        if args.first_run > 0 {
-            format!(" from run {}", args.first_run)
-        } else {
-            String::new()
-        },
-        args.image.display()
-    );
-    let cut = if instance.has_zero_field() {
-        format!(" (cut {})", instance.cut_from_energy(best))
-    } else {
-        String::new()
-    };
-    println!(
-        "best      energy {best}{cut}, run {best_run} at step {}",
-        traces[best_index].best_step
-    );
-    println!(
-        "target    energy <= {target} ({})",
-        if args.target.is_some() {
-            "given"
-        } else {
-            "best found in this batch"
         }
     );
+    let params_note = if args.first_run > 0 {
+        format!(
+            "image {}, from run {}",
+            args.image.display(),
+            args.first_run
+        )
+    } else {
+        format!("image {}", args.image.display())
+    };
+    report::report(&Summary {
+        mapped: &mapped,
+        results: &runs,
+        steps: image.steps,
+        solver: &solver,
+        seed,
+        params_note: &params_note,
+        target: args.target,
+        default_target: default_target(&mapped, false),
+        out: args.out.as_deref(),
+        time_note: &format!("{elapsed:.3} s wall for {} runs on the RTL", args.runs),
+    })?;
     println!(
-        "P_s       {:.4} [{:.4}, {:.4}] 95% Wilson ({}/{})",
-        ps.p, ps.low, ps.high, ps.successes, ps.trials
-    );
-    match Tts::from_probability(ps.p, image.steps) {
-        Tts::NotReached => println!("TTS99     not reached"),
-        Tts::Steps(s) => println!("TTS99     {s:.4e} steps"),
-    }
-    println!(
-        "cycles    {:.0} per step ({} in all); {:.3} s wall",
+        "cycles    {:.0} per step ({} in all)",
         cycles as f64 / (traces.len() * image.steps) as f64,
-        cycles,
-        elapsed
+        cycles
     );
     if args.check {
         println!("check     every step of every run equals the golden model");
     }
     if let Some(v) = &args.vcd {
-        println!("wrote     {} (run 0)", v.display());
+        println!("wrote     {} (run {})", v.display(), args.first_run);
     }
     Ok(())
 }
