@@ -27,7 +27,7 @@ pub struct KnownGraph {
 /// their edge order, names or format.
 pub fn fingerprint(ising: &Ising) -> u64 {
     let mut edges: Vec<_> = ising.edges().iter().map(|e| (e.i, e.j, e.w)).collect();
-    edges.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    edges.sort_by_key(|e| (e.0, e.1));
     let mut h = Sha256::new();
     h.update((ising.n() as u64).to_le_bytes());
     for (i, j, w) in edges {

@@ -16,7 +16,7 @@ pub mod params {
     pub const WEIGHT_BITS: usize = 4;
     /// Matvec lanes: J entries read a cycle.
     pub const LANES: usize = 2;
-    /// Address bits of the knot memory: `K · (1 + D + D·Tc) ≤ 2^KNOT_ADDR_BITS` words (4 of the UP5K's RAM blocks, not 32).
+    /// Address bits of the knot memory: `K · (1 + D + D·Tc) ≤ 2^KNOT_ADDR_BITS` words (a quarter of the default build's 8 192).
     pub const KNOT_ADDR_BITS: usize = 10;
     /// `log2(LANES)`.
     pub const LANE_BITS: usize = 1;

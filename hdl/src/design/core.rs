@@ -4,9 +4,12 @@
 //! runs the matvec engine (fields into the history slot `t mod Tc`, `E4`), and keeps the best
 //! energy, its step and its spins (the spin bank holding them is not overwritten).
 //!
-//! This version closes the loop internally (the measurement-feedback port and the command
-//! interface come with the serial link). All arithmetic is `docs/fixed-point.md`'s; the block
-//! tests check every step's spins, fields and `E4` against the golden model.
+//! In internal mode the core closes the loop itself (each spin is the sign of the update unit's
+//! output); in external mode (builds with `EXTERNAL`) the measurement-feedback port streams the
+//! pre-sign outputs out as drive values and takes the measured spins back in index order, and the
+//! serial core's DRIVE and MEASURE commands drive that port. All arithmetic is
+//! `docs/fixed-point.md`'s; the block tests check every step's spins, fields and `E4` against
+//! the golden model.
 
 use super::matvec::Matvec;
 use super::update::Update;
