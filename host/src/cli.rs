@@ -7,9 +7,9 @@ use std::path::PathBuf;
 #[derive(Parser)]
 #[command(name = "npim", version, about)]
 pub struct Cli {
-    /// Worker threads for parallel runs (default: all cores).
-    #[arg(long, global = true)]
-    pub threads: Option<usize>,
+    /// Worker threads for parallel runs (default: all cores; at most 4 a core).
+    #[arg(long, global = true, value_parser = clap::value_parser!(u32).range(1..))]
+    pub threads: Option<u32>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -155,11 +155,11 @@ pub struct SolveArgs {
     /// Write one CSV row per run here.
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
-    /// JSON object overriding some or all of a baseline's parameters (cac, sa, dsbm, pmcim, aim,
-    /// psa, cits, cits-complete), e.g. `{"tau": 400}`; the rest keep the instance's defaults,
-    /// which the summary prints.
+    /// A JSON object overriding some or all of a baseline's parameters (cac, sa, dsbm, pmcim,
+    /// aim, psa, cits, cits-complete, gw), inline (`--algo-params '{"tau": 400}'`) or a file;
+    /// the rest keep the instance's defaults, which the summary prints.
     #[arg(long)]
-    pub algo_params: Option<PathBuf>,
+    pub algo_params: Option<String>,
     /// Core configuration for `--algo golden`: the software preset `sim` (generous limits), an
     /// RTL build, a board's name (its build) or a core file.
     #[arg(long, default_value = "sim")]
@@ -300,7 +300,7 @@ pub struct UploadArgs {
     #[arg(long)]
     pub image: Option<PathBuf>,
     /// Baud rates.
-    #[arg(long, value_delimiter = ',', default_values_t = [115_200u32, 921_600, 3_000_000])]
+    #[arg(long, value_delimiter = ',', default_values_t = [115_200u32, 921_600, 3_000_000], value_parser = clap::value_parser!(u32).range(1..))]
     pub baud: Vec<u32>,
     /// Repetitions; the fastest is reported.
     #[arg(long, default_value_t = 3)]
@@ -373,15 +373,32 @@ pub struct CitsStudyArgs {
     pub out: PathBuf,
 }
 
+/// What every study sweep takes: instances with optional targets, the parameters, the run
+/// length, the seed and the output folder.
 #[derive(Args)]
-pub struct HilStudyArgs {
+pub struct StudyArgs {
     /// Instance files; each may be followed by `:TARGET` (an energy) — default target: the best
-    /// energy the digital runs found on it.
+    /// energy any run of the study found on it.
     #[arg(long = "instance", short = 'i', required = true)]
     pub instances: Vec<String>,
-    /// Parameter file (default: the built-in hand-set rule).
+    /// Parameter file (default: the built-in hand-set rule, scaled per instance).
     #[arg(long, short = 'p')]
     pub params: Option<PathBuf>,
+    /// Steps per run (default: N).
+    #[arg(long, short = 'T')]
+    pub steps: Option<usize>,
+    /// Master seed.
+    #[arg(long, short = 's', default_value_t = 0)]
+    pub seed: u64,
+    /// Output folder for the study's CSV and plot.
+    #[arg(long, short = 'o', default_value = "study")]
+    pub out: PathBuf,
+}
+
+#[derive(Args)]
+pub struct HilStudyArgs {
+    #[command(flatten)]
+    pub study: StudyArgs,
     /// Base loop settings (TOML, as `npim hil --config`); the sweep overrides adc_bits and
     /// measurement_noise.
     #[arg(long)]
@@ -398,38 +415,15 @@ pub struct HilStudyArgs {
     /// Runs per point and instance.
     #[arg(long, short = 'R', default_value_t = 100)]
     pub runs: usize,
-    /// Steps per run (default: N).
-    #[arg(long, short = 'T')]
-    pub steps: Option<usize>,
-    /// Master seed.
-    #[arg(long, short = 's', default_value_t = 0)]
-    pub seed: u64,
-    /// Output folder for hil.csv and hil.png.
-    #[arg(long, short = 'o', default_value = "study")]
-    pub out: PathBuf,
 }
 
 #[derive(Args)]
 pub struct QuantizationArgs {
-    /// Instance files; each may be followed by `:TARGET` (an energy) — default target: the best
-    /// energy any configuration found on it.
-    #[arg(long = "instance", short = 'i', required = true)]
-    pub instances: Vec<String>,
-    /// Parameter file (default: the built-in hand-set rule, scaled per instance).
-    #[arg(long, short = 'p')]
-    pub params: Option<PathBuf>,
+    #[command(flatten)]
+    pub study: StudyArgs,
     /// Runs per configuration and instance.
     #[arg(long, short = 'R', default_value_t = 200)]
     pub runs: usize,
-    /// Steps per run (default: N).
-    #[arg(long, short = 'T')]
-    pub steps: Option<usize>,
-    /// Master seed.
-    #[arg(long, short = 's', default_value_t = 0)]
-    pub seed: u64,
-    /// Output folder for quantization.csv and quantization.png.
-    #[arg(long, short = 'o', default_value = "study")]
-    pub out: PathBuf,
 }
 
 #[derive(Subcommand)]
@@ -459,7 +453,7 @@ pub struct BitstreamArgs {
     #[arg(long)]
     pub freq: Option<f64>,
     /// UART baud rate the bitstream runs at.
-    #[arg(long, default_value_t = 115_200)]
+    #[arg(long, default_value_t = 115_200, value_parser = clap::value_parser!(u32).range(1..))]
     pub baud: u32,
     /// nextpnr's placement seed (fixed, so that builds repeat byte for byte).
     #[arg(long, default_value_t = 1)]
@@ -600,7 +594,7 @@ pub struct RunArgs {
     #[arg(long, required_unless_present = "emulate", conflicts_with = "emulate")]
     pub port: Option<String>,
     /// Baud rate of the port.
-    #[arg(long, default_value_t = 115_200)]
+    #[arg(long, default_value_t = 115_200, value_parser = clap::value_parser!(u32).range(1..))]
     pub baud: u32,
     /// Talk to the in-process board model instead of a port.
     #[arg(long)]
@@ -670,7 +664,7 @@ pub struct EmulateArgs {
     pub core: Option<String>,
     /// Pace replies as a UART at this baud rate would (default: as fast as the
     /// pseudo-terminal goes).
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     pub baud: Option<u32>,
     /// Also make this path a symbolic link to the device.
     #[arg(long)]
@@ -758,7 +752,7 @@ pub struct HilArgs {
     #[arg(long)]
     pub emulate: bool,
     /// Baud rate of --port.
-    #[arg(long, default_value_t = 115_200)]
+    #[arg(long, default_value_t = 115_200, value_parser = clap::value_parser!(u32).range(1..))]
     pub baud: u32,
     /// Wait per reply in milliseconds, on the link.
     #[arg(long, default_value_t = 2000)]

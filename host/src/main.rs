@@ -16,9 +16,16 @@ fn main() {
     }
     let cli = cli::Cli::parse();
     if let Some(threads) = cli.threads {
+        // more threads than a few a core only thrash (10 000 made no progress in a minute)
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let most = 4 * cores;
+        let threads = threads as usize;
+        if threads > most {
+            eprintln!("--threads {threads}: using {most} (4 a core on this machine's {cores})");
+        }
         // Ignored if a pool exists already, which cannot happen this early.
         let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
+            .num_threads(threads.min(most))
             .build_global();
     }
     let result = match cli.command {

@@ -144,24 +144,19 @@ pub fn default_target(mapped: &Mapped, bundled: bool) -> Option<(f64, String)> {
 pub fn baseline(
     algo: Algo,
     ising: &npim_sim::Ising,
-    file: Option<&std::path::Path>,
+    overrides: Option<&str>,
 ) -> Result<(Box<dyn Baseline>, String)> {
     fn pick<T: serde::Serialize + serde::de::DeserializeOwned + Baseline + 'static>(
         default: T,
-        file: Option<&std::path::Path>,
+        overrides: Option<&str>,
     ) -> Result<(Box<dyn Baseline>, String)> {
-        // the file names some or all of the parameters; the rest keep the instance's defaults
+        // the JSON (inline or a file) names some or all of the parameters; the rest keep the
+        // instance's defaults
         let mut value = serde_json::to_value(&default)?;
-        if let Some(path) = file {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            let over: serde_json::Value = serde_json::from_str(&text)
-                .with_context(|| format!("{}: not JSON", path.display()))?;
+        if let Some(spec) = overrides {
+            let over = crate::options::json_argument(spec)?;
             let (Some(over), Some(fields)) = (over.as_object(), value.as_object_mut()) else {
-                bail!(
-                    "{}: expected a JSON object of parameter names and values",
-                    path.display()
-                );
+                bail!("{spec}: expected a JSON object of parameter names and values");
             };
             for (k, v) in over {
                 fields.insert(k.clone(), v.clone());
@@ -170,12 +165,13 @@ pub fn baseline(
         let p: T = serde_json::from_value(value).with_context(|| {
             format!(
                 "{}: not valid parameters for this algorithm",
-                file.map_or("defaults".into(), |f| f.display().to_string())
+                overrides.unwrap_or("defaults")
             )
         })?;
         let json = serde_json::to_string(&p)?;
         Ok((Box::new(p), json))
     }
+    let file = overrides;
     match algo {
         Algo::Cac => pick(CacParams::for_instance(ising), file),
         Algo::Sa => pick(SaParams::for_instance(ising), file),

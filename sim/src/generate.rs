@@ -16,7 +16,7 @@
 //! `weights` is `plus` (+1), `pm1` (±1 with equal probability) or `gauss` (N(0,1)).
 
 use crate::couplings::Storage;
-use crate::instance::Ising;
+use crate::instance::{Ising, MAX_SPINS};
 use crate::rng::{stream, Rng};
 use rand::seq::SliceRandom;
 use rand::Rng as _;
@@ -183,6 +183,7 @@ pub fn generate(spec: &Spec) -> Result<Ising, SpecError> {
                 v => return Err(s.err(format!("`couplings={v}`: use pm1 or gauss"))),
             };
             check(&s, n >= 2, "n must be at least 2")?;
+            size_check(&s, n, (n as f64) * (n as f64 - 1.0) / 2.0)?;
             let mut edges = Vec::with_capacity(n * (n - 1) / 2);
             for i in 0..n {
                 for j in i + 1..n {
@@ -195,6 +196,7 @@ pub fn generate(spec: &Spec) -> Result<Ising, SpecError> {
             let n: usize = s.parse("n", None)?;
             let alpha: f64 = s.parse("alpha", Some(0.5))?;
             check(&s, n >= 2, "n must be at least 2")?;
+            size_check(&s, n, (n as f64) * (n as f64 - 1.0) / 2.0)?;
             check(
                 &s,
                 alpha > 0.0 && alpha.is_finite(),
@@ -207,6 +209,7 @@ pub fn generate(spec: &Spec) -> Result<Ising, SpecError> {
             let p: f64 = s.parse("p", None)?;
             let w = s.weights(Weights::Plus)?;
             check(&s, (0.0..=1.0).contains(&p), "p must be in [0, 1]")?;
+            size_check(&s, n, p * (n as f64) * (n as f64 - 1.0) / 2.0)?;
             let mut edges = Vec::new();
             for i in 0..n {
                 for j in i + 1..n {
@@ -221,6 +224,7 @@ pub fn generate(spec: &Spec) -> Result<Ising, SpecError> {
             let n: usize = s.parse("n", None)?;
             let m: usize = s.parse("m", None)?;
             let w = s.weights(Weights::Plus)?;
+            size_check(&s, n, m as f64)?;
             let pairs = n * n.saturating_sub(1) / 2;
             check(&s, m <= pairs, "m exceeds the number of vertex pairs")?;
             let chosen = rand::seq::index::sample(&mut rng, pairs, m);
@@ -243,6 +247,8 @@ pub fn generate(spec: &Spec) -> Result<Ising, SpecError> {
                 Weights::Plus
             };
             let w = s.weights(default)?;
+            let n = rows.checked_mul(cols).unwrap_or(usize::MAX);
+            size_check(&s, n, 2.0 * n as f64)?;
             check(
                 &s,
                 rows >= 1 && cols >= 1 && rows * cols >= 2,
@@ -269,6 +275,7 @@ pub fn generate(spec: &Spec) -> Result<Ising, SpecError> {
         }
         "planar" => {
             let n: usize = s.parse("n", None)?;
+            size_check(&s, n, 3.0 * n as f64)?;
             let layers: usize = s.parse("layers", Some(2))?;
             let w = s.weights(Weights::Plus)?;
             check(&s, n >= 3, "n must be at least 3")?;
@@ -293,6 +300,7 @@ pub fn generate(spec: &Spec) -> Result<Ising, SpecError> {
         }
         "ba" => {
             let n: usize = s.parse("n", None)?;
+            size_check(&s, n, 3.0 * n as f64)?;
             let m: usize = s.parse("m", Some(3))?;
             let w = s.weights(Weights::Plus)?;
             check(&s, m >= 1 && n > m, "need 1 <= m < n")?;
@@ -323,6 +331,7 @@ pub fn generate(spec: &Spec) -> Result<Ising, SpecError> {
         }
         "ladder" | "mobius" => {
             let n: usize = s.parse("n", None)?;
+            size_check(&s, n, 3.0 * n as f64)?;
             let w = s.weights(Weights::Plus)?;
             check(
                 &s,
@@ -411,6 +420,27 @@ pub fn known_max_cut(spec: &Spec) -> Option<f64> {
         }
         _ => None,
     }
+}
+
+/// Most couplings a generator makes (about 1.6 GB of edges and `J`): far beyond any core or
+/// benchmark, and refused before anything is allocated.
+pub const MAX_GENERATED_COUPLINGS: f64 = 2e7;
+
+/// Refuses, before any allocation, `n` vertices beyond [`MAX_SPINS`] or about `couplings`
+/// couplings beyond [`MAX_GENERATED_COUPLINGS`], saying what they would need.
+fn size_check(s: &Settings, n: usize, couplings: f64) -> Result<(), SpecError> {
+    if n > MAX_SPINS {
+        return Err(s.err(format!(
+            "{n} vertices is more than the {MAX_SPINS} this toolchain supports"
+        )));
+    }
+    if couplings > MAX_GENERATED_COUPLINGS {
+        return Err(s.err(format!(
+            "{couplings:.0} couplings would need about {:.1} GB; at most {MAX_GENERATED_COUPLINGS:.0} are generated",
+            couplings * 80e-9
+        )));
+    }
+    Ok(())
 }
 
 fn check(s: &Settings, ok: bool, message: &str) -> Result<(), SpecError> {

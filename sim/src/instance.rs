@@ -60,6 +60,12 @@ pub enum InstanceError {
     /// A NaN or infinite weight or linear term.
     #[error("non-finite value {0}")]
     NonFinite(f64),
+    /// Finite weights whose magnitudes sum past `f64` (energies and cuts would overflow).
+    #[error("the weights are too large: their magnitudes sum past the floating-point range (largest {largest:e}); scale the instance down")]
+    Overflow {
+        /// The largest magnitude.
+        largest: f64,
+    },
     /// `l` does not have `n` entries.
     #[error("linear term has {got} entries, expected {n}")]
     LinearLength {
@@ -152,6 +158,17 @@ impl Ising {
         }
         if let Some(&v) = linear.iter().find(|v| !v.is_finite()) {
             return Err(InstanceError::NonFinite(v));
+        }
+        // every energy, field and cut is a sum of at most these magnitudes (twice for J)
+        let total = 2.0 * list.iter().map(|e| e.w.abs()).sum::<f64>()
+            + linear.iter().map(|v| v.abs()).sum::<f64>();
+        if !total.is_finite() {
+            let largest = list
+                .iter()
+                .map(|e| e.w.abs())
+                .chain(linear.iter().map(|v| v.abs()))
+                .fold(0.0, f64::max);
+            return Err(InstanceError::Overflow { largest });
         }
         list.sort_by_key(|e| (e.i, e.j));
         let couplings = Couplings::from_edges(n, &list, storage);

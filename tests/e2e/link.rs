@@ -2,39 +2,16 @@
 //! --port` on the other, results compared with `npim solve --algo golden` file for file.
 
 use super::util::{npim, shared, stderr, stdout};
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 
-/// An `npim emulate` process; killed when dropped.
-struct Emulator {
-    child: Child,
-    path: String,
-}
+/// `npim emulate ARGS` from the current folder.
+struct Emulator;
 
 impl Emulator {
-    fn start(args: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_npim"))
-            .arg("emulate")
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("npim emulate starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let path = line.trim().to_string();
-        assert!(path.starts_with("/dev/"), "emulate printed {line:?}");
-        Emulator { child, path }
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+    fn start(args: &[&str]) -> super::util::Emulator {
+        let mut all = vec!["emulate"];
+        all.extend(args);
+        super::util::Emulator::spawn(&all, Path::new("."))
     }
 }
 

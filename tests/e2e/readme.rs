@@ -4,9 +4,9 @@
 //! the network or many minutes are named below with where else they are tested, so the README
 //! cannot drift from the binary.
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use super::util::Emulator;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Lines not run here, and why.
@@ -49,30 +49,6 @@ fn readme_commands() -> Vec<String> {
         .collect()
 }
 
-struct Emulator(Child);
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_emulator(dir: &Path, args: &[&str]) -> (Emulator, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_npim"))
-        .args(args)
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("npim emulate starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    (Emulator(child), line.trim().to_string())
-}
-
 #[test]
 fn every_readme_command_runs_as_written() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -110,10 +86,9 @@ fn every_readme_command_runs_as_written() {
         );
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         if background {
-            let (e, path) = start_emulator(dir.path(), &args);
-            assert!(path.starts_with('/'), "{cmd}: printed `{path}`");
+            let e = Emulator::spawn(&args, dir.path());
+            port = Some(e.path.clone());
             emulators.push(e);
-            port = Some(path);
             continue;
         }
         let start = Instant::now();

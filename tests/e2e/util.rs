@@ -1,7 +1,8 @@
 //! Running the binary and finding shared data.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
 
 pub fn npim(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_npim"))
@@ -33,4 +34,39 @@ pub fn field<'a>(out: &'a str, label: &str) -> &'a str {
         .find_map(|l| l.strip_prefix(label))
         .unwrap_or_else(|| panic!("no `{label}` line in:\n{out}"))
         .trim()
+}
+
+/// An `npim emulate` process (started from `dir`), with the device path it printed; killed when
+/// dropped.
+pub struct Emulator {
+    child: Child,
+    /// The pseudo-terminal (or link) it serves.
+    pub path: String,
+}
+
+impl Emulator {
+    /// Runs `npim ARGS` (an `emulate` command line) and reads the path it prints first.
+    pub fn spawn(args: &[&str], dir: &Path) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_npim"))
+            .args(args)
+            .current_dir(dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("npim emulate starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let path = line.trim().to_string();
+        assert!(path.starts_with('/'), "emulate printed {line:?}");
+        Emulator { child, path }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -261,9 +261,7 @@ pub fn run_rust_hdl_in(
 
 /// The Verilog of the core.
 pub fn verilog() -> String {
-    let mut uut = Core::default();
-    uut.connect_all();
-    generate_verilog(&uut)
+    crate::harness::verilog_of(Core::default())
 }
 
 // The harness sign-extends the drive port from 48 bits.

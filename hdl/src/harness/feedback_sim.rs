@@ -146,9 +146,7 @@ pub fn run_rust_hdl(cmds: &str, n: usize) -> Result<(Vec<i64>, u64), String> {
 
 /// The Verilog of the engine.
 pub fn verilog() -> String {
-    let mut uut = Feedback::default();
-    uut.connect_all();
-    generate_verilog(&uut)
+    crate::harness::verilog_of(Feedback::default())
 }
 
 /// The C++ side of the harness (same protocol as [`run_rust_hdl`]).

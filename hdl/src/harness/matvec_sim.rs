@@ -263,9 +263,7 @@ pub fn run_rust_hdl(input: &MatvecInput, max_cycles: u64) -> Result<MatvecOutput
 
 /// The Verilog of the engine.
 pub fn verilog() -> String {
-    let mut uut = Matvec::default();
-    uut.connect_all();
-    generate_verilog(&uut)
+    crate::harness::verilog_of(Matvec::default())
 }
 
 /// The C++ side of the Verilator harness: reads the commands of [`MatvecInput::commands`] on

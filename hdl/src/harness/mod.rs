@@ -7,3 +7,11 @@
 
 pub mod trace;
 pub mod verilator;
+
+use rust_hdl::prelude::*;
+
+/// The Verilog of `block`, connected as a top level.
+pub fn verilog_of<B: Block>(mut block: B) -> String {
+    block.connect_all();
+    generate_verilog(&block)
+}

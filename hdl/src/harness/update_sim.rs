@@ -191,9 +191,7 @@ pub fn run_rust_hdl(input: &UpdateInput, max_cycles: u64) -> Result<UpdateOutput
 
 /// The Verilog of the unit.
 pub fn verilog() -> String {
-    let mut uut = Update::default();
-    uut.connect_all();
-    generate_verilog(&uut)
+    crate::harness::verilog_of(Update::default())
 }
 
 /// The C++ side of the Verilator harness: reads [`UpdateInput::commands`] on stdin, prints

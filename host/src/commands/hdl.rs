@@ -1,6 +1,7 @@
 //! `npim hdl verilog` and `npim sim`: the RTL core from the command line.
 
 use crate::cli::{BlockArg, EngineArg, SimArgs, SimProblem, VerilogArgs};
+use crate::options::{check_outputs, check_target};
 use crate::pipeline::read_image;
 use crate::pipeline::{build_for, default_target, harness_cache};
 use crate::report::{self, core_run, Summary};
@@ -36,6 +37,10 @@ pub fn verilog(args: VerilogArgs) -> Result<()> {
 }
 
 pub fn sim(args: SimArgs) -> Result<()> {
+    check_outputs(
+        &[("-o", args.out.as_deref()), ("--vcd", args.vcd.as_deref())],
+        &[Some(args.image.as_path()), args.instance.as_deref()],
+    )?;
     let image = read_image(&args.image)?;
     let build = match &args.core {
         Some(name) => {
@@ -73,6 +78,20 @@ pub fn sim(args: SimArgs) -> Result<()> {
             image.n
         );
     }
+    let mapped = match args.problem {
+        SimProblem::Auto if instance.has_zero_field() => Mapped::max_cut(instance),
+        SimProblem::Auto | SimProblem::Ising => Mapped::ising(instance),
+        SimProblem::Maxcut => {
+            if !instance.has_zero_field() {
+                bail!("--problem maxcut needs an instance without a linear term");
+            }
+            Mapped::max_cut(instance)
+        }
+    };
+    check_target(
+        args.target,
+        mapped.problem == npim_sim::mapping::Problem::MaxCut,
+    )?;
     let seed = args.seed.unwrap_or(image.seed);
     let harness = match args.engine {
         EngineArg::Verilator => {
@@ -126,16 +145,6 @@ pub fn sim(args: SimArgs) -> Result<()> {
     }
     bar.finish_and_clear();
     let elapsed = start.elapsed().as_secs_f64();
-    let mapped = match args.problem {
-        SimProblem::Auto if instance.has_zero_field() => Mapped::max_cut(instance),
-        SimProblem::Auto | SimProblem::Ising => Mapped::ising(instance),
-        SimProblem::Maxcut => {
-            if !instance.has_zero_field() {
-                bail!("--problem maxcut needs an instance without a linear term");
-            }
-            Mapped::max_cut(instance)
-        }
-    };
     let runs: Vec<_> = traces
         .iter()
         .enumerate()

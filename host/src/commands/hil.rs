@@ -7,7 +7,7 @@ use crate::link::board::Board;
 use crate::link::driver::{Driver, LinkCore};
 use crate::link::serial::SerialLink;
 use crate::link::transport::{Faults, LoopbackBoard, Transport};
-use crate::options::loop_config;
+use crate::options::{check_outputs, check_target, loop_config};
 use crate::pipeline::read_image;
 use crate::pipeline::{build_image, core_config, params_for};
 use crate::report::{self, core_run, Summary};
@@ -40,6 +40,19 @@ pub fn feedback_gain(beta: f64) -> Result<(i16, u8)> {
 }
 
 pub fn run(args: HilArgs) -> Result<()> {
+    check_outputs(
+        &[
+            ("-o", args.out.as_deref()),
+            ("--trace", args.trace.as_deref()),
+            ("--plot", args.plot.as_deref()),
+        ],
+        &[
+            args.image.as_deref(),
+            args.source.instance.as_deref(),
+            args.params.as_deref(),
+            args.config.as_deref(),
+        ],
+    )?;
     let over_link = args.port.is_some() || args.emulate;
     if over_link && args.mode == HilMode::Cim {
         bail!("--mode cim runs in process only: the protocol carries external-mode dNPIM steps (DRIVE, MEASURE), not the CIM feedback engine");
@@ -79,6 +92,7 @@ pub fn run(args: HilArgs) -> Result<()> {
             (image, ising, format!("{core_note}, {note}"))
         }
     };
+    check_target(args.target, ising.has_zero_field())?;
     if ising.n() != image.n {
         bail!(
             "the instance has {} spins, the image {}",

@@ -2,10 +2,15 @@
 
 use crate::cli::QuantizeArgs;
 use crate::instance_source;
+use crate::options::check_outputs;
 use crate::pipeline::{build_image, core_config, params_for};
 use anyhow::{Context, Result};
 
 pub fn run(args: QuantizeArgs) -> Result<()> {
+    check_outputs(
+        &[("-o", Some(&args.out))],
+        &[args.source.instance.as_deref(), args.params.as_deref()],
+    )?;
     let (ising, _) = instance_source::load(&args.source)?;
     let params = params_for(args.params.as_deref(), &ising)?;
     let steps = args.steps.unwrap_or(ising.n());

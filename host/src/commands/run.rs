@@ -8,7 +8,7 @@ use crate::link::board::Board;
 use crate::link::driver::Driver;
 use crate::link::serial::SerialLink;
 use crate::link::transport::{LoopbackBoard, Transport};
-use crate::options::parse_faults;
+use crate::options::{check_outputs, check_target, parse_faults};
 use crate::pipeline::{core_config, default_target, params_for, read_image};
 use crate::report::{self, core_run, Summary};
 use anyhow::{bail, Context, Result};
@@ -21,6 +21,17 @@ use npim_sim::Storage;
 use std::time::{Duration, Instant};
 
 pub fn run(args: RunArgs) -> Result<()> {
+    check_outputs(
+        &[
+            ("-o", args.out.as_deref()),
+            ("--trace", args.trace.as_deref()),
+        ],
+        &[
+            args.image.as_deref(),
+            args.instance.as_deref(),
+            args.params.as_deref(),
+        ],
+    )?;
     if args.runs == 0 {
         bail!("--runs must be at least 1");
     }
@@ -111,6 +122,10 @@ fn drive<T: Transport>(
     } else {
         Mapped::ising(instance)
     };
+    check_target(
+        args.target,
+        mapped.problem == npim_sim::mapping::Problem::MaxCut,
+    )?;
     let bytes = image.to_bytes();
     let bytes = &bytes[..];
     let image = &image;

@@ -2,6 +2,7 @@
 
 use crate::cli::{Algo, ProblemArg, SolveArgs};
 use crate::instance_source::{self};
+use crate::options::{check_outputs, check_target};
 use crate::pipeline::read_image;
 use crate::pipeline::{baseline, core_config, default_target};
 use crate::pipeline::{build_image, params_for};
@@ -16,7 +17,19 @@ use npim_sim::npim::{self, NpimParams, RunOptions, RunResult, Variant};
 use std::time::Instant;
 
 pub fn run(args: SolveArgs) -> Result<()> {
+    check_outputs(
+        &[("-o", args.out.as_deref())],
+        &[
+            args.source.instance.as_deref(),
+            args.image.as_deref(),
+            args.params.as_deref(),
+        ],
+    )?;
     let (mapped, bundled) = load_problem(&args)?;
+    check_target(
+        args.target,
+        mapped.problem == npim_sim::mapping::Problem::MaxCut,
+    )?;
     if args.algo == Algo::Gw {
         return run_gw(&args, &mapped.ising);
     }
@@ -207,8 +220,8 @@ fn load_problem(args: &SolveArgs) -> Result<(Mapped, bool)> {
 /// `--algo gw`: one SDP solve, `--runs` hyperplanes, the bound.
 fn run_gw(args: &SolveArgs, ising: &npim_sim::Ising) -> Result<()> {
     let mut p = match &args.algo_params {
-        Some(path) => serde_json::from_str(&std::fs::read_to_string(path)?)
-            .with_context(|| format!("{}: not valid GW parameters", path.display()))?,
+        Some(spec) => serde_json::from_value(crate::options::json_argument(spec)?)
+            .with_context(|| format!("{spec}: not valid GW parameters"))?,
         None => GwParams::default(),
     };
     p.roundings = args.runs;

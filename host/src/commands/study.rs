@@ -93,21 +93,21 @@ pub struct Cell {
 }
 
 pub fn quantization(args: QuantizationArgs) -> Result<()> {
-    std::fs::create_dir_all(&args.out)?;
+    std::fs::create_dir_all(&args.study.out)?;
     let vars = variations();
     let mut cells: Vec<Cell> = Vec::new();
     let mut targets: Vec<(String, Option<f64>, usize)> = Vec::new();
-    let bar = ProgressBar::new((args.instances.len() * vars.len()) as u64);
+    let bar = ProgressBar::new((args.study.instances.len() * vars.len()) as u64);
     bar.set_style(
         ProgressStyle::with_template("{msg:20} [{bar:30}] {pos}/{len} ({elapsed}, eta {eta})")?
             .progress_chars("=> "),
     );
-    for spec in &args.instances {
+    for spec in &args.study.instances {
         let (path, target) = split_target(spec);
         let ising = read_instance(&PathBuf::from(path), Storage::Auto)?;
         let name = ising.meta.name.clone().unwrap_or_else(|| path.to_string());
-        let steps = args.steps.unwrap_or(ising.n());
-        let params = params_for(args.params.as_deref(), &ising)?;
+        let steps = args.study.steps.unwrap_or(ising.n());
+        let params = params_for(args.study.params.as_deref(), &ising)?;
         targets.push((name.clone(), target, steps));
         for v in &vars {
             bar.set_message(format!("{name} {}", v.parameter));
@@ -118,17 +118,17 @@ pub fn quantization(args: QuantizationArgs) -> Result<()> {
                         steps,
                         record_energies: false,
                     };
-                    npim::solve(&ising, &params, &o, args.runs, args.seed, &|| {})
+                    npim::solve(&ising, &params, &o, args.runs, args.study.seed, &|| {})
                         .into_iter()
                         .map(|r| r.best_energy)
                         .collect()
                 }
                 Some(core) => {
-                    let (image, _) = quantize(&ising, &params, core, steps, args.seed)
+                    let (image, _) = quantize(&ising, &params, core, steps, args.study.seed)
                         .map_err(|e| anyhow!(e))
                         .with_context(|| format!("{name}: {} = {}", v.parameter, v.value))?;
                     let g = GoldenCore::new(&image);
-                    g.solve(args.runs, args.seed, &|| {})
+                    g.solve(args.runs, args.study.seed, &|| {})
                         .into_iter()
                         .map(|r| ising.energy(&r.best_spins))
                         .collect()
@@ -161,7 +161,7 @@ pub fn quantization(args: QuantizationArgs) -> Result<()> {
         });
         (t, *steps)
     };
-    let mut w = csv::Writer::from_path(args.out.join("quantization.csv"))?;
+    let mut w = csv::Writer::from_path(args.study.out.join("quantization.csv"))?;
     w.write_record([
         "instance",
         "parameter",
@@ -258,11 +258,11 @@ pub fn quantization(args: QuantizationArgs) -> Result<()> {
         );
         means.push((v.parameter, v.value, mean));
     }
-    plot::quantization(&args.out.join("quantization.png"), &means)?;
+    plot::quantization(&args.study.out.join("quantization.png"), &means)?;
     println!(
         "wrote {} and {}",
-        args.out.join("quantization.csv").display(),
-        args.out.join("quantization.png").display()
+        args.study.out.join("quantization.csv").display(),
+        args.study.out.join("quantization.png").display()
     );
     Ok(())
 }

@@ -31,8 +31,8 @@ pub fn run(args: HilStudyArgs) -> Result<()> {
     if args.runs == 0 || args.adc.is_empty() || args.noise.is_empty() {
         bail!("--runs, --adc and --noise need at least one value each");
     }
-    std::fs::create_dir_all(&args.out)?;
-    let total = args.instances.len() * (1 + args.adc.len() * args.noise.len());
+    std::fs::create_dir_all(&args.study.out)?;
+    let total = args.study.instances.len() * (1 + args.adc.len() * args.noise.len());
     let bar = ProgressBar::new(total as u64);
     bar.set_style(
         ProgressStyle::with_template("{msg:24} [{bar:30}] {pos}/{len} ({elapsed}, eta {eta})")?
@@ -40,25 +40,25 @@ pub fn run(args: HilStudyArgs) -> Result<()> {
     );
     let mut points = Vec::new();
     let mut digital = Vec::new();
-    for spec in &args.instances {
+    for spec in &args.study.instances {
         let (path, target) = crate::options::split_target(spec);
         let ising = read_instance(&PathBuf::from(path), Storage::Auto)?;
         let name = ising.meta.name.clone().unwrap_or_else(|| path.to_string());
-        let steps = args.steps.unwrap_or(ising.n());
-        let params = params_for(args.params.as_deref(), &ising)?;
+        let steps = args.study.steps.unwrap_or(ising.n());
+        let params = params_for(args.study.params.as_deref(), &ising)?;
         let (image, _) = quantize(
             &ising,
             &params,
             &CoreConfig::preset("sim").expect("preset"),
             steps,
-            args.seed,
+            args.study.seed,
         )
         .map_err(|e| anyhow!("{name}: {e}"))?;
         let core = GoldenCore::new(&image);
         bar.set_message(format!("{name} digital"));
         let golden: Vec<f64> = (0..args.runs)
             .into_par_iter()
-            .map(|r| ising.energy(&core.run(r, run_seed(args.seed, r)).best_spins))
+            .map(|r| ising.energy(&core.run(r, run_seed(args.study.seed, r)).best_spins))
             .collect();
         let mut grid: Vec<(u32, f64, Vec<f64>)> = Vec::new();
         for &adc in &args.adc {
@@ -76,9 +76,9 @@ pub fn run(args: HilStudyArgs) -> Result<()> {
                     .map(|r| {
                         let t = run_dnpim(
                             &core,
-                            run_seed(args.seed, r),
+                            run_seed(args.study.seed, r),
                             &cfg,
-                            args.seed,
+                            args.study.seed,
                             Keep::default(),
                         );
                         ising.energy(&t.best_spins)
@@ -110,7 +110,7 @@ pub fn run(args: HilStudyArgs) -> Result<()> {
         }
     }
     bar.finish_and_clear();
-    let csv_path = args.out.join("hil.csv");
+    let csv_path = args.study.out.join("hil.csv");
     let mut w = csv::Writer::from_path(&csv_path)?;
     w.write_record([
         "instance",
@@ -159,7 +159,7 @@ pub fn run(args: HilStudyArgs) -> Result<()> {
         }
     }
     w.flush()?;
-    let png = args.out.join("hil.png");
+    let png = args.study.out.join("hil.png");
     plot(&png, &args.noise, &points, &digital, base.oscillator)?;
     println!("wrote {} and {}", csv_path.display(), png.display());
     Ok(())

@@ -1,0 +1,142 @@
+//! Bad input, table-driven: each case is a command line, the exit code it must end with and a
+//! fragment its message must hold. Nothing may panic, hang, overwrite an input or exit 0 with a
+//! wrong answer. Run in a scratch folder holding copies of the files the cases name.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+/// `(arguments, exit code, fragment of stderr)`.
+const CASES: &[(&str, i32, &str)] = &[
+    // an output that is an input is refused before anything is written
+    (
+        "quantize -i g11.txt -p pp.json -o pp.json",
+        1,
+        "-o pp.json is also an input",
+    ),
+    ("quantize -i g11.txt -o g11.txt", 1, "is also an input"),
+    ("solve -i g11.txt -R 2 -o g11.txt", 1, "is also an input"),
+    (
+        "solve --algo golden --image g11.img -R 2 -o g11.img",
+        1,
+        "is also an input",
+    ),
+    (
+        "run --emulate --image g11.img -R 1 -o g11.img",
+        1,
+        "is also an input",
+    ),
+    (
+        "run --emulate --image g11.img -R 1 --trace g11.img",
+        1,
+        "is also an input",
+    ),
+    (
+        "sim --image g11.img -R 1 --vcd g11.img",
+        1,
+        "is also an input",
+    ),
+    (
+        "hil -i g11.txt -p pp.json -T 10 -R 1 --trace pp.json",
+        1,
+        "is also an input",
+    ),
+    // an output folder that does not exist is found before the work
+    (
+        "solve -R 10 -o nodir/x.csv",
+        1,
+        "the folder nodir does not exist",
+    ),
+    ("quantize -i g11.txt -o nodir/g11.img", 1, "does not exist"),
+    // targets no run can be judged by
+    (
+        "solve -i sk.txt --target -10 -R 2",
+        1,
+        "for an energy target add --problem ising",
+    ),
+    ("solve --target NaN -R 2", 1, "give a finite number"),
+    (
+        "solve -i sk.txt --problem ising --target inf -R 2",
+        1,
+        "give a finite number",
+    ),
+    (
+        "solve -i sk.txt --problem ising --target=-inf -R 2",
+        1,
+        "give a finite number",
+    ),
+    // weights whose sums overflow
+    ("solve -i huge.txt -R 2", 1, "the weights are too large"),
+    // sizes refused before allocation
+    ("generate sk:n=100000000 -o big.txt", 1, "more than the 16777216"),
+    (
+        "generate sk:n=30000 -o big.txt",
+        1,
+        "would need about 36.0 GB",
+    ),
+    ("generate gnm:n=1000000,m=900000000 -o big.txt", 1, "GB"),
+    // link settings
+    ("emulate --baud 0", 2, "0 is not in 1.."),
+    (
+        "run --emulate --image g11.img --baud 0",
+        2,
+        "0 is not in 1..",
+    ),
+    // thread counts are capped with a word, and the run goes on
+    (
+        "--threads 10000 solve -R 2 -T 10",
+        0,
+        "--threads 10000: using",
+    ),
+    // a baseline's parameters inline, as the help says
+    (
+        "solve --algo cac --algo-params {\"tau\":400} -R 2 -T 50",
+        0,
+        "",
+    ),
+];
+
+#[test]
+fn bad_input_gets_a_clear_error_and_loses_nothing() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(root.join("examples/G11.txt"), d.join("g11.txt")).unwrap();
+    std::fs::copy(root.join("examples/sk20.txt"), d.join("sk.txt")).unwrap();
+    std::fs::copy(
+        root.join("params/gset-toroidal-n200.json"),
+        d.join("pp.json"),
+    )
+    .unwrap();
+    std::fs::write(d.join("huge.txt"), "3 3\n1 2 1e308\n2 3 1e308\n1 3 1e308\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_npim"))
+        .args(["quantize", "-i", "g11.txt", "-T", "20", "-o", "g11.img"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let before: Vec<(String, Vec<u8>)> = ["g11.txt", "sk.txt", "pp.json", "g11.img"]
+        .iter()
+        .map(|f| (f.to_string(), std::fs::read(d.join(f)).unwrap()))
+        .collect();
+    let mut failures = Vec::new();
+    for (args, code, fragment) in CASES {
+        let o = Command::new(env!("CARGO_BIN_EXE_npim"))
+            .args(args.split_whitespace())
+            .current_dir(d)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        let got = o.status.code();
+        if got != Some(*code) || !err.contains(fragment) || err.contains("panicked") {
+            failures.push(format!(
+                "npim {args}: exit {got:?} (want {code}), stderr:\n{err}"
+            ));
+        }
+    }
+    for (f, bytes) in &before {
+        assert_eq!(&std::fs::read(d.join(f)).unwrap(), bytes, "{f} was changed");
+    }
+    assert!(!d.join("big.txt").exists());
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
