@@ -613,9 +613,10 @@ pub struct RunArgs {
     /// Master seed (default: the image's); run r uses run_seed(seed, r) as `npim solve` does.
     #[arg(long, short = 's')]
     pub seed: Option<u64>,
-    /// Retransmissions per command.
-    #[arg(long, default_value_t = 5)]
-    pub retries: usize,
+    /// Retransmissions per command (default: 5, and more while the command has been tried for
+    /// less than 10 s, so that a noisy wire slows the batch instead of ending it).
+    #[arg(long)]
+    pub retries: Option<usize>,
     /// Wait for each reply, in milliseconds.
     #[arg(long, default_value_t = 500)]
     pub timeout_ms: u64,

@@ -64,10 +64,35 @@ const CASES: &[(&str, i32, &str)] = &[
         1,
         "give a finite number",
     ),
+    // an image run against an instance it was not quantized from
+    (
+        "run --emulate --image g11.img -i other.txt -R 1",
+        1,
+        "the image was not quantized from other.txt: coupling",
+    ),
+    (
+        "solve --algo golden --image g11.img -i other.txt -R 1",
+        1,
+        "was not quantized from this instance",
+    ),
+    (
+        "sim --image g11.img -i other.txt -R 1",
+        1,
+        "was not quantized from other.txt",
+    ),
+    (
+        "run --emulate --image g11.img -i sk.txt -R 1",
+        1,
+        "the instance has 20 spins, the image 800",
+    ),
     // weights whose sums overflow
     ("solve -i huge.txt -R 2", 1, "the weights are too large"),
     // sizes refused before allocation
-    ("generate sk:n=100000000 -o big.txt", 1, "more than the 16777216"),
+    (
+        "generate sk:n=100000000 -o big.txt",
+        1,
+        "more than the 16777216",
+    ),
     (
         "generate sk:n=30000 -o big.txt",
         1,
@@ -107,6 +132,18 @@ fn bad_input_gets_a_clear_error_and_loses_nothing() {
         d.join("pp.json"),
     )
     .unwrap();
+    // another 800-spin torus with ±1 weights: G11's shape, other signs
+    let o = Command::new(env!("CARGO_BIN_EXE_npim"))
+        .args([
+            "generate",
+            "torus:rows=100,cols=8,seed=5",
+            "-o",
+            "other.txt",
+        ])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
     std::fs::write(d.join("huge.txt"), "3 3\n1 2 1e308\n2 3 1e308\n1 3 1e308\n").unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_npim"))
         .args(["quantize", "-i", "g11.txt", "-T", "20", "-o", "g11.img"])

@@ -68,7 +68,17 @@ pub fn sim(args: SimArgs) -> Result<()> {
             })?,
     };
     let instance = match &args.instance {
-        Some(p) => read_instance(p, Storage::Auto)?,
+        Some(p) => {
+            let ising = read_instance(p, Storage::Auto)?;
+            npim_sim::fixed::quantize::check_instance(&image, &ising).map_err(|e| {
+                anyhow!(
+                    "{} was not quantized from {}: {e}",
+                    args.image.display(),
+                    p.display()
+                )
+            })?;
+            ising
+        }
         None => crate::instance_source::from_image(&args.image, &image),
     };
     if instance.n() != image.n {

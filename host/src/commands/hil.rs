@@ -66,7 +66,16 @@ pub fn run(args: HilArgs) -> Result<()> {
         Some(path) => {
             let image = read_image(path)?;
             let ising = match &args.source.instance {
-                Some(_) => instance_source::load(&args.source)?.0,
+                Some(_) => {
+                    let ising = instance_source::load(&args.source)?.0;
+                    npim_sim::fixed::quantize::check_instance(&image, &ising).map_err(|e| {
+                        anyhow!(
+                            "{} was not quantized from this instance: {e}",
+                            path.display()
+                        )
+                    })?;
+                    ising
+                }
                 None => instance_source::from_image(path, &image),
             };
             (image, ising, format!("image {}", path.display()))
@@ -286,6 +295,7 @@ fn link_runs<T: Transport>(
     keep_for: &dyn Fn(usize) -> Keep,
 ) -> Result<Vec<(u32, LoopTrace)>> {
     driver.timeout = std::time::Duration::from_millis(args.timeout_ms);
+    driver.patience = std::time::Duration::from_secs(10);
     let identity = driver.identify().context("identifying the board")?;
     driver
         .upload(&identity, bytes)

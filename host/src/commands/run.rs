@@ -14,6 +14,7 @@ use crate::report::{self, core_run, Summary};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use npim_sim::fixed::noise::run_seed;
+use npim_sim::fixed::quantize::check_instance;
 use npim_sim::fixed::{quantize, CoreImage};
 use npim_sim::formats::read_instance;
 use npim_sim::mapping::Mapped;
@@ -83,11 +84,20 @@ fn drive<T: Transport>(
     given: Option<CoreImage>,
     link: &str,
 ) -> Result<()> {
-    driver.retries = args.retries;
+    match args.retries {
+        Some(n) => driver.retries = n,
+        None => driver.patience = Duration::from_secs(10),
+    }
     driver.timeout = Duration::from_millis(args.timeout_ms);
     let identity = driver.identify().context("identifying the board")?;
     let (image, instance) = match (given, &args.instance) {
-        (Some(image), Some(p)) => (image, read_instance(p, Storage::Auto)?),
+        (Some(image), Some(p)) => {
+            let ising = read_instance(p, Storage::Auto)?;
+            check_instance(&image, &ising).map_err(|e| {
+                anyhow::anyhow!("the image was not quantized from {}: {e}", p.display())
+            })?;
+            (image, ising)
+        }
         (Some(image), None) => {
             let path = args.image.as_deref().expect("an image file");
             let ising = crate::instance_source::from_image(path, &image);

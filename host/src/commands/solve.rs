@@ -11,6 +11,7 @@ use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use npim_sim::baselines;
 use npim_sim::baselines::gw::{self, GwParams};
+use npim_sim::fixed::quantize::check_instance;
 use npim_sim::fixed::GoldenCore;
 use npim_sim::mapping::{Mapped, Qubo};
 use npim_sim::npim::{self, NpimParams, RunOptions, RunResult, Variant};
@@ -116,6 +117,17 @@ pub fn run(args: SolveArgs) -> Result<()> {
                             image.n
                         );
                     }
+                    if mapped.problem != npim_sim::mapping::Problem::Ising
+                        && mapped.problem != npim_sim::mapping::Problem::MaxCut
+                    {
+                        bail!("--image runs Ising and Max-Cut instances");
+                    }
+                    check_instance(&image, ising).map_err(|e| {
+                        anyhow::anyhow!(
+                            "{} was not quantized from this instance: {e}",
+                            path.display()
+                        )
+                    })?;
                     (image, format!("image {}", path.display()))
                 }
                 None => {

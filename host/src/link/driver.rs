@@ -62,6 +62,9 @@ pub enum LinkError {
     Io(#[from] std::io::Error),
 }
 
+/// The smallest LOAD chunk an upload shrinks to on a noisy wire.
+pub const MIN_CHUNK: usize = 32;
+
 /// The driver.
 pub struct Driver<T: Transport> {
     link: T,
@@ -71,6 +74,14 @@ pub struct Driver<T: Transport> {
     pub timeout: Duration,
     /// Retransmissions per command.
     pub retries: usize,
+    /// Beyond `retries`, keep retransmitting a command until it has been tried this long (zero:
+    /// the count alone bounds it). A noisy wire then slows a batch down instead of ending it; a
+    /// dead one still fails, after this long.
+    pub patience: Duration,
+    /// The LOAD chunk the next upload starts with; it halves after a chunk that needed a
+    /// retransmission (down to [`MIN_CHUNK`]) and doubles after one that did not (up to
+    /// `MAX_CHUNK`), so that on a noisy wire a frame and its reply get through.
+    pub chunk: usize,
     /// Retransmissions so far (for reports and tests).
     pub retransmissions: usize,
     /// Longest a run may go without advancing a step before the driver gives up.
@@ -86,6 +97,8 @@ impl<T: Transport> Driver<T> {
             deframer: Deframer::new(),
             timeout: Duration::from_millis(500),
             retries: 5,
+            patience: Duration::ZERO,
+            chunk: MAX_CHUNK,
             retransmissions: 0,
             stall: Duration::from_secs(30),
         }
@@ -105,10 +118,13 @@ impl<T: Transport> Driver<T> {
             .next()
             .unwrap_or("command")
             .to_string();
-        for attempt in 0..=self.retries {
+        let started = Instant::now();
+        let mut attempt = 0;
+        while attempt <= self.retries || started.elapsed() < self.patience {
             if attempt > 0 {
                 self.retransmissions += 1;
             }
+            attempt += 1;
             self.link.send(&bytes)?;
             let deadline = Instant::now() + self.timeout;
             loop {
@@ -138,7 +154,7 @@ impl<T: Transport> Driver<T> {
         Err(LinkError::NoReply {
             command: name,
             seq: self.seq,
-            tries: self.retries + 1,
+            tries: attempt,
         })
     }
 
@@ -165,13 +181,26 @@ impl<T: Transport> Driver<T> {
         image: &[u8],
         sent: &mut dyn FnMut(usize),
     ) -> Result<(), LinkError> {
-        for (k, chunk) in image.chunks(MAX_CHUNK).enumerate() {
+        let mut offset = 0;
+        let mut size = self.chunk.clamp(MIN_CHUNK, MAX_CHUNK);
+        while offset < image.len() {
+            let end = (offset + size).min(image.len());
+            let before = self.retransmissions;
             self.call(&Command::Load {
-                offset: (k * MAX_CHUNK) as u32,
-                bytes: chunk.to_vec(),
+                offset: offset as u32,
+                bytes: image[offset..end].to_vec(),
             })?;
-            sent((k * MAX_CHUNK + chunk.len()).min(image.len()));
+            offset = end;
+            sent(offset);
+            // each LOAD is a new command (its retransmissions repeat its own bytes), so the
+            // board's image stays in order whatever size the next one has
+            size = if self.retransmissions > before {
+                (size / 2).max(MIN_CHUNK)
+            } else {
+                (size * 2).min(MAX_CHUNK)
+            };
         }
+        self.chunk = size;
         self.call(&Command::Commit {
             len: image.len() as u32,
         })?;

@@ -114,6 +114,73 @@ pub fn signed_bits(max: i64) -> u8 {
     b
 }
 
+/// A coupling `w` as the image stores it: `round(w / j_scale)` within `±lim`.
+pub fn coupling_code(w: f64, j_scale: f64, lim: i64) -> i8 {
+    ((w / j_scale).round() as i64).clamp(-lim, lim) as i8
+}
+
+/// A linear term `l` as the image stores it: `round(l / j_scale)` (held far inside `i32`).
+pub fn linear_code(l: f64, j_scale: f64) -> i32 {
+    ((l / j_scale).round() as i64).clamp(i32::MIN as i64 / 4, i32::MAX as i64 / 4) as i32
+}
+
+/// Whether `image` was quantized from `ising`: the same size, and every coupling and linear
+/// term the code [`coupling_code`] and [`linear_code`] give it at the image's `j_scale`. The
+/// message names the first that differs (a result reported against another instance would be
+/// a wrong answer).
+pub fn check_instance(image: &CoreImage, ising: &Ising) -> Result<(), String> {
+    if ising.n() != image.n {
+        return Err(format!(
+            "the instance has {} spins, the image {}",
+            ising.n(),
+            image.n
+        ));
+    }
+    let lim = (1i64 << (image.j_bits - 1)) - 1;
+    let mut want = std::collections::HashMap::new();
+    for e in ising.edges() {
+        let c = coupling_code(e.w, image.j_scale, lim);
+        if c != 0 {
+            want.insert((e.i as usize, e.j as usize), (c, e.w));
+        }
+    }
+    let mut seen = 0;
+    for i in 0..image.n {
+        for (j, w) in image.j.row(image.n, i).filter(|&(j, _)| j > i) {
+            match want.get(&(i, j)) {
+                Some(&(c, _)) if c == w => seen += 1,
+                Some(&(_, v)) => {
+                    return Err(format!(
+                        "coupling {i}-{j} is {v} in the instance, {} in the image (j_scale {})",
+                        f64::from(w) * image.j_scale,
+                        image.j_scale
+                    ))
+                }
+                None => {
+                    return Err(format!(
+                        "coupling {i}-{j} is in the image, not in the instance"
+                    ))
+                }
+            }
+        }
+    }
+    if seen != want.len() {
+        return Err(format!(
+            "the instance has {} couplings the image lacks",
+            want.len() - seen
+        ));
+    }
+    for (i, (&l, &code)) in ising.linear().iter().zip(&image.linear).enumerate() {
+        if linear_code(l, image.j_scale) != code {
+            return Err(format!(
+                "linear term {i} is {l} in the instance, {} in the image",
+                f64::from(code) * image.j_scale
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Quantizes `params` for `ising` on core `core`, `steps` steps per run, runs seeded from `seed`.
 pub fn quantize(
     ising: &Ising,
@@ -168,17 +235,16 @@ pub fn quantize(
     } else {
         ising.max_abs_weight().max(f64::MIN_POSITIVE) / lim as f64
     };
-    let q = |v: f64| (v / j_scale).round() as i64;
     let edges: Vec<(usize, usize, i8)> = ising
         .edges()
         .iter()
-        .map(|e| (e.i as usize, e.j as usize, q(e.w).clamp(-lim, lim) as i8))
+        .map(|e| (e.i as usize, e.j as usize, coupling_code(e.w, j_scale, lim)))
         .filter(|e| e.2 != 0)
         .collect();
     let linear: Vec<i32> = ising
         .linear()
         .iter()
-        .map(|&l| q(l).clamp(i32::MIN as i64 / 4, i32::MAX as i64 / 4) as i32)
+        .map(|&l| linear_code(l, j_scale))
         .collect();
     let nnz = match core.storage {
         JStorage::Dense => n * n,
