@@ -99,6 +99,8 @@ const CASES: &[(&str, i32, &str)] = &[
         "would need about 36.0 GB",
     ),
     ("generate gnm:n=1000000,m=900000000 -o big.txt", 1, "GB"),
+    // an emulator never replaces a user's file with its link
+    ("emulate --link g11.txt", 1, "exists and is not a link"),
     // link settings
     ("emulate --baud 0", 2, "0 is not in 1.."),
     (

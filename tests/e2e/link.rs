@@ -317,3 +317,20 @@ fn the_analog_loop_over_the_link_equals_the_loop_in_process() {
         stderr(&o)
     );
 }
+
+/// `--link` makes a named link to the pseudo-terminal; SIGTERM ends the emulator cleanly and the
+/// link goes with it, so no dangling link is left for the next client.
+#[test]
+fn the_emulators_link_goes_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("board");
+    let e =
+        super::util::Emulator::spawn(&["emulate", "--link", link.to_str().unwrap()], dir.path());
+    assert_eq!(
+        std::fs::read_link(&link).unwrap(),
+        std::path::PathBuf::from(&e.path)
+    );
+    let status = e.terminate();
+    assert!(status.success(), "{status:?}");
+    assert!(link.symlink_metadata().is_err(), "the link is left behind");
+}

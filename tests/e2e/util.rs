@@ -64,6 +64,17 @@ impl Emulator {
     }
 }
 
+impl Emulator {
+    /// Sends SIGTERM (as a service manager stops it) and waits for the process to end.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        // SAFETY: signalling a child this test started and still owns.
+        unsafe {
+            libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM);
+        }
+        self.child.wait().unwrap()
+    }
+}
+
 impl Drop for Emulator {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -17,6 +17,24 @@ fn fnv1a(data: &[u8]) -> u64 {
 }
 
 impl Harness {
+    /// The model as a child process that dies with this one (a killed emulator or test must
+    /// not leave a simulation running at full CPU).
+    fn command(&self) -> Command {
+        let mut c = Command::new(&self.exe);
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: prctl is async-signal-safe and touches only the child being started.
+            unsafe {
+                c.pre_exec(|| {
+                    libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                    Ok(())
+                });
+            }
+        }
+        c
+    }
+
     /// Whether `verilator` is on the PATH.
     pub fn available() -> bool {
         Command::new("verilator")
@@ -96,7 +114,7 @@ impl Harness {
     /// Starts the harness as a long-running child with piped stdin and stdout (for harnesses
     /// that talk a byte stream, such as the serial core's).
     pub fn spawn(&self, env: &[(&str, &str)]) -> Result<std::process::Child, String> {
-        Command::new(&self.exe)
+        self.command()
             .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -112,7 +130,8 @@ impl Harness {
 
     /// As [`Harness::run`], with environment variables for the child.
     pub fn run_with_env(&self, stdin: &str, env: &[(&str, &str)]) -> Result<String, String> {
-        let mut child = Command::new(&self.exe)
+        let mut child = self
+            .command()
             .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -8,7 +8,24 @@ use crate::pipeline::harness_cache;
 use anyhow::{anyhow, bail, Context, Result};
 use npim_hdl::builds::rtl::serial_sim;
 use std::io::Write;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set by SIGINT or SIGTERM: the serving loop ends and the emulator cleans up.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_stop_signal(_: libc::c_int) {
+    STOP.store(true, Ordering::Relaxed);
+}
+
+/// Routes SIGINT and SIGTERM to [`STOP`] (storing an atomic is async-signal-safe).
+fn stop_on_signals() {
+    let handler = on_stop_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
+    // SAFETY: installing a handler that only stores to a static atomic.
+    unsafe {
+        libc::signal(libc::SIGINT, handler);
+        libc::signal(libc::SIGTERM, handler);
+    }
+}
 
 pub fn run(args: EmulateArgs) -> Result<()> {
     let core_name = args.core.clone().unwrap_or_else(|| {
@@ -48,10 +65,20 @@ pub fn run(args: EmulateArgs) -> Result<()> {
     } else {
         None
     };
+    // from here on Ctrl-C and SIGTERM end the serving loop, so that the link is removed; set
+    // before the device path is printed, as a client may stop the emulator once it has it
+    stop_on_signals();
     let mut pty = Pty::open().context("opening a pseudo-terminal")?;
     if let Some(link) = &args.link {
-        if link.symlink_metadata().is_ok() {
-            std::fs::remove_file(link).with_context(|| format!("replacing {}", link.display()))?;
+        match link.symlink_metadata() {
+            // an old link (a previous emulator's) is replaced; anything else is the user's
+            Ok(m) if m.file_type().is_symlink() => std::fs::remove_file(link)
+                .with_context(|| format!("replacing {}", link.display()))?,
+            Ok(_) => bail!(
+                "--link {} exists and is not a link: it would be replaced; name another path",
+                link.display()
+            ),
+            Err(_) => {}
         }
         std::os::unix::fs::symlink(&pty.path, link)
             .with_context(|| format!("linking {} to {}", link.display(), pty.path))?;
@@ -91,13 +118,20 @@ pub fn run(args: EmulateArgs) -> Result<()> {
             format!(", faults {faults:?}")
         }
     );
-    let stop = AtomicBool::new(false);
-    if let Some(mut sim) = serial {
-        serve_bytes(&mut pty, &mut sim, faults, 1, &stop).context("serving the pseudo-terminal")?;
-        return Ok(());
+    let served = match serial {
+        Some(mut sim) => serve_bytes(&mut pty, &mut sim, faults, 1, &STOP),
+        None => {
+            let mut board = Board::with_engine(core, [0; 32], engine);
+            serve(&mut pty, &mut board, pacing, faults, 1, &STOP)
+        }
+    };
+    // the link goes with the emulator (Ctrl-C and SIGTERM end the serving loop)
+    if let Some(link) = &args.link {
+        if std::fs::read_link(link).is_ok_and(|t| t == std::path::Path::new(&pty.path)) {
+            let _ = std::fs::remove_file(link);
+        }
     }
-    let mut board = Board::with_engine(core, [0; 32], engine);
-    serve(&mut pty, &mut board, pacing, faults, 1, &stop).context("serving the pseudo-terminal")?;
+    served.context("serving the pseudo-terminal")?;
     Ok(())
 }
 
