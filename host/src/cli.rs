@@ -431,8 +431,9 @@ pub enum HdlCommand {
     /// Write the generated Verilog of the core (or one of its blocks).
     Verilog(VerilogArgs),
     /// Build a board's bitstream with the open toolchain (yosys, nextpnr, icepack/ecppack)
-    /// into bitstreams/BOARD/, with a JSON report; fails when a tool fails, the design does
-    /// not fit or misses its clock.
+    /// into build/BOARD/ (--manifest: the shipped bitstreams/BOARD/), with a JSON report and the
+    /// tool commands as a script; fails when a tool fails, the design does not fit or misses
+    /// its clock.
     Bitstream(BitstreamArgs),
 }
 
@@ -446,7 +447,8 @@ pub struct BitstreamArgs {
     /// ULX3S).
     #[arg(long)]
     pub core: Option<String>,
-    /// Output folder (default: bitstreams/BOARD).
+    /// Output folder (default: build/BOARD; with --manifest, the shipped bitstreams/BOARD). Its
+    /// build/ folder keeps the sources, logs and build.sh, the tool commands as run.
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
     /// Core clock in MHz (default: the board's; the PLL tool picks the nearest it can make).
@@ -458,7 +460,8 @@ pub struct BitstreamArgs {
     /// nextpnr's placement seed (fixed, so that builds repeat byte for byte).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Record the build in manifest.json beside the board folder.
+    /// Record the build in manifest.json beside the board folder (by default bitstreams/, the
+    /// shipped bitstreams: how a release is made).
     #[arg(long)]
     pub manifest: bool,
 }

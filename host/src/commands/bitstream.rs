@@ -10,6 +10,7 @@ use npim_hdl::boards::{self, Board, Family};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -79,7 +80,37 @@ impl Tools {
 }
 
 /// Runs a tool in `dir`, failing with the tail of its output when it fails.
+/// The script in the build folder that records every tool command of the build.
+const SCRIPT: &str = "build.sh";
+
+/// A shell word for `arg` (single-quoted unless it is plain).
+fn shell_word(arg: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./=:+,".contains(c);
+    if !arg.is_empty() && arg.chars().all(plain) {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', "'\\''"))
+    }
+}
+
+/// Runs one tool of the flow in `dir`, after appending its command line to the folder's
+/// [`SCRIPT`]; fails with the tool's last lines when it fails.
 fn run(dir: &Path, tool: &Path, args: &[&str], what: &str) -> Result<String> {
+    // (a tool given by a relative path, such as .venv/bin/…, is recorded absolute: the
+    // script runs from the build folder)
+    let tool_path = match tool.components().count() {
+        1 => tool.to_path_buf(),
+        _ => tool.canonicalize().unwrap_or_else(|_| tool.to_path_buf()),
+    };
+    let line: Vec<String> = std::iter::once(tool_path.display().to_string())
+        .chain(args.iter().map(|a| a.to_string()))
+        .map(|a| shell_word(&a))
+        .collect();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(dir.join(SCRIPT))
+        .and_then(|mut f| writeln!(f, "{}", line.join(" ")))
+        .with_context(|| format!("recording the {what} command"))?;
     let out = Command::new(tool)
         .current_dir(dir)
         .args(args)
@@ -233,12 +264,18 @@ pub fn bitstream(args: BitstreamArgs) -> Result<()> {
     let build = crate::pipeline::build_for(&wanted)?;
     let core = (build.config)();
     let tools = Tools::find(board.family)?;
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("bitstreams").join(board.name));
+    let out_dir = args.out.clone().unwrap_or_else(|| {
+        // the shipped folder only when asked to record a shipped build
+        let root = if args.manifest { "bitstreams" } else { "build" };
+        PathBuf::from(root).join(board.name)
+    });
     let dir = out_dir.join("build");
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::write(
+        dir.join(SCRIPT),
+        "#!/bin/sh\n# The tool commands `npim hdl bitstream` ran for this build, in order: rerun\n\
+         # them from this folder to repeat or change a step by hand.\nset -e\ncd \"$(dirname \"$0\")\"\n",
+    )?;
     let target = args.freq.unwrap_or(board.default_mhz);
     eprintln!(
         "{}: build `{}` at {target} MHz, {} baud, seed {}; building in {}",
