@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod commands;
 pub mod instance_source;
+pub mod interrupt;
 pub mod link;
 pub mod options;
 pub mod pipeline;

@@ -28,6 +28,13 @@ fn main() {
             .num_threads(threads.min(most))
             .build_global();
     }
+    // the batch commands report the runs they finished when stopped
+    if matches!(
+        cli.command,
+        cli::Command::Solve(_) | cli::Command::Run(_) | cli::Command::Sim(_)
+    ) {
+        npim_host::interrupt::install();
+    }
     let result = match cli.command {
         cli::Command::Solve(args) => commands::solve::run(args),
         cli::Command::Generate(args) => commands::generate::run(args),
@@ -56,6 +63,13 @@ fn main() {
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");
-        std::process::exit(1);
+        let interrupted = e
+            .downcast_ref::<npim_host::interrupt::Interrupted>()
+            .is_some();
+        std::process::exit(if interrupted {
+            npim_host::interrupt::EXIT_CODE
+        } else {
+            1
+        });
     }
 }

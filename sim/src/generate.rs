@@ -247,7 +247,7 @@ pub fn generate(spec: &Spec) -> Result<Ising, SpecError> {
                 Weights::Plus
             };
             let w = s.weights(default)?;
-            let n = rows.checked_mul(cols).unwrap_or(usize::MAX);
+            let n = rows.saturating_mul(cols);
             size_check(&s, n, 2.0 * n as f64)?;
             check(
                 &s,

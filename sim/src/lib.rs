@@ -12,6 +12,7 @@
 #![deny(missing_docs)]
 
 pub mod baselines;
+pub mod cancel;
 pub mod couplings;
 pub mod fixed;
 pub mod formats;

@@ -179,3 +179,52 @@ fn bad_input_gets_a_clear_error_and_loses_nothing() {
     assert!(!d.join("big.txt").exists());
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Ctrl-C during a long batch: the runs that finished are summarised and in the CSV, marked
+/// partial, and the exit code says the batch is incomplete (130, not 0).
+#[test]
+fn ctrl_c_keeps_the_finished_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("runs.csv");
+    for args in [
+        vec!["solve", "-R", "1000000", "-q", "-o", csv.to_str().unwrap()],
+        vec![
+            "run",
+            "--emulate",
+            "-i",
+            "g11.txt",
+            "-R",
+            "1000000",
+            "-q",
+            "-o",
+            csv.to_str().unwrap(),
+        ],
+    ] {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        std::fs::copy(root.join("examples/G11.txt"), dir.path().join("g11.txt")).unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_npim"))
+            .args(&args)
+            .current_dir(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_secs(3));
+        // SAFETY: signalling a child this test started and still owns.
+        unsafe {
+            libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+        }
+        let o = child.wait_with_output().unwrap();
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(o.status.code(), Some(130), "{args:?}: {out}");
+        let finished: usize = out
+            .lines()
+            .find_map(|l| l.strip_prefix("partial   "))
+            .and_then(|l| l.split_whitespace().next())
+            .and_then(|k| k.parse().ok())
+            .unwrap_or_else(|| panic!("{args:?}: no partial line in\n{out}"));
+        assert!(finished >= 1, "{out}");
+        let rows = std::fs::read_to_string(&csv).unwrap().lines().count();
+        assert_eq!(rows, finished + 1, "{args:?}: one CSV row per finished run");
+    }
+}

@@ -10,21 +10,20 @@ use npim_hdl::builds::rtl::serial_sim;
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Set by SIGINT or SIGTERM: the serving loop ends and the emulator cleans up.
+/// Set by SIGINT or SIGTERM (through [`crate::interrupt`]): the serving loop ends and the
+/// emulator cleans up.
 static STOP: AtomicBool = AtomicBool::new(false);
 
-extern "C" fn on_stop_signal(_: libc::c_int) {
-    STOP.store(true, Ordering::Relaxed);
-}
-
-/// Routes SIGINT and SIGTERM to [`STOP`] (storing an atomic is async-signal-safe).
+/// Watches the interrupt flag for the serving loop, which polls [`STOP`].
 fn stop_on_signals() {
-    let handler = on_stop_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
-    // SAFETY: installing a handler that only stores to a static atomic.
-    unsafe {
-        libc::signal(libc::SIGINT, handler);
-        libc::signal(libc::SIGTERM, handler);
-    }
+    crate::interrupt::install();
+    std::thread::spawn(|| loop {
+        if crate::interrupt::requested() {
+            STOP.store(true, Ordering::Relaxed);
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    });
 }
 
 pub fn run(args: EmulateArgs) -> Result<()> {

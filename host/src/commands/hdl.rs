@@ -128,6 +128,9 @@ pub fn sim(args: SimArgs) -> Result<()> {
     let start = Instant::now();
     let mut traces: Vec<RunTrace> = Vec::new();
     for r in args.first_run..args.first_run + args.runs {
+        if crate::interrupt::requested() {
+            break;
+        }
         let rs = run_seed(seed, r);
         let trace = match (&harness, &args.vcd) {
             (Some(h), Some(vcd)) if r == args.first_run => {
@@ -192,6 +195,7 @@ pub fn sim(args: SimArgs) -> Result<()> {
     } else {
         format!("image {}", args.image.display())
     };
+    crate::interrupt::check_any(traces.len(), args.runs)?;
     report::report(&Summary {
         mapped: &mapped,
         results: &runs,
@@ -202,7 +206,7 @@ pub fn sim(args: SimArgs) -> Result<()> {
         target: args.target,
         default_target: default_target(&mapped, false),
         out: args.out.as_deref(),
-        time_note: &format!("{elapsed:.3} s wall for {} runs on the RTL", args.runs),
+        time_note: &format!("{elapsed:.3} s wall for {} runs on the RTL", traces.len()),
     })?;
     println!(
         "cycles    {:.0} per step ({} in all)",
@@ -215,5 +219,5 @@ pub fn sim(args: SimArgs) -> Result<()> {
     if let Some(v) = &args.vcd {
         println!("wrote     {} (run {})", v.display(), args.first_run);
     }
-    Ok(())
+    crate::interrupt::check_finished(traces.len(), args.runs)
 }

@@ -156,21 +156,25 @@ fn drive<T: Transport>(
             .progress_chars("=> "),
     );
     let started = Instant::now();
-    let mut progress = |r: u32, s: u32| {
+    let progress = |r: u32, s: u32| {
         bar.set_message(format!("{}/{}", r + 1, args.runs));
         bar.set_position(u64::from(r) * steps + u64::from(s));
     };
-    let results = if args.stepped {
-        (0..args.runs)
-            .map(|r| {
-                let rs = run_seed(seed, r as usize);
-                driver.run_stepped(&identity, rs, steps as u32, &mut |s| progress(r, s))
-            })
-            .collect::<Result<Vec<_>, _>>()
-    } else {
-        driver.run(args.runs, seed, &mut progress)
+    // run by run, so that a stop (Ctrl-C) keeps the runs that finished
+    let mut results = Vec::with_capacity(args.runs as usize);
+    for r in 0..args.runs {
+        if crate::interrupt::requested() {
+            break;
+        }
+        let rs = run_seed(seed, r as usize);
+        let result = if args.stepped {
+            driver.run_stepped(&identity, rs, steps as u32, &mut |s| progress(r, s))
+        } else {
+            driver.run_once(rs, &mut |s| progress(r, s))
+        };
+        results.push(result.with_context(|| format!("running run {r} (seed {rs})"))?);
     }
-    .context("running")?;
+    crate::interrupt::check_any(results.len(), args.runs as usize)?;
     let run_time = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     if let Some(path) = &args.trace {
@@ -218,8 +222,9 @@ fn drive<T: Transport>(
         target: args.target,
         default_target: default_target(&mapped, bundled),
         out: args.out.as_deref(),
-        time_note: &format!("{run_time:.3} s wall for {} runs on the board", args.runs),
+        time_note: &format!("{run_time:.3} s wall for {} runs on the board", runs.len()),
     })?;
+    crate::interrupt::check_finished(runs.len(), args.runs as usize)?;
     if let Some(path) = &args.trace {
         println!("wrote     {} (last run's energy per step)", path.display());
     }

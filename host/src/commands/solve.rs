@@ -180,6 +180,7 @@ pub fn run(args: SolveArgs) -> Result<()> {
     let elapsed = start.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let default = default_target(&mapped, bundled);
+    crate::interrupt::check_any(results.len(), args.runs)?;
     report::report(&Summary {
         mapped: &mapped,
         results: &results,
@@ -193,10 +194,11 @@ pub fn run(args: SolveArgs) -> Result<()> {
         time_note: &format!(
             "{:.3} s wall for {} runs on {} threads",
             elapsed,
-            args.runs,
+            results.len(),
             rayon::current_num_threads()
         ),
-    })
+    })?;
+    crate::interrupt::check_finished(results.len(), args.runs)
 }
 
 fn load_problem(args: &SolveArgs) -> Result<(Mapped, bool)> {

@@ -22,7 +22,6 @@ pub mod sa;
 use crate::instance::Ising;
 use crate::npim::RunResult;
 use crate::rng::{stream, stream_seed, Rng};
-use rayon::prelude::*;
 
 /// `sign(x)` with `sign(0) = +1`.
 #[inline]
@@ -89,19 +88,16 @@ pub fn solve(
     seed: u64,
     on_done: &(dyn Fn() + Sync),
 ) -> Vec<RunResult> {
-    (0..runs)
-        .into_par_iter()
-        .map(|r| {
-            let result = algo.run(
-                ising,
-                steps,
-                stream(seed, r as u64),
-                BestTracker::new(r, seed),
-            );
-            on_done();
-            result
-        })
-        .collect()
+    crate::cancel::runs(runs, |r| {
+        let result = algo.run(
+            ising,
+            steps,
+            stream(seed, r as u64),
+            BestTracker::new(r, seed),
+        );
+        on_done();
+        result
+    })
 }
 
 /// `sqrt(Σ_{i,j} J_ij²)` over both triangles.

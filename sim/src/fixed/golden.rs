@@ -3,7 +3,6 @@
 use super::image::{CoreImage, JMemory};
 use super::noise::{run_seed, SpinNoise};
 use super::run_loop::FastLoop;
-use rayon::prelude::*;
 
 /// A core image prepared for simulation (`J` as CSR of `i32`, zeros skipped: they add nothing).
 #[derive(Clone, Debug)]
@@ -244,14 +243,11 @@ impl GoldenCore {
     /// `runs` runs in parallel, run `r` seeded with `run_seed(seed, r)`; results in run order,
     /// the same for any number of threads.
     pub fn solve(&self, runs: usize, seed: u64, on_done: &(dyn Fn() + Sync)) -> Vec<GoldenResult> {
-        (0..runs)
-            .into_par_iter()
-            .map(|r| {
-                let result = self.run(r, run_seed(seed, r));
-                on_done();
-                result
-            })
-            .collect()
+        crate::cancel::runs(runs, |r| {
+            let result = self.run(r, run_seed(seed, r));
+            on_done();
+            result
+        })
     }
 }
 

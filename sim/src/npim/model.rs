@@ -6,7 +6,6 @@ use crate::instance::Ising;
 use crate::rng::{stream, stream_seed, Rng};
 use rand::Rng as _;
 use rand_distr::StandardNormal;
-use rayon::prelude::*;
 
 /// `f_nl(z) = z + tanh z` (seed 000 eq. 4).
 pub fn f_nl(z: f64) -> f64 {
@@ -231,12 +230,9 @@ pub fn solve(
     seed: u64,
     on_done: &(dyn Fn() + Sync),
 ) -> Vec<RunResult> {
-    (0..runs)
-        .into_par_iter()
-        .map(|r| {
-            let result = run_trajectory(ising, params, options, seed, r);
-            on_done();
-            result
-        })
-        .collect()
+    crate::cancel::runs(runs, |r| {
+        let result = run_trajectory(ising, params, options, seed, r);
+        on_done();
+        result
+    })
 }
