@@ -149,9 +149,10 @@ pub struct SolveArgs {
     /// energy, else the best value found in this batch.
     #[arg(long, allow_hyphen_values = true)]
     pub target: Option<f64>,
-    /// Master seed; run r uses its own stream derived from (seed, r).
-    #[arg(long, short = 's', default_value_t = 0)]
-    pub seed: u64,
+    /// Master seed; run r uses its own stream derived from (seed, r) (default 0; with --image,
+    /// the image's own seed).
+    #[arg(long, short = 's')]
+    pub seed: Option<u64>,
     /// Write one CSV row per run here.
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,

@@ -64,7 +64,7 @@ pub fn build_image(
     seed: u64,
 ) -> Result<(CoreImage, QuantizeReport)> {
     quantize(ising, params, core, steps, seed)
-        .with_context(|| format!("the instance does not fit core `{}`", core.name))
+        .with_context(|| format!("quantizing for core `{}`", core.name))
 }
 
 /// The build serving core configuration `core`: the build of that name, else the first build

@@ -101,6 +101,19 @@ const CASES: &[(&str, i32, &str)] = &[
     ("generate gnm:n=1000000,m=900000000 -o big.txt", 1, "GB"),
     // an emulator never replaces a user's file with its link
     ("emulate --link g11.txt", 1, "exists and is not a link"),
+    // parameters the core cannot run, loops that cannot close
+    (
+        "quantize -i g11.txt -p cnpim.json -o c.img",
+        1,
+        "the core runs dNPIM only",
+    ),
+    (
+        "hil -i g11.txt -T 20 -R 1 --config lag.toml",
+        1,
+        "is not below the run's 20 steps",
+    ),
+    // an image's seed, or the one asked for
+    ("solve --algo golden --image g11.img -R 1 --seed 3", 0, ""),
     // link settings
     ("emulate --baud 0", 2, "0 is not in 1.."),
     (
@@ -146,6 +159,13 @@ fn bad_input_gets_a_clear_error_and_loses_nothing() {
         .output()
         .unwrap();
     assert!(o.status.success());
+    let pp = std::fs::read_to_string(d.join("pp.json")).unwrap();
+    std::fs::write(
+        d.join("cnpim.json"),
+        pp.replacen("\"variant\": \"dnpim\"", "\"variant\": \"cnpim\"", 1),
+    )
+    .unwrap();
+    std::fs::write(d.join("lag.toml"), "latency = 1000000000\n").unwrap();
     std::fs::write(d.join("huge.txt"), "3 3\n1 2 1e308\n2 3 1e308\n1 3 1e308\n").unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_npim"))
         .args(["quantize", "-i", "g11.txt", "-T", "20", "-o", "g11.img"])

@@ -102,6 +102,13 @@ pub fn run(args: HilArgs) -> Result<()> {
         }
     };
     check_target(args.target, ising.has_zero_field())?;
+    if cfg.latency >= image.steps {
+        bail!(
+            "latency {} (steps the measurement lags) is not below the run's {} steps: every spin the core sees would be a stale start state",
+            cfg.latency,
+            image.steps
+        );
+    }
     if ising.n() != image.n {
         bail!(
             "the instance has {} spins, the image {}",

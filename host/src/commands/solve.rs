@@ -27,6 +27,7 @@ pub fn run(args: SolveArgs) -> Result<()> {
         ],
     )?;
     let (mapped, bundled) = load_problem(&args)?;
+    let seed_arg = args.seed.unwrap_or(0);
     check_target(
         args.target,
         mapped.problem == npim_sim::mapping::Problem::MaxCut,
@@ -54,7 +55,7 @@ pub fn run(args: SolveArgs) -> Result<()> {
             .progress_chars("=> "),
     );
     let start = Instant::now();
-    let mut used_seed = args.seed;
+    let mut used_seed = seed_arg;
     let (results, solver, params_note) = match args.algo {
         Algo::Dnpim | Algo::Cnpim => {
             let params = params_for(args.params.as_deref(), ising)?;
@@ -76,7 +77,7 @@ pub fn run(args: SolveArgs) -> Result<()> {
                 record_energies: false,
             };
             bar.set_message(format!("{variant:?}").to_lowercase());
-            let results = npim::solve(ising, &params, &options, args.runs, args.seed, &|| {
+            let results = npim::solve(ising, &params, &options, args.runs, seed_arg, &|| {
                 bar.inc(1)
             });
             (
@@ -97,7 +98,7 @@ pub fn run(args: SolveArgs) -> Result<()> {
             let algo = baseline(args.algo, ising, args.algo_params.as_deref())?;
             bar.set_message(algo.0.name());
             let results =
-                baselines::solve(algo.0.as_ref(), ising, steps, args.runs, args.seed, &|| {
+                baselines::solve(algo.0.as_ref(), ising, steps, args.runs, seed_arg, &|| {
                     bar.inc(1)
                 });
             (
@@ -133,7 +134,7 @@ pub fn run(args: SolveArgs) -> Result<()> {
                 None => {
                     let params = params_for(args.params.as_deref(), ising)?;
                     let (image, report) =
-                        build_image(ising, &params, &core_config(&args.core)?, steps, args.seed)?;
+                        build_image(ising, &params, &core_config(&args.core)?, steps, seed_arg)?;
                     if !report.exact_instance {
                         eprintln!(
                             "note: real weights scaled by {:.4e} to fit {}-bit J",
@@ -155,10 +156,11 @@ pub fn run(args: SolveArgs) -> Result<()> {
             steps = image.steps;
             let core = GoldenCore::new(&image);
             bar.set_message("golden");
-            let seed = if args.image.is_some() {
-                core.seed()
-            } else {
-                args.seed
+            // an image carries its seed; --seed overrides it
+            let seed = match (&args.image, args.seed) {
+                (_, Some(s)) => s,
+                (Some(_), None) => core.seed(),
+                (None, None) => 0,
             };
             used_seed = seed;
             let runs = core.solve(args.runs, seed, &|| bar.inc(1));
@@ -240,7 +242,8 @@ fn run_gw(args: &SolveArgs, ising: &npim_sim::Ising) -> Result<()> {
     };
     p.roundings = args.runs;
     let start = Instant::now();
-    let r = gw::solve(ising, &p, args.seed).map_err(|e| anyhow::anyhow!(e))?;
+    let seed = args.seed.unwrap_or(0);
+    let r = gw::solve(ising, &p, seed).map_err(|e| anyhow::anyhow!(e))?;
     let name = ising.meta.name.as_deref().unwrap_or("instance");
     println!(
         "instance  {name}: N={}, {} couplings",
@@ -249,7 +252,7 @@ fn run_gw(args: &SolveArgs, ising: &npim_sim::Ising) -> Result<()> {
     );
     println!(
         "solver    gw (mixing method, {} sweeps), {} hyperplanes, seed {}",
-        r.sweeps, args.runs, args.seed
+        r.sweeps, args.runs, seed
     );
     println!("sdp       {:.4}", r.sdp_value);
     match r.upper_bound {

@@ -82,6 +82,9 @@ pub enum QuantizeError {
     /// Zero steps.
     #[error("steps must be at least 1")]
     NoSteps,
+    /// Parameters of another rule: the core runs dNPIM (eqs. 2-7) only.
+    #[error("the parameters are for cNPIM; the core runs dNPIM only (train or pick a dNPIM file)")]
+    NotDnpim,
     /// The image made does not fit the core in a build detail the quantizer does not choose
     /// (linear term width, knot memory, shifts).
     #[error("the image for core `{core}` does not fit it: {error}")]
@@ -193,6 +196,9 @@ pub fn quantize(
     let n = ising.n();
     if steps == 0 {
         return Err(QuantizeError::NoSteps);
+    }
+    if params.variant == Some(crate::npim::Variant::Cnpim) {
+        return Err(QuantizeError::NotDnpim);
     }
     if n > core.n_max {
         return Err(QuantizeError::TooManySpins {
