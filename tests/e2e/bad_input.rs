@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-/// `(arguments, exit code, fragment of stderr)`.
+/// `(arguments, exit code, fragment of what it prints: stderr, then stdout)`.
 const CASES: &[(&str, i32, &str)] = &[
     // an output that is an input is refused before anything is written
     (
@@ -113,7 +113,11 @@ const CASES: &[(&str, i32, &str)] = &[
         "is not below the run's 20 steps",
     ),
     // an image's seed, or the one asked for
-    ("solve --algo golden --image g11.img -R 1 --seed 3", 0, ""),
+    (
+        "solve --algo golden --image g11.img -R 1 --seed 3",
+        0,
+        "seed 3, image g11.img",
+    ),
     // link settings
     ("emulate --baud 0", 2, "0 is not in 1.."),
     (
@@ -131,7 +135,7 @@ const CASES: &[(&str, i32, &str)] = &[
     (
         "solve --algo cac --algo-params {\"tau\":400} -R 2 -T 50",
         0,
-        "",
+        "\"tau\":400.0",
     ),
 ];
 
@@ -185,7 +189,11 @@ fn bad_input_gets_a_clear_error_and_loses_nothing() {
             .stdin(Stdio::null())
             .output()
             .unwrap();
-        let err = String::from_utf8_lossy(&o.stderr);
+        let err = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stderr),
+            String::from_utf8_lossy(&o.stdout)
+        );
         let got = o.status.code();
         if got != Some(*code) || !err.contains(fragment) || err.contains("panicked") {
             failures.push(format!(
