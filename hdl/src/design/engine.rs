@@ -1,9 +1,11 @@
-//! The command engine: the board's end of `docs/protocol.md` in hardware. Bytes from the UART
-//! are COBS-decoded into a frame buffer with a running CRC; a good frame is executed against
-//! the core (the image loader, RUN, STATUS, READ_RESULT, RESET, IDENTIFY from a ROM); the
-//! response is written into a response buffer with its CRC and COBS-encoded out to the UART.
-//! The response buffer is kept, so a retransmitted command (same seq and kind as the last one)
-//! is answered again without being executed twice.
+//! The command engine: the board's end of `docs/protocol.md` in hardware, four blocks in a
+//! row. The frame receiver (`widgets::frame_rx`) COBS-decodes bytes from the UART into a frame
+//! buffer with a running CRC; the dispatch here executes a good frame against the core (the
+//! image loader, RUN, STATUS, READ_RESULT, RESET, IDENTIFY from a ROM); the response writer
+//! (`widgets::response`) writes the response into a response buffer with its CRC; the frame
+//! encoder (`widgets::frame_tx`) COBS-encodes it out to the UART. The response buffer is kept,
+//! so a retransmitted command (same seq and kind as the last one) is answered again without
+//! being executed twice.
 //!
 //! Bytes that arrive while a command executes or its response is sent are discarded up to the
 //! next frame delimiter (the host waits for each response, so only a retransmission or noise can
@@ -19,8 +21,9 @@
 use super::core::Core;
 use super::loader::Loader;
 use super::widths::*;
-use crate::widgets::crc32::{Crc32Byte, CRC_RESIDUE};
-use npim_proto::frame::OVERHEAD;
+use crate::widgets::frame_rx::FrameReceiver;
+use crate::widgets::frame_tx::FrameEncoder;
+use crate::widgets::response::ResponseWriter;
 use npim_proto::message::{MAX_DRIVE, STATUS_OK};
 use npim_proto::{kind, ErrorCode, MAX_PAYLOAD};
 use rust_hdl::prelude::*;
@@ -35,23 +38,8 @@ fn code_constant(code: ErrorCode) -> Constant<Bits<64>> {
     Constant::new(u64::from(code as u8).to_bits())
 }
 
-/// Most bytes of a frame body: seq, kind, the protocol's largest payload, CRC.
-pub const MAX_BODY: usize = MAX_PAYLOAD + OVERHEAD;
 /// Bytes of the IDENTIFY reply after the status byte.
 pub const IDENTITY_BYTES: usize = 61;
-
-/// Receiver states.
-#[derive(Copy, Clone, PartialEq, Debug, LogicState)]
-pub enum RxState {
-    /// Before a frame's first code byte.
-    First,
-    /// Expecting a code byte inside a frame.
-    Code,
-    /// Data bytes of a block.
-    Data,
-    /// Discarding up to the next delimiter.
-    Skip,
-}
 
 /// Engine states.
 #[derive(Copy, Clone, PartialEq, Debug, LogicState)]
@@ -104,25 +92,14 @@ pub enum EngineState {
     MeasR3,
     /// Append the CRC.
     Finish,
-    /// Set the encoder's range.
+    /// Start the encoder on the response just written.
     StartEnc,
-    /// Encoder: look at the next byte of the block.
-    ScanA,
-    /// Encoder: the byte is there.
-    ScanB,
-    /// Encoder: send the block's code byte.
-    Code,
-    /// Encoder: present the next data byte's address.
-    EmitA,
-    /// Encoder: send it.
-    EmitB,
-    /// Encoder: the block is out.
-    BlockEnd,
-    /// Send the frame delimiter.
-    Delimit,
+    /// The encoder is sending the response.
+    Send,
 }
 
-/// The engine, with the image loader and the core inside.
+/// The engine: the dispatch, with the receiver, writer and encoder, the image loader and the
+/// core inside.
 #[derive(LogicBlock)]
 pub struct Engine {
     /// Clock.
@@ -147,41 +124,13 @@ pub struct Engine {
     pub bad_frames: Signal<Out, Bits<8>>,
     core: Core,
     loader: Loader,
-    rx_ram: RAM<Bits<8>, 11>,
-    tx_ram: RAM<Bits<8>, 10>,
+    receiver: FrameReceiver,
+    writer: ResponseWriter,
+    encoder: FrameEncoder,
     id_rom: ROM<Bits<8>, 6>,
-    rx_crc_unit: Crc32Byte,
-    tx_crc_unit: Crc32Byte,
-    // receiver
-    rx_state: DFF<RxState>,
-    rx_len: DFF<Bits<11>>,
-    rx_left: DFF<Bits<8>>,
-    rx_code: DFF<Bits<8>>,
-    rx_crc: DFFWithInit<Bits<32>>,
-    rx_seq: DFF<Bits<8>>,
-    rx_kind: DFF<Bits<8>>,
-    rx_arg: DFF<Bits<32>>,
-    rx_arg2: DFF<Bits<32>>,
-    rx_arg3: DFF<Bits<16>>,
-    emit_q: DFF<Bit>,
-    emit_byte_q: DFF<Bits<8>>,
-    put_q: DFF<Bit>,
-    put_byte_q: DFF<Bits<8>>,
-    frame_ok: DFF<Bit>,
-    frame_bad: DFF<Bit>,
-    bad_count: DFF<Bits<8>>,
     // command state
     state: DFF<EngineState>,
     ret: DFF<EngineState>,
-    ob: DFF<Bits<64>>,
-    ob_n: DFF<Bits<4>>,
-    tx_len: DFF<Bits<10>>,
-    base: DFF<Bits<10>>,
-    kept_end: DFF<Bits<10>>,
-    enc_end: DFF<Bits<10>>,
-    full: DFF<Bit>,
-    frame_len: DFF<Bits<11>>,
-    tx_crc: DFFWithInit<Bits<32>>,
     last_seq: DFF<Bits<8>>,
     last_kind: DFF<Bits<8>>,
     has_last: DFF<Bit>,
@@ -201,19 +150,10 @@ pub struct Engine {
     /// The last complete external step's `E4` (sign-extended to 64 bits on the wire).
     ext_e4: DFF<Signed<ACC_BITS>>,
     ext_e4_wide: Signal<Local, Signed<64>>,
-    // encoder
-    enc_p: DFF<Bits<10>>,
-    enc_i: DFF<Bits<10>>,
-    zero_hit: DFF<Bit>,
     // combinational helpers
-    emit: Signal<Local, Bit>,
-    emit_byte: Signal<Local, Bits<8>>,
-    put: Signal<Local, Bit>,
-    put_byte: Signal<Local, Bits<8>>,
     payload_len: Signal<Local, Bits<11>>,
     e4_wide: Signal<Local, Signed<64>>,
     e4_bits: Signal<Local, Bits<64>>,
-    block_len: Signal<Local, Bits<10>>,
     spin_bit: Signal<Local, Bits<8>>,
     spin_next: Signal<Local, Bits<8>>,
     page_end: Signal<Local, Bits<32>>,
@@ -225,8 +165,6 @@ pub struct Engine {
     minus_one: Constant<Signed<SAMPLE_BITS>>,
     plus_one: Constant<Signed<SAMPLE_BITS>>,
     external_state: Constant<Bits<64>>,
-    residue: Constant<Bits<32>>,
-    crc_init: Constant<Bits<32>>,
     e4_max: Constant<Bits<64>>,
     response: Constant<Bits<8>>,
     one8: Constant<Bits<8>>,
@@ -276,44 +214,17 @@ impl Engine {
             bad_frames: Default::default(),
             core: Default::default(),
             loader: Default::default(),
-            rx_ram: Default::default(),
-            tx_ram: Default::default(),
+            receiver: Default::default(),
+            writer: Default::default(),
+            encoder: Default::default(),
             id_rom: identity
                 .iter()
                 .map(|&b| Bits::<8>::from(u64::from(b)))
                 .collect::<Vec<_>>()
                 .into_iter()
                 .into(),
-            rx_crc_unit: Default::default(),
-            tx_crc_unit: Default::default(),
-            rx_state: Default::default(),
-            rx_len: Default::default(),
-            rx_left: Default::default(),
-            rx_code: Default::default(),
-            rx_crc: DFFWithInit::new(0xFFFF_FFFFu64.to_bits()),
-            rx_seq: Default::default(),
-            rx_kind: Default::default(),
-            rx_arg: Default::default(),
-            rx_arg2: Default::default(),
-            rx_arg3: Default::default(),
-            emit_q: Default::default(),
-            emit_byte_q: Default::default(),
-            put_q: Default::default(),
-            put_byte_q: Default::default(),
-            frame_ok: Default::default(),
-            frame_bad: Default::default(),
-            bad_count: Default::default(),
             state: Default::default(),
             ret: Default::default(),
-            ob: Default::default(),
-            ob_n: Default::default(),
-            tx_len: Default::default(),
-            base: Default::default(),
-            kept_end: Default::default(),
-            enc_end: Default::default(),
-            full: Default::default(),
-            frame_len: Default::default(),
-            tx_crc: DFFWithInit::new(0xFFFF_FFFFu64.to_bits()),
             last_seq: Default::default(),
             last_kind: Default::default(),
             has_last: Default::default(),
@@ -331,17 +242,9 @@ impl Engine {
             bit_i: Default::default(),
             ext_e4: Default::default(),
             ext_e4_wide: Default::default(),
-            enc_p: Default::default(),
-            enc_i: Default::default(),
-            zero_hit: Default::default(),
-            emit: Default::default(),
-            emit_byte: Default::default(),
-            put: Default::default(),
-            put_byte: Default::default(),
             payload_len: Default::default(),
             e4_wide: Default::default(),
             e4_bits: Default::default(),
-            block_len: Default::default(),
             spin_bit: Default::default(),
             spin_next: Default::default(),
             page_end: Default::default(),
@@ -353,8 +256,6 @@ impl Engine {
             minus_one: Constant::new((-1i64).into()),
             plus_one: Constant::new(1i64.into()),
             external_state: Constant::new(1024u64.to_bits()),
-            residue: Constant::new(u64::from(CRC_RESIDUE).to_bits()),
-            crc_init: Constant::new(0xFFFF_FFFFu64.to_bits()),
             e4_max: Constant::new((u64::MAX >> 1).to_bits()),
             response: Constant::new(u64::from(kind::RESPONSE).to_bits()),
             one8: Constant::new(1u64.to_bits()),
@@ -384,48 +285,34 @@ impl Engine {
     }
 }
 
-// Literal numbers in `update` (rust_hdl emits consts there literally): 1030 (MAX_BODY), 61
-// (IDENTITY_BYTES), 254 (COBS's longest block).
-const _: () = assert!(MAX_BODY == 1030 && IDENTITY_BYTES == 61 && STEP_BITS == 20);
+// Literal numbers in `update` (rust_hdl emits consts there literally): 6 (seq, kind and CRC
+// around a payload), 61 (IDENTITY_BYTES), 512 (where a BadFrame answer is written: the upper
+// half of the 1 KiB response buffer, above the kept response, which is at most a READ_RESULT of
+// 2 048 spins or a DRIVE page, both under 512 bytes).
+const _: () = assert!(IDENTITY_BYTES == 61 && STEP_BITS == 20);
+const _: () = assert!(2 + 1 + 4 + 8 + 8 + 2048 / 8 + 4 < 512 && 2 + 5 + 8 * MAX_DRIVE + 4 < 512);
 
 impl Logic for Engine {
     #[hdl_gen]
     fn update(&mut self) {
         self.core.clock.next = self.clock.val();
         self.loader.clock.next = self.clock.val();
-        self.rx_ram.read_clock.next = self.clock.val();
-        self.rx_ram.write_clock.next = self.clock.val();
-        self.tx_ram.read_clock.next = self.clock.val();
-        self.tx_ram.write_clock.next = self.clock.val();
+        self.receiver.clock.next = self.clock.val();
+        self.writer.clock.next = self.clock.val();
+        self.encoder.clock.next = self.clock.val();
+        self.receiver.rx_byte.next = self.rx_byte.val();
+        self.receiver.rx_valid.next = self.rx_valid.val();
+        self.receiver.accept.next = self.state.q.val() == EngineState::Idle;
+        self.writer.read_address.next = self.encoder.read_address.val();
+        self.encoder.read_data.next = self.writer.read_data.val();
+        self.encoder.tx_ready.next = self.tx_ready.val();
+        self.tx_byte.next = self.encoder.tx_byte.val();
+        self.tx_start.next = self.encoder.tx_start.val();
         dff_setup!(
             self,
             clock,
-            rx_state,
-            rx_len,
-            rx_left,
-            rx_code,
-            rx_crc,
-            rx_seq,
-            rx_kind,
-            rx_arg,
-            emit_q,
-            emit_byte_q,
-            put_q,
-            put_byte_q,
-            frame_ok,
-            frame_bad,
-            bad_count,
             state,
             ret,
-            ob,
-            ob_n,
-            tx_len,
-            base,
-            kept_end,
-            enc_end,
-            full,
-            frame_len,
-            tx_crc,
             last_seq,
             last_kind,
             has_last,
@@ -441,19 +328,14 @@ impl Logic for Engine {
             sample_next,
             left,
             bit_i,
-            ext_e4,
-            rx_arg2,
-            rx_arg3,
-            enc_p,
-            enc_i,
-            zero_hit
+            ext_e4
         );
         // the core takes its configuration and memories from the loader
         // external mode (DRIVE / MEASURE): the engine is the DAC and the ADC
         self.core.external.next = self.ext.q.val();
         self.core.drive_ready.next = false;
         self.core.sample_valid.next = false;
-        self.bit_byte.next = self.rx_ram.read_data.val() >> bit_cast::<8, 3>(self.bit_i.q.val());
+        self.bit_byte.next = self.receiver.read_data.val() >> bit_cast::<8, 3>(self.bit_i.q.val());
         self.sample_bit.next = (self.bit_byte.val() & self.one8.val()) != 0;
         self.core.sample.next = self.plus_one.val();
         if self.sample_bit.val() {
@@ -487,146 +369,40 @@ impl Logic for Engine {
         self.core.best_raddr.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.spin_i.q.val());
         self.loader.restart.next = false;
         self.loader.valid.next = false;
-        self.loader.data.next = self.rx_ram.read_data.val();
-        self.rx_ram.read_address.next = self.k.q.val();
+        self.loader.data.next = self.receiver.read_data.val();
+        self.receiver.read_address.next = self.k.q.val();
         self.id_rom.address.next = bit_cast::<6, 11>(self.k.q.val());
-        self.tx_ram.read_address.next = self.enc_i.q.val();
         // outputs
         self.busy.next = self.core.busy.val();
         self.loaded.next = self.image_ok.q.val();
         self.idle.next = (self.state.q.val() == EngineState::Idle)
-            & !self.frame_ok.q.val()
-            & !self.frame_bad.q.val()
+            & !self.receiver.frame_ok.val()
+            & !self.receiver.frame_bad.val()
             & !self.rx_valid.val()
             & !self.core.busy.val();
-        self.bad_frames.next = self.bad_count.q.val();
-        self.tx_byte.next = 0.into();
-        self.tx_start.next = false;
+        self.bad_frames.next = self.receiver.bad_frames.val();
         if self.core.run_done.val() {
             self.has_result.d.next = true;
             self.ext.d.next = false;
         }
 
-        // ---- receiver: COBS decode into the frame buffer, CRC over the decoded bytes
-        self.frame_ok.d.next = false;
-        self.frame_bad.d.next = false;
-        self.emit.next = false;
-        self.emit_byte.next = self.rx_byte.val();
-        // the CRC registers take each byte one cycle after it is written (bytes are at least a
-        // UART byte time apart on receive; on transmit the pipeline runs one byte behind), so
-        // no combinational path runs from this block through a CRC unit back into it
-        self.rx_crc_unit.crc.next = self.rx_crc.q.val();
-        self.rx_crc_unit.data.next = self.emit_byte_q.q.val();
-        self.emit_q.d.next = false;
-        if self.emit_q.q.val() {
-            self.rx_crc.d.next = self.rx_crc_unit.out.val();
-        }
-        self.rx_ram.write_address.next = self.rx_len.q.val();
-        self.rx_ram.write_enable.next = false;
-        if self.rx_valid.val() {
-            if self.rx_byte.val() == 0 {
-                // a delimiter: judge the frame
-                if (self.state.q.val() == EngineState::Idle)
-                    & (self.rx_state.q.val() != RxState::Skip)
-                    & (self.rx_state.q.val() != RxState::First)
-                    & (self.rx_state.q.val() != RxState::Data)
-                    & (self.rx_len.q.val() >= 6)
-                {
-                    self.frame_len.d.next = self.rx_len.q.val();
-                    if self.rx_crc.q.val() == self.residue.val() {
-                        self.frame_ok.d.next = true;
-                    } else {
-                        self.frame_bad.d.next = true;
-                    }
-                } else if self.rx_state.q.val() != RxState::First {
-                    self.bad_count.d.next = self.bad_count.q.val() + 1;
-                }
-                self.rx_state.d.next = RxState::First;
-                self.rx_len.d.next = 0.into();
-                self.rx_crc.d.next = self.crc_init.val();
-            } else if self.state.q.val() != EngineState::Idle {
-                self.rx_state.d.next = RxState::Skip;
-            } else {
-                match self.rx_state.q.val() {
-                    RxState::First => {
-                        self.rx_code.d.next = self.rx_byte.val();
-                        self.rx_left.d.next = self.rx_byte.val() - 1;
-                        self.rx_state.d.next = RxState::Data;
-                        if self.rx_byte.val() == 1 {
-                            self.rx_state.d.next = RxState::Code;
-                        }
-                    }
-                    RxState::Code => {
-                        // the zero a short block implies, then the new block
-                        if self.rx_code.q.val() != 255 {
-                            self.emit.next = true;
-                            self.emit_byte.next = 0.into();
-                        }
-                        self.rx_code.d.next = self.rx_byte.val();
-                        self.rx_left.d.next = self.rx_byte.val() - 1;
-                        self.rx_state.d.next = RxState::Data;
-                        if self.rx_byte.val() == 1 {
-                            self.rx_state.d.next = RxState::Code;
-                        }
-                    }
-                    RxState::Data => {
-                        self.emit.next = true;
-                        self.rx_left.d.next = self.rx_left.q.val() - 1;
-                        if self.rx_left.q.val() == 1 {
-                            self.rx_state.d.next = RxState::Code;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-        // (consumers of emit_byte after every assignment to it)
-        self.rx_ram.write_data.next = self.emit_byte.val();
-        if self.emit.val() {
-            if self.rx_len.q.val() == 1030 {
-                self.rx_state.d.next = RxState::Skip;
-            } else {
-                self.rx_ram.write_enable.next = true;
-                self.emit_q.d.next = true;
-                self.emit_byte_q.d.next = self.emit_byte.val();
-                self.rx_len.d.next = self.rx_len.q.val() + 1;
-                if self.rx_len.q.val() == 0 {
-                    self.rx_seq.d.next = self.emit_byte.val();
-                }
-                if self.rx_len.q.val() == 1 {
-                    self.rx_kind.d.next = self.emit_byte.val();
-                }
-                if (self.rx_len.q.val() >= 2) & (self.rx_len.q.val() < 6) {
-                    self.rx_arg.d.next = (bit_cast::<32, 8>(self.emit_byte.val()) << 24)
-                        | (self.rx_arg.q.val() >> 8);
-                }
-                if (self.rx_len.q.val() >= 6) & (self.rx_len.q.val() < 10) {
-                    self.rx_arg2.d.next = (bit_cast::<32, 8>(self.emit_byte.val()) << 24)
-                        | (self.rx_arg2.q.val() >> 8);
-                }
-                if (self.rx_len.q.val() >= 10) & (self.rx_len.q.val() < 12) {
-                    self.rx_arg3.d.next = (bit_cast::<16, 8>(self.emit_byte.val()) << 8)
-                        | (self.rx_arg3.q.val() >> 8);
-                }
-            }
-        }
+        // ---- the response writer takes what the states below hand it
+        self.writer.open.next = false;
+        self.writer.open_at.next = 0.into();
+        self.writer.load.next = false;
+        self.writer.value.next = 0.into();
+        self.writer.count.next = 0.into();
+        self.writer.shift.next = false;
+        self.writer.direct.next = false;
+        self.writer.direct_byte.next = self.id_rom.data.val();
+        self.encoder.start.next = false;
+        self.encoder.from.next = self.writer.from.val();
+        self.encoder.to.next = self.writer.to.val();
+        self.encoder.resend.next = false;
 
-        // ---- response writer: one byte per cycle into the response buffer, CRC alongside
-        self.put.next = false;
-        self.put_byte.next = bit_cast::<8, 64>(self.ob.q.val());
-        self.tx_crc_unit.crc.next = self.tx_crc.q.val();
-        self.tx_crc_unit.data.next = self.put_byte_q.q.val();
-        self.put_q.d.next = false;
-        if self.put_q.q.val() {
-            self.tx_crc.d.next = self.tx_crc_unit.out.val();
-        }
-        self.tx_ram.write_address.next = self.tx_len.q.val();
-        self.tx_ram.write_enable.next = false;
-
-        self.payload_len.next = self.frame_len.q.val() - 6;
+        self.payload_len.next = self.receiver.frame_len.val() - 6;
         self.e4_wide.next = signed_bit_cast::<64, ACC_BITS>(self.core.best_e4.val());
         self.e4_bits.next = unsigned_cast(self.e4_wide.val());
-        self.block_len.next = self.enc_i.q.val() - self.enc_p.q.val();
         self.spin_bit.next = 0.into();
         if self.core.best_rbit.val() {
             self.spin_bit.next =
@@ -634,8 +410,8 @@ impl Logic for Engine {
         }
         self.spin_next.next = self.spin_byte.q.val() | self.spin_bit.val();
         // DRIVE: first + count; MEASURE: the bit bytes a page of `count` spins needs
-        self.page_end.next = self.rx_arg2.q.val() + bit_cast::<32, 16>(self.rx_arg3.q.val());
-        self.bits_len.next = (self.rx_arg2.q.val().get_bits::<16>(0) + 7) >> 3;
+        self.page_end.next = self.receiver.arg2.val() + bit_cast::<32, 16>(self.receiver.arg3.val());
+        self.bits_len.next = (self.receiver.arg2.val().get_bits::<16>(0) + 7) >> 3;
         self.ext_e4_wide.next = signed_bit_cast::<64, ACC_BITS>(self.ext_e4.q.val());
         // (sign-extended through a signed signal: Verilog extends only signed expressions)
         self.drive_wide.next = signed_bit_cast::<64, Y_BITS>(self.core.drive_value.val());
@@ -643,226 +419,223 @@ impl Logic for Engine {
 
         match self.state.q.val() {
             EngineState::Idle => {
-                if self.frame_bad.q.val() {
-                    // answer BadFrame when the kind is a command's
-                    self.bad_count.d.next = self.bad_count.q.val() + 1;
+                if self.receiver.frame_bad.val() {
+                    // answer BadFrame when the kind is a command's (the receiver counts it)
                     // (written above the kept response, which a retransmission may still need)
-                    if !self.rx_kind.q.val().get_bit(7) {
-                        self.tx_len.d.next = 512.into();
-                        self.base.d.next = 512.into();
-                        self.tx_crc.d.next = self.crc_init.val();
-                        self.ob.d.next = bit_cast::<64, 8>(self.rx_seq.q.val())
-                            | (bit_cast::<64, 8>(self.rx_kind.q.val() | self.response.val()) << 8)
+                    if !self.receiver.kind.val().get_bit(7) {
+                        self.writer.open.next = true;
+                        self.writer.open_at.next = 512.into();
+                        self.writer.value.next = bit_cast::<64, 8>(self.receiver.seq.val())
+                            | (bit_cast::<64, 8>(self.receiver.kind.val() | self.response.val()) << 8)
                             | self.bad_frame.val();
-                        self.ob_n.d.next = 3.into();
+                        self.writer.count.next = 3.into();
+                        self.writer.load.next = true;
                         self.ret.d.next = EngineState::Finish;
                         self.state.d.next = EngineState::Put;
                     }
                 }
-                if self.frame_ok.q.val() {
+                if self.receiver.frame_ok.val() {
                     self.state.d.next = EngineState::Dispatch;
                 }
             }
             EngineState::Dispatch => {
                 if self.has_last.q.val()
-                    & (self.rx_seq.q.val() == self.last_seq.q.val())
-                    & (self.rx_kind.q.val() == self.last_kind.q.val())
+                    & (self.receiver.seq.val() == self.last_seq.q.val())
+                    & (self.receiver.kind.val() == self.last_kind.q.val())
                 {
                     // a retransmission: the kept response again
-                    self.enc_p.d.next = 0.into();
-                    self.enc_i.d.next = 0.into();
-                    self.enc_end.d.next = self.kept_end.q.val();
-                    self.zero_hit.d.next = false;
-                    self.state.d.next = EngineState::ScanA;
+                    self.encoder.resend.next = true;
+                    self.state.d.next = EngineState::Send;
                 } else {
                     self.has_last.d.next = true;
-                    self.last_seq.d.next = self.rx_seq.q.val();
-                    self.last_kind.d.next = self.rx_kind.q.val();
-                    self.tx_len.d.next = 0.into();
-                    self.base.d.next = 0.into();
-                    self.tx_crc.d.next = self.crc_init.val();
-                    self.ob.d.next = bit_cast::<64, 8>(self.rx_seq.q.val())
-                        | (bit_cast::<64, 8>(self.rx_kind.q.val() | self.response.val()) << 8);
-                    self.ob_n.d.next = 2.into();
+                    self.last_seq.d.next = self.receiver.seq.val();
+                    self.last_kind.d.next = self.receiver.kind.val();
+                    self.writer.open.next = true;
+                    self.writer.open_at.next = 0.into();
+                    self.writer.value.next = bit_cast::<64, 8>(self.receiver.seq.val())
+                        | (bit_cast::<64, 8>(self.receiver.kind.val() | self.response.val()) << 8);
+                    self.writer.count.next = 2.into();
+                    self.writer.load.next = true;
                     self.ret.d.next = EngineState::Exec;
                     self.state.d.next = EngineState::Put;
                 }
             }
             EngineState::Put => {
-                if self.ob_n.q.val() == 0 {
+                if !self.writer.pending.val() {
                     self.state.d.next = self.ret.q.val();
                 } else {
-                    self.put.next = true;
-                    self.ob.d.next = self.ob.q.val() >> 8;
-                    self.ob_n.d.next = self.ob_n.q.val() - 1;
+                    self.writer.shift.next = true;
                 }
             }
             EngineState::Exec => {
                 // default: an error status byte (code in ob), then the CRC
-                self.ob_n.d.next = 1.into();
+                self.writer.count.next = 1.into();
+                self.writer.load.next = true;
                 self.ret.d.next = EngineState::Finish;
                 self.state.d.next = EngineState::Put;
-                self.ob.d.next = self.code_unknown_command.val();
-                if self.rx_kind.q.val() == self.kind_identify.val() {
+                self.writer.value.next = self.code_unknown_command.val();
+                if self.receiver.kind.val() == self.kind_identify.val() {
                     // IDENTIFY
                     if self.payload_len.val() != 0 {
-                        self.ob.d.next = self.code_bad_length.val();
+                        self.writer.value.next = self.code_bad_length.val();
                     } else {
-                        self.ob.d.next = self.code_status_ok.val();
+                        self.writer.value.next = self.code_status_ok.val();
                         self.k.d.next = 0.into();
                         self.ret.d.next = EngineState::Identify;
                     }
                 }
-                if self.rx_kind.q.val() == self.kind_load.val() {
+                if self.receiver.kind.val() == self.kind_load.val() {
                     // LOAD
                     if (self.payload_len.val() < 4) | (self.payload_len.val() > self.max_payload.val()) {
-                        self.ob.d.next = self.code_bad_length.val();
+                        self.writer.value.next = self.code_bad_length.val();
                     } else if self.core.busy.val() {
-                        self.ob.d.next = self.code_busy.val();
-                    } else if (self.rx_arg.q.val() != 0)
-                        & (self.rx_arg.q.val() != self.loader.count.val())
+                        self.writer.value.next = self.code_busy.val();
+                    } else if (self.receiver.arg.val() != 0)
+                        & (self.receiver.arg.val() != self.loader.count.val())
                     {
-                        self.ob.d.next = self.code_out_of_order.val();
+                        self.writer.value.next = self.code_out_of_order.val();
                     } else {
                         self.image_ok.d.next = false;
                         self.has_result.d.next = false;
-                        if self.rx_arg.q.val() == 0 {
+                        if self.receiver.arg.val() == 0 {
                             self.loader.restart.next = true;
                         }
                         self.k.d.next = 6.into();
                         self.state.d.next = EngineState::LoadA;
                     }
                 }
-                if self.rx_kind.q.val() == self.kind_commit.val() {
+                if self.receiver.kind.val() == self.kind_commit.val() {
                     // COMMIT
                     if self.payload_len.val() != 4 {
-                        self.ob.d.next = self.code_bad_length.val();
+                        self.writer.value.next = self.code_bad_length.val();
                     } else if self.core.busy.val() {
-                        self.ob.d.next = self.code_busy.val();
-                    } else if self.rx_arg.q.val() != self.loader.count.val() {
-                        self.ob.d.next = self.code_image_invalid.val();
+                        self.writer.value.next = self.code_busy.val();
+                    } else if self.receiver.arg.val() != self.loader.count.val() {
+                        self.writer.value.next = self.code_image_invalid.val();
                     } else if self.loader.error.val() != 0 {
-                        self.ob.d.next = bit_cast::<64, 8>(self.loader.error.val());
+                        self.writer.value.next = bit_cast::<64, 8>(self.loader.error.val());
                     } else if !self.loader.complete.val() {
-                        self.ob.d.next = self.code_image_invalid.val();
+                        self.writer.value.next = self.code_image_invalid.val();
                     } else {
                         self.image_ok.d.next = true;
                         self.has_result.d.next = false;
-                        self.ob.d.next = self.code_status_ok.val();
+                        self.writer.value.next = self.code_status_ok.val();
                     }
                 }
-                if self.rx_kind.q.val() == self.kind_run.val() {
+                if self.receiver.kind.val() == self.kind_run.val() {
                     // RUN
                     if self.payload_len.val() != 4 {
-                        self.ob.d.next = self.code_bad_length.val();
+                        self.writer.value.next = self.code_bad_length.val();
                     } else if self.core.busy.val() {
-                        self.ob.d.next = self.code_busy.val();
+                        self.writer.value.next = self.code_busy.val();
                     } else if !self.image_ok.q.val() {
-                        self.ob.d.next = self.code_not_ready.val();
+                        self.writer.value.next = self.code_not_ready.val();
                     } else {
-                        self.run_seed.d.next = self.rx_arg.q.val();
+                        self.run_seed.d.next = self.receiver.arg.val();
                         self.has_result.d.next = false;
                         self.state.d.next = EngineState::RunStart;
                     }
                 }
-                if self.rx_kind.q.val() == self.kind_status.val() {
+                if self.receiver.kind.val() == self.kind_status.val() {
                     // STATUS: status, state, steps taken
                     if self.payload_len.val() != 0 {
-                        self.ob.d.next = self.code_bad_length.val();
+                        self.writer.value.next = self.code_bad_length.val();
                     } else {
-                        self.ob_n.d.next = 6.into();
+                        self.writer.count.next = 6.into();
+                        self.writer.load.next = true;
                         self.ret.d.next = EngineState::Status2;
-                        self.ob.d.next = bit_cast::<64, STEP_BITS>(self.core.step.val()) << 16;
+                        self.writer.value.next = bit_cast::<64, STEP_BITS>(self.core.step.val()) << 16;
                         if self.ext.q.val() {
-                            self.ob.d.next = (bit_cast::<64, 32>(self.ext_step.q.val()) << 16)
+                            self.writer.value.next = (bit_cast::<64, 32>(self.ext_step.q.val()) << 16)
                                 | self.external_state.val();
                         } else if self.core.busy.val() {
-                            self.ob.d.next = (bit_cast::<64, STEP_BITS>(self.core.step.val())
+                            self.writer.value.next = (bit_cast::<64, STEP_BITS>(self.core.step.val())
                                 << 16)
                                 | self.running.val();
                         } else if self.has_result.q.val() {
-                            self.ob.d.next = (bit_cast::<64, STEP_BITS>(self.core.step.val())
+                            self.writer.value.next = (bit_cast::<64, STEP_BITS>(self.core.step.val())
                                 << 16)
                                 | self.done.val();
                         } else {
-                            self.ob.d.next = self.code_status_ok.val();
+                            self.writer.value.next = self.code_status_ok.val();
                         }
                     }
                 }
-                if self.rx_kind.q.val() == self.kind_read_result.val() {
+                if self.receiver.kind.val() == self.kind_read_result.val() {
                     // READ_RESULT: status, run seed
                     if self.payload_len.val() != 0 {
-                        self.ob.d.next = self.code_bad_length.val();
+                        self.writer.value.next = self.code_bad_length.val();
                     } else if self.core.busy.val() {
-                        self.ob.d.next = self.code_busy.val();
+                        self.writer.value.next = self.code_busy.val();
                     } else if !self.has_result.q.val() {
-                        self.ob.d.next = self.code_not_ready.val();
+                        self.writer.value.next = self.code_not_ready.val();
                     } else {
-                        self.ob.d.next = bit_cast::<64, 32>(self.run_seed.q.val()) << 8;
-                        self.ob_n.d.next = 5.into();
+                        self.writer.value.next = bit_cast::<64, 32>(self.run_seed.q.val()) << 8;
+                        self.writer.count.next = 5.into();
+                        self.writer.load.next = true;
                         self.ret.d.next = EngineState::Result2;
                     }
                 }
-                if self.rx_kind.q.val() == self.kind_reset.val() {
+                if self.receiver.kind.val() == self.kind_reset.val() {
                     // RESET
                     if self.payload_len.val() != 0 {
-                        self.ob.d.next = self.code_bad_length.val();
+                        self.writer.value.next = self.code_bad_length.val();
                     } else {
                         self.core.stop.next = true;
                         self.loader.restart.next = true;
                         self.image_ok.d.next = false;
                         self.has_result.d.next = false;
                         self.ext.d.next = false;
-                        self.ob.d.next = self.code_status_ok.val();
+                        self.writer.value.next = self.code_status_ok.val();
                     }
                 }
-                if (self.rx_kind.q.val() == self.kind_drive.val()) & self.external_built.val() {
+                if (self.receiver.kind.val() == self.kind_drive.val()) & self.external_built.val() {
                     // DRIVE: run seed (rx_arg), first spin (rx_arg2), count (rx_arg3)
                     if self.payload_len.val() != 10 {
-                        self.ob.d.next = self.code_bad_length.val();
+                        self.writer.value.next = self.code_bad_length.val();
                     } else if !self.image_ok.q.val() {
-                        self.ob.d.next = self.code_not_ready.val();
+                        self.writer.value.next = self.code_not_ready.val();
                     } else if self.core.busy.val() & !self.ext.q.val() {
-                        self.ob.d.next = self.code_busy.val();
-                    } else if (self.rx_arg3.q.val() > self.max_drive.val())
+                        self.writer.value.next = self.code_busy.val();
+                    } else if (self.receiver.arg3.val() > self.max_drive.val())
                         | (self.page_end.val() > bit_cast::<32, COUNT_BITS>(self.loader.n.val()))
                     {
-                        self.ob.d.next = self.code_bad_length.val();
-                    } else if !self.ext.q.val() | (self.rx_arg.q.val() != self.run_seed.q.val()) {
+                        self.writer.value.next = self.code_bad_length.val();
+                    } else if !self.ext.q.val() | (self.receiver.arg.val() != self.run_seed.q.val()) {
                         // a new external run: its first page starts at spin 0
-                        if self.rx_arg2.q.val() != 0 {
-                            self.ob.d.next = self.code_out_of_order.val();
+                        if self.receiver.arg2.val() != 0 {
+                            self.writer.value.next = self.code_out_of_order.val();
                         } else {
-                            self.run_seed.d.next = self.rx_arg.q.val();
+                            self.run_seed.d.next = self.receiver.arg.val();
                             self.state.d.next = EngineState::ExtStop;
                         }
-                    } else if self.rx_arg2.q.val()
+                    } else if self.receiver.arg2.val()
                         != bit_cast::<32, COUNT_BITS>(self.drive_next.q.val())
                     {
-                        self.ob.d.next = self.code_out_of_order.val();
+                        self.writer.value.next = self.code_out_of_order.val();
                     } else {
                         self.state.d.next = EngineState::DriveHead;
                     }
                 }
-                if (self.rx_kind.q.val() == self.kind_measure.val()) & self.external_built.val() {
+                if (self.receiver.kind.val() == self.kind_measure.val()) & self.external_built.val() {
                     // MEASURE: first spin (rx_arg), count (low half of rx_arg2), bits
                     if self.payload_len.val() < 6 {
-                        self.ob.d.next = self.code_bad_length.val();
+                        self.writer.value.next = self.code_bad_length.val();
                     } else if !self.ext.q.val() | (self.drive_next.q.val() != self.loader.n.val()) {
-                        self.ob.d.next = self.code_not_ready.val();
-                    } else if self.rx_arg.q.val()
+                        self.writer.value.next = self.code_not_ready.val();
+                    } else if self.receiver.arg.val()
                         != bit_cast::<32, COUNT_BITS>(self.sample_next.q.val())
                     {
-                        self.ob.d.next = self.code_out_of_order.val();
+                        self.writer.value.next = self.code_out_of_order.val();
                     } else if (self.payload_len.val()
                         != bit_cast::<11, 16>(self.bits_len.val()) + 6)
                         | ((bit_cast::<32, COUNT_BITS>(self.sample_next.q.val())
-                            + bit_cast::<32, 16>(self.rx_arg2.q.val().get_bits::<16>(0)))
+                            + bit_cast::<32, 16>(self.receiver.arg2.val().get_bits::<16>(0)))
                             > bit_cast::<32, COUNT_BITS>(self.loader.n.val()))
                     {
-                        self.ob.d.next = self.code_bad_length.val();
+                        self.writer.value.next = self.code_bad_length.val();
                     } else {
-                        self.left.d.next = self.rx_arg2.q.val().get_bits::<16>(0);
+                        self.left.d.next = self.receiver.arg2.val().get_bits::<16>(0);
                         self.k.d.next = 8.into();
                         self.bit_i.d.next = 0.into();
                         self.state.d.next = EngineState::MeasA;
@@ -870,12 +643,12 @@ impl Logic for Engine {
                 }
             }
             EngineState::Identify => {
-                self.put.next = true;
-                self.put_byte.next = self.id_rom.data.val();
+                self.writer.direct.next = true;
                 self.k.d.next = self.k.q.val() + 1;
                 if self.k.q.val() == 60 {
                     // through Put, so that the CRC has taken the last byte
-                    self.ob_n.d.next = 0.into();
+                    self.writer.count.next = 0.into();
+                    self.writer.load.next = true;
                     self.ret.d.next = EngineState::Finish;
                     self.state.d.next = EngineState::Put;
                 }
@@ -901,9 +674,10 @@ impl Logic for Engine {
             EngineState::DriveHead => {
                 if self.external_built.val() {
                     // status 0, the step
-                    self.ob.d.next = bit_cast::<64, 32>(self.ext_step.q.val()) << 8;
-                    self.ob_n.d.next = 5.into();
-                    self.left.d.next = self.rx_arg3.q.val();
+                    self.writer.value.next = bit_cast::<64, 32>(self.ext_step.q.val()) << 8;
+                    self.writer.count.next = 5.into();
+                    self.writer.load.next = true;
+                    self.left.d.next = self.receiver.arg3.val();
                     self.ret.d.next = EngineState::DriveWait;
                     self.state.d.next = EngineState::Put;
                 }
@@ -914,8 +688,9 @@ impl Logic for Engine {
                         self.state.d.next = EngineState::Finish;
                     } else if self.core.drive_valid.val() {
                         self.core.drive_ready.next = true;
-                        self.ob.d.next = self.drive_bits.val();
-                        self.ob_n.d.next = 8.into();
+                        self.writer.value.next = self.drive_bits.val();
+                        self.writer.count.next = 8.into();
+                        self.writer.load.next = true;
                         self.drive_next.d.next = self.drive_next.q.val() + 1;
                         self.left.d.next = self.left.q.val() - 1;
                         self.ret.d.next = EngineState::DriveWait;
@@ -950,15 +725,17 @@ impl Logic for Engine {
                     if self.sample_next.q.val() != self.loader.n.val() {
                         // part of the step: received so far, the step, E4 0
                         self.ext_e4.d.next = 0.into();
-                        self.ob.d.next = bit_cast::<64, COUNT_BITS>(self.sample_next.q.val()) << 8;
-                        self.ob_n.d.next = 5.into();
+                        self.writer.value.next = bit_cast::<64, COUNT_BITS>(self.sample_next.q.val()) << 8;
+                        self.writer.count.next = 5.into();
+                        self.writer.load.next = true;
                         self.ret.d.next = EngineState::MeasR2;
                         self.state.d.next = EngineState::Put;
                     } else if self.core.step_done.val() {
                         // the step is complete: its E4; the next step's drives start over
                         self.ext_e4.d.next = self.core.step_e4.val();
-                        self.ob.d.next = bit_cast::<64, COUNT_BITS>(self.sample_next.q.val()) << 8;
-                        self.ob_n.d.next = 5.into();
+                        self.writer.value.next = bit_cast::<64, COUNT_BITS>(self.sample_next.q.val()) << 8;
+                        self.writer.count.next = 5.into();
+                        self.writer.load.next = true;
                         self.ret.d.next = EngineState::MeasR2;
                         self.state.d.next = EngineState::Put;
                     }
@@ -966,8 +743,9 @@ impl Logic for Engine {
             }
             EngineState::MeasR2 => {
                 if self.external_built.val() {
-                    self.ob.d.next = bit_cast::<64, 32>(self.ext_step.q.val());
-                    self.ob_n.d.next = 4.into();
+                    self.writer.value.next = bit_cast::<64, 32>(self.ext_step.q.val());
+                    self.writer.count.next = 4.into();
+                    self.writer.load.next = true;
                     if self.sample_next.q.val() == self.loader.n.val() {
                         self.ext_step.d.next = self.ext_step.q.val() + 1;
                         self.drive_next.d.next = 0.into();
@@ -979,51 +757,57 @@ impl Logic for Engine {
             }
             EngineState::MeasR3 => {
                 if self.external_built.val() {
-                    self.ob.d.next = unsigned_cast(self.ext_e4_wide.val());
-                    self.ob_n.d.next = 8.into();
+                    self.writer.value.next = unsigned_cast(self.ext_e4_wide.val());
+                    self.writer.count.next = 8.into();
+                    self.writer.load.next = true;
                     self.ret.d.next = EngineState::Finish;
                     self.state.d.next = EngineState::Put;
                 }
             }
             EngineState::RunStart => {
                 self.core.start.next = true;
-                self.ob.d.next = 0.into();
-                self.ob_n.d.next = 1.into();
+                self.writer.value.next = 0.into();
+                self.writer.count.next = 1.into();
+                self.writer.load.next = true;
                 self.ret.d.next = EngineState::Finish;
                 self.state.d.next = EngineState::Put;
             }
             EngineState::Status2 => {
                 // steps per run (0 without an image)
-                self.ob.d.next = 0.into();
+                self.writer.value.next = 0.into();
                 if self.image_ok.q.val() {
-                    self.ob.d.next = bit_cast::<64, STEP_BITS>(self.loader.steps.val());
+                    self.writer.value.next = bit_cast::<64, STEP_BITS>(self.loader.steps.val());
                 }
-                self.ob_n.d.next = 4.into();
+                self.writer.count.next = 4.into();
+                self.writer.load.next = true;
                 self.ret.d.next = EngineState::Status3;
                 self.state.d.next = EngineState::Put;
             }
             EngineState::Status3 => {
                 // best E4 so far: i64::MAX before a run's first step
-                self.ob.d.next = self.e4_bits.val();
+                self.writer.value.next = self.e4_bits.val();
                 if !(self.core.busy.val() | self.has_result.q.val())
                     | (self.core.busy.val() & (self.core.step.val() == 0))
                 {
-                    self.ob.d.next = self.e4_max.val();
+                    self.writer.value.next = self.e4_max.val();
                 }
-                self.ob_n.d.next = 8.into();
+                self.writer.count.next = 8.into();
+                self.writer.load.next = true;
                 self.ret.d.next = EngineState::Finish;
                 self.state.d.next = EngineState::Put;
             }
             EngineState::Result2 => {
-                self.ob.d.next = self.e4_bits.val();
-                self.ob_n.d.next = 8.into();
+                self.writer.value.next = self.e4_bits.val();
+                self.writer.count.next = 8.into();
+                self.writer.load.next = true;
                 self.ret.d.next = EngineState::Result3;
                 self.state.d.next = EngineState::Put;
             }
             EngineState::Result3 => {
-                self.ob.d.next = bit_cast::<64, STEP_BITS>(self.core.best_step.val())
+                self.writer.value.next = bit_cast::<64, STEP_BITS>(self.core.best_step.val())
                     | (bit_cast::<64, COUNT_BITS>(self.loader.n.val()) << 32);
-                self.ob_n.d.next = 8.into();
+                self.writer.count.next = 8.into();
+                self.writer.load.next = true;
                 self.spin_i.d.next = 0.into();
                 self.spin_byte.d.next = 0.into();
                 self.ret.d.next = EngineState::SpinAddr;
@@ -1043,8 +827,9 @@ impl Logic for Engine {
                 if (bit_cast::<3, COUNT_BITS>(self.spin_i.q.val()) == 7)
                     | ((self.spin_i.q.val() + 1) == self.loader.n.val())
                 {
-                    self.ob.d.next = bit_cast::<64, 8>(self.spin_next.val());
-                    self.ob_n.d.next = 1.into();
+                    self.writer.value.next = bit_cast::<64, 8>(self.spin_next.val());
+                    self.writer.count.next = 1.into();
+                    self.writer.load.next = true;
                     self.spin_byte.d.next = 0.into();
                     self.ret.d.next = EngineState::SpinAddr;
                     self.state.d.next = EngineState::Put;
@@ -1052,9 +837,10 @@ impl Logic for Engine {
             }
             EngineState::LoadA => {
                 // frame-buffer byte k arrives next cycle
-                if self.k.q.val() == (self.frame_len.q.val() - 4) {
-                    self.ob.d.next = 0.into();
-                    self.ob_n.d.next = 1.into();
+                if self.k.q.val() == (self.receiver.frame_len.val() - 4) {
+                    self.writer.value.next = 0.into();
+                    self.writer.count.next = 1.into();
+                    self.writer.load.next = true;
                     self.ret.d.next = EngineState::Finish;
                     self.state.d.next = EngineState::Put;
                 } else {
@@ -1067,92 +853,24 @@ impl Logic for Engine {
                 self.state.d.next = EngineState::LoadA;
             }
             EngineState::Finish => {
-                self.ob.d.next = bit_cast::<64, 32>(!self.tx_crc.q.val());
-                self.ob_n.d.next = 4.into();
+                self.writer.value.next = bit_cast::<64, 32>(!self.writer.crc.val());
+                self.writer.count.next = 4.into();
+                self.writer.load.next = true;
                 self.ret.d.next = EngineState::StartEnc;
                 self.state.d.next = EngineState::Put;
             }
             EngineState::StartEnc => {
-                self.enc_p.d.next = self.base.q.val();
-                self.enc_i.d.next = self.base.q.val();
-                self.enc_end.d.next = self.tx_len.q.val();
-                if self.base.q.val() == 0 {
-                    self.kept_end.d.next = self.tx_len.q.val();
-                }
-                self.zero_hit.d.next = false;
-                self.state.d.next = EngineState::ScanA;
+                self.encoder.start.next = true;
+                self.state.d.next = EngineState::Send;
             }
-            EngineState::ScanA => {
-                if (self.enc_i.q.val() == self.enc_end.q.val()) | (self.block_len.val() == 254) {
-                    self.state.d.next = EngineState::Code;
-                } else {
-                    self.state.d.next = EngineState::ScanB;
-                }
-            }
-            EngineState::ScanB => {
-                if self.tx_ram.read_data.val() == 0 {
-                    self.zero_hit.d.next = true;
-                    self.state.d.next = EngineState::Code;
-                } else {
-                    self.enc_i.d.next = self.enc_i.q.val() + 1;
-                    self.state.d.next = EngineState::ScanA;
-                }
-            }
-            EngineState::Code => {
-                self.full.d.next = self.block_len.val() == 254;
-                if self.tx_ready.val() {
-                    self.tx_start.next = true;
-                    self.tx_byte.next = bit_cast::<8, 10>(self.block_len.val() + 1);
-                    self.state.d.next = EngineState::EmitA;
-                }
-            }
-            EngineState::EmitA => {
-                self.tx_ram.read_address.next = self.enc_p.q.val();
-                if self.enc_p.q.val() == self.enc_i.q.val() {
-                    self.state.d.next = EngineState::BlockEnd;
-                } else {
-                    self.state.d.next = EngineState::EmitB;
-                }
-            }
-            EngineState::EmitB => {
-                self.tx_ram.read_address.next = self.enc_p.q.val();
-                if self.tx_ready.val() {
-                    self.tx_start.next = true;
-                    self.tx_byte.next = self.tx_ram.read_data.val();
-                    self.enc_p.d.next = self.enc_p.q.val() + 1;
-                    self.state.d.next = EngineState::EmitA;
-                }
-            }
-            EngineState::BlockEnd => {
-                if self.zero_hit.q.val() {
-                    self.enc_p.d.next = self.enc_i.q.val() + 1;
-                    self.enc_i.d.next = self.enc_i.q.val() + 1;
-                    self.zero_hit.d.next = false;
-                    self.state.d.next = EngineState::ScanA;
-                } else if (self.enc_i.q.val() == self.enc_end.q.val()) & !self.full.q.val() {
-                    self.state.d.next = EngineState::Delimit;
-                } else {
-                    self.state.d.next = EngineState::ScanA;
-                }
-            }
-            EngineState::Delimit => {
-                if self.tx_ready.val() {
-                    self.tx_start.next = true;
-                    self.tx_byte.next = 0.into();
+            EngineState::Send => {
+                if self.encoder.finishing.val() {
                     self.state.d.next = EngineState::Idle;
                 }
             }
             _ => {
                 self.state.d.next = EngineState::Idle;
             }
-        }
-        // (consumers of put_byte after every assignment to it)
-        self.tx_ram.write_data.next = self.put_byte.val();
-        if self.put.val() {
-            self.tx_ram.write_enable.next = true;
-            self.put_q.d.next = true;
-            self.put_byte_q.d.next = self.put_byte.val();
-            self.tx_len.d.next = self.tx_len.q.val() + 1;
         }
     }
 }
