@@ -11,6 +11,8 @@
 //! seed = 1
 //! dt0 = 0.5
 //! init_window = 0.5          # L = init_window·I
+//! min_window = 0.02          # bounds on L's RMS entry (defaults 0.02 and 2; see train::das)
+//! max_window = 2.0
 //! init = "greedy"            # "random", "greedy" (the hand-set rule embedded), or a params file
 //! eval_every = 10
 //! eval_runs = 100            # runs per test instance
@@ -33,6 +35,7 @@
 //! seed_start = 900000
 //! ```
 
+use super::das::{WindowLimits, MAX_WINDOW, MIN_WINDOW};
 use crate::formats::read_instance;
 use crate::generate::{generate, Spec};
 use crate::instance::Ising;
@@ -130,6 +133,12 @@ fn default_dt0() -> f64 {
 fn default_window() -> f64 {
     0.5
 }
+fn default_min_window() -> f64 {
+    MIN_WINDOW
+}
+fn default_max_window() -> f64 {
+    MAX_WINDOW
+}
 fn default_init() -> String {
     "greedy".into()
 }
@@ -160,6 +169,12 @@ pub struct TrainConfig {
     /// Initial `L = init_window·I`.
     #[serde(default = "default_window")]
     pub init_window: f64,
+    /// Floor on the RMS entry of `L` after each update.
+    #[serde(default = "default_min_window")]
+    pub min_window: f64,
+    /// Ceiling on the RMS entry of `L` after each update.
+    #[serde(default = "default_max_window")]
+    pub max_window: f64,
     /// `random`, `greedy` or a parameter file to fine-tune.
     #[serde(default = "default_init")]
     pub init: String,
@@ -186,6 +201,14 @@ impl TrainConfig {
         let c: TrainConfig = toml::from_str(text).map_err(|e| e.to_string())?;
         c.validate()?;
         Ok(c)
+    }
+
+    /// The bounds DAS keeps `L` in.
+    pub fn window_limits(&self) -> WindowLimits {
+        WindowLimits {
+            min: self.min_window,
+            max: self.max_window,
+        }
     }
 
     /// Reads a TOML config file.
@@ -216,6 +239,13 @@ impl TrainConfig {
         }
         if !(self.dt0 > 0.0 && self.init_window > 0.0) {
             return Err("dt0 and init_window must be positive".into());
+        }
+        if !(self.min_window > 0.0 && self.min_window <= self.max_window && self.max_window.is_finite())
+        {
+            return Err(format!(
+                "min_window {} and max_window {} must satisfy 0 < min_window <= max_window < inf",
+                self.min_window, self.max_window
+            ));
         }
         if self.eval_every == 0 || self.eval_runs == 0 {
             return Err("eval_every and eval_runs must be at least 1".into());

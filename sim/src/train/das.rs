@@ -4,10 +4,31 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Window limits on the RMS entry of `L`.
+/// Default window limits on the RMS entry of `L` (over all `P²` entries, so a diagonal
+/// `L = s·I` has RMS entry `s/√P`). They come from our notes (`../shared/docs/das.md`), not from
+/// seed 000 or the DAS paper; a training config may set its own ([`WindowLimits`]).
 pub const MAX_WINDOW: f64 = 2.0;
 /// See [`MAX_WINDOW`].
 pub const MIN_WINDOW: f64 = 0.02;
+
+/// The bounds that keep `L` from collapsing or exploding: after each update `L` is rescaled so
+/// that its RMS entry lies in `[min, max]`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WindowLimits {
+    /// Floor on the RMS entry of `L`.
+    pub min: f64,
+    /// Ceiling on the RMS entry of `L`.
+    pub max: f64,
+}
+
+impl Default for WindowLimits {
+    fn default() -> Self {
+        WindowLimits {
+            min: MIN_WINDOW,
+            max: MAX_WINDOW,
+        }
+    }
+}
 
 /// The search distribution: mean `x` and the `P × P` matrix `L` (row-major).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -65,8 +86,8 @@ impl Das {
     }
 
     /// One update from perturbations `z_b` and their rewards `f_b` (the caller draws antithetic
-    /// pairs). Steps 3-6 of `das.md`.
-    pub fn update(&mut self, z: &[Vec<f64>], f: &[f64]) -> DasStep {
+    /// pairs), with `L` kept inside `limits`. Steps 3-6 of `das.md`.
+    pub fn update(&mut self, z: &[Vec<f64>], f: &[f64], limits: WindowLimits) -> DasStep {
         let p = self.dim();
         let b = f.len() as f64;
         assert_eq!(z.len(), f.len());
@@ -116,7 +137,7 @@ impl Das {
         }
         self.l = l_new;
         let mut window = (self.l.iter().map(|v| v * v).sum::<f64>() / (p * p) as f64).sqrt();
-        let target = window.clamp(MIN_WINDOW, MAX_WINDOW);
+        let target = window.clamp(limits.min, limits.max);
         if window > 0.0 && target != window {
             let s = target / window;
             self.l.iter_mut().for_each(|v| *v *= s);
@@ -235,7 +256,7 @@ mod tests {
                         + 0.1 * rng.sample::<f64, _>(StandardNormal)
                 })
                 .collect();
-            das.update(&z, &f);
+            das.update(&z, &f, WindowLimits::default());
         }
         let dist: f64 = das
             .x
