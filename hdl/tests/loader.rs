@@ -89,28 +89,28 @@ macro_rules! build_tests {
                     uut.data.next = u64::from(b).to_bits();
                     uut.valid.next = true;
                     assert!(simulate(&mut uut, 1000));
-                    if uut.rowptr_we.val() {
+                    if uut.matrix.rowptr_we.val() {
                         out.rowptr.insert(
-                            uut.rowptr_waddr.val().index(),
-                            uut.rowptr_wdata.val().index() as u32,
+                            uut.matrix.rowptr_waddr.val().index(),
+                            uut.matrix.rowptr_wdata.val().index() as u32,
                         );
                     }
-                    if uut.entry_we.val() {
+                    if uut.matrix.entry_we.val() {
                         out.entries.insert(
-                            uut.entry_waddr.val().index(),
-                            uut.entry_wdata.val().index() as u32,
+                            uut.matrix.entry_waddr.val().index(),
+                            uut.matrix.entry_wdata.val().index() as u32,
                         );
                     }
-                    if uut.linear_we.val() {
+                    if uut.matrix.linear_we.val() {
                         out.linear.insert(
-                            uut.linear_waddr.val().index(),
-                            uut.linear_wdata.val().bigint().try_into().unwrap(),
+                            uut.matrix.linear_waddr.val().index(),
+                            uut.matrix.linear_wdata.val().bigint().try_into().unwrap(),
                         );
                     }
-                    if uut.knot_we.val() {
+                    if uut.knot_writes.knot_we.val() {
                         out.knots.insert(
-                            uut.knot_waddr.val().index(),
-                            uut.knot_wdata.val().bigint().try_into().unwrap(),
+                            uut.knot_writes.knot_waddr.val().index(),
+                            uut.knot_writes.knot_wdata.val().bigint().try_into().unwrap(),
                         );
                     }
                     tick(&mut uut);
@@ -123,16 +123,16 @@ macro_rules! build_tests {
                 uut.valid.next = false;
                 tick(&mut uut);
                 out.config = [
-                    uut.n.val().index() as u64,
-                    uut.steps.val().index() as u64,
-                    uut.tc.val().index() as u64,
-                    uut.d.val().index() as u64,
-                    uut.per_knot.val().index() as u64,
-                    uut.knot_shift.val().index() as u64,
-                    uut.z_right.val().index() as u64,
-                    uut.z_left.val().index() as u64,
-                    uut.y_shift0.val().index() as u64,
-                    uut.y_shift1.val().index() as u64,
+                    uut.setup.n.val().index() as u64,
+                    uut.setup.steps.val().index() as u64,
+                    uut.setup.tc.val().index() as u64,
+                    uut.setup.d.val().index() as u64,
+                    uut.setup.per_knot.val().index() as u64,
+                    uut.setup.knot_shift.val().index() as u64,
+                    uut.setup.z_right.val().index() as u64,
+                    uut.setup.z_left.val().index() as u64,
+                    uut.setup.y_shift0.val().index() as u64,
+                    uut.setup.y_shift1.val().index() as u64,
                 ];
                 out.complete = uut.complete.val();
                 out.error = uut.error.val().index() as u64;

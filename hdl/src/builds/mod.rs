@@ -46,6 +46,8 @@ macro_rules! design_modules {
         pub mod matvec;
         #[path = "../harness/matvec_sim.rs"]
         pub mod matvec_sim;
+        #[path = "../design/ports.rs"]
+        pub mod ports;
         #[path = "../design/serial_core.rs"]
         pub mod serial_core;
         #[path = "../harness/serial_sim.rs"]

@@ -13,6 +13,7 @@
 
 use super::matvec::Matvec;
 use super::update::Update;
+use super::ports::{CoreSetup, KnotWrites, MatrixWrites};
 use super::widths::*;
 use rust_hdl::prelude::*;
 
@@ -56,52 +57,14 @@ pub struct Core {
     pub start: Signal<In, Bit>,
     /// Abandon the run (back to idle at the next clock).
     pub stop: Signal<In, Bit>,
-    /// Spins.
-    pub n: Signal<In, Bits<COUNT_BITS>>,
-    /// History length.
-    pub tc: Signal<In, Bits<6>>,
-    /// Hidden units.
-    pub d: Signal<In, Bits<4>>,
-    /// Weights per knot `1 + D + D·Tc`.
-    pub per_knot: Signal<In, Bits<KNOT_ADDR_BITS>>,
-    /// Steps per run.
-    pub steps: Signal<In, Bits<STEP_BITS>>,
-    /// Knot spacing `2^knot_shift` steps.
-    pub knot_shift: Signal<In, Bits<4>>,
-    /// Update-unit shifts (see `Update`).
-    pub z_right: Signal<In, Bits<6>>,
-    /// See `Update`.
-    pub z_left: Signal<In, Bits<6>>,
-    /// See `Update`.
-    pub y_shift0: Signal<In, Bits<6>>,
-    /// See `Update`.
-    pub y_shift1: Signal<In, Bits<6>>,
+    /// The run's set-up (the loader's header registers).
+    pub setup: CoreSetup,
     /// 32-bit run seed.
     pub run_seed: Signal<In, Bits<32>>,
-    /// Row-pointer write address.
-    pub rowptr_waddr: Signal<In, Bits<COUNT_BITS>>,
-    /// Row-pointer write data.
-    pub rowptr_wdata: Signal<In, Bits<PTR_BITS>>,
-    /// Row-pointer write enable.
-    pub rowptr_we: Signal<In, Bit>,
-    /// Entry write address.
-    pub entry_waddr: Signal<In, Bits<ENTRY_ADDR_BITS>>,
-    /// Entry write data.
-    pub entry_wdata: Signal<In, Bits<ENTRY_BITS>>,
-    /// Entry write enable.
-    pub entry_we: Signal<In, Bit>,
-    /// Linear-term write address.
-    pub linear_waddr: Signal<In, Bits<SPIN_BITS>>,
-    /// Linear-term write data.
-    pub linear_wdata: Signal<In, Signed<FIELD_BITS>>,
-    /// Linear-term write enable.
-    pub linear_we: Signal<In, Bit>,
-    /// Knot write address (`k·per_knot + p`).
-    pub knot_waddr: Signal<In, Bits<KNOT_ADDR_BITS>>,
-    /// Knot value.
-    pub knot_wdata: Signal<In, Signed<W_BITS>>,
-    /// Knot write enable.
-    pub knot_we: Signal<In, Bit>,
+    /// J's and the linear terms' memory writes (to the matvec engine's memories).
+    pub matrix: MatrixWrites,
+    /// The knot memory's writes.
+    pub knot_writes: KnotWrites,
     /// Best spin to read while idle.
     pub best_raddr: Signal<In, Bits<SPIN_BITS>>,
     /// The best spin bit at `best_raddr` (one cycle later).
@@ -202,29 +165,10 @@ impl Default for Core {
             clock: Default::default(),
             start: Default::default(),
             stop: Default::default(),
-            n: Default::default(),
-            tc: Default::default(),
-            d: Default::default(),
-            per_knot: Default::default(),
-            steps: Default::default(),
-            knot_shift: Default::default(),
-            z_right: Default::default(),
-            z_left: Default::default(),
-            y_shift0: Default::default(),
-            y_shift1: Default::default(),
+            setup: Default::default(),
             run_seed: Default::default(),
-            rowptr_waddr: Default::default(),
-            rowptr_wdata: Default::default(),
-            rowptr_we: Default::default(),
-            entry_waddr: Default::default(),
-            entry_wdata: Default::default(),
-            entry_we: Default::default(),
-            linear_waddr: Default::default(),
-            linear_wdata: Default::default(),
-            linear_we: Default::default(),
-            knot_waddr: Default::default(),
-            knot_wdata: Default::default(),
-            knot_we: Default::default(),
+            matrix: Default::default(),
+            knot_writes: Default::default(),
             best_raddr: Default::default(),
             best_rbit: Default::default(),
             busy: Default::default(),
@@ -307,29 +251,21 @@ impl Logic for Core {
             best_t, dv, dval, didx
         );
         // configuration
-        self.update_unit.n.next = self.n.val();
-        self.update_unit.tc.next = self.tc.val();
-        self.update_unit.d.next = self.d.val();
+        self.update_unit.n.next = self.setup.n.val();
+        self.update_unit.tc.next = self.setup.tc.val();
+        self.update_unit.d.next = self.setup.d.val();
         self.update_unit.t_mod.next = bit_cast::<HIST_SLOT_BITS, 6>(self.tmod.q.val());
-        self.update_unit.z_right.next = self.z_right.val();
-        self.update_unit.z_left.next = self.z_left.val();
-        self.update_unit.y_shift0.next = self.y_shift0.val();
-        self.update_unit.y_shift1.next = self.y_shift1.val();
-        self.matvec.n.next = self.n.val();
+        self.update_unit.z_right.next = self.setup.z_right.val();
+        self.update_unit.z_left.next = self.setup.z_left.val();
+        self.update_unit.y_shift0.next = self.setup.y_shift0.val();
+        self.update_unit.y_shift1.next = self.setup.y_shift1.val();
+        self.matvec.n.next = self.setup.n.val();
         self.matvec.bank.next = self.bank_w.q.val();
         // load ports
-        self.matvec.rowptr_waddr.next = self.rowptr_waddr.val();
-        self.matvec.rowptr_wdata.next = self.rowptr_wdata.val();
-        self.matvec.rowptr_we.next = self.rowptr_we.val();
-        self.matvec.entry_waddr.next = self.entry_waddr.val();
-        self.matvec.entry_wdata.next = self.entry_wdata.val();
-        self.matvec.entry_we.next = self.entry_we.val();
-        self.matvec.linear_waddr.next = self.linear_waddr.val();
-        self.matvec.linear_wdata.next = self.linear_wdata.val();
-        self.matvec.linear_we.next = self.linear_we.val();
-        self.knots.write_address.next = self.knot_waddr.val();
-        self.knots.write_data.next = self.knot_wdata.val();
-        self.knots.write_enable.next = self.knot_we.val();
+        MatrixWrites::link(&mut self.matrix, &mut self.matvec.matrix);
+        self.knots.write_address.next = self.knot_writes.knot_waddr.val();
+        self.knots.write_data.next = self.knot_writes.knot_wdata.val();
+        self.knots.write_enable.next = self.knot_writes.knot_we.val();
         // per-run noise seeds: avalanche(run_seed + (i+1)·stride), 0 → stride
         self.a1.next = self.seed_acc.q.val() + (self.seed_acc.q.val() << 3);
         self.a2.next = self.a1.val() ^ (self.a1.val() >> 11);
@@ -344,15 +280,15 @@ impl Logic for Core {
         self.diff.next = self.knots.read_data.val() - self.qa.q.val();
         self.r_signed.next = signed_cast(self.r.q.val());
         self.prod.next = self.diff.val() * self.r_signed.val();
-        self.frac.next = unsigned_cast(self.prod.val()) >> self.knot_shift.val();
+        self.frac.next = unsigned_cast(self.prod.val()) >> self.setup.knot_shift.val();
         if self.prod.val().get_bit(31) {
-            self.frac.next = (unsigned_cast(self.prod.val()) >> self.knot_shift.val())
-                | !(self.ones32.val() >> self.knot_shift.val());
+            self.frac.next = (unsigned_cast(self.prod.val()) >> self.setup.knot_shift.val())
+                | !(self.ones32.val() >> self.setup.knot_shift.val());
         }
         self.q_value.next =
             self.qa.q.val() + signed_cast(bit_cast::<W_BITS, 32>(self.frac.val()));
-        self.seg_len.next = self.one16.val() << self.knot_shift.val();
-        self.hist_limit.next = bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.n.val()) << 4;
+        self.seg_len.next = self.one16.val() << self.setup.knot_shift.val();
+        self.hist_limit.next = bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.setup.n.val()) << 4;
         self.bank_base.next = 0.into();
         if self.bank_w.q.val() {
             self.bank_base.next = self.second_bank.val();
@@ -421,7 +357,7 @@ impl Logic for Core {
                 self.update_unit.noise_we.next = true;
                 self.seed_acc.d.next = self.seed_acc.q.val() + self.stride.val();
                 self.i.d.next = self.i.q.val() + 1;
-                if (self.i.q.val() + 1) == bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.n.val()) {
+                if (self.i.q.val() + 1) == bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.setup.n.val()) {
                     self.i.d.next = 0.into();
                     self.state.d.next = CoreState::InitHist;
                 }
@@ -446,13 +382,13 @@ impl Logic for Core {
             CoreState::InterpB => {
                 self.qa.d.next = self.knots.read_data.val();
                 self.knots.read_address.next =
-                    self.kbase.q.val() + self.per_knot.val() + self.p.q.val();
+                    self.kbase.q.val() + self.setup.per_knot.val() + self.p.q.val();
                 self.state.d.next = CoreState::InterpC;
             }
             CoreState::InterpC => {
                 self.update_unit.weight_we.next = true;
                 self.p.d.next = self.p.q.val() + 1;
-                if (self.p.q.val() + 1) == self.per_knot.val() {
+                if (self.p.q.val() + 1) == self.setup.per_knot.val() {
                     self.p.d.next = 0.into();
                     self.state.d.next = CoreState::UpdateStart;
                 } else {
@@ -501,7 +437,7 @@ impl Logic for Core {
                     self.spin_valid.next = true;
                     self.matvec.spin_we.next = true;
                     self.i.d.next = self.i.q.val() + 1;
-                    if (self.i.q.val() + 1) == bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.n.val())
+                    if (self.i.q.val() + 1) == bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.setup.n.val())
                     {
                         self.state.d.next = CoreState::MatvecStart;
                     }
@@ -533,15 +469,15 @@ impl Logic for Core {
                 }
                 self.t.d.next = self.t.q.val() + 1;
                 self.tmod.d.next = self.tmod.q.val() + 1;
-                if (self.tmod.q.val() + 1) == self.tc.val() {
+                if (self.tmod.q.val() + 1) == self.setup.tc.val() {
                     self.tmod.d.next = 0.into();
                 }
                 self.r.d.next = self.r.q.val() + 1;
                 if (self.r.q.val() + 1) == self.seg_len.val() {
                     self.r.d.next = 0.into();
-                    self.kbase.d.next = self.kbase.q.val() + self.per_knot.val();
+                    self.kbase.d.next = self.kbase.q.val() + self.setup.per_knot.val();
                 }
-                if (self.t.q.val() + 1) == self.steps.val() {
+                if (self.t.q.val() + 1) == self.setup.steps.val() {
                     self.state.d.next = CoreState::Done;
                 } else {
                     self.state.d.next = CoreState::InterpA;

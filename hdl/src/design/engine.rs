@@ -20,6 +20,7 @@
 
 use super::core::Core;
 use super::loader::Loader;
+use super::ports::{CoreSetupDriver, KnotWritesDriver, MatrixWritesDriver};
 use super::widths::*;
 use crate::widgets::frame_rx::FrameReceiver;
 use crate::widgets::frame_tx::FrameEncoder;
@@ -341,28 +342,9 @@ impl Logic for Engine {
         if self.sample_bit.val() {
             self.core.sample.next = self.minus_one.val();
         }
-        self.core.n.next = self.loader.n.val();
-        self.core.tc.next = self.loader.tc.val();
-        self.core.d.next = self.loader.d.val();
-        self.core.per_knot.next = self.loader.per_knot.val();
-        self.core.steps.next = self.loader.steps.val();
-        self.core.knot_shift.next = self.loader.knot_shift.val();
-        self.core.z_right.next = self.loader.z_right.val();
-        self.core.z_left.next = self.loader.z_left.val();
-        self.core.y_shift0.next = self.loader.y_shift0.val();
-        self.core.y_shift1.next = self.loader.y_shift1.val();
-        self.core.rowptr_waddr.next = self.loader.rowptr_waddr.val();
-        self.core.rowptr_wdata.next = self.loader.rowptr_wdata.val();
-        self.core.rowptr_we.next = self.loader.rowptr_we.val();
-        self.core.entry_waddr.next = self.loader.entry_waddr.val();
-        self.core.entry_wdata.next = self.loader.entry_wdata.val();
-        self.core.entry_we.next = self.loader.entry_we.val();
-        self.core.linear_waddr.next = self.loader.linear_waddr.val();
-        self.core.linear_wdata.next = self.loader.linear_wdata.val();
-        self.core.linear_we.next = self.loader.linear_we.val();
-        self.core.knot_waddr.next = self.loader.knot_waddr.val();
-        self.core.knot_wdata.next = self.loader.knot_wdata.val();
-        self.core.knot_we.next = self.loader.knot_we.val();
+        CoreSetupDriver::join(&mut self.loader.setup, &mut self.core.setup);
+        MatrixWritesDriver::join(&mut self.loader.matrix, &mut self.core.matrix);
+        KnotWritesDriver::join(&mut self.loader.knot_writes, &mut self.core.knot_writes);
         self.core.run_seed.next = self.run_seed.q.val();
         self.core.start.next = false;
         self.core.stop.next = false;
@@ -598,7 +580,7 @@ impl Logic for Engine {
                     } else if self.core.busy.val() & !self.ext.q.val() {
                         self.writer.value.next = self.code_busy.val();
                     } else if (self.receiver.arg3.val() > self.max_drive.val())
-                        | (self.page_end.val() > bit_cast::<32, COUNT_BITS>(self.loader.n.val()))
+                        | (self.page_end.val() > bit_cast::<32, COUNT_BITS>(self.loader.setup.n.val()))
                     {
                         self.writer.value.next = self.code_bad_length.val();
                     } else if !self.ext.q.val() | (self.receiver.arg.val() != self.run_seed.q.val()) {
@@ -621,7 +603,7 @@ impl Logic for Engine {
                     // MEASURE: first spin (rx_arg), count (low half of rx_arg2), bits
                     if self.payload_len.val() < 6 {
                         self.writer.value.next = self.code_bad_length.val();
-                    } else if !self.ext.q.val() | (self.drive_next.q.val() != self.loader.n.val()) {
+                    } else if !self.ext.q.val() | (self.drive_next.q.val() != self.loader.setup.n.val()) {
                         self.writer.value.next = self.code_not_ready.val();
                     } else if self.receiver.arg.val()
                         != bit_cast::<32, COUNT_BITS>(self.sample_next.q.val())
@@ -631,7 +613,7 @@ impl Logic for Engine {
                         != bit_cast::<11, 16>(self.bits_len.val()) + 6)
                         | ((bit_cast::<32, COUNT_BITS>(self.sample_next.q.val())
                             + bit_cast::<32, 16>(self.receiver.arg2.val().get_bits::<16>(0)))
-                            > bit_cast::<32, COUNT_BITS>(self.loader.n.val()))
+                            > bit_cast::<32, COUNT_BITS>(self.loader.setup.n.val()))
                     {
                         self.writer.value.next = self.code_bad_length.val();
                     } else {
@@ -722,7 +704,7 @@ impl Logic for Engine {
             }
             EngineState::MeasEnd => {
                 if self.external_built.val() {
-                    if self.sample_next.q.val() != self.loader.n.val() {
+                    if self.sample_next.q.val() != self.loader.setup.n.val() {
                         // part of the step: received so far, the step, E4 0
                         self.ext_e4.d.next = 0.into();
                         self.writer.value.next = bit_cast::<64, COUNT_BITS>(self.sample_next.q.val()) << 8;
@@ -746,7 +728,7 @@ impl Logic for Engine {
                     self.writer.value.next = bit_cast::<64, 32>(self.ext_step.q.val());
                     self.writer.count.next = 4.into();
                     self.writer.load.next = true;
-                    if self.sample_next.q.val() == self.loader.n.val() {
+                    if self.sample_next.q.val() == self.loader.setup.n.val() {
                         self.ext_step.d.next = self.ext_step.q.val() + 1;
                         self.drive_next.d.next = 0.into();
                         self.sample_next.d.next = 0.into();
@@ -776,7 +758,7 @@ impl Logic for Engine {
                 // steps per run (0 without an image)
                 self.writer.value.next = 0.into();
                 if self.image_ok.q.val() {
-                    self.writer.value.next = bit_cast::<64, STEP_BITS>(self.loader.steps.val());
+                    self.writer.value.next = bit_cast::<64, STEP_BITS>(self.loader.setup.steps.val());
                 }
                 self.writer.count.next = 4.into();
                 self.writer.load.next = true;
@@ -805,7 +787,7 @@ impl Logic for Engine {
             }
             EngineState::Result3 => {
                 self.writer.value.next = bit_cast::<64, STEP_BITS>(self.core.best_step.val())
-                    | (bit_cast::<64, COUNT_BITS>(self.loader.n.val()) << 32);
+                    | (bit_cast::<64, COUNT_BITS>(self.loader.setup.n.val()) << 32);
                 self.writer.count.next = 8.into();
                 self.writer.load.next = true;
                 self.spin_i.d.next = 0.into();
@@ -814,7 +796,7 @@ impl Logic for Engine {
                 self.state.d.next = EngineState::Put;
             }
             EngineState::SpinAddr => {
-                if self.spin_i.q.val() == self.loader.n.val() {
+                if self.spin_i.q.val() == self.loader.setup.n.val() {
                     self.state.d.next = EngineState::Finish;
                 } else {
                     self.state.d.next = EngineState::SpinBit;
@@ -825,7 +807,7 @@ impl Logic for Engine {
                 self.spin_i.d.next = self.spin_i.q.val() + 1;
                 self.state.d.next = EngineState::SpinAddr;
                 if (bit_cast::<3, COUNT_BITS>(self.spin_i.q.val()) == 7)
-                    | ((self.spin_i.q.val() + 1) == self.loader.n.val())
+                    | ((self.spin_i.q.val() + 1) == self.loader.setup.n.val())
                 {
                     self.writer.value.next = bit_cast::<64, 8>(self.spin_next.val());
                     self.writer.count.next = 1.into();

@@ -13,6 +13,7 @@
 //! row-pointer reads (the same cycle count).
 
 use super::entry::EntryDecode;
+use super::ports::MatrixWrites;
 use super::widths::*;
 use rust_hdl::prelude::*;
 
@@ -52,24 +53,8 @@ pub struct Feedback {
     pub beta_q: Signal<In, Signed<16>>,
     /// Gain exponent `β_shift` (0..=62).
     pub beta_shift: Signal<In, Bits<6>>,
-    /// Row-pointer write address.
-    pub rowptr_waddr: Signal<In, Bits<COUNT_BITS>>,
-    /// Row-pointer write data.
-    pub rowptr_wdata: Signal<In, Bits<PTR_BITS>>,
-    /// Row-pointer write enable.
-    pub rowptr_we: Signal<In, Bit>,
-    /// Entry write address.
-    pub entry_waddr: Signal<In, Bits<ENTRY_ADDR_BITS>>,
-    /// Entry write data (the build's entry word: see [`EntryDecode`]).
-    pub entry_wdata: Signal<In, Bits<ENTRY_BITS>>,
-    /// Entry write enable.
-    pub entry_we: Signal<In, Bit>,
-    /// Linear-term write address.
-    pub linear_waddr: Signal<In, Bits<SPIN_BITS>>,
-    /// `l_q` to write.
-    pub linear_wdata: Signal<In, Signed<FIELD_BITS>>,
-    /// Linear-term write enable.
-    pub linear_we: Signal<In, Bit>,
+    /// J's and the linear terms' memory writes.
+    pub matrix: MatrixWrites,
     /// A sample is offered.
     pub sample_valid: Signal<In, Bit>,
     /// The sample (ADC code).
@@ -148,15 +133,7 @@ impl Default for Feedback {
             dac_bits: Default::default(),
             beta_q: Default::default(),
             beta_shift: Default::default(),
-            rowptr_waddr: Default::default(),
-            rowptr_wdata: Default::default(),
-            rowptr_we: Default::default(),
-            entry_waddr: Default::default(),
-            entry_wdata: Default::default(),
-            entry_we: Default::default(),
-            linear_waddr: Default::default(),
-            linear_wdata: Default::default(),
-            linear_we: Default::default(),
+            matrix: Default::default(),
             sample_valid: Default::default(),
             sample: Default::default(),
             sample_ready: Default::default(),
@@ -236,15 +213,15 @@ impl Logic for Feedback {
             self, clock, state, i, k, hi, row_base, k_read, v1, v2, weight, acc, drive_reg
         );
         self.rowptr.write_address.next =
-            bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.rowptr_waddr.val());
-        self.rowptr.write_data.next = self.rowptr_wdata.val();
-        self.rowptr.write_enable.next = self.rowptr_we.val();
-        self.entries.write_address.next = self.entry_waddr.val();
-        self.entries.write_data.next = self.entry_wdata.val();
-        self.entries.write_enable.next = self.entry_we.val();
-        self.linear.write_address.next = self.linear_waddr.val();
-        self.linear.write_data.next = self.linear_wdata.val();
-        self.linear.write_enable.next = self.linear_we.val();
+            bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.matrix.rowptr_waddr.val());
+        self.rowptr.write_data.next = self.matrix.rowptr_wdata.val();
+        self.rowptr.write_enable.next = self.matrix.rowptr_we.val();
+        self.entries.write_address.next = self.matrix.entry_waddr.val();
+        self.entries.write_data.next = self.matrix.entry_wdata.val();
+        self.entries.write_enable.next = self.matrix.entry_we.val();
+        self.linear.write_address.next = self.matrix.linear_waddr.val();
+        self.linear.write_data.next = self.matrix.linear_wdata.val();
+        self.linear.write_enable.next = self.matrix.linear_we.val();
         // samples: clamp to ±(2^(adc_bits−1) − 1) on entry
         self.sample_lim_bits.next =
             (self.one16.val() << (bit_cast::<SAMPLE_BITS, 5>(self.adc_bits.val()) - 1)) - 1;

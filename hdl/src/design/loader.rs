@@ -12,6 +12,7 @@
 //! dense builds (`DENSE`) the `N × N` weight bytes, written to entry addresses `0..N²` (the
 //! loader counts rows and columns to check that the section is exactly `N²` bytes).
 
+use super::ports::{CoreSetupDriver, KnotWritesDriver, MatrixWritesDriver};
 use super::widths::*;
 use crate::widgets::crc32::{Crc32Byte, CRC_RESIDUE};
 use npim_proto::ErrorCode;
@@ -57,50 +58,12 @@ pub struct Loader {
     pub complete: Signal<Out, Bit>,
     /// First error code (0 none).
     pub error: Signal<Out, Bits<8>>,
-    /// Spins.
-    pub n: Signal<Out, Bits<COUNT_BITS>>,
-    /// Steps per run.
-    pub steps: Signal<Out, Bits<STEP_BITS>>,
-    /// History length.
-    pub tc: Signal<Out, Bits<6>>,
-    /// Hidden units.
-    pub d: Signal<Out, Bits<4>>,
-    /// `1 + D + D·Tc`.
-    pub per_knot: Signal<Out, Bits<KNOT_ADDR_BITS>>,
-    /// Knot spacing `2^knot_shift`.
-    pub knot_shift: Signal<Out, Bits<4>>,
-    /// Update-unit shifts from the exponents (see `Update`).
-    pub z_right: Signal<Out, Bits<6>>,
-    /// See `Update`.
-    pub z_left: Signal<Out, Bits<6>>,
-    /// See `Update`.
-    pub y_shift0: Signal<Out, Bits<6>>,
-    /// See `Update`.
-    pub y_shift1: Signal<Out, Bits<6>>,
-    /// Core write port: row pointers.
-    pub rowptr_waddr: Signal<Out, Bits<COUNT_BITS>>,
-    /// See `rowptr_waddr`.
-    pub rowptr_wdata: Signal<Out, Bits<PTR_BITS>>,
-    /// See `rowptr_waddr`.
-    pub rowptr_we: Signal<Out, Bit>,
-    /// Core write port: entries.
-    pub entry_waddr: Signal<Out, Bits<ENTRY_ADDR_BITS>>,
-    /// See `entry_waddr`.
-    pub entry_wdata: Signal<Out, Bits<ENTRY_BITS>>,
-    /// See `entry_waddr`.
-    pub entry_we: Signal<Out, Bit>,
-    /// Core write port: linear terms.
-    pub linear_waddr: Signal<Out, Bits<SPIN_BITS>>,
-    /// See `linear_waddr`.
-    pub linear_wdata: Signal<Out, Signed<FIELD_BITS>>,
-    /// See `linear_waddr`.
-    pub linear_we: Signal<Out, Bit>,
+    /// The header's set-up registers, as the core takes them.
+    pub setup: CoreSetupDriver,
+    /// Core write port: J's row pointers and entries, the linear terms.
+    pub matrix: MatrixWritesDriver,
     /// Core write port: knots.
-    pub knot_waddr: Signal<Out, Bits<KNOT_ADDR_BITS>>,
-    /// See `knot_waddr`.
-    pub knot_wdata: Signal<Out, Signed<W_BITS>>,
-    /// See `knot_waddr`.
-    pub knot_we: Signal<Out, Bit>,
+    pub knot_writes: KnotWritesDriver,
     crc_unit: Crc32Byte,
     crc: DFFWithInit<Bits<32>>,
     off: DFF<Bits<32>>,
@@ -211,28 +174,9 @@ impl Default for Loader {
             count: Default::default(),
             complete: Default::default(),
             error: Default::default(),
-            n: Default::default(),
-            steps: Default::default(),
-            tc: Default::default(),
-            d: Default::default(),
-            per_knot: Default::default(),
-            knot_shift: Default::default(),
-            z_right: Default::default(),
-            z_left: Default::default(),
-            y_shift0: Default::default(),
-            y_shift1: Default::default(),
-            rowptr_waddr: Default::default(),
-            rowptr_wdata: Default::default(),
-            rowptr_we: Default::default(),
-            entry_waddr: Default::default(),
-            entry_wdata: Default::default(),
-            entry_we: Default::default(),
-            linear_waddr: Default::default(),
-            linear_wdata: Default::default(),
-            linear_we: Default::default(),
-            knot_waddr: Default::default(),
-            knot_wdata: Default::default(),
-            knot_we: Default::default(),
+            setup: Default::default(),
+            matrix: Default::default(),
+            knot_writes: Default::default(),
             crc_unit: Default::default(),
             crc: DFFWithInit::new(0xFFFF_FFFFu64.to_bits()),
             off: Default::default(),
@@ -389,35 +333,35 @@ impl Logic for Loader {
         self.complete.next = (self.section.q.val() == Section::Done)
             & (self.err.q.val() == 0)
             & (self.crc.q.val() == self.residue.val());
-        self.n.next = self.n_reg.q.val();
-        self.steps.next = self.steps_reg.q.val();
-        self.tc.next = self.tc_reg.q.val();
-        self.d.next = self.d_reg.q.val();
+        self.setup.n.next = self.n_reg.q.val();
+        self.setup.steps.next = self.steps_reg.q.val();
+        self.setup.tc.next = self.tc_reg.q.val();
+        self.setup.d.next = self.d_reg.q.val();
         self.per_knot_q.d.next = bit_cast::<KNOT_ADDR_BITS, 16>(self.pk.val());
-        self.per_knot.next = self.per_knot_q.q.val();
-        self.knot_shift.next = bit_cast::<4, 8>(self.shift_reg.q.val());
+        self.setup.per_knot.next = self.per_knot_q.q.val();
+        self.setup.knot_shift.next = bit_cast::<4, 8>(self.shift_reg.q.val());
         self.z_right_q.d.next = bit_cast::<6, 10>(self.zr.val());
         self.z_left_q.d.next = bit_cast::<6, 10>(self.zl.val());
         self.y_shift0_q.d.next = bit_cast::<6, 10>(self.ys0.val());
         self.y_shift1_q.d.next = bit_cast::<6, 10>(self.ys1.val());
-        self.z_right.next = self.z_right_q.q.val();
-        self.z_left.next = self.z_left_q.q.val();
-        self.y_shift0.next = self.y_shift0_q.q.val();
-        self.y_shift1.next = self.y_shift1_q.q.val();
-        self.rowptr_waddr.next = bit_cast::<COUNT_BITS, 16>(self.idx.q.val());
-        self.rowptr_wdata.next = bit_cast::<PTR_BITS, 32>(self.word.val());
-        self.rowptr_we.next = false;
-        self.entry_waddr.next = bit_cast::<ENTRY_ADDR_BITS, 16>(self.idx.q.val());
-        self.entry_wdata.next = (bit_cast::<ENTRY_BITS, 32>(self.word.val() >> 24)
+        self.setup.z_right.next = self.z_right_q.q.val();
+        self.setup.z_left.next = self.z_left_q.q.val();
+        self.setup.y_shift0.next = self.y_shift0_q.q.val();
+        self.setup.y_shift1.next = self.y_shift1_q.q.val();
+        self.matrix.rowptr_waddr.next = bit_cast::<COUNT_BITS, 16>(self.idx.q.val());
+        self.matrix.rowptr_wdata.next = bit_cast::<PTR_BITS, 32>(self.word.val());
+        self.matrix.rowptr_we.next = false;
+        self.matrix.entry_waddr.next = bit_cast::<ENTRY_ADDR_BITS, 16>(self.idx.q.val());
+        self.matrix.entry_wdata.next = (bit_cast::<ENTRY_BITS, 32>(self.word.val() >> 24)
             << self.weight_at.val())
             | bit_cast::<ENTRY_BITS, SPIN_BITS>(bit_cast::<SPIN_BITS, 32>(self.word.val()));
-        self.entry_we.next = false;
-        self.linear_waddr.next = bit_cast::<SPIN_BITS, 16>(self.idx.q.val());
-        self.linear_wdata.next = signed_cast(bit_cast::<16, 32>(self.word.val()));
-        self.linear_we.next = false;
-        self.knot_waddr.next = bit_cast::<KNOT_ADDR_BITS, 14>(self.kaddr.q.val());
-        self.knot_wdata.next = signed_cast(self.half.val());
-        self.knot_we.next = false;
+        self.matrix.entry_we.next = false;
+        self.matrix.linear_waddr.next = bit_cast::<SPIN_BITS, 16>(self.idx.q.val());
+        self.matrix.linear_wdata.next = signed_cast(bit_cast::<16, 32>(self.word.val()));
+        self.matrix.linear_we.next = false;
+        self.knot_writes.knot_waddr.next = bit_cast::<KNOT_ADDR_BITS, 14>(self.kaddr.q.val());
+        self.knot_writes.knot_wdata.next = signed_cast(self.half.val());
+        self.knot_writes.knot_we.next = false;
         if self.restart.val() {
             self.crc.d.next = self.crc_init.val();
             self.off.d.next = 0.into();
@@ -549,7 +493,7 @@ impl Logic for Loader {
                 }
                 Section::RowPtr => {
                     if self.word_byte.q.val() == 3 {
-                        self.rowptr_we.next = true;
+                        self.matrix.rowptr_we.next = true;
                         if ((self.word.val() & self.ptr_high.val()) != 0)
                             | ((self.word.val() & !self.ptr_high.val()) > self.nnz32.val())
                         {
@@ -567,7 +511,7 @@ impl Logic for Loader {
                 }
                 Section::Entries => {
                     if self.word_byte.q.val() == 3 {
-                        self.entry_we.next = true;
+                        self.matrix.entry_we.next = true;
                         if ((self.col.val() & self.count_high.val()) != 0)
                             | ((self.col.val() & !self.count_high.val()) >= self.n32.val())
                         {
@@ -583,8 +527,8 @@ impl Logic for Loader {
                 Section::DenseJ => {
                     // (a CSR build never enters this section; the test lets synthesis drop it)
                     if self.dense.val() {
-                        self.entry_we.next = true;
-                        self.entry_wdata.next = bit_cast::<ENTRY_BITS, 8>(self.data.val());
+                        self.matrix.entry_we.next = true;
+                        self.matrix.entry_wdata.next = bit_cast::<ENTRY_BITS, 8>(self.data.val());
                         self.idx.d.next = self.idx.q.val() + 1;
                         self.dense_col.d.next = self.dense_col.q.val() + 1;
                         if self.last_col.val() {
@@ -604,7 +548,7 @@ impl Logic for Loader {
                 }
                 Section::Linear => {
                     if self.word_byte.q.val() == 3 {
-                        self.linear_we.next = true;
+                        self.matrix.linear_we.next = true;
                         // within LINEAR_BITS: −2^(L−1) ≤ l < 2^(L−1)
                         if ((self.word.val() & self.linear_high.val()) != 0)
                             & ((self.word.val() & self.linear_high.val()) != self.linear_high.val())
@@ -622,7 +566,7 @@ impl Logic for Loader {
                 Section::Knots => {
                     // two-byte words
                     if self.word_byte.q.val().get_bit(0) {
-                        self.knot_we.next = self.kaddr.q.val() < self.knot_words.val();
+                        self.knot_writes.knot_we.next = self.kaddr.q.val() < self.knot_words.val();
                         if self.kaddr.q.val() >= self.knot_words.val() {
                             self.fail.next = self.code_does_not_fit.val();
                         }

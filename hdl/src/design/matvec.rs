@@ -27,6 +27,7 @@
 
 use super::entry::EntryDecode;
 use super::entry_banks::EntryBanks;
+use super::ports::MatrixWrites;
 use super::widths::*;
 use rust_hdl::prelude::*;
 
@@ -54,18 +55,8 @@ pub struct Matvec {
     pub start: Signal<In, Bit>,
     /// Number of spins.
     pub n: Signal<In, Bits<COUNT_BITS>>,
-    /// Row-pointer write address.
-    pub rowptr_waddr: Signal<In, Bits<COUNT_BITS>>,
-    /// Row-pointer write data.
-    pub rowptr_wdata: Signal<In, Bits<PTR_BITS>>,
-    /// Row-pointer write enable.
-    pub rowptr_we: Signal<In, Bit>,
-    /// Entry write address.
-    pub entry_waddr: Signal<In, Bits<ENTRY_ADDR_BITS>>,
-    /// Entry write data (the build's entry word: see [`EntryDecode`]).
-    pub entry_wdata: Signal<In, Bits<ENTRY_BITS>>,
-    /// Entry write enable.
-    pub entry_we: Signal<In, Bit>,
+    /// J's and the linear terms' memory writes.
+    pub matrix: MatrixWrites,
     /// Which of the two spin banks the pass reads (the core keeps the best spins in the other).
     pub bank: Signal<In, Bit>,
     /// Spin write address: bank bit above the spin index.
@@ -74,12 +65,6 @@ pub struct Matvec {
     pub spin_wdata: Signal<In, Bit>,
     /// Spin write enable.
     pub spin_we: Signal<In, Bit>,
-    /// Linear-term write address.
-    pub linear_waddr: Signal<In, Bits<SPIN_BITS>>,
-    /// `l_q` to write.
-    pub linear_wdata: Signal<In, Signed<FIELD_BITS>>,
-    /// Linear-term write enable.
-    pub linear_we: Signal<In, Bit>,
     /// Spin address to read while idle (bank bit above the index), e.g. the best spins.
     pub peek_addr: Signal<In, Bits<COUNT_BITS>>,
     /// The spin bit at `peek_addr`, one cycle after it is presented.
@@ -185,19 +170,11 @@ impl Default for Matvec {
             clock: Default::default(),
             start: Default::default(),
             n: Default::default(),
-            rowptr_waddr: Default::default(),
-            rowptr_wdata: Default::default(),
-            rowptr_we: Default::default(),
-            entry_waddr: Default::default(),
-            entry_wdata: Default::default(),
-            entry_we: Default::default(),
+            matrix: Default::default(),
             bank: Default::default(),
             spin_waddr: Default::default(),
             spin_wdata: Default::default(),
             spin_we: Default::default(),
-            linear_waddr: Default::default(),
-            linear_wdata: Default::default(),
-            linear_we: Default::default(),
             peek_addr: Default::default(),
             peek_bit: Default::default(),
             field_valid: Default::default(),
@@ -295,16 +272,16 @@ impl Logic for Matvec {
         // load ports: entry k goes to bank k mod LANES at word k >> LANE_BITS; every spin copy
         // takes every spin write
         self.rowptr.write_address.next =
-            bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.rowptr_waddr.val());
-        self.rowptr.write_data.next = self.rowptr_wdata.val();
-        self.rowptr.write_enable.next = self.rowptr_we.val();
-        self.bank_waddr.next = self.entry_waddr.val() >> self.lane_bits.val();
+            bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.matrix.rowptr_waddr.val());
+        self.rowptr.write_data.next = self.matrix.rowptr_wdata.val();
+        self.rowptr.write_enable.next = self.matrix.rowptr_we.val();
+        self.bank_waddr.next = self.matrix.entry_waddr.val() >> self.lane_bits.val();
         self.banks.write_address.next =
             bit_cast::<BANK_ADDR_BITS, ENTRY_ADDR_BITS>(self.bank_waddr.val());
         self.banks.write_lane.next =
-            bit_cast::<8, ENTRY_ADDR_BITS>(self.entry_waddr.val() & self.lane_mask.val());
-        self.banks.write_data.next = self.entry_wdata.val();
-        self.banks.write_enable.next = self.entry_we.val();
+            bit_cast::<8, ENTRY_ADDR_BITS>(self.matrix.entry_waddr.val() & self.lane_mask.val());
+        self.banks.write_data.next = self.matrix.entry_wdata.val();
+        self.banks.write_enable.next = self.matrix.entry_we.val();
         for b in 0..LANES {
             self.spins[b].write_address.next = self.spin_waddr.val();
             self.spins[b].write_data.next = self.spin_wdata.val();
@@ -313,10 +290,10 @@ impl Logic for Matvec {
         self.own_spins.write_address.next = self.spin_waddr.val();
         self.own_spins.write_data.next = self.spin_wdata.val();
         self.own_spins.write_enable.next = self.spin_we.val();
-        self.linear.write_address.next = self.linear_waddr.val();
+        self.linear.write_address.next = self.matrix.linear_waddr.val();
         self.linear.write_data.next =
-            bit_cast::<LINEAR_BITS, FIELD_BITS>(unsigned_cast(self.linear_wdata.val()));
-        self.linear.write_enable.next = self.linear_we.val();
+            bit_cast::<LINEAR_BITS, FIELD_BITS>(unsigned_cast(self.matrix.linear_wdata.val()));
+        self.linear.write_enable.next = self.matrix.linear_we.val();
         self.bank_base.next = 0.into();
         if self.bank.val() {
             self.bank_base.next = self.second_bank.val();

@@ -141,44 +141,44 @@ pub fn run_rust_hdl_in(
             .collect();
         match line.split_whitespace().next() {
             Some("rp") => {
-                uut.rowptr_waddr.next = (f[0] as u64).to_bits();
-                uut.rowptr_wdata.next = (f[1] as u64).to_bits();
-                uut.rowptr_we.next = true;
+                uut.matrix.rowptr_waddr.next = (f[0] as u64).to_bits();
+                uut.matrix.rowptr_wdata.next = (f[1] as u64).to_bits();
+                uut.matrix.rowptr_we.next = true;
                 tick(&mut uut);
-                uut.rowptr_we.next = false;
+                uut.matrix.rowptr_we.next = false;
             }
             Some("en") => {
-                uut.entry_waddr.next = (f[0] as u64).to_bits();
-                uut.entry_wdata.next = (f[1] as u64).to_bits();
-                uut.entry_we.next = true;
+                uut.matrix.entry_waddr.next = (f[0] as u64).to_bits();
+                uut.matrix.entry_wdata.next = (f[1] as u64).to_bits();
+                uut.matrix.entry_we.next = true;
                 tick(&mut uut);
-                uut.entry_we.next = false;
+                uut.matrix.entry_we.next = false;
             }
             Some("li") => {
-                uut.linear_waddr.next = (f[0] as u64).to_bits();
-                uut.linear_wdata.next = f[1].into();
-                uut.linear_we.next = true;
+                uut.matrix.linear_waddr.next = (f[0] as u64).to_bits();
+                uut.matrix.linear_wdata.next = f[1].into();
+                uut.matrix.linear_we.next = true;
                 tick(&mut uut);
-                uut.linear_we.next = false;
+                uut.matrix.linear_we.next = false;
             }
             Some("kn") => {
-                uut.knot_waddr.next = (f[0] as u64).to_bits();
-                uut.knot_wdata.next = f[1].into();
-                uut.knot_we.next = true;
+                uut.knot_writes.knot_waddr.next = (f[0] as u64).to_bits();
+                uut.knot_writes.knot_wdata.next = f[1].into();
+                uut.knot_writes.knot_we.next = true;
                 tick(&mut uut);
-                uut.knot_we.next = false;
+                uut.knot_writes.knot_we.next = false;
             }
             Some("run") => {
-                uut.n.next = (f[0] as u64).to_bits();
-                uut.tc.next = (f[1] as u64).to_bits();
-                uut.d.next = (f[2] as u64).to_bits();
-                uut.per_knot.next = (f[3] as u64).to_bits();
-                uut.steps.next = (f[4] as u64).to_bits();
-                uut.knot_shift.next = (f[5] as u64).to_bits();
-                uut.z_right.next = (f[6] as u64).to_bits();
-                uut.z_left.next = (f[7] as u64).to_bits();
-                uut.y_shift0.next = (f[8] as u64).to_bits();
-                uut.y_shift1.next = (f[9] as u64).to_bits();
+                uut.setup.n.next = (f[0] as u64).to_bits();
+                uut.setup.tc.next = (f[1] as u64).to_bits();
+                uut.setup.d.next = (f[2] as u64).to_bits();
+                uut.setup.per_knot.next = (f[3] as u64).to_bits();
+                uut.setup.steps.next = (f[4] as u64).to_bits();
+                uut.setup.knot_shift.next = (f[5] as u64).to_bits();
+                uut.setup.z_right.next = (f[6] as u64).to_bits();
+                uut.setup.z_left.next = (f[7] as u64).to_bits();
+                uut.setup.y_shift0.next = (f[8] as u64).to_bits();
+                uut.setup.y_shift1.next = (f[9] as u64).to_bits();
                 uut.run_seed.next = (f[10] as u64).to_bits();
                 let external = f[11] == 1;
                 let seed = f[12] as u32;

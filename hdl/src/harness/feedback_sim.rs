@@ -72,25 +72,25 @@ pub fn run_rust_hdl(cmds: &str, n: usize) -> Result<(Vec<i64>, u64), String> {
         let num = |k: usize| w[k].parse::<i64>().unwrap();
         match w[0] {
             "rp" => {
-                uut.rowptr_waddr.next = (num(1) as u64).to_bits();
-                uut.rowptr_wdata.next = (num(2) as u64).to_bits();
-                uut.rowptr_we.next = true;
+                uut.matrix.rowptr_waddr.next = (num(1) as u64).to_bits();
+                uut.matrix.rowptr_wdata.next = (num(2) as u64).to_bits();
+                uut.matrix.rowptr_we.next = true;
                 tick(&mut uut);
-                uut.rowptr_we.next = false;
+                uut.matrix.rowptr_we.next = false;
             }
             "en" => {
-                uut.entry_waddr.next = (num(1) as u64).to_bits();
-                uut.entry_wdata.next = (num(2) as u64).to_bits();
-                uut.entry_we.next = true;
+                uut.matrix.entry_waddr.next = (num(1) as u64).to_bits();
+                uut.matrix.entry_wdata.next = (num(2) as u64).to_bits();
+                uut.matrix.entry_we.next = true;
                 tick(&mut uut);
-                uut.entry_we.next = false;
+                uut.matrix.entry_we.next = false;
             }
             "li" => {
-                uut.linear_waddr.next = (num(1) as u64).to_bits();
-                uut.linear_wdata.next = num(2).into();
-                uut.linear_we.next = true;
+                uut.matrix.linear_waddr.next = (num(1) as u64).to_bits();
+                uut.matrix.linear_wdata.next = num(2).into();
+                uut.matrix.linear_we.next = true;
                 tick(&mut uut);
-                uut.linear_we.next = false;
+                uut.matrix.linear_we.next = false;
             }
             "cfg" => {
                 uut.n.next = (num(1) as u64).to_bits();

@@ -206,19 +206,19 @@ pub fn run_rust_hdl(input: &MatvecInput, max_cycles: u64) -> Result<MatvecOutput
     uut.clock.next = Clock { clk: false };
     simulate(&mut uut, 1000);
     for (a, &p) in input.row_ptr.iter().enumerate() {
-        uut.rowptr_waddr.next = (a as u64).to_bits();
-        uut.rowptr_wdata.next = u64::from(p).to_bits();
-        uut.rowptr_we.next = true;
+        uut.matrix.rowptr_waddr.next = (a as u64).to_bits();
+        uut.matrix.rowptr_wdata.next = u64::from(p).to_bits();
+        uut.matrix.rowptr_we.next = true;
         tick(&mut uut);
     }
-    uut.rowptr_we.next = false;
+    uut.matrix.rowptr_we.next = false;
     for (a, &e) in input.entries.iter().enumerate() {
-        uut.entry_waddr.next = (a as u64).to_bits();
-        uut.entry_wdata.next = u64::from(e).to_bits();
-        uut.entry_we.next = true;
+        uut.matrix.entry_waddr.next = (a as u64).to_bits();
+        uut.matrix.entry_wdata.next = u64::from(e).to_bits();
+        uut.matrix.entry_we.next = true;
         tick(&mut uut);
     }
-    uut.entry_we.next = false;
+    uut.matrix.entry_we.next = false;
     for (a, &b) in input.spin_bits.iter().enumerate() {
         uut.spin_waddr.next = (a as u64).to_bits();
         uut.spin_wdata.next = b;
@@ -227,12 +227,12 @@ pub fn run_rust_hdl(input: &MatvecInput, max_cycles: u64) -> Result<MatvecOutput
     }
     uut.spin_we.next = false;
     for (a, &l) in input.linear.iter().enumerate() {
-        uut.linear_waddr.next = (a as u64).to_bits();
-        uut.linear_wdata.next = i64::from(l).into();
-        uut.linear_we.next = true;
+        uut.matrix.linear_waddr.next = (a as u64).to_bits();
+        uut.matrix.linear_wdata.next = i64::from(l).into();
+        uut.matrix.linear_we.next = true;
         tick(&mut uut);
     }
-    uut.linear_we.next = false;
+    uut.matrix.linear_we.next = false;
     uut.n.next = (input.n as u64).to_bits();
     uut.start.next = true;
     tick(&mut uut);

@@ -262,16 +262,16 @@ impl Logic for FrameReceiver {
                     self.kind_q.d.next = self.emit_byte.val();
                 }
                 if (self.len.q.val() >= 2) & (self.len.q.val() < 6) {
-                    self.arg_q.d.next = (bit_cast::<32, 8>(self.emit_byte.val()) << 24)
-                        | (self.arg_q.q.val() >> 8);
+                    self.arg_q.d.next =
+                        (bit_cast::<32, 8>(self.emit_byte.val()) << 24) | (self.arg_q.q.val() >> 8);
                 }
                 if (self.len.q.val() >= 6) & (self.len.q.val() < 10) {
                     self.arg2_q.d.next = (bit_cast::<32, 8>(self.emit_byte.val()) << 24)
                         | (self.arg2_q.q.val() >> 8);
                 }
                 if (self.len.q.val() >= 10) & (self.len.q.val() < 12) {
-                    self.arg3_q.d.next = (bit_cast::<16, 8>(self.emit_byte.val()) << 8)
-                        | (self.arg3_q.q.val() >> 8);
+                    self.arg3_q.d.next =
+                        (bit_cast::<16, 8>(self.emit_byte.val()) << 8) | (self.arg3_q.q.val() >> 8);
                 }
             }
         }

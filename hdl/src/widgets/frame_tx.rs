@@ -4,6 +4,9 @@
 //! remembers where the last response written at offset 0 ended, so that `resend` sends it
 //! again (a retransmitted command is answered without being executed twice).
 
+// rust_hdl's `hdl_gen` takes no match guards, so a state's condition stays an `if` in its arm
+#![allow(clippy::collapsible_match)]
+
 use rust_hdl::prelude::*;
 
 /// Encoder states.
@@ -28,7 +31,7 @@ pub enum TxState {
 }
 
 /// COBS encoder over the response buffer.
-#[derive(LogicBlock)]
+#[derive(LogicBlock, Default)]
 pub struct FrameEncoder {
     /// Clock.
     pub clock: Signal<In, Clock>,
@@ -60,32 +63,6 @@ pub struct FrameEncoder {
     zero_hit: DFF<Bit>,
     full: DFF<Bit>,
     block_len: Signal<Local, Bits<10>>,
-}
-
-impl Default for FrameEncoder {
-    fn default() -> Self {
-        FrameEncoder {
-            clock: Default::default(),
-            start: Default::default(),
-            from: Default::default(),
-            to: Default::default(),
-            resend: Default::default(),
-            tx_ready: Default::default(),
-            tx_byte: Default::default(),
-            tx_start: Default::default(),
-            read_address: Default::default(),
-            read_data: Default::default(),
-            finishing: Default::default(),
-            state: Default::default(),
-            p: Default::default(),
-            i: Default::default(),
-            last: Default::default(),
-            kept_end: Default::default(),
-            zero_hit: Default::default(),
-            full: Default::default(),
-            block_len: Default::default(),
-        }
-    }
 }
 
 impl Logic for FrameEncoder {

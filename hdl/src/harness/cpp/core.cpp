@@ -1,4 +1,5 @@
 
+// Bundled ports (rust_hdl LogicInterface) are named `bundle$signal` in the Verilog; Verilator spells `$` as `__024`.
 #include "Vtop.h"
 #include "verilated.h"
 #include "verilated_vcd_c.h"
@@ -31,9 +32,9 @@ int main(int argc, char** argv) {
         if (!strcmp(cmd, "run")) {
             long long p[13];
             for (int k = 0; k < 13; k++) scanf("%lld", &p[k]);
-            top->n = p[0]; top->tc = p[1]; top->d = p[2]; top->per_knot = p[3]; top->steps = p[4];
-            top->knot_shift = p[5]; top->z_right = p[6]; top->z_left = p[7]; top->y_shift0 = p[8];
-            top->y_shift1 = p[9]; top->run_seed = (uint32_t)p[10];
+            top->setup__024n = p[0]; top->setup__024tc = p[1]; top->setup__024d = p[2]; top->setup__024per_knot = p[3]; top->setup__024steps = p[4];
+            top->setup__024knot_shift = p[5]; top->setup__024z_right = p[6]; top->setup__024z_left = p[7]; top->setup__024y_shift0 = p[8];
+            top->setup__024y_shift1 = p[9]; top->run_seed = (uint32_t)p[10];
             int external = (int)p[11]; uint32_t seed = (uint32_t)p[12];
             top->external = external;
             top->start = 1; tick(); top->start = 0;
@@ -71,10 +72,10 @@ int main(int argc, char** argv) {
             continue;
         }
         scanf("%lld %lld", &a, &v);
-        if (!strcmp(cmd, "rp")) { top->rowptr_waddr = a; top->rowptr_wdata = v; top->rowptr_we = 1; tick(); top->rowptr_we = 0; }
-        else if (!strcmp(cmd, "en")) { top->entry_waddr = a; top->entry_wdata = v; top->entry_we = 1; tick(); top->entry_we = 0; }
-        else if (!strcmp(cmd, "li")) { top->linear_waddr = a; top->linear_wdata = (uint16_t)(int16_t)v; top->linear_we = 1; tick(); top->linear_we = 0; }
-        else if (!strcmp(cmd, "kn")) { top->knot_waddr = a; top->knot_wdata = (uint16_t)(int16_t)v; top->knot_we = 1; tick(); top->knot_we = 0; }
+        if (!strcmp(cmd, "rp")) { top->matrix__024rowptr_waddr = a; top->matrix__024rowptr_wdata = v; top->matrix__024rowptr_we = 1; tick(); top->matrix__024rowptr_we = 0; }
+        else if (!strcmp(cmd, "en")) { top->matrix__024entry_waddr = a; top->matrix__024entry_wdata = v; top->matrix__024entry_we = 1; tick(); top->matrix__024entry_we = 0; }
+        else if (!strcmp(cmd, "li")) { top->matrix__024linear_waddr = a; top->matrix__024linear_wdata = (uint16_t)(int16_t)v; top->matrix__024linear_we = 1; tick(); top->matrix__024linear_we = 0; }
+        else if (!strcmp(cmd, "kn")) { top->knot_writes__024knot_waddr = a; top->knot_writes__024knot_wdata = (uint16_t)(int16_t)v; top->knot_writes__024knot_we = 1; tick(); top->knot_writes__024knot_we = 0; }
     }
     if (tfp) tfp->close();
     delete top;

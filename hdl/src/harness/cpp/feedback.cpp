@@ -1,4 +1,5 @@
 
+// Bundled ports (rust_hdl LogicInterface) are named `bundle$signal` in the Verilog; Verilator spells `$` as `__024`.
 #include "Vtop.h"
 #include "verilated.h"
 #include <cstdio>
@@ -43,9 +44,9 @@ int main(int argc, char** argv) {
             continue;
         }
         scanf("%lld %lld", &a, &v);
-        if (!strcmp(cmd, "rp")) { top->rowptr_waddr = a; top->rowptr_wdata = v; top->rowptr_we = 1; tick(); top->rowptr_we = 0; }
-        else if (!strcmp(cmd, "en")) { top->entry_waddr = a; top->entry_wdata = v; top->entry_we = 1; tick(); top->entry_we = 0; }
-        else if (!strcmp(cmd, "li")) { top->linear_waddr = a; top->linear_wdata = (uint16_t)(int16_t)v; top->linear_we = 1; tick(); top->linear_we = 0; }
+        if (!strcmp(cmd, "rp")) { top->matrix__024rowptr_waddr = a; top->matrix__024rowptr_wdata = v; top->matrix__024rowptr_we = 1; tick(); top->matrix__024rowptr_we = 0; }
+        else if (!strcmp(cmd, "en")) { top->matrix__024entry_waddr = a; top->matrix__024entry_wdata = v; top->matrix__024entry_we = 1; tick(); top->matrix__024entry_we = 0; }
+        else if (!strcmp(cmd, "li")) { top->matrix__024linear_waddr = a; top->matrix__024linear_wdata = (uint16_t)(int16_t)v; top->matrix__024linear_we = 1; tick(); top->matrix__024linear_we = 0; }
     }
     delete top;
     return 0;
