@@ -111,6 +111,88 @@ pub enum StorageArg {
     Sparse,
 }
 
+// ---- argument groups shared by the commands (one flag, one meaning, one help text)
+
+/// Declares a `--runs`/`-R` group with a command's default. (A const-generic group would be
+/// one type to clap, whose derive keeps a default's text in one static per type: every
+/// command would show the first default.)
+macro_rules! runs_group {
+    ($name:ident, $default:literal) => {
+        #[doc = concat!("`--runs`/`-R`, default ", stringify!($default), ".")]
+        #[derive(Args, Clone, Copy, Debug)]
+        pub struct $name {
+            /// Independent runs R (per instance and per setting where the command sweeps).
+            #[arg(long = "runs", short = 'R', value_name = "R", default_value_t = $default,
+                  value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+            pub count: usize,
+        }
+    };
+}
+runs_group!(Runs10, 10);
+runs_group!(Runs20, 20);
+runs_group!(Runs32, 32);
+runs_group!(Runs100, 100);
+runs_group!(Runs200, 200);
+
+/// `--seed`/`-s` of a batch: run r uses its own stream derived from (seed, r).
+#[derive(Args, Clone, Copy, Debug)]
+pub struct MasterSeed {
+    /// Master seed; run r uses its own stream derived from (seed, r).
+    #[arg(long = "seed", short = 's', value_name = "SEED", default_value_t = 0)]
+    pub value: u64,
+}
+
+/// `--seed`/`-s` of a batch of a core image's runs, which carries a seed of its own.
+#[derive(Args, Clone, Copy, Debug)]
+pub struct ImageSeed {
+    /// Master seed; run r uses its own stream derived from (seed, r), as `npim solve` does
+    /// (default: a core image's own seed, else 0).
+    #[arg(long = "seed", short = 's', value_name = "SEED")]
+    pub value: Option<u64>,
+}
+
+/// Declares a serial-link group (baud, reply timeout, retries) with a command's timeout
+/// default (see [`runs_group`] for why not a const generic).
+macro_rules! link_group {
+    ($name:ident, $timeout_ms:literal) => {
+        /// How a command talks over a serial link (a board, `npim emulate`, or the in-process
+        /// board).
+        #[derive(Args, Clone, Copy, Debug)]
+        pub struct $name {
+            /// Baud rate of the port.
+            #[arg(long, default_value_t = 115_200, value_parser = clap::value_parser!(u32).range(1..))]
+            pub baud: u32,
+            /// Wait for each reply, in milliseconds.
+            #[arg(long, default_value_t = $timeout_ms, value_parser = clap::value_parser!(u64).range(1..))]
+            pub timeout_ms: u64,
+            /// Retransmissions per command (default: 5, and more while the command has been
+            /// tried for less than 10 s, so that a noisy wire slows the batch instead of
+            /// ending it).
+            #[arg(long)]
+            pub retries: Option<usize>,
+        }
+
+        impl $name {
+            /// Sets a driver's reply timeout and retry budget from these flags: `--retries N`
+            /// bounds the retransmissions by count alone; without it a command is retried for
+            /// up to 10 s.
+            pub fn configure<T: crate::link::transport::Transport>(
+                &self,
+                driver: &mut crate::link::driver::Driver<T>,
+            ) {
+                driver.timeout = std::time::Duration::from_millis(self.timeout_ms);
+                match self.retries {
+                    Some(n) => driver.retries = n,
+                    None => driver.patience = std::time::Duration::from_secs(10),
+                }
+            }
+        }
+    };
+}
+// a RUN reply comes at once; a hil page waits for the core's drives and step
+link_group!(RunLink, 500);
+link_group!(HilLink, 2000);
+
 /// Where the instance comes from.
 #[derive(Args, Clone, Debug)]
 pub struct InstanceArgs {
@@ -138,9 +220,8 @@ pub struct SolveArgs {
     /// Steps T per run (default: N).
     #[arg(long, short = 'T')]
     pub steps: Option<usize>,
-    /// Independent runs R.
-    #[arg(long, short = 'R', default_value_t = 100)]
-    pub runs: usize,
+    #[command(flatten)]
+    pub runs: Runs100,
     /// NPIM parameter file (default: the built-in hand-set annealed greedy rule).
     #[arg(long, short = 'p')]
     pub params: Option<PathBuf>,
@@ -149,10 +230,8 @@ pub struct SolveArgs {
     /// energy, else the best value found in this batch.
     #[arg(long, allow_hyphen_values = true)]
     pub target: Option<f64>,
-    /// Master seed; run r uses its own stream derived from (seed, r) (default 0; with --image,
-    /// the image's own seed).
-    #[arg(long, short = 's')]
-    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub seed: ImageSeed,
     /// Write one CSV row per run here.
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
@@ -188,9 +267,8 @@ pub struct QuantizeArgs {
     /// Steps T per run (default: N).
     #[arg(long, short = 'T')]
     pub steps: Option<usize>,
-    /// Master seed stored in the image.
-    #[arg(long, short = 's', default_value_t = 0)]
-    pub seed: u64,
+    #[command(flatten)]
+    pub seed: MasterSeed,
     /// Output image (`.npimg`).
     #[arg(long, short = 'o')]
     pub out: PathBuf,
@@ -266,16 +344,14 @@ pub struct SuiteArgs {
     /// Budgets (steps, sweeps or iterations per run; default: N and 4N).
     #[arg(long, value_delimiter = ',')]
     pub budgets: Vec<usize>,
-    /// Runs per solver, instance and budget.
-    #[arg(long, short = 'R', default_value_t = 100)]
-    pub runs: usize,
+    #[command(flatten)]
+    pub runs: Runs100,
     /// NPIM parameters for instances whose suite entry names none (default: the built-in
     /// hand-set rule).
     #[arg(long, short = 'p')]
     pub params: Option<PathBuf>,
-    /// Master seed.
-    #[arg(long, short = 's', default_value_t = 0)]
-    pub seed: u64,
+    #[command(flatten)]
+    pub seed: MasterSeed,
     /// Also run the peers (dwave-samplers SA, simulated-bifurcation), installed into
     /// .venv-peers on first use.
     #[arg(long)]
@@ -319,9 +395,8 @@ pub struct ThroughputArgs {
     /// Parameter file (default: the built-in hand-set rule).
     #[arg(long, short = 'p')]
     pub params: Option<PathBuf>,
-    /// Runs per measurement.
-    #[arg(long, short = 'R', default_value_t = 32)]
-    pub runs: usize,
+    #[command(flatten)]
+    pub runs: Runs32,
     /// Steps per run (default: N).
     #[arg(long, short = 'T')]
     pub steps: Option<usize>,
@@ -360,15 +435,13 @@ pub struct CitsStudyArgs {
     #[arg(long, value_enum, value_delimiter = ',',
           default_values_t = [Algo::Psa, Algo::Pmcim, Algo::Cits, Algo::CitsComplete])]
     pub algo: Vec<Algo>,
-    /// Runs per algorithm and instance.
-    #[arg(long, short = 'R', default_value_t = 100)]
-    pub runs: usize,
+    #[command(flatten)]
+    pub runs: Runs100,
     /// Epochs per run (seed 004: 100).
     #[arg(long, short = 'T', default_value_t = 100)]
     pub steps: usize,
-    /// Master seed.
-    #[arg(long, short = 's', default_value_t = 0)]
-    pub seed: u64,
+    #[command(flatten)]
+    pub seed: MasterSeed,
     /// Output folder for cits.csv and cits.png.
     #[arg(long, short = 'o', default_value = "study")]
     pub out: PathBuf,
@@ -388,9 +461,8 @@ pub struct StudyArgs {
     /// Steps per run (default: N).
     #[arg(long, short = 'T')]
     pub steps: Option<usize>,
-    /// Master seed.
-    #[arg(long, short = 's', default_value_t = 0)]
-    pub seed: u64,
+    #[command(flatten)]
+    pub seed: MasterSeed,
     /// Output folder for the study's CSV and plot.
     #[arg(long, short = 'o', default_value = "study")]
     pub out: PathBuf,
@@ -413,18 +485,16 @@ pub struct HilStudyArgs {
     /// Measurement-noise levels to sweep (amplitude units).
     #[arg(long, value_delimiter = ',', default_values_t = [0.0f64, 0.05, 0.2])]
     pub noise: Vec<f64>,
-    /// Runs per point and instance.
-    #[arg(long, short = 'R', default_value_t = 100)]
-    pub runs: usize,
+    #[command(flatten)]
+    pub runs: Runs100,
 }
 
 #[derive(Args)]
 pub struct QuantizationArgs {
     #[command(flatten)]
     pub study: StudyArgs,
-    /// Runs per configuration and instance.
-    #[arg(long, short = 'R', default_value_t = 200)]
-    pub runs: usize,
+    #[command(flatten)]
+    pub runs: Runs200,
 }
 
 #[derive(Subcommand)]
@@ -551,16 +621,14 @@ pub struct SimArgs {
     /// Default: the first that can run the image.
     #[arg(long)]
     pub core: Option<String>,
-    /// Runs.
-    #[arg(long, short = 'R', default_value_t = 10)]
-    pub runs: usize,
+    #[command(flatten)]
+    pub runs: Runs10,
     /// Index of the first run: runs `K .. K + R`, each seeded as in `npim solve --algo golden`,
     /// so one run found in a long golden batch can be replayed on the RTL alone.
     #[arg(long, value_name = "K", default_value_t = 0)]
     pub first_run: usize,
-    /// Master seed (default: the image's).
-    #[arg(long, short = 's')]
-    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub seed: ImageSeed,
     /// The problem the runs are judged as: auto (Max-Cut for an instance without a linear term,
     /// else Ising), ising (energy), maxcut (cut).
     #[arg(long, value_enum, default_value_t = SimProblem::Auto)]
@@ -597,9 +665,8 @@ pub struct RunArgs {
     /// Serial port of a board or of `npim emulate` (e.g. /dev/ttyUSB1, /dev/pts/3).
     #[arg(long, required_unless_present = "emulate", conflicts_with = "emulate")]
     pub port: Option<String>,
-    /// Baud rate of the port.
-    #[arg(long, default_value_t = 115_200, value_parser = clap::value_parser!(u32).range(1..))]
-    pub baud: u32,
+    #[command(flatten)]
+    pub link: RunLink,
     /// Talk to the in-process board model instead of a port.
     #[arg(long)]
     pub emulate: bool,
@@ -611,19 +678,10 @@ pub struct RunArgs {
     /// 0.001,0.001,0.001; with --emulate).
     #[arg(long, requires = "emulate")]
     pub faults: Option<String>,
-    /// Runs.
-    #[arg(long, short = 'R', default_value_t = 10)]
-    pub runs: u32,
-    /// Master seed (default: the image's); run r uses run_seed(seed, r) as `npim solve` does.
-    #[arg(long, short = 's')]
-    pub seed: Option<u64>,
-    /// Retransmissions per command (default: 5, and more while the command has been tried for
-    /// less than 10 s, so that a noisy wire slows the batch instead of ending it).
-    #[arg(long)]
-    pub retries: Option<usize>,
-    /// Wait for each reply, in milliseconds.
-    #[arg(long, default_value_t = 500)]
-    pub timeout_ms: u64,
+    #[command(flatten)]
+    pub runs: Runs10,
+    #[command(flatten)]
+    pub seed: ImageSeed,
     /// The instance: quantized for the board's core without --image; with one, used to report
     /// cuts (default: the image's own instance).
     #[arg(long, short = 'i')]
@@ -729,12 +787,10 @@ pub struct HilArgs {
     /// CIM feedback gain β (with --mode cim).
     #[arg(long, default_value_t = 0.05)]
     pub beta: f64,
-    /// Runs.
-    #[arg(long, short = 'R', default_value_t = 20)]
-    pub runs: usize,
-    /// Master seed.
-    #[arg(long, short = 's', default_value_t = 0)]
-    pub seed: u64,
+    #[command(flatten)]
+    pub runs: Runs20,
+    #[command(flatten)]
+    pub seed: MasterSeed,
     /// Target in the problem's units (cut for Max-Cut, energy otherwise).
     #[arg(long, allow_hyphen_values = true)]
     pub target: Option<f64>,
@@ -756,12 +812,8 @@ pub struct HilArgs {
     /// port).
     #[arg(long)]
     pub emulate: bool,
-    /// Baud rate of --port.
-    #[arg(long, default_value_t = 115_200, value_parser = clap::value_parser!(u32).range(1..))]
-    pub baud: u32,
-    /// Wait per reply in milliseconds, on the link.
-    #[arg(long, default_value_t = 2000)]
-    pub timeout_ms: u64,
+    #[command(flatten)]
+    pub link: HilLink,
     /// No progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,

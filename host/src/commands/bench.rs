@@ -78,23 +78,23 @@ pub fn throughput(args: ThroughputArgs) -> Result<()> {
             steps,
             record_energies: false,
         };
-        let updates = (args.runs * steps * ising.n()) as f64;
+        let updates = (args.runs.count * steps * ising.n()) as f64;
         for threads in [1, all] {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .build()?;
             let golden = best_of(args.repeat, || {
-                pool.install(|| core.solve(args.runs, 1, &|| {}));
+                pool.install(|| core.solve(args.runs.count, 1, &|| {}));
             });
             let reference = best_of(args.repeat, || {
                 pool.install(|| {
-                    (0..args.runs).into_par_iter().for_each(|r| {
+                    (0..args.runs.count).into_par_iter().for_each(|r| {
                         core.run_reference(r, run_seed(1, r));
                     })
                 });
             });
             let float = best_of(args.repeat, || {
-                pool.install(|| npim::solve(&ising, &params, &options, args.runs, 1, &|| {}));
+                pool.install(|| npim::solve(&ising, &params, &options, args.runs.count, 1, &|| {}));
             });
             let name = ising.meta.name.clone().unwrap_or_default();
             println!(
@@ -121,7 +121,7 @@ pub fn throughput(args: ThroughputArgs) -> Result<()> {
     }
     println!(
         "vs ref, vs float = golden speed / reference, float speed (spin-updates per second, {} runs of T steps)",
-        args.runs
+        args.runs.count
     );
     if let Some(path) = &args.out {
         let mut w = csv::Writer::from_path(path)?;

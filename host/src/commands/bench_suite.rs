@@ -327,9 +327,6 @@ fn peer(
 
 pub fn run(args: SuiteArgs) -> Result<()> {
     let suite = load_suite(&args)?;
-    if args.runs == 0 {
-        bail!("--runs must be at least 1");
-    }
     let all = rayon::current_num_threads();
     let python = if args.peers {
         Some(peers_python()?)
@@ -352,7 +349,7 @@ pub fn run(args: SuiteArgs) -> Result<()> {
     let header = format!(
         "machine: {}, {all} threads; ours on 1 and {all} threads, peers on 1; R = {} runs; {}; {versions}",
         cpu_model(),
-        args.runs,
+        args.runs.count,
         concat!("npim ", env!("CARGO_PKG_VERSION"))
     );
     println!("{header}");
@@ -392,9 +389,14 @@ pub fn run(args: SuiteArgs) -> Result<()> {
             Proportion::wilson(ok, spins.len())
         };
         for &budget in &budgets {
-            for (solver, spins, one, many) in
-                ours(&ising, &params, budget, args.runs, args.seed, all)?
-            {
+            for (solver, spins, one, many) in ours(
+                &ising,
+                &params,
+                budget,
+                args.runs.count,
+                args.seed.value,
+                all,
+            )? {
                 rows.push(Row {
                     instance: name.clone(),
                     n: ising.n(),
@@ -409,7 +411,8 @@ pub fn run(args: SuiteArgs) -> Result<()> {
             }
             if let Some(py) = &python {
                 for p in ["dwave-sa", "sb"] {
-                    let (spins, one) = peer(py, p, &inst.path, budget, args.runs, args.seed)?;
+                    let (spins, one) =
+                        peer(py, p, &inst.path, budget, args.runs.count, args.seed.value)?;
                     rows.push(Row {
                         instance: name.clone(),
                         n: ising.n(),

@@ -102,7 +102,7 @@ pub fn sim(args: SimArgs) -> Result<()> {
         args.target,
         mapped.problem == npim_sim::mapping::Problem::MaxCut,
     )?;
-    let seed = args.seed.unwrap_or(image.seed);
+    let seed = args.seed.value.unwrap_or(image.seed);
     let harness = match args.engine {
         EngineArg::Verilator => {
             eprintln!(
@@ -119,7 +119,7 @@ pub fn sim(args: SimArgs) -> Result<()> {
     let bar = if args.quiet {
         ProgressBar::hidden()
     } else {
-        ProgressBar::new(args.runs as u64)
+        ProgressBar::new(args.runs.count as u64)
     };
     bar.set_style(
         ProgressStyle::with_template("rtl [{bar:40}] {pos}/{len} runs ({elapsed}, eta {eta})")?
@@ -127,7 +127,7 @@ pub fn sim(args: SimArgs) -> Result<()> {
     );
     let start = Instant::now();
     let mut traces: Vec<RunTrace> = Vec::new();
-    for r in args.first_run..args.first_run + args.runs {
+    for r in args.first_run..args.first_run + args.runs.count {
         if crate::interrupt::requested() {
             break;
         }
@@ -195,7 +195,7 @@ pub fn sim(args: SimArgs) -> Result<()> {
     } else {
         format!("image {}", args.image.display())
     };
-    crate::interrupt::check_any(traces.len(), args.runs)?;
+    crate::interrupt::check_any(traces.len(), args.runs.count)?;
     report::report(&Summary {
         mapped: &mapped,
         results: &runs,
@@ -219,5 +219,5 @@ pub fn sim(args: SimArgs) -> Result<()> {
     if let Some(v) = &args.vcd {
         println!("wrote     {} (run {})", v.display(), args.first_run);
     }
-    crate::interrupt::check_finished(traces.len(), args.runs)
+    crate::interrupt::check_finished(traces.len(), args.runs.count)
 }

@@ -1,7 +1,7 @@
 //! `npim hil`: the core and modelled oscillators in a closed loop, many runs, the summary of
 //! `npim solve`, a per-step trace and a plot of run 0.
 
-use crate::cli::{HilArgs, HilMode};
+use crate::cli::{HilArgs, HilLink, HilMode};
 use crate::instance_source;
 use crate::link::board::Board;
 use crate::link::driver::{Driver, LinkCore};
@@ -58,9 +58,6 @@ pub fn run(args: HilArgs) -> Result<()> {
         bail!("--mode cim runs in process only: the protocol carries external-mode dNPIM steps (DRIVE, MEASURE), not the CIM feedback engine");
     }
     let cfg = loop_config(args.config.as_deref(), args.oscillator)?;
-    if args.runs == 0 {
-        bail!("--runs must be at least 1");
-    }
     let mut bundled = false;
     let (image, ising, params_note) = match &args.image {
         Some(path) => {
@@ -88,12 +85,12 @@ pub fn run(args: HilArgs) -> Result<()> {
             // over a port, the core the board reports; otherwise --core
             let (core, core_note) = match &args.port {
                 Some(port) => (
-                    board_core(port, args.baud, args.timeout_ms)?,
+                    board_core(port, &args.link)?,
                     "the board's core".to_string(),
                 ),
                 None => (core_config(&args.core)?, format!("core `{}`", args.core)),
             };
-            let (image, _) = build_image(&ising, &params, &core, steps, args.seed)?;
+            let (image, _) = build_image(&ising, &params, &core, steps, args.seed.value)?;
             let note = match &args.params {
                 Some(p) => format!("params {}", p.display()),
                 None => "built-in hand-set rule".to_string(),
@@ -133,7 +130,7 @@ pub fn run(args: HilArgs) -> Result<()> {
     let bar = if args.quiet {
         ProgressBar::hidden()
     } else {
-        ProgressBar::new(args.runs as u64)
+        ProgressBar::new(args.runs.count as u64)
     };
     bar.set_style(
         ProgressStyle::with_template("hil [{bar:40}] {pos}/{len} runs ({elapsed}, eta {eta})")?
@@ -154,14 +151,14 @@ pub fn run(args: HilArgs) -> Result<()> {
         let (traces, note) = over_the_link(&args, &cfg, &image, &bar, &keep_for)?;
         (traces, Some(note))
     } else {
-        let traces: Vec<_> = (0..args.runs)
+        let traces: Vec<_> = (0..args.runs.count)
             .into_par_iter()
             .map(|r| {
-                let rs = run_seed(args.seed, r);
+                let rs = run_seed(args.seed.value, r);
                 let keep = keep_for(r);
                 let t = match &feedback {
-                    None => run_dnpim(&core, rs, &cfg, args.seed, keep),
-                    Some(f) => run_cim(&image, f, &cfg, args.seed ^ u64::from(rs), keep),
+                    None => run_dnpim(&core, rs, &cfg, args.seed.value, keep),
+                    Some(f) => run_cim(&image, f, &cfg, args.seed.value ^ u64::from(rs), keep),
                 };
                 bar.inc(1);
                 (rs, t)
@@ -228,7 +225,7 @@ pub fn run(args: HilArgs) -> Result<()> {
         results: &runs,
         steps: image.steps,
         solver: &solver,
-        seed: args.seed,
+        seed: args.seed.value,
         params_note: &params_note,
         target: args.target,
         default_target: crate::pipeline::default_target(&mapped, bundled),
@@ -236,12 +233,12 @@ pub fn run(args: HilArgs) -> Result<()> {
         time_note: &if over_link {
             format!(
                 "{elapsed:.3} s wall for {} runs, one step at a time over the link",
-                args.runs
+                args.runs.count
             )
         } else {
             format!(
                 "{elapsed:.3} s wall for {} runs on {} threads",
-                args.runs,
+                args.runs.count,
                 rayon::current_num_threads()
             )
         },
@@ -253,11 +250,12 @@ pub fn run(args: HilArgs) -> Result<()> {
 }
 
 /// The core configuration the board on `port` reports (IDENTIFY), to quantize for.
-fn board_core(port: &str, baud: u32, timeout_ms: u64) -> Result<CoreConfig> {
+fn board_core(port: &str, link_args: &HilLink) -> Result<CoreConfig> {
+    let baud = link_args.baud;
     let link =
         SerialLink::open(port, baud).with_context(|| format!("opening {port} at {baud} baud"))?;
     let mut driver = Driver::new(link);
-    driver.timeout = std::time::Duration::from_millis(timeout_ms);
+    link_args.configure(&mut driver);
     Ok(driver.identify().context("identifying the board")?.core)
 }
 
@@ -275,10 +273,13 @@ fn over_the_link(
     let bytes = image.to_bytes();
     match &args.port {
         Some(port) => {
-            let link = SerialLink::open(port, args.baud)
-                .with_context(|| format!("opening {port} at {} baud", args.baud))?;
+            let link = SerialLink::open(port, args.link.baud)
+                .with_context(|| format!("opening {port} at {} baud", args.link.baud))?;
             let traces = link_runs(Driver::new(link), args, cfg, image, &bytes, bar, keep_for)?;
-            Ok((traces, format!("board on {port} at {} baud", args.baud)))
+            Ok((
+                traces,
+                format!("board on {port} at {} baud", args.link.baud),
+            ))
         }
         None => {
             let core = core_config(&args.core)?;
@@ -301,15 +302,14 @@ fn link_runs<T: Transport>(
     bar: &ProgressBar,
     keep_for: &dyn Fn(usize) -> Keep,
 ) -> Result<Vec<(u32, LoopTrace)>> {
-    driver.timeout = std::time::Duration::from_millis(args.timeout_ms);
-    driver.patience = std::time::Duration::from_secs(10);
+    args.link.configure(&mut driver);
     let identity = driver.identify().context("identifying the board")?;
     driver
         .upload(&identity, bytes)
         .context("uploading the core image")?;
-    let mut traces = Vec::with_capacity(args.runs);
-    for r in 0..args.runs {
-        let rs = run_seed(args.seed, r);
+    let mut traces = Vec::with_capacity(args.runs.count);
+    for r in 0..args.runs.count {
+        let rs = run_seed(args.seed.value, r);
         let mut core = LinkCore {
             driver: &mut driver,
             identity: &identity,
@@ -323,7 +323,7 @@ fn link_runs<T: Transport>(
             image.steps,
             rs,
             cfg,
-            args.seed,
+            args.seed.value,
             keep_for(r),
         )
         .map_err(|e| anyhow!("run {r} (seed {rs}): {e}"))?;

@@ -14,8 +14,13 @@ pub fn run(args: QuantizeArgs) -> Result<()> {
     let (ising, _) = instance_source::load(&args.source)?;
     let params = params_for(args.params.as_deref(), &ising)?;
     let steps = args.steps.unwrap_or(ising.n());
-    let (image, report) =
-        build_image(&ising, &params, &core_config(&args.core)?, steps, args.seed)?;
+    let (image, report) = build_image(
+        &ising,
+        &params,
+        &core_config(&args.core)?,
+        steps,
+        args.seed.value,
+    )?;
     let bytes = image.to_bytes();
     std::fs::write(&args.out, &bytes).with_context(|| format!("writing {}", args.out.display()))?;
     println!(

@@ -19,7 +19,7 @@ use npim_sim::fixed::{quantize, CoreImage};
 use npim_sim::formats::read_instance;
 use npim_sim::mapping::Mapped;
 use npim_sim::Storage;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 pub fn run(args: RunArgs) -> Result<()> {
     check_outputs(
@@ -33,17 +33,14 @@ pub fn run(args: RunArgs) -> Result<()> {
             args.params.as_deref(),
         ],
     )?;
-    if args.runs == 0 {
-        bail!("--runs must be at least 1");
-    }
     let given = args.image.as_deref().map(read_image).transpose()?;
     if given.is_none() && args.instance.is_none() {
         bail!("give a core image (--image FILE) or an instance (-i FILE, with -p PARAMS) to quantize for the board's core");
     }
     match &args.port {
         Some(port) => {
-            let link = SerialLink::open(port, args.baud)
-                .with_context(|| format!("opening {port} at {} baud", args.baud))?;
+            let link = SerialLink::open(port, args.link.baud)
+                .with_context(|| format!("opening {port} at {} baud", args.link.baud))?;
             drive(Driver::new(link), &args, given, port)
         }
         None => {
@@ -84,11 +81,7 @@ fn drive<T: Transport>(
     given: Option<CoreImage>,
     link: &str,
 ) -> Result<()> {
-    match args.retries {
-        Some(n) => driver.retries = n,
-        None => driver.patience = Duration::from_secs(10),
-    }
-    driver.timeout = Duration::from_millis(args.timeout_ms);
+    args.link.configure(&mut driver);
     let identity = driver.identify().context("identifying the board")?;
     let (image, instance) = match (given, &args.instance) {
         (Some(image), Some(p)) => {
@@ -112,7 +105,7 @@ fn drive<T: Transport>(
                 &params,
                 &identity.core,
                 steps,
-                args.seed.unwrap_or(0),
+                args.seed.value.unwrap_or(0),
             )
             .with_context(|| format!("{} does not fit the board's core", p.display()))?;
             (image, ising)
@@ -139,7 +132,7 @@ fn drive<T: Transport>(
     let bytes = image.to_bytes();
     let bytes = &bytes[..];
     let image = &image;
-    let seed = args.seed.unwrap_or(image.seed);
+    let seed = args.seed.value.unwrap_or(image.seed);
     let start = Instant::now();
     driver
         .upload(&identity, bytes)
@@ -149,7 +142,7 @@ fn drive<T: Transport>(
     let bar = if args.quiet {
         ProgressBar::hidden()
     } else {
-        ProgressBar::new(u64::from(args.runs) * steps)
+        ProgressBar::new(args.runs.count as u64 * steps)
     };
     bar.set_style(
         ProgressStyle::with_template("board [{bar:40}] run {msg} ({elapsed}, eta {eta})")?
@@ -157,12 +150,12 @@ fn drive<T: Transport>(
     );
     let started = Instant::now();
     let progress = |r: u32, s: u32| {
-        bar.set_message(format!("{}/{}", r + 1, args.runs));
+        bar.set_message(format!("{}/{}", r + 1, args.runs.count));
         bar.set_position(u64::from(r) * steps + u64::from(s));
     };
     // run by run, so that a stop (Ctrl-C) keeps the runs that finished
-    let mut results = Vec::with_capacity(args.runs as usize);
-    for r in 0..args.runs {
+    let mut results = Vec::with_capacity(args.runs.count);
+    for r in 0..args.runs.count as u32 {
         if crate::interrupt::requested() {
             break;
         }
@@ -174,7 +167,7 @@ fn drive<T: Transport>(
         };
         results.push(result.with_context(|| format!("running run {r} (seed {rs})"))?);
     }
-    crate::interrupt::check_any(results.len(), args.runs as usize)?;
+    crate::interrupt::check_any(results.len(), args.runs.count)?;
     let run_time = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     if let Some(path) = &args.trace {
@@ -224,7 +217,7 @@ fn drive<T: Transport>(
         out: args.out.as_deref(),
         time_note: &format!("{run_time:.3} s wall for {} runs on the board", runs.len()),
     })?;
-    crate::interrupt::check_finished(runs.len(), args.runs as usize)?;
+    crate::interrupt::check_finished(runs.len(), args.runs.count)?;
     if let Some(path) = &args.trace {
         println!("wrote     {} (last run's energy per step)", path.display());
     }

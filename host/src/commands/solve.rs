@@ -27,7 +27,7 @@ pub fn run(args: SolveArgs) -> Result<()> {
         ],
     )?;
     let (mapped, bundled) = load_problem(&args)?;
-    let seed_arg = args.seed.unwrap_or(0);
+    let seed_arg = args.seed.value.unwrap_or(0);
     check_target(
         args.target,
         mapped.problem == npim_sim::mapping::Problem::MaxCut,
@@ -41,13 +41,14 @@ pub fn run(args: SolveArgs) -> Result<()> {
     let ising = &mapped.ising;
     let n = ising.n();
     let mut steps = args.steps.unwrap_or(n);
-    if steps == 0 || args.runs == 0 {
-        bail!("--steps and --runs must be at least 1");
+    // (--runs is at least 1 by its parser)
+    if steps == 0 {
+        bail!("--steps must be at least 1");
     }
     let bar = if args.quiet {
         ProgressBar::hidden()
     } else {
-        ProgressBar::new(args.runs as u64)
+        ProgressBar::new(args.runs.count as u64)
     };
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} runs ({elapsed}, eta {eta})")
@@ -77,7 +78,7 @@ pub fn run(args: SolveArgs) -> Result<()> {
                 record_energies: false,
             };
             bar.set_message(format!("{variant:?}").to_lowercase());
-            let results = npim::solve(ising, &params, &options, args.runs, seed_arg, &|| {
+            let results = npim::solve(ising, &params, &options, args.runs.count, seed_arg, &|| {
                 bar.inc(1)
             });
             (
@@ -97,10 +98,14 @@ pub fn run(args: SolveArgs) -> Result<()> {
         | Algo::CitsComplete => {
             let algo = baseline(args.algo, ising, args.algo_params.as_deref())?;
             bar.set_message(algo.0.name());
-            let results =
-                baselines::solve(algo.0.as_ref(), ising, steps, args.runs, seed_arg, &|| {
-                    bar.inc(1)
-                });
+            let results = baselines::solve(
+                algo.0.as_ref(),
+                ising,
+                steps,
+                args.runs.count,
+                seed_arg,
+                &|| bar.inc(1),
+            );
             (
                 results,
                 algo.0.name().to_string(),
@@ -157,13 +162,13 @@ pub fn run(args: SolveArgs) -> Result<()> {
             let core = GoldenCore::new(&image);
             bar.set_message("golden");
             // an image carries its seed; --seed overrides it
-            let seed = match (&args.image, args.seed) {
+            let seed = match (&args.image, args.seed.value) {
                 (_, Some(s)) => s,
                 (Some(_), None) => core.seed(),
                 (None, None) => 0,
             };
             used_seed = seed;
-            let runs = core.solve(args.runs, seed, &|| bar.inc(1));
+            let runs = core.solve(args.runs.count, seed, &|| bar.inc(1));
             let results = runs
                 .into_iter()
                 .map(|g| RunResult {
@@ -182,7 +187,7 @@ pub fn run(args: SolveArgs) -> Result<()> {
     let elapsed = start.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let default = default_target(&mapped, bundled);
-    crate::interrupt::check_any(results.len(), args.runs)?;
+    crate::interrupt::check_any(results.len(), args.runs.count)?;
     report::report(&Summary {
         mapped: &mapped,
         results: &results,
@@ -200,7 +205,7 @@ pub fn run(args: SolveArgs) -> Result<()> {
             rayon::current_num_threads()
         ),
     })?;
-    crate::interrupt::check_finished(results.len(), args.runs)
+    crate::interrupt::check_finished(results.len(), args.runs.count)
 }
 
 fn load_problem(args: &SolveArgs) -> Result<(Mapped, bool)> {
@@ -240,9 +245,9 @@ fn run_gw(args: &SolveArgs, ising: &npim_sim::Ising) -> Result<()> {
             .with_context(|| format!("{spec}: not valid GW parameters"))?,
         None => GwParams::default(),
     };
-    p.roundings = args.runs;
+    p.roundings = args.runs.count;
     let start = Instant::now();
-    let seed = args.seed.unwrap_or(0);
+    let seed = args.seed.value.unwrap_or(0);
     let r = gw::solve(ising, &p, seed).map_err(|e| anyhow::anyhow!(e))?;
     let name = ising.meta.name.as_deref().unwrap_or("instance");
     println!(
@@ -252,7 +257,7 @@ fn run_gw(args: &SolveArgs, ising: &npim_sim::Ising) -> Result<()> {
     );
     println!(
         "solver    gw (mixing method, {} sweeps), {} hyperplanes, seed {}",
-        r.sweeps, args.runs, seed
+        r.sweeps, args.runs.count, seed
     );
     println!("sdp       {:.4}", r.sdp_value);
     match r.upper_bound {

@@ -118,17 +118,24 @@ pub fn quantization(args: QuantizationArgs) -> Result<()> {
                         steps,
                         record_energies: false,
                     };
-                    npim::solve(&ising, &params, &o, args.runs, args.study.seed, &|| {})
-                        .into_iter()
-                        .map(|r| r.best_energy)
-                        .collect()
+                    npim::solve(
+                        &ising,
+                        &params,
+                        &o,
+                        args.runs.count,
+                        args.study.seed.value,
+                        &|| {},
+                    )
+                    .into_iter()
+                    .map(|r| r.best_energy)
+                    .collect()
                 }
                 Some(core) => {
-                    let (image, _) = quantize(&ising, &params, core, steps, args.study.seed)
+                    let (image, _) = quantize(&ising, &params, core, steps, args.study.seed.value)
                         .map_err(|e| anyhow!(e))
                         .with_context(|| format!("{name}: {} = {}", v.parameter, v.value))?;
                     let g = GoldenCore::new(&image);
-                    g.solve(args.runs, args.study.seed, &|| {})
+                    g.solve(args.runs.count, args.study.seed.value, &|| {})
                         .into_iter()
                         .map(|r| ising.energy(&r.best_spins))
                         .collect()

@@ -108,7 +108,7 @@ fn cases(args: &CitsStudyArgs) -> Result<Vec<Case>> {
 }
 
 pub fn run(args: CitsStudyArgs) -> Result<()> {
-    if args.runs == 0 || args.steps == 0 || args.algo.is_empty() {
+    if args.runs.count == 0 || args.steps == 0 || args.algo.is_empty() {
         bail!("--runs, --steps and --algo need at least one each");
     }
     for &a in &args.algo {
@@ -121,7 +121,7 @@ pub fn run(args: CitsStudyArgs) -> Result<()> {
     }
     let cases = cases(&args)?;
     std::fs::create_dir_all(&args.out)?;
-    let bar = ProgressBar::new((cases.len() * args.algo.len() * args.runs) as u64);
+    let bar = ProgressBar::new((cases.len() * args.algo.len() * args.runs.count) as u64);
     bar.set_style(
         ProgressStyle::with_template("{msg:32} [{bar:30}] {pos}/{len} ({elapsed}, eta {eta})")?
             .progress_chars("=> "),
@@ -138,8 +138,8 @@ pub fn run(args: CitsStudyArgs) -> Result<()> {
                 algo.as_ref(),
                 ising,
                 args.steps,
-                args.runs,
-                args.seed,
+                args.runs.count,
+                args.seed.value,
                 &on_done,
             );
             per_algo.push((a, results));

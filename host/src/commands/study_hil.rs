@@ -28,7 +28,7 @@ struct Point {
 
 pub fn run(args: HilStudyArgs) -> Result<()> {
     let base = crate::options::loop_config(args.config.as_deref(), args.oscillator)?;
-    if args.runs == 0 || args.adc.is_empty() || args.noise.is_empty() {
+    if args.runs.count == 0 || args.adc.is_empty() || args.noise.is_empty() {
         bail!("--runs, --adc and --noise need at least one value each");
     }
     std::fs::create_dir_all(&args.study.out)?;
@@ -51,14 +51,14 @@ pub fn run(args: HilStudyArgs) -> Result<()> {
             &params,
             &CoreConfig::preset("sim").expect("preset"),
             steps,
-            args.study.seed,
+            args.study.seed.value,
         )
         .map_err(|e| anyhow!("{name}: {e}"))?;
         let core = GoldenCore::new(&image);
         bar.set_message(format!("{name} digital"));
-        let golden: Vec<f64> = (0..args.runs)
+        let golden: Vec<f64> = (0..args.runs.count)
             .into_par_iter()
-            .map(|r| ising.energy(&core.run(r, run_seed(args.study.seed, r)).best_spins))
+            .map(|r| ising.energy(&core.run(r, run_seed(args.study.seed.value, r)).best_spins))
             .collect();
         let mut grid: Vec<(u32, f64, Vec<f64>)> = Vec::new();
         for &adc in &args.adc {
@@ -71,14 +71,14 @@ pub fn run(args: HilStudyArgs) -> Result<()> {
                     ..base.clone()
                 };
                 cfg.validate().map_err(|e| anyhow!(e))?;
-                let energies: Vec<f64> = (0..args.runs)
+                let energies: Vec<f64> = (0..args.runs.count)
                     .into_par_iter()
                     .map(|r| {
                         let t = run_dnpim(
                             &core,
-                            run_seed(args.study.seed, r),
+                            run_seed(args.study.seed.value, r),
                             &cfg,
-                            args.study.seed,
+                            args.study.seed.value,
                             Keep::default(),
                         );
                         ising.energy(&t.best_spins)
