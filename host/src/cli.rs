@@ -193,6 +193,18 @@ macro_rules! link_group {
 link_group!(RunLink, 500);
 link_group!(HilLink, 2000);
 
+/// What a batch of core runs is judged against and where its rows go.
+#[derive(Args, Clone, Debug)]
+pub struct ReportArgs {
+    /// Target in the problem's units (cut for Max-Cut, energy otherwise); default: a published
+    /// graph's best-known cut, else the best found in this batch.
+    #[arg(long, allow_hyphen_values = true)]
+    pub target: Option<f64>,
+    /// Write one CSV row per run here (the columns of `npim solve -o`).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+}
+
 /// Where the instance comes from.
 #[derive(Args, Clone, Debug)]
 pub struct InstanceArgs {
@@ -633,13 +645,8 @@ pub struct SimArgs {
     /// else Ising), ising (energy), maxcut (cut).
     #[arg(long, value_enum, default_value_t = SimProblem::Auto)]
     pub problem: SimProblem,
-    /// Target in the problem's units (cut for Max-Cut, energy otherwise); default: a published
-    /// graph's best-known cut, else the best found in this batch.
-    #[arg(long, allow_hyphen_values = true)]
-    pub target: Option<f64>,
-    /// Write one CSV row per run here (the columns of `npim solve -o`).
-    #[arg(long, short = 'o')]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Compare every step of every run with the golden model and fail on the first difference.
     #[arg(long)]
     pub check: bool,
@@ -686,13 +693,8 @@ pub struct RunArgs {
     /// cuts (default: the image's own instance).
     #[arg(long, short = 'i')]
     pub instance: Option<PathBuf>,
-    /// Target in the problem's units (cut for Max-Cut, energy otherwise); default: a published
-    /// graph's best-known cut, else the best found in this batch.
-    #[arg(long, allow_hyphen_values = true)]
-    pub target: Option<f64>,
-    /// Write one CSV row per run here (the columns of `npim solve -o`).
-    #[arg(long, short = 'o')]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Take every step with a STEP round trip (host in the loop) instead of one RUN per run.
     #[arg(long)]
     pub stepped: bool,
@@ -791,12 +793,8 @@ pub struct HilArgs {
     pub runs: Runs20,
     #[command(flatten)]
     pub seed: MasterSeed,
-    /// Target in the problem's units (cut for Max-Cut, energy otherwise).
-    #[arg(long, allow_hyphen_values = true)]
-    pub target: Option<f64>,
-    /// Per-run CSV (the columns of `npim solve -o`).
-    #[arg(long, short = 'o')]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Per-step CSV of run 0: step, energy, amplitudes of the first 16 oscillators.
     #[arg(long)]
     pub trace: Option<PathBuf>,

@@ -38,7 +38,10 @@ pub fn verilog(args: VerilogArgs) -> Result<()> {
 
 pub fn sim(args: SimArgs) -> Result<()> {
     check_outputs(
-        &[("-o", args.out.as_deref()), ("--vcd", args.vcd.as_deref())],
+        &[
+            ("-o", args.report.out.as_deref()),
+            ("--vcd", args.vcd.as_deref()),
+        ],
         &[Some(args.image.as_path()), args.instance.as_deref()],
     )?;
     let image = read_image(&args.image)?;
@@ -99,7 +102,7 @@ pub fn sim(args: SimArgs) -> Result<()> {
         }
     };
     check_target(
-        args.target,
+        args.report.target,
         mapped.problem == npim_sim::mapping::Problem::MaxCut,
     )?;
     let seed = args.seed.value.unwrap_or(image.seed);
@@ -203,9 +206,9 @@ pub fn sim(args: SimArgs) -> Result<()> {
         solver: &solver,
         seed,
         params_note: &params_note,
-        target: args.target,
+        target: args.report.target,
         default_target: default_target(&mapped, false),
-        out: args.out.as_deref(),
+        out: args.report.out.as_deref(),
         time_note: &format!("{elapsed:.3} s wall for {} runs on the RTL", traces.len()),
     })?;
     println!(

@@ -42,7 +42,7 @@ pub fn feedback_gain(beta: f64) -> Result<(i16, u8)> {
 pub fn run(args: HilArgs) -> Result<()> {
     check_outputs(
         &[
-            ("-o", args.out.as_deref()),
+            ("-o", args.report.out.as_deref()),
             ("--trace", args.trace.as_deref()),
             ("--plot", args.plot.as_deref()),
         ],
@@ -98,7 +98,7 @@ pub fn run(args: HilArgs) -> Result<()> {
             (image, ising, format!("{core_note}, {note}"))
         }
     };
-    check_target(args.target, ising.has_zero_field())?;
+    check_target(args.report.target, ising.has_zero_field())?;
     if cfg.latency >= image.steps {
         bail!(
             "latency {} (steps the measurement lags) is not below the run's {} steps: every spin the core sees would be a stale start state",
@@ -227,9 +227,9 @@ pub fn run(args: HilArgs) -> Result<()> {
         solver: &solver,
         seed: args.seed.value,
         params_note: &params_note,
-        target: args.target,
+        target: args.report.target,
         default_target: crate::pipeline::default_target(&mapped, bundled),
-        out: args.out.as_deref(),
+        out: args.report.out.as_deref(),
         time_note: &if over_link {
             format!(
                 "{elapsed:.3} s wall for {} runs, one step at a time over the link",

@@ -24,7 +24,7 @@ use std::time::Instant;
 pub fn run(args: RunArgs) -> Result<()> {
     check_outputs(
         &[
-            ("-o", args.out.as_deref()),
+            ("-o", args.report.out.as_deref()),
             ("--trace", args.trace.as_deref()),
         ],
         &[
@@ -126,7 +126,7 @@ fn drive<T: Transport>(
         Mapped::ising(instance)
     };
     check_target(
-        args.target,
+        args.report.target,
         mapped.problem == npim_sim::mapping::Problem::MaxCut,
     )?;
     let bytes = image.to_bytes();
@@ -212,9 +212,9 @@ fn drive<T: Transport>(
         },
         seed,
         params_note: &note,
-        target: args.target,
+        target: args.report.target,
         default_target: default_target(&mapped, bundled),
-        out: args.out.as_deref(),
+        out: args.report.out.as_deref(),
         time_note: &format!("{run_time:.3} s wall for {} runs on the board", runs.len()),
     })?;
     crate::interrupt::check_finished(runs.len(), args.runs.count)?;
