@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # P_s and TTS of every solver on the thirty SK files of ../shared/data/sk, against their ground
 # energies, with each solver's defaults: R runs of T iterations per file.
-# Usage: results/baselines-sk.sh [R] [T]  → results/baselines-sk.csv
+# Usage: results/baselines-sk.sh [R] [T] [OUT.csv]  (default OUT: runs/baselines-sk.csv, so that
+# a rerun never overwrites the recorded results/baselines-sk.csv; pass it to update the record)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 R=${1:-100}; T=${2:-1000}
 npim=target/release/npim
 [ -x "$npim" ] || cargo build --release
-out=results/baselines-sk.csv
+out=${3:-runs/baselines-sk.csv}
+mkdir -p "$(dirname "$out")"
 echo "algo,file,n,ground_energy,steps,runs,p_s,low,high,tts_steps" > "$out"
 tail -n +2 ../shared/data/sk/ground_energies.csv | while IFS=, read -r file n edges e0; do
   for algo in cac sa dsbm pmcim aim dnpim; do

@@ -31,7 +31,7 @@ fn main() {
     // the batch commands report the runs they finished when stopped
     if matches!(
         cli.command,
-        cli::Command::Solve(_) | cli::Command::Run(_) | cli::Command::Sim(_)
+        cli::Command::Solve(_) | cli::Command::Run(_) | cli::Command::Sim(_) | cli::Command::Hil(_)
     ) {
         npim_host::interrupt::install();
     }

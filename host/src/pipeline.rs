@@ -159,6 +159,14 @@ pub fn baseline(
                 bail!("{spec}: expected a JSON object of parameter names and values");
             };
             for (k, v) in over {
+                if !fields.contains_key(k) {
+                    let known: Vec<&str> = fields.keys().map(String::as_str).collect();
+                    bail!(
+                        "{spec}: unknown field `{k}`: the parameters of {} are {}",
+                        default.name(),
+                        known.join(", ")
+                    );
+                }
                 fields.insert(k.clone(), v.clone());
             }
         }
@@ -166,6 +174,13 @@ pub fn baseline(
             format!(
                 "{}: not valid parameters for this algorithm",
                 overrides.unwrap_or("defaults")
+            )
+        })?;
+        p.check().map_err(|e| {
+            anyhow::anyhow!(
+                "{}: {} parameter {e}",
+                overrides.unwrap_or("defaults"),
+                p.name()
             )
         })?;
         let json = serde_json::to_string(&p)?;

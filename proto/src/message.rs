@@ -170,15 +170,31 @@ impl ErrorCode {
         ErrorCode::OutOfOrder,
     ];
 
+    /// What the code means, for a message when the board sends no text (the RTL engine never
+    /// does).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            ErrorCode::BadFrame => "a frame could not be decoded",
+            ErrorCode::UnknownCommand => "unknown command kind",
+            ErrorCode::BadLength => "payload length wrong for the command",
+            ErrorCode::ImageTooLarge => "image bytes beyond the board's buffer",
+            ErrorCode::ImageInvalid => "the committed image fails its checks",
+            ErrorCode::DoesNotFit => "the image exceeds this core's limits",
+            ErrorCode::Busy => "a run is in progress",
+            ErrorCode::NotReady => "no committed image, or no finished run to read",
+            ErrorCode::OutOfOrder => "a LOAD offset that neither starts an image nor continues it",
+        }
+    }
+
     /// The code for a byte.
     pub fn from_u8(b: u8) -> Option<Self> {
         Self::ALL.into_iter().find(|c| *c as u8 == b)
     }
 }
 
-/// An error reply: code and message.
+/// An error reply: code and message (the code's meaning when the board sent no text).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("board error {code:?}: {message}")]
+#[error("board error {code:?}: {}", if message.is_empty() { code.meaning() } else { message.as_str() })]
 pub struct BoardError {
     /// The code.
     pub code: ErrorCode,
@@ -334,6 +350,22 @@ pub fn parse_response(p: &[u8]) -> Result<Vec<u8>, BoardError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_without_text_says_what_its_code_means() {
+        let e = |message: &str| BoardError {
+            code: ErrorCode::Busy,
+            message: message.into(),
+        };
+        assert_eq!(e("").to_string(), "board error Busy: a run is in progress");
+        assert_eq!(
+            e("run 3 going").to_string(),
+            "board error Busy: run 3 going"
+        );
+        for code in ErrorCode::ALL {
+            assert!(!code.meaning().is_empty());
+        }
+    }
 
     #[test]
     fn commands_round_trip_and_bad_lengths_are_refused() {

@@ -137,6 +137,33 @@ const CASES: &[(&str, i32, &str)] = &[
         0,
         "\"tau\":400.0",
     ),
+    // a baseline's parameters out of range, or misspelt
+    (
+        "solve --algo cac --algo-params {\"tau\":0} -R 2 -T 50",
+        1,
+        "cac parameter tau = 0: iterations without improvement",
+    ),
+    (
+        "solve --algo dsbm --algo-params {\"dt\":1e300} -R 2 -T 50",
+        1,
+        "dsbm parameter dt = 1e300: must be finite",
+    ),
+    (
+        "solve --algo sa --algo-params {\"tua\":3} -R 2 -T 50",
+        1,
+        "unknown field `tua`: the parameters of sa are beta_end, beta_start",
+    ),
+    ("solve -R 0", 2, "--runs <R>': must be at least 1"),
+    // files in other encodings, or with impossible sizes
+    ("solve -i bom.txt -R 2 -T 10", 0, "P_s"),
+    ("solve -i utf16.txt -R 2", 1, "UTF-16 text"),
+    (
+        "solve -i neg.txt -R 2",
+        1,
+        "vertex count `-5` must be a whole number, 1 or more",
+    ),
+    ("solve -i n0.json -R 2", 1, "`n` is 0"),
+    ("convert g11.txt -o nodir/g11.json", 1, "cannot write"),
 ];
 
 #[test]
@@ -171,6 +198,19 @@ fn bad_input_gets_a_clear_error_and_loses_nothing() {
     .unwrap();
     std::fs::write(d.join("lag.toml"), "latency = 1000000000\n").unwrap();
     std::fs::write(d.join("huge.txt"), "3 3\n1 2 1e308\n2 3 1e308\n1 3 1e308\n").unwrap();
+    let g11 = std::fs::read_to_string(d.join("g11.txt")).unwrap();
+    std::fs::write(d.join("bom.txt"), format!("\u{feff}{g11}")).unwrap();
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(g11.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    std::fs::write(d.join("utf16.txt"), utf16).unwrap();
+    std::fs::write(d.join("neg.txt"), "-5 1\n1 2 1\n").unwrap();
+    std::fs::write(
+        d.join("n0.json"),
+        r#"{"format":"npim-instance","version":1,"n":0,"edges":[]}"#,
+    )
+    .unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_npim"))
         .args(["quantize", "-i", "g11.txt", "-T", "20", "-o", "g11.img"])
         .current_dir(d)
@@ -221,6 +261,31 @@ fn ctrl_c_keeps_the_finished_runs() {
             "--emulate",
             "-i",
             "g11.txt",
+            "-R",
+            "1000000",
+            "-q",
+            "-o",
+            csv.to_str().unwrap(),
+        ],
+        vec![
+            "hil",
+            "-i",
+            "g11.txt",
+            "-T",
+            "100",
+            "-R",
+            "1000000",
+            "-q",
+            "-o",
+            csv.to_str().unwrap(),
+        ],
+        vec![
+            "hil",
+            "--emulate",
+            "-i",
+            "g11.txt",
+            "-T",
+            "20",
             "-R",
             "1000000",
             "-q",

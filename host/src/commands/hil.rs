@@ -20,7 +20,6 @@ use npim_sim::fixed::{CoreImage, GoldenCore};
 use npim_sim::mapping::Mapped;
 use npim_sim::oscillator::closed_loop::Keep;
 use npim_sim::oscillator::{run_cim, run_dnpim, run_external, LoopTrace};
-use rayon::prelude::*;
 use std::time::Instant;
 
 /// A real gain as the feedback engine's `beta_q · 2^(−beta_shift)` with a 15-bit mantissa.
@@ -151,30 +150,34 @@ pub fn run(args: HilArgs) -> Result<()> {
         let (traces, note) = over_the_link(&args, &cfg, &image, &bar, &keep_for)?;
         (traces, Some(note))
     } else {
-        let traces: Vec<_> = (0..args.runs.count)
-            .into_par_iter()
-            .map(|r| {
-                let rs = run_seed(args.seed.value, r);
-                let keep = keep_for(r);
-                let t = match &feedback {
-                    None => run_dnpim(&core, rs, &cfg, args.seed.value, keep),
-                    Some(f) => run_cim(&image, f, &cfg, args.seed.value ^ u64::from(rs), keep),
-                };
-                bar.inc(1);
-                (rs, t)
-            })
-            .collect();
+        // (runs not started before a Ctrl-C are skipped; those that finished are reported)
+        let traces = npim_sim::cancel::runs(args.runs.count, |r| {
+            let rs = run_seed(args.seed.value, r);
+            let keep = keep_for(r);
+            let t = match &feedback {
+                None => run_dnpim(&core, rs, &cfg, args.seed.value, keep),
+                Some(f) => run_cim(&image, f, &cfg, args.seed.value ^ u64::from(rs), keep),
+            };
+            bar.inc(1);
+            (r, rs, t)
+        });
         (traces, None)
     };
     bar.finish_and_clear();
+    crate::interrupt::check_any(traces.len(), args.runs.count)?;
+    let done = traces.len();
     let elapsed = start.elapsed().as_secs_f64();
+    // run 0 keeps the amplitudes the trace and the plot show (absent if a stop skipped it)
+    let first = traces
+        .first()
+        .filter(|(r, _, _)| *r == 0)
+        .map(|(_, _, t)| t);
     let mapped = if ising.has_zero_field() {
         Mapped::max_cut(ising)
     } else {
         Mapped::ising(ising)
     };
-    if let Some(path) = &args.trace {
-        let t0 = &traces[0].1;
+    if let (Some(path), Some(t0)) = (&args.trace, first) {
         let mut w =
             csv::Writer::from_path(path).with_context(|| format!("writing {}", path.display()))?;
         let k = t0.amplitudes.first().map_or(0, Vec::len);
@@ -188,8 +191,7 @@ pub fn run(args: HilArgs) -> Result<()> {
         }
         w.flush()?;
     }
-    if let Some(path) = &args.plot {
-        let t0 = &traces[0].1;
+    if let (Some(path), Some(t0)) = (&args.plot, first) {
         let energy: Vec<f64> = t0.e4.iter().map(|&e| core.energy(e)).collect();
         crate::plot::hil_run(
             path,
@@ -198,11 +200,16 @@ pub fn run(args: HilArgs) -> Result<()> {
             &energy,
         )?;
     }
+    let wrote: Vec<&std::path::PathBuf> = [&args.trace, &args.plot]
+        .into_iter()
+        .flatten()
+        .filter(|_| first.is_some())
+        .collect();
     let runs: Vec<_> = traces
         .into_iter()
-        .enumerate()
-        .map(|(r, (rs, t))| core_run(&mapped, r, rs, t.best_step, t.best_spins))
+        .map(|(r, rs, t)| core_run(&mapped, r, rs, t.best_step, t.best_spins))
         .collect();
+    let finished = runs.len();
     let solver = match args.mode {
         HilMode::Dnpim => format!(
             "dNPIM core in external mode + {:?} oscillators",
@@ -231,23 +238,22 @@ pub fn run(args: HilArgs) -> Result<()> {
         default_target: crate::pipeline::default_target(&mapped, bundled),
         out: args.report.out.as_deref(),
         time_note: &if over_link {
-            format!(
-                "{elapsed:.3} s wall for {} runs, one step at a time over the link",
-                args.runs.count
-            )
+            format!("{elapsed:.3} s wall for {done} runs, one step at a time over the link")
         } else {
             format!(
-                "{elapsed:.3} s wall for {} runs on {} threads",
-                args.runs.count,
+                "{elapsed:.3} s wall for {done} runs on {} threads",
                 rayon::current_num_threads()
             )
         },
     })?;
-    for p in [&args.trace, &args.plot].into_iter().flatten() {
+    for p in wrote {
         println!("wrote     {}", p.display());
     }
-    Ok(())
+    crate::interrupt::check_finished(finished, args.runs.count)
 }
+
+/// One finished run: its index, its run seed and its loop trace.
+type RunTrace = (usize, u32, LoopTrace);
 
 /// The core configuration the board on `port` reports (IDENTIFY), to quantize for.
 fn board_core(port: &str, link_args: &HilLink) -> Result<CoreConfig> {
@@ -269,7 +275,7 @@ fn over_the_link(
     image: &CoreImage,
     bar: &ProgressBar,
     keep_for: &dyn Fn(usize) -> Keep,
-) -> Result<(Vec<(u32, LoopTrace)>, String)> {
+) -> Result<(Vec<RunTrace>, String)> {
     let bytes = image.to_bytes();
     match &args.port {
         Some(port) => {
@@ -301,7 +307,7 @@ fn link_runs<T: Transport>(
     bytes: &[u8],
     bar: &ProgressBar,
     keep_for: &dyn Fn(usize) -> Keep,
-) -> Result<Vec<(u32, LoopTrace)>> {
+) -> Result<Vec<RunTrace>> {
     args.link.configure(&mut driver);
     let identity = driver.identify().context("identifying the board")?;
     driver
@@ -309,6 +315,9 @@ fn link_runs<T: Transport>(
         .context("uploading the core image")?;
     let mut traces = Vec::with_capacity(args.runs.count);
     for r in 0..args.runs.count {
+        if crate::interrupt::requested() {
+            break;
+        }
         let rs = run_seed(args.seed.value, r);
         let mut core = LinkCore {
             driver: &mut driver,
@@ -328,7 +337,7 @@ fn link_runs<T: Transport>(
         )
         .map_err(|e| anyhow!("run {r} (seed {rs}): {e}"))?;
         bar.inc(1);
-        traces.push((rs, trace));
+        traces.push((r, rs, trace));
     }
     Ok(traces)
 }

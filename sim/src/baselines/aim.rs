@@ -5,7 +5,7 @@
 //! with the coupling annealed linearly `α(t) = α·(t+1)/T`, a small exploration noise `σ`, and
 //! `z(0) = z(1)` uniform in `±0.01`.
 
-use super::{spin, Baseline, BestTracker};
+use super::{bounded, euler_step, require, spin, Baseline, BestTracker};
 use crate::instance::Ising;
 use crate::npim::RunResult;
 use crate::rng::Rng;
@@ -68,6 +68,19 @@ pub fn step(
 }
 
 impl Baseline for AimParams {
+    fn check(&self) -> Result<(), String> {
+        bounded("alpha", self.alpha)?;
+        bounded("beta", self.beta)?;
+        bounded("gamma", self.gamma)?;
+        euler_step("dt", self.dt)?;
+        require(
+            "noise",
+            self.noise,
+            self.noise >= 0.0,
+            "a noise amplitude: 0 or more",
+        )
+    }
+
     fn name(&self) -> &'static str {
         "aim"
     }

@@ -10,7 +10,7 @@
 //! `ξ` returns to 0 after `τ` iterations without a new best energy. `x(0)` is uniform in
 //! `±0.0005`, `e(0) = 1`, `ξ(0) = 0`.
 
-use super::{spin, Baseline, BestTracker};
+use super::{bounded, euler_step, require, spin, Baseline, BestTracker};
 use crate::instance::Ising;
 use crate::npim::RunResult;
 use crate::rng::Rng;
@@ -160,6 +160,28 @@ impl<'a> CacState<'a> {
 }
 
 impl Baseline for CacParams {
+    fn check(&self) -> Result<(), String> {
+        require(
+            "tau",
+            self.tau,
+            self.tau >= 1.0,
+            "iterations without improvement: at least 1",
+        )?;
+        euler_step("dt", self.dt)?;
+        for (name, v) in [
+            ("r", self.r),
+            ("alpha", self.alpha),
+            ("beta", self.beta),
+            ("gamma", self.gamma),
+            ("delta", self.delta),
+            ("mu", self.mu),
+            ("rho", self.rho),
+        ] {
+            bounded(name, v)?;
+        }
+        Ok(())
+    }
+
     fn name(&self) -> &'static str {
         "cac"
     }

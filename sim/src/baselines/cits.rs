@@ -24,7 +24,7 @@
 
 use super::pmcim::{cos2_map, PmcimParams};
 use super::psa::{flip, flip_probabilities, PsaParams};
-use super::{spin, Baseline, BestTracker};
+use super::{bounded, require, spin, Baseline, BestTracker};
 use crate::instance::Ising;
 use crate::npim::RunResult;
 use crate::rng::Rng;
@@ -245,6 +245,36 @@ fn search(
 }
 
 impl Baseline for CitsParams {
+    fn check(&self) -> Result<(), String> {
+        require(
+            "depth",
+            self.depth as f64,
+            self.depth >= 1,
+            "tree layers: at least 1",
+        )?;
+        require(
+            "breadth",
+            self.breadth as f64,
+            self.breadth >= 1,
+            "children per node: at least 1",
+        )?;
+        bounded("alpha", self.alpha)?;
+        bounded("beta", self.beta)?;
+        require(
+            "noise",
+            self.noise,
+            self.noise >= 0.0,
+            "a noise amplitude: 0 or more",
+        )?;
+        require(
+            "noise_fraction",
+            self.noise_fraction,
+            (0.0..=1.0).contains(&self.noise_fraction),
+            "a fraction of the run: in [0, 1]",
+        )?;
+        self.sa.check().map_err(|e| format!("sa.{e}"))
+    }
+
     fn name(&self) -> &'static str {
         match self.scheme {
             Scheme::Naive => "cits",

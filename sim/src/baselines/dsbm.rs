@@ -8,7 +8,7 @@
 //! `p` ramps linearly from 0 to 1 over the run; `c0 = 0.5·sqrt(N−1)/sqrt(Σ_{i,j} J_ij²)`; `x`, `y`
 //! start uniform in `±0.1`.
 
-use super::{spin, Baseline, BestTracker};
+use super::{bounded, euler_step, spin, Baseline, BestTracker};
 use crate::instance::Ising;
 use crate::npim::RunResult;
 use crate::rng::Rng;
@@ -66,6 +66,12 @@ pub fn step(
 }
 
 impl Baseline for DsbmParams {
+    fn check(&self) -> Result<(), String> {
+        bounded("a0", self.a0)?;
+        bounded("c0", self.c0)?;
+        euler_step("dt", self.dt)
+    }
+
     fn name(&self) -> &'static str {
         "dsbm"
     }

@@ -77,6 +77,49 @@ pub trait Baseline: Sync {
     fn name(&self) -> &'static str;
     /// One run of `steps` iterations with random stream `rng`.
     fn run(&self, ising: &Ising, steps: usize, rng: Rng, tracker: BestTracker) -> RunResult;
+    /// Refuses parameters a run cannot use (a zero time constant, a step that overflows the
+    /// dynamics), naming the first parameter out of range. Every number must also be finite
+    /// and at most [`MAX_PARAMETER`] in size.
+    fn check(&self) -> Result<(), String>;
+}
+
+/// The largest size any baseline parameter may have: beyond it the dynamics overflow `f64`
+/// within a few steps and a run reports garbage instead of failing.
+pub const MAX_PARAMETER: f64 = 1e9;
+
+/// One parameter's rule: `name = value` must satisfy `ok`, described by `rule`; every value
+/// must also be finite and at most [`MAX_PARAMETER`] in size.
+pub fn require(name: &str, value: f64, ok: bool, rule: &str) -> Result<(), String> {
+    let shown = if value != 0.0 && !(1e-3..1e6).contains(&value.abs()) {
+        format!("{value:e}")
+    } else {
+        format!("{value}")
+    };
+    if !value.is_finite() || value.abs() > MAX_PARAMETER {
+        return Err(format!(
+            "{name} = {shown}: must be finite and at most {MAX_PARAMETER:e} in size"
+        ));
+    }
+    if !ok {
+        return Err(format!("{name} = {shown}: {rule}"));
+    }
+    Ok(())
+}
+
+/// [`require`] with only the finiteness and size rule.
+pub fn bounded(name: &str, value: f64) -> Result<(), String> {
+    require(name, value, true, "")
+}
+
+/// An Euler step: more than 0 and at most 10 (dSBM's published step is 1.25; beyond a few
+/// units every model here diverges in a handful of steps).
+pub fn euler_step(name: &str, value: f64) -> Result<(), String> {
+    require(
+        name,
+        value,
+        value > 0.0 && value <= 10.0,
+        "an Euler step must be in (0, 10]",
+    )
 }
 
 /// `runs` independent runs in parallel, run `r` on stream `(seed, r)`.

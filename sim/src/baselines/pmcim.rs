@@ -5,7 +5,7 @@
 //! ```
 //! with the noise `σ(t) = σ0·(1 − t/T)` annealed to zero; `x(0) = 0` (the vacuum state).
 
-use super::{spin, Baseline, BestTracker};
+use super::{bounded, require, spin, Baseline, BestTracker};
 use crate::instance::Ising;
 use crate::npim::RunResult;
 use crate::rng::Rng;
@@ -69,6 +69,17 @@ pub fn step(
 }
 
 impl Baseline for PmcimParams {
+    fn check(&self) -> Result<(), String> {
+        bounded("alpha", self.alpha)?;
+        bounded("beta", self.beta)?;
+        require(
+            "noise",
+            self.noise,
+            self.noise >= 0.0,
+            "a noise amplitude: 0 or more",
+        )
+    }
+
     fn name(&self) -> &'static str {
         "pmcim"
     }

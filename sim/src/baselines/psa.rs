@@ -17,7 +17,7 @@
 //! epoch. Temperatures are in units of the instance's largest `|J|`. One iteration is one epoch
 //! (one `J·s`, updated incrementally). The seed starts from all spins up.
 
-use super::{Baseline, BestTracker};
+use super::{require, Baseline, BestTracker};
 use crate::instance::Ising;
 use crate::npim::RunResult;
 use crate::rng::Rng;
@@ -129,6 +129,18 @@ pub fn epoch(
 }
 
 impl Baseline for PsaParams {
+    fn check(&self) -> Result<(), String> {
+        require("t0", self.t0, self.t0 > 0.0, "a temperature: more than 0")?;
+        for (name, v) in [
+            ("heat", self.heat),
+            ("quench", self.quench),
+            ("decay", self.decay),
+        ] {
+            require(name, v, v > 0.0, "a factor per epoch: more than 0")?;
+        }
+        Ok(())
+    }
+
     fn name(&self) -> &'static str {
         "psa"
     }

@@ -2,7 +2,7 @@
 //! a geometric inverse-temperature schedule from `beta_start` to `beta_end`. One iteration is
 //! one sweep (`N` proposals, the cost of one `J·x`). The best state is taken at sweep ends.
 
-use super::{Baseline, BestTracker};
+use super::{require, Baseline, BestTracker};
 use crate::instance::Ising;
 use crate::npim::RunResult;
 use crate::rng::Rng;
@@ -60,6 +60,21 @@ pub fn sweep(ising: &Ising, s: &mut [i8], h: &mut [f64], beta: f64, rng: &mut Rn
 }
 
 impl Baseline for SaParams {
+    fn check(&self) -> Result<(), String> {
+        require(
+            "beta_start",
+            self.beta_start,
+            self.beta_start >= 0.0,
+            "an inverse temperature: 0 or more",
+        )?;
+        require(
+            "beta_end",
+            self.beta_end,
+            self.beta_end >= 0.0,
+            "an inverse temperature: 0 or more",
+        )
+    }
+
     fn name(&self) -> &'static str {
         "sa"
     }

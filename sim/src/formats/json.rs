@@ -61,6 +61,12 @@ pub fn parse(text: &str, path: &Path, storage: Storage) -> Result<Ising, FormatE
             )),
         ));
     }
+    if file.n == 0 {
+        return Err(err(
+            None,
+            Fault::Invalid("`n` is 0: an instance needs at least one spin".into()),
+        ));
+    }
     let mut edges = Vec::with_capacity(file.edges.len());
     for (k, &(i, j, w)) in file.edges.iter().enumerate() {
         for v in [i, j] {

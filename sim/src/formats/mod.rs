@@ -15,6 +15,10 @@ use std::path::{Path, PathBuf};
 pub enum Fault {
     /// Could not be read (message from the OS).
     Io(String),
+    /// Could not be written (message from the OS).
+    Write(String),
+    /// Not UTF-8 text (message says what it looks like).
+    Encoding(String),
     /// Nothing but blank or comment lines.
     Empty,
     /// The first line is not `N M`.
@@ -70,6 +74,8 @@ impl fmt::Display for Fault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Fault::Io(m) => write!(f, "cannot read: {m}"),
+            Fault::Write(m) => write!(f, "cannot write: {m}"),
+            Fault::Encoding(m) => write!(f, "{m}"),
             Fault::Empty => write!(f, "empty file (expected a header line `N M`)"),
             Fault::Header(m) => write!(f, "bad header: {m}"),
             Fault::NonNumeric { field, text } => write!(f, "{field} `{text}` is not a number"),
@@ -139,14 +145,19 @@ impl Format {
 
 /// Reads an instance in the format its extension names; the name defaults to the file stem.
 pub fn read_instance(path: &Path, storage: Storage) -> Result<Ising, FormatError> {
-    let text = std::fs::read_to_string(path).map_err(|e| FormatError {
+    let bytes = std::fs::read(path).map_err(|e| FormatError {
         path: path.to_path_buf(),
         line: None,
         fault: Fault::Io(e.to_string()),
     })?;
+    let text = decode_text(&bytes).map_err(|fault| FormatError {
+        path: path.to_path_buf(),
+        line: None,
+        fault,
+    })?;
     let mut ising = match Format::of_path(path) {
-        Format::Json => json::parse(&text, path, storage)?,
-        Format::Rudy => rudy::parse(&text, path, storage)?,
+        Format::Json => json::parse(text, path, storage)?,
+        Format::Rudy => rudy::parse(text, path, storage)?,
     };
     if ising.meta.name.is_none() {
         ising.meta.name = path.file_stem().map(|s| s.to_string_lossy().into_owned());
@@ -154,12 +165,32 @@ pub fn read_instance(path: &Path, storage: Storage) -> Result<Ising, FormatError
     Ok(ising)
 }
 
+/// A file's bytes as text: UTF-8, with a leading byte-order mark dropped (editors on Windows
+/// write one). UTF-16 and other encodings are refused with what they look like, instead of a
+/// parse error on the first line.
+pub fn decode_text(bytes: &[u8]) -> Result<&str, Fault> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Fault::Encoding(
+            "UTF-16 text (it starts with a UTF-16 byte-order mark): save it as UTF-8 or ASCII"
+                .into(),
+        ));
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        Fault::Encoding(format!(
+            "not UTF-8 text: byte {at} is 0x{:02X} (a binary file, or text in another encoding)",
+            bytes[at]
+        ))
+    })
+}
+
 /// Writes an instance in the format its extension names.
 pub fn write_instance(path: &Path, ising: &Ising) -> Result<(), FormatError> {
     let io = |e: std::io::Error| FormatError {
         path: path.to_path_buf(),
         line: None,
-        fault: Fault::Io(e.to_string()),
+        fault: Fault::Write(e.to_string()),
     };
     let text = match Format::of_path(path) {
         Format::Json => json::to_string(ising),

@@ -49,13 +49,18 @@ pub fn parse_entries(
     }
     let count = |text: &str, field: &'static str| -> Result<usize, FormatError> {
         text.parse::<usize>().map_err(|_| {
-            err(
-                Some(hline),
+            let fault = if text.parse::<i64>().is_ok() || text.parse::<f64>().is_ok() {
+                let least = if field == "vertex count" { 1 } else { 0 };
+                Fault::Header(format!(
+                    "{field} `{text}` must be a whole number, {least} or more"
+                ))
+            } else {
                 Fault::NonNumeric {
                     field,
                     text: text.to_string(),
-                },
-            )
+                }
+            };
+            err(Some(hline), fault)
         })
     };
     let n = count(fields[0], "vertex count")?;
