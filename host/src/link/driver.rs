@@ -29,12 +29,14 @@ pub enum LinkError {
         tries: usize,
     },
     /// The board answered with an error.
-    #[error("{command}: {source}")]
+    // (the board's error is part of this message, not a `source`: a chain printer would
+    // print it twice)
+    #[error("{command}: {reply}")]
     Board {
         /// The command's name.
         command: String,
         /// The board's error.
-        source: BoardError,
+        reply: BoardError,
     },
     /// The board's answer did not parse.
     #[error("{0}")]
@@ -65,6 +67,17 @@ pub enum LinkError {
 /// The smallest LOAD chunk an upload shrinks to on a noisy wire.
 pub const MIN_CHUNK: usize = 32;
 
+/// The shortest wait for a LOAD reply once the link's speed is measured: a few scheduler ticks.
+/// (A USB-UART bridge's latency timer, 16 ms on FTDI parts, is part of the measured round trip,
+/// so the wait scales past it; a wait that proves too short costs a retransmission, which the
+/// board answers from its kept response.)
+pub const LOAD_TIMEOUT_FLOOR: Duration = Duration::from_millis(5);
+
+/// A LOAD's wait is this many times the measured round trip for its size (TCP uses 4 deviations
+/// over the mean; a fixed multiple of a per-byte time is enough for a link whose delay is its
+/// bytes).
+pub const LOAD_TIMEOUT_FACTOR: f64 = 4.0;
+
 /// The driver.
 pub struct Driver<T: Transport> {
     link: T,
@@ -86,6 +99,12 @@ pub struct Driver<T: Transport> {
     pub retransmissions: usize,
     /// Longest a run may go without advancing a step before the driver gives up.
     pub stall: Duration,
+    /// Seconds a LOAD exchange takes per byte on the wire (request and reply), smoothed over
+    /// the exchanges answered at the first try (retransmitted ones say nothing about the
+    /// link's speed). A lost LOAD frame then costs a few round trips, not [`Driver::timeout`].
+    pub load_seconds_per_byte: Option<f64>,
+    /// How long the last command's answer took, when it came at the first try.
+    clean_round_trip: Option<Duration>,
 }
 
 impl<T: Transport> Driver<T> {
@@ -101,12 +120,14 @@ impl<T: Transport> Driver<T> {
             chunk: MAX_CHUNK,
             retransmissions: 0,
             stall: Duration::from_secs(30),
+            load_seconds_per_byte: None,
+            clean_round_trip: None,
         }
     }
 
     /// Sends a command and returns its response data.
     pub fn call(&mut self, cmd: &Command) -> Result<Vec<u8>, LinkError> {
-        self.call_bounded(cmd, self.retries, self.patience)
+        self.call_bounded(cmd, self.retries, self.patience, self.timeout)
     }
 
     /// [`Driver::call`] with its own bounds on retransmissions.
@@ -115,7 +136,9 @@ impl<T: Transport> Driver<T> {
         cmd: &Command,
         retries: usize,
         patience: Duration,
+        timeout: Duration,
     ) -> Result<Vec<u8>, LinkError> {
+        self.clean_round_trip = None;
         self.seq = self.seq.wrapping_add(1);
         let frame = Frame {
             seq: self.seq,
@@ -135,8 +158,9 @@ impl<T: Transport> Driver<T> {
                 self.retransmissions += 1;
             }
             attempt += 1;
+            let sent_at = Instant::now();
             self.link.send(&bytes)?;
-            let deadline = Instant::now() + self.timeout;
+            let deadline = Instant::now() + timeout;
             loop {
                 let got = self
                     .link
@@ -148,12 +172,17 @@ impl<T: Transport> Driver<T> {
                     }
                 }
                 match answer {
-                    Some(Ok(data)) => return Ok(data),
+                    Some(Ok(data)) => {
+                        if attempt == 1 {
+                            self.clean_round_trip = Some(sent_at.elapsed());
+                        }
+                        return Ok(data);
+                    }
                     Some(Err(e)) if e.code == ErrorCode::BadFrame => break,
                     Some(Err(e)) => {
                         return Err(LinkError::Board {
                             command: name,
-                            source: e,
+                            reply: e,
                         })
                     }
                     None if got.is_empty() || Instant::now() >= deadline => break,
@@ -202,12 +231,23 @@ impl<T: Transport> Driver<T> {
                 offset: offset as u32,
                 bytes: image[offset..end].to_vec(),
             };
+            // on the wire: the frame (payload, seq, kind, CRC, COBS overhead, delimiter) and a
+            // status-only reply
+            let wire_bytes = (end - offset) + 4 + 6 + (end - offset) / 254 + 2 + 10;
+            let timeout = self.load_timeout(wire_bytes);
             // a chunk larger than the smallest gets a few tries, then a smaller one goes out
             let result = if size > MIN_CHUNK {
-                self.call_bounded(&load, 2, Duration::ZERO)
+                self.call_bounded(&load, 2, Duration::ZERO, timeout)
             } else {
-                self.call(&load)
+                self.call_bounded(&load, self.retries, self.patience, timeout)
             };
+            if let (Ok(_), Some(rtt)) = (&result, self.clean_round_trip) {
+                let sample = rtt.as_secs_f64() / wire_bytes as f64;
+                self.load_seconds_per_byte = Some(match self.load_seconds_per_byte {
+                    None => sample,
+                    Some(old) => 0.75 * old + 0.25 * sample,
+                });
+            }
             match result {
                 Ok(_) => {
                     offset = end;
@@ -235,8 +275,8 @@ impl<T: Transport> Driver<T> {
                     }
                 }
                 // the chunk sent without a reply had landed: go on after it
-                Err(LinkError::Board { source, .. })
-                    if source.code == ErrorCode::OutOfOrder && maybe_landed.is_some() =>
+                Err(LinkError::Board { reply, .. })
+                    if reply.code == ErrorCode::OutOfOrder && maybe_landed.is_some() =>
                 {
                     offset = maybe_landed.take().expect("checked");
                     sent(offset);
@@ -249,6 +289,19 @@ impl<T: Transport> Driver<T> {
             len: image.len() as u32,
         })?;
         Ok(())
+    }
+
+    /// How long to wait for a LOAD reply of `wire_bytes` bytes on the wire: [`Driver::timeout`]
+    /// until the link's speed is measured, then [`LOAD_TIMEOUT_FACTOR`] round trips of that
+    /// size, at least [`LOAD_TIMEOUT_FLOOR`] and at most [`Driver::timeout`].
+    pub fn load_timeout(&self, wire_bytes: usize) -> Duration {
+        match self.load_seconds_per_byte {
+            None => self.timeout,
+            Some(per_byte) => {
+                let t = Duration::from_secs_f64(LOAD_TIMEOUT_FACTOR * per_byte * wire_bytes as f64);
+                t.max(LOAD_TIMEOUT_FLOOR).min(self.timeout)
+            }
+        }
     }
 
     /// The board's progress.
@@ -520,6 +573,22 @@ mod tests {
     }
 
     #[test]
+    fn a_board_error_is_printed_once_in_a_chain() {
+        let e = anyhow::Error::from(LinkError::Board {
+            command: "Load".into(),
+            reply: BoardError {
+                code: ErrorCode::Busy,
+                message: String::new(),
+            },
+        })
+        .context("uploading the image");
+        assert_eq!(
+            format!("{e:#}"),
+            "uploading the image: Load: board error Busy: a run is in progress"
+        );
+    }
+
+    #[test]
     fn external_steps_page_drives_and_spins_and_refuse_misuse() {
         // G11: 800 spins, so DRIVE takes 7 pages and the golden state is the reference.
         let (bytes, core) = g11_image(6);
@@ -534,7 +603,7 @@ mod tests {
             bits: pack_spins(spins),
         };
         let code = |r: Result<Vec<u8>, LinkError>| match r {
-            Err(LinkError::Board { source, .. }) => source.code,
+            Err(LinkError::Board { reply, .. }) => reply.code,
             other => panic!("{other:?}"),
         };
         assert_eq!(code(d.call(&m(0, &[1; 8]))), ErrorCode::NotReady);
