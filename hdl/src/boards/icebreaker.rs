@@ -1,7 +1,7 @@
 //! The iCEBreaker: a Lattice iCE40UP5K-SG48 with a 12 MHz oscillator and an FT2232H USB-UART;
 //! pins in `constraints/icebreaker.pcf`.
 
-use super::{Board, Family};
+use super::{Board, Device, Family};
 
 /// The board.
 pub fn board() -> Board {
@@ -9,6 +9,12 @@ pub fn board() -> Board {
         name: "icebreaker",
         description: "iCEBreaker (Lattice iCE40UP5K-SG48, 12 MHz, FT2232H USB-UART)",
         family: Family::Ice40,
+        device: Device {
+            part: "iCE40UP5K",
+            luts: 5_280,
+            multipliers: 8,
+            ram_read_bits: 30 * 16 + 4 * 16,
+        },
         device_args: &["--up5k", "--package", "sg48"],
         osc_mhz: 12.0,
         // the oscillator itself: the `icebreaker` build closes timing at 14-15 MHz, and the

@@ -14,6 +14,61 @@ pub enum Family {
     Ecp5,
 }
 
+/// What the FPGA on a board holds, as data (LiteX keeps a platform's resources the same way):
+/// the capacity the device bound of a step is measured against.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Device {
+    /// The part, for reports.
+    pub part: &'static str,
+    /// Logic cells (LUT4s).
+    pub luts: u32,
+    /// Hardware multipliers (ECP5: 18 × 18 `MULT18X18D`; iCE40: 16 × 16 `SB_MAC16`).
+    pub multipliers: u32,
+    /// Block-RAM bits the device can read in one cycle, every block on every read port at its
+    /// widest (ECP5: 208 DP16KD × 36 bits; UP5K: 30 EBR × 16 + 4 SPRAM × 16).
+    pub ram_read_bits: u32,
+}
+
+/// The work of one dNPIM step on an image: the update's multiplies and the matvec's J reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StepWork {
+    /// `N·D·Tc`: the `W²` taps of every spin's hidden units.
+    pub multiplies: u64,
+    /// Stored J entries (both triangles, as the image holds them; `N²` for dense J).
+    pub j_entries: u64,
+    /// Bits of each stored weight.
+    pub j_bits: u32,
+}
+
+impl StepWork {
+    /// The work of a step of `image`.
+    pub fn of(image: &npim_sim::fixed::CoreImage) -> Self {
+        StepWork {
+            multiplies: (image.n * image.d * image.tc) as u64,
+            j_entries: image.j.nnz() as u64,
+            j_bits: u32::from(image.j_bits),
+        }
+    }
+
+    /// The one-multiplier bound of a build with `lanes` matvec lanes: `⌈entries/L⌉` entry words
+    /// plus one multiply a cycle (what the sequential core can at best do).
+    pub fn build_bound(&self, lanes: u32) -> u64 {
+        self.j_entries.div_ceil(u64::from(lanes.max(1))) + self.multiplies
+    }
+}
+
+impl Device {
+    /// The device bound of a step: `max(multiplies ÷ multipliers, J bits ÷ block-RAM bits read a
+    /// cycle)` cycles, rounded up. No design on this device can take fewer cycles with these
+    /// weights stored in block RAM and every multiply in a hardware multiplier.
+    pub fn bound(&self, work: &StepWork) -> u64 {
+        let by_multipliers = work.multiplies.div_ceil(u64::from(self.multipliers.max(1)));
+        let by_memory = (work.j_entries * u64::from(work.j_bits))
+            .div_ceil(u64::from(self.ram_read_bits.max(1)));
+        by_multipliers.max(by_memory)
+    }
+}
+
 /// A board.
 #[derive(Clone, Debug)]
 pub struct Board {
@@ -23,6 +78,8 @@ pub struct Board {
     pub description: &'static str,
     /// The FPGA family.
     pub family: Family,
+    /// The FPGA's capacity.
+    pub device: Device,
     /// nextpnr's device and package arguments.
     pub device_args: &'static [&'static str],
     /// The oscillator's frequency in MHz.
@@ -163,5 +220,28 @@ mod tests {
         }
         let rtl = crate::builds::by_name("rtl").unwrap();
         assert!(core_verilog(rtl, [0; 32]).contains("module serial_core("));
+    }
+
+    #[test]
+    fn device_bounds_take_the_scarcer_resource() {
+        let ulx3s = board("ulx3s").unwrap().device;
+        let up5k = board("icebreaker").unwrap().device;
+        // G11 with Tc·D = 24: 19 200 multiplies, 3 200 stored entries
+        let g11 = |j_bits| StepWork {
+            multiplies: 800 * 24,
+            j_entries: 3_200,
+            j_bits,
+        };
+        assert_eq!(ulx3s.bound(&g11(8)), 124); // ⌈19 200 / 156⌉: the multipliers
+        assert_eq!(up5k.bound(&g11(2)), 2_400); // 19 200 / 8
+        assert_eq!(g11(8).build_bound(1), 3_200 + 19_200);
+        assert_eq!(g11(8).build_bound(4), 800 + 19_200);
+        // dense SK N = 2048 at 8 bits: the block RAM limits (4 194 304 · 8 / 7 488)
+        let sk = StepWork {
+            multiplies: 2_048 * 24,
+            j_entries: 2_048 * 2_048,
+            j_bits: 8,
+        };
+        assert_eq!(ulx3s.bound(&sk), 4_482);
     }
 }

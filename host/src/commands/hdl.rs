@@ -216,6 +216,12 @@ pub fn sim(args: SimArgs) -> Result<()> {
         cycles as f64 / (traces.len() * image.steps) as f64,
         cycles
     );
+    print_bounds(
+        &image,
+        build.name,
+        config.lanes,
+        cycles as f64 / (traces.len() * image.steps) as f64,
+    );
     if args.check {
         println!("check     every step of every run equals the golden model");
     }
@@ -223,4 +229,36 @@ pub fn sim(args: SimArgs) -> Result<()> {
         println!("wrote     {} (run {})", v.display(), args.first_run);
     }
     crate::interrupt::check_finished(traces.len(), args.runs.count)
+}
+
+/// The step's bounds beside the measured cycles: the build's own (one multiplier, `L` lanes) and
+/// each board's device bound (all its multipliers and block RAM) for the boards that ship this
+/// build, with the time a step takes at the board's clock.
+fn print_bounds(image: &npim_sim::fixed::CoreImage, build: &str, lanes: usize, per_step: f64) {
+    let work = npim_hdl::boards::StepWork::of(image);
+    let own = work.build_bound(lanes as u32);
+    println!(
+        "bound     {own} cycles a step for this build (⌈entries/L⌉ + N·D·Tc), measured {:.2}× it",
+        per_step / own as f64
+    );
+    for board in npim_hdl::boards::boards() {
+        if board.default_core != build {
+            continue;
+        }
+        let d = board.device;
+        let bound = d.bound(&work);
+        let us = |cycles: f64| cycles / board.default_mhz;
+        println!(
+            "device    {} ({}: {} multipliers, {} block-RAM bits a cycle): bound {bound} cycles a \
+             step, measured {:.0}× it; at the board's {} MHz {:.2} µs a step, {:.2} µs at the bound",
+            board.name,
+            d.part,
+            d.multipliers,
+            d.ram_read_bits,
+            per_step / bound as f64,
+            board.default_mhz,
+            us(per_step),
+            us(bound as f64)
+        );
+    }
 }
