@@ -240,7 +240,9 @@ impl TrainConfig {
         if !(self.dt0 > 0.0 && self.init_window > 0.0) {
             return Err("dt0 and init_window must be positive".into());
         }
-        if !(self.min_window > 0.0 && self.min_window <= self.max_window && self.max_window.is_finite())
+        if !(self.min_window > 0.0
+            && self.min_window <= self.max_window
+            && self.max_window.is_finite())
         {
             return Err(format!(
                 "min_window {} and max_window {} must satisfy 0 < min_window <= max_window < inf",
