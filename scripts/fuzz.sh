@@ -8,12 +8,16 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(deframe board instance)
+[ ${#targets[@]} -gt 0 ] || targets=(deframe board instance configs)
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --version 0.13.2
 # cargo fuzz needs nightly-only flags (sanitizers); the stable toolchain accepts them with
 # RUSTC_BOOTSTRAP=1, which applies to this build only.
 export RUSTC_BOOTSTRAP=1
 cd fuzz
+# the configuration target starts from real files (a parameter file, loop configs, a training
+# config), so that the fuzzer mutates valid JSON and TOML instead of finding them byte by byte
+mkdir -p corpus/configs
+cp ../params/gset-toroidal-n200.json ../results/hil/*.toml ../params/configs/sk-n100.toml corpus/configs/
 for t in "${targets[@]}"; do
   echo "== fuzz $t for ${seconds}s"
   log="target/fuzz-$t.log"
