@@ -5,7 +5,7 @@
 
 use crate::cli::RunArgs;
 use crate::link::board::Board;
-use crate::link::driver::Driver;
+use crate::link::driver::{Driver, LinkError};
 use crate::link::serial::SerialLink;
 use crate::link::transport::{LoopbackBoard, Transport};
 use crate::options::{check_outputs, check_target, parse_faults};
@@ -155,15 +155,35 @@ fn drive<T: Transport>(
     };
     // run by run, so that a stop (Ctrl-C) keeps the runs that finished
     let mut results = Vec::with_capacity(args.runs.count);
+    let mut reuploads = 0usize;
     for r in 0..args.runs.count as u32 {
         if crate::interrupt::requested() {
             break;
         }
         let rs = run_seed(seed, r as usize);
-        let result = if args.stepped {
-            driver.run_stepped(&identity, rs, steps as u32, &mut |s| progress(r, s))
-        } else {
-            driver.run_once(rs, &mut |s| progress(r, s))
+        let attempt = |driver: &mut Driver<T>| {
+            if args.stepped {
+                driver.run_stepped(&identity, rs, steps as u32, &mut |s| progress(r, s))
+            } else {
+                driver.run_once(rs, &mut |s| progress(r, s))
+            }
+        };
+        // a board that was reset mid-batch gets the image again and the run again (a run is
+        // a function of its seed, so the result is the one it would have given)
+        let result = match attempt(&mut driver) {
+            Err(LinkError::Reset(why)) => {
+                bar.suspend(|| {
+                    eprintln!(
+                        "warning: run {r}: the board lost its image ({why}); uploading it again"
+                    )
+                });
+                reuploads += 1;
+                driver
+                    .upload(&identity, bytes)
+                    .context("uploading the image again after a board reset")?;
+                attempt(&mut driver)
+            }
+            other => other,
         };
         results.push(result.with_context(|| format!("running run {r} (seed {rs})"))?);
     }
@@ -192,8 +212,13 @@ fn drive<T: Transport>(
         .enumerate()
         .map(|(r, b)| core_run(&mapped, r, b.run_seed, b.best_step as usize, b.best_spins))
         .collect();
+    let reset_note = if reuploads > 0 {
+        format!("; the board lost its image {reuploads} times, uploaded again")
+    } else {
+        String::new()
+    };
     println!(
-        "link      {link}: protocol {}, core N <= {}, {} J entries; {} retransmissions",
+        "link      {link}: protocol {}, core N <= {}, {} J entries; {} retransmissions{reset_note}",
         identity.version, identity.core.n_max, identity.core.nnz_max, driver.retransmissions
     );
     let note = image_note(args, image);

@@ -62,6 +62,10 @@ pub enum LinkError {
     /// The transport failed.
     #[error("link: {0}")]
     Io(#[from] std::io::Error),
+    /// The board has no image any more: it was reset or power-cycled since the upload (it
+    /// answered RUN with NotReady, or reported no image during a run).
+    #[error("the board lost its image ({0}): was it reset or power-cycled?")]
+    Reset(String),
 }
 
 /// The smallest LOAD chunk an upload shrinks to on a noisy wire.
@@ -317,7 +321,12 @@ impl<T: Transport> Driver<T> {
         seed: u32,
         progress: &mut dyn FnMut(u32),
     ) -> Result<RunResult, LinkError> {
-        self.call(&Command::Run { run_seed: seed })?;
+        match self.call(&Command::Run { run_seed: seed }) {
+            Err(LinkError::Board { reply, .. }) if reply.code == ErrorCode::NotReady => {
+                return Err(LinkError::Reset("RUN answered NotReady".into()))
+            }
+            other => other?,
+        };
         let mut poll = Duration::from_millis(1);
         let (mut last_step, mut since) = (u32::MAX, Instant::now());
         loop {
@@ -326,6 +335,11 @@ impl<T: Transport> Driver<T> {
             match s.state {
                 BoardState::Done => break,
                 BoardState::Running => {}
+                BoardState::Idle if s.steps == 0 => {
+                    return Err(LinkError::Reset(
+                        "STATUS shows no image during the run".into(),
+                    ))
+                }
                 other => {
                     return Err(LinkError::Malformed(format!(
                         "the board reports {other:?} during a run"
@@ -570,6 +584,25 @@ mod tests {
 
     fn link(faults: Faults, seed: u64) -> Driver<LoopbackBoard> {
         Driver::new(LoopbackBoard::new(board(), faults, seed))
+    }
+
+    #[test]
+    fn a_reset_board_is_recognised_and_runs_again_after_a_new_upload() {
+        let (bytes, core) = g11_image(50);
+        let mut d = link(Faults::default(), 1);
+        let id = d.identify().unwrap();
+        d.upload(&id, &bytes).unwrap();
+        let before = d.run_once(run_seed(3, 0), &mut |_| {}).unwrap();
+        // a power cycle: the board forgets its image
+        d.link.board = board();
+        match d.run_once(run_seed(3, 0), &mut |_| {}) {
+            Err(LinkError::Reset(why)) => assert!(why.contains("NotReady"), "{why}"),
+            other => panic!("expected a reset, got {other:?}"),
+        }
+        d.upload(&id, &bytes).unwrap();
+        let after = d.run_once(run_seed(3, 0), &mut |_| {}).unwrap();
+        assert_eq!(after, before);
+        assert_eq!(after.best_e4, core.run(0, run_seed(3, 0)).best_e4);
     }
 
     #[test]
