@@ -16,7 +16,7 @@ macro_rules! runs_group {
         pub struct $name {
             /// Independent runs R (per instance and per setting where the command sweeps).
             #[arg(long = "runs", short = 'R', value_name = "R", default_value_t = $default,
-                                                          value_parser = at_least_one)]
+                                                                  value_parser = at_least_one)]
             pub count: usize,
         }
     };
