@@ -319,22 +319,38 @@ fn link_runs<T: Transport>(
             break;
         }
         let rs = run_seed(args.seed.value, r);
-        let mut core = LinkCore {
-            driver: &mut driver,
-            identity: &identity,
-            seed: rs,
-            n: image.n,
-            step: 0,
+        let attempt = |driver: &mut Driver<T>| {
+            let mut core = LinkCore {
+                driver,
+                identity: &identity,
+                seed: rs,
+                n: image.n,
+                step: 0,
+                lost_image: false,
+            };
+            let trace = run_external(
+                &mut core,
+                image.n,
+                image.steps,
+                rs,
+                cfg,
+                args.seed.value,
+                keep_for(r),
+            );
+            (trace, core.lost_image)
         };
-        let trace = run_external(
-            &mut core,
-            image.n,
-            image.steps,
-            rs,
-            cfg,
-            args.seed.value,
-            keep_for(r),
-        )
+        // a board reset mid-batch: the image again, and the run again (the loop's noise and the
+        // core's are functions of the seeds, so the trace is the one the run would have given)
+        let trace = match attempt(&mut driver) {
+            (Err(e), true) => {
+                bar.suspend(|| eprintln!("warning: run {r}: {e}; uploading the image again"));
+                driver
+                    .upload(&identity, bytes)
+                    .context("uploading the core image again after a board reset")?;
+                attempt(&mut driver).0
+            }
+            (trace, _) => trace,
+        }
         .map_err(|e| anyhow!("run {r} (seed {rs}): {e}"))?;
         bar.inc(1);
         traces.push((r, rs, trace));
