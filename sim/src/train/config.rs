@@ -13,6 +13,7 @@
 //! init_window = 0.5          # L = init_window·I
 //! min_window = 0.02          # bounds on L's RMS entry (defaults 0.02 and 2; see train::das)
 //! max_window = 2.0
+//! l_rate = 0.0119            # L's step dL = l_rate·L·dA (default 1/P)
 //! init = "greedy"            # "random", "greedy" (the hand-set rule embedded), or a params file
 //! eval_every = 10
 //! eval_runs = 100            # runs per test instance
@@ -35,7 +36,7 @@
 //! seed_start = 900000
 //! ```
 
-use super::das::{WindowLimits, MAX_WINDOW, MIN_WINDOW};
+use super::das::{DasRules, MAX_WINDOW, MIN_WINDOW};
 use crate::formats::read_instance;
 use crate::generate::{generate, Spec};
 use crate::instance::Ising;
@@ -175,6 +176,9 @@ pub struct TrainConfig {
     /// Ceiling on the RMS entry of `L` after each update.
     #[serde(default = "default_max_window")]
     pub max_window: f64,
+    /// `dL = l_rate·L·dA` (default `1/P`, `docs/training.md`).
+    #[serde(default)]
+    pub l_rate: Option<f64>,
     /// `random`, `greedy` or a parameter file to fine-tune.
     #[serde(default = "default_init")]
     pub init: String,
@@ -203,11 +207,12 @@ impl TrainConfig {
         Ok(c)
     }
 
-    /// The bounds DAS keeps `L` in.
-    pub fn window_limits(&self) -> WindowLimits {
-        WindowLimits {
+    /// The update settings DAS runs with.
+    pub fn das_rules(&self) -> DasRules {
+        DasRules {
             min: self.min_window,
             max: self.max_window,
+            l_rate: self.l_rate,
         }
     }
 
@@ -248,6 +253,11 @@ impl TrainConfig {
                 "min_window {} and max_window {} must satisfy 0 < min_window <= max_window < inf",
                 self.min_window, self.max_window
             ));
+        }
+        if let Some(r) = self.l_rate {
+            if !(r > 0.0 && r <= 1.0) {
+                return Err(format!("l_rate {r} must be in (0, 1]"));
+            }
         }
         if self.eval_every == 0 || self.eval_runs == 0 {
             return Err("eval_every and eval_runs must be at least 1".into());

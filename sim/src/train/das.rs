@@ -6,26 +6,30 @@ use serde::{Deserialize, Serialize};
 
 /// Default window limits on the RMS entry of `L` (over all `P²` entries, so a diagonal
 /// `L = s·I` has RMS entry `s/√P`). They come from our notes (`../shared/docs/das.md`), not from
-/// seed 000 or the DAS paper; a training config may set its own ([`WindowLimits`]).
+/// seed 000 or the DAS paper; a training config may set its own ([`DasRules`]).
 pub const MAX_WINDOW: f64 = 2.0;
 /// See [`MAX_WINDOW`].
 pub const MIN_WINDOW: f64 = 0.02;
 
-/// The bounds that keep `L` from collapsing or exploding: after each update `L` is rescaled so
-/// that its RMS entry lies in `[min, max]`.
+/// The settings of an update that our notes fix and the sources do not: the bounds that keep
+/// `L` from collapsing or exploding (after each update `L` is rescaled so that its RMS entry
+/// lies in `[min, max]`), and the rate of `L`'s own step (`dL = rate·L·dA`; the notes' `1/P`).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct WindowLimits {
+pub struct DasRules {
     /// Floor on the RMS entry of `L`.
     pub min: f64,
     /// Ceiling on the RMS entry of `L`.
     pub max: f64,
+    /// `dL = rate·L·dA`; `None` is `1/P` (`das.md` step 5).
+    pub l_rate: Option<f64>,
 }
 
-impl Default for WindowLimits {
+impl Default for DasRules {
     fn default() -> Self {
-        WindowLimits {
+        DasRules {
             min: MIN_WINDOW,
             max: MAX_WINDOW,
+            l_rate: None,
         }
     }
 }
@@ -86,8 +90,8 @@ impl Das {
     }
 
     /// One update from perturbations `z_b` and their rewards `f_b` (the caller draws antithetic
-    /// pairs), with `L` kept inside `limits`. Steps 3-6 of `das.md`.
-    pub fn update(&mut self, z: &[Vec<f64>], f: &[f64], limits: WindowLimits) -> DasStep {
+    /// pairs), with `L`'s rate and window from `rules`. Steps 3-6 of `das.md`.
+    pub fn update(&mut self, z: &[Vec<f64>], f: &[f64], rules: DasRules) -> DasStep {
         let p = self.dim();
         let b = f.len() as f64;
         assert_eq!(z.len(), f.len());
@@ -110,11 +114,12 @@ impl Das {
         for i in 0..p {
             da[i * p + i] -= mean_f;
         }
-        // dL = L·dA / P
+        // dL = L·dA / P (or the rate the rules give)
+        let rate = rules.l_rate.unwrap_or(1.0 / p as f64);
         let l_old = self.l.clone();
         let dl = matmul(&l_old, &da, p)
             .into_iter()
-            .map(|v| v / p as f64)
+            .map(|v| v * rate)
             .collect::<Vec<_>>();
         let norm_l = frobenius(&l_old);
         let trial: Vec<f64> = l_old.iter().zip(&dl).map(|(a, d)| a + dt * d).collect();
@@ -137,7 +142,7 @@ impl Das {
         }
         self.l = l_new;
         let mut window = (self.l.iter().map(|v| v * v).sum::<f64>() / (p * p) as f64).sqrt();
-        let target = window.clamp(limits.min, limits.max);
+        let target = window.clamp(rules.min, rules.max);
         if window > 0.0 && target != window {
             let s = target / window;
             self.l.iter_mut().for_each(|v| *v *= s);
@@ -256,7 +261,7 @@ mod tests {
                         + 0.1 * rng.sample::<f64, _>(StandardNormal)
                 })
                 .collect();
-            das.update(&z, &f, WindowLimits::default());
+            das.update(&z, &f, DasRules::default());
         }
         let dist: f64 = das
             .x

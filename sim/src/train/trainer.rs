@@ -285,7 +285,7 @@ impl Trainer {
             .filter(|&&(inst, e)| reward::reaches(e, e0[inst]))
             .count() as f64
             / total as f64;
-        let step = self.state.das.update(&z, &f, c.window_limits());
+        let step = self.state.das.update(&z, &f, c.das_rules());
         self.state.epoch += 1;
         let epoch = self.state.epoch;
         if c.reward == RewardKind::Objective && epoch.is_multiple_of(10) {
