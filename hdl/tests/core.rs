@@ -227,6 +227,31 @@ fn random_small_in(build: &CoreConfig, seed: u64) -> CoreImage {
         .0
 }
 
+/// External mode with converters that never stall (`Mode::ExternalIdeal`, `npim sim
+/// --external`): the same results as the golden model's external mode, and never more cycles
+/// than the same run with the handshakes withheld on a pattern.
+#[test]
+fn external_mode_with_converters_that_never_stall_matches_golden() {
+    for seed in 0..10u64 {
+        let image = random_image(7000 + seed);
+        let run_seed = (seed as u32).wrapping_mul(2654435761);
+        let s = seed as u32 * 17 + 3;
+        let ideal = run_verilator_in(harness(), &image, run_seed, Mode::ExternalIdeal(s)).unwrap();
+        let stalled = run_verilator_in(harness(), &image, run_seed, Mode::External(s)).unwrap();
+        assert!(
+            ideal.cycles < stalled.cycles,
+            "seed {seed}: {} cycles without stalls, {} with",
+            ideal.cycles,
+            stalled.cycles
+        );
+        same(
+            ideal,
+            golden_trace_external(&image, run_seed, s),
+            &format!("ideal external seed {seed}"),
+        );
+    }
+}
+
 /// External mode (the measurement-feedback port): every step the drive values out equal the
 /// golden model's pre-sign outputs, and with samples fed back that flip some of the core's own
 /// decisions (the DAC's ready and the ADC's valid withheld on a pseudo-random pattern), the

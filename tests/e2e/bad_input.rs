@@ -118,6 +118,12 @@ const CASES: &[(&str, i32, &str)] = &[
         0,
         "seed 3, image g11.img",
     ),
+    // external mode needs Verilator
+    (
+        "sim --image g11.img -R 1 --external --engine rust-hdl",
+        1,
+        "--external needs the Verilator engine",
+    ),
     // link settings
     ("emulate --baud 0", 2, "0 is not in 1.."),
     (

@@ -66,7 +66,7 @@ pub mod rtl;
 pub mod rtl4;
 pub mod small;
 
-use crate::harness::trace::RunTrace;
+use crate::harness::trace::{Mode, RunTrace};
 use crate::harness::verilator::Harness;
 use npim_sim::fixed::{CoreConfig, CoreImage};
 use std::path::Path;
@@ -92,8 +92,12 @@ pub struct Build {
     pub check_image: fn(&CoreImage) -> Result<(), String>,
     /// The core's Verilator harness, built into (or found in) a cache folder.
     pub build_harness: fn(&Path) -> Result<Harness, String>,
+    /// Whether the build has the measurement-feedback port (external mode).
+    pub external: bool,
     /// One run under Verilator.
     pub run_verilator: fn(&Harness, &CoreImage, u32) -> Result<RunTrace, String>,
+    /// One run under Verilator in a harness mode (internal, or external with its converters).
+    pub run_verilator_in: fn(&Harness, &CoreImage, u32, Mode) -> Result<RunTrace, String>,
     /// One run under Verilator with a VCD dump.
     pub run_verilator_vcd: fn(&Harness, &CoreImage, u32, &Path) -> Result<RunTrace, String>,
     /// One run in rust_hdl's simulator (at most this many cycles).
@@ -112,7 +116,9 @@ macro_rules! build_entry {
             serial_core_verilog: $b::serial_sim::verilog,
             check_image: $b::core_sim::check_image,
             build_harness: $b::core_sim::build_harness,
+            external: $b::params::EXTERNAL,
             run_verilator: $b::core_sim::run_verilator,
+            run_verilator_in: $b::core_sim::run_verilator_in,
             run_verilator_vcd: $b::core_sim::run_verilator_vcd,
             run_rust_hdl: $b::core_sim::run_rust_hdl,
         }

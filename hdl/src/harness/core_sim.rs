@@ -35,12 +35,13 @@ pub fn commands_in(image: &CoreImage, run_seed: u32, mode: Mode) -> Result<Strin
         s += &format!("kn {a} {k}\n");
     }
     let [zr, zl, y0, y1] = shifts(image);
-    let (external, seed) = match mode {
-        Mode::Internal => (0, 0),
-        Mode::External(seed) => (1, seed),
+    let (external, seed, ideal) = match mode {
+        Mode::Internal => (0, 0, 0),
+        Mode::External(seed) => (1, seed, 0),
+        Mode::ExternalIdeal(seed) => (1, seed, 1),
     };
     s += &format!(
-        "run {} {} {} {} {} {} {zr} {zl} {y0} {y1} {run_seed} {external} {seed}\n",
+        "run {} {} {} {} {} {} {zr} {zl} {y0} {y1} {run_seed} {external} {seed} {ideal}\n",
         image.n,
         image.tc,
         image.d,
@@ -182,6 +183,7 @@ pub fn run_rust_hdl_in(
                 uut.run_seed.next = (f[10] as u64).to_bits();
                 let external = f[11] == 1;
                 let seed = f[12] as u32;
+                let ideal = f[13] == 1;
                 uut.external.next = external;
                 uut.start.next = true;
                 tick(&mut uut);
@@ -193,8 +195,8 @@ pub fn run_rust_hdl_in(
                 loop {
                     // this cycle's inputs, then its outputs
                     let bits = next_pattern(&mut pattern);
-                    uut.drive_ready.next = external && bits & 3 != 0;
-                    uut.sample_valid.next = external && (bits >> 2) & 3 != 0;
+                    uut.drive_ready.next = external && (ideal || bits & 3 != 0);
+                    uut.sample_valid.next = external && (ideal || (bits >> 2) & 3 != 0);
                     uut.sample.next = i64::from(test_sample(last_y[j], t, j, seed)).into();
                     assert!(simulate(&mut uut, 2000), "the core's logic did not settle");
                     if uut.drive_valid.val() && uut.drive_ready.val() {

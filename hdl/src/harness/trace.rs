@@ -71,13 +71,16 @@ pub fn golden_trace(image: &CoreImage, run_seed: u32) -> RunTrace {
 
 /// How a harness runs the core: closing the loop itself, or in external mode with the harness
 /// as the DAC and the ADC (the DAC's ready and the ADC's valid withheld on a pseudo-random
-/// pattern; the samples fed back are [`test_sample`] of the drives).
+/// pattern, or never withheld; the samples fed back are [`test_sample`] of the drives).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
     /// The core decides its spins.
     Internal,
     /// Drives out, samples in; the seed picks the flip and handshake patterns.
     External(u32),
+    /// Drives out, samples in, every handshake taken at once (converters that never stall):
+    /// the cycles a step then takes are the loop's latency floor. The seed picks the flips.
+    ExternalIdeal(u32),
 }
 
 /// The sample the external-mode harnesses feed back for spin `i` at step `t` after drive `y`:

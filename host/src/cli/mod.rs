@@ -546,6 +546,13 @@ pub struct SimArgs {
     /// Compare every step of every run with the golden model and fail on the first difference.
     #[arg(long)]
     pub check: bool,
+    /// Run in external mode through the measurement-feedback port, with converters that never
+    /// stall: the harness takes each drive value and gives each sample the cycle they are asked
+    /// for (the drive's sign, some flipped), so the cycles a step takes are the loop's latency
+    /// floor. Verilator engine, builds with external mode; `--check` compares with the golden
+    /// model's external mode.
+    #[arg(long)]
+    pub external: bool,
     /// Write a VCD of the first run (Verilator engine).
     #[arg(long)]
     pub vcd: Option<PathBuf>,

@@ -9,6 +9,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use npim_hdl::builds::rtl::core_sim::RunTrace;
 use npim_hdl::builds::{self};
+use npim_hdl::harness::trace::Mode;
 use npim_sim::fixed::config::JStorage;
 use npim_sim::fixed::noise::run_seed;
 use npim_sim::formats::read_instance;
@@ -119,6 +120,20 @@ pub fn sim(args: SimArgs) -> Result<()> {
     if args.vcd.is_some() && harness.is_none() {
         bail!("--vcd needs the Verilator engine");
     }
+    if args.external {
+        if harness.is_none() {
+            bail!("--external needs the Verilator engine");
+        }
+        if !build.external {
+            bail!(
+                "build `{}` has no external mode (no measurement-feedback port); try --core rtl",
+                build.name
+            );
+        }
+        if args.vcd.is_some() {
+            bail!("--vcd records internal runs only");
+        }
+    }
     let bar = if args.quiet {
         ProgressBar::hidden()
     } else {
@@ -136,6 +151,9 @@ pub fn sim(args: SimArgs) -> Result<()> {
         }
         let rs = run_seed(seed, r);
         let trace = match (&harness, &args.vcd) {
+            (Some(h), _) if args.external => {
+                (build.run_verilator_in)(h, &image, rs, Mode::ExternalIdeal(rs))
+            }
             (Some(h), Some(vcd)) if r == args.first_run => {
                 (build.run_verilator_vcd)(h, &image, rs, vcd)
             }
@@ -144,7 +162,11 @@ pub fn sim(args: SimArgs) -> Result<()> {
         }
         .map_err(|e| anyhow!(e))?;
         if args.check {
-            let golden = npim_hdl::harness::trace::golden_trace(&image, rs);
+            let golden = if args.external {
+                npim_hdl::harness::trace::golden_trace_external(&image, rs, rs)
+            } else {
+                npim_hdl::harness::trace::golden_trace(&image, rs)
+            };
             for (t, (a, b)) in trace.steps.iter().zip(&golden.steps).enumerate() {
                 if a != b {
                     bail!("run {r}: the RTL differs from the golden model at step {t}");
@@ -184,9 +206,11 @@ pub fn sim(args: SimArgs) -> Result<()> {
             JStorage::Dense => "dense",
             JStorage::Sparse => "CSR",
         },
-        match args.engine {
-            EngineArg::Verilator => "Verilator",
-            EngineArg::RustHdl => "rust_hdl simulator",
+        match (args.engine, args.external) {
+            (EngineArg::Verilator, false) => "Verilator",
+            (EngineArg::Verilator, true) =>
+                "Verilator, external mode with converters that never stall (samples: the drives' signs, some flipped)",
+            (EngineArg::RustHdl, _) => "rust_hdl simulator",
         }
     );
     let params_note = if args.first_run > 0 {

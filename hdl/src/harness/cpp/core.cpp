@@ -30,12 +30,12 @@ int main(int argc, char** argv) {
     char cmd[8]; long long a, v;
     while (scanf("%7s", cmd) == 1) {
         if (!strcmp(cmd, "run")) {
-            long long p[13];
-            for (int k = 0; k < 13; k++) scanf("%lld", &p[k]);
+            long long p[14];
+            for (int k = 0; k < 14; k++) scanf("%lld", &p[k]);
             top->setup__024n = p[0]; top->setup__024tc = p[1]; top->setup__024d = p[2]; top->setup__024per_knot = p[3]; top->setup__024steps = p[4];
             top->setup__024knot_shift = p[5]; top->setup__024z_right = p[6]; top->setup__024z_left = p[7]; top->setup__024y_shift0 = p[8];
             top->setup__024y_shift1 = p[9]; top->run_seed = (uint32_t)p[10];
-            int external = (int)p[11]; uint32_t seed = (uint32_t)p[12];
+            int external = (int)p[11]; uint32_t seed = (uint32_t)p[12]; int ideal = (int)p[13];
             top->external = external;
             top->start = 1; tick(); top->start = 0;
             unsigned long long cycles = 1;
@@ -45,8 +45,8 @@ int main(int argc, char** argv) {
             long long t = 0, j = 0;
             for (;;) {
                 pattern ^= pattern << 13; pattern ^= pattern >> 17; pattern ^= pattern << 5;
-                top->drive_ready = external && (pattern & 3) != 0;
-                top->sample_valid = external && ((pattern >> 2) & 3) != 0;
+                top->drive_ready = external && (ideal || (pattern & 3) != 0);
+                top->sample_valid = external && (ideal || ((pattern >> 2) & 3) != 0);
                 top->sample = (uint16_t)test_sample(last_y[j], t, j, seed);
                 top->eval();
                 if (top->drive_valid && top->drive_ready) {
