@@ -7,7 +7,7 @@ use npim_hdl::builds::rtl::serial_sim::{build_config, build_harness, SerialSim, 
 use npim_hdl::harness::verilator::Harness;
 use npim_proto::kind;
 use npim_proto::message::{
-    capability, parse_response, BoardError, Command, ErrorCode, MAX_CHUNK, STATUS_OK,
+    capability, parse_response, BoardError, Command, ErrorCode, MAX_CHUNK, MAX_DRIVE, STATUS_OK,
 };
 use npim_proto::reply::{
     pack_spins, BoardState, DriveReply, Identity, MeasureReply, RunResult, Status,
@@ -238,6 +238,59 @@ fn external_steps_through_the_uart_equal_the_golden_model() {
         (r.run_seed, r.best_e4, r.best_step as usize),
         (77, best, best_step)
     );
+}
+
+/// An external run abandoned mid-page leaves nothing behind: a DRIVE with another seed (which
+/// stops the core and starts a new run) while the first run's update units hold a decision the
+/// DAC has not taken, then whole steps of the new run, equal the golden model of the new seed
+/// alone, drives and `E4` (issue 21, item 8).
+#[test]
+fn an_external_run_abandoned_mid_page_does_not_reach_the_next() {
+    let mut host = Host::new();
+    let img = image(11, 45);
+    host.upload(&img.to_bytes()).unwrap();
+    let n = img.n;
+    let drive = |run_seed: u32, first: u32, count: u16| Command::Drive {
+        run_seed,
+        first,
+        count,
+    };
+    for abandoned_after in [1u16, 17, 30] {
+        // the first run: one step's first page only
+        let r = DriveReply::parse(&host.call(&drive(5, 0, abandoned_after)).unwrap()).unwrap();
+        assert_eq!(r.values.len(), abandoned_after as usize);
+        // the new run, three whole steps
+        let seed = 900 + u32::from(abandoned_after);
+        let golden = GoldenCore::new(&img);
+        let mut state = GoldenState::new(&golden, seed);
+        for t in 0..3.min(img.steps) {
+            let mut y = Vec::new();
+            while y.len() < n {
+                let count = (n - y.len()).min(MAX_DRIVE) as u16;
+                let r = DriveReply::parse(&host.call(&drive(seed, y.len() as u32, count)).unwrap())
+                    .unwrap();
+                assert_eq!(r.step as usize, t);
+                y.extend(r.values);
+            }
+            let want: Vec<i64> = state.pre_sign().iter().map(|&v| v as i64).collect();
+            assert_eq!(
+                y, want,
+                "abandoned after {abandoned_after}: drives at step {t}"
+            );
+            let spins: Vec<i8> = want.iter().map(|&v| if v < 0 { -1 } else { 1 }).collect();
+            let m = Command::Measure {
+                first: 0,
+                count: n as u16,
+                bits: pack_spins(&spins),
+            };
+            let done = MeasureReply::parse(&host.call(&m).unwrap()).unwrap();
+            assert_eq!(
+                done.e4,
+                state.apply(&spins),
+                "abandoned after {abandoned_after}: E4 at step {t}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -34,6 +34,8 @@ pub struct Device {
 pub struct StepWork {
     /// `N·D·Tc`: the `W²` taps of every spin's hidden units.
     pub multiplies: u64,
+    /// `N`: the spins the update units share.
+    pub spins: u64,
     /// Stored J entries (both triangles, as the image holds them; `N²` for dense J).
     pub j_entries: u64,
     /// Bits of each stored weight.
@@ -45,15 +47,19 @@ impl StepWork {
     pub fn of(image: &npim_sim::fixed::CoreImage) -> Self {
         StepWork {
             multiplies: (image.n * image.d * image.tc) as u64,
+            spins: image.n as u64,
             j_entries: image.j.nnz() as u64,
             j_bits: u32::from(image.j_bits),
         }
     }
 
-    /// The one-multiplier bound of a build with `lanes` matvec lanes: `⌈entries/L⌉` entry words
-    /// plus one multiply a cycle (what the sequential core can at best do).
-    pub fn build_bound(&self, lanes: u32) -> u64 {
-        self.j_entries.div_ceil(u64::from(lanes.max(1))) + self.multiplies
+    /// The bound of a build with `lanes` matvec lanes and `units` update units that run one
+    /// after the other: `⌈entries/L⌉` entry words, then `⌈N/P⌉·D·Tc` taps (the unit with the
+    /// most spins doing one multiply a cycle).
+    pub fn build_bound(&self, lanes: u32, units: u32) -> u64 {
+        let taps_per_spin = self.multiplies / self.spins.max(1);
+        self.j_entries.div_ceil(u64::from(lanes.max(1)))
+            + self.spins.div_ceil(u64::from(units.max(1))) * taps_per_spin
     }
 }
 
@@ -229,16 +235,20 @@ mod tests {
         // G11 with Tc·D = 24: 19 200 multiplies, 3 200 stored entries
         let g11 = |j_bits| StepWork {
             multiplies: 800 * 24,
+            spins: 800,
             j_entries: 3_200,
             j_bits,
         };
         assert_eq!(ulx3s.bound(&g11(8)), 124); // ⌈19 200 / 156⌉: the multipliers
         assert_eq!(up5k.bound(&g11(2)), 2_400); // 19 200 / 8
-        assert_eq!(g11(8).build_bound(1), 3_200 + 19_200);
-        assert_eq!(g11(8).build_bound(4), 800 + 19_200);
+        assert_eq!(g11(8).build_bound(1, 1), 3_200 + 19_200);
+        assert_eq!(g11(8).build_bound(4, 1), 800 + 19_200);
+        assert_eq!(g11(8).build_bound(4, 8), 800 + 100 * 24);
+        assert_eq!(g11(8).build_bound(4, 3), 800 + 267 * 24); // ⌈800 / 3⌉ spins in unit 0
         // dense SK N = 2048 at 8 bits: the block RAM limits (4 194 304 · 8 / 7 488)
         let sk = StepWork {
             multiplies: 2_048 * 24,
+            spins: 2_048,
             j_entries: 2_048 * 2_048,
             j_bits: 8,
         };

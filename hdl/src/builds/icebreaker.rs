@@ -27,6 +27,9 @@ pub mod params {
     pub const KNOT_ADDR_BITS: usize = 9;
     /// `log2(LANES)`.
     pub const LANE_BITS: usize = 1;
+    /// `log2` of the update units: spin `i` is updated by unit `i mod 2^UNIT_BITS`, the units
+    /// working at once on disjoint spins (`UNITS` in `widths`).
+    pub const UNIT_BITS: usize = 0;
     /// No measurement feedback: DRIVE and MEASURE are answered UnknownCommand and IDENTIFY
     /// leaves their capability bit clear. The drive and sample ports, their registers and the
     /// external-mode schedule of the update unit cost about 600 of the UP5K's 5 280 logic cells;

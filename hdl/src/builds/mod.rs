@@ -94,6 +94,8 @@ pub struct Build {
     pub build_harness: fn(&Path) -> Result<Harness, String>,
     /// Whether the build has the measurement-feedback port (external mode).
     pub external: bool,
+    /// Update units working at once.
+    pub units: usize,
     /// One run under Verilator.
     pub run_verilator: fn(&Harness, &CoreImage, u32) -> Result<RunTrace, String>,
     /// One run under Verilator in a harness mode (internal, or external with its converters).
@@ -117,6 +119,7 @@ macro_rules! build_entry {
             check_image: $b::core_sim::check_image,
             build_harness: $b::core_sim::build_harness,
             external: $b::params::EXTERNAL,
+            units: $b::widths::UNITS,
             run_verilator: $b::core_sim::run_verilator,
             run_verilator_in: $b::core_sim::run_verilator_in,
             run_verilator_vcd: $b::core_sim::run_verilator_vcd,

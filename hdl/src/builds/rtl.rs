@@ -15,11 +15,14 @@ pub mod params {
     /// Width of a J weight (two's complement, symmetric range).
     pub const WEIGHT_BITS: usize = 8;
     /// Matvec lanes: J entries read a cycle.
-    pub const LANES: usize = 1;
+    pub const LANES: usize = 4;
     /// Address bits of the knot memory: `K · (1 + D + D·Tc) ≤ 2^KNOT_ADDR_BITS` words.
     pub const KNOT_ADDR_BITS: usize = 13;
     /// `log2(LANES)`.
-    pub const LANE_BITS: usize = 0;
+    pub const LANE_BITS: usize = 2;
+    /// `log2` of the update units: spin `i` is updated by unit `i mod 2^UNIT_BITS`, the units
+    /// working at once on disjoint spins (`UNITS` in `widths`).
+    pub const UNIT_BITS: usize = 3;
     /// Measurement feedback through the command interface (DRIVE / MEASURE, the core's drive
     /// and sample ports).
     pub const EXTERNAL: bool = true;

@@ -20,6 +20,9 @@ pub mod params {
     pub const KNOT_ADDR_BITS: usize = 10;
     /// `log2(LANES)`.
     pub const LANE_BITS: usize = 1;
+    /// `log2` of the update units: spin `i` is updated by unit `i mod 2^UNIT_BITS`, the units
+    /// working at once on disjoint spins (`UNITS` in `widths`).
+    pub const UNIT_BITS: usize = 1;
     /// Measurement feedback through the command interface (DRIVE / MEASURE, the core's drive
     /// and sample ports).
     pub const EXTERNAL: bool = true;

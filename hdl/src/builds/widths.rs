@@ -81,6 +81,13 @@ pub const Y_SHIFT1_BITS: usize = bits_for(Y_SHIFT1_MAX as u64);
 pub const Z_RIGHT_BITS: usize = bits_for(if Z_RIGHT_MAX < 35 { Z_RIGHT_MAX } else { 35 } as u64);
 /// See [`Y_SHIFT_BITS`].
 pub const Z_LEFT_BITS: usize = bits_for(if Z_LEFT_MAX < 13 { Z_LEFT_MAX } else { 13 } as u64);
+/// Update units: spin `i` belongs to unit `i mod UNITS`, at place `i >> UNIT_BITS` in that
+/// unit's memories (its noise states and its slice of the field history).
+pub const UNITS: usize = 1 << UNIT_BITS;
+/// Address bits of a spin's place in its unit.
+pub const UNIT_SPIN_BITS: usize = SPIN_BITS - UNIT_BITS;
+/// Address bits of a unit's field history (place `·16 + slot`).
+pub const UNIT_HIST_BITS: usize = UNIT_SPIN_BITS + HIST_SLOT_BITS;
 /// Width of the step counter (`T < 2^STEP_BITS`).
 pub const STEP_BITS: usize = 20;
 /// Width of an ADC amplitude sample in the CIM feedback engine.
@@ -108,6 +115,8 @@ const _: () = assert!(LINEAR_BITS >= 2 && LINEAR_BITS <= FIELD_BITS);
 const _: () = assert!(ACC_BITS <= 32);
 // The loader takes shift amounts of 6 bits; y's alignment at most 22 (48 bits).
 const _: () = assert!(Y_SHIFT_MAX >= 1 && Y_SHIFT_MAX <= 22 && Z_RIGHT_MAX <= 63 && Z_LEFT_MAX <= 63);
+// At most 16 units (the core's turn register is 5 bits), each with room for two spins.
+const _: () = assert!(UNIT_BITS <= 4 && UNIT_SPIN_BITS >= 1);
 // Spins: at least two, at most what a spin index addresses.
 const _: () = assert!(N_MAX >= 2 && N_MAX <= 1 << SPIN_BITS);
 // A dense build holds a whole `2^SPIN_BITS`-spin matrix.

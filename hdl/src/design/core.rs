@@ -1,8 +1,16 @@
 //! The core: runs whole dNPIM trajectories on chip. Per run it seeds the per-spin noise states
 //! from the run seed and clears the field history; per step it interpolates the schedule
-//! weights from the knot memory, runs the update unit (spins into the spin bank being written),
-//! runs the matvec engine (fields into the history slot `t mod Tc`, `E4`), and keeps the best
-//! energy, its step and its spins (the spin bank holding them is not overwritten).
+//! weights from the knot memory, runs the update units (spins into the spin bank being
+//! written), runs the matvec engine (fields into the history slot `t mod Tc`, `E4`), and keeps
+//! the best energy, its step and its spins (the spin bank holding them is not overwritten).
+//!
+//! `UNITS` update units work at once: spin `i` belongs to unit `i mod UNITS` (its noise state
+//! and its history fields live in that unit's memories, at place `i >> UNIT_BITS`), every unit
+//! holds the step's weights, and the units start one cycle apart. Their decisions are taken in
+//! spin order, one a cycle, from the unit whose turn it is; a unit whose decision is not taken
+//! waits with it (`hold`). Pipelined units cannot wait, so a pass is pipelined only when the
+//! one-cycle stagger alone keeps the decisions in order: `D·Tc ≥ UNITS` (each unit then decides
+//! a spin every `D·Tc` cycles, unit `p` `p` cycles after unit 0), and in internal mode.
 //!
 //! In internal mode the core closes the loop itself (each spin is the sign of the update unit's
 //! output); in external mode (builds with `EXTERNAL`) the measurement-feedback port streams the
@@ -113,7 +121,7 @@ pub struct Core {
     pub sample: Signal<In, Signed<SAMPLE_BITS>>,
     /// The core takes the sample this cycle.
     pub sample_ready: Signal<Out, Bit>,
-    update_unit: Update,
+    units: [Update; UNITS],
     matvec: Matvec,
     knots: RAM<Signed<W_BITS>, KNOT_ADDR_BITS>,
     state: DFF<CoreState>,
@@ -133,6 +141,29 @@ pub struct Core {
     dv: DFF<Bit>,
     dval: DFF<Signed<Y_BITS>>,
     didx: DFF<Bits<SPIN_BITS>>,
+    /// The unit started this cycle (`UpdateStart` starts one a cycle).
+    sp: DFF<Bits<5>>,
+    /// The unit whose decision is taken next (spin `g`'s).
+    turn: DFF<Bits<5>>,
+    /// The spin whose decision is taken next.
+    g: DFF<Bits<COUNT_BITS>>,
+    /// Each unit has finished its pass (or has no spin this step).
+    finished: [DFF<Bit>; UNITS],
+    /// Each unit's spins: `⌈(n − p) / UNITS⌉` for unit `p`.
+    unit_n: [Signal<Local, Bits<COUNT_BITS>>; UNITS],
+    /// Every unit has finished.
+    all_done: Signal<Local, Bit>,
+    /// The decision in turn: offered, its spin bit and its `y`.
+    t_valid: Signal<Local, Bit>,
+    t_bit: Signal<Local, Bit>,
+    t_y: Signal<Local, Signed<Y_BITS>>,
+    /// The decision in turn is taken this cycle.
+    take: Signal<Local, Bit>,
+    /// `D·Tc` (`per_knot − 1 − D`): taps a spin.
+    dtc: Signal<Local, Bits<KNOT_ADDR_BITS>>,
+    /// The unit holding spin `i` (noise seeding) and field `field_index`.
+    i_unit: Signal<Local, Bits<5>>,
+    f_unit: Signal<Local, Bits<5>>,
     a1: Signal<Local, Bits<32>>,
     a2: Signal<Local, Bits<32>>,
     a3: Signal<Local, Bits<32>>,
@@ -157,6 +188,16 @@ pub struct Core {
     stride: Constant<Bits<32>>,
     /// `2^SPIN_BITS`: where the second spin bank starts.
     second_bank: Constant<Bits<COUNT_BITS>>,
+    /// `p` for unit `p`.
+    unit_id: [Constant<Bits<5>>; UNITS],
+    /// `UNITS − 1 − p` for unit `p`: rounds its spin count up.
+    unit_round: [Constant<Bits<COUNT_BITS>>; UNITS],
+    /// `UNIT_BITS`: a spin's place in its unit is `i >> UNIT_BITS`.
+    unit_shift: Constant<Bits<8>>,
+    /// `UNITS − 1`: a spin's unit is `i & (UNITS − 1)`.
+    unit_mask: Constant<Bits<5>>,
+    /// `UNITS`, as a tap count.
+    units_count: Constant<Bits<KNOT_ADDR_BITS>>,
 }
 
 impl Default for Core {
@@ -192,7 +233,7 @@ impl Default for Core {
             sample_valid: Default::default(),
             sample: Default::default(),
             sample_ready: Default::default(),
-            update_unit: Default::default(),
+            units: Default::default(),
             matvec: Default::default(),
             knots: Default::default(),
             state: Default::default(),
@@ -211,6 +252,19 @@ impl Default for Core {
             dv: Default::default(),
             dval: Default::default(),
             didx: Default::default(),
+            sp: Default::default(),
+            turn: Default::default(),
+            g: Default::default(),
+            finished: Default::default(),
+            unit_n: Default::default(),
+            all_done: Default::default(),
+            t_valid: Default::default(),
+            t_bit: Default::default(),
+            t_y: Default::default(),
+            take: Default::default(),
+            dtc: Default::default(),
+            i_unit: Default::default(),
+            f_unit: Default::default(),
             a1: Default::default(),
             a2: Default::default(),
             a3: Default::default(),
@@ -231,6 +285,11 @@ impl Default for Core {
             ones32: Constant::new(0xFFFF_FFFFu64.to_bits()),
             stride: Constant::new(u64::from(npim_sim::fixed::noise::SPIN_STRIDE).to_bits()),
             second_bank: Constant::new((1u64 << SPIN_BITS).to_bits()),
+            unit_id: std::array::from_fn(|p| Constant::new((p as u64).to_bits())),
+            unit_round: std::array::from_fn(|p| Constant::new(((UNITS - 1 - p) as u64).to_bits())),
+            unit_shift: Constant::new((UNIT_BITS as u64).to_bits()),
+            unit_mask: Constant::new(((UNITS - 1) as u64).to_bits()),
+            units_count: Constant::new((UNITS as u64).to_bits()),
         }
     }
 }
@@ -242,23 +301,30 @@ const _: () = assert!(HIST_SLOT_BITS == 4);
 impl Logic for Core {
     #[hdl_gen]
     fn update(&mut self) {
-        self.update_unit.clock.next = self.clock.val();
+        for p in 0..UNITS {
+            self.units[p].clock.next = self.clock.val();
+            self.finished[p].clock.next = self.clock.val();
+            self.finished[p].d.next = self.finished[p].q.val();
+        }
         self.matvec.clock.next = self.clock.val();
         self.knots.read_clock.next = self.clock.val();
         self.knots.write_clock.next = self.clock.val();
         dff_setup!(
             self, clock, state, i, p, t, tmod, r, kbase, qa, seed_acc, bank_w, best_bank, best,
-            best_t, dv, dval, didx
+            best_t, dv, dval, didx, sp, turn, g
         );
-        // configuration
-        self.update_unit.n.next = self.setup.n.val();
-        self.update_unit.tc.next = self.setup.tc.val();
-        self.update_unit.d.next = self.setup.d.val();
-        self.update_unit.t_mod.next = bit_cast::<HIST_SLOT_BITS, 6>(self.tmod.q.val());
-        self.update_unit.z_right.next = self.setup.z_right.val();
-        self.update_unit.z_left.next = self.setup.z_left.val();
-        self.update_unit.y_shift0.next = self.setup.y_shift0.val();
-        self.update_unit.y_shift1.next = self.setup.y_shift1.val();
+        // configuration: every unit gets the step's set-up and its own spin count
+        for p in 0..UNITS {
+            self.unit_n[p].next = (self.setup.n.val() + self.unit_round[p].val()) >> self.unit_shift.val();
+            self.units[p].n.next = self.unit_n[p].val();
+            self.units[p].tc.next = self.setup.tc.val();
+            self.units[p].d.next = self.setup.d.val();
+            self.units[p].t_mod.next = bit_cast::<HIST_SLOT_BITS, 6>(self.tmod.q.val());
+            self.units[p].z_right.next = self.setup.z_right.val();
+            self.units[p].z_left.next = self.setup.z_left.val();
+            self.units[p].y_shift0.next = self.setup.y_shift0.val();
+            self.units[p].y_shift1.next = self.setup.y_shift1.val();
+        }
         self.matvec.n.next = self.setup.n.val();
         self.matvec.bank.next = self.bank_w.q.val();
         // load ports
@@ -288,27 +354,52 @@ impl Logic for Core {
         self.q_value.next =
             self.qa.q.val() + signed_cast(bit_cast::<W_BITS, 32>(self.frac.val()));
         self.seg_len.next = self.one16.val() << self.setup.knot_shift.val();
-        self.hist_limit.next = bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.setup.n.val()) << 4;
+        // (unit 0 holds the most spins; `2^SPIN_BITS` spins in one unit wrap to 0, which the
+        // clearing's wrapping count also reaches)
+        self.hist_limit.next = bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.unit_n[0].val()) << 4;
         self.bank_base.next = 0.into();
         if self.bank_w.q.val() {
             self.bank_base.next = self.second_bank.val();
         }
-        // sub-block defaults
-        self.update_unit.start.next = false;
+        // the decision in turn, and whether every unit is through
+        self.t_valid.next = false;
+        self.t_bit.next = false;
+        self.t_y.next = 0.into();
+        self.all_done.next = true;
+        for p in 0..UNITS {
+            if self.turn.q.val() == self.unit_id[p].val() {
+                self.t_valid.next = self.units[p].spin_valid.val();
+                self.t_bit.next = self.units[p].spin_bit.val();
+                self.t_y.next = self.units[p].y_value.val();
+            }
+            if !(self.finished[p].q.val() | self.units[p].done.val()) {
+                self.all_done.next = false;
+            }
+        }
+        // sub-block defaults: the weights go to every unit; the noise seed of spin i to its unit
+        // at its place; the history is cleared at the same place in every unit
+        self.i_unit.next = bit_cast::<5, HIST_ADDR_BITS>(self.i.q.val()) & self.unit_mask.val();
+        self.f_unit.next =
+            bit_cast::<5, SPIN_BITS>(self.matvec.field_index.val()) & self.unit_mask.val();
+        for p in 0..UNITS {
+            self.units[p].start.next = false;
+            self.units[p].stop.next = self.stop.val();
+            self.units[p].weight_waddr.next =
+                bit_cast::<WEIGHT_ADDR_BITS, KNOT_ADDR_BITS>(self.p.q.val());
+            self.units[p].weight_wdata.next = self.q_value.val();
+            self.units[p].weight_we.next = false;
+            self.units[p].hist_waddr.next = bit_cast::<UNIT_HIST_BITS, HIST_ADDR_BITS>(self.i.q.val());
+            self.units[p].hist_wdata.next = 0.into();
+            self.units[p].hist_we.next = false;
+            self.units[p].noise_waddr.next =
+                bit_cast::<UNIT_SPIN_BITS, HIST_ADDR_BITS>(self.i.q.val() >> self.unit_shift.val());
+            self.units[p].noise_wdata.next = self.seed_value.val();
+            self.units[p].noise_we.next = false;
+        }
         self.matvec.start.next = false;
-        self.update_unit.weight_waddr.next =
-            bit_cast::<WEIGHT_ADDR_BITS, KNOT_ADDR_BITS>(self.p.q.val());
-        self.update_unit.weight_wdata.next = self.q_value.val();
-        self.update_unit.weight_we.next = false;
-        self.update_unit.hist_waddr.next = self.i.q.val();
-        self.update_unit.hist_wdata.next = 0.into();
-        self.update_unit.hist_we.next = false;
-        self.update_unit.noise_waddr.next = bit_cast::<SPIN_BITS, HIST_ADDR_BITS>(self.i.q.val());
-        self.update_unit.noise_wdata.next = self.seed_value.val();
-        self.update_unit.noise_we.next = false;
-        self.matvec.spin_waddr.next = self.bank_base.val()
-            + bit_cast::<COUNT_BITS, SPIN_BITS>(self.update_unit.spin_index.val());
-        self.matvec.spin_wdata.next = self.update_unit.spin_bit.val();
+        self.matvec.stop.next = self.stop.val();
+        self.matvec.spin_waddr.next = self.bank_base.val() + self.g.q.val();
+        self.matvec.spin_wdata.next = self.t_bit.val();
         self.matvec.spin_we.next = false;
         self.matvec.peek_addr.next = bit_cast::<COUNT_BITS, SPIN_BITS>(self.best_raddr.val());
         if self.best_bank.q.val() {
@@ -326,15 +417,18 @@ impl Logic for Core {
         self.step_e4.next = self.matvec.e4.val();
         self.best_e4.next = self.best.q.val();
         self.best_step.next = self.best_t.q.val();
-        self.spin_valid.next = self.update_unit.spin_valid.val();
-        self.spin_index.next = self.update_unit.spin_index.val();
-        self.spin_bit.next = self.update_unit.spin_bit.val();
+        self.spin_valid.next = false;
+        self.spin_index.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.g.q.val());
+        self.spin_bit.next = self.t_bit.val();
         self.sample_negative.next = self.sample.val() < self.zero_sample.val();
-        // the drive port is registered: a value waits in (dv, dval, didx) until the DAC takes it
-        self.update_unit.hold.next = false;
-        // internal mode never holds a decision: spins overlap in the update unit
+        // pipelined passes in internal mode when the stagger keeps the decisions in spin order
         self.ext_on.next = self.external.val() & self.external_built.val();
-        self.update_unit.pipelined.next = !self.ext_on.val();
+        self.dtc.next = self.setup.per_knot.val()
+            - bit_cast::<KNOT_ADDR_BITS, 4>(self.setup.d.val())
+            - 1;
+        for p in 0..UNITS {
+            self.units[p].pipelined.next = !self.ext_on.val() & (self.dtc.val() >= self.units_count.val());
+        }
         self.drive_valid.next = self.dv.q.val();
         self.drive_index.next = self.didx.q.val();
         self.drive_value.next = self.dval.q.val();
@@ -345,6 +439,38 @@ impl Logic for Core {
         self.field_valid.next = self.matvec.field_valid.val();
         self.field_index.next = self.matvec.field_index.val();
         self.field.next = self.matvec.field.val();
+        // take it: into the spin bank (internal mode) or the drive port's register, which
+        // holds a value until the DAC takes it (external mode)
+        self.take.next = false;
+        if ((self.state.q.val() == CoreState::UpdateStart)
+            | (self.state.q.val() == CoreState::UpdateRun))
+            & self.t_valid.val()
+        {
+            if self.ext_on.val() {
+                if !(self.dv.q.val() & !self.drive_ready.val()) {
+                    self.take.next = true;
+                    self.dv.d.next = true;
+                    self.dval.d.next = self.t_y.val();
+                    self.didx.d.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.g.q.val());
+                }
+            } else {
+                self.take.next = true;
+                self.spin_valid.next = true;
+                self.matvec.spin_we.next = true;
+            }
+        }
+        if self.take.val() {
+            self.g.d.next = self.g.q.val() + 1;
+            self.turn.d.next = (self.turn.q.val() + 1) & self.unit_mask.val();
+        }
+        // a decision offered and not taken waits in its unit
+        for p in 0..UNITS {
+            self.units[p].hold.next = self.units[p].spin_valid.val()
+                & !(self.take.val() & (self.turn.q.val() == self.unit_id[p].val()));
+            if self.units[p].done.val() {
+                self.finished[p].d.next = true;
+            }
+        }
         match self.state.q.val() {
             CoreState::Idle => {
                 if self.start.val() {
@@ -354,7 +480,9 @@ impl Logic for Core {
                 }
             }
             CoreState::InitNoise => {
-                self.update_unit.noise_we.next = true;
+                for p in 0..UNITS {
+                    self.units[p].noise_we.next = self.i_unit.val() == self.unit_id[p].val();
+                }
                 self.seed_acc.d.next = self.seed_acc.q.val() + self.stride.val();
                 self.i.d.next = self.i.q.val() + 1;
                 if (self.i.q.val() + 1) == bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.setup.n.val()) {
@@ -363,7 +491,9 @@ impl Logic for Core {
                 }
             }
             CoreState::InitHist => {
-                self.update_unit.hist_we.next = true;
+                for p in 0..UNITS {
+                    self.units[p].hist_we.next = true;
+                }
                 self.i.d.next = self.i.q.val() + 1;
                 if (self.i.q.val() + 1) == self.hist_limit.val() {
                     self.t.d.next = 0.into();
@@ -386,37 +516,37 @@ impl Logic for Core {
                 self.state.d.next = CoreState::InterpC;
             }
             CoreState::InterpC => {
-                self.update_unit.weight_we.next = true;
+                for p in 0..UNITS {
+                    self.units[p].weight_we.next = true;
+                }
                 self.p.d.next = self.p.q.val() + 1;
                 if (self.p.q.val() + 1) == self.setup.per_knot.val() {
                     self.p.d.next = 0.into();
+                    self.sp.d.next = 0.into();
+                    self.turn.d.next = 0.into();
+                    self.g.d.next = 0.into();
                     self.state.d.next = CoreState::UpdateStart;
                 } else {
                     self.state.d.next = CoreState::InterpA;
                 }
             }
             CoreState::UpdateStart => {
-                self.update_unit.start.next = true;
-                self.state.d.next = CoreState::UpdateRun;
+                // unit sp starts (a unit without spins this step is through at once)
+                for p in 0..UNITS {
+                    if self.sp.q.val() == self.unit_id[p].val() {
+                        self.units[p].start.next = self.unit_n[p].val() != 0;
+                        self.finished[p].d.next = self.unit_n[p].val() == 0;
+                    }
+                }
+                self.sp.d.next = self.sp.q.val() + 1;
+                if self.sp.q.val() == self.unit_mask.val() {
+                    self.state.d.next = CoreState::UpdateRun;
+                }
             }
             CoreState::UpdateRun => {
-                if self.ext_on.val() {
-                    // the decisions go out as drives (into the port's register when it is free
-                    // or being emptied); the spins come back as samples
-                    self.spin_valid.next = false;
-                    if self.update_unit.spin_valid.val() {
-                        if self.dv.q.val() & !self.drive_ready.val() {
-                            self.update_unit.hold.next = true;
-                        } else {
-                            self.dv.d.next = true;
-                            self.dval.d.next = self.update_unit.y_value.val();
-                            self.didx.d.next = self.update_unit.spin_index.val();
-                        }
-                    }
-                } else if self.update_unit.spin_valid.val() {
-                    self.matvec.spin_we.next = true;
-                }
-                if self.update_unit.done.val() {
+                // (the decisions are taken above; in external mode the spins come back as
+                // samples)
+                if self.all_done.val() {
                     self.i.d.next = 0.into();
                     if self.ext_on.val() {
                         self.state.d.next = CoreState::MeasureRun;
@@ -448,12 +578,15 @@ impl Logic for Core {
                 self.state.d.next = CoreState::MatvecRun;
             }
             CoreState::MatvecRun => {
-                if self.matvec.field_valid.val() {
-                    self.update_unit.hist_we.next = true;
-                    self.update_unit.hist_waddr.next =
-                        (bit_cast::<HIST_ADDR_BITS, SPIN_BITS>(self.matvec.field_index.val()) << 4)
-                            + bit_cast::<HIST_ADDR_BITS, 6>(self.tmod.q.val());
-                    self.update_unit.hist_wdata.next = self.matvec.field.val();
+                // field i into slot t mod Tc at i's place in its unit
+                for p in 0..UNITS {
+                    self.units[p].hist_waddr.next = (bit_cast::<UNIT_HIST_BITS, SPIN_BITS>(
+                        self.matvec.field_index.val() >> self.unit_shift.val(),
+                    ) << 4)
+                        + bit_cast::<UNIT_HIST_BITS, 6>(self.tmod.q.val());
+                    self.units[p].hist_wdata.next = self.matvec.field.val();
+                    self.units[p].hist_we.next =
+                        self.matvec.field_valid.val() & (self.f_unit.val() == self.unit_id[p].val());
                 }
                 if self.matvec.done.val() {
                     self.state.d.next = CoreState::StepEnd;

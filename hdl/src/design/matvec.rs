@@ -53,6 +53,9 @@ pub struct Matvec {
     pub clock: Signal<In, Clock>,
     /// Start a pass over spins `0..n`.
     pub start: Signal<In, Bit>,
+    /// Abandon the pass: idle at the next clock with nothing in the pipeline (the core's
+    /// `stop`).
+    pub stop: Signal<In, Bit>,
     /// Number of spins.
     pub n: Signal<In, Bits<COUNT_BITS>>,
     /// J's and the linear terms' memory writes.
@@ -169,6 +172,7 @@ impl Default for Matvec {
         Self {
             clock: Default::default(),
             start: Default::default(),
+            stop: Default::default(),
             n: Default::default(),
             matrix: Default::default(),
             bank: Default::default(),
@@ -443,6 +447,12 @@ impl Logic for Matvec {
             _ => {
                 self.state.d.next = MatvecState::Idle;
             }
+        }
+        if self.stop.val() {
+            self.state.d.next = MatvecState::Idle;
+            self.v1.d.next = false;
+            self.v2.d.next = false;
+            self.v3.d.next = false;
         }
     }
 }

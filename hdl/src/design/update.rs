@@ -42,7 +42,10 @@ pub struct Update {
     pub clock: Signal<In, Clock>,
     /// Start a pass over spins `0..n`.
     pub start: Signal<In, Bit>,
-    /// Spins.
+    /// Abandon the pass: idle at the next clock with no spin in flight, so nothing of it
+    /// reaches the next pass (the core's `stop`).
+    pub stop: Signal<In, Bit>,
+    /// Spins (this unit's).
     pub n: Signal<In, Bits<COUNT_BITS>>,
     /// History length `Tc`.
     pub tc: Signal<In, Bits<6>>,
@@ -64,22 +67,22 @@ pub struct Update {
     pub weight_wdata: Signal<In, Signed<W_BITS>>,
     /// Weight write enable.
     pub weight_we: Signal<In, Bit>,
-    /// History write address (`i·32 + slot`).
-    pub hist_waddr: Signal<In, Bits<HIST_ADDR_BITS>>,
+    /// History write address (`place·16 + slot`).
+    pub hist_waddr: Signal<In, Bits<UNIT_HIST_BITS>>,
     /// Field to write.
     pub hist_wdata: Signal<In, Signed<FIELD_BITS>>,
     /// History write enable.
     pub hist_we: Signal<In, Bit>,
     /// Noise-state write address (load interface).
-    pub noise_waddr: Signal<In, Bits<SPIN_BITS>>,
+    pub noise_waddr: Signal<In, Bits<UNIT_SPIN_BITS>>,
     /// Noise state to write.
     pub noise_wdata: Signal<In, Bits<32>>,
     /// Noise-state write enable.
     pub noise_we: Signal<In, Bit>,
     /// High for one cycle per decided spin.
     pub spin_valid: Signal<Out, Bit>,
-    /// Index of the decided spin.
-    pub spin_index: Signal<Out, Bits<SPIN_BITS>>,
+    /// Index of the decided spin: its place in this unit (`i >> UNIT_BITS` in the core).
+    pub spin_index: Signal<Out, Bits<UNIT_SPIN_BITS>>,
     /// The spin bit (1 = −1).
     pub spin_bit: Signal<Out, Bit>,
     /// The pre-sign output `y` of the decided spin (valid with `spin_valid`).
@@ -97,8 +100,8 @@ pub struct Update {
     weights: RAM<Signed<W_BITS>, WEIGHT_ADDR_BITS>,
     /// A second copy of the weights: its read port serves `W¹` while `W²` streams.
     w1_copy: RAM<Signed<W_BITS>, WEIGHT_ADDR_BITS>,
-    hist: SinglePortRam<Signed<FIELD_BITS>, HIST_ADDR_BITS>,
-    noise: RAM<Bits<32>, SPIN_BITS>,
+    hist: SinglePortRam<Signed<FIELD_BITS>, UNIT_HIST_BITS>,
+    noise: RAM<Bits<32>, UNIT_SPIN_BITS>,
     tanh_rom: SyncROM<Bits<16>, TABLE_BITS>,
     state: DFF<UpdateState>,
     i: DFF<Bits<COUNT_BITS>>,
@@ -215,6 +218,7 @@ impl Default for Update {
         Update {
             clock: Default::default(),
             start: Default::default(),
+            stop: Default::default(),
             n: Default::default(),
             tc: Default::default(),
             d: Default::default(),
@@ -370,7 +374,7 @@ impl Logic for Update {
             + bit_cast::<16, 8>(self.x3.val().get_bits::<8>(8))
             + bit_cast::<16, 8>(self.x3.val().get_bits::<8>(16))
             + bit_cast::<16, 8>(self.x3.val().get_bits::<8>(24));
-        self.noise.read_address.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
+        self.noise.read_address.next = bit_cast::<UNIT_SPIN_BITS, COUNT_BITS>(self.i.q.val());
         self.noise.write_address.next = self.noise_waddr.val();
         self.noise.write_data.next = self.noise_wdata.val();
         self.noise.write_enable.next = self.noise_we.val();
@@ -380,8 +384,8 @@ impl Logic for Update {
         if self.slot_raw.val() >= self.tc.val() {
             self.slot.next = self.slot_raw.val() - self.tc.val();
         }
-        self.hist.read_address.next = (bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.i.q.val()) << 4)
-            + bit_cast::<HIST_ADDR_BITS, 6>(self.slot.val());
+        self.hist.read_address.next = (bit_cast::<UNIT_HIST_BITS, COUNT_BITS>(self.i.q.val()) << 4)
+            + bit_cast::<UNIT_HIST_BITS, 6>(self.slot.val());
         self.weights.read_address.next =
             self.wbase.q.val() + bit_cast::<WEIGHT_ADDR_BITS, 6>(self.s.q.val());
         // W² MAC
@@ -466,7 +470,7 @@ impl Logic for Update {
         self.i_next.next = self.i.q.val() + 1;
         // outputs
         self.spin_valid.next = false;
-        self.spin_index.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
+        self.spin_index.next = bit_cast::<UNIT_SPIN_BITS, COUNT_BITS>(self.i.q.val());
         self.spin_bit.next = self.y.val().get_bit(47);
         self.y_value.next = signed_cast(self.y.val());
         self.done.next = false;
@@ -493,7 +497,7 @@ impl Logic for Update {
         self.draw_index.next = self.i.q.val();
         // the pipelined tail: the last z takes the spin's noise state; the last W¹ term draws η
         if self.zpend.q.val() & self.lastz.q.val() {
-            self.noise.read_address.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.zidx.q.val());
+            self.noise.read_address.next = bit_cast::<UNIT_SPIN_BITS, COUNT_BITS>(self.zidx.q.val());
             self.tidx.d.next = self.zidx.q.val();
             self.lastt.d.next = true;
         }
@@ -507,7 +511,7 @@ impl Logic for Update {
             // decide: y from this spin's W¹ sum and η; the next spin's sum starts afresh (with
             // its first term when that lands now)
             self.spin_valid.next = true;
-            self.spin_index.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.yidx.q.val());
+            self.spin_index.next = bit_cast::<UNIT_SPIN_BITS, COUNT_BITS>(self.yidx.q.val());
             self.w1u.d.next = 0.into();
             if self.tpend.q.val() {
                 self.w1u.d.next = signed_bit_cast::<MAC_BITS, 32>(self.w1_product.val());
@@ -567,8 +571,8 @@ impl Logic for Update {
                             // the next spin's unit 0 begins with tap 0 now
                             self.i.d.next = self.i_next.val();
                             self.hist.read_address.next =
-                                (bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.i_next.val()) << 4)
-                                    + bit_cast::<HIST_ADDR_BITS, HIST_SLOT_BITS>(self.t_mod.val());
+                                (bit_cast::<UNIT_HIST_BITS, COUNT_BITS>(self.i_next.val()) << 4)
+                                    + bit_cast::<UNIT_HIST_BITS, HIST_SLOT_BITS>(self.t_mod.val());
                             self.weights.read_address.next =
                                 bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
                             self.k.d.next = 0.into();
@@ -597,15 +601,15 @@ impl Logic for Update {
             }
             UpdateState::YData => {
                 self.spin_valid.next = true;
-                self.spin_index.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
+                self.spin_index.next = bit_cast::<UNIT_SPIN_BITS, COUNT_BITS>(self.i.q.val());
                 if !self.hold.val() {
                     self.i.d.next = self.i_next.val();
                     // the next spin: its noise state, and tap 0 of its unit 0
                     self.noise.read_address.next =
-                        bit_cast::<SPIN_BITS, COUNT_BITS>(self.i_next.val());
+                        bit_cast::<UNIT_SPIN_BITS, COUNT_BITS>(self.i_next.val());
                     self.hist.read_address.next =
-                        (bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.i_next.val()) << 4)
-                            + bit_cast::<HIST_ADDR_BITS, HIST_SLOT_BITS>(self.t_mod.val());
+                        (bit_cast::<UNIT_HIST_BITS, COUNT_BITS>(self.i_next.val()) << 4)
+                            + bit_cast::<UNIT_HIST_BITS, HIST_SLOT_BITS>(self.t_mod.val());
                     self.weights.read_address.next =
                         bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
                     self.k.d.next = 0.into();
@@ -640,10 +644,19 @@ impl Logic for Update {
         // each next one as it begins; pipelined: in its tail): advance its state, take η
         if self.draw.val() {
             self.noise.write_address.next =
-                bit_cast::<SPIN_BITS, COUNT_BITS>(self.draw_index.val());
+                bit_cast::<UNIT_SPIN_BITS, COUNT_BITS>(self.draw_index.val());
             self.noise.write_data.next = self.x3.val();
             self.noise.write_enable.next = true;
             self.eta.d.next = signed_cast(self.byte_sum.val()) - self.eta_offset.val();
+        }
+        if self.stop.val() {
+            self.state.d.next = UpdateState::Idle;
+            self.zpend.d.next = false;
+            self.tpend.d.next = false;
+            self.npend.d.next = false;
+            self.lastz.d.next = false;
+            self.lastt.d.next = false;
+            self.ypend.d.next = false;
         }
     }
 }

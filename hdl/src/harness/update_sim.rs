@@ -50,10 +50,11 @@ pub fn shifts(image: &CoreImage) -> [u32; 4] {
 
 /// The update unit's own limits: the build's ([`config`]), except schedule weights as wide as
 /// its `W_BITS`-bit weight registers (the core holds them one bit narrower, for the knot
-/// interpolation's difference).
+/// interpolation's difference) and the spins one unit holds (`N_MAX / UNITS`).
 pub fn unit_config() -> CoreConfig {
     CoreConfig {
         w_bits: W_BITS as u8,
+        n_max: N_MAX >> UNIT_BITS,
         ..config()
     }
 }

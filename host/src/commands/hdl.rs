@@ -199,9 +199,10 @@ pub fn sim(args: SimArgs) -> Result<()> {
     let cycles: u64 = traces.iter().map(|t| t.cycles).sum();
     let config = (build.config)();
     let solver = format!(
-        "rtl build `{}` ({} matvec lanes, {} J, {})",
+        "rtl build `{}` ({} matvec lanes, {} update units, {} J, {})",
         build.name,
         config.lanes,
+        build.units,
         match config.storage {
             JStorage::Dense => "dense",
             JStorage::Sparse => "CSR",
@@ -242,7 +243,7 @@ pub fn sim(args: SimArgs) -> Result<()> {
     );
     print_bounds(
         &image,
-        build.name,
+        build,
         config.lanes,
         cycles as f64 / (traces.len() * image.steps) as f64,
     );
@@ -258,15 +259,22 @@ pub fn sim(args: SimArgs) -> Result<()> {
 /// The step's bounds beside the measured cycles: the build's own (one multiplier, `L` lanes) and
 /// each board's device bound (all its multipliers and block RAM) for the boards that ship this
 /// build, with the time a step takes at the board's clock.
-fn print_bounds(image: &npim_sim::fixed::CoreImage, build: &str, lanes: usize, per_step: f64) {
+fn print_bounds(
+    image: &npim_sim::fixed::CoreImage,
+    build: &npim_hdl::builds::Build,
+    lanes: usize,
+    per_step: f64,
+) {
     let work = npim_hdl::boards::StepWork::of(image);
-    let own = work.build_bound(lanes as u32);
+    let own = work.build_bound(lanes as u32, build.units as u32);
     println!(
-        "bound     {own} cycles a step for this build (⌈entries/L⌉ + N·D·Tc), measured {:.2}× it",
+        "bound     {own} cycles a step for this build ({lanes} lanes, {} update units: \
+         ⌈entries/L⌉ + ⌈N/P⌉·D·Tc), measured {:.2}× it",
+        build.units,
         per_step / own as f64
     );
     for board in npim_hdl::boards::boards() {
-        if board.default_core != build {
+        if board.default_core != build.name {
             continue;
         }
         let d = board.device;
