@@ -4,13 +4,13 @@
 //! width, matvec lanes) and the same design and simulation sources compiled against it. Every
 //! build is checked bit for bit against the golden model by the same tests.
 //!
-//! | build | spins | stored J entries | J bits | lanes | use |
-//! |---|---|---|---|---|---|
-//! | [`rtl`] | 2048 | 65 536 | 8 | 1 | the serial core and the boards; every G-set graph fits |
-//! | [`rtl4`] | 2048 | 65 536 | 8 | 4 | four entries a cycle (dense SK instances) |
-//! | [`small`] | 256 | 8 192 | 4 | 2 | a narrow build: small instances, fewer block RAMs |
-//! | [`dense`] | 256 | 65 536 (`n × n`) | 8 | 4 | J row-major without column bits: dense instances (SK) |
-//! | [`icebreaker`] | 800 | 65 536 | 2 | 2 | the iCE40UP5K: J and the field history in its four SPRAMs (G1-G21) |
+//! | build | spins | stored J entries | J bits | lanes | update units | use |
+//! |---|---|---|---|---|---|---|
+//! | [`rtl`] | 2048 | 65 536 | 8 | 4 | 8 | the serial core and the ULX3S; every G-set graph fits |
+//! | [`rtl4`] | 2048 | 65 536 | 8 | 4 | 4 | the same limits with half the update units |
+//! | [`small`] | 256 | 8 192 | 4 | 2 | 2 | a narrow build: small instances, fewer block RAMs |
+//! | [`dense`] | 256 | 65 536 (`n × n`) | 8 | 4 | 1 | J row-major without column bits: dense instances (SK) |
+//! | [`icebreaker`] | 800 | 65 536 | 2 | 2 | 1 | the iCE40UP5K: J and the field history in its four SPRAMs (G1-G21) |
 //!
 //! The first three store J as compressed sparse rows (an entry word holds its column and
 //! weight); `dense` stores the weights alone and counts the column (`DENSE` in `params`).

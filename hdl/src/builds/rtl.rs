@@ -1,4 +1,5 @@
-//! The default build: 2048 spins, 65 536 stored J entries (every G-set graph), 8-bit J, one matvec lane. The serial core and the board bitstreams use it.
+//! The default build: 2048 spins, 65 536 stored J entries (every G-set graph), 8-bit J, four
+//! matvec lanes, eight update units. The serial core and the ULX3S bitstream use it.
 
 /// The free parameters of this build.
 pub mod params {

@@ -1,4 +1,5 @@
-//! The default build's limits with four matvec lanes: four J entries a cycle, for dense instances.
+//! The default build's limits and lanes with four update units instead of eight: fewer block
+//! RAMs and multipliers, half the update throughput.
 
 /// The free parameters of this build.
 pub mod params {

@@ -153,12 +153,20 @@ pub struct Core {
     unit_n: [Signal<Local, Bits<COUNT_BITS>>; UNITS],
     /// Every unit has finished.
     all_done: Signal<Local, Bit>,
-    /// The decision in turn: offered, its spin bit and its `y`.
+    /// The decision in turn is offered.
     t_valid: Signal<Local, Bit>,
-    t_bit: Signal<Local, Bit>,
-    t_y: Signal<Local, Signed<Y_BITS>>,
     /// The decision in turn is taken this cycle.
     take: Signal<Local, Bit>,
+    /// A decision taken in the cycle before goes into the spin bank (`wpend`) or the drive
+    /// port's register (`dpend`) now, from its unit (`wunit`), as spin `wg`: its `y` comes from
+    /// the unit's `y_late` register.
+    wpend: DFF<Bit>,
+    dpend: DFF<Bit>,
+    wunit: DFF<Bits<5>>,
+    wg: DFF<Bits<COUNT_BITS>>,
+    /// That decision's `y` and spin bit (1 = −1).
+    late_y: Signal<Local, Signed<Y_BITS>>,
+    late_bit: Signal<Local, Bit>,
     /// `D·Tc` (`per_knot − 1 − D`): taps a spin.
     dtc: Signal<Local, Bits<KNOT_ADDR_BITS>>,
     /// The unit holding spin `i` (noise seeding) and field `field_index`.
@@ -171,6 +179,12 @@ pub struct Core {
     diff: Signal<Local, Signed<W_BITS>>,
     r_signed: Signal<Local, Signed<16>>,
     prod: Signal<Local, Signed<32>>,
+    /// `prod` registered: the interpolated weight is finished and written to the units in the
+    /// cycle after its second knot arrives (`wq`, at weight address `wp`), so that no path runs
+    /// from the knot memory through the multiplier, the shifter and the adder to every unit.
+    prod_r: DFF<Signed<32>>,
+    wq: DFF<Bit>,
+    wp: DFF<Bits<KNOT_ADDR_BITS>>,
     /// `(q_{k+1} − q_k)·r >> s`, arithmetic (its low `W_BITS` bits are used).
     frac: Signal<Local, Bits<32>>,
     q_value: Signal<Local, Signed<W_BITS>>,
@@ -259,9 +273,13 @@ impl Default for Core {
             unit_n: Default::default(),
             all_done: Default::default(),
             t_valid: Default::default(),
-            t_bit: Default::default(),
-            t_y: Default::default(),
             take: Default::default(),
+            wpend: Default::default(),
+            dpend: Default::default(),
+            wunit: Default::default(),
+            wg: Default::default(),
+            late_y: Default::default(),
+            late_bit: Default::default(),
             dtc: Default::default(),
             i_unit: Default::default(),
             f_unit: Default::default(),
@@ -272,6 +290,9 @@ impl Default for Core {
             diff: Default::default(),
             r_signed: Default::default(),
             prod: Default::default(),
+            prod_r: Default::default(),
+            wq: Default::default(),
+            wp: Default::default(),
             frac: Default::default(),
             q_value: Default::default(),
             seg_len: Default::default(),
@@ -311,7 +332,7 @@ impl Logic for Core {
         self.knots.write_clock.next = self.clock.val();
         dff_setup!(
             self, clock, state, i, p, t, tmod, r, kbase, qa, seed_acc, bank_w, best_bank, best,
-            best_t, dv, dval, didx, sp, turn, g
+            best_t, dv, dval, didx, sp, turn, g, wpend, dpend, wunit, wg, prod_r, wq, wp
         );
         // configuration: every unit gets the step's set-up and its own spin count
         for p in 0..UNITS {
@@ -332,6 +353,7 @@ impl Logic for Core {
         self.knots.write_address.next = self.knot_writes.knot_waddr.val();
         self.knots.write_data.next = self.knot_writes.knot_wdata.val();
         self.knots.write_enable.next = self.knot_writes.knot_we.val();
+        self.wq.d.next = false;
         // per-run noise seeds: avalanche(run_seed + (i+1)·stride), 0 → stride
         self.a1.next = self.seed_acc.q.val() + (self.seed_acc.q.val() << 3);
         self.a2.next = self.a1.val() ^ (self.a1.val() >> 11);
@@ -346,9 +368,10 @@ impl Logic for Core {
         self.diff.next = self.knots.read_data.val() - self.qa.q.val();
         self.r_signed.next = signed_cast(self.r.q.val());
         self.prod.next = self.diff.val() * self.r_signed.val();
-        self.frac.next = unsigned_cast(self.prod.val()) >> self.setup.knot_shift.val();
-        if self.prod.val().get_bit(31) {
-            self.frac.next = (unsigned_cast(self.prod.val()) >> self.setup.knot_shift.val())
+        self.prod_r.d.next = self.prod.val();
+        self.frac.next = unsigned_cast(self.prod_r.q.val()) >> self.setup.knot_shift.val();
+        if self.prod_r.q.val().get_bit(31) {
+            self.frac.next = (unsigned_cast(self.prod_r.q.val()) >> self.setup.knot_shift.val())
                 | !(self.ones32.val() >> self.setup.knot_shift.val());
         }
         self.q_value.next =
@@ -363,19 +386,20 @@ impl Logic for Core {
         }
         // the decision in turn, and whether every unit is through
         self.t_valid.next = false;
-        self.t_bit.next = false;
-        self.t_y.next = 0.into();
+        self.late_y.next = 0.into();
         self.all_done.next = true;
         for p in 0..UNITS {
             if self.turn.q.val() == self.unit_id[p].val() {
                 self.t_valid.next = self.units[p].spin_valid.val();
-                self.t_bit.next = self.units[p].spin_bit.val();
-                self.t_y.next = self.units[p].y_value.val();
+            }
+            if self.wunit.q.val() == self.unit_id[p].val() {
+                self.late_y.next = self.units[p].y_late.val();
             }
             if !(self.finished[p].q.val() | self.units[p].done.val()) {
                 self.all_done.next = false;
             }
         }
+        self.late_bit.next = self.late_y.val().get_bit(47);
         // sub-block defaults: the weights go to every unit; the noise seed of spin i to its unit
         // at its place; the history is cleared at the same place in every unit
         self.i_unit.next = bit_cast::<5, HIST_ADDR_BITS>(self.i.q.val()) & self.unit_mask.val();
@@ -385,9 +409,9 @@ impl Logic for Core {
             self.units[p].start.next = false;
             self.units[p].stop.next = self.stop.val();
             self.units[p].weight_waddr.next =
-                bit_cast::<WEIGHT_ADDR_BITS, KNOT_ADDR_BITS>(self.p.q.val());
+                bit_cast::<WEIGHT_ADDR_BITS, KNOT_ADDR_BITS>(self.wp.q.val());
             self.units[p].weight_wdata.next = self.q_value.val();
-            self.units[p].weight_we.next = false;
+            self.units[p].weight_we.next = self.wq.q.val();
             self.units[p].hist_waddr.next = bit_cast::<UNIT_HIST_BITS, HIST_ADDR_BITS>(self.i.q.val());
             self.units[p].hist_wdata.next = 0.into();
             self.units[p].hist_we.next = false;
@@ -398,8 +422,8 @@ impl Logic for Core {
         }
         self.matvec.start.next = false;
         self.matvec.stop.next = self.stop.val();
-        self.matvec.spin_waddr.next = self.bank_base.val() + self.g.q.val();
-        self.matvec.spin_wdata.next = self.t_bit.val();
+        self.matvec.spin_waddr.next = self.bank_base.val() + self.wg.q.val();
+        self.matvec.spin_wdata.next = self.late_bit.val();
         self.matvec.spin_we.next = false;
         self.matvec.peek_addr.next = bit_cast::<COUNT_BITS, SPIN_BITS>(self.best_raddr.val());
         if self.best_bank.q.val() {
@@ -418,8 +442,8 @@ impl Logic for Core {
         self.best_e4.next = self.best.q.val();
         self.best_step.next = self.best_t.q.val();
         self.spin_valid.next = false;
-        self.spin_index.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.g.q.val());
-        self.spin_bit.next = self.t_bit.val();
+        self.spin_index.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.wg.q.val());
+        self.spin_bit.next = self.late_bit.val();
         self.sample_negative.next = self.sample.val() < self.zero_sample.val();
         // pipelined passes in internal mode when the stagger keeps the decisions in spin order
         self.ext_on.next = self.external.val() & self.external_built.val();
@@ -439,27 +463,38 @@ impl Logic for Core {
         self.field_valid.next = self.matvec.field_valid.val();
         self.field_index.next = self.matvec.field_index.val();
         self.field.next = self.matvec.field.val();
-        // take it: into the spin bank (internal mode) or the drive port's register, which
-        // holds a value until the DAC takes it (external mode)
+        // the decision taken in the cycle before: into the spin bank (internal mode) or the
+        // drive port's register, which holds a value until the DAC takes it (external mode)
+        self.wpend.d.next = false;
+        self.dpend.d.next = false;
+        if self.wpend.q.val() {
+            self.spin_valid.next = true;
+            self.matvec.spin_we.next = true;
+        }
+        if self.dpend.q.val() {
+            self.dv.d.next = true;
+            self.dval.d.next = self.late_y.val();
+            self.didx.d.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.wg.q.val());
+        }
+        // take the decision in turn (external mode: when the register will be free for it)
         self.take.next = false;
         if ((self.state.q.val() == CoreState::UpdateStart)
             | (self.state.q.val() == CoreState::UpdateRun))
             & self.t_valid.val()
         {
             if self.ext_on.val() {
-                if !(self.dv.q.val() & !self.drive_ready.val()) {
+                if !self.dpend.q.val() & !(self.dv.q.val() & !self.drive_ready.val()) {
                     self.take.next = true;
-                    self.dv.d.next = true;
-                    self.dval.d.next = self.t_y.val();
-                    self.didx.d.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.g.q.val());
+                    self.dpend.d.next = true;
                 }
             } else {
                 self.take.next = true;
-                self.spin_valid.next = true;
-                self.matvec.spin_we.next = true;
+                self.wpend.d.next = true;
             }
         }
         if self.take.val() {
+            self.wunit.d.next = self.turn.q.val();
+            self.wg.d.next = self.g.q.val();
             self.g.d.next = self.g.q.val() + 1;
             self.turn.d.next = (self.turn.q.val() + 1) & self.unit_mask.val();
         }
@@ -516,9 +551,9 @@ impl Logic for Core {
                 self.state.d.next = CoreState::InterpC;
             }
             CoreState::InterpC => {
-                for p in 0..UNITS {
-                    self.units[p].weight_we.next = true;
-                }
+                // (written in the next cycle, from the registered product)
+                self.wq.d.next = true;
+                self.wp.d.next = self.p.q.val();
                 self.p.d.next = self.p.q.val() + 1;
                 if (self.p.q.val() + 1) == self.setup.per_knot.val() {
                     self.p.d.next = 0.into();
@@ -627,6 +662,8 @@ impl Logic for Core {
         if self.stop.val() {
             self.state.d.next = CoreState::Idle;
             self.dv.d.next = false;
+            self.wpend.d.next = false;
+            self.dpend.d.next = false;
         }
     }
 }

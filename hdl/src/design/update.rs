@@ -87,6 +87,11 @@ pub struct Update {
     pub spin_bit: Signal<Out, Bit>,
     /// The pre-sign output `y` of the decided spin (valid with `spin_valid`).
     pub y_value: Signal<Out, Signed<Y_BITS>>,
+    /// `y_value` one cycle later, from a register: the decision of a spin offered with
+    /// `spin_valid` in one cycle is here in the next. The core takes the decisions of its units
+    /// from these, so that no path runs from a unit's multipliers through the core's choice of
+    /// unit (synthesis would otherwise share the units' `W⁰·η` multipliers behind that choice).
+    pub y_late: Signal<Out, Signed<Y_BITS>>,
     /// Keep the decided spin (and `y`) on the outputs: the unit waits in the decision while
     /// `hold` is high (external mode, a DAC not ready).
     pub hold: Signal<In, Bit>,
@@ -97,6 +102,8 @@ pub struct Update {
     /// while spin `i`'s last `z`, `W¹` term, noise draw and decision finish beside them, so a
     /// spin costs `D·Tc` cycles instead of `D·Tc + 3`.
     pub pipelined: Signal<In, Bit>,
+    /// `y` of the cycle before (`y_late`).
+    late: DFF<Signed<Y_BITS>>,
     weights: RAM<Signed<W_BITS>, WEIGHT_ADDR_BITS>,
     /// A second copy of the weights: its read port serves `W¹` while `W²` streams.
     w1_copy: RAM<Signed<W_BITS>, WEIGHT_ADDR_BITS>,
@@ -240,9 +247,11 @@ impl Default for Update {
             spin_index: Default::default(),
             spin_bit: Default::default(),
             y_value: Default::default(),
+            y_late: Default::default(),
             hold: Default::default(),
             done: Default::default(),
             pipelined: Default::default(),
+            late: Default::default(),
             weights: Default::default(),
             w1_copy: Default::default(),
             hist: Default::default(),
@@ -354,7 +363,7 @@ impl Logic for Update {
         self.w1_copy.write_clock.next = self.clock.val();
         dff_setup!(
             self, clock, state, i, k, s, wbase, eta, acc, w1u, z, v1, fresh, zpend, tpend, npend,
-            pipe, w0, kz, lastz, lastt, ypend, zidx, tidx, yidx
+            pipe, w0, kz, lastz, lastt, ypend, zidx, tidx, yidx, late
         );
         // load and history ports
         self.weights.write_address.next = self.weight_waddr.val();
@@ -473,6 +482,8 @@ impl Logic for Update {
         self.spin_index.next = bit_cast::<UNIT_SPIN_BITS, COUNT_BITS>(self.i.q.val());
         self.spin_bit.next = self.y.val().get_bit(47);
         self.y_value.next = signed_cast(self.y.val());
+        self.late.d.next = signed_cast(self.y.val());
+        self.y_late.next = self.late.q.val();
         self.done.next = false;
         // side activities, scheduled by the states below
         self.w1_copy.read_address.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.kz.q.val());

@@ -120,3 +120,20 @@ pub struct InstanceArgs {
     #[arg(long, value_enum, default_value_t = StorageArg::Auto)]
     pub storage: StorageArg,
 }
+
+/// What a core image is quantized from besides the instance: the rule's parameters, the core
+/// it is for and the steps (`npim quantize`, and `npim hil` when it quantizes in process).
+#[derive(Args, Clone, Debug)]
+pub struct QuantizeSpec {
+    /// NPIM parameter file (default: the built-in hand-set annealed greedy rule).
+    #[arg(long, short = 'p')]
+    pub params: Option<PathBuf>,
+    /// Core configuration: an RTL build (rtl, rtl4, small, dense, icebreaker), a board's name
+    /// (ulx3s, icebreaker: the build it ships), the software preset `sim`, or a .toml/.json
+    /// file.
+    #[arg(long, default_value = crate::pipeline::DEFAULT_CORE)]
+    pub core: String,
+    /// Steps T per run (default: N).
+    #[arg(long, short = 'T')]
+    pub steps: Option<usize>,
+}

@@ -164,17 +164,8 @@ pub struct SolveArgs {
 pub struct QuantizeArgs {
     #[command(flatten)]
     pub source: InstanceArgs,
-    /// NPIM parameter file (default: the built-in hand-set annealed greedy rule).
-    #[arg(long, short = 'p')]
-    pub params: Option<PathBuf>,
-    /// Core configuration: an RTL build (rtl, rtl4, small, dense, icebreaker), a board's name
-    /// (ulx3s, icebreaker: the build it ships), the software preset `sim`, or a .toml/.json
-    /// file.
-    #[arg(long, default_value = crate::pipeline::DEFAULT_CORE)]
-    pub core: String,
-    /// Steps T per run (default: N).
-    #[arg(long, short = 'T')]
-    pub steps: Option<usize>,
+    #[command(flatten)]
+    pub spec: QuantizeSpec,
     #[command(flatten)]
     pub seed: MasterSeed,
     /// Output image (`.npimg`).
@@ -673,19 +664,12 @@ pub struct HilArgs {
     /// What the core does in the loop.
     #[arg(long, value_enum, default_value_t = HilMode::Dnpim)]
     pub mode: HilMode,
-    /// Core image (default: quantize the instance with --params for --core).
+    /// Core image (default: quantize the instance with --params for --core; with --port the
+    /// board's own core, whatever --core says).
     #[arg(long, conflicts_with_all = ["params", "generate"])]
     pub image: Option<PathBuf>,
-    /// NPIM parameter file (default: the built-in hand-set rule).
-    #[arg(long, short = 'p')]
-    pub params: Option<PathBuf>,
-    /// Core configuration when quantizing in process (with --port, the board's own core):
-    /// an RTL build, a board's name, `sim` or a core file.
-    #[arg(long, default_value = crate::pipeline::DEFAULT_CORE)]
-    pub core: String,
-    /// Steps per run when quantizing (default: N).
-    #[arg(long, short = 'T')]
-    pub steps: Option<usize>,
+    #[command(flatten)]
+    pub spec: QuantizeSpec,
     /// Loop settings: converters, non-idealities, model parameters (TOML; see docs/hil.md).
     #[arg(long)]
     pub config: Option<PathBuf>,

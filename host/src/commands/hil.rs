@@ -48,7 +48,7 @@ pub fn run(args: HilArgs) -> Result<()> {
         &[
             args.image.as_deref(),
             args.source.instance.as_deref(),
-            args.params.as_deref(),
+            args.spec.params.as_deref(),
             args.config.as_deref(),
         ],
     )?;
@@ -79,18 +79,21 @@ pub fn run(args: HilArgs) -> Result<()> {
         None => {
             let (ising, is_bundled) = instance_source::load(&args.source)?;
             bundled = is_bundled;
-            let params = params_for(args.params.as_deref(), &ising)?;
-            let steps = args.steps.unwrap_or(ising.n());
+            let params = params_for(args.spec.params.as_deref(), &ising)?;
+            let steps = args.spec.steps.unwrap_or(ising.n());
             // over a port, the core the board reports; otherwise --core
             let (core, core_note) = match &args.port {
                 Some(port) => (
                     board_core(port, &args.link)?,
                     "the board's core".to_string(),
                 ),
-                None => (core_config(&args.core)?, format!("core `{}`", args.core)),
+                None => (
+                    core_config(&args.spec.core)?,
+                    format!("core `{}`", args.spec.core),
+                ),
             };
             let (image, _) = build_image(&ising, &params, &core, steps, args.seed.value)?;
-            let note = match &args.params {
+            let note = match &args.spec.params {
                 Some(p) => format!("params {}", p.display()),
                 None => "built-in hand-set rule".to_string(),
             };
@@ -288,7 +291,7 @@ fn over_the_link(
             ))
         }
         None => {
-            let core = core_config(&args.core)?;
+            let core = core_config(&args.spec.core)?;
             let link = LoopbackBoard::new(Board::new(core, [0; 32]), Faults::default(), 1);
             let traces = link_runs(Driver::new(link), args, cfg, image, &bytes, bar, keep_for)?;
             Ok((
@@ -320,14 +323,7 @@ fn link_runs<T: Transport>(
         }
         let rs = run_seed(args.seed.value, r);
         let attempt = |driver: &mut Driver<T>| {
-            let mut core = LinkCore {
-                driver,
-                identity: &identity,
-                seed: rs,
-                n: image.n,
-                step: 0,
-                lost_image: false,
-            };
+            let mut core = LinkCore::new(driver, &identity, rs, image.n);
             let trace = run_external(
                 &mut core,
                 image.n,

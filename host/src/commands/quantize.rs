@@ -9,15 +9,15 @@ use anyhow::{Context, Result};
 pub fn run(args: QuantizeArgs) -> Result<()> {
     check_outputs(
         &[("-o", Some(&args.out))],
-        &[args.source.instance.as_deref(), args.params.as_deref()],
+        &[args.source.instance.as_deref(), args.spec.params.as_deref()],
     )?;
     let (ising, _) = instance_source::load(&args.source)?;
-    let params = params_for(args.params.as_deref(), &ising)?;
-    let steps = args.steps.unwrap_or(ising.n());
+    let params = params_for(args.spec.params.as_deref(), &ising)?;
+    let steps = args.spec.steps.unwrap_or(ising.n());
     let (image, report) = build_image(
         &ising,
         &params,
-        &core_config(&args.core)?,
+        &core_config(&args.spec.core)?,
         steps,
         args.seed.value,
     )?;
@@ -27,7 +27,7 @@ pub fn run(args: QuantizeArgs) -> Result<()> {
         "wrote {} ({} bytes) for core `{}`",
         args.out.display(),
         bytes.len(),
-        args.core
+        args.spec.core
     );
     println!(
         "N={}, T={}, {} J entries ({}), {} knots every {} steps",

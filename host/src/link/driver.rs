@@ -541,7 +541,19 @@ pub struct LinkCore<'a, T: Transport> {
     pub lost_image: bool,
 }
 
-impl<T: Transport> LinkCore<'_, T> {
+impl<'a, T: Transport> LinkCore<'a, T> {
+    /// A new external run of `n` spins with `seed` on the board `identity` names, at step 0.
+    pub fn new(driver: &'a mut Driver<T>, identity: &'a Identity, seed: u32, n: usize) -> Self {
+        LinkCore {
+            driver,
+            identity,
+            seed,
+            n,
+            step: 0,
+            lost_image: false,
+        }
+    }
+
     /// A driver error as the loop's text, noting a reset.
     fn note(&mut self, e: LinkError) -> String {
         if matches!(e, LinkError::Reset(_)) {

@@ -329,39 +329,18 @@ fn a_reset_during_an_external_run_is_reported_to_the_loop() {
     d.upload(&id, &bytes).unwrap();
     let mut golden = GoldenState::new(&core, 8);
     {
-        let mut lc = LinkCore {
-            driver: &mut d,
-            identity: &id,
-            seed: 8,
-            n: 800,
-            step: 0,
-            lost_image: false,
-        };
+        let mut lc = LinkCore::new(&mut d, &id, 8, 800);
         assert_eq!(lc.pre_sign().unwrap(), golden.pre_sign());
         assert!(!lc.lost_image);
     }
     // a power cycle between DRIVE and MEASURE
     d.link.board = board();
-    let mut lc = LinkCore {
-        driver: &mut d,
-        identity: &id,
-        seed: 8,
-        n: 800,
-        step: 0,
-        lost_image: false,
-    };
+    let mut lc = LinkCore::new(&mut d, &id, 8, 800);
     let err = lc.apply(&[1; 800]).unwrap_err();
     assert!(err.contains("lost its image") && lc.lost_image, "{err}");
     // after a new upload the run starts over and agrees with the golden model again
     d.upload(&id, &bytes).unwrap();
-    let mut lc = LinkCore {
-        driver: &mut d,
-        identity: &id,
-        seed: 8,
-        n: 800,
-        step: 0,
-        lost_image: false,
-    };
+    let mut lc = LinkCore::new(&mut d, &id, 8, 800);
     assert_eq!(
         lc.pre_sign().unwrap(),
         GoldenState::new(&core, 8).pre_sign()

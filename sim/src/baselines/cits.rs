@@ -24,7 +24,7 @@
 
 use super::pmcim::{cos2_map, PmcimParams};
 use super::psa::{flip, flip_probabilities, PsaParams};
-use super::{bounded, require, spin, Baseline, BestTracker};
+use super::{require, spin, Baseline, BestTracker};
 use crate::instance::Ising;
 use crate::npim::RunResult;
 use crate::rng::Rng;
@@ -258,14 +258,7 @@ impl Baseline for CitsParams {
             self.breadth >= 1,
             "children per node: at least 1",
         )?;
-        bounded("alpha", self.alpha)?;
-        bounded("beta", self.beta)?;
-        require(
-            "noise",
-            self.noise,
-            self.noise >= 0.0,
-            "a noise amplitude: 0 or more",
-        )?;
+        super::pmcim::check_feedback(self.alpha, self.beta, self.noise)?;
         require(
             "noise_fraction",
             self.noise_fraction,

@@ -70,14 +70,7 @@ pub fn step(
 
 impl Baseline for PmcimParams {
     fn check(&self) -> Result<(), String> {
-        bounded("alpha", self.alpha)?;
-        bounded("beta", self.beta)?;
-        require(
-            "noise",
-            self.noise,
-            self.noise >= 0.0,
-            "a noise amplitude: 0 or more",
-        )
+        check_feedback(self.alpha, self.beta, self.noise)
     }
 
     fn name(&self) -> &'static str {
@@ -103,4 +96,12 @@ impl Baseline for PmcimParams {
         }
         tracker.finish()
     }
+}
+
+/// The rules of the poor man's CIM feedback's three parameters, which CITS's reset dynamics
+/// share: `alpha` and `beta` finite and within the parameter bound, `noise` 0 or more.
+pub(super) fn check_feedback(alpha: f64, beta: f64, noise: f64) -> Result<(), String> {
+    bounded("alpha", alpha)?;
+    bounded("beta", beta)?;
+    require("noise", noise, noise >= 0.0, "a noise amplitude: 0 or more")
 }
