@@ -5,14 +5,14 @@
 # model's microseconds a step on one CPU thread, measured in the same run (`npim bench
 # throughput --threads 1`, the best of 3). One run of T = 100 steps per instance and build.
 # Usage: results/cycles.sh [OUT.csv] [BUILDS]  (default OUT: runs/cycles.csv, so that a rerun
-# never overwrites the recorded results/cycles.csv; default BUILDS: "rtl rtl4 small")
+# never overwrites the recorded results/cycles.csv; default BUILDS: "rtl rtl4 icebreaker")
 # (recorded: results/cycles.sh results/cycles.csv)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npim=${NPIM:-target/release/npim}
 [ -x "$npim" ] || cargo build --release
 out=${1:-runs/cycles.csv}
-builds=${2:-rtl rtl4 small}
+builds=${2:-rtl rtl4 icebreaker}
 data=../shared/data
 mkdir -p "$(dirname "$out")"
 tmp=$(mktemp -d)

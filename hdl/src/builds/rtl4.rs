@@ -1,5 +1,5 @@
-//! The default build's limits and lanes with four update units instead of eight: fewer block
-//! RAMs and multipliers, half the update throughput.
+//! The default build's limits with four matvec lanes and four update units (the default has
+//! eight and sixteen): fewer block RAMs and multipliers.
 
 /// The free parameters of this build.
 pub mod params {

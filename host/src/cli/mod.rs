@@ -434,6 +434,11 @@ pub struct BitstreamArgs {
     /// shipped bitstreams: how a release is made).
     #[arg(long)]
     pub manifest: bool,
+    /// Generate the sources and print their design hash, then stop before synthesis (seconds
+    /// instead of minutes): whether the shipped bitstream was built from these sources is
+    /// whether this hash is the manifest's
+    #[arg(long, conflicts_with = "manifest")]
+    pub sources_only: bool,
 }
 
 #[derive(Args)]

@@ -355,6 +355,27 @@ pub fn bitstream(args: BitstreamArgs) -> Result<()> {
     std::fs::write(dir.join("core.v"), boards::core_verilog(build, design_hash))?;
     std::fs::write(dir.join("top.v"), &top)?;
     std::fs::write(dir.join(board.constraints_file), board.constraints)?;
+    if args.sources_only {
+        let report = json!({
+            "board": board.name,
+            "description": board.description,
+            "core": core,
+            "clock_mhz": clock_mhz,
+            "baud": args.baud,
+            "divisor": divisor,
+            "seed": args.seed,
+            "design_hash": design_hex,
+            "tools": versions,
+            "result": "sources",
+        });
+        write_report(&out_dir, &report)?;
+        println!(
+            "{}: sources in {}, design hash {design_hex} (no synthesis: --sources-only)",
+            board.name,
+            dir.display()
+        );
+        return Ok(());
+    }
 
     // synthesis
     let synth = match board.family {

@@ -370,8 +370,8 @@ impl CoreConfig {
     /// A named preset:
     /// - `sim`: generous limits for software and simulation (N ≤ 4096, dense or sparse by file);
     /// - `rtl`: the default RTL build (`npim_hdl::builds::rtl`: N ≤ 2048, 65536 J entries,
-    ///   8-bit J, `Tc ≤ 16`, 16-bit fields, four matvec lanes, eight update units: G1-G22 fit);
-    /// - `rtl4`: the same limits with four update units;
+    ///   8-bit J, `Tc ≤ 16`, 16-bit fields, eight matvec lanes, sixteen update units: G1-G22 fit);
+    /// - `rtl4`: the same limits with four matvec lanes and four update units;
     /// - `small`: a narrow RTL build (N ≤ 256, 8192 J entries, 4-bit J, two lanes, 1 024 knot
     ///   words);
     /// - `dense`: an RTL build with dense J (N ≤ 256, `N × N` 8-bit weights row-major, four
@@ -409,7 +409,7 @@ impl CoreConfig {
             // the default RTL build (hdl/src/builds/rtl.rs)
             "rtl" => Some(CoreConfig {
                 n_max: 2048,
-                lanes: 4,
+                lanes: 8,
                 nnz_max: 65536,
                 field_bits: 16,
                 tc_max: 16,
@@ -435,6 +435,7 @@ impl CoreConfig {
             // the default RTL build with four matvec lanes (`npim_hdl::builds::rtl4`)
             "rtl4" => Some(CoreConfig {
                 name: name.to_string(),
+                lanes: 4,
                 ..Self::preset("rtl")?
             }),
             // a narrow RTL build (`npim_hdl::builds::small`); its knot memory is 1 024 words:
