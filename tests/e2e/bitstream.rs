@@ -50,14 +50,15 @@ fn shipped_bitstreams_match_the_manifest() {
     }
 }
 
-/// Builds `core` for `board` from scratch into a temporary folder: it fits (each of `cells`
-/// within the device), meets the board's clock and its identity ROM holds the design hash. The
-/// build's report.
-fn builds_from_scratch(board: &str, core: &str, cells: &[&str]) -> Value {
+/// `npim hdl bitstream --board BOARD ARGS -o TMP` with the pinned tools: its report and the
+/// output folder (which lives as long as the returned guard).
+fn bitstream(board: &str, args: &[&str]) -> (Value, PathBuf, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join(board);
     let o = Command::new(env!("CARGO_BIN_EXE_npim"))
-        .args(["hdl", "bitstream", "--board", board, "--core", core, "-o"])
+        .args(["hdl", "bitstream", "--board", board])
+        .args(args)
+        .arg("-o")
         .arg(&out)
         .env("NPIM_TOOLS", root().join(".venv/bin"))
         .output()
@@ -65,6 +66,14 @@ fn builds_from_scratch(board: &str, core: &str, cells: &[&str]) -> Value {
     assert!(o.status.success(), "{}", stderr(&o));
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    (report, out, dir)
+}
+
+/// Builds `core` for `board` from scratch into a temporary folder: it fits (each of `cells`
+/// within the device), meets the board's clock and its identity ROM holds the design hash. The
+/// build's report.
+fn builds_from_scratch(board: &str, core: &str, cells: &[&str]) -> Value {
+    let (report, out, _dir) = bitstream(board, &["--core", core]);
     assert_eq!(report["result"], "ok");
     assert!(report["fmax_mhz"].as_f64().unwrap() >= report["constraint_mhz"].as_f64().unwrap());
     let used = |cell: &str| report["utilization"][cell]["used"].as_u64().unwrap();
@@ -125,24 +134,7 @@ fn the_ulx3s_flow_builds_a_reduced_core_and_the_shipped_one_is_of_these_sources(
         "small",
         &["TRELLIS_COMB", "DP16KD", "TRELLIS_FF", "MULT18X18D"],
     );
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("ulx3s");
-    let o = Command::new(env!("CARGO_BIN_EXE_npim"))
-        .args([
-            "hdl",
-            "bitstream",
-            "--board",
-            "ulx3s",
-            "--sources-only",
-            "-o",
-        ])
-        .arg(&out)
-        .env("NPIM_TOOLS", root().join(".venv/bin"))
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
-    let report: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let (report, _, _dir) = bitstream("ulx3s", &["--sources-only"]);
     assert_eq!(report["result"], "sources");
     let shipped = &manifest()["ulx3s"];
     assert_eq!(shipped["core"]["name"], "rtl");

@@ -13,7 +13,12 @@ use std::time::{Duration, Instant};
 const NOT_HERE: &[(&str, &str)] = &[
     (
         "hdl bitstream",
-        "e2e::bitstream builds both boards' bitstreams from scratch",
+        "e2e::bitstream builds the iCEBreaker's and a reduced ULX3S bitstream from scratch and \
+         checks the ULX3S's sources against the manifest",
+    ),
+    (
+        "./scripts/rebuild-bitstreams.sh",
+        "16 minutes of ULX3S place and route; run by hand (e2e::bitstream covers the flow)",
     ),
     (
         "train --config params/configs/sk-n100.toml",

@@ -116,7 +116,7 @@ const _: () = assert!(ACC_BITS <= 32);
 // The loader takes shift amounts of 6 bits; y's alignment at most 22 (48 bits).
 const _: () = assert!(Y_SHIFT_MAX >= 1 && Y_SHIFT_MAX <= 22 && Z_RIGHT_MAX <= 63 && Z_LEFT_MAX <= 63);
 // At most 16 units (the core's turn register is 5 bits), each with room for two spins.
-const _: () = assert!(UNIT_BITS <= 4 && UNIT_SPIN_BITS >= 1);
+const _: () = assert!(UNITS <= 16 && UNIT_SPIN_BITS >= 1);
 // Spins: at least two, at most what a spin index addresses.
 const _: () = assert!(N_MAX >= 2 && N_MAX <= 1 << SPIN_BITS);
 // A dense build holds a whole `2^SPIN_BITS`-spin matrix.

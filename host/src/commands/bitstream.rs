@@ -355,19 +355,19 @@ pub fn bitstream(args: BitstreamArgs) -> Result<()> {
     std::fs::write(dir.join("core.v"), boards::core_verilog(build, design_hash))?;
     std::fs::write(dir.join("top.v"), &top)?;
     std::fs::write(dir.join(board.constraints_file), board.constraints)?;
+    let mut report = json!({
+        "board": board.name,
+        "description": board.description,
+        "core": core,
+        "clock_mhz": clock_mhz,
+        "baud": args.baud,
+        "divisor": divisor,
+        "seed": args.seed,
+        "design_hash": design_hex,
+        "tools": versions,
+    });
     if args.sources_only {
-        let report = json!({
-            "board": board.name,
-            "description": board.description,
-            "core": core,
-            "clock_mhz": clock_mhz,
-            "baud": args.baud,
-            "divisor": divisor,
-            "seed": args.seed,
-            "design_hash": design_hex,
-            "tools": versions,
-            "result": "sources",
-        });
+        report["result"] = json!("sources");
         write_report(&out_dir, &report)?;
         println!(
             "{}: sources in {}, design hash {design_hex} (no synthesis: --sources-only)",
@@ -399,18 +399,7 @@ pub fn bitstream(args: BitstreamArgs) -> Result<()> {
         "yosys",
     )?;
     let cells = cell_counts(&std::fs::read_to_string(dir.join("synth.log"))?);
-    let mut report = json!({
-        "board": board.name,
-        "description": board.description,
-        "core": core,
-        "clock_mhz": clock_mhz,
-        "baud": args.baud,
-        "divisor": divisor,
-        "seed": args.seed,
-        "design_hash": design_hex,
-        "tools": versions,
-        "cells": cells,
-    });
+    report["cells"] = json!(cells);
     let over: Vec<String> = capacity(&board)
         .iter()
         .filter_map(|&(cell, have)| {
