@@ -2,7 +2,7 @@
 //! the best energy, its step and its spins. For every build (`npim_hdl::builds`: one and four
 //! matvec lanes, wide and narrow memories): rust_hdl's simulator on small cases, cycle for cycle
 //! against Verilator, and Verilator on 200 random cases over three image configurations. On the
-//! default build also full runs of G11 and an SK N=100 file, and external mode (drives out,
+//! default build also full runs of G11, G22 and an SK N=100 file, and external mode (drives out,
 //! samples in, with backpressure) on 60 random cases.
 
 use npim_hdl::builds::rtl::core_sim::{
@@ -327,8 +327,12 @@ fn shared_instance(file: &str) -> (Ising, NpimParams) {
 }
 
 #[test]
-fn full_runs_on_g11_and_sk100_match_golden() {
-    for (file, steps) in [("gset/G11.txt", 800), ("sk/SK1_N100_0.txt", 100)] {
+fn full_runs_on_g11_g22_and_sk100_match_golden() {
+    for (file, steps) in [
+        ("gset/G11.txt", 800),
+        ("gset/G22.txt", 2000),
+        ("sk/SK1_N100_0.txt", 100),
+    ] {
         let (ising, params) = shared_instance(file);
         let core = CoreConfig {
             w_bits: 12,

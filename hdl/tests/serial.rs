@@ -46,8 +46,12 @@ impl Host {
     }
 
     fn on(harness: &Harness) -> Self {
+        Self::with_env(harness, &[])
+    }
+
+    fn with_env(harness: &Harness, env: &[(&str, &str)]) -> Self {
         Host {
-            sim: SerialSim::start(harness, SIM_DIVISOR).unwrap(),
+            sim: SerialSim::start_with_env(harness, SIM_DIVISOR, env).unwrap(),
             deframer: Deframer::new(),
             seq: 0,
         }
@@ -118,6 +122,11 @@ fn image(seed: u64, n: usize) -> CoreImage {
 
 /// A random image quantized for the core configuration `core`.
 fn image_for(core: &CoreConfig, seed: u64, n: usize) -> CoreImage {
+    image_with_steps(core, seed, n, None)
+}
+
+/// As [`image_for`], with `steps` steps per run instead of a random 5..40.
+fn image_with_steps(core: &CoreConfig, seed: u64, n: usize, steps: Option<usize>) -> CoreImage {
     let mut rng = stream(seed, 41);
     // weights within ±3 and the core's J range
     let w = core.j_max().min(3);
@@ -138,7 +147,8 @@ fn image_for(core: &CoreConfig, seed: u64, n: usize) -> CoreImage {
         basis: Basis::Fourier,
     };
     let params = NpimParams::embedded_greedy(arch, field_scale(&ising).max(1.0), 2.0, 0.5);
-    quantize(&ising, &params, core, rng.gen_range(5..40), seed)
+    let random_steps = rng.gen_range(5..40);
+    quantize(&ising, &params, core, steps.unwrap_or(random_steps), seed)
         .unwrap()
         .0
 }
@@ -317,6 +327,69 @@ fn colliding_reads_are_never_used_by_the_serial_core() {
     let again = host.frame(&Command::Status);
     let first = host.exchange(&again, Duration::from_secs(5));
     assert_eq!(host.exchange(&again, Duration::from_secs(5)), first);
+}
+
+/// A reset (a board's PLL losing lock) in the middle of a run returns every state machine to
+/// idle and forgets the image: STATUS reports no run and no image, RUN is refused as NotReady
+/// (which the host driver takes for a board reset), IDENTIFY is unchanged, and after a new
+/// upload runs equal the golden model's again.
+#[test]
+fn a_reset_mid_run_forgets_the_image_and_runs_resume_after_an_upload() {
+    let mut host = Host::new();
+    let img = image_with_steps(&build_config(), 7, 60, Some(5_000));
+    host.upload(&img.to_bytes()).unwrap();
+    host.call(&Command::Run { run_seed: 9 }).unwrap();
+    let s = Status::parse(&host.call(&Command::Status).unwrap()).unwrap();
+    assert_eq!(
+        s.state,
+        BoardState::Running,
+        "the run is long enough to be reset in"
+    );
+    host.sim.pulse_reset().unwrap();
+    // the harness takes the signal between two cycles; give it time before the next frame
+    std::thread::sleep(Duration::from_millis(200));
+    let s = Status::parse(&host.call(&Command::Status).unwrap()).unwrap();
+    assert_eq!((s.state, s.steps), (BoardState::Idle, 0), "{s:?}");
+    assert_eq!(
+        code(host.call(&Command::Run { run_seed: 9 })),
+        ErrorCode::NotReady
+    );
+    let id = Identity::parse(&host.call(&Command::Identify).unwrap()).unwrap();
+    assert_eq!(
+        id,
+        Identity::new(&build_config(), capability::EXTERNAL, HASH)
+    );
+    runs_equal_the_golden_model(&mut host);
+}
+
+/// Every register and memory that has no initial value starts random (Verilator's
+/// X-randomisation, as a UP5K's SPRAM or a block RAM after a partial reconfiguration): after
+/// the board's reset, uploads and runs equal the golden model's on the default and the
+/// iCEBreaker builds, for several random starts.
+#[test]
+fn runs_equal_the_golden_model_from_random_registers_and_memories() {
+    use npim_hdl::builds::icebreaker::serial_sim as ib;
+    use npim_hdl::builds::rtl::serial_sim as rtl;
+    let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("verilator");
+    let default_build = rtl::build_x_random_harness(&cache, HASH).unwrap();
+    let icebreaker = ib::build_x_random_harness(&cache, HASH).unwrap();
+    for random_seed in ["1", "2"] {
+        let env = [("NPIM_RANDOM_RESET", random_seed)];
+        let mut host = Host::with_env(&default_build, &env);
+        runs_equal_the_golden_model(&mut host);
+        let mut host = Host::with_env(&icebreaker, &env);
+        for seed in 0..2 {
+            let img = image_for(&ib::build_config(), 60 + seed, 15 + 11 * seed as usize);
+            host.upload(&img.to_bytes()).unwrap();
+            let golden = GoldenCore::new(&img);
+            let (got, want) = (host.run(5), golden.run(0, 5));
+            assert_eq!(
+                (got.best_e4, got.best_step as usize, &got.best_spins),
+                (want.best_e4, want.best_step, &want.best_spins),
+                "icebreaker, random start {random_seed}, image {seed}"
+            );
+        }
+    }
 }
 
 /// The iCEBreaker build has no external mode (`EXTERNAL = false`): IDENTIFY says so and DRIVE

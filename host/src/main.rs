@@ -53,6 +53,7 @@ fn main() {
         cli::Command::Bench(b) => match b.command {
             Some(cli::BenchCommand::Throughput(args)) => commands::bench::throughput(args),
             Some(cli::BenchCommand::Upload(args)) => commands::bench_link::upload(args),
+            Some(cli::BenchCommand::Train(args)) => commands::bench_train::run(args),
             None => commands::bench_suite::run(b.suite),
         },
         cli::Command::Study(cli::StudyCommand::Quantization(args)) => {

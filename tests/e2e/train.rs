@@ -98,3 +98,45 @@ fn train_writes_its_outputs_resumes_and_feeds_solve() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(field(&stdout(&o), "solver").contains("[das]"));
 }
+
+/// `npim bench train` times the config's first epochs and writes one CSV row per epoch with
+/// the work it did (trajectories × T steps × N spins); nothing else is written.
+#[test]
+fn bench_train_reports_the_epochs_it_timed() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(&cfg, CONFIG).unwrap();
+    let csv = dir.path().join("bench.csv");
+    let o = npim(&[
+        "--threads",
+        "1",
+        "bench",
+        "train",
+        "-c",
+        cfg.to_str().unwrap(),
+        "--epochs",
+        "2",
+        "-o",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("trajectory-steps/s"), "{}", stdout(&o));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 3, "{text}");
+    assert_eq!(rows[0][7], "trajectory_steps_per_s");
+    for (k, row) in rows[1..].iter().enumerate() {
+        // config, threads, n, steps, epoch, trajectories (B·R = 4·10), seconds, rates
+        assert_eq!(
+            &row[..6],
+            &["e2e", "1", "20", "20", &(k + 1).to_string(), "40"]
+        );
+        let seconds: f64 = row[6].parse().unwrap();
+        let per_s: f64 = row[7].parse().unwrap();
+        let spins_per_s: f64 = row[8].parse().unwrap();
+        assert!((per_s * seconds / 800.0 - 1.0).abs() < 0.02, "{row:?}");
+        assert!((spins_per_s / per_s - 20.0).abs() < 1e-6, "{row:?}");
+    }
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(names.len(), 2, "only the config and the CSV");
+}

@@ -137,7 +137,8 @@ pub fn divisor(clock_mhz: f64, baud: u32) -> Result<u16, String> {
     Ok(d as u16)
 }
 
-/// The board's top level: the PLL module (`pll`, written by icepll or ecppll), the serial core
+/// The board's top level: the PLL module (`pll`, written by icepll or ecppll), a reset
+/// synchroniser released 16 cycles after the PLL locks, the serial core
 /// (module `serial_core`) with its UART on the board's pins, the divisor for `baud`, and LEDs
 /// (busy, image loaded, link idle, PLL locked; active low on the iCEBreaker).
 pub fn top_verilog(board: &Board, divisor: u16) -> String {
@@ -148,9 +149,16 @@ module board_top(input CLK, input RX, output TX, output LEDR_N, output LEDG_N,
                  output LED1, output LED2, output LED3);
     wire clk, locked;
     pll pll_i(.clock_in(CLK), .clock_out(clk), .locked(locked));
+    // reset: held from configuration until 16 cycles after the PLL locks, and raised again at
+    // once if it loses lock (asserted asynchronously, released on the clock)
+    reg [15:0] reset_sr = 16'hFFFF;
+    always @(posedge clk or negedge locked)
+        if (!locked) reset_sr <= 16'hFFFF;
+        else reset_sr <= {{reset_sr[14:0], 1'b0}};
+    wire reset = reset_sr[15];
     wire busy, loaded, idle;
     wire [7:0] bad_frames, framing_errors;
-    serial_core core(.clock(clk), .divisor(16'd{divisor}), .rx(RX), .tx(TX), .busy(busy),
+    serial_core core(.clock(clk), .reset(reset), .divisor(16'd{divisor}), .rx(RX), .tx(TX), .busy(busy),
         .loaded(loaded), .idle(idle), .bad_frames(bad_frames), .framing_errors(framing_errors));
     assign LEDR_N = ~busy;
     assign LEDG_N = ~loaded;
@@ -166,11 +174,18 @@ module board_top(input clk_25mhz, input ftdi_txd, output ftdi_rxd, output [7:0] 
                  output wifi_gpio0);
     wire clk, locked;
     pll pll_i(.clkin(clk_25mhz), .clkout0(clk), .locked(locked));
+    // reset: held from configuration until 16 cycles after the PLL locks, and raised again at
+    // once if it loses lock (asserted asynchronously, released on the clock)
+    reg [15:0] reset_sr = 16'hFFFF;
+    always @(posedge clk or negedge locked)
+        if (!locked) reset_sr <= 16'hFFFF;
+        else reset_sr <= {{reset_sr[14:0], 1'b0}};
+    wire reset = reset_sr[15];
     wire busy, loaded, idle;
     wire [7:0] bad_frames, framing_errors;
     // keep the ESP32 from resetting the board
     assign wifi_gpio0 = 1'b1;
-    serial_core core(.clock(clk), .divisor(16'd{divisor}), .rx(ftdi_txd), .tx(ftdi_rxd),
+    serial_core core(.clock(clk), .reset(reset), .divisor(16'd{divisor}), .rx(ftdi_txd), .tx(ftdi_rxd),
         .busy(busy), .loaded(loaded), .idle(idle), .bad_frames(bad_frames),
         .framing_errors(framing_errors));
     assign led = {{framing_errors != 8'd0, bad_frames != 8'd0, 2'b00, locked, idle, loaded, busy}};
@@ -220,6 +235,7 @@ mod tests {
         for b in boards() {
             let top = top_verilog(&b, 100);
             assert!(top.contains("module board_top(") && top.contains("16'd100"));
+            assert!(top.contains(".reset(reset)") && top.contains("if (!locked) reset_sr <="));
             assert!(!b.constraints.is_empty());
             let pll = no_pll_verilog(&b);
             assert!(pll.contains("module pll(") && pll.contains("assign locked = 1'b1;"));

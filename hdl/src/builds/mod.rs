@@ -30,7 +30,7 @@ macro_rules! design_modules {
         pub mod core;
         #[path = "../harness/core_sim.rs"]
         pub mod core_sim;
-        #[path = "../design/engine.rs"]
+        #[path = "../design/engine/mod.rs"]
         pub mod engine;
         #[path = "../design/entry.rs"]
         pub mod entry;

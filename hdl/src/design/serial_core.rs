@@ -1,5 +1,5 @@
 //! The core behind a UART: receiver, command engine (with the image loader and the core) and
-//! transmitter. A board's top level wraps this with its clock, reset and LEDs; the bit time
+//! transmitter. A board's top level wraps this with its clock, its reset synchroniser and LEDs; the bit time
 //! `divisor` (clock cycles per bit) is an input so that a board ties it to its clock ÷ baud
 //! rate and a simulation uses a few cycles per bit.
 
@@ -14,6 +14,10 @@ pub struct SerialCore {
     pub clock: Signal<In, Clock>,
     /// Clock cycles per bit.
     pub divisor: Signal<In, Bits<16>>,
+    /// Synchronous reset, high for at least one cycle: the board's top holds it from
+    /// configuration until some cycles after its PLL locks (and raises it again on a loss of
+    /// lock), so no state machine runs on a clock that is not yet stable.
+    pub reset: Signal<In, Bit>,
     /// Serial line in (from the host).
     pub rx: Signal<In, Bit>,
     /// Serial line out (to the host).
@@ -39,6 +43,7 @@ impl SerialCore {
         SerialCore {
             clock: Default::default(),
             divisor: Default::default(),
+            reset: Default::default(),
             rx: Default::default(),
             tx: Default::default(),
             busy: Default::default(),
@@ -59,6 +64,9 @@ impl Logic for SerialCore {
         self.uart_rx.clock.next = self.clock.val();
         self.uart_tx.clock.next = self.clock.val();
         self.engine.clock.next = self.clock.val();
+        self.uart_rx.reset.next = self.reset.val();
+        self.uart_tx.reset.next = self.reset.val();
+        self.engine.reset.next = self.reset.val();
         self.uart_rx.divisor.next = self.divisor.val();
         self.uart_tx.divisor.next = self.divisor.val();
         self.uart_rx.rx.next = self.rx.val();

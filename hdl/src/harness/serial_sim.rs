@@ -50,6 +50,20 @@ pub fn build_harness(cache: &std::path::Path, hash: [u8; 32]) -> Result<Harness,
     Harness::build(&verilog(hash), HARNESS_CPP, cache)
 }
 
+/// Verilator arguments that leave every register and memory without an initial value (and
+/// every `x` assignment) to be set at run time: at random with `NPIM_RANDOM_RESET`. A 2-state
+/// simulator would otherwise start them at 0 and hide a design's reliance on zeros that the
+/// UP5K's SPRAM, for one, does not give.
+pub const X_RANDOM_ARGS: &[&str] = &["--x-initial", "unique", "--x-assign", "unique"];
+
+/// The serial core's harness built with [`X_RANDOM_ARGS`].
+pub fn build_x_random_harness(
+    cache: &std::path::Path,
+    hash: [u8; 32],
+) -> Result<Harness, String> {
+    Harness::build_with(&verilog(hash), HARNESS_CPP, cache, X_RANDOM_ARGS)
+}
+
 /// The serial core's harness with every colliding memory read returning a wrong word
 /// ([`crate::ram_collisions::poison_collisions`]).
 pub fn build_collision_harness(
@@ -102,6 +116,17 @@ pub fn run_rust_hdl_batch(
     uut.rx.next = true;
     uut.clock.next = Clock { clk: false };
     simulate(&mut uut, 1000);
+    // the board's reset, as the Verilator harness holds it (not counted)
+    uut.reset.next = true;
+    for _ in 0..16 {
+        for clk in [true, false] {
+            uut.clock.next = Clock { clk };
+            if !simulate(&mut uut, 1000) {
+                return Err("the logic did not settle".into());
+            }
+        }
+    }
+    uut.reset.next = false;
     let mut input: std::collections::VecDeque<u8> = input.iter().copied().collect();
     let (mut rx_bits, mut rx_count, mut rx_frame) = (0u32, 0u32, 0u16);
     let (mut tx_state, mut tx_count, mut tx_bit, mut tx_byte, mut last_tx) =
@@ -178,7 +203,21 @@ pub struct SerialSim {
 impl SerialSim {
     /// Starts the harness at `divisor` cycles per bit.
     pub fn start(harness: &Harness, divisor: u32) -> Result<Self, String> {
-        let mut child = harness.spawn(&[("NPIM_DIVISOR", &divisor.to_string())])?;
+        Self::start_with_env(harness, divisor, &[])
+    }
+
+    /// As [`SerialSim::start`], with environment variables for the harness
+    /// (`NPIM_RANDOM_RESET=SEED`: every register and memory without an initial value starts
+    /// random, for a harness built with [`X_RANDOM_ARGS`]).
+    pub fn start_with_env(
+        harness: &Harness,
+        divisor: u32,
+        env: &[(&str, &str)],
+    ) -> Result<Self, String> {
+        let divisor = divisor.to_string();
+        let mut vars = vec![("NPIM_DIVISOR", divisor.as_str())];
+        vars.extend_from_slice(env);
+        let mut child = harness.spawn(&vars)?;
         let mut out = child.stdout.take().expect("piped");
         let (tx, from_board) = channel();
         std::thread::spawn(move || {
@@ -190,6 +229,19 @@ impl SerialSim {
             }
         });
         Ok(SerialSim { child, from_board })
+    }
+
+    /// Pulses the core's `reset` for 16 cycles, as a board's reset synchroniser does when its
+    /// PLL loses lock (the harness takes SIGUSR1 between two clock cycles).
+    pub fn pulse_reset(&mut self) -> std::io::Result<()> {
+        let pid = libc::pid_t::try_from(self.child.id())
+            .map_err(|_| std::io::Error::other("pid out of range"))?;
+        // SAFETY: kill sends a signal to the child this value owns; no memory is involved.
+        if unsafe { libc::kill(pid, libc::SIGUSR1) } == 0 {
+            Ok(())
+        } else {
+            Err(std::io::Error::last_os_error())
+        }
     }
 
     /// Sends bytes to the core's `rx` pin.

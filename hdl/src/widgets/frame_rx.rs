@@ -41,6 +41,8 @@ pub struct FrameReceiver {
     pub rx_byte: Signal<In, Bits<8>>,
     /// `rx_byte` is new this cycle.
     pub rx_valid: Signal<In, Bit>,
+    /// Synchronous reset: before a frame, the buffer empty, the bad-frame count cleared.
+    pub reset: Signal<In, Bit>,
     /// The engine can take a frame; otherwise bytes are skipped to the next delimiter.
     pub accept: Signal<In, Bit>,
     /// Frame-buffer byte to read (it arrives the next cycle on `read_data`).
@@ -95,6 +97,7 @@ impl Default for FrameReceiver {
             clock: Default::default(),
             rx_byte: Default::default(),
             rx_valid: Default::default(),
+            reset: Default::default(),
             accept: Default::default(),
             read_address: Default::default(),
             read_data: Default::default(),
@@ -274,6 +277,15 @@ impl Logic for FrameReceiver {
                         (bit_cast::<16, 8>(self.emit_byte.val()) << 8) | (self.arg3_q.q.val() >> 8);
                 }
             }
+        }
+        if self.reset.val() {
+            self.state.d.next = RxState::First;
+            self.len.d.next = 0.into();
+            self.crc.d.next = self.crc_init.val();
+            self.ok_q.d.next = false;
+            self.bad_q.d.next = false;
+            self.emit_q.d.next = false;
+            self.bad_count.d.next = 0.into();
         }
     }
 }

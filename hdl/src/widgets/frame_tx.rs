@@ -43,6 +43,8 @@ pub struct FrameEncoder {
     pub to: Signal<In, Bits<10>>,
     /// Encode the last response written at offset 0 again.
     pub resend: Signal<In, Bit>,
+    /// Synchronous reset: idle, nothing kept to resend, nothing sent this cycle.
+    pub reset: Signal<In, Bit>,
     /// The UART transmitter can take a byte.
     pub tx_ready: Signal<In, Bit>,
     /// The byte to send.
@@ -154,6 +156,12 @@ impl Logic for FrameEncoder {
                 }
             }
             _ => {}
+        }
+        if self.reset.val() {
+            self.state.d.next = TxState::Idle;
+            self.kept_end.d.next = 0.into();
+            self.tx_start.next = false;
+            self.finishing.next = false;
         }
     }
 }

@@ -13,6 +13,8 @@ use rust_hdl::prelude::*;
 pub struct ResponseWriter {
     /// Clock.
     pub clock: Signal<In, Clock>,
+    /// Synchronous reset: nothing pending, nothing written this cycle.
+    pub reset: Signal<In, Bit>,
     /// Start a response at `open_at`: the write pointer moves there and the CRC restarts.
     pub open: Signal<In, Bit>,
     /// See `open`.
@@ -59,6 +61,7 @@ impl Default for ResponseWriter {
     fn default() -> Self {
         ResponseWriter {
             clock: Default::default(),
+            reset: Default::default(),
             open: Default::default(),
             open_at: Default::default(),
             load: Default::default(),
@@ -149,6 +152,14 @@ impl Logic for ResponseWriter {
             self.put_q.d.next = true;
             self.put_byte_q.d.next = self.put_byte.val();
             self.len.d.next = self.len.q.val() + 1;
+        }
+        if self.reset.val() {
+            self.ram.write_enable.next = false;
+            self.pending_count.d.next = 0.into();
+            self.put_q.d.next = false;
+            self.len.d.next = 0.into();
+            self.base.d.next = 0.into();
+            self.crc_q.d.next = self.crc_init.val();
         }
     }
 }

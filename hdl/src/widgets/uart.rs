@@ -30,6 +30,8 @@ pub struct UartRx {
     pub clock: Signal<In, Clock>,
     /// Clock cycles per bit (at least 4).
     pub divisor: Signal<In, Bits<16>>,
+    /// Synchronous reset: back to the idle line, the error count cleared.
+    pub reset: Signal<In, Bit>,
     /// The serial line.
     pub rx: Signal<In, Bit>,
     /// The byte received.
@@ -57,6 +59,7 @@ impl Default for UartRx {
         UartRx {
             clock: Default::default(),
             divisor: Default::default(),
+            reset: Default::default(),
             rx: Default::default(),
             data: Default::default(),
             valid: Default::default(),
@@ -139,6 +142,11 @@ impl Logic for UartRx {
                 self.state.d.next = RxState::Idle;
             }
         }
+        if self.reset.val() {
+            self.state.d.next = RxState::Idle;
+            self.strobe.d.next = false;
+            self.errors.d.next = 0.into();
+        }
     }
 }
 
@@ -149,6 +157,8 @@ pub struct UartTx {
     pub clock: Signal<In, Clock>,
     /// Clock cycles per bit.
     pub divisor: Signal<In, Bits<16>>,
+    /// Synchronous reset: the line high, no byte in progress.
+    pub reset: Signal<In, Bit>,
     /// The byte to send.
     pub data: Signal<In, Bits<8>>,
     /// Take `data` (when `ready`).
@@ -169,6 +179,7 @@ impl Default for UartTx {
         UartTx {
             clock: Default::default(),
             divisor: Default::default(),
+            reset: Default::default(),
             data: Default::default(),
             start: Default::default(),
             ready: Default::default(),
@@ -201,6 +212,10 @@ impl Logic for UartTx {
         } else {
             self.count.d.next = self.count.q.val() - 1;
         }
+        if self.reset.val() {
+            self.frame.d.next = 1023.into();
+            self.bits_left.d.next = 0.into();
+        }
     }
 }
 
@@ -229,6 +244,8 @@ mod tests {
             self.rx.clock.next = self.clock.val();
             self.tx.divisor.next = self.divisor.val();
             self.rx.divisor.next = self.divisor.val();
+            self.tx.reset.next = false;
+            self.rx.reset.next = false;
             self.tx.data.next = self.data.val();
             self.tx.start.next = self.start.val();
             self.ready.next = self.tx.ready.val();

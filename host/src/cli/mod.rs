@@ -268,6 +268,22 @@ pub enum BenchCommand {
     /// Core-image upload time over a UART-paced link (in-process emulator on a
     /// pseudo-terminal) against the link's raw byte time, per baud rate.
     Upload(UploadArgs),
+    /// Trainer throughput on a training config: epochs of its batch (no checkpoint written),
+    /// in trajectory-steps and spin-steps per second.
+    Train(BenchTrainArgs),
+}
+
+#[derive(Args)]
+pub struct BenchTrainArgs {
+    /// The training config (TOML, as `npim train -c` takes it).
+    #[arg(long, short = 'c')]
+    pub config: PathBuf,
+    /// Epochs to time (the config's own first epochs, from its initial parameters).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub epochs: u64,
+    /// CSV output (one row per epoch).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Args)]

@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod bench_link;
 pub mod bench_suite;
+pub mod bench_train;
 pub mod bitstream;
 pub mod convert;
 pub mod emulate;

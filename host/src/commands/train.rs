@@ -6,7 +6,35 @@ use anyhow::{anyhow, bail, Context, Result};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use npim_sim::npim::NpimParams;
 use npim_sim::train::{Checkpoint, TrainConfig, Trainer};
+use npim_sim::Ising;
 use std::path::{Path, PathBuf};
+
+/// The config's training and test sets (paths relative to `base`, the config's folder).
+pub(crate) fn instance_sets(config: &TrainConfig, base: &Path) -> Result<(Vec<Ising>, Vec<Ising>)> {
+    let train = config
+        .train
+        .load(base)
+        .map_err(|e| anyhow!("training set: {e}"))?;
+    let test = config
+        .test
+        .load(base)
+        .map_err(|e| anyhow!("test set: {e}"))?;
+    Ok((train, test))
+}
+
+/// A run from the config's start: its `init` (random, greedy or a parameter file).
+pub(crate) fn new_trainer(
+    config: &TrainConfig,
+    base: &Path,
+    train: Vec<Ising>,
+    test: Vec<Ising>,
+) -> Result<Trainer> {
+    let init = match config.init.as_str() {
+        "random" | "greedy" => None,
+        path => Some(NpimParams::load(&base.join(path))?),
+    };
+    Trainer::new(config.clone(), train, test, init).map_err(|e| anyhow!(e))
+}
 
 pub fn run(args: TrainArgs) -> Result<()> {
     let mut config = TrainConfig::load(&args.config).map_err(|e| anyhow!(e))?;
@@ -21,14 +49,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     let checkpoint_path = out.join("checkpoint.json");
 
-    let train = config
-        .train
-        .load(&base)
-        .map_err(|e| anyhow!("training set: {e}"))?;
-    let test = config
-        .test
-        .load(&base)
-        .map_err(|e| anyhow!("test set: {e}"))?;
+    let (train, test) = instance_sets(&config, &base)?;
     let mut trainer = if checkpoint_path.exists() && !args.fresh {
         let text = std::fs::read_to_string(&checkpoint_path)?;
         let mut cp: Checkpoint = serde_json::from_str(&text)
@@ -49,11 +70,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
         );
         Trainer::resume(cp, train, test).map_err(|e| anyhow!(e))?
     } else {
-        let init = match config.init.as_str() {
-            "random" | "greedy" => None,
-            path => Some(NpimParams::load(&base.join(path))?),
-        };
-        Trainer::new(config.clone(), train, test, init).map_err(|e| anyhow!(e))?
+        new_trainer(&config, &base, train, test)?
     };
 
     let multi = MultiProgress::new();

@@ -16,6 +16,7 @@
 pub mod basis;
 pub mod model;
 pub mod params;
+pub mod tanh;
 
 pub use basis::Basis;
 pub use model::{run_trajectory, solve, NpimState, RunOptions, RunResult, Variant};

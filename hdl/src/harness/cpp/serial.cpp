@@ -8,13 +8,32 @@
 #include <poll.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <csignal>
 static Vtop* top;
+// SIGUSR1 pulses the core's reset (as a board's PLL losing lock would) for 16 cycles
+static volatile sig_atomic_t reset_requested = 0;
+static void on_usr1(int) { reset_requested = 1; }
+static void hold_reset(int cycles) {
+    top->reset = 1;
+    for (int c = 0; c < cycles; c++) { top->clock = 1; top->eval(); top->clock = 0; top->eval(); }
+    top->reset = 0;
+}
 int main(int argc, char** argv) {
     Verilated::commandArgs(argc, argv);
+    // NPIM_RANDOM_RESET=SEED: registers and memories without an initial value start random
+    // (the model must be built with --x-initial unique for this to reach them)
+    if (const char* r = getenv("NPIM_RANDOM_RESET")) {
+        Verilated::threadContextp()->randReset(2);
+        Verilated::threadContextp()->randSeed(atoi(r));
+    }
     top = new Vtop;
     const char* d = getenv("NPIM_DIVISOR");
     const int div = d ? atoi(d) : 8;
     top->divisor = div; top->rx = 1; top->clock = 0; top->eval();
+    // the board's reset after configuration (with X-randomised registers and memories, the
+    // state before it is arbitrary); its cycles are not counted
+    hold_reset(16);
+    signal(SIGUSR1, on_usr1);
     // batch mode (NPIM_BATCH): all input first, output as "cycle byte" lines, for comparing
     // with rust_hdl's simulator cycle for cycle
     const bool batch = getenv("NPIM_BATCH") != nullptr;
@@ -49,6 +68,7 @@ int main(int argc, char** argv) {
             rx_bits = 10; rx_count = div;
         }
         top->rx = rx_bits > 0 ? (rx_frame & 1) : 1;
+        if (reset_requested) { reset_requested = 0; hold_reset(16); }
         top->clock = 1; top->eval(); top->clock = 0; top->eval(); cycle++;
         if (rx_bits > 0 && --rx_count == 0) { rx_frame >>= 1; rx_bits--; rx_count = div; }
         int tx = top->tx;

@@ -29,75 +29,12 @@ use npim_proto::message::{MAX_DRIVE, STATUS_OK};
 use npim_proto::{kind, ErrorCode, MAX_PAYLOAD};
 use rust_hdl::prelude::*;
 
-/// A command kind as the dispatch compares it.
-fn kind_constant(kind: u8) -> Constant<Bits<8>> {
-    Constant::new(u64::from(kind).to_bits())
-}
-
-/// An error code as the response writer's first byte.
-fn code_constant(code: ErrorCode) -> Constant<Bits<64>> {
-    Constant::new(u64::from(code as u8).to_bits())
-}
+mod new;
+mod states;
+pub use states::EngineState;
 
 /// Bytes of the IDENTIFY reply after the status byte.
 pub const IDENTITY_BYTES: usize = 61;
-
-/// Engine states.
-#[derive(Copy, Clone, PartialEq, Debug, LogicState)]
-pub enum EngineState {
-    /// Waiting for a frame.
-    Idle,
-    /// Decide what the frame asks for.
-    Dispatch,
-    /// Emit the pending bytes of `ob`, then go to `ret`.
-    Put,
-    /// Execute the command (after seq and kind were written).
-    Exec,
-    /// IDENTIFY: copy the ROM.
-    Identify,
-    /// STATUS: steps per run.
-    Status2,
-    /// STATUS: best `E4`.
-    Status3,
-    /// READ_RESULT: best `E4`.
-    Result2,
-    /// READ_RESULT: best step and `N`.
-    Result3,
-    /// READ_RESULT: present a best-spin address.
-    SpinAddr,
-    /// READ_RESULT: take the bit.
-    SpinBit,
-    /// LOAD: present a frame-buffer address.
-    LoadA,
-    /// LOAD: feed the byte to the loader.
-    LoadB,
-    /// RUN: the seed is in place; start the core.
-    RunStart,
-    /// DRIVE: a new external run: stop the core.
-    ExtStop,
-    /// DRIVE: start the core in external mode.
-    ExtStart,
-    /// DRIVE: the status byte and the step.
-    DriveHead,
-    /// DRIVE: take the next drive value from the core.
-    DriveWait,
-    /// MEASURE: present the next frame byte holding spin bits.
-    MeasA,
-    /// MEASURE: feed the spin to the core's sample port.
-    MeasB,
-    /// MEASURE: the page is fed; wait for the step's end when it completed the step.
-    MeasEnd,
-    /// MEASURE: spins received and the step.
-    MeasR2,
-    /// MEASURE: the step's `E4`.
-    MeasR3,
-    /// Append the CRC.
-    Finish,
-    /// Start the encoder on the response just written.
-    StartEnc,
-    /// The encoder is sending the response.
-    Send,
-}
 
 /// The engine: the dispatch, with the receiver, writer and encoder, the image loader and the
 /// core inside.
@@ -105,6 +42,9 @@ pub enum EngineState {
 pub struct Engine {
     /// Clock.
     pub clock: Signal<In, Clock>,
+    /// Synchronous reset (the board's, after its PLL locks): every state machine to idle, no
+    /// run, no image (the host uploads again: RUN answers NotReady), nothing kept to resend.
+    pub reset: Signal<In, Bit>,
     /// A byte from the UART receiver.
     pub rx_byte: Signal<In, Bits<8>>,
     /// `rx_byte` is new this cycle.
@@ -197,94 +137,6 @@ pub struct Engine {
     external_built: Constant<Bit>,
 }
 
-impl Engine {
-    /// An engine whose IDENTIFY reply (after the status byte) is `identity`
-    /// ([`npim_proto::reply::Identity::encode`], [`IDENTITY_BYTES`] long).
-    pub fn new(identity: &[u8]) -> Self {
-        assert_eq!(identity.len(), IDENTITY_BYTES, "IDENTIFY reply length");
-        Engine {
-            clock: Default::default(),
-            rx_byte: Default::default(),
-            rx_valid: Default::default(),
-            tx_ready: Default::default(),
-            tx_byte: Default::default(),
-            tx_start: Default::default(),
-            busy: Default::default(),
-            loaded: Default::default(),
-            idle: Default::default(),
-            bad_frames: Default::default(),
-            core: Default::default(),
-            loader: Default::default(),
-            receiver: Default::default(),
-            writer: Default::default(),
-            encoder: Default::default(),
-            id_rom: identity
-                .iter()
-                .map(|&b| Bits::<8>::from(u64::from(b)))
-                .collect::<Vec<_>>()
-                .into_iter()
-                .into(),
-            state: Default::default(),
-            ret: Default::default(),
-            last_seq: Default::default(),
-            last_kind: Default::default(),
-            has_last: Default::default(),
-            image_ok: Default::default(),
-            has_result: Default::default(),
-            run_seed: Default::default(),
-            k: Default::default(),
-            spin_i: Default::default(),
-            spin_byte: Default::default(),
-            ext: Default::default(),
-            ext_step: Default::default(),
-            drive_next: Default::default(),
-            sample_next: Default::default(),
-            left: Default::default(),
-            bit_i: Default::default(),
-            ext_e4: Default::default(),
-            ext_e4_wide: Default::default(),
-            payload_len: Default::default(),
-            e4_wide: Default::default(),
-            e4_bits: Default::default(),
-            spin_bit: Default::default(),
-            spin_next: Default::default(),
-            page_end: Default::default(),
-            bits_len: Default::default(),
-            drive_wide: Default::default(),
-            drive_bits: Default::default(),
-            sample_bit: Default::default(),
-            bit_byte: Default::default(),
-            minus_one: Constant::new((-1i64).into()),
-            plus_one: Constant::new(1i64.into()),
-            external_state: Constant::new(1024u64.to_bits()),
-            e4_max: Constant::new((u64::MAX >> 1).to_bits()),
-            response: Constant::new(u64::from(kind::RESPONSE).to_bits()),
-            one8: Constant::new(1u64.to_bits()),
-            running: Constant::new(256u64.to_bits()),
-            done: Constant::new(512u64.to_bits()),
-            bad_frame: Constant::new((u64::from(ErrorCode::BadFrame as u8) << 16).to_bits()),
-            kind_identify: kind_constant(kind::IDENTIFY),
-            kind_load: kind_constant(kind::LOAD),
-            kind_commit: kind_constant(kind::COMMIT),
-            kind_run: kind_constant(kind::RUN),
-            kind_status: kind_constant(kind::STATUS),
-            kind_read_result: kind_constant(kind::READ_RESULT),
-            kind_reset: kind_constant(kind::RESET),
-            kind_drive: kind_constant(kind::DRIVE),
-            kind_measure: kind_constant(kind::MEASURE),
-            code_status_ok: Constant::new(u64::from(STATUS_OK).to_bits()),
-            code_unknown_command: code_constant(ErrorCode::UnknownCommand),
-            code_bad_length: code_constant(ErrorCode::BadLength),
-            code_image_invalid: code_constant(ErrorCode::ImageInvalid),
-            code_busy: code_constant(ErrorCode::Busy),
-            code_not_ready: code_constant(ErrorCode::NotReady),
-            code_out_of_order: code_constant(ErrorCode::OutOfOrder),
-            max_payload: Constant::new((MAX_PAYLOAD as u64).to_bits()),
-            max_drive: Constant::new((MAX_DRIVE as u64).to_bits()),
-            external_built: Constant::new(EXTERNAL),
-        }
-    }
-}
 
 // Literal numbers in `update` (rust_hdl emits consts there literally): 6 (seq, kind and CRC
 // around a payload), 61 (IDENTITY_BYTES), 512 (where a BadFrame answer is written: the upper
@@ -301,6 +153,9 @@ impl Logic for Engine {
         self.receiver.clock.next = self.clock.val();
         self.writer.clock.next = self.clock.val();
         self.encoder.clock.next = self.clock.val();
+        self.receiver.reset.next = self.reset.val();
+        self.writer.reset.next = self.reset.val();
+        self.encoder.reset.next = self.reset.val();
         self.receiver.rx_byte.next = self.rx_byte.val();
         self.receiver.rx_valid.next = self.rx_valid.val();
         self.receiver.accept.next = self.state.q.val() == EngineState::Idle;
@@ -853,6 +708,17 @@ impl Logic for Engine {
             _ => {
                 self.state.d.next = EngineState::Idle;
             }
+        }
+        if self.reset.val() {
+            self.state.d.next = EngineState::Idle;
+            self.has_last.d.next = false;
+            self.image_ok.d.next = false;
+            self.has_result.d.next = false;
+            self.ext.d.next = false;
+            self.core.start.next = false;
+            self.core.stop.next = true;
+            self.loader.restart.next = true;
+            self.loader.valid.next = false;
         }
     }
 }
