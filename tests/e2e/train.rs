@@ -135,7 +135,7 @@ fn bench_train_reports_the_epochs_it_timed() {
         let per_s: f64 = row[7].parse().unwrap();
         let spins_per_s: f64 = row[8].parse().unwrap();
         assert!((per_s * seconds / 800.0 - 1.0).abs() < 0.02, "{row:?}");
-        assert!((spins_per_s / per_s - 20.0).abs() < 1e-6, "{row:?}");
+        assert!((spins_per_s / per_s - 20.0).abs() < 1e-4, "{row:?}");
     }
     let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(names.len(), 2, "only the config and the CSV");
