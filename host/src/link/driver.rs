@@ -82,6 +82,20 @@ pub const LOAD_TIMEOUT_FLOOR: Duration = Duration::from_millis(5);
 /// bytes).
 pub const LOAD_TIMEOUT_FACTOR: f64 = 4.0;
 
+/// Whether the board answers `cmd` as soon as it has read it (no step of the core, no image
+/// check in between), so that its round trip is the link's alone and its wait can be a few
+/// measured round trips ([`Driver::quick_timeout`]) instead of [`Driver::timeout`].
+fn answered_at_once(cmd: &Command) -> bool {
+    matches!(
+        cmd,
+        Command::Identify
+            | Command::Status
+            | Command::Run { .. }
+            | Command::ReadResult
+            | Command::ReadTrace { .. }
+    )
+}
+
 /// The driver.
 pub struct Driver<T: Transport> {
     link: T,
@@ -107,6 +121,9 @@ pub struct Driver<T: Transport> {
     /// the exchanges answered at the first try (retransmitted ones say nothing about the
     /// link's speed). A lost LOAD frame then costs a few round trips, not [`Driver::timeout`].
     pub load_seconds_per_byte: Option<f64>,
+    /// Seconds the exchange of each command kind that the board answers at once takes,
+    /// smoothed over those answered at the first try (indexed by kind; `None` until one is).
+    quick_seconds: [Option<f64>; 256],
     /// How long the last command's answer took, when it came at the first try.
     clean_round_trip: Option<Duration>,
 }
@@ -125,22 +142,55 @@ impl<T: Transport> Driver<T> {
             retransmissions: 0,
             stall: Duration::from_secs(30),
             load_seconds_per_byte: None,
+            quick_seconds: [None; 256],
             clean_round_trip: None,
         }
     }
 
-    /// Sends a command and returns its response data.
+    /// Sends a command and returns its response data. A command the board answers at once
+    /// waits a few of its measured round trips ([`Driver::quick_timeout`]); others wait
+    /// [`Driver::timeout`].
     pub fn call(&mut self, cmd: &Command) -> Result<Vec<u8>, LinkError> {
-        self.call_bounded(cmd, self.retries, self.patience, self.timeout)
+        if !answered_at_once(cmd) {
+            return self.call_bounded(cmd, self.retries, self.patience, self.timeout, false);
+        }
+        let kind = usize::from(cmd.kind());
+        let wait = self.quick_timeout(cmd);
+        let result = self.call_bounded(cmd, self.retries, self.patience, wait, true);
+        if let (Ok(_), Some(rtt)) = (&result, self.clean_round_trip) {
+            let sample = rtt.as_secs_f64();
+            self.quick_seconds[kind] = Some(match self.quick_seconds[kind] {
+                None => sample,
+                Some(old) => 0.75 * old + 0.25 * sample,
+            });
+        }
+        result
     }
 
-    /// [`Driver::call`] with its own bounds on retransmissions.
+    /// How long to wait for the answer to `cmd`, a command the board answers at once:
+    /// [`Driver::timeout`] until one of its kind has been answered at the first try, then
+    /// [`LOAD_TIMEOUT_FACTOR`] times its smoothed round trip, at least [`LOAD_TIMEOUT_FLOOR`]
+    /// and at most [`Driver::timeout`]. (Per kind, because a READ_RESULT carries the spins and
+    /// a STATUS a few bytes.)
+    pub fn quick_timeout(&self, cmd: &Command) -> Duration {
+        match self.quick_seconds[usize::from(cmd.kind())] {
+            None => self.timeout,
+            Some(rtt) => Duration::from_secs_f64(LOAD_TIMEOUT_FACTOR * rtt)
+                .max(LOAD_TIMEOUT_FLOOR)
+                .min(self.timeout),
+        }
+    }
+
+    /// [`Driver::call`] with its own bounds on retransmissions. With `backoff` each unanswered
+    /// try doubles the wait (up to [`Driver::timeout`]), so a wait measured too short on a link
+    /// that slowed down costs a few retransmissions, not the command.
     fn call_bounded(
         &mut self,
         cmd: &Command,
         retries: usize,
         patience: Duration,
         timeout: Duration,
+        backoff: bool,
     ) -> Result<Vec<u8>, LinkError> {
         self.clean_round_trip = None;
         self.seq = self.seq.wrapping_add(1);
@@ -157,14 +207,18 @@ impl<T: Transport> Driver<T> {
             .to_string();
         let started = Instant::now();
         let mut attempt = 0;
+        let mut wait = timeout;
         while attempt <= retries || started.elapsed() < patience {
             if attempt > 0 {
                 self.retransmissions += 1;
+                if backoff {
+                    wait = (wait * 2).min(self.timeout.max(timeout));
+                }
             }
             attempt += 1;
             let sent_at = Instant::now();
             self.link.send(&bytes)?;
-            let deadline = Instant::now() + timeout;
+            let deadline = Instant::now() + wait;
             loop {
                 let got = self
                     .link
@@ -241,9 +295,9 @@ impl<T: Transport> Driver<T> {
             let timeout = self.load_timeout(wire_bytes);
             // a chunk larger than the smallest gets a few tries, then a smaller one goes out
             let result = if size > MIN_CHUNK {
-                self.call_bounded(&load, 2, Duration::ZERO, timeout)
+                self.call_bounded(&load, 2, Duration::ZERO, timeout, false)
             } else {
-                self.call_bounded(&load, self.retries, self.patience, timeout)
+                self.call_bounded(&load, self.retries, self.patience, timeout, false)
             };
             if let (Ok(_), Some(rtt)) = (&result, self.clean_round_trip) {
                 let sample = rtt.as_secs_f64() / wire_bytes as f64;

@@ -163,6 +163,37 @@ fn a_clean_link_gives_the_golden_results() {
 }
 
 #[test]
+fn a_command_answered_at_once_waits_a_few_of_its_round_trips_not_the_timeout() {
+    let mut d = link(Faults::default(), 4);
+    d.identify().unwrap();
+    // nothing measured yet: the full timeout
+    assert_eq!(d.quick_timeout(&Command::Status), d.timeout);
+    d.status().unwrap();
+    let measured = d.quick_timeout(&Command::Status);
+    assert!(measured < d.timeout, "{measured:?}");
+    assert!(measured >= LOAD_TIMEOUT_FLOOR);
+    // each kind has its own round trip; a command the core must work for keeps the timeout
+    assert_eq!(d.quick_timeout(&Command::ReadResult), d.timeout);
+    // the wire dies: four tries of STATUS wait 5, 10, 20 and 40 ms or so (doubling from the
+    // measured wait), where the fixed timeout would take four times 500 ms
+    d.link.faults = Faults {
+        drop: 1.0,
+        ..Faults::default()
+    };
+    d.retries = 3;
+    let started = Instant::now();
+    match d.status() {
+        Err(LinkError::NoReply { tries, .. }) => assert_eq!(tries, 4),
+        other => panic!("expected no reply, got {other:?}"),
+    }
+    let spent = started.elapsed();
+    assert!(spent < 4 * d.timeout / 2, "{spent:?}");
+    // the wire comes back: the next STATUS is answered
+    d.link.faults = Faults::default();
+    assert!(d.status().is_ok());
+}
+
+#[test]
 fn stepped_runs_and_traces_follow_the_golden_model() {
     let (bytes, core) = g11_image(40);
     let mut d = link(Faults::default(), 6);

@@ -54,7 +54,8 @@ impl Faults {
 pub struct LoopbackBoard {
     /// The board at the other end.
     pub board: Board,
-    faults: Faults,
+    /// The wire's faults (a test may change them mid-run).
+    pub faults: Faults,
     rng: Rng,
     deframer: Deframer,
     to_host: VecDeque<u8>,
