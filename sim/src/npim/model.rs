@@ -142,14 +142,34 @@ impl<'a> NpimState<'a> {
     /// Spins go in blocks: the block's noise draws (in index order, as one stream), its `z_k`
     /// (each a sum over the window, oldest first; the loops run over the block's spins, so they
     /// vectorise), `f_nl` over all of them, then each spin's `y = W⁰·η + Σ_k W¹_k·f_nl(z_k)`,
-    /// summed in `k` order.
+    /// summed in `k` order. The whole step is compiled twice, for AVX2 (chosen at run time) and
+    /// for the SSE2 every x86-64 has: the same operations in the same order, so the same
+    /// results, four lanes wide instead of two.
     pub fn step(&mut self) -> f64 {
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2, checked just above.
+            return unsafe { self.step_avx2() };
+        }
+        self.step_body()
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn step_avx2(&mut self) -> f64 {
+        self.step_body()
+    }
+
+    #[inline(always)]
+    fn step_body(&mut self) -> f64 {
         let n = self.ising.n();
         let tc = self.params.architecture.tc;
         let w = self.weights(self.t);
         let first = self.t == 0;
         let mut flipped = std::mem::take(&mut self.flipped);
         flipped.clear();
+        flipped.resize(n, 0);
+        let mut flips = 0;
         // the slot of time t − Tc + s is (t + s) mod Tc: the window starts at t mod Tc
         let start = self.t % tc;
         for b0 in (0..n).step_by(BLOCK) {
@@ -164,23 +184,30 @@ impl<'a> NpimState<'a> {
                 n,
                 tc,
             };
-            block.pre_sign(&mut self.z, &mut self.eta, &self.hist, &w);
-            for j in 0..len {
-                let i = b0 + j;
-                let y = self.eta[j];
-                let spin: i8 = if y >= 0.0 { 1 } else { -1 };
-                match self.variant {
-                    Variant::Dnpim => {
-                        if first || spin != self.spins[i] {
-                            flipped.push(i);
-                        }
-                        self.x[i] = f64::from(spin);
+            block.pre_sign_loops(&mut self.z, &mut self.eta, &self.hist, &w);
+            let spins = &mut self.spins[b0..b0 + len];
+            let x = &mut self.x[b0..b0 + len];
+            match self.variant {
+                Variant::Dnpim => {
+                    for (j, ((&y, s), x)) in self.eta[..len].iter().zip(spins).zip(x).enumerate() {
+                        let spin: i8 = if y >= 0.0 { 1 } else { -1 };
+                        // every index is written, the count advances only on a flip (no branch
+                        // on the flip itself, which the CPU could not predict)
+                        flipped[flips] = b0 + j;
+                        flips += usize::from(first || spin != *s);
+                        *x = f64::from(spin);
+                        *s = spin;
                     }
-                    Variant::Cnpim => self.x[i] = y.tanh(),
                 }
-                self.spins[i] = spin;
+                Variant::Cnpim => {
+                    for ((&y, s), x) in self.eta[..len].iter().zip(spins).zip(x) {
+                        *s = if y >= 0.0 { 1 } else { -1 };
+                        *x = y.tanh();
+                    }
+                }
             }
         }
+        flipped.truncate(flips);
         let couplings = self.ising.couplings();
         match self.variant {
             Variant::Dnpim if !first => {
@@ -190,23 +217,31 @@ impl<'a> NpimState<'a> {
             }
             _ => couplings.matvec(&self.x, &mut self.jx),
         }
-        let slot = self.t % tc;
-        for (i, (g, l)) in self.jx.iter().zip(self.ising.linear()).enumerate() {
-            let f = g - 0.5 * l;
-            self.hist[slot * n + i] = f;
-            self.hist[(slot + tc) * n + i] = f;
-        }
         self.flipped = flipped;
+        let slot = self.t % tc;
         self.t += 1;
-        match self.variant {
-            Variant::Dnpim => {
-                let (mut pair, mut lin) = (0.0, 0.0);
-                for ((&s, g), l) in self.spins.iter().zip(&self.jx).zip(self.ising.linear()) {
-                    pair += f64::from(s) * g;
-                    lin += f64::from(s) * l;
-                }
-                0.5 * pair - 0.5 * lin
+        // the fields into the history, and (dNPIM) the energy from them in the same pass
+        let (pair, lin) = {
+            let (lower, upper) = self.hist.split_at_mut((slot + tc) * n);
+            let now = &mut lower[slot * n..(slot + 1) * n];
+            let later = &mut upper[..n];
+            let (mut pair, mut lin) = (0.0, 0.0);
+            for (((now, later), (&g, &l)), &s) in now
+                .iter_mut()
+                .zip(later)
+                .zip(self.jx.iter().zip(self.ising.linear()))
+                .zip(&self.spins)
+            {
+                let f = g - 0.5 * l;
+                *now = f;
+                *later = f;
+                pair += f64::from(s) * g;
+                lin += f64::from(s) * l;
             }
+            (pair, lin)
+        };
+        match self.variant {
+            Variant::Dnpim => 0.5 * pair - 0.5 * lin,
             Variant::Cnpim => self.ising.energy(&self.spins),
         }
     }
@@ -226,24 +261,7 @@ impl Block {
     /// The block's pre-sign outputs: `eta` (the noise draws) becomes `y`. `z` holds the
     /// `z_k` and then `f_nl(z_k)`, `z[k·BLOCK + j]`. Each `z_k` is summed over the window oldest
     /// first and each `y` in `k` order; the loops run over the block's spins, so they
-    /// vectorise, four lanes wide where the CPU has AVX2 (chosen at run time; the same
-    /// operations, so the same results, as the SSE2 path every x86-64 has).
-    fn pre_sign(&self, z: &mut [f64], eta: &mut [f64], hist: &[f64], w: &StepWeights) {
-        #[cfg(target_arch = "x86_64")]
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2, checked just above.
-            unsafe { self.pre_sign_avx2(z, eta, hist, w) };
-            return;
-        }
-        self.pre_sign_loops(z, eta, hist, w);
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    unsafe fn pre_sign_avx2(&self, z: &mut [f64], eta: &mut [f64], hist: &[f64], w: &StepWeights) {
-        self.pre_sign_loops(z, eta, hist, w);
-    }
-
+    /// vectorise (inlined into the step, and so four lanes wide where the step runs with AVX2).
     #[inline(always)]
     fn pre_sign_loops(&self, z: &mut [f64], eta: &mut [f64], hist: &[f64], w: &StepWeights) {
         let (len, n) = (self.len, self.n);
