@@ -76,6 +76,34 @@ macro_rules! build_tests {
                 assert!(simulate(uut, 1000));
             }
 
+            /// The memory writes the loader makes this cycle.
+            fn record(uut: &Loader, out: &mut Loaded) {
+                if uut.matrix.rowptr_we.val() {
+                    out.rowptr.insert(
+                        uut.matrix.rowptr_waddr.val().index(),
+                        uut.matrix.rowptr_wdata.val().index() as u32,
+                    );
+                }
+                if uut.matrix.entry_we.val() {
+                    out.entries.insert(
+                        uut.matrix.entry_waddr.val().index(),
+                        uut.matrix.entry_wdata.val().index() as u32,
+                    );
+                }
+                if uut.matrix.linear_we.val() {
+                    out.linear.insert(
+                        uut.matrix.linear_waddr.val().index(),
+                        uut.matrix.linear_wdata.val().bigint().try_into().unwrap(),
+                    );
+                }
+                if uut.knot_writes.knot_we.val() {
+                    out.knots.insert(
+                        uut.knot_writes.knot_waddr.val().index(),
+                        uut.knot_writes.knot_wdata.val().bigint().try_into().unwrap(),
+                    );
+                }
+            }
+
             fn load(bytes: &[u8]) -> Loaded {
                 let mut uut = Loader::default();
                 uut.connect_all();
@@ -89,38 +117,20 @@ macro_rules! build_tests {
                     uut.data.next = u64::from(b).to_bits();
                     uut.valid.next = true;
                     assert!(simulate(&mut uut, 1000));
-                    if uut.matrix.rowptr_we.val() {
-                        out.rowptr.insert(
-                            uut.matrix.rowptr_waddr.val().index(),
-                            uut.matrix.rowptr_wdata.val().index() as u32,
-                        );
-                    }
-                    if uut.matrix.entry_we.val() {
-                        out.entries.insert(
-                            uut.matrix.entry_waddr.val().index(),
-                            uut.matrix.entry_wdata.val().index() as u32,
-                        );
-                    }
-                    if uut.matrix.linear_we.val() {
-                        out.linear.insert(
-                            uut.matrix.linear_waddr.val().index(),
-                            uut.matrix.linear_wdata.val().bigint().try_into().unwrap(),
-                        );
-                    }
-                    if uut.knot_writes.knot_we.val() {
-                        out.knots.insert(
-                            uut.knot_writes.knot_waddr.val().index(),
-                            uut.knot_writes.knot_wdata.val().bigint().try_into().unwrap(),
-                        );
-                    }
+                    record(&uut, &mut out);
                     tick(&mut uut);
                     // idle cycles between some bytes, as a UART delivers them
                     if k % 7 == 0 {
                         uut.valid.next = false;
+                        assert!(simulate(&mut uut, 1000));
+                        record(&uut, &mut out);
                         tick(&mut uut);
                     }
                 }
+                // (a byte is taken the cycle after it is offered)
                 uut.valid.next = false;
+                assert!(simulate(&mut uut, 1000));
+                record(&uut, &mut out);
                 tick(&mut uut);
                 out.config = [
                     uut.setup.n.val().index() as u64,

@@ -140,7 +140,7 @@ macro_rules! build_tests {
                     } else {
                         3 + 3
                     };
-                    assert_eq!(got.cycles, slots + 6);
+                    assert_eq!(got.cycles, slots + 8);
                     assert_eq!(got.cycles, input.expected_cycles());
                 }
             }

@@ -1,6 +1,7 @@
 //! The update unit against the golden model: the same state in, the same spins out, in
 //! rust_hdl's simulator and under Verilator, on random instances, parameters and steps.
 
+use npim_hdl::builds::rtl::update::TAIL_STAGES;
 use npim_hdl::builds::rtl::update_sim::{
     run_rust_hdl, run_verilator, verilog, UpdateInput, HARNESS_CPP,
 };
@@ -79,18 +80,33 @@ fn check(seed: u64, n: usize, tc: usize, d: usize, harness: Option<&Harness>, ru
         .map(|(i, &s)| (i, s < 0))
         .collect();
     // the pipelined pass (internal mode) and the sequential one (external mode) decide the same
-    // spins; pipelining saves the 3 decision cycles of every spin but the last, unless a spin
-    // is a single tap (D·Tc = 1, never pipelined)
+    // spins; pipelining saves the tail (`TAIL_STAGES` cycles) of every spin but the last, unless
+    // a spin is a single tap (D·Tc = 1, never pipelined)
     let sequential = UpdateInput {
         pipelined: false,
         ..input.clone()
     };
-    let saved = if d * tc >= 2 { 3 * (n as u64 - 1) } else { 0 };
+    let saved = if d * tc >= 2 {
+        TAIL_STAGES as u64 * (n as u64 - 1)
+    } else {
+        0
+    };
     if let Some(h) = harness {
         let got = run_verilator(h, &input).unwrap();
         assert_eq!(got.spins, want, "Verilator, seed {seed}, step {steps}");
         let seq = run_verilator(h, &sequential).unwrap();
         assert_eq!(seq.spins, want, "Verilator sequential, seed {seed}");
+        // start to done: a spin every D·Tc cycles pipelined (and the last spin's tail),
+        // D·Tc + TAIL_STAGES sequential; 3 for the set-up and done
+        let (spins, dtc, tail) = (n as u64, (d * tc) as u64, TAIL_STAGES as u64);
+        assert_eq!(
+            seq.cycles,
+            spins * (dtc + tail) + 3,
+            "seed {seed}: sequential"
+        );
+        if dtc >= 2 {
+            assert_eq!(got.cycles, spins * dtc + tail + 3, "seed {seed}: pipelined");
+        }
         assert_eq!(
             seq.cycles - got.cycles,
             saved,

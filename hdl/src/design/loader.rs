@@ -1,5 +1,6 @@
 //! The image loader: a core image (`docs/core-image.md`) arrives as a byte stream, one byte per
-//! clock at most, and goes straight into the core's memories and configuration. Nothing is
+//! clock at most (each taken the cycle after it is offered: the input is registered), and goes
+//! straight into the core's memories and configuration. Nothing is
 //! buffered: the header's fields are latched as they pass and checked against this build's
 //! limits, the row pointers, entries, linear terms and knots are written to the core's write
 //! ports as each word completes, the tanh table is skipped (this build's ROM holds the table
@@ -65,6 +66,10 @@ pub struct Loader {
     /// Core write port: knots.
     pub knot_writes: KnotWritesDriver,
     crc_unit: Crc32Byte,
+    /// The byte and its valid flag, registered on the way in: the frame buffer's read port
+    /// feeds `data`, and its output delay would otherwise start the header's checks' path.
+    data_q: DFF<Bits<8>>,
+    valid_q: DFF<Bit>,
     crc: DFFWithInit<Bits<32>>,
     off: DFF<Bits<32>>,
     section: DFF<Section>,
@@ -178,6 +183,8 @@ impl Default for Loader {
             matrix: Default::default(),
             knot_writes: Default::default(),
             crc_unit: Default::default(),
+            data_q: Default::default(),
+            valid_q: Default::default(),
             crc: DFFWithInit::new(0xFFFF_FFFFu64.to_bits()),
             off: Default::default(),
             section: Default::default(),
@@ -271,13 +278,15 @@ impl Logic for Loader {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, crc, off, section, acc, word_byte, idx, kp, kk, kaddr, err, n_reg,
+            self, clock, data_q, valid_q, crc, off, section, acc, word_byte, idx, kp, kk, kaddr, err, n_reg,
             steps_reg, nnz_reg, shift_reg, tc_reg, d_reg, k_reg, e0, e1, e2, dense_row, dense_col, per_knot_q, z_right_q, z_left_q, y_shift0_q, y_shift1_q
         );
+        self.data_q.d.next = self.data.val();
+        self.valid_q.d.next = self.valid.val();
         self.crc_unit.crc.next = self.crc.q.val();
-        self.crc_unit.data.next = self.data.val();
+        self.crc_unit.data.next = self.data_q.q.val();
         // the little-endian word completed by this byte, and its upper half
-        self.word.next = (bit_cast::<32, 8>(self.data.val()) << 24) | (self.acc.q.val() >> 8);
+        self.word.next = (bit_cast::<32, 8>(self.data_q.q.val()) << 24) | (self.acc.q.val() >> 8);
         self.half.next = bit_cast::<16, 32>(self.word.val() >> 16);
         // 1 + D + D·Tc without a multiplier (D < 16)
         self.t0.next = 0.into();
@@ -372,7 +381,7 @@ impl Logic for Loader {
             self.kk.d.next = 0.into();
             self.kaddr.d.next = 0.into();
             self.err.d.next = 0.into();
-        } else if self.valid.val() {
+        } else if self.valid_q.q.val() {
             self.crc.d.next = self.crc_unit.out.val();
             self.off.d.next = self.off.q.val() + 1;
             self.acc.d.next = self.word.val();
@@ -414,30 +423,30 @@ impl Logic for Loader {
                     }
                     // the build's storage; j, field, weight widths within the build's; A, z and
                     // table widths equal to the build's; knot spacing at most 2^15
-                    if (self.hoff.val() == 24) & (self.data.val() != self.storage_code.val()) {
+                    if (self.hoff.val() == 24) & (self.data_q.q.val() != self.storage_code.val()) {
                         self.fail.next = self.code_does_not_fit.val();
                     }
-                    if (self.hoff.val() == 25) & (self.data.val() > self.max_j_bits.val()) {
+                    if (self.hoff.val() == 25) & (self.data_q.q.val() > self.max_j_bits.val()) {
                         self.fail.next = self.code_does_not_fit.val();
                     }
-                    if (self.hoff.val() == 26) & (self.data.val() > 16) {
+                    if (self.hoff.val() == 26) & (self.data_q.q.val() > 16) {
                         self.fail.next = self.code_does_not_fit.val();
                     }
-                    if (self.hoff.val() == 27) & (self.data.val() > 15) {
+                    if (self.hoff.val() == 27) & (self.data_q.q.val() > 15) {
                         self.fail.next = self.code_does_not_fit.val();
                     }
-                    if (self.hoff.val() == 28) & (self.data.val() != 8) {
+                    if (self.hoff.val() == 28) & (self.data_q.q.val() != 8) {
                         self.fail.next = self.code_does_not_fit.val();
                     }
-                    if (self.hoff.val() == 29) & (self.data.val() != 14) {
+                    if (self.hoff.val() == 29) & (self.data_q.q.val() != 14) {
                         self.fail.next = self.code_does_not_fit.val();
                     }
-                    if (self.hoff.val() == 30) & (self.data.val() != 8) {
+                    if (self.hoff.val() == 30) & (self.data_q.q.val() != 8) {
                         self.fail.next = self.code_does_not_fit.val();
                     }
                     if self.hoff.val() == 31 {
-                        self.shift_reg.d.next = self.data.val();
-                        if self.data.val() > 15 {
+                        self.shift_reg.d.next = self.data_q.q.val();
+                        if self.data_q.q.val() > 15 {
                             self.fail.next = self.code_does_not_fit.val();
                         }
                     }
@@ -457,13 +466,13 @@ impl Logic for Loader {
                         self.k_reg.d.next = self.half.val();
                     }
                     if self.hoff.val() == 38 {
-                        self.e0.d.next = self.data.val();
+                        self.e0.d.next = self.data_q.q.val();
                     }
                     if self.hoff.val() == 39 {
-                        self.e1.d.next = self.data.val();
+                        self.e1.d.next = self.data_q.q.val();
                     }
                     if self.hoff.val() == 40 {
-                        self.e2.d.next = self.data.val();
+                        self.e2.d.next = self.data_q.q.val();
                     }
                     if self.hoff.val() == 63 {
                         // (the alignment shifts within what keeps y in 48 bits; see `Update`)
@@ -528,7 +537,7 @@ impl Logic for Loader {
                     // (a CSR build never enters this section; the test lets synthesis drop it)
                     if self.dense.val() {
                         self.matrix.entry_we.next = true;
-                        self.matrix.entry_wdata.next = bit_cast::<ENTRY_BITS, 8>(self.data.val());
+                        self.matrix.entry_wdata.next = bit_cast::<ENTRY_BITS, 8>(self.data_q.q.val());
                         self.idx.d.next = self.idx.q.val() + 1;
                         self.dense_col.d.next = self.dense_col.q.val() + 1;
                         if self.last_col.val() {

@@ -8,14 +8,17 @@
 //!
 //! `LANES` lanes, streaming: entry `k` of the image's CSR order lives in bank `k mod LANES` at
 //! word `k >> LANE_BITS`, so one read of every bank gives `LANES` consecutive entries (the
-//! image's layout, nothing padded). The rows go through a four-stage pipeline with no gap
+//! image's layout, nothing padded). The rows go through a six-stage pipeline with no gap
 //! between them: (1) issue the word holding entry `k` of row `r` (the row-pointer memory always
 //! reading `ptr[r + 1]`, the end of the issuing row), each lane active when its entry lies in
 //! `[k, ptr[r + 1])`; (2) the words arrive: each lane reads its column's spin from its own copy
-//! of the spin bits, and the row's own spin and `l` are read; (3) add or subtract each active
-//! lane's weight (an adder chain into the row's sum); at a row's last word latch the sum;
-//! (4) emit `f_r = 2·sum − l_r` and update `E4`. A row costs the words it touches (an empty row
-//! one slot): a pass is `Σ_r max(1, words_r) + 6` cycles, `Σ_r max(1, nnz_r) + 6` with one lane.
+//! of the spin bits; (3a) each active lane's weight, added or subtracted by its spin, is
+//! registered; (3b) the lanes' terms are summed by a tree (`log2 LANES` adders deep,
+//! registered: no chain of `LANES` adders in one cycle), and the row's own spin and `l` are
+//! read; (3c) the
+//! word's sum is added into the row's, latched at the row's last word; (4) emit
+//! `f_r = 2·sum − l_r` and update `E4`. A row costs the words it touches (an empty row one
+//! slot): a pass is `Σ_r max(1, words_r) + 8` cycles, `Σ_r max(1, nnz_r) + 8` with one lane.
 //!
 //! Dense builds (`DENSE`) store the weights alone, row `r` at entries `[r·n, (r + 1)·n)`: the
 //! row bounds come from a running row base instead of the row-pointer memory, and each lane's
@@ -25,11 +28,20 @@
 //! emits one `(field_index, field)` per cycle with `field_valid` high, in index order, then
 //! pulses `done` with `e4` final.
 
+// the tree's zero leaves, `LANES..TREE_LEAVES`, are none in an eight-lane build (in the
+// generated `hdl` code too, which no attribute on `update` reaches)
+#![allow(clippy::reversed_empty_ranges)]
+
 use super::entry::EntryDecode;
 use super::entry_banks::EntryBanks;
 use super::ports::MatrixWrites;
 use super::widths::*;
 use rust_hdl::prelude::*;
+
+/// Leaves of the lanes' adder tree (stage 3b): three levels, the lanes beyond `LANES` zero
+/// (synthesis drops their adders).
+const TREE_LEAVES: usize = 8;
+const _: () = assert!(LANES <= TREE_LEAVES);
 
 /// Engine states.
 #[derive(Copy, Clone, PartialEq, Debug, LogicState)]
@@ -118,7 +130,17 @@ pub struct Matvec {
     last2: DFF<Bit>,
     row2: DFF<Bits<SPIN_BITS>>,
     weight2: [DFF<Signed<ACC_BITS>>; LANES],
-    // stage 3 → 4
+    // stage 3a → 3b: each lane's ±weight
+    v3a: DFF<Bit>,
+    last3a: DFF<Bit>,
+    row3a: DFF<Bits<SPIN_BITS>>,
+    term3a: [DFF<Signed<ACC_BITS>>; LANES],
+    // stage 3b → 3c: the word's sum (the row's own spin and l are read in 3b)
+    v3b: DFF<Bit>,
+    last3b: DFF<Bit>,
+    row3b: DFF<Bits<SPIN_BITS>>,
+    word3b: DFF<Signed<ACC_BITS>>,
+    // stage 3c → 4
     v3: DFF<Bit>,
     row3: DFF<Bits<SPIN_BITS>>,
     sum3: DFF<Signed<ACC_BITS>>,
@@ -144,8 +166,12 @@ pub struct Matvec {
     n_wide: Signal<Local, Bits<PTR_BITS>>,
     /// `±weight` of each lane (0 when inactive).
     term: [Signal<Local, Signed<ACC_BITS>>; LANES],
-    /// The adder chain: `chain[b + 1] = chain[b] + term[b]`, `chain[0]` the row's sum so far.
-    chain: [Signal<Local, Signed<ACC_BITS>>; LANES + 1],
+    /// The adder tree over the registered terms, level by level: the leaves (lane `b`'s term,
+    /// 0 beyond the lanes), their pair sums, the quad sums, the word's sum.
+    leaves: [Signal<Local, Signed<ACC_BITS>>; TREE_LEAVES],
+    pairs: [Signal<Local, Signed<ACC_BITS>>; TREE_LEAVES / 2],
+    quads: [Signal<Local, Signed<ACC_BITS>>; TREE_LEAVES / 4],
+    word_sum: Signal<Local, Signed<ACC_BITS>>,
     row_sum: Signal<Local, Signed<ACC_BITS>>,
     f_wide: Signal<Local, Signed<ACC_BITS>>,
     l_wide: Signal<Local, Signed<ACC_BITS>>,
@@ -212,6 +238,14 @@ impl Default for Matvec {
             last2: Default::default(),
             row2: Default::default(),
             weight2: Default::default(),
+            v3a: Default::default(),
+            last3a: Default::default(),
+            row3a: Default::default(),
+            term3a: Default::default(),
+            v3b: Default::default(),
+            last3b: Default::default(),
+            row3b: Default::default(),
+            word3b: Default::default(),
             v3: Default::default(),
             row3: Default::default(),
             sum3: Default::default(),
@@ -232,7 +266,10 @@ impl Default for Matvec {
             position: Default::default(),
             n_wide: Default::default(),
             term: Default::default(),
-            chain: Default::default(),
+            leaves: Default::default(),
+            pairs: Default::default(),
+            quads: Default::default(),
+            word_sum: Default::default(),
             row_sum: Default::default(),
             f_wide: Default::default(),
             l_wide: Default::default(),
@@ -262,16 +299,18 @@ impl Logic for Matvec {
             self.spins[b].write_clock.next = self.clock.val();
             self.act1[b].clock.next = self.clock.val();
             self.weight2[b].clock.next = self.clock.val();
+            self.term3a[b].clock.next = self.clock.val();
             self.act1[b].d.next = self.act1[b].q.val();
             self.weight2[b].d.next = self.weight2[b].q.val();
+            self.term3a[b].d.next = self.term3a[b].q.val();
         }
         self.own_spins.read_clock.next = self.clock.val();
         self.own_spins.write_clock.next = self.clock.val();
         self.linear.read_clock.next = self.clock.val();
         self.linear.write_clock.next = self.clock.val();
         dff_setup!(
-            self, clock, state, r, k, row_base, v1, last1, row1, place1, v2, last2, row2, v3,
-            row3, sum3, own3, l3, acc, energy
+            self, clock, state, r, k, row_base, v1, last1, row1, place1, v2, last2, row2, v3a,
+            last3a, row3a, v3b, last3b, row3b, word3b, v3, row3, sum3, own3, l3, acc, energy
         );
         // load ports: entry k goes to bank k mod LANES at word k >> LANE_BITS; every spin copy
         // takes every spin write
@@ -338,26 +377,45 @@ impl Logic for Matvec {
                     signed_bit_cast::<ACC_BITS, WEIGHT_BITS>(self.decode[b].weight.val());
             }
         }
-        self.own_spins.read_address.next =
-            self.bank_base.val() + bit_cast::<COUNT_BITS, SPIN_BITS>(self.row1.q.val());
-        self.linear.read_address.next = self.row1.q.val();
         self.v2.d.next = self.v1.q.val();
         self.last2.d.next = self.last1.q.val();
         self.row2.d.next = self.row1.q.val();
-        // stage 3: the columns' spins arrive; add each lane's ±weight, latch the row's sum at
-        // its last word
-        self.chain[0].next = self.acc.q.val();
+        // stage 3a: the columns' spins arrive; each lane's ±weight is registered
         for b in 0..LANES {
             self.term[b].next = self.weight2[b].q.val();
             if self.spins[b].read_data.val() {
                 self.term[b].next = -self.weight2[b].q.val();
             }
-            self.chain[b + 1].next = self.chain[b].val() + self.term[b].val();
-            // the last lane's assignment stands: the whole chain
-            self.row_sum.next = self.chain[b + 1].val();
+            self.term3a[b].d.next = self.term[b].val();
         }
-        self.v3.d.next = self.v2.q.val() & self.last2.q.val();
-        self.row3.d.next = self.row2.q.val();
+        self.v3a.d.next = self.v2.q.val();
+        self.last3a.d.next = self.last2.q.val();
+        self.row3a.d.next = self.row2.q.val();
+        // stage 3b: the word's sum, by the tree; the row's own spin and l are read
+        for b in 0..LANES {
+            self.leaves[b].next = self.term3a[b].q.val();
+        }
+        for b in LANES..TREE_LEAVES {
+            self.leaves[b].next = 0.into();
+        }
+        for j in 0..4 {
+            self.pairs[j].next = self.leaves[2 * j].val() + self.leaves[2 * j + 1].val();
+        }
+        for j in 0..2 {
+            self.quads[j].next = self.pairs[2 * j].val() + self.pairs[2 * j + 1].val();
+        }
+        self.word_sum.next = self.quads[0].val() + self.quads[1].val();
+        self.word3b.d.next = self.word_sum.val();
+        self.v3b.d.next = self.v3a.q.val();
+        self.last3b.d.next = self.last3a.q.val();
+        self.row3b.d.next = self.row3a.q.val();
+        self.own_spins.read_address.next =
+            self.bank_base.val() + bit_cast::<COUNT_BITS, SPIN_BITS>(self.row3a.q.val());
+        self.linear.read_address.next = self.row3a.q.val();
+        // stage 3c: into the row's sum, latched at its last word
+        self.row_sum.next = self.acc.q.val() + self.word3b.q.val();
+        self.v3.d.next = self.v3b.q.val() & self.last3b.q.val();
+        self.row3.d.next = self.row3b.q.val();
         self.sum3.d.next = self.row_sum.val();
         self.own3.d.next = self.own_spins.read_data.val();
         self.linear_bits.next = self.linear.read_data.val();
@@ -367,9 +425,9 @@ impl Logic for Matvec {
                 bit_cast::<FIELD_BITS, LINEAR_BITS>(self.linear_bits.val()) | self.linear_ext.val();
         }
         self.l3.d.next = signed_cast(self.linear_wide.val());
-        if self.v2.q.val() {
+        if self.v3b.q.val() {
             self.acc.d.next = self.row_sum.val();
-            if self.last2.q.val() {
+            if self.last3b.q.val() {
                 self.acc.d.next = 0.into();
             }
         }
@@ -436,7 +494,12 @@ impl Logic for Matvec {
                 }
             }
             MatvecState::Drain => {
-                if !self.v1.q.val() & !self.v2.q.val() & !self.v3.q.val() {
+                if !self.v1.q.val()
+                    & !self.v2.q.val()
+                    & !self.v3a.q.val()
+                    & !self.v3b.q.val()
+                    & !self.v3.q.val()
+                {
                     self.state.d.next = MatvecState::Done;
                 }
             }
@@ -452,6 +515,8 @@ impl Logic for Matvec {
             self.state.d.next = MatvecState::Idle;
             self.v1.d.next = false;
             self.v2.d.next = false;
+            self.v3a.d.next = false;
+            self.v3b.d.next = false;
             self.v3.d.next = false;
         }
     }

@@ -7,10 +7,22 @@
 //! weights `q(t)` sit in a small memory written before the step. In internal mode the pass is
 //! pipelined across spins (`pipelined`): a spin's last `z`, `W¹` term, noise draw and decision
 //! run beside the next spin's taps, so a spin costs `D·Tc` cycles (`docs/rtl.md`, Speed).
+//!
+//! Each product is registered before it is added, and what follows a hidden unit's last tap is
+//! a pipeline of `TAIL_STAGES` registered stages (a token per hidden unit: `tail_valid`, with
+//! `tail_last` marking a spin's last unit), each stage one short step so that the clock is set
+//! by a multiplier or an adder, not by their chain: 0 the last `W²` product is added; 1 the sum
+//! is rounded; 2 shifted; 3 saturated into `z`; 4 `|z|` addresses the table and the `W¹`
+//! weight is read (pipelined: and the spin's noise state); 5 `f_nl(z)`; 6 the `W¹` product
+//! (pipelined: and the noise draw from the registered state); 7 it is added into the spin's sum;
+//! 8 `y`'s two terms are aligned; 9 `y` and the decision.
 
 use crate::widgets::single_port_ram::SinglePortRam;
 use super::widths::*;
 use rust_hdl::prelude::*;
+
+/// Registered stages after a hidden unit's last tap (module docs).
+pub const TAIL_STAGES: usize = 10;
 
 /// Unit states.
 #[derive(Copy, Clone, PartialEq, Debug, LogicState)]
@@ -21,12 +33,10 @@ pub enum UpdateState {
     NoiseData,
     /// Stream the taps of the hidden units back to back: one history field and one `W²` weight
     /// read per cycle, each product accumulated the cycle after. While unit `k + 1` streams,
-    /// unit `k`'s `z` is taken (first cycle) and its `W¹·f_nl(z)` term added (second cycle).
+    /// unit `k`'s tail runs beside them.
     Mac,
-    /// The last unit's `z`.
-    ZLast,
-    /// The last unit's `W¹·f_nl(z)` term; read `W⁰`.
-    WLast,
+    /// The last unit's tail runs (sequential pass).
+    Tail,
     /// Decide the spin; issue the next spin's noise read and its first tap.
     YData,
     /// Pipelined: the last spin's taps are done; wait for its decision.
@@ -99,8 +109,8 @@ pub struct Update {
     pub done: Signal<Out, Bit>,
     /// Pipelined pass (latched at `start`; only where `hold` is never raised, i.e. internal
     /// mode, and `D·Tc ≥ 2`): spin `i + 1`'s taps start the cycle after spin `i`'s last tap,
-    /// while spin `i`'s last `z`, `W¹` term, noise draw and decision finish beside them, so a
-    /// spin costs `D·Tc` cycles instead of `D·Tc + 3`.
+    /// while spin `i`'s tail (its last `z`, `W¹` term, noise draw and decision) runs beside
+    /// them, so a spin costs `D·Tc` cycles instead of `D·Tc + TAIL_STAGES`.
     pub pipelined: Signal<In, Bit>,
     /// `y` of the cycle before (`y_late`).
     late: DFF<Signed<Y_BITS>>,
@@ -118,32 +128,63 @@ pub struct Update {
     eta: DFF<Signed<16>>,
     acc: DFF<Signed<MAC_BITS>>,
     w1u: DFF<Signed<MAC_BITS>>,
-    z: DFF<Signed<16>>,
     v1: DFF<Bit>,
     /// The next accumulation starts a new unit's sum.
     fresh: DFF<Bit>,
-    /// Take the finished unit's `z` this cycle.
-    zpend: DFF<Bit>,
-    /// Add the finished unit's `W¹·f_nl(z)` this cycle.
-    tpend: DFF<Bit>,
-    /// Advance the spin's noise state and draw `η` this cycle.
+    /// The registered `W²` product, whether it holds a tap's (`prod_valid`) and whether it
+    /// starts a unit's sum (`prod_fresh`).
+    prod_q: DFF<Signed<32>>,
+    prod_valid: DFF<Bit>,
+    prod_fresh: DFF<Bit>,
+    /// The tail: bit `k` is set while a hidden unit's token is in stage `k` (module docs);
+    /// `tail_last` marks the tokens of a spin's last unit.
+    tail_valid: DFF<Bits<TAIL_STAGES>>,
+    tail_last: DFF<Bits<TAIL_STAGES>>,
+    /// Stage 1 → 2: the rounded sum and the sum clamped for a left shift.
+    rounded_q: DFF<Bits<MAC_BITS>>,
+    acc_c_q: DFF<Signed<16>>,
+    /// Stage 2 → 3: the shifted sum.
+    z_wide_q: DFF<Signed<MAC_BITS>>,
+    /// Stage 3 → 4: `z`; stage 4 → 5: `z` again, beside the table's read.
+    z: DFF<Signed<16>>,
+    z_at_table: DFF<Signed<16>>,
+    /// Stage 5 → 6: `f_nl(z)` (the `W¹` weight, read in stage 5, arrives in 6); stage 6 → 7:
+    /// their product.
+    f_nl_q: DFF<Signed<16>>,
+    w1_product_q: DFF<Signed<32>>,
+    /// `W⁰·η`, registered (the noise draw is two stages before it is used).
+    q0_eta_q: DFF<Signed<32>>,
+    /// Stage 8 → 9: `y`'s two aligned terms (held while the decision waits, sequential).
+    term0_q: DFF<Bits<Y_BITS>>,
+    term1_q: DFF<Bits<Y_BITS>>,
+    /// The `W¹` address of the next token to reach stage 5 (`1..=D`, in unit order).
+    w1_addr: DFF<Bits<WEIGHT_ADDR_BITS>>,
+    /// Draw the spin's noise in two cycles (`npend`), in one (`npend2`): the xorshift's first
+    /// step is registered (`x1_q`), off the block RAM's output delay.
     npend: DFF<Bit>,
+    npend2: DFF<Bit>,
+    x1_q: DFF<Bits<32>>,
     /// This pass is pipelined.
     pipe: DFF<Bit>,
     /// `W⁰` of this step, read at `start` (constant over the pass).
     w0: DFF<Signed<W_BITS>>,
-    /// The `W¹` address of the unit whose `z` is taken next (unit + 1).
-    kz: DFF<Bits<4>>,
-    /// Pipelined tail of a spin: its last unit's `z` (`lastz`, with `zpend`), its last `W¹`
-    /// term and noise draw (`lastt`, with `tpend`), its decision (`ypend`); the spin's index
-    /// travels along (`zidx`, `tidx`, `yidx`) so two spins can be in flight.
-    lastz: DFF<Bit>,
-    lastt: DFF<Bit>,
-    ypend: DFF<Bit>,
-    zidx: DFF<Bits<COUNT_BITS>>,
-    tidx: DFF<Bits<COUNT_BITS>>,
-    yidx: DFF<Bits<COUNT_BITS>>,
+    /// Pipelined: the spins whose noise state was read and the spins decided so far (tails
+    /// finish in spin order). A spin draws two cycles after its read and the next read is at
+    /// least two cycles later, so the drawing spin is always `read − 1`.
+    read: DFF<Bits<COUNT_BITS>>,
+    decided: DFF<Bits<COUNT_BITS>>,
     single_tap: Signal<Local, Bit>,
+    /// A hidden unit's last tap is issued this cycle: its token enters the tail.
+    launch: Signal<Local, Bit>,
+    launch_last: Signal<Local, Bit>,
+    tail_shifted: Signal<Local, Bits<TAIL_STAGES>>,
+    last_shifted: Signal<Local, Bits<TAIL_STAGES>>,
+    /// Tokens of the last units in stages 4, 6 and 8 (stage 9's is read from the registers
+    /// where it is used: a local signal there would tie `spin_valid` to the block's inputs in
+    /// Verilator's ordering, a false combinational loop through the core's `hold`).
+    last4: Signal<Local, Bit>,
+    last6: Signal<Local, Bit>,
+    last8: Signal<Local, Bit>,
     mac_sum: Signal<Local, Signed<MAC_BITS>>,
     x1: Signal<Local, Bits<32>>,
     x2: Signal<Local, Bits<32>>,
@@ -265,22 +306,39 @@ impl Default for Update {
             eta: Default::default(),
             acc: Default::default(),
             w1u: Default::default(),
-            z: Default::default(),
             v1: Default::default(),
             fresh: Default::default(),
-            zpend: Default::default(),
-            tpend: Default::default(),
+            prod_q: Default::default(),
+            prod_valid: Default::default(),
+            prod_fresh: Default::default(),
+            tail_valid: Default::default(),
+            tail_last: Default::default(),
+            rounded_q: Default::default(),
+            acc_c_q: Default::default(),
+            z_wide_q: Default::default(),
+            z: Default::default(),
+            z_at_table: Default::default(),
+            f_nl_q: Default::default(),
+            w1_product_q: Default::default(),
+            q0_eta_q: Default::default(),
+            term0_q: Default::default(),
+            term1_q: Default::default(),
+            w1_addr: Default::default(),
             npend: Default::default(),
+            npend2: Default::default(),
+            x1_q: Default::default(),
             pipe: Default::default(),
             w0: Default::default(),
-            kz: Default::default(),
-            lastz: Default::default(),
-            lastt: Default::default(),
-            ypend: Default::default(),
-            zidx: Default::default(),
-            tidx: Default::default(),
-            yidx: Default::default(),
+            read: Default::default(),
+            decided: Default::default(),
             single_tap: Default::default(),
+            launch: Default::default(),
+            launch_last: Default::default(),
+            tail_shifted: Default::default(),
+            last_shifted: Default::default(),
+            last4: Default::default(),
+            last6: Default::default(),
+            last8: Default::default(),
             mac_sum: Default::default(),
             x1: Default::default(),
             x2: Default::default(),
@@ -362,8 +420,10 @@ impl Logic for Update {
         self.w1_copy.read_clock.next = self.clock.val();
         self.w1_copy.write_clock.next = self.clock.val();
         dff_setup!(
-            self, clock, state, i, k, s, wbase, eta, acc, w1u, z, v1, fresh, zpend, tpend, npend,
-            pipe, w0, kz, lastz, lastt, ypend, zidx, tidx, yidx, late
+            self, clock, state, i, k, s, wbase, eta, acc, w1u, v1, fresh, prod_q, prod_valid,
+            prod_fresh, tail_valid, tail_last, rounded_q, acc_c_q, z_wide_q, z, z_at_table, f_nl_q,
+            w1_product_q, q0_eta_q, term0_q, term1_q, w1_addr, npend, npend2, x1_q, pipe, w0, read,
+            decided, late
         );
         // load and history ports
         self.weights.write_address.next = self.weight_waddr.val();
@@ -375,9 +435,10 @@ impl Logic for Update {
         self.hist.write_address.next = self.hist_waddr.val();
         self.hist.write_data.next = self.hist_wdata.val();
         self.hist.write_enable.next = self.hist_we.val();
-        // noise: xorshift32 of the state read for spin i
+        // noise: xorshift32 of the state read for the drawing spin (its first step registered)
         self.x1.next = self.noise.read_data.val() ^ (self.noise.read_data.val() << 13);
-        self.x2.next = self.x1.val() ^ (self.x1.val() >> 17);
+        self.x1_q.d.next = self.x1.val();
+        self.x2.next = self.x1_q.q.val() ^ (self.x1_q.q.val() >> 17);
         self.x3.next = self.x2.val() ^ (self.x2.val() << 5);
         self.byte_sum.next = bit_cast::<16, 8>(self.x3.val().get_bits::<8>(0))
             + bit_cast::<16, 8>(self.x3.val().get_bits::<8>(8))
@@ -397,9 +458,27 @@ impl Logic for Update {
             + bit_cast::<UNIT_HIST_BITS, 6>(self.slot.val());
         self.weights.read_address.next =
             self.wbase.q.val() + bit_cast::<WEIGHT_ADDR_BITS, 6>(self.s.q.val());
-        // W² MAC
+        // W² MAC: the product of the tap read in the cycle before is registered, then added
         self.product.next = self.weights.read_data.val() * self.hist.read_data.val();
-        // z = round_shift(acc), saturated
+        self.prod_q.d.next = self.product.val();
+        self.prod_valid.d.next = self.v1.q.val() & (self.state.q.val() == UpdateState::Mac);
+        self.prod_fresh.d.next = self.fresh.q.val();
+        self.mac_sum.next = self.acc.q.val() + signed_bit_cast::<MAC_BITS, 32>(self.prod_q.q.val());
+        if self.prod_fresh.q.val() {
+            self.mac_sum.next = signed_bit_cast::<MAC_BITS, 32>(self.prod_q.q.val());
+        }
+        if self.prod_valid.q.val() {
+            self.acc.d.next = self.mac_sum.val();
+        }
+        // the tail's tokens move one stage a cycle (a launch enters stage 0)
+        self.launch.next = false;
+        self.launch_last.next = false;
+        self.tail_shifted.next = self.tail_valid.q.val() << 1;
+        self.last_shifted.next = self.tail_last.q.val() << 1;
+        self.last4.next = self.tail_valid.q.val().get_bit(4) & self.tail_last.q.val().get_bit(4);
+        self.last6.next = self.tail_valid.q.val().get_bit(6) & self.tail_last.q.val().get_bit(6);
+        self.last8.next = self.tail_valid.q.val().get_bit(8) & self.tail_last.q.val().get_bit(8);
+        // stage 1: z = round_shift(acc), saturated
         // (|acc| < 2^34: a right shift by 35 or more rounds every sum to 0, a left shift by 13
         // or more saturates every non-zero one; capping the shifts there keeps 36 bits exact)
         self.zr_cap.next = self.z_right.val();
@@ -415,12 +494,7 @@ impl Logic for Update {
         self.acc_bits.next = unsigned_cast(self.acc.q.val());
         self.half.next = (self.one.val() << self.zr_c.val()) >> 1;
         self.rounded.next = self.acc_bits.val() + self.half.val();
-        self.sign_mask.next = 0.into();
-        if self.rounded.val().get_bit(35) {
-            self.sign_mask.next = self.all_ones.val();
-        }
-        self.shr_val.next =
-            ((self.rounded.val() ^ self.sign_mask.val()) >> self.zr_c.val()) ^ self.sign_mask.val();
+        self.rounded_q.d.next = self.rounded.val();
         self.acc_c.next = signed_bit_cast::<16, MAC_BITS>(self.acc.q.val());
         if self.acc.q.val() > self.acc_cap.val() {
             self.acc_c.next = self.acc_c_max.val();
@@ -428,24 +502,36 @@ impl Logic for Update {
         if self.acc.q.val() < self.acc_floor.val() {
             self.acc_c.next = self.acc_c_min.val();
         }
+        self.acc_c_q.d.next = self.acc_c.val();
+        // stage 2: the shift
+        self.sign_mask.next = 0.into();
+        if self.rounded_q.q.val().get_bit(35) {
+            self.sign_mask.next = self.all_ones.val();
+        }
+        self.shr_val.next = ((self.rounded_q.q.val() ^ self.sign_mask.val()) >> self.zr_c.val())
+            ^ self.sign_mask.val();
         // (widened into a signed signal first: Verilog sign-extends only signed expressions)
-        self.acc_c_wide.next = signed_bit_cast::<32, 16>(self.acc_c.val());
+        self.acc_c_wide.next = signed_bit_cast::<32, 16>(self.acc_c_q.q.val());
         self.left_bits.next = unsigned_cast(self.acc_c_wide.val()) << self.zl_c.val();
         self.z_wide.next = signed_cast(self.shr_val.val());
         if self.z_left.val() != 0 {
             self.z_wide.next = signed_bit_cast::<MAC_BITS, 32>(signed_cast(self.left_bits.val()));
         }
-        self.z_sat.next = self.z_wide.val();
-        if self.z_wide.val() > self.z_max.val() {
+        self.z_wide_q.d.next = self.z_wide.val();
+        // stage 3: saturate
+        self.z_sat.next = self.z_wide_q.q.val();
+        if self.z_wide_q.q.val() > self.z_max.val() {
             self.z_sat.next = self.z_max.val();
         }
-        if self.z_wide.val() < self.z_min.val() {
+        if self.z_wide_q.q.val() < self.z_min.val() {
             self.z_sat.next = self.z_min.val();
         }
         self.z_small.next = signed_bit_cast::<16, MAC_BITS>(self.z_sat.val());
-        self.z_abs.next = unsigned_cast(self.z_small.val());
-        if self.z_small.val().get_bit(15) {
-            self.z_abs.next = unsigned_cast(-self.z_small.val());
+        self.z.d.next = self.z_small.val();
+        // stage 4: the table's address from |z|
+        self.z_abs.next = unsigned_cast(self.z.q.val());
+        if self.z.q.val().get_bit(15) {
+            self.z_abs.next = unsigned_cast(-self.z.q.val());
         }
         self.table_raw.next = self.z_abs.val() >> 2;
         self.table_index.next = self.table_raw.val();
@@ -453,17 +539,34 @@ impl Logic for Update {
             self.table_index.next = self.table_last.val();
         }
         self.tanh_rom.address.next = bit_cast::<TABLE_BITS, 16>(self.table_index.val());
-        // f_nl(z) = z + sign(z)·TABLE[...]
-        self.f_nl.next = self.z.q.val() + signed_cast(self.tanh_rom.data.val());
-        if self.z.q.val().get_bit(15) {
-            self.f_nl.next = self.z.q.val() - signed_cast(self.tanh_rom.data.val());
+        self.z_at_table.d.next = self.z.q.val();
+        self.w1_copy.read_address.next = self.w1_addr.q.val();
+        if self.tail_valid.q.val().get_bit(5) {
+            self.w1_addr.d.next = self.w1_addr.q.val() + 1;
+            if self.tail_last.q.val().get_bit(5) {
+                self.w1_addr.d.next = 1.into();
+            }
         }
-        self.w1_product.next = self.w1_copy.read_data.val() * self.f_nl.val();
-        // y = (q0·η) << sh0 + (Σ q1·f_nl) << sh1. One of the two shifts is 0 (E is the larger
-        // of the two exponents), so one shifter serves: the term with the non-zero shift goes
-        // through it (`term0`), the other is added as it is (`term1`).
+        // stage 5: f_nl(z) = z + sign(z)·TABLE[...]; the unit's W¹ weight is read
+        self.f_nl.next = self.z_at_table.q.val() + signed_cast(self.tanh_rom.data.val());
+        if self.z_at_table.q.val().get_bit(15) {
+            self.f_nl.next = self.z_at_table.q.val() - signed_cast(self.tanh_rom.data.val());
+        }
+        self.f_nl_q.d.next = self.f_nl.val();
+        // stage 6: the W¹ product; stage 7: into the spin's sum
+        self.w1_product.next = self.w1_copy.read_data.val() * self.f_nl_q.q.val();
+        self.w1_product_q.d.next = self.w1_product.val();
+        if self.tail_valid.q.val().get_bit(7) {
+            self.w1u.d.next =
+                self.w1u.q.val() + signed_bit_cast::<MAC_BITS, 32>(self.w1_product_q.q.val());
+        }
+        // stage 8: y = (q0·η) << sh0 + (Σ q1·f_nl) << sh1, its two terms aligned. One of the
+        // two shifts is 0 (E is the larger of the two exponents), so one shifter serves: the
+        // term with the non-zero shift goes through it (`term0`), the other is added as it is
+        // (`term1`).
         self.q0_eta.next = self.w0.q.val() * self.eta.q.val();
-        self.q0_eta_wide.next = signed_bit_cast::<Y_BITS, 32>(self.q0_eta.val());
+        self.q0_eta_q.d.next = self.q0_eta.val();
+        self.q0_eta_wide.next = signed_bit_cast::<Y_BITS, 32>(self.q0_eta_q.q.val());
         self.w1u_wide.next = signed_bit_cast::<Y_BITS, MAC_BITS>(self.w1u.q.val());
         self.ys0_c.next = bit_cast::<5, 6>(self.y_shift0.val()) & self.ys0_mask.val();
         self.ys1_c.next = bit_cast::<4, 6>(self.y_shift1.val()) & self.ys1_mask.val();
@@ -475,7 +578,18 @@ impl Logic for Update {
             self.term1.next = unsigned_cast(self.w1u_wide.val());
         }
         self.term0.next = self.y_big.val() << self.y_sh.val();
-        self.y.next = self.term0.val() + self.term1.val();
+        if self.last8.val() {
+            // the spin's sum is complete: its terms are taken, and the next spin's sum starts
+            // afresh (with its first term when that lands now)
+            self.term0_q.d.next = self.term0.val();
+            self.term1_q.d.next = self.term1.val();
+            self.w1u.d.next = 0.into();
+            if self.tail_valid.q.val().get_bit(7) {
+                self.w1u.d.next = signed_bit_cast::<MAC_BITS, 32>(self.w1_product_q.q.val());
+            }
+        }
+        // stage 9: y
+        self.y.next = self.term0_q.q.val() + self.term1_q.q.val();
         self.i_next.next = self.i.q.val() + 1;
         // outputs
         self.spin_valid.next = false;
@@ -486,51 +600,26 @@ impl Logic for Update {
         self.y_late.next = self.late.q.val();
         self.done.next = false;
         // side activities, scheduled by the states below
-        self.w1_copy.read_address.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.kz.q.val());
         self.fresh.d.next = false;
-        self.zpend.d.next = false;
-        self.tpend.d.next = false;
         self.npend.d.next = false;
-        self.lastz.d.next = false;
-        self.lastt.d.next = false;
-        self.ypend.d.next = false;
+        self.npend2.d.next = self.npend.q.val();
         self.single_tap.next = (self.d.val() == 1) & (self.tc.val() == 1);
-        if self.zpend.q.val() {
-            // acc holds the finished unit's sum; the table and W¹ (address k = unit + 1) are read
-            self.z.d.next = signed_bit_cast::<16, MAC_BITS>(self.z_sat.val());
-            self.tpend.d.next = true;
-        }
-        if self.tpend.q.val() {
-            self.w1u.d.next =
-                self.w1u.q.val() + signed_bit_cast::<MAC_BITS, 32>(self.w1_product.val());
-        }
-        self.draw.next = self.npend.q.val();
+        self.draw.next = self.npend2.q.val();
         self.draw_index.next = self.i.q.val();
-        // the pipelined tail: the last z takes the spin's noise state; the last W¹ term draws η
-        if self.zpend.q.val() & self.lastz.q.val() {
-            self.noise.read_address.next = bit_cast::<UNIT_SPIN_BITS, COUNT_BITS>(self.zidx.q.val());
-            self.tidx.d.next = self.zidx.q.val();
-            self.lastt.d.next = true;
+        // the pipelined tail: stage 4 of a spin's last unit reads its noise state, stage 6
+        // draws η, stage 9 decides
+        if self.pipe.q.val() & self.last4.val() {
+            self.noise.read_address.next = bit_cast::<UNIT_SPIN_BITS, COUNT_BITS>(self.read.q.val());
+            self.read.d.next = self.read.q.val() + 1;
         }
-        if self.tpend.q.val() & self.lastt.q.val() {
+        if self.pipe.q.val() & self.last6.val() {
             self.draw.next = true;
-            self.draw_index.next = self.tidx.q.val();
-            self.yidx.d.next = self.tidx.q.val();
-            self.ypend.d.next = true;
+            self.draw_index.next = self.read.q.val() - 1;
         }
-        if self.ypend.q.val() {
-            // decide: y from this spin's W¹ sum and η; the next spin's sum starts afresh (with
-            // its first term when that lands now)
+        if self.pipe.q.val() & (self.tail_valid.q.val().get_bit(9) & self.tail_last.q.val().get_bit(9)) {
             self.spin_valid.next = true;
-            self.spin_index.next = bit_cast::<UNIT_SPIN_BITS, COUNT_BITS>(self.yidx.q.val());
-            self.w1u.d.next = 0.into();
-            if self.tpend.q.val() {
-                self.w1u.d.next = signed_bit_cast::<MAC_BITS, 32>(self.w1_product.val());
-            }
-        }
-        self.mac_sum.next = self.acc.q.val() + signed_bit_cast::<MAC_BITS, 32>(self.product.val());
-        if self.fresh.q.val() {
-            self.mac_sum.next = signed_bit_cast::<MAC_BITS, 32>(self.product.val());
+            self.spin_index.next = bit_cast::<UNIT_SPIN_BITS, COUNT_BITS>(self.decided.q.val());
+            self.decided.d.next = self.decided.q.val() + 1;
         }
         match self.state.q.val() {
             UpdateState::Idle => {
@@ -543,6 +632,9 @@ impl Logic for Update {
                     self.i.d.next = 0.into();
                     self.k.d.next = 0.into();
                     self.w1u.d.next = 0.into();
+                    self.w1_addr.d.next = 1.into();
+                    self.read.d.next = 0.into();
+                    self.decided.d.next = 0.into();
                     self.wbase.d.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
                     self.state.d.next = UpdateState::NoiseData;
                 }
@@ -550,7 +642,7 @@ impl Logic for Update {
             UpdateState::NoiseData => {
                 self.w0.d.next = self.weights.read_data.val();
                 // (pipelined, each spin draws its noise in its tail)
-                self.draw.next = !self.pipe.q.val();
+                self.npend.d.next = !self.pipe.q.val();
                 // hidden unit 0 begins with tap 0
                 self.acc.d.next = 0.into();
                 self.s.d.next = 0.into();
@@ -558,23 +650,20 @@ impl Logic for Update {
                 self.state.d.next = UpdateState::Mac;
             }
             UpdateState::Mac => {
-                if self.v1.q.val() {
-                    self.acc.d.next = self.mac_sum.val();
-                }
                 if self.s.q.val() < self.tc.val() {
                     // issue the reads of tap s
                     self.s.d.next = self.s.q.val() + 1;
                     self.v1.d.next = true;
                 } else {
-                    // the last tap's product is accumulated now; the addresses issued
-                    // (base + Tc, slot t_mod) are the next unit's tap 0
-                    self.zpend.d.next = true;
-                    self.kz.d.next = self.k.q.val() + 1;
+                    // the last tap's data is here: the unit's token enters the tail; the
+                    // addresses issued (base + Tc, slot t_mod) are the next unit's tap 0
+                    self.launch.next = true;
                     self.k.d.next = self.k.q.val() + 1;
+                    if (self.k.q.val() + 1) == self.d.val() {
+                        self.launch_last.next = true;
+                    }
                     if ((self.k.q.val() + 1) == self.d.val()) & self.pipe.q.val() {
                         // the spin's last tap: its tail runs beside the next spin's taps
-                        self.lastz.d.next = true;
-                        self.zidx.d.next = self.i.q.val();
                         self.v1.d.next = false;
                         if self.i_next.val() == self.n.val() {
                             self.state.d.next = UpdateState::Drain;
@@ -594,7 +683,7 @@ impl Logic for Update {
                         }
                     } else if (self.k.q.val() + 1) == self.d.val() {
                         self.v1.d.next = false;
-                        self.state.d.next = UpdateState::ZLast;
+                        self.state.d.next = UpdateState::Tail;
                     } else {
                         self.s.d.next = 1.into();
                         self.v1.d.next = true;
@@ -604,11 +693,11 @@ impl Logic for Update {
                     }
                 }
             }
-            UpdateState::ZLast => {
-                self.state.d.next = UpdateState::WLast;
-            }
-            UpdateState::WLast => {
-                self.state.d.next = UpdateState::YData;
+            UpdateState::Tail => {
+                // the decision's terms are taken now: y is ready next cycle
+                if self.last8.val() {
+                    self.state.d.next = UpdateState::YData;
+                }
             }
             UpdateState::YData => {
                 self.spin_valid.next = true;
@@ -624,7 +713,6 @@ impl Logic for Update {
                     self.weights.read_address.next =
                         bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
                     self.k.d.next = 0.into();
-                    self.w1u.d.next = 0.into();
                     self.wbase.d.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
                     if self.i_next.val() == self.n.val() {
                         self.state.d.next = UpdateState::Done;
@@ -638,8 +726,12 @@ impl Logic for Update {
                 }
             }
             UpdateState::Drain => {
-                // (with D·Tc = 2 the spin before the last is decided in here too)
-                if self.ypend.q.val() & ((self.yidx.q.val() + 1) == self.n.val()) {
+                // the last spin decides with no token behind it (with D·Tc = 2 the spin before
+                // the last is decided in here too, its successor's tokens still in the tail)
+                if self.pipe.q.val()
+                    & (self.tail_valid.q.val().get_bit(9) & self.tail_last.q.val().get_bit(9))
+                    & (self.tail_valid.q.val().get_bits::<9>(0) == 0)
+                {
                     self.state.d.next = UpdateState::Done;
                 }
             }
@@ -651,6 +743,8 @@ impl Logic for Update {
                 self.state.d.next = UpdateState::Idle;
             }
         }
+        self.tail_valid.d.next = self.tail_shifted.val().replace_bit(0, self.launch.val());
+        self.tail_last.d.next = self.last_shifted.val().replace_bit(0, self.launch_last.val());
         // the noise draw of the spin drawing this cycle (sequential: the first spin at start,
         // each next one as it begins; pipelined: in its tail): advance its state, take η
         if self.draw.val() {
@@ -662,12 +756,11 @@ impl Logic for Update {
         }
         if self.stop.val() {
             self.state.d.next = UpdateState::Idle;
-            self.zpend.d.next = false;
-            self.tpend.d.next = false;
             self.npend.d.next = false;
-            self.lastz.d.next = false;
-            self.lastt.d.next = false;
-            self.ypend.d.next = false;
+            self.npend2.d.next = false;
+            self.prod_valid.d.next = false;
+            self.tail_valid.d.next = 0.into();
+            self.tail_last.d.next = 0.into();
         }
     }
 }

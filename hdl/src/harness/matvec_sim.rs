@@ -139,7 +139,7 @@ impl MatvecInput {
     }
 
     /// Cycles from `start` to `done` of a pass: each row costs the words of `LANES` entries it
-    /// touches (an empty row one slot), plus six for the pipeline.
+    /// touches (an empty row one slot), plus eight for the pipeline.
     pub fn expected_cycles(&self) -> u64 {
         let words: u64 = self
             .row_ptr
@@ -152,7 +152,7 @@ impl MatvecInput {
                 }
             })
             .sum();
-        words + 6
+        words + 8
     }
 
     /// The load commands of the J memories and the linear term (`rp`, `en`, `li`), shared by the
