@@ -12,10 +12,11 @@
 //! a pipeline of `TAIL_STAGES` registered stages (a token per hidden unit: `tail_valid`, with
 //! `tail_last` marking a spin's last unit), each stage one short step so that the clock is set
 //! by a multiplier or an adder, not by their chain: 0 the last `W²` product is added; 1 the sum
-//! is rounded; 2 shifted; 3 saturated into `z`; 4 `|z|` addresses the table and the `W¹`
-//! weight is read (pipelined: and the spin's noise state); 5 `f_nl(z)`; 6 the `W¹` product
-//! (pipelined: and the noise draw from the registered state); 7 it is added into the spin's sum;
-//! 8 `y`'s two terms are aligned; 9 `y` and the decision.
+//! is rounded; 2 shifted; 3 saturated into `z`; 4 `|z|` addresses the table (pipelined: and
+//! the spin's noise state is read); 5 `f_nl(z)`, and the `W¹` weight is read; 6 the `W¹`
+//! product as the weight arrives (pipelined: and the noise draw, its first xorshift step
+//! registered); 7 it is added into the spin's sum; 8 `y`'s two terms are aligned; 9 `y` and the
+//! decision.
 
 use crate::widgets::single_port_ram::SinglePortRam;
 use super::widths::*;
