@@ -3,6 +3,7 @@
 //! `main.rs` only parses flags and calls a subcommand; the link is a library so that fuzz
 //! targets and other programs can drive boards too.
 
+pub mod auto_params;
 pub mod cli;
 pub mod commands;
 pub mod instance_source;

@@ -2,6 +2,7 @@
 //! and its RTL build, a core image for it, and the target a batch is judged against. Commands
 //! call these; no command imports another.
 
+use crate::auto_params;
 use crate::cli::Algo;
 use crate::instance_source::BUNDLED_BEST_CUT;
 use anyhow::{anyhow, bail, Context, Result};
@@ -47,11 +48,26 @@ pub fn read_image(path: &Path) -> Result<CoreImage> {
     CoreImage::from_bytes(&bytes).with_context(|| format!("{}", path.display()))
 }
 
-/// Loads `--params` or builds the default hand-set rule for `ising`.
+/// Loads `--params`, picks the shipped file for `ising`'s class when it is `auto` (saying which
+/// on stderr), or builds the default hand-set rule for `ising`.
 pub fn params_for(path: Option<&Path>, ising: &Ising) -> Result<NpimParams> {
+    let handset =
+        || NpimParams::annealed_greedy(field_scale(ising), DEFAULT_NOISE, DEFAULT_MOMENTUM);
     Ok(match path {
+        Some(p) if auto_params::is_auto(p) => {
+            let choice = auto_params::choose(ising)?;
+            eprintln!("{}", choice.summary);
+            match choice.params {
+                Some(mut params) => {
+                    params.provenance.source =
+                        format!("{}; {}", params.provenance.source, choice.label);
+                    params
+                }
+                None => handset(),
+            }
+        }
         Some(p) => NpimParams::load(p)?,
-        None => NpimParams::annealed_greedy(field_scale(ising), DEFAULT_NOISE, DEFAULT_MOMENTUM),
+        None => handset(),
     })
 }
 

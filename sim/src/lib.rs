@@ -13,6 +13,7 @@
 
 pub mod baselines;
 pub mod cancel;
+pub mod classify;
 pub mod couplings;
 pub mod fixed;
 pub mod formats;

@@ -465,3 +465,81 @@ fn the_readme_main_command_runs_the_loop_end_to_end() {
         "{text}"
     );
 }
+
+/// `--params auto` reads the graph's class, names the file it chose, and runs exactly as that
+/// file named by hand; an instance of no class (a linear term) falls back to the hand-set rule
+/// and says so.
+#[test]
+fn params_auto_picks_the_class_file_and_says_which() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let cases = [
+        (
+            shared("gset/G11.txt"),
+            "toroidal ±1",
+            "gset-toroidal-n200-objective.json",
+        ),
+        (
+            shared("gset/G14.txt"),
+            "planar +1",
+            "gset-planar-plus-n200-objective.json",
+        ),
+        (
+            shared("gset/G22.txt"),
+            "random +1",
+            "gset-random-plus-n2000.json",
+        ),
+        (
+            shared("sk/SK1_N100_0.txt"),
+            "SK",
+            "table4-tc8-d1-m3-das.json",
+        ),
+    ];
+    for (k, (instance, class, file)) in cases.iter().enumerate() {
+        let auto_csv = dir.path().join(format!("auto{k}.csv"));
+        let named_csv = dir.path().join(format!("named{k}.csv"));
+        let named = format!("{root}/../params/{file}");
+        let run = |params: &str, csv: &std::path::Path| {
+            npim(&[
+                "solve",
+                "-i",
+                instance,
+                "-p",
+                params,
+                "-R",
+                "3",
+                "-T",
+                "40",
+                "--threads",
+                "1",
+                "-o",
+                csv.to_str().unwrap(),
+            ])
+        };
+        let a = run("auto", &auto_csv);
+        assert!(a.status.success(), "{}", stderr(&a));
+        let said = stderr(&a);
+        assert!(
+            said.contains(class) && said.contains(file),
+            "{instance}: {said}"
+        );
+        assert!(stdout(&a).contains(file), "{}", stdout(&a));
+        let b = run(&named, &named_csv);
+        assert!(b.status.success(), "{}", stderr(&b));
+        assert_eq!(read_csv(&auto_csv), read_csv(&named_csv), "{instance}");
+    }
+    let qubo = format!("{root}/../examples/qubo.txt");
+    let q = npim(&[
+        "solve",
+        "-i",
+        &qubo,
+        "--problem",
+        "qubo",
+        "-p",
+        "auto",
+        "-R",
+        "2",
+    ]);
+    assert!(q.status.success(), "{}", stderr(&q));
+    assert!(stderr(&q).contains("hand-set rule"), "{}", stderr(&q));
+}

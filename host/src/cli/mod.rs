@@ -130,7 +130,9 @@ pub struct SolveArgs {
     pub steps: Option<usize>,
     #[command(flatten)]
     pub runs: Runs100,
-    /// NPIM parameter file (default: the built-in hand-set annealed greedy rule).
+    /// NPIM parameter file, or `auto` (the shipped file trained for the instance's graph class:
+    /// SK, G-set random, toroidal or planar, +1 or ±1; default: the built-in hand-set annealed
+    /// greedy rule).
     #[arg(long, short = 'p')]
     pub params: Option<PathBuf>,
     /// Target in the problem's own units: energy (ising, qubo: reach it or lower), cut or set
@@ -245,8 +247,8 @@ pub struct SuiteArgs {
     pub budgets: Vec<usize>,
     #[command(flatten)]
     pub runs: Runs100,
-    /// NPIM parameters for instances whose suite entry names none (default: the built-in
-    /// hand-set rule).
+    /// NPIM parameters for instances whose suite entry names none, or `auto` (each instance's
+    /// class file; default: the built-in hand-set rule).
     #[arg(long, short = 'p')]
     pub params: Option<PathBuf>,
     #[command(flatten)]
@@ -307,7 +309,8 @@ pub struct ThroughputArgs {
     /// Instance files (default: the bundled G11 and a generated SK N=100).
     #[arg(long = "instance", short = 'i')]
     pub instances: Vec<PathBuf>,
-    /// Parameter file (default: the built-in hand-set rule).
+    /// Parameter file, or `auto` (the shipped file for each instance's graph class; default: the
+    /// built-in hand-set rule).
     #[arg(long, short = 'p')]
     pub params: Option<PathBuf>,
     #[command(flatten)]
@@ -370,7 +373,8 @@ pub struct StudyArgs {
     /// energy any run of the study found on it.
     #[arg(long = "instance", short = 'i', required = true)]
     pub instances: Vec<String>,
-    /// Parameter file (default: the built-in hand-set rule, scaled per instance).
+    /// Parameter file, or `auto` (the shipped file for each instance's graph class; default: the
+    /// built-in hand-set rule, scaled per instance).
     #[arg(long, short = 'p')]
     pub params: Option<PathBuf>,
     /// Steps per run (default: N).
@@ -578,7 +582,8 @@ pub struct RunArgs {
     /// Core image (default: quantize --instance with --params for the core the board reports).
     #[arg(long, conflicts_with_all = ["params", "steps"])]
     pub image: Option<PathBuf>,
-    /// Parameter file to quantize with (default: the built-in hand-set rule).
+    /// Parameter file to quantize with, or `auto` (the shipped file for the instance's graph
+    /// class; default: the built-in hand-set rule).
     #[arg(long, short = 'p')]
     pub params: Option<PathBuf>,
     /// Steps per run when quantizing (default: N).

@@ -344,6 +344,38 @@ fn absurd_sizes_are_refused_before_allocating() {
 /// Every G-set file is recognised by content as itself, with the best-known cut of
 /// `best_known.csv`; a relabelled copy (edges in another order) still is, and a changed graph
 /// is not.
+/// `--params auto` picks a rule by class: every G-set graph is read as the class it was made in,
+/// and every SK file as SK.
+#[test]
+fn every_shared_graph_is_classified_as_its_class() {
+    let root = shared_data();
+    for known in &npim_sim::gset::GSET {
+        let path = root.join("gset").join(format!("{}.txt", known.name));
+        let ising = read_instance(&path, Storage::Sparse).unwrap();
+        let c = npim_sim::classify::classify(&ising);
+        assert_eq!(
+            c.class.map(|c| c.label()),
+            Some(known.class),
+            "{}: {}",
+            known.name,
+            c.reason
+        );
+    }
+    for entry in std::fs::read_dir(root.join("sk")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            let ising = read_instance(&path, Storage::Sparse).unwrap();
+            let c = npim_sim::classify::classify(&ising);
+            assert_eq!(
+                c.class,
+                Some(npim_sim::classify::GraphClass::Sk),
+                "{}",
+                path.display()
+            );
+        }
+    }
+}
+
 #[test]
 fn the_gset_graphs_are_recognised_by_content() {
     let root = shared_data().join("gset");

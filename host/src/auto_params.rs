@@ -1,0 +1,114 @@
+//! `--params auto`: the shipped parameter file trained for an instance's graph class.
+//!
+//! The class is read from the instance ([`npim_sim::classify`]); the table below names, per class,
+//! the file the README's Table 5 (G-set) and Table 4 (SK) runs measured best. The files are
+//! compiled into the binary, so `auto` works from any directory, without the checkout.
+
+use anyhow::{Context, Result};
+use npim_sim::classify::{classify, GraphClass};
+use npim_sim::npim::NpimParams;
+use npim_sim::Ising;
+use std::path::Path;
+
+/// The value of `--params` that asks for the class's file.
+pub const AUTO: &str = "auto";
+
+/// Whether `path` is the word `auto` (a file of that name is `./auto`).
+pub fn is_auto(path: &Path) -> bool {
+    path.as_os_str() == AUTO
+}
+
+/// One shipped parameter file: its name under `params/` and its text.
+struct Shipped {
+    name: &'static str,
+    json: &'static str,
+}
+
+macro_rules! shipped {
+    ($name:literal) => {
+        Shipped {
+            name: $name,
+            json: include_str!(concat!("../../params/", $name)),
+        }
+    };
+}
+
+/// From this many spins a random +1 graph takes the rule fine-tuned at N = 2 000 (G22's size);
+/// below it the one trained at N = 200, which reaches G1's and G4's best-known cuts.
+const RANDOM_PLUS_LARGE_N: usize = 1_400;
+
+/// The file for `class` at `n` spins: Table 5's choice per G-set class (results/gset-table5.sh),
+/// the N = 2 000 fine-tuning for large random +1 graphs, Table 4's best row for SK
+/// (`table4-tc8-d1-m3-das`, mean P_s 0.311 on the ten SK N = 100 files).
+fn file_for(class: GraphClass, n: usize) -> Shipped {
+    match class {
+        GraphClass::Sk => shipped!("table4-tc8-d1-m3-das.json"),
+        GraphClass::RandomPlus if n >= RANDOM_PLUS_LARGE_N => {
+            shipped!("gset-random-plus-n2000.json")
+        }
+        GraphClass::RandomPlus => shipped!("gset-random-plus-n200-objective.json"),
+        GraphClass::RandomPm1 => shipped!("gset-random-pm1-n200-objective.json"),
+        GraphClass::Toroidal => shipped!("gset-toroidal-n200-objective.json"),
+        GraphClass::PlanarPlus => shipped!("gset-planar-plus-n200-objective.json"),
+        GraphClass::PlanarPm1 => shipped!("gset-planar-pm1-n200.json"),
+    }
+}
+
+/// What `auto` chose for an instance.
+pub struct AutoChoice {
+    /// The parameters, or `None` when the instance matches no class (use the hand-set rule).
+    pub params: Option<NpimParams>,
+    /// One line for the user: the class, why, and the file.
+    pub summary: String,
+    /// The class and the file, for a run's summary (`toroidal ±1 -> params/…`).
+    pub label: String,
+}
+
+/// Picks the shipped parameters for `ising`'s class.
+pub fn choose(ising: &Ising) -> Result<AutoChoice> {
+    let c = classify(ising);
+    Ok(match c.class {
+        Some(class) => {
+            let file = file_for(class, ising.n());
+            let params = NpimParams::parse(file.json, file.name)
+                .with_context(|| format!("shipped parameter file {}", file.name))?;
+            let label = format!("{class} -> params/{}", file.name);
+            AutoChoice {
+                params: Some(params),
+                summary: format!("params auto: {label} ({})", c.reason),
+                label,
+            }
+        }
+        None => AutoChoice {
+            params: None,
+            summary: format!(
+                "params auto: no trained class fits ({}) -> the built-in hand-set rule",
+                c.reason
+            ),
+            label: "no class -> hand-set".into(),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_class_file_parses() {
+        let classes = [
+            GraphClass::Sk,
+            GraphClass::RandomPlus,
+            GraphClass::RandomPm1,
+            GraphClass::Toroidal,
+            GraphClass::PlanarPlus,
+            GraphClass::PlanarPm1,
+        ];
+        for class in classes {
+            for n in [100, 800, 2000] {
+                let f = file_for(class, n);
+                NpimParams::parse(f.json, f.name).unwrap();
+            }
+        }
+    }
+}
