@@ -327,7 +327,7 @@ fn a_tiny_bench_suite_writes_its_table_with_finite_times() {
     std::fs::write(
         &suite,
         format!(
-            "[[instance]]\npath = \"{}\"\nenergy = -62\n",
+            "[[instance]]\npath = \"{}\"\nenergy = -62\nparams = \"auto\"\n",
             shared("sk/SK1_N20_0.txt")
         ),
     )
@@ -345,6 +345,7 @@ fn a_tiny_bench_suite_writes_its_table_with_finite_times() {
         out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("params auto: SK"), "{}", stderr(&o));
     let (header, rows) = read_csv(&out.join("suite.csv"));
     assert_eq!(header[0], "instance");
     assert_eq!(header.len(), 15);
