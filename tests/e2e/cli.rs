@@ -493,7 +493,7 @@ fn params_auto_picks_the_class_file_and_says_which() {
         (
             shared("sk/SK1_N100_0.txt"),
             "SK",
-            "table4-tc8-d1-m3-das.json",
+            "table4-tc4-d3-m3-das.json",
         ),
     ];
     for (k, (instance, class, file)) in cases.iter().enumerate() {
