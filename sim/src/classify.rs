@@ -139,25 +139,15 @@ pub fn classify(ising: &Ising) -> Classification {
             format!("4-regular, weights {signs}"),
         )
     } else if (RANDOM_DISPERSION.0..=RANDOM_DISPERSION.1).contains(&dispersion) {
-        let class = if mixed_signs {
-            GraphClass::RandomPm1
-        } else {
-            GraphClass::RandomPlus
-        };
         (
-            Some(class),
+            Some(by_signs(mixed_signs, GraphClass::RandomPm1, GraphClass::RandomPlus)),
             format!(
                 "degrees {lo}-{hi} around {mean:.1} (variance/mean {dispersion:.2}: random), weights {signs}"
             ),
         )
     } else if dispersion > PLANAR_DISPERSION {
-        let class = if mixed_signs {
-            GraphClass::PlanarPm1
-        } else {
-            GraphClass::PlanarPlus
-        };
         (
-            Some(class),
+            Some(by_signs(mixed_signs, GraphClass::PlanarPm1, GraphClass::PlanarPlus)),
             format!(
                 "degrees {lo}-{hi} around {mean:.1} (variance/mean {dispersion:.1}: hubs, planar), weights {signs}"
             ),
@@ -178,6 +168,15 @@ pub fn classify(ising: &Ising) -> Classification {
         dispersion,
         mixed_signs,
         reason,
+    }
+}
+
+/// The ±1 or the +1 member of a class pair, by whether the weights have both signs.
+fn by_signs(mixed_signs: bool, pm1: GraphClass, plus: GraphClass) -> GraphClass {
+    if mixed_signs {
+        pm1
+    } else {
+        plus
     }
 }
 
