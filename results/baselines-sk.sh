@@ -14,6 +14,7 @@ echo "algo,file,n,ground_energy,steps,runs,p_s,low,high,tts_steps" > "$out"
 tail -n +2 ../shared/data/sk/ground_energies.csv | while IFS=, read -r file n edges e0; do
   for algo in cac sa dsbm pmcim aim dnpim; do
     extra=""
+    [ "$algo" = dnpim ] && extra="--params handset"
     [ "$algo" = dnpim ] && [ "$n" = 100 ] && extra="--params params/sk-n100.json"
     line=$($npim solve --algo "$algo" -i "../shared/data/sk/$file" --problem ising --target "$e0" \
       -R "$R" -T "$T" -q $extra | grep -E '^(P_s|TTS99)')

@@ -26,6 +26,7 @@ for spec in "sk/SK1_N100_0.txt sk-n100" "gset/G11.txt gset-toroidal-n200" \
   file=$1; params=$2
   name=$(basename "$file" .txt)
   popt=()
+  popt=(-p handset)
   [ "$params" = hand-set ] || popt=(-p "params/$params.json")
   n=$(head -1 "$data/$file" | awk '{print $1}')
   "$npim" bench throughput -i "$data/$file" "${popt[@]}" --threads 1 -R 8 -T 200 \

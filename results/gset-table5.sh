@@ -43,7 +43,7 @@ while read -r name class npim_tts sota_tts; do
   params=params/gset-$class-n200.json
   case "$class" in random-plus | random-pm1 | planar-plus | toroidal) params=params/gset-$class-n200-objective.json ;; esac
   pflag=(-p "$params")
-  if [ "$rule" = handset ]; then params=hand-set; pflag=(); fi
+  if [ "$rule" = handset ]; then params=hand-set; pflag=(-p handset); fi
   best=$(awk -F, -v g="$name" '$1 == g {print $NF}' "$data/best_known.csv")
   n=$(head -1 "$data/$name.txt" | awk '{print $1}')
   out=$($npim solve -i "$data/$name.txt" "${pflag[@]}" -T "$n" -R "$runs" --target "$best" -q)

@@ -10,12 +10,26 @@ use npim_sim::npim::NpimParams;
 use npim_sim::Ising;
 use std::path::Path;
 
-/// The value of `--params` that asks for the class's file.
+/// The value of `--params` that asks for the class's file (also what no `--params` means).
 pub const AUTO: &str = "auto";
+
+/// The value of `--params` that asks for the built-in hand-set annealed greedy rule, whatever
+/// the instance's class (the default before `auto`; the recorded hand-set results use it).
+pub const HANDSET: &str = "handset";
 
 /// Whether `path` is the word `auto` (a file of that name is `./auto`).
 pub fn is_auto(path: &Path) -> bool {
     path.as_os_str() == AUTO
+}
+
+/// Whether `path` is the word `handset` (a file of that name is `./handset`).
+pub fn is_handset(path: &Path) -> bool {
+    path.as_os_str() == HANDSET
+}
+
+/// Whether `path` is one of `--params`' words rather than a file's path.
+pub fn is_keyword(path: &Path) -> bool {
+    is_auto(path) || is_handset(path)
 }
 
 /// One shipped parameter file: its name under `params/` and its text.

@@ -48,27 +48,32 @@ pub fn read_image(path: &Path) -> Result<CoreImage> {
     CoreImage::from_bytes(&bytes).with_context(|| format!("{}", path.display()))
 }
 
-/// Loads `--params`, picks the shipped file for `ising`'s class when it is `auto` (saying which
-/// on stderr), or builds the default hand-set rule for `ising`.
+/// Resolves `--params`: a parameter file; `handset`, the built-in hand-set rule scaled to
+/// `ising`; or `auto`, which is also what no `--params` means: the shipped file trained for
+/// `ising`'s graph class, or the hand-set rule for an instance of no class, saying which on
+/// stderr either way (and in the parameters' provenance, which summaries print).
 pub fn params_for(path: Option<&Path>, ising: &Ising) -> Result<NpimParams> {
-    let handset =
-        || NpimParams::annealed_greedy(field_scale(ising), DEFAULT_NOISE, DEFAULT_MOMENTUM);
-    Ok(match path {
-        Some(p) if auto_params::is_auto(p) => {
+    match path {
+        Some(p) if auto_params::is_handset(p) => Ok(handset_params(ising)),
+        Some(p) if !auto_params::is_auto(p) => Ok(NpimParams::load(p)?),
+        _ => {
             let choice = auto_params::choose(ising)?;
             eprintln!("{}", choice.summary);
-            match choice.params {
+            Ok(match choice.params {
                 Some(mut params) => {
                     params.provenance.source =
                         format!("{}; {}", params.provenance.source, choice.label);
                     params
                 }
-                None => handset(),
-            }
+                None => handset_params(ising),
+            })
         }
-        Some(p) => NpimParams::load(p)?,
-        None => handset(),
-    })
+    }
+}
+
+/// The built-in hand-set annealed greedy rule, its field scale fitted to `ising`.
+pub fn handset_params(ising: &Ising) -> NpimParams {
+    NpimParams::annealed_greedy(field_scale(ising), DEFAULT_NOISE, DEFAULT_MOMENTUM)
 }
 
 /// Quantizes `params` and `ising` for `core`, naming the core when the instance does not fit.

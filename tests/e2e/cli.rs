@@ -468,8 +468,8 @@ fn the_readme_main_command_runs_the_loop_end_to_end() {
 }
 
 /// `--params auto` reads the graph's class, names the file it chose, and runs exactly as that
-/// file named by hand; an instance of no class (a linear term) falls back to the hand-set rule
-/// and says so.
+/// file named by hand; no `--params` is `auto`; `handset` is the built-in rule whatever the
+/// class; an instance of no class (a linear term) falls back to the hand-set rule and says so.
 #[test]
 fn params_auto_picks_the_class_file_and_says_which() {
     let dir = tempfile::tempdir().unwrap();
@@ -500,24 +500,15 @@ fn params_auto_picks_the_class_file_and_says_which() {
         let auto_csv = dir.path().join(format!("auto{k}.csv"));
         let named_csv = dir.path().join(format!("named{k}.csv"));
         let named = format!("{root}/../params/{file}");
-        let run = |params: &str, csv: &std::path::Path| {
-            npim(&[
-                "solve",
-                "-i",
-                instance,
-                "-p",
-                params,
-                "-R",
-                "3",
-                "-T",
-                "40",
-                "--threads",
-                "1",
-                "-o",
-                csv.to_str().unwrap(),
-            ])
+        let run = |params: Option<&str>, csv: &std::path::Path| {
+            let mut args = vec!["solve", "-i", instance, "-R", "3", "-T", "40"];
+            if let Some(p) = params {
+                args.extend(["-p", p]);
+            }
+            args.extend(["--threads", "1", "-o", csv.to_str().unwrap()]);
+            npim(&args)
         };
-        let a = run("auto", &auto_csv);
+        let a = run(Some("auto"), &auto_csv);
         assert!(a.status.success(), "{}", stderr(&a));
         let said = stderr(&a);
         assert!(
@@ -525,9 +516,26 @@ fn params_auto_picks_the_class_file_and_says_which() {
             "{instance}: {said}"
         );
         assert!(stdout(&a).contains(file), "{}", stdout(&a));
-        let b = run(&named, &named_csv);
+        let b = run(Some(&named), &named_csv);
         assert!(b.status.success(), "{}", stderr(&b));
         assert_eq!(read_csv(&auto_csv), read_csv(&named_csv), "{instance}");
+        if k == 0 {
+            let default_csv = dir.path().join("default.csv");
+            let d = run(None, &default_csv);
+            assert!(d.status.success(), "{}", stderr(&d));
+            assert!(stderr(&d).contains(file), "{}", stderr(&d));
+            assert_eq!(read_csv(&default_csv), read_csv(&auto_csv), "no -p is auto");
+            let handset_csv = dir.path().join("handset.csv");
+            let h = run(Some("handset"), &handset_csv);
+            assert!(h.status.success(), "{}", stderr(&h));
+            assert!(stdout(&h).contains("hand-set"), "{}", stdout(&h));
+            assert!(!stderr(&h).contains("params auto"), "{}", stderr(&h));
+            assert_ne!(
+                read_csv(&handset_csv),
+                read_csv(&auto_csv),
+                "handset is not auto"
+            );
+        }
     }
     let qubo = format!("{root}/../examples/qubo.txt");
     let q = npim(&[
@@ -543,4 +551,18 @@ fn params_auto_picks_the_class_file_and_says_which() {
     ]);
     assert!(q.status.success(), "{}", stderr(&q));
     assert!(stderr(&q).contains("hand-set rule"), "{}", stderr(&q));
+    // cNPIM's default is the hand-set rule (the class files are dNPIM rules)
+    let (c_default, c_handset) = (dir.path().join("c1.csv"), dir.path().join("c2.csv"));
+    let g11 = shared("gset/G11.txt");
+    for (extra, csv) in [(&[][..], &c_default), (&["-p", "handset"][..], &c_handset)] {
+        let mut args = vec![
+            "solve", "-i", &g11, "--algo", "cnpim", "-R", "2", "-T", "40",
+        ];
+        args.extend_from_slice(extra);
+        args.extend(["-o", csv.to_str().unwrap()]);
+        let c = npim(&args);
+        assert!(c.status.success(), "{}", stderr(&c));
+        assert!(!stderr(&c).contains("params auto"), "{}", stderr(&c));
+    }
+    assert_eq!(read_csv(&c_default), read_csv(&c_handset));
 }

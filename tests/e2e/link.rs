@@ -15,8 +15,9 @@ impl Emulator {
     }
 }
 
+/// Quantizes with the hand-set rule (`D·Tc = 2`: the fastest images for the RTL engines).
 fn quantize(source: &[&str], core: &str, steps: &str, out: &Path) {
-    let mut args = vec!["quantize"];
+    let mut args = vec!["quantize", "-p", "handset"];
     args.extend(source);
     args.extend(["--core", core, "-T", steps, "-o", out.to_str().unwrap()]);
     let o = npim(&args);

@@ -39,6 +39,8 @@ fn verilog_is_written_and_sim_matches_the_golden_model() {
         "quantize",
         "-i",
         &sk,
+        "-p",
+        "handset",
         "--core",
         "rtl",
         "-T",

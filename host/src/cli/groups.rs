@@ -125,8 +125,9 @@ pub struct InstanceArgs {
 /// it is for and the steps (`npim quantize`, and `npim hil` when it quantizes in process).
 #[derive(Args, Clone, Debug)]
 pub struct QuantizeSpec {
-    /// NPIM parameter file, or `auto` (the shipped file trained for the instance's graph class;
-    /// default: the built-in hand-set annealed greedy rule).
+    /// NPIM parameter file, `auto` (the default: the shipped file trained for the instance's
+    /// graph class, the hand-set rule for no class) or `handset` (the built-in annealed greedy
+    /// rule).
     #[arg(long, short = 'p')]
     pub params: Option<PathBuf>,
     /// Core configuration: an RTL build (rtl, rtl4, small, dense, icebreaker), a board's name

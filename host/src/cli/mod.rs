@@ -130,9 +130,10 @@ pub struct SolveArgs {
     pub steps: Option<usize>,
     #[command(flatten)]
     pub runs: Runs100,
-    /// NPIM parameter file, or `auto` (the shipped file trained for the instance's graph class:
-    /// SK, G-set random, toroidal or planar, +1 or ±1; default: the built-in hand-set annealed
-    /// greedy rule).
+    /// NPIM parameter file, `auto` (the default for dNPIM: the shipped file trained for the
+    /// instance's graph class, SK, G-set random, toroidal or planar, +1 or ±1; the hand-set rule
+    /// for an instance of no class) or `handset` (the built-in annealed greedy rule; cNPIM's
+    /// default).
     #[arg(long, short = 'p')]
     pub params: Option<PathBuf>,
     /// Target in the problem's own units: energy (ising, qubo: reach it or lower), cut or set
@@ -247,8 +248,8 @@ pub struct SuiteArgs {
     pub budgets: Vec<usize>,
     #[command(flatten)]
     pub runs: Runs100,
-    /// NPIM parameters for instances whose suite entry names none, or `auto` (each instance's
-    /// class file; default: the built-in hand-set rule).
+    /// NPIM parameters for instances whose suite entry names none: a file, `auto` (the default:
+    /// each instance's class file) or `handset` (the built-in rule).
     #[arg(long, short = 'p')]
     pub params: Option<PathBuf>,
     #[command(flatten)]
@@ -309,8 +310,8 @@ pub struct ThroughputArgs {
     /// Instance files (default: the bundled G11 and a generated SK N=100).
     #[arg(long = "instance", short = 'i')]
     pub instances: Vec<PathBuf>,
-    /// Parameter file, or `auto` (the shipped file for each instance's graph class; default: the
-    /// built-in hand-set rule).
+    /// Parameter file, `auto` (the default: the shipped file for each instance's graph class) or
+    /// `handset` (the built-in rule).
     #[arg(long, short = 'p')]
     pub params: Option<PathBuf>,
     #[command(flatten)]
@@ -373,8 +374,8 @@ pub struct StudyArgs {
     /// energy any run of the study found on it.
     #[arg(long = "instance", short = 'i', required = true)]
     pub instances: Vec<String>,
-    /// Parameter file, or `auto` (the shipped file for each instance's graph class; default: the
-    /// built-in hand-set rule, scaled per instance).
+    /// Parameter file, `auto` (the default: the shipped file for each instance's graph class) or
+    /// `handset` (the built-in rule, scaled per instance).
     #[arg(long, short = 'p')]
     pub params: Option<PathBuf>,
     /// Steps per run (default: N).
@@ -582,8 +583,8 @@ pub struct RunArgs {
     /// Core image (default: quantize --instance with --params for the core the board reports).
     #[arg(long, conflicts_with_all = ["params", "steps"])]
     pub image: Option<PathBuf>,
-    /// Parameter file to quantize with, or `auto` (the shipped file for the instance's graph
-    /// class; default: the built-in hand-set rule).
+    /// Parameter file to quantize with, `auto` (the default: the shipped file for the
+    /// instance's graph class) or `handset` (the built-in rule).
     #[arg(long, short = 'p')]
     pub params: Option<PathBuf>,
     /// Steps per run when quantizing (default: N).

@@ -11,8 +11,6 @@ use crate::link::serial::SerialLink;
 use crate::link::transport::Faults;
 use anyhow::{anyhow, Context, Result};
 use npim_sim::fixed::{quantize, CoreConfig, CoreImage};
-use npim_sim::npim::params::field_scale;
-use npim_sim::npim::NpimParams;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -28,7 +26,7 @@ fn image(args: &UploadArgs) -> Result<Vec<u8>> {
         generate: None,
         storage: crate::cli::StorageArg::Auto,
     })?;
-    let params = NpimParams::annealed_greedy(field_scale(&g11), 2.0, 0.5);
+    let params = crate::pipeline::handset_params(&g11);
     let core = CoreConfig::preset("sim").expect("preset");
     let (image, _) = quantize(&g11, &params, &core, 1000, 0).map_err(|e| anyhow!("{e}"))?;
     Ok(image.to_bytes())

@@ -36,8 +36,9 @@ pub struct SuiteInstance {
     pub cut: Option<f64>,
     /// Target energy (reach it or lower).
     pub energy: Option<f64>,
-    /// NPIM parameters for this instance, relative to the suite file, or `auto` (the shipped
-    /// file for the instance's class; default: the built-in hand-set rule).
+    /// NPIM parameters for this instance: a file relative to the suite file, `auto` (the
+    /// shipped file for the instance's class) or `handset` (the built-in rule); default:
+    /// `--params`, else `auto`.
     pub params: Option<PathBuf>,
 }
 
@@ -104,7 +105,7 @@ fn load_suite(args: &SuiteArgs) -> Result<Vec<SuiteInstance>> {
                     i.path = dir.join(&i.path);
                 }
                 if let Some(p) = &i.params {
-                    if p.is_relative() && !crate::auto_params::is_auto(p) {
+                    if p.is_relative() && !crate::auto_params::is_keyword(p) {
                         i.params = Some(dir.join(p));
                     }
                 }

@@ -1,5 +1,6 @@
 //! `npim solve`: many runs of one solver on one instance, with P_s, TTS and a CSV per run.
 
+use crate::auto_params::{AUTO, HANDSET};
 use crate::cli::{Algo, ProblemArg, SolveArgs};
 use crate::instance_source::{self};
 use crate::options::{check_outputs, check_target};
@@ -15,6 +16,7 @@ use npim_sim::fixed::quantize::check_instance;
 use npim_sim::fixed::GoldenCore;
 use npim_sim::mapping::{Mapped, Qubo};
 use npim_sim::npim::{self, NpimParams, RunOptions, RunResult, Variant};
+use std::path::Path;
 use std::time::Instant;
 
 pub fn run(args: SolveArgs) -> Result<()> {
@@ -59,7 +61,9 @@ pub fn run(args: SolveArgs) -> Result<()> {
     let mut used_seed = seed_arg;
     let (results, solver, params_note) = match args.algo {
         Algo::Dnpim | Algo::Cnpim => {
-            let params = params_for(args.params.as_deref(), ising)?;
+            // the class files are dNPIM rules: cNPIM's default stays the hand-set rule
+            let default = (args.algo == Algo::Cnpim).then(|| Path::new(HANDSET));
+            let params = params_for(args.params.as_deref().or(default), ising)?;
             let variant = if args.algo == Algo::Dnpim {
                 Variant::Dnpim
             } else {
@@ -295,12 +299,21 @@ fn run_gw(args: &SolveArgs, ising: &npim_sim::Ising) -> Result<()> {
     Ok(())
 }
 
+/// What no `--params` means for `algo` (`auto`; cNPIM: `handset`).
+fn default_params_name(algo: Algo) -> &'static str {
+    if algo == Algo::Cnpim {
+        HANDSET
+    } else {
+        AUTO
+    }
+}
+
 fn describe_params(args: &SolveArgs, params: &NpimParams) -> String {
     format!(
         "params: {} [{}]",
         args.params
             .as_ref()
-            .map_or("built-in annealed greedy".to_string(), |p| p
+            .map_or(default_params_name(args.algo).to_string(), |p| p
                 .display()
                 .to_string()),
         params.provenance.source
