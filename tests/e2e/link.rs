@@ -182,6 +182,69 @@ fn a_faulty_wire_gives_the_same_results_or_a_clear_error() {
     assert!(npim(&["ports"]).status.success());
 }
 
+/// A board reset mid-batch (the emulator's `--reset-every`: the board forgets its image every
+/// K commands) gets the image again and the interrupted run again: the batch completes with
+/// the same CSV as `solve --algo golden`, in process and over a pseudo-terminal, and says how
+/// often it re-uploaded; a board that resets faster than an upload fails clearly.
+#[test]
+fn a_board_reset_mid_batch_completes_with_the_same_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = dir.path().join("g11.npimg");
+    quantize(
+        &["-i", &shared("gset/G11.txt")],
+        "icebreaker",
+        "200",
+        &image,
+    );
+    let resetting = Emulator::start(&["--core", "icebreaker", "--reset-every", "45"]);
+    run_equals_solve(&resetting.path, &image, "6", &[]);
+    let (got, want) = (dir.path().join("reset.csv"), dir.path().join("solve.csv"));
+    let o = npim(&[
+        "run",
+        "--emulate",
+        "--core",
+        "icebreaker",
+        "--reset-every",
+        "45",
+        "--image",
+        image.to_str().unwrap(),
+        "-R",
+        "6",
+        "-o",
+        got.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("the board lost its image"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stderr(&o).contains("uploading it again"), "{}", stderr(&o));
+    // run_equals_solve left the golden model's CSV of the same image and runs
+    assert_eq!(
+        std::fs::read_to_string(&got).unwrap(),
+        std::fs::read_to_string(&want).unwrap()
+    );
+    let o = npim(&[
+        "run",
+        "--emulate",
+        "--core",
+        "icebreaker",
+        "--reset-every",
+        "5",
+        "--image",
+        image.to_str().unwrap(),
+        "-R",
+        "1",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("uploads in a row cut short"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 #[test]
 fn the_rtl_engines_behind_the_emulator_give_the_golden_results() {
     let dir = tempfile::tempdir().unwrap();

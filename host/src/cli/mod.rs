@@ -606,6 +606,10 @@ pub struct RunArgs {
     /// 0.001,0.001,0.001; with --emulate).
     #[arg(long, requires = "emulate")]
     pub faults: Option<String>,
+    /// The in-process board loses its image and state (a reset) before every K-th command it
+    /// receives (with --emulate): fault injection for the host's recovery.
+    #[arg(long, value_name = "K", requires = "emulate", value_parser = clap::value_parser!(u64).range(2..))]
+    pub reset_every: Option<u64>,
     #[command(flatten)]
     pub runs: Runs10,
     #[command(flatten)]
@@ -658,6 +662,10 @@ pub struct EmulateArgs {
     /// Per-byte fault rates on the emulated wire, both directions: DROP,DUPLICATE,CORRUPT.
     #[arg(long)]
     pub faults: Option<String>,
+    /// Lose the image and state (a reset) before every K-th command received: fault injection
+    /// for a host's recovery (not with --engine rtl-uart).
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(2..))]
+    pub reset_every: Option<u64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

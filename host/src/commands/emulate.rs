@@ -35,6 +35,9 @@ pub fn run(args: EmulateArgs) -> Result<()> {
         }
         .to_string()
     });
+    if args.engine == EmulateEngine::RtlUart && args.reset_every.is_some() {
+        bail!("--reset-every needs the board model (--engine golden or rtl); the serial core's Verilog has no reset input");
+    }
     if args.engine == EmulateEngine::RtlUart && args.core.is_some() {
         bail!("--engine rtl-uart answers with its build's core (`rtl`); leave out --core");
     }
@@ -115,12 +118,15 @@ pub fn run(args: EmulateArgs) -> Result<()> {
             String::new()
         } else {
             format!(", faults {faults:?}")
-        }
+        } + &args
+            .reset_every
+            .map(|k| format!(", a reset every {k} commands"))
+            .unwrap_or_default()
     );
     let served = match serial {
         Some(mut sim) => serve_bytes(&mut pty, &mut sim, faults, 1, &STOP),
         None => {
-            let mut board = Board::with_engine(core, [0; 32], engine);
+            let mut board = Board::with_engine(core, [0; 32], engine).reset_every(args.reset_every);
             serve(&mut pty, &mut board, pacing, faults, 1, &STOP)
         }
     };

@@ -21,6 +21,9 @@ use npim_sim::mapping::Mapped;
 use npim_sim::Storage;
 use std::time::Instant;
 
+/// Times one run is begun again after the board lost its image during it.
+const RESETS_PER_RUN: usize = 3;
+
 pub fn run(args: RunArgs) -> Result<()> {
     check_outputs(
         &[
@@ -51,8 +54,14 @@ pub fn run(args: RunArgs) -> Result<()> {
                 .transpose()?
                 .unwrap_or_default();
             let core = core_config(&args.core)?;
-            let link = LoopbackBoard::new(Board::new(core, [0; 32]), faults, 1);
-            let what = format!("in-process board model, faults {faults:?}");
+            let board = Board::new(core, [0; 32]).reset_every(args.reset_every);
+            let link = LoopbackBoard::new(board, faults, 1);
+            let what = format!(
+                "in-process board model, faults {faults:?}{}",
+                args.reset_every
+                    .map(|k| format!(", a reset every {k} commands"))
+                    .unwrap_or_default()
+            );
             drive(Driver::new(link), &args, given, &what)
         }
     }
@@ -169,22 +178,21 @@ fn drive<T: Transport>(
             }
         };
         // a board that was reset mid-batch gets the image again and the run again (a run is
-        // a function of its seed, so the result is the one it would have given)
-        let result = match attempt(&mut driver) {
-            Err(LinkError::Reset(why)) => {
-                bar.suspend(|| {
-                    eprintln!(
-                        "warning: run {r}: the board lost its image ({why}); uploading it again"
-                    )
-                });
-                reuploads += 1;
-                driver
-                    .upload(&identity, bytes)
-                    .context("uploading the image again after a board reset")?;
-                attempt(&mut driver)
-            }
-            other => other,
-        };
+        // a function of its seed, so the result is the one it would have given), a few times
+        let mut result = attempt(&mut driver);
+        for _ in 0..RESETS_PER_RUN {
+            let Err(LinkError::Reset(why)) = &result else {
+                break;
+            };
+            bar.suspend(|| {
+                eprintln!("warning: run {r}: the board lost its image ({why}); uploading it again")
+            });
+            reuploads += 1;
+            driver
+                .upload(&identity, bytes)
+                .context("uploading the image again after a board reset")?;
+            result = attempt(&mut driver);
+        }
         results.push(result.with_context(|| format!("running run {r} (seed {rs})"))?);
     }
     crate::interrupt::check_any(results.len(), args.runs.count)?;
@@ -212,10 +220,16 @@ fn drive<T: Transport>(
         .enumerate()
         .map(|(r, b)| core_run(&mapped, r, b.run_seed, b.best_step as usize, b.best_spins))
         .collect();
-    let reset_note = if reuploads > 0 {
-        format!("; the board lost its image {reuploads} times, uploaded again")
-    } else {
-        String::new()
+    let reset_note = match (reuploads, driver.upload_restarts) {
+        (0, 0) => String::new(),
+        (runs, uploads) => format!(
+            "; the board lost its image {} ({runs} during runs, {uploads} during uploads), \
+             uploaded again",
+            match runs + uploads {
+                1 => "once".to_string(),
+                n => format!("{n} times"),
+            }
+        ),
     };
     println!(
         "link      {link}: protocol {}, core N <= {}, {} J entries; {} retransmissions{reset_note}",

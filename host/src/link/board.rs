@@ -119,6 +119,13 @@ pub struct Board {
     external: Option<External>,
     finished: Option<Finished>,
     last: Option<(u8, Frame)>,
+    /// Power-cycle before the command of this number (counting from 1) and every `.1` after
+    /// it (fault injection; `None`: never).
+    reset_schedule: Option<(u64, u64)>,
+    /// Commands received (valid frames), for `reset_every`.
+    received: u64,
+    /// Power cycles so far.
+    pub resets: u64,
 }
 
 fn err(code: ErrorCode, message: impl Into<String>) -> BoardError {
@@ -148,7 +155,38 @@ impl Board {
             external: None,
             finished: None,
             last: None,
+            reset_schedule: None,
+            received: 0,
+            resets: 0,
         }
+    }
+
+    /// Makes the board lose its state, as a reset or power cycle would, before every `k`-th
+    /// command it receives (`npim emulate --reset-every`): a host must notice and upload its
+    /// image again.
+    pub fn reset_every(self, k: Option<u64>) -> Self {
+        match k {
+            Some(k) if k > 0 => self.reset_schedule(k, k),
+            _ => self,
+        }
+    }
+
+    /// Power-cycles before command number `first` (counting from 1), then before every
+    /// `every`-th after it.
+    pub fn reset_schedule(mut self, first: u64, every: u64) -> Self {
+        self.reset_schedule = Some((first, every.max(1)));
+        self
+    }
+
+    /// What a reset leaves: the configuration, no image, no run, no remembered reply.
+    fn power_cycle(&mut self) {
+        self.cancel();
+        self.buffer.clear();
+        self.image = None;
+        self.golden = None;
+        self.finished = None;
+        self.last = None;
+        self.resets += 1;
     }
 
     /// Answers one decoded frame (or a decoding error) with a response frame, if any.
@@ -168,6 +206,13 @@ impl Board {
             }
             Err(_) => return None,
         };
+        self.received += 1;
+        let due = |(first, every): (u64, u64)| {
+            self.received >= first && (self.received - first).is_multiple_of(every)
+        };
+        if self.reset_schedule.is_some_and(due) {
+            self.power_cycle();
+        }
         if let Some((seq, resp)) = &self.last {
             if *seq == frame.seq && resp.kind == frame.kind | 0x80 {
                 return Some(resp.clone());

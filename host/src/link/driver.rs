@@ -96,6 +96,17 @@ fn answered_at_once(cmd: &Command) -> bool {
     )
 }
 
+/// Times [`Driver::upload_unchecked`] begins an image again after the board lost it.
+pub const UPLOAD_RESTARTS: usize = 3;
+
+/// How one pass of an upload ended badly.
+enum UploadError {
+    /// The board no longer holds the chunks it acknowledged (it was reset): begin again.
+    Lost(String),
+    /// Anything else.
+    Link(LinkError),
+}
+
 /// The driver.
 pub struct Driver<T: Transport> {
     link: T,
@@ -115,6 +126,10 @@ pub struct Driver<T: Transport> {
     pub chunk: usize,
     /// Retransmissions so far (for reports and tests).
     pub retransmissions: usize,
+    /// Uploads begun again because the board lost the partial image (for reports and tests).
+    pub upload_restarts: usize,
+    /// What the board said when it last lost a partial image.
+    pub last_loss: Option<String>,
     /// Longest a run may go without advancing a step before the driver gives up.
     pub stall: Duration,
     /// Seconds a LOAD exchange takes per byte on the wire (request and reply), smoothed over
@@ -140,6 +155,8 @@ impl<T: Transport> Driver<T> {
             patience: Duration::ZERO,
             chunk: MAX_CHUNK,
             retransmissions: 0,
+            upload_restarts: 0,
+            last_loss: None,
             stall: Duration::from_secs(30),
             load_seconds_per_byte: None,
             quick_seconds: [None; 256],
@@ -273,11 +290,39 @@ impl<T: Transport> Driver<T> {
     }
 
     /// Streams `image` and commits it; the board alone checks it. `sent` hears the bytes sent.
+    /// A board that loses the partial image (reset or power-cycled mid-upload) is sent it again
+    /// from the start, up to [`UPLOAD_RESTARTS`] times.
     pub fn upload_unchecked(
         &mut self,
         image: &[u8],
         sent: &mut dyn FnMut(usize),
     ) -> Result<(), LinkError> {
+        let mut restarts = 0;
+        loop {
+            match self.upload_once(image, sent) {
+                Err(UploadError::Lost(why)) if restarts < UPLOAD_RESTARTS => {
+                    restarts += 1;
+                    self.upload_restarts += 1;
+                    self.last_loss = Some(why);
+                }
+                Err(UploadError::Lost(why)) => {
+                    return Err(LinkError::Reset(format!(
+                        "{} uploads in a row cut short; the last: {why}",
+                        restarts + 1
+                    )))
+                }
+                Err(UploadError::Link(e)) => return Err(e),
+                Ok(()) => return Ok(()),
+            }
+        }
+    }
+
+    /// One pass of [`Driver::upload_unchecked`]: the chunks from byte 0, then COMMIT.
+    fn upload_once(
+        &mut self,
+        image: &[u8],
+        sent: &mut dyn FnMut(usize),
+    ) -> Result<(), UploadError> {
         let mut offset = 0;
         let mut size = self.chunk.clamp(MIN_CHUNK, MAX_CHUNK);
         // the end of a chunk sent without a reply: it may or may not have landed
@@ -339,14 +384,35 @@ impl<T: Transport> Driver<T> {
                     offset = maybe_landed.take().expect("checked");
                     sent(offset);
                 }
-                Err(e) => return Err(e),
+                // every chunk before this one was acknowledged: the board forgot them
+                Err(LinkError::Board { reply, .. }) if reply.code == ErrorCode::OutOfOrder => {
+                    return Err(UploadError::Lost(reply.message));
+                }
+                Err(e) => return Err(UploadError::Link(e)),
             }
         }
         self.chunk = size;
-        self.call(&Command::Commit {
-            len: image.len() as u32,
-        })?;
-        Ok(())
+        let len = image.len() as u32;
+        match self.call(&Command::Commit { len }) {
+            Ok(_) => Ok(()),
+            Err(LinkError::Board { reply, command }) if reply.code == ErrorCode::ImageInvalid => {
+                // an image the board refuses, or one it lost after the last chunk: an empty
+                // LOAD at the image's end is accepted only if the board still holds it all
+                let probe = Command::Load {
+                    offset: len,
+                    bytes: Vec::new(),
+                };
+                match self.call(&probe) {
+                    Err(LinkError::Board { reply: lost, .. })
+                        if lost.code == ErrorCode::OutOfOrder =>
+                    {
+                        Err(UploadError::Lost(lost.message))
+                    }
+                    _ => Err(UploadError::Link(LinkError::Board { reply, command })),
+                }
+            }
+            Err(e) => Err(UploadError::Link(e)),
+        }
     }
 
     /// How long to wait for a LOAD reply of `wire_bytes` bytes on the wire: [`Driver::timeout`]
@@ -412,7 +478,10 @@ impl<T: Transport> Driver<T> {
             std::thread::sleep(poll);
             poll = (poll * 2).min(Duration::from_millis(50));
         }
-        let p = self.call(&Command::ReadResult)?;
+        // STATUS said Done: a board that then has no finished run was reset in between
+        let p = self
+            .call(&Command::ReadResult)
+            .map_err(|e| reset_if_not_ready(e, "READ_RESULT"))?;
         let r = RunResult::parse(&p).map_err(LinkError::Malformed)?;
         if r.run_seed != seed {
             return Err(LinkError::Malformed(format!(

@@ -377,3 +377,73 @@ fn a_reset_during_an_external_run_is_reported_to_the_loop() {
         GoldenState::new(&core, 8).pre_sign()
     );
 }
+
+/// A board reset partway through an upload (before the 5th command: IDENTIFY, then the 4th
+/// chunk) forgets the chunks it acknowledged; the driver sends the image again from byte 0.
+#[test]
+fn a_board_reset_mid_upload_gets_the_image_again_from_the_start() {
+    let (bytes, core) = g11_image(50);
+    let mut d = Driver::new(LoopbackBoard::new(
+        board().reset_schedule(5, u64::MAX),
+        Faults::default(),
+        1,
+    ));
+    let id = d.identify().unwrap();
+    d.upload(&id, &bytes).unwrap();
+    assert_eq!(d.upload_restarts, 1);
+    assert!(d
+        .last_loss
+        .as_deref()
+        .unwrap()
+        .contains("continues at byte 0"));
+    assert_eq!(d.link.board.resets, 1);
+    let got = d.run_once(run_seed(3, 0), &mut |_| {}).unwrap();
+    assert_eq!(got.best_e4, core.run(0, run_seed(3, 0)).best_e4);
+}
+
+/// A reset between the last chunk and COMMIT makes COMMIT fail as a bad image would; the
+/// driver tells the two apart (an empty LOAD at the image's end) and uploads again, while a
+/// genuinely bad image still fails with the board's message, after one upload.
+#[test]
+fn a_reset_before_commit_is_told_from_a_bad_image() {
+    let (bytes, core) = g11_image(50);
+    let chunks = bytes.len().div_ceil(MAX_CHUNK) as u64;
+    let mut d = Driver::new(LoopbackBoard::new(
+        board().reset_schedule(chunks + 2, u64::MAX),
+        Faults::default(),
+        1,
+    ));
+    let id = d.identify().unwrap();
+    d.upload(&id, &bytes).unwrap();
+    assert_eq!((d.upload_restarts, d.link.board.resets), (1, 1));
+    let got = d.run_once(run_seed(3, 0), &mut |_| {}).unwrap();
+    assert_eq!(got.best_e4, core.run(0, run_seed(3, 0)).best_e4);
+
+    let mut bad = bytes.clone();
+    bad[0] ^= 0xff;
+    let mut d = link(Faults::default(), 1);
+    let e = d
+        .upload_unchecked(&bad, &mut |_| {})
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("ImageInvalid"), "{e}");
+    assert_eq!(d.upload_restarts, 0);
+}
+
+/// A board that resets more often than an image takes to upload gets a clear error, not an
+/// endless loop.
+#[test]
+fn a_board_that_resets_faster_than_an_upload_fails_clearly() {
+    let (bytes, _) = g11_image(50);
+    let mut d = Driver::new(LoopbackBoard::new(
+        board().reset_every(Some(5)),
+        Faults::default(),
+        1,
+    ));
+    let id = d.identify().unwrap();
+    match d.upload(&id, &bytes) {
+        Err(LinkError::Reset(why)) => assert!(why.contains("uploads in a row"), "{why}"),
+        other => panic!("expected a reset error, got {other:?}"),
+    }
+    assert_eq!(d.upload_restarts, UPLOAD_RESTARTS);
+}
