@@ -4,7 +4,8 @@
 # for MINUTES, and batch after batch of `npim run --port` against it, each with its own master
 # seed (a fresh upload, then 10 runs of G11 at T = 800). Each batch's CSV is compared byte for
 # byte with the same seed's fault-free run in process. Each row: batch, seed, completed, CSV
-# identical, retransmissions, seconds. Exits 1 if any completed batch differs (a silent wrong
+# identical, retransmissions, seconds, the emulator's resident memory after the batch; at the
+# end the emulator says how many frames it answered. Exits 1 if any completed batch differs (a silent wrong
 # answer); a batch that fails with an error is recorded and the soak goes on.
 # Usage (from the repository root): results/link-faults/soak.sh [MINUTES] [P] [OUT.csv]
 # (default 10 minutes, P = 0.001, OUT runs/link-soak.csv; recorded: results/link-faults/soak.csv)
@@ -27,7 +28,7 @@ $npim emulate --faults "$p,$p,$p" --link "$dir/tty" >"$dir/emulate.log" 2>&1 &
 emu=$!
 for _ in $(seq 50); do [ -e "$dir/tty" ] && break; sleep 0.1; done
 [ -e "$dir/tty" ] || { cat "$dir/emulate.log" >&2; exit 1; }
-echo "batch,seed,completed,csv_identical,retransmissions,seconds" >"$out"
+echo "batch,seed,completed,csv_identical,retransmissions,seconds,emulator_rss_kb" >"$out"
 end=$(($(date +%s) + minutes * 60))
 batch=0
 bad=0
@@ -45,9 +46,12 @@ while [ "$(date +%s)" -lt "$end" ]; do
     echo "batch $batch: $(echo "$text" | tail -1)" >&2
   fi
   stop=$(date +%s.%N)
-  printf '%s,%s,%s,%s,%s,%.2f\n' "$batch" "$seed" "$completed" "$same" "${rt:-0}" \
-    "$(echo "$stop - $start" | bc)" | tee -a "$out"
+  rss=$(awk '/^VmRSS/ {print $2}' "/proc/$emu/status")
+  printf '%s,%s,%s,%s,%s,%.2f,%s\n' "$batch" "$seed" "$completed" "$same" "${rt:-0}" \
+    "$(echo "$stop - $start" | bc)" "$rss" | tee -a "$out"
   batch=$((batch + 1))
 done
-echo "wrote $out: $batch batches, $bad with a CSV that differs" >&2
+kill "$emu" && wait "$emu" || true
+emu=""
+echo "wrote $out: $batch batches, $bad with a CSV that differs; emulator: $(grep '^served' "$dir/emulate.log")" >&2
 [ "$bad" -eq 0 ]

@@ -182,6 +182,39 @@ fn a_faulty_wire_gives_the_same_results_or_a_clear_error() {
     assert!(npim(&["ports"]).status.success());
 }
 
+/// A bounded soak (issue 24; `results/link-faults/soak.sh` is the long one): one emulator
+/// behind a wire with 10⁻³ byte faults of each kind answers batch after batch (each a fresh
+/// upload and 8 runs: about 1 500 frames in all), every batch gives the golden model's CSV,
+/// its resident memory stays flat from the second batch to the last, and a clean client
+/// afterwards still gets the golden results (no stuck state).
+#[test]
+fn a_soak_over_a_faulty_wire_keeps_results_and_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = dir.path().join("g11.npimg");
+    quantize(
+        &["-i", &shared("gset/G11.txt")],
+        "icebreaker",
+        "100",
+        &image,
+    );
+    let emu = Emulator::start(&["--core", "icebreaker", "--faults", "0.001,0.001,0.001"]);
+    let mut rss = Vec::new();
+    for _ in 0..6 {
+        run_equals_solve(
+            &emu.path,
+            &image,
+            "8",
+            &["--retries", "40", "--timeout-ms", "150"],
+        );
+        rss.push(emu.rss_kb());
+    }
+    // the first batch brings the image buffers and thread stacks in; after it, a leak of even
+    // 1 kB a command would add several hundred kB
+    let (settled, last) = (rss[1], *rss.last().unwrap());
+    assert!(last <= settled + 1024, "resident kB by batch: {rss:?}");
+    run_equals_solve(&emu.path, &image, "2", &[]);
+}
+
 /// A board reset mid-batch (the emulator's `--reset-every`: the board forgets its image every
 /// K commands) gets the image again and the interrupted run again: the batch completes with
 /// the same CSV as `solve --algo golden`, in process and over a pseudo-terminal, and says how

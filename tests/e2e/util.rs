@@ -65,6 +65,16 @@ impl Emulator {
 }
 
 impl Emulator {
+    /// The emulator's resident memory in kB (Linux's `/proc/PID/status`, `VmRSS`).
+    pub fn rss_kb(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS in /proc/PID/status")
+    }
+
     /// Sends SIGTERM (as a service manager stops it) and waits for the process to end.
     pub fn terminate(mut self) -> std::process::ExitStatus {
         // SAFETY: signalling a child this test started and still owns.

@@ -136,7 +136,11 @@ pub fn run(args: EmulateArgs) -> Result<()> {
             let _ = std::fs::remove_file(link);
         }
     }
-    served.context("serving the pseudo-terminal")?;
+    let served = served.context("serving the pseudo-terminal")?;
+    eprintln!(
+        "served {} frames ({} bytes in, {} out)",
+        served.frames, served.bytes_in, served.bytes_out
+    );
     Ok(())
 }
 
