@@ -280,6 +280,27 @@ fn images_round_trip_and_damage_is_reported() {
     }
 }
 
+/// The golden model's default core (`sim`) holds a sparse graph of 20 000 spins (issue 22's
+/// generalisation sizes reach 10 000): it quantizes, runs, and its best energy is its spins'.
+#[test]
+fn the_sim_core_holds_twenty_thousand_sparse_spins() {
+    let gen = |spec: &str| {
+        npim_sim::generate::generate(&spec.parse::<npim_sim::generate::Spec>().unwrap()).unwrap()
+    };
+    let ising = gen("gnm:n=20000,m=60000,seed=3");
+    let params = NpimParams::annealed_greedy(field_scale(&ising), 2.0, 0.5);
+    let sim = CoreConfig::preset("sim").unwrap();
+    assert_eq!(sim.n_max, npim_sim::fixed::config::SIM_N_MAX);
+    let (image, report) = quantize(&ising, &params, &sim, 20, 0).unwrap();
+    assert!(report.exact_instance);
+    let r = GoldenCore::new(&image).run(0, run_seed(0, 0));
+    assert_eq!(r.best_energy, ising.energy(&r.best_spins));
+    assert!(r.best_energy < 0.0);
+    let over = gen("gnm:n=20001,m=100,seed=3");
+    let err = quantize(&over, &params, &sim, 20, 0).unwrap_err();
+    assert!(err.to_string().contains("holds at most 20000"), "{err}");
+}
+
 #[test]
 fn what_does_not_fit_gets_the_limit_message() {
     let root = shared_data().join("gset");
@@ -447,7 +468,7 @@ fn fits_names_the_limit_each_image_breaks() {
     let short = rtl.holds(&CoreConfig::preset("sim").unwrap()).unwrap_err();
     assert!(short.contains(&FitError::Over {
         what: Limit::Spins,
-        have: 4096,
+        have: 20_000,
         limit: 2048
     }));
     for name in ["rtl", "rtl4", "small", "dense", "icebreaker"] {
