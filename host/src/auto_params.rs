@@ -53,10 +53,10 @@ const RANDOM_PLUS_LARGE_N: usize = 1_400;
 
 /// The file for `class` at `n` spins: Table 5's choice per G-set class (results/gset-table5.sh),
 /// the N = 2 000 fine-tuning for large random +1 graphs, Table 4's best row for SK
-/// (`table4-tc4-d3-m3-das`, mean P_s 0.315 on the ten SK N = 100 files).
+/// (`sk-n100-das-e700`, (8, 3, 3) at 700 epochs: mean P_s 0.332 on the ten SK N = 100 files).
 fn file_for(class: GraphClass, n: usize) -> Shipped {
     match class {
-        GraphClass::Sk => shipped!("table4-tc4-d3-m3-das.json"),
+        GraphClass::Sk => shipped!("sk-n100-das-e700.json"),
         GraphClass::RandomPlus if n >= RANDOM_PLUS_LARGE_N => {
             shipped!("gset-random-plus-n2000.json")
         }

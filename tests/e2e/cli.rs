@@ -490,11 +490,7 @@ fn params_auto_picks_the_class_file_and_says_which() {
             "random +1",
             "gset-random-plus-n2000.json",
         ),
-        (
-            shared("sk/SK1_N100_0.txt"),
-            "SK",
-            "table4-tc4-d3-m3-das.json",
-        ),
+        (shared("sk/SK1_N100_0.txt"), "SK", "sk-n100-das-e700.json"),
     ];
     for (k, (instance, class, file)) in cases.iter().enumerate() {
         let auto_csv = dir.path().join(format!("auto{k}.csv"));
