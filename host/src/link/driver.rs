@@ -96,6 +96,9 @@ fn answered_at_once(cmd: &Command) -> bool {
     )
 }
 
+/// The longest a backed-off wait grows, in multiples of the first (measured) one.
+pub const BACKOFF_LIMIT: u32 = 8;
+
 /// Times [`Driver::upload_unchecked`] begins an image again after the board lost it.
 pub const UPLOAD_RESTARTS: usize = 3;
 
@@ -185,22 +188,31 @@ impl<T: Transport> Driver<T> {
     }
 
     /// How long to wait for the answer to `cmd`, a command the board answers at once:
-    /// [`Driver::timeout`] until one of its kind has been answered at the first try, then
-    /// [`LOAD_TIMEOUT_FACTOR`] times its smoothed round trip, at least [`LOAD_TIMEOUT_FLOOR`]
-    /// and at most [`Driver::timeout`]. (Per kind, because a READ_RESULT carries the spins and
-    /// a STATUS a few bytes.)
+    /// [`LOAD_TIMEOUT_FACTOR`] times its kind's smoothed round trip once one of its kind has
+    /// been answered at the first try; before that, the time the measured LOAD speed gives an
+    /// exchange as long as a full chunk (on a wire so noisy that no answer comes at the first
+    /// try, the wait would otherwise stay at the timeout); [`Driver::timeout`] when nothing is
+    /// measured yet. At least [`LOAD_TIMEOUT_FLOOR`], at most [`Driver::timeout`]. (Per kind,
+    /// because a READ_RESULT carries the spins and a STATUS a few bytes.)
     pub fn quick_timeout(&self, cmd: &Command) -> Duration {
-        match self.quick_seconds[usize::from(cmd.kind())] {
-            None => self.timeout,
-            Some(rtt) => Duration::from_secs_f64(LOAD_TIMEOUT_FACTOR * rtt)
-                .max(LOAD_TIMEOUT_FLOOR)
-                .min(self.timeout),
-        }
+        let estimate = match (
+            self.quick_seconds[usize::from(cmd.kind())],
+            self.load_seconds_per_byte,
+        ) {
+            (Some(rtt), _) => rtt,
+            (None, Some(per_byte)) => per_byte * (cmd.payload().len() + MAX_CHUNK + 64) as f64,
+            (None, None) => return self.timeout,
+        };
+        Duration::from_secs_f64(LOAD_TIMEOUT_FACTOR * estimate)
+            .max(LOAD_TIMEOUT_FLOOR)
+            .min(self.timeout)
     }
 
     /// [`Driver::call`] with its own bounds on retransmissions. With `backoff` each unanswered
-    /// try doubles the wait (up to [`Driver::timeout`]), so a wait measured too short on a link
-    /// that slowed down costs a few retransmissions, not the command.
+    /// try doubles the wait, up to [`BACKOFF_LIMIT`] times the first and at most
+    /// [`Driver::timeout`], so a wait measured too short on a link that slowed down costs a few
+    /// retransmissions, not the command, while on a wire that loses frames the patience still
+    /// holds many tries (a late answer to an earlier try is taken during a later one).
     fn call_bounded(
         &mut self,
         cmd: &Command,
@@ -229,7 +241,7 @@ impl<T: Transport> Driver<T> {
             if attempt > 0 {
                 self.retransmissions += 1;
                 if backoff {
-                    wait = (wait * 2).min(self.timeout.max(timeout));
+                    wait = (wait * 2).min((timeout * BACKOFF_LIMIT).min(self.timeout.max(timeout)));
                 }
             }
             attempt += 1;
