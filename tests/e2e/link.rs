@@ -24,6 +24,18 @@ fn quantize(source: &[&str], core: &str, steps: &str, out: &Path) {
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
+/// G11 quantized for the iCEBreaker's core with the hand-set rule at `steps`, as `dir/g11.npimg`.
+fn g11_for_the_icebreaker(dir: &Path, steps: &str) -> std::path::PathBuf {
+    let image = dir.join("g11.npimg");
+    quantize(
+        &["-i", &shared("gset/G11.txt")],
+        "icebreaker",
+        steps,
+        &image,
+    );
+    image
+}
+
 /// `npim run --port` and `npim solve --algo golden` on one image: the per-run CSVs (seed, best
 /// energy, best step, objective, success) are the same bytes.
 fn run_equals_solve(port: &str, image: &Path, runs: &str, extra: &[&str]) {
@@ -118,13 +130,7 @@ fn a_board_on_a_pseudo_terminal_gives_the_golden_results() {
 #[test]
 fn a_faulty_wire_gives_the_same_results_or_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    let image = dir.path().join("g11.npimg");
-    quantize(
-        &["-i", &shared("gset/G11.txt")],
-        "icebreaker",
-        "200",
-        &image,
-    );
+    let image = g11_for_the_icebreaker(dir.path(), "200");
     let faulty = Emulator::start(&["--faults", "0.0005,0.0005,0.0005"]);
     run_equals_solve(
         &faulty.path,
@@ -190,13 +196,7 @@ fn a_faulty_wire_gives_the_same_results_or_a_clear_error() {
 #[test]
 fn a_soak_over_a_faulty_wire_keeps_results_and_memory() {
     let dir = tempfile::tempdir().unwrap();
-    let image = dir.path().join("g11.npimg");
-    quantize(
-        &["-i", &shared("gset/G11.txt")],
-        "icebreaker",
-        "100",
-        &image,
-    );
+    let image = g11_for_the_icebreaker(dir.path(), "100");
     let emu = Emulator::start(&["--core", "icebreaker", "--faults", "0.001,0.001,0.001"]);
     let mut rss = Vec::new();
     for _ in 0..6 {
@@ -222,13 +222,7 @@ fn a_soak_over_a_faulty_wire_keeps_results_and_memory() {
 #[test]
 fn a_board_reset_mid_batch_completes_with_the_same_results() {
     let dir = tempfile::tempdir().unwrap();
-    let image = dir.path().join("g11.npimg");
-    quantize(
-        &["-i", &shared("gset/G11.txt")],
-        "icebreaker",
-        "200",
-        &image,
-    );
+    let image = g11_for_the_icebreaker(dir.path(), "200");
     let resetting = Emulator::start(&["--core", "icebreaker", "--reset-every", "45"]);
     run_equals_solve(&resetting.path, &image, "6", &[]);
     let (got, want) = (dir.path().join("reset.csv"), dir.path().join("solve.csv"));
