@@ -3,7 +3,7 @@
 //! model in `npim-sim` bit for bit (rust_hdl's own simulator for short runs, Verilator for long
 //! ones). The folders follow the blocks' roles:
 //!
-//! - [`widgets`]: blocks without build parameters (UART, CRC-32, single-port RAM), compiled once;
+//! - [`widgets`]: blocks without build parameters (UART, CRC-32, field-history RAM), compiled once;
 //! - `design/`: the core's blocks, compiled once per build: `matvec` (fields and energy over
 //!   J's memory), `update` (the dNPIM spin update), `core` (whole runs: seeding, schedule
 //!   interpolation, best-so-far), `feedback` (the CIM measurement-feedback engine), `loader`

@@ -345,7 +345,7 @@ fn full_runs_on_g11_g22_and_sk100_match_golden() {
 }
 
 /// The dense build on a full SK N = 100 run from a dense image (`n × n` weights, no column bits):
-/// every step equal to the golden model, and a pass within a few cycles of its bound.
+/// every step equal to the golden model, and a step within 5 % of its bound.
 #[test]
 fn dense_build_full_run_on_sk100_matches_golden() {
     use npim_hdl::builds::dense::core_sim::{build_harness, run_verilator};
@@ -357,10 +357,11 @@ fn dense_build_full_run_on_sk100_matches_golden() {
     let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("verilator");
     let harness = build_harness(&cache).unwrap_or_else(|e| panic!("{e}"));
     let rtl = run_verilator(&harness, &image, 777).unwrap();
-    // the bound: 100 rows of 100 weights in words of 4 (2 500 reads) and N·D·Tc = 800 taps
+    // the bound: 100 rows of 100 weights in words of 4 (2 500 reads) beside N·D·Tc = 800 taps
+    // (the update of a step runs beside the matvec of the step before)
     let per_step = rtl.cycles as f64 / 100.0;
     assert!(
-        (3300.0..3300.0 * 1.05).contains(&per_step),
+        (2500.0..2500.0 * 1.05).contains(&per_step),
         "{per_step} cycles a step"
     );
     same(rtl, golden_trace(&image, 777), "dense SK1_N100_0");

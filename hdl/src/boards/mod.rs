@@ -53,13 +53,19 @@ impl StepWork {
         }
     }
 
-    /// The bound of a build with `lanes` matvec lanes and `units` update units that run one
-    /// after the other: `⌈entries/L⌉` entry words, then `⌈N/P⌉·D·Tc` taps (the unit with the
-    /// most spins doing one multiply a cycle).
-    pub fn build_bound(&self, lanes: u32, units: u32) -> u64 {
+    /// The bound of a build with `lanes` matvec lanes and `units` update units: `⌈entries/L⌉`
+    /// entry words and `⌈N/P⌉·D·Tc` taps (the unit with the most spins doing one multiply a
+    /// cycle), one after the other, or the larger of the two where the update of a step runs
+    /// beside the matvec of the step before (`overlap`).
+    pub fn build_bound(&self, lanes: u32, units: u32, overlap: bool) -> u64 {
         let taps_per_spin = self.multiplies / self.spins.max(1);
-        self.j_entries.div_ceil(u64::from(lanes.max(1)))
-            + self.spins.div_ceil(u64::from(units.max(1))) * taps_per_spin
+        let words = self.j_entries.div_ceil(u64::from(lanes.max(1)));
+        let taps = self.spins.div_ceil(u64::from(units.max(1))) * taps_per_spin;
+        if overlap {
+            words.max(taps)
+        } else {
+            words + taps
+        }
     }
 }
 
@@ -257,10 +263,13 @@ mod tests {
         };
         assert_eq!(ulx3s.bound(&g11(8)), 124); // ⌈19 200 / 156⌉: the multipliers
         assert_eq!(up5k.bound(&g11(2)), 2_400); // 19 200 / 8
-        assert_eq!(g11(8).build_bound(1, 1), 3_200 + 19_200);
-        assert_eq!(g11(8).build_bound(4, 1), 800 + 19_200);
-        assert_eq!(g11(8).build_bound(4, 8), 800 + 100 * 24);
-        assert_eq!(g11(8).build_bound(4, 3), 800 + 267 * 24); // ⌈800 / 3⌉ spins in unit 0
+        assert_eq!(g11(8).build_bound(1, 1, false), 3_200 + 19_200);
+        assert_eq!(g11(8).build_bound(4, 1, false), 800 + 19_200);
+        assert_eq!(g11(8).build_bound(4, 8, false), 800 + 100 * 24);
+        assert_eq!(g11(8).build_bound(4, 3, false), 800 + 267 * 24); // ⌈800 / 3⌉ spins in unit 0
+        // the update beside the matvec: the larger of the two
+        assert_eq!(g11(8).build_bound(4, 8, true), 100 * 24);
+        assert_eq!(g11(8).build_bound(1, 16, true), 3_200);
                                                               // dense SK N = 2048 at 8 bits: the block RAM limits (4 194 304 · 8 / 7 488)
         let sk = StepWork {
             multiplies: 2_048 * 24,

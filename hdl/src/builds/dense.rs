@@ -37,6 +37,9 @@ pub mod params {
     pub const Z_RIGHT_MAX: usize = 63;
     /// See `Y_SHIFT_MAX`.
     pub const Z_LEFT_MAX: usize = 63;
+    /// The update of step `t + 1` runs beside the matvec of step `t` (spin `i` starts once
+    /// its field is written): the field history is a block RAM read and written in one cycle.
+    pub const OVERLAP: bool = true;
     /// J memory layout: row-major `n × n` weights (an entry's column is its place in its row).
     pub const DENSE: bool = true;
 }

@@ -45,6 +45,10 @@ pub mod params {
     pub const Z_RIGHT_MAX: usize = 15;
     /// See `Y_SHIFT_MAX`.
     pub const Z_LEFT_MAX: usize = 3;
+    /// No overlap of a step's update with the matvec before it: the field history sits in
+    /// an SPRAM, which cannot be read and written in one cycle, so the two run one after the
+    /// other.
+    pub const OVERLAP: bool = false;
     /// J memory layout: compressed sparse rows (column | weight per entry).
     pub const DENSE: bool = false;
 }

@@ -96,6 +96,8 @@ pub struct Build {
     pub external: bool,
     /// Update units working at once.
     pub units: usize,
+    /// Whether a step's update runs beside the matvec of the step before (`OVERLAP`).
+    pub overlap: bool,
     /// One run under Verilator.
     pub run_verilator: fn(&Harness, &CoreImage, u32) -> Result<RunTrace, String>,
     /// One run under Verilator in a harness mode (internal, or external with its converters).
@@ -120,6 +122,7 @@ macro_rules! build_entry {
             build_harness: $b::core_sim::build_harness,
             external: $b::params::EXTERNAL,
             units: $b::widths::UNITS,
+            overlap: $b::params::OVERLAP,
             run_verilator: $b::core_sim::run_verilator,
             run_verilator_in: $b::core_sim::run_verilator_in,
             run_verilator_vcd: $b::core_sim::run_verilator_vcd,

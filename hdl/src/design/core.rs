@@ -4,20 +4,31 @@
 //! written), runs the matvec engine (fields into the history slot `t mod Tc`, `E4`), and keeps
 //! the best energy, its step and its spins (the spin bank holding them is not overwritten).
 //!
+//! Two sides share the step: the update side (`state`: interpolation, the units, the
+//! measurement-feedback port) and the matvec side (`back`: one pass of the matvec engine and
+//! the step's end). When the update side has all of step `t`'s spins it hands them over; in
+//! builds with `OVERLAP` and in internal mode it then goes straight on to step `t + 1` while
+//! the matvec of step `t` runs: spin `i` of step `t + 1` starts once field `i` of step `t` is in
+//! the history (each unit's `avail`, from the count of fields written), so a step costs about
+//! the longer of the two sides instead of their sum. Three spin banks make that possible: the
+//! one the pass reads, the one the next step writes, and the best spins'.
+//!
 //! `UNITS` update units work at once: spin `i` belongs to unit `i mod UNITS` (its noise state
 //! and its history fields live in that unit's memories, at place `i >> UNIT_BITS`), every unit
 //! holds the step's weights, and the units start one cycle apart. Their decisions are taken in
 //! spin order, one a cycle, from the unit whose turn it is; a unit whose decision is not taken
 //! waits with it (`hold`). Pipelined units cannot wait, so a pass is pipelined only when the
 //! one-cycle stagger alone keeps the decisions in order: `D·Tc ≥ UNITS` (each unit then decides
-//! a spin every `D·Tc` cycles, unit `p` `p` cycles after unit 0), and in internal mode.
+//! a spin every `D·Tc` cycles, unit `p` `p` cycles after unit 0), and in internal mode. A unit
+//! waiting for a field keeps that order: fields arrive in spin order, one a cycle at most, so
+//! spin `i` still starts after spin `i − 1` and `D·Tc` cycles after spin `i − UNITS`.
 //!
 //! In internal mode the core closes the loop itself (each spin is the sign of the update unit's
 //! output); in external mode (builds with `EXTERNAL`) the measurement-feedback port streams the
 //! pre-sign outputs out as drive values and takes the measured spins back in index order, and the
-//! serial core's DRIVE and MEASURE commands drive that port. All arithmetic is
-//! `docs/fixed-point.md`'s; the block tests check every step's spins, fields and `E4` against
-//! the golden model.
+//! serial core's DRIVE and MEASURE commands drive that port; the two sides then take turns. All
+//! arithmetic is `docs/fixed-point.md`'s; the block tests check every step's spins, fields and
+//! `E4` against the golden model.
 
 use super::matvec::Matvec;
 use super::update::Update;
@@ -44,16 +55,28 @@ pub enum CoreState {
     UpdateStart,
     /// Spins stream into the write bank.
     UpdateRun,
-    /// Start the matvec engine.
-    MatvecStart,
     /// External mode: the measured spins come in through the sample port.
     MeasureRun,
-    /// Fields stream into the history.
-    MatvecRun,
-    /// Best-so-far, counters.
-    StepEnd,
+    /// The step's spins are complete: hand them to the matvec engine once it is free.
+    Handoff,
+    /// Wait for the matvec of the step handed off (no overlap, or the last step).
+    Wait,
     /// Pulse `run_done`.
     Done,
+}
+
+/// States of the matvec side: it runs the pass of a step handed off by the update side, beside
+/// the update of the next step (`OVERLAP`).
+#[derive(Copy, Clone, PartialEq, Debug, LogicState)]
+pub enum BackState {
+    /// No pass.
+    Idle,
+    /// Start the matvec engine.
+    Start,
+    /// Fields stream into the history.
+    Run,
+    /// Best-so-far, step counters; `step_done`.
+    End,
 }
 
 /// The core.
@@ -125,16 +148,28 @@ pub struct Core {
     matvec: Matvec,
     knots: RAM<Signed<W_BITS>, KNOT_ADDR_BITS>,
     state: DFF<CoreState>,
+    back: DFF<BackState>,
     i: DFF<Bits<HIST_ADDR_BITS>>,
     p: DFF<Bits<KNOT_ADDR_BITS>>,
+    /// The matvec side's step (the step that ends next) and its history slot `t mod Tc`.
     t: DFF<Bits<STEP_BITS>>,
     tmod: DFF<Bits<6>>,
+    /// The update side's step and the units' `t_mod` for it (`tf mod Tc`): one ahead of `t`
+    /// while the two overlap.
+    tf: DFF<Bits<STEP_BITS>>,
+    umod: DFF<Bits<6>>,
+    /// Fields the running matvec pass has written (held at `n` between passes): spin `i`'s
+    /// newest field is in the history when `i < fcount`.
+    fcount: DFF<Bits<COUNT_BITS>>,
     r: DFF<Bits<16>>,
     kbase: DFF<Bits<KNOT_ADDR_BITS>>,
     qa: DFF<Signed<W_BITS>>,
     seed_acc: DFF<Bits<32>>,
-    bank_w: DFF<Bit>,
-    best_bank: DFF<Bit>,
+    /// The spin banks: written by the update side, read by the matvec pass, and the best
+    /// spins' (never written while they are the best).
+    bank_w: DFF<Bits<BANK_BITS>>,
+    bank_r: DFF<Bits<BANK_BITS>>,
+    best_bank: DFF<Bits<BANK_BITS>>,
     best: DFF<Signed<ACC_BITS>>,
     best_t: DFF<Bits<STEP_BITS>>,
     /// The drive port's register: an offered value, its spin, and whether it is offered.
@@ -151,6 +186,12 @@ pub struct Core {
     finished: [DFF<Bit>; UNITS],
     /// Each unit's spins: `⌈(n − p) / UNITS⌉` for unit `p`.
     unit_n: [Signal<Local, Bits<COUNT_BITS>>; UNITS],
+    /// Each unit's spins whose newest field is in: `⌈(fcount − p) / UNITS⌉`.
+    unit_avail: [Signal<Local, Bits<COUNT_BITS>>; UNITS],
+    /// The bank that is neither written now nor the best's: the next step's.
+    free_bank: Signal<Local, Bits<BANK_BITS>>,
+    /// The update of the next step may run beside this step's matvec (internal mode, `OVERLAP`).
+    overlap_on: Signal<Local, Bit>,
     /// Every unit has finished.
     all_done: Signal<Local, Bit>,
     /// The decision in turn is offered.
@@ -190,18 +231,22 @@ pub struct Core {
     q_value: Signal<Local, Signed<W_BITS>>,
     seg_len: Signal<Local, Bits<16>>,
     hist_limit: Signal<Local, Bits<HIST_ADDR_BITS>>,
-    bank_base: Signal<Local, Bits<COUNT_BITS>>,
+    /// Where the write bank and the best bank start in the spin memories.
+    bank_base: Signal<Local, Bits<SPIN_ADDR_BITS>>,
+    best_base: Signal<Local, Bits<SPIN_ADDR_BITS>>,
     sample_negative: Signal<Local, Bit>,
     /// `external`, and the build has the measurement-feedback ports (`EXTERNAL`).
     ext_on: Signal<Local, Bit>,
     /// `EXTERNAL`: without it the drive and sample paths are constant and synthesis drops them.
     external_built: Constant<Bit>,
+    /// `OVERLAP`.
+    overlap_built: Constant<Bit>,
     zero_sample: Constant<Signed<SAMPLE_BITS>>,
     one16: Constant<Bits<16>>,
     ones32: Constant<Bits<32>>,
     stride: Constant<Bits<32>>,
-    /// `2^SPIN_BITS`: where the second spin bank starts.
-    second_bank: Constant<Bits<COUNT_BITS>>,
+    /// `SPIN_BITS`: a bank starts at its number shifted by it.
+    spin_bits: Constant<Bits<8>>,
     /// `p` for unit `p`.
     unit_id: [Constant<Bits<5>>; UNITS],
     /// `UNITS − 1 − p` for unit `p`: rounds its spin count up.
@@ -251,15 +296,20 @@ impl Default for Core {
             matvec: Default::default(),
             knots: Default::default(),
             state: Default::default(),
+            back: Default::default(),
             i: Default::default(),
             p: Default::default(),
             t: Default::default(),
             tmod: Default::default(),
+            tf: Default::default(),
+            umod: Default::default(),
+            fcount: Default::default(),
             r: Default::default(),
             kbase: Default::default(),
             qa: Default::default(),
             seed_acc: Default::default(),
             bank_w: Default::default(),
+            bank_r: Default::default(),
             best_bank: Default::default(),
             best: Default::default(),
             best_t: Default::default(),
@@ -271,6 +321,9 @@ impl Default for Core {
             g: Default::default(),
             finished: Default::default(),
             unit_n: Default::default(),
+            unit_avail: Default::default(),
+            free_bank: Default::default(),
+            overlap_on: Default::default(),
             all_done: Default::default(),
             t_valid: Default::default(),
             take: Default::default(),
@@ -298,14 +351,16 @@ impl Default for Core {
             seg_len: Default::default(),
             hist_limit: Default::default(),
             bank_base: Default::default(),
+            best_base: Default::default(),
             sample_negative: Default::default(),
             ext_on: Default::default(),
             external_built: Constant::new(EXTERNAL),
+            overlap_built: Constant::new(OVERLAP),
             zero_sample: Constant::new(0i64.into()),
             one16: Constant::new(1u64.to_bits()),
             ones32: Constant::new(0xFFFF_FFFFu64.to_bits()),
             stride: Constant::new(u64::from(npim_sim::fixed::noise::SPIN_STRIDE).to_bits()),
-            second_bank: Constant::new((1u64 << SPIN_BITS).to_bits()),
+            spin_bits: Constant::new((SPIN_BITS as u64).to_bits()),
             unit_id: std::array::from_fn(|p| Constant::new((p as u64).to_bits())),
             unit_round: std::array::from_fn(|p| Constant::new(((UNITS - 1 - p) as u64).to_bits())),
             unit_shift: Constant::new((UNIT_BITS as u64).to_bits()),
@@ -331,8 +386,9 @@ impl Logic for Core {
         self.knots.read_clock.next = self.clock.val();
         self.knots.write_clock.next = self.clock.val();
         dff_setup!(
-            self, clock, state, i, p, t, tmod, r, kbase, qa, seed_acc, bank_w, best_bank, best,
-            best_t, dv, dval, didx, sp, turn, g, wpend, dpend, wunit, wg, prod_r, wq, wp
+            self, clock, state, back, i, p, t, tmod, tf, umod, fcount, r, kbase, qa, seed_acc,
+            bank_w, bank_r, best_bank, best, best_t, dv, dval, didx, sp, turn, g, wpend, dpend,
+            wunit, wg, prod_r, wq, wp
         );
         // configuration: every unit gets the step's set-up and its own spin count
         for p in 0..UNITS {
@@ -340,14 +396,17 @@ impl Logic for Core {
             self.units[p].n.next = self.unit_n[p].val();
             self.units[p].tc.next = self.setup.tc.val();
             self.units[p].d.next = self.setup.d.val();
-            self.units[p].t_mod.next = bit_cast::<HIST_SLOT_BITS, 6>(self.tmod.q.val());
+            self.unit_avail[p].next =
+                (self.fcount.q.val() + self.unit_round[p].val()) >> self.unit_shift.val();
+            self.units[p].avail.next = self.unit_avail[p].val();
+            self.units[p].t_mod.next = bit_cast::<HIST_SLOT_BITS, 6>(self.umod.q.val());
             self.units[p].z_right.next = self.setup.z_right.val();
             self.units[p].z_left.next = self.setup.z_left.val();
             self.units[p].y_shift0.next = self.setup.y_shift0.val();
             self.units[p].y_shift1.next = self.setup.y_shift1.val();
         }
         self.matvec.n.next = self.setup.n.val();
-        self.matvec.bank.next = self.bank_w.q.val();
+        self.matvec.bank.next = self.bank_r.q.val();
         // load ports
         MatrixWrites::link(&mut self.matrix, &mut self.matvec.matrix);
         self.knots.write_address.next = self.knot_writes.knot_waddr.val();
@@ -380,9 +439,16 @@ impl Logic for Core {
         // (unit 0 holds the most spins; `2^SPIN_BITS` spins in one unit wrap to 0, which the
         // clearing's wrapping count also reaches)
         self.hist_limit.next = bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.unit_n[0].val()) << 4;
-        self.bank_base.next = 0.into();
-        if self.bank_w.q.val() {
-            self.bank_base.next = self.second_bank.val();
+        self.bank_base.next =
+            bit_cast::<SPIN_ADDR_BITS, BANK_BITS>(self.bank_w.q.val()) << self.spin_bits.val();
+        self.best_base.next =
+            bit_cast::<SPIN_ADDR_BITS, BANK_BITS>(self.best_bank.q.val()) << self.spin_bits.val();
+        // the bank that is neither the one being written nor the best's
+        self.free_bank.next = 2.into();
+        if (self.bank_w.q.val() != 0) & (self.best_bank.q.val() != 0) {
+            self.free_bank.next = 0.into();
+        } else if (self.bank_w.q.val() != 1) & (self.best_bank.q.val() != 1) {
+            self.free_bank.next = 1.into();
         }
         // the decision in turn, and whether every unit is through
         self.t_valid.next = false;
@@ -422,14 +488,12 @@ impl Logic for Core {
         }
         self.matvec.start.next = false;
         self.matvec.stop.next = self.stop.val();
-        self.matvec.spin_waddr.next = self.bank_base.val() + self.wg.q.val();
+        self.matvec.spin_waddr.next =
+            self.bank_base.val() + bit_cast::<SPIN_ADDR_BITS, COUNT_BITS>(self.wg.q.val());
         self.matvec.spin_wdata.next = self.late_bit.val();
         self.matvec.spin_we.next = false;
-        self.matvec.peek_addr.next = bit_cast::<COUNT_BITS, SPIN_BITS>(self.best_raddr.val());
-        if self.best_bank.q.val() {
-            self.matvec.peek_addr.next =
-                bit_cast::<COUNT_BITS, SPIN_BITS>(self.best_raddr.val()) + self.second_bank.val();
-        }
+        self.matvec.peek_addr.next =
+            self.best_base.val() + bit_cast::<SPIN_ADDR_BITS, SPIN_BITS>(self.best_raddr.val());
         self.knots.read_address.next = self.kbase.q.val() + self.p.q.val();
         // outputs
         self.best_rbit.next = self.matvec.peek_bit.val();
@@ -447,6 +511,7 @@ impl Logic for Core {
         self.sample_negative.next = self.sample.val() < self.zero_sample.val();
         // pipelined passes in internal mode when the stagger keeps the decisions in spin order
         self.ext_on.next = self.external.val() & self.external_built.val();
+        self.overlap_on.next = !self.ext_on.val() & self.overlap_built.val();
         self.dtc.next = self.setup.per_knot.val()
             - bit_cast::<KNOT_ADDR_BITS, 4>(self.setup.d.val())
             - 1;
@@ -533,11 +598,15 @@ impl Logic for Core {
                 if (self.i.q.val() + 1) == self.hist_limit.val() {
                     self.t.d.next = 0.into();
                     self.tmod.d.next = 0.into();
+                    self.tf.d.next = 0.into();
+                    self.umod.d.next = 0.into();
+                    self.fcount.d.next = self.setup.n.val();
                     self.r.d.next = 0.into();
                     self.kbase.d.next = 0.into();
                     self.p.d.next = 0.into();
-                    self.bank_w.d.next = false;
-                    self.best_bank.d.next = true;
+                    self.bank_w.d.next = 0.into();
+                    self.bank_r.d.next = 0.into();
+                    self.best_bank.d.next = 2.into();
                     self.state.d.next = CoreState::InterpA;
                 }
             }
@@ -556,6 +625,12 @@ impl Logic for Core {
                 self.wp.d.next = self.p.q.val();
                 self.p.d.next = self.p.q.val() + 1;
                 if (self.p.q.val() + 1) == self.setup.per_knot.val() {
+                    // the step's weights are done: the schedule moves to the next step
+                    self.r.d.next = self.r.q.val() + 1;
+                    if (self.r.q.val() + 1) == self.seg_len.val() {
+                        self.r.d.next = 0.into();
+                        self.kbase.d.next = self.kbase.q.val() + self.setup.per_knot.val();
+                    }
                     self.p.d.next = 0.into();
                     self.sp.d.next = 0.into();
                     self.turn.d.next = 0.into();
@@ -586,7 +661,7 @@ impl Logic for Core {
                     if self.ext_on.val() {
                         self.state.d.next = CoreState::MeasureRun;
                     } else {
-                        self.state.d.next = CoreState::MatvecStart;
+                        self.state.d.next = CoreState::Handoff;
                     }
                 }
             }
@@ -596,7 +671,7 @@ impl Logic for Core {
                 self.spin_index.next = bit_cast::<SPIN_BITS, HIST_ADDR_BITS>(self.i.q.val());
                 self.spin_bit.next = self.sample_negative.val();
                 self.matvec.spin_waddr.next =
-                    self.bank_base.val() + bit_cast::<COUNT_BITS, HIST_ADDR_BITS>(self.i.q.val());
+                    self.bank_base.val() + bit_cast::<SPIN_ADDR_BITS, HIST_ADDR_BITS>(self.i.q.val());
                 self.matvec.spin_wdata.next = self.sample_negative.val();
                 if self.sample_valid.val() & !self.dv.q.val() {
                     self.spin_valid.next = true;
@@ -604,51 +679,36 @@ impl Logic for Core {
                     self.i.d.next = self.i.q.val() + 1;
                     if (self.i.q.val() + 1) == bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.setup.n.val())
                     {
-                        self.state.d.next = CoreState::MatvecStart;
+                        self.state.d.next = CoreState::Handoff;
                     }
                 }
             }
-            CoreState::MatvecStart => {
-                self.matvec.start.next = true;
-                self.state.d.next = CoreState::MatvecRun;
+            CoreState::Handoff => {
+                // the step's spins go to the matvec side once its last pass has ended; the
+                // update side moves on to the next step beside it (overlap) or waits for it
+                if self.back.q.val() == BackState::Idle {
+                    self.back.d.next = BackState::Start;
+                    self.bank_r.d.next = self.bank_w.q.val();
+                    self.bank_w.d.next = self.free_bank.val();
+                    self.fcount.d.next = 0.into();
+                    self.tf.d.next = self.tf.q.val() + 1;
+                    self.umod.d.next = self.umod.q.val() + 1;
+                    if (self.umod.q.val() + 1) == self.setup.tc.val() {
+                        self.umod.d.next = 0.into();
+                    }
+                    self.state.d.next = CoreState::Wait;
+                    if self.overlap_on.val() & ((self.tf.q.val() + 1) != self.setup.steps.val()) {
+                        self.state.d.next = CoreState::InterpA;
+                    }
+                }
             }
-            CoreState::MatvecRun => {
-                // field i into slot t mod Tc at i's place in its unit
-                for p in 0..UNITS {
-                    self.units[p].hist_waddr.next = (bit_cast::<UNIT_HIST_BITS, SPIN_BITS>(
-                        self.matvec.field_index.val() >> self.unit_shift.val(),
-                    ) << 4)
-                        + bit_cast::<UNIT_HIST_BITS, 6>(self.tmod.q.val());
-                    self.units[p].hist_wdata.next = self.matvec.field.val();
-                    self.units[p].hist_we.next =
-                        self.matvec.field_valid.val() & (self.f_unit.val() == self.unit_id[p].val());
-                }
-                if self.matvec.done.val() {
-                    self.state.d.next = CoreState::StepEnd;
-                }
-            }
-            CoreState::StepEnd => {
-                self.step_done.next = true;
-                if (self.t.q.val() == 0) | (self.matvec.e4.val() < self.best.q.val()) {
-                    self.best.d.next = self.matvec.e4.val();
-                    self.best_t.d.next = self.t.q.val();
-                    self.best_bank.d.next = self.bank_w.q.val();
-                    self.bank_w.d.next = !self.bank_w.q.val();
-                }
-                self.t.d.next = self.t.q.val() + 1;
-                self.tmod.d.next = self.tmod.q.val() + 1;
-                if (self.tmod.q.val() + 1) == self.setup.tc.val() {
-                    self.tmod.d.next = 0.into();
-                }
-                self.r.d.next = self.r.q.val() + 1;
-                if (self.r.q.val() + 1) == self.seg_len.val() {
-                    self.r.d.next = 0.into();
-                    self.kbase.d.next = self.kbase.q.val() + self.setup.per_knot.val();
-                }
-                if (self.t.q.val() + 1) == self.setup.steps.val() {
-                    self.state.d.next = CoreState::Done;
-                } else {
-                    self.state.d.next = CoreState::InterpA;
+            CoreState::Wait => {
+                if self.back.q.val() == BackState::Idle {
+                    if self.tf.q.val() == self.setup.steps.val() {
+                        self.state.d.next = CoreState::Done;
+                    } else {
+                        self.state.d.next = CoreState::InterpA;
+                    }
                 }
             }
             CoreState::Done => {
@@ -659,8 +719,51 @@ impl Logic for Core {
                 self.state.d.next = CoreState::Idle;
             }
         }
+        // the matvec side: field i into slot t mod Tc at i's place in its unit
+        match self.back.q.val() {
+            BackState::Idle => {}
+            BackState::Start => {
+                self.matvec.start.next = true;
+                self.back.d.next = BackState::Run;
+            }
+            BackState::Run => {
+                for p in 0..UNITS {
+                    self.units[p].hist_waddr.next = (bit_cast::<UNIT_HIST_BITS, SPIN_BITS>(
+                        self.matvec.field_index.val() >> self.unit_shift.val(),
+                    ) << 4)
+                        + bit_cast::<UNIT_HIST_BITS, 6>(self.tmod.q.val());
+                    self.units[p].hist_wdata.next = self.matvec.field.val();
+                    self.units[p].hist_we.next =
+                        self.matvec.field_valid.val() & (self.f_unit.val() == self.unit_id[p].val());
+                }
+                if self.matvec.field_valid.val() {
+                    self.fcount.d.next = self.fcount.q.val() + 1;
+                }
+                if self.matvec.done.val() {
+                    self.back.d.next = BackState::End;
+                }
+            }
+            BackState::End => {
+                self.step_done.next = true;
+                if (self.t.q.val() == 0) | (self.matvec.e4.val() < self.best.q.val()) {
+                    self.best.d.next = self.matvec.e4.val();
+                    self.best_t.d.next = self.t.q.val();
+                    self.best_bank.d.next = self.bank_r.q.val();
+                }
+                self.t.d.next = self.t.q.val() + 1;
+                self.tmod.d.next = self.tmod.q.val() + 1;
+                if (self.tmod.q.val() + 1) == self.setup.tc.val() {
+                    self.tmod.d.next = 0.into();
+                }
+                self.back.d.next = BackState::Idle;
+            }
+            _ => {
+                self.back.d.next = BackState::Idle;
+            }
+        }
         if self.stop.val() {
             self.state.d.next = CoreState::Idle;
+            self.back.d.next = BackState::Idle;
             self.dv.d.next = false;
             self.wpend.d.next = false;
             self.dpend.d.next = false;

@@ -17,13 +17,13 @@ pub struct EntryDecode {
     /// The entry's index minus its row's first index (dense builds' column; unused by sparse).
     pub position: Signal<In, Bits<PTR_BITS>>,
     /// The entry's column.
-    pub column: Signal<Out, Bits<COUNT_BITS>>,
+    pub column: Signal<Out, Bits<SPIN_ADDR_BITS>>,
     /// The entry's weight.
     pub weight: Signal<Out, Signed<WEIGHT_BITS>>,
     /// `DENSE` as a signal (rust_hdl writes consts into Verilog by name).
     dense: Constant<Bit>,
     /// `2^SPIN_BITS − 1`: the column bits of a sparse entry word.
-    column_mask: Constant<Bits<COUNT_BITS>>,
+    column_mask: Constant<Bits<SPIN_ADDR_BITS>>,
     /// Where the weight starts in an entry word.
     weight_at: Constant<Bits<8>>,
 }
@@ -51,9 +51,9 @@ impl Logic for EntryDecode {
                 .get_bits::<WEIGHT_BITS>(self.weight_at.val().index()),
         );
         self.column.next =
-            bit_cast::<COUNT_BITS, ENTRY_BITS>(self.word.val()) & self.column_mask.val();
+            bit_cast::<SPIN_ADDR_BITS, ENTRY_BITS>(self.word.val()) & self.column_mask.val();
         if self.dense.val() {
-            self.column.next = bit_cast::<COUNT_BITS, PTR_BITS>(self.position.val());
+            self.column.next = bit_cast::<SPIN_ADDR_BITS, PTR_BITS>(self.position.val());
         }
     }
 }

@@ -244,7 +244,7 @@ impl Logic for Feedback {
         self.k_read.d.next = self.k.q.val();
         self.decode.word.next = self.entries.read_data.val();
         self.decode.position.next = self.k_read.q.val() - self.row_base.q.val();
-        self.samples.read_address.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.decode.column.val());
+        self.samples.read_address.next = bit_cast::<SPIN_BITS, SPIN_ADDR_BITS>(self.decode.column.val());
         self.linear.read_address.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.i.q.val());
         self.weight_wide.next = signed_bit_cast::<16, WEIGHT_BITS>(self.decode.weight.val());
         self.n_wide.next = bit_cast::<PTR_BITS, COUNT_BITS>(self.n.val());

@@ -72,16 +72,17 @@ pub struct Matvec {
     pub n: Signal<In, Bits<COUNT_BITS>>,
     /// J's and the linear terms' memory writes.
     pub matrix: MatrixWrites,
-    /// Which of the two spin banks the pass reads (the core keeps the best spins in the other).
-    pub bank: Signal<In, Bit>,
-    /// Spin write address: bank bit above the spin index.
-    pub spin_waddr: Signal<In, Bits<COUNT_BITS>>,
+    /// Which spin bank the pass reads (the core writes the next step's spins into another and
+    /// keeps the best spins in a third).
+    pub bank: Signal<In, Bits<BANK_BITS>>,
+    /// Spin write address: bank number above the spin index.
+    pub spin_waddr: Signal<In, Bits<SPIN_ADDR_BITS>>,
     /// Spin bit to write (1 = −1).
     pub spin_wdata: Signal<In, Bit>,
     /// Spin write enable.
     pub spin_we: Signal<In, Bit>,
-    /// Spin address to read while idle (bank bit above the index), e.g. the best spins.
-    pub peek_addr: Signal<In, Bits<COUNT_BITS>>,
+    /// Spin address to read while idle (bank number above the index), e.g. the best spins.
+    pub peek_addr: Signal<In, Bits<SPIN_ADDR_BITS>>,
     /// The spin bit at `peek_addr`, one cycle after it is presented.
     pub peek_bit: Signal<Out, Bit>,
     /// High for one cycle per emitted field.
@@ -100,10 +101,10 @@ pub struct Matvec {
     /// Entry `k` is word `k >> LANE_BITS` of bank `k mod LANES` (one single-port memory).
     banks: EntryBanks,
     /// One copy of the spin bits per lane (each reads its own entry's column).
-    spins: [RAM<Bit, COUNT_BITS>; LANES],
+    spins: [RAM<Bit, SPIN_ADDR_BITS>; LANES],
     /// Each lane's entry word, decoded.
     decode: [EntryDecode; LANES],
-    own_spins: RAM<Bit, COUNT_BITS>,
+    own_spins: RAM<Bit, SPIN_ADDR_BITS>,
     /// Linear terms at `LINEAR_BITS` (sign-extended by hand on the way out: rust_hdl's
     /// `signed_bit_cast` does not terminate on the most negative value).
     linear: RAM<Bits<LINEAR_BITS>, SPIN_BITS>,
@@ -176,10 +177,10 @@ pub struct Matvec {
     f_wide: Signal<Local, Signed<ACC_BITS>>,
     l_wide: Signal<Local, Signed<ACC_BITS>>,
     f_minus_l: Signal<Local, Signed<ACC_BITS>>,
-    bank_base: Signal<Local, Bits<COUNT_BITS>>,
+    bank_base: Signal<Local, Bits<SPIN_ADDR_BITS>>,
     bank_waddr: Signal<Local, Bits<ENTRY_ADDR_BITS>>,
-    /// `2^SPIN_BITS`: where the second spin bank starts.
-    second_bank: Constant<Bits<COUNT_BITS>>,
+    /// `SPIN_BITS`: a bank starts at its number shifted by it.
+    spin_bits: Constant<Bits<8>>,
     /// `DENSE` as a signal.
     dense: Constant<Bit>,
     /// `LANE_BITS` and `LANES` as signals (rust_hdl writes consts into Verilog by name).
@@ -276,9 +277,9 @@ impl Default for Matvec {
             f_minus_l: Default::default(),
             bank_base: Default::default(),
             bank_waddr: Default::default(),
-            second_bank: Constant::new((1u64 << SPIN_BITS).to_bits()),
             dense: Constant::new(DENSE),
             lane_bits: Constant::new((LANE_BITS as u64).to_bits()),
+            spin_bits: Constant::new((SPIN_BITS as u64).to_bits()),
             lanes: Constant::new((LANES as u64).to_bits()),
             word_mask: Constant::new((((1u64 << PTR_BITS) - 1) & !((LANES as u64) - 1)).to_bits()),
             lane_mask: Constant::new(((LANES - 1) as u64).to_bits()),
@@ -337,10 +338,7 @@ impl Logic for Matvec {
         self.linear.write_data.next =
             bit_cast::<LINEAR_BITS, FIELD_BITS>(unsigned_cast(self.matrix.linear_wdata.val()));
         self.linear.write_enable.next = self.matrix.linear_we.val();
-        self.bank_base.next = 0.into();
-        if self.bank.val() {
-            self.bank_base.next = self.second_bank.val();
-        }
+        self.bank_base.next = bit_cast::<SPIN_ADDR_BITS, BANK_BITS>(self.bank.val()) << self.spin_bits.val();
         // stage 1 signals: the row-pointer memory holds ptr[r + 1], the issuing row's end (dense:
         // the row base + n); the word holding entry k is issued, lanes outside [k, row end)
         // inactive
@@ -410,7 +408,7 @@ impl Logic for Matvec {
         self.last3b.d.next = self.last3a.q.val();
         self.row3b.d.next = self.row3a.q.val();
         self.own_spins.read_address.next =
-            self.bank_base.val() + bit_cast::<COUNT_BITS, SPIN_BITS>(self.row3a.q.val());
+            self.bank_base.val() + bit_cast::<SPIN_ADDR_BITS, SPIN_BITS>(self.row3a.q.val());
         self.linear.read_address.next = self.row3a.q.val();
         // stage 3c: into the row's sum, latched at its last word
         self.row_sum.next = self.acc.q.val() + self.word3b.q.val();

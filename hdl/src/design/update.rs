@@ -18,7 +18,7 @@
 //! registered); 7 it is added into the spin's sum; 8 `y`'s two terms are aligned; 9 `y` and the
 //! decision.
 
-use crate::widgets::single_port_ram::SinglePortRam;
+use crate::widgets::history_ram::HistoryRam;
 use super::widths::*;
 use rust_hdl::prelude::*;
 
@@ -42,6 +42,9 @@ pub enum UpdateState {
     YData,
     /// Pipelined: the last spin's taps are done; wait for its decision.
     Drain,
+    /// The next spin's field of the step before is not in the history yet (`avail`): wait,
+    /// then issue its first tap.
+    Gate,
     /// Pulse `done`.
     Done,
 }
@@ -84,6 +87,10 @@ pub struct Update {
     pub hist_wdata: Signal<In, Signed<FIELD_BITS>>,
     /// History write enable.
     pub hist_we: Signal<In, Bit>,
+    /// This unit's spins whose newest field is in the history: spin `i` (its place here)
+    /// starts only when `i < avail`. The core counts the fields the matvec has written while
+    /// it runs beside the units (`OVERLAP`), and holds it at `n` otherwise.
+    pub avail: Signal<In, Bits<COUNT_BITS>>,
     /// Noise-state write address (load interface).
     pub noise_waddr: Signal<In, Bits<UNIT_SPIN_BITS>>,
     /// Noise state to write.
@@ -118,7 +125,7 @@ pub struct Update {
     weights: RAM<Signed<W_BITS>, WEIGHT_ADDR_BITS>,
     /// A second copy of the weights: its read port serves `W¹` while `W²` streams.
     w1_copy: RAM<Signed<W_BITS>, WEIGHT_ADDR_BITS>,
-    hist: SinglePortRam<Signed<FIELD_BITS>, UNIT_HIST_BITS>,
+    hist: HistoryRam<Signed<FIELD_BITS>, UNIT_HIST_BITS, OVERLAP>,
     noise: RAM<Bits<32>, UNIT_SPIN_BITS>,
     tanh_rom: SyncROM<Bits<16>, TABLE_BITS>,
     state: DFF<UpdateState>,
@@ -174,6 +181,11 @@ pub struct Update {
     /// least two cycles later, so the drawing spin is always `read − 1`.
     read: DFF<Bits<COUNT_BITS>>,
     decided: DFF<Bits<COUNT_BITS>>,
+    /// `avail`, registered (a late count only delays a start).
+    avail_q: DFF<Bits<COUNT_BITS>>,
+    /// Spin `i`'s (`ready`) and spin `i + 1`'s (`ready_next`) newest field is in the history.
+    ready: Signal<Local, Bit>,
+    ready_next: Signal<Local, Bit>,
     single_tap: Signal<Local, Bit>,
     /// A hidden unit's last tap is issued this cycle: its token enters the tail.
     launch: Signal<Local, Bit>,
@@ -293,6 +305,7 @@ impl Default for Update {
             hold: Default::default(),
             done: Default::default(),
             pipelined: Default::default(),
+            avail: Default::default(),
             late: Default::default(),
             weights: Default::default(),
             w1_copy: Default::default(),
@@ -332,6 +345,9 @@ impl Default for Update {
             w0: Default::default(),
             read: Default::default(),
             decided: Default::default(),
+            avail_q: Default::default(),
+            ready: Default::default(),
+            ready_next: Default::default(),
             single_tap: Default::default(),
             launch: Default::default(),
             launch_last: Default::default(),
@@ -424,8 +440,9 @@ impl Logic for Update {
             self, clock, state, i, k, s, wbase, eta, acc, w1u, v1, fresh, prod_q, prod_valid,
             prod_fresh, tail_valid, tail_last, rounded_q, acc_c_q, z_wide_q, z, z_at_table, f_nl_q,
             w1_product_q, q0_eta_q, term0_q, term1_q, w1_addr, npend, npend2, x1_q, pipe, w0, read,
-            decided, late
+            decided, late, avail_q
         );
+        self.avail_q.d.next = self.avail.val();
         // load and history ports
         self.weights.write_address.next = self.weight_waddr.val();
         self.weights.write_data.next = self.weight_wdata.val();
@@ -592,6 +609,8 @@ impl Logic for Update {
         // stage 9: y
         self.y.next = self.term0_q.q.val() + self.term1_q.q.val();
         self.i_next.next = self.i.q.val() + 1;
+        self.ready.next = self.i.q.val() < self.avail_q.q.val();
+        self.ready_next.next = self.i_next.val() < self.avail_q.q.val();
         // outputs
         self.spin_valid.next = false;
         self.spin_index.next = bit_cast::<UNIT_SPIN_BITS, COUNT_BITS>(self.i.q.val());
@@ -649,6 +668,24 @@ impl Logic for Update {
                 self.s.d.next = 0.into();
                 self.v1.d.next = false;
                 self.state.d.next = UpdateState::Mac;
+                if !self.ready.val() {
+                    self.state.d.next = UpdateState::Gate;
+                }
+            }
+            UpdateState::Gate => {
+                // spin i begins once its field is in: tap 0 of its unit 0
+                if self.ready.val() {
+                    self.hist.read_address.next = (bit_cast::<UNIT_HIST_BITS, COUNT_BITS>(self.i.q.val())
+                        << 4)
+                        + bit_cast::<UNIT_HIST_BITS, HIST_SLOT_BITS>(self.t_mod.val());
+                    self.weights.read_address.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
+                    self.k.d.next = 0.into();
+                    self.wbase.d.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
+                    self.s.d.next = 1.into();
+                    self.v1.d.next = true;
+                    self.fresh.d.next = true;
+                    self.state.d.next = UpdateState::Mac;
+                }
             }
             UpdateState::Mac => {
                 if self.s.q.val() < self.tc.val() {
@@ -668,6 +705,10 @@ impl Logic for Update {
                         self.v1.d.next = false;
                         if self.i_next.val() == self.n.val() {
                             self.state.d.next = UpdateState::Drain;
+                        } else if !self.ready_next.val() {
+                            // its field is not in yet: it begins from the gate
+                            self.i.d.next = self.i_next.val();
+                            self.state.d.next = UpdateState::Gate;
                         } else {
                             // the next spin's unit 0 begins with tap 0 now
                             self.i.d.next = self.i_next.val();
@@ -717,6 +758,10 @@ impl Logic for Update {
                     self.wbase.d.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
                     if self.i_next.val() == self.n.val() {
                         self.state.d.next = UpdateState::Done;
+                    } else if !self.ready_next.val() {
+                        // its noise is drawn now; its taps begin from the gate
+                        self.npend.d.next = true;
+                        self.state.d.next = UpdateState::Gate;
                     } else {
                         self.npend.d.next = true;
                         self.s.d.next = 1.into();

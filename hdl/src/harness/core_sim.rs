@@ -52,16 +52,30 @@ pub fn commands_in(image: &CoreImage, run_seed: u32, mode: Mode) -> Result<Strin
     Ok(s)
 }
 
-/// Parses the harness output of a run.
+/// Parses the harness output of a run. Each step has `n` spins, `n` fields, one `E4` and (in
+/// external mode) `n` drive values, each kind in its own order, but the kinds of two steps
+/// interleave (the update of step `t + 1` runs beside the matvec of step `t`), so the `k`-th
+/// value of a kind belongs to step `k / n` (the `k`-th `E4` to step `k`).
 pub fn parse_output(text: &str, n: usize) -> Result<RunTrace, String> {
     let mut trace = RunTrace::default();
-    let mut cur = StepTrace {
-        spins: vec![false; n],
-        fields: vec![0; n],
-        e4: 0,
-        drives: Vec::new(),
+    // the step the next value of a kind belongs to, created when first seen
+    let step_of = |steps: &mut Vec<StepTrace>, count: &mut usize, per_step: usize| -> usize {
+        let t = *count / per_step;
+        *count += 1;
+        while steps.len() <= t {
+            steps.push(StepTrace {
+                spins: vec![false; n],
+                fields: vec![0; n],
+                e4: 0,
+                drives: Vec::new(),
+            });
+        }
+        t
     };
+    // values seen so far of each kind: spins, fields, drives, energies
+    let (mut spins, mut fields, mut drives, mut energies) = (0usize, 0usize, 0usize, 0usize);
     let bad = |l: &str| format!("unexpected harness output `{l}`");
+    let n_div = n.max(1);
     for line in text.lines() {
         let f: Vec<&str> = line.split_whitespace().collect();
         let num = |k: usize| -> Result<i64, String> {
@@ -70,25 +84,31 @@ pub fn parse_output(text: &str, n: usize) -> Result<RunTrace, String> {
                 .ok_or_else(|| bad(line))
         };
         match f.first().copied() {
-            Some("s") => cur.spins[num(1)? as usize] = num(2)? == 1,
-            Some("f") => cur.fields[num(1)? as usize] = num(2)?,
+            Some("s") => {
+                let (i, bit) = (num(1)? as usize, num(2)? == 1);
+                let t = step_of(&mut trace.steps, &mut spins, n_div);
+                let step = &mut trace.steps[t];
+                *step.spins.get_mut(i).ok_or_else(|| bad(line))? = bit;
+            }
+            Some("f") => {
+                let (i, v) = (num(1)? as usize, num(2)?);
+                let t = step_of(&mut trace.steps, &mut fields, n_div);
+                let step = &mut trace.steps[t];
+                *step.fields.get_mut(i).ok_or_else(|| bad(line))? = v;
+            }
             Some("y") => {
-                if cur.drives.is_empty() {
-                    cur.drives = vec![0; n];
+                let (i, v) = (num(1)? as usize, num(2)?);
+                let t = step_of(&mut trace.steps, &mut drives, n_div);
+                let step = &mut trace.steps[t];
+                if step.drives.is_empty() {
+                    step.drives = vec![0; n];
                 }
-                cur.drives[num(1)? as usize] = num(2)?;
+                *step.drives.get_mut(i).ok_or_else(|| bad(line))? = v;
             }
             Some("e") => {
-                cur.e4 = super::widths::acc_value(num(2)?);
-                trace.steps.push(std::mem::replace(
-                    &mut cur,
-                    StepTrace {
-                        spins: vec![false; n],
-                        fields: vec![0; n],
-                        e4: 0,
-                        drives: Vec::new(),
-                    },
-                ));
+                let v = super::widths::acc_value(num(2)?);
+                let t = step_of(&mut trace.steps, &mut energies, 1);
+                trace.steps[t].e4 = v;
             }
             Some("best") => {
                 trace.best_e4 = super::widths::acc_value(num(1)?);

@@ -159,6 +159,8 @@ pub fn run_rust_hdl(input: &UpdateInput, max_cycles: u64) -> Result<UpdateOutput
     uut.noise_we.next = false;
     let [zr, zl, y0, y1] = input.shifts;
     uut.n.next = (input.n as u64).to_bits();
+    // every spin's field is in the history
+    uut.avail.next = (input.n as u64).to_bits();
     uut.tc.next = (input.tc as u64).to_bits();
     uut.d.next = (input.d as u64).to_bits();
     uut.t_mod.next = (input.t_mod as u64).to_bits();

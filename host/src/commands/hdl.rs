@@ -266,11 +266,16 @@ fn print_bounds(
     per_step: f64,
 ) {
     let work = npim_hdl::boards::StepWork::of(image);
-    let own = work.build_bound(lanes as u32, build.units as u32);
+    let own = work.build_bound(lanes as u32, build.units as u32, build.overlap);
     println!(
-        "bound     {own} cycles a step for this build ({lanes} lanes, {} update units: \
-         ⌈entries/L⌉ + ⌈N/P⌉·D·Tc), measured {:.2}× it",
+        "bound     {own} cycles a step for this build ({lanes} lanes, {} update units: {}), \
+         measured {:.2}× it",
         build.units,
+        if build.overlap {
+            "max(⌈entries/L⌉, ⌈N/P⌉·D·Tc), the update beside the matvec"
+        } else {
+            "⌈entries/L⌉ + ⌈N/P⌉·D·Tc"
+        },
         per_step / own as f64
     );
     for board in npim_hdl::boards::boards() {

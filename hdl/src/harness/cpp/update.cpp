@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
         if (!strcmp(cmd, "go")) {
             long long n, tc, d, tm, zr, zl, y0, y1, pl;
             scanf("%lld %lld %lld %lld %lld %lld %lld %lld %lld", &n, &tc, &d, &tm, &zr, &zl, &y0, &y1, &pl);
-            top->n = n; top->tc = tc; top->d = d; top->t_mod = tm; top->pipelined = pl;
+            top->n = n; top->avail = n; top->tc = tc; top->d = d; top->t_mod = tm; top->pipelined = pl;
             top->z_right = zr; top->z_left = zl; top->y_shift0 = y0; top->y_shift1 = y1;
             top->start = 1; tick(); top->start = 0;
             unsigned long long cycles = 1;
