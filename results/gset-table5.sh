@@ -42,6 +42,11 @@ while read -r name class npim_tts sota_tts; do
   if [ -n "${GRAPHS:-}" ] && [[ " $GRAPHS " != *" $name "* ]]; then continue; fi
   params=params/gset-$class-n200.json
   case "$class" in random-plus | random-pm1 | planar-plus | toroidal) params=params/gset-$class-n200-objective.json ;; esac
+  # `das`: the class files trained with the DAS window free (gset-CLASS-n200-das.json) where
+  # one exists, else the trained file
+  if [ "$rule" = das ] && [ -f "params/gset-$class-n200-das.json" ]; then
+    params=params/gset-$class-n200-das.json
+  fi
   pflag=(-p "$params")
   if [ "$rule" = handset ]; then params=hand-set; pflag=(-p handset); fi
   best=$(awk -F, -v g="$name" '$1 == g {print $NF}' "$data/best_known.csv")

@@ -267,10 +267,10 @@ mod tests {
         assert_eq!(g11(8).build_bound(4, 1, false), 800 + 19_200);
         assert_eq!(g11(8).build_bound(4, 8, false), 800 + 100 * 24);
         assert_eq!(g11(8).build_bound(4, 3, false), 800 + 267 * 24); // ⌈800 / 3⌉ spins in unit 0
-        // the update beside the matvec: the larger of the two
+                                                                     // the update beside the matvec: the larger of the two
         assert_eq!(g11(8).build_bound(4, 8, true), 100 * 24);
         assert_eq!(g11(8).build_bound(1, 16, true), 3_200);
-                                                              // dense SK N = 2048 at 8 bits: the block RAM limits (4 194 304 · 8 / 7 488)
+        // dense SK N = 2048 at 8 bits: the block RAM limits (4 194 304 · 8 / 7 488)
         let sk = StepWork {
             multiplies: 2_048 * 24,
             spins: 2_048,

@@ -6,9 +6,10 @@ pub use super::params::*;
 
 /// `SPIN_BITS + 1`: counts up to and including `2^SPIN_BITS`.
 pub const COUNT_BITS: usize = SPIN_BITS + 1;
-/// Bits of a spin bank's number: three banks (the pass's spins being read, the next step's
-/// being written, the best so far), spin `i` of bank `b` at `b·2^SPIN_BITS + i`.
-pub const BANK_BITS: usize = 2;
+/// Bits of a spin bank's number, spin `i` of bank `b` at `b·2^SPIN_BITS + i`: with the
+/// overlap three banks (the pass's spins being read, the next step's being written, the best so
+/// far), without it two (the step's and the best).
+pub const BANK_BITS: usize = if OVERLAP { 2 } else { 1 };
 /// Address bits of the spin memories: bank number above the spin index.
 pub const SPIN_ADDR_BITS: usize = SPIN_BITS + BANK_BITS;
 /// Address bits of the row-pointer memory: it holds `N_MAX + 1` words (row `r`'s first entry

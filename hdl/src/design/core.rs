@@ -154,10 +154,10 @@ pub struct Core {
     /// The matvec side's step (the step that ends next) and its history slot `t mod Tc`.
     t: DFF<Bits<STEP_BITS>>,
     tmod: DFF<Bits<6>>,
-    /// The update side's step and the units' `t_mod` for it (`tf mod Tc`): one ahead of `t`
-    /// while the two overlap.
-    tf: DFF<Bits<STEP_BITS>>,
-    umod: DFF<Bits<6>>,
+    /// The units' `t_mod`: the update side's step mod `Tc`, one ahead of `tmod` while the
+    /// matvec side runs beside the units (then the update side is a step ahead; else `t` is
+    /// its step too).
+    umod: Signal<Local, Bits<6>>,
     /// Fields the running matvec pass has written (held at `n` between passes): spin `i`'s
     /// newest field is in the history when `i < fcount`.
     fcount: DFF<Bits<COUNT_BITS>>,
@@ -247,6 +247,8 @@ pub struct Core {
     stride: Constant<Bits<32>>,
     /// `SPIN_BITS`: a bank starts at its number shifted by it.
     spin_bits: Constant<Bits<8>>,
+    /// Banks 0, 1 and 2 (2 is 0 where there are two).
+    bank_no: [Constant<Bits<BANK_BITS>>; 3],
     /// `p` for unit `p`.
     unit_id: [Constant<Bits<5>>; UNITS],
     /// `UNITS − 1 − p` for unit `p`: rounds its spin count up.
@@ -301,7 +303,6 @@ impl Default for Core {
             p: Default::default(),
             t: Default::default(),
             tmod: Default::default(),
-            tf: Default::default(),
             umod: Default::default(),
             fcount: Default::default(),
             r: Default::default(),
@@ -361,6 +362,7 @@ impl Default for Core {
             ones32: Constant::new(0xFFFF_FFFFu64.to_bits()),
             stride: Constant::new(u64::from(npim_sim::fixed::noise::SPIN_STRIDE).to_bits()),
             spin_bits: Constant::new((SPIN_BITS as u64).to_bits()),
+            bank_no: std::array::from_fn(|b| Constant::new(((b as u64) & ((1 << BANK_BITS) - 1)).to_bits())),
             unit_id: std::array::from_fn(|p| Constant::new((p as u64).to_bits())),
             unit_round: std::array::from_fn(|p| Constant::new(((UNITS - 1 - p) as u64).to_bits())),
             unit_shift: Constant::new((UNIT_BITS as u64).to_bits()),
@@ -386,10 +388,17 @@ impl Logic for Core {
         self.knots.read_clock.next = self.clock.val();
         self.knots.write_clock.next = self.clock.val();
         dff_setup!(
-            self, clock, state, back, i, p, t, tmod, tf, umod, fcount, r, kbase, qa, seed_acc,
+            self, clock, state, back, i, p, t, tmod, fcount, r, kbase, qa, seed_acc,
             bank_w, bank_r, best_bank, best, best_t, dv, dval, didx, sp, turn, g, wpend, dpend,
             wunit, wg, prod_r, wq, wp
         );
+        self.umod.next = self.tmod.q.val();
+        if self.overlap_built.val() & (self.back.q.val() != BackState::Idle) {
+            self.umod.next = self.tmod.q.val() + 1;
+            if (self.tmod.q.val() + 1) == self.setup.tc.val() {
+                self.umod.next = 0.into();
+            }
+        }
         // configuration: every unit gets the step's set-up and its own spin count
         for p in 0..UNITS {
             self.unit_n[p].next = (self.setup.n.val() + self.unit_round[p].val()) >> self.unit_shift.val();
@@ -399,7 +408,7 @@ impl Logic for Core {
             self.unit_avail[p].next =
                 (self.fcount.q.val() + self.unit_round[p].val()) >> self.unit_shift.val();
             self.units[p].avail.next = self.unit_avail[p].val();
-            self.units[p].t_mod.next = bit_cast::<HIST_SLOT_BITS, 6>(self.umod.q.val());
+            self.units[p].t_mod.next = bit_cast::<HIST_SLOT_BITS, 6>(self.umod.val());
             self.units[p].z_right.next = self.setup.z_right.val();
             self.units[p].z_left.next = self.setup.z_left.val();
             self.units[p].y_shift0.next = self.setup.y_shift0.val();
@@ -443,12 +452,16 @@ impl Logic for Core {
             bit_cast::<SPIN_ADDR_BITS, BANK_BITS>(self.bank_w.q.val()) << self.spin_bits.val();
         self.best_base.next =
             bit_cast::<SPIN_ADDR_BITS, BANK_BITS>(self.best_bank.q.val()) << self.spin_bits.val();
-        // the bank that is neither the one being written nor the best's
-        self.free_bank.next = 2.into();
-        if (self.bank_w.q.val() != 0) & (self.best_bank.q.val() != 0) {
-            self.free_bank.next = 0.into();
-        } else if (self.bank_w.q.val() != 1) & (self.best_bank.q.val() != 1) {
-            self.free_bank.next = 1.into();
+        // the bank that is neither the one being written nor the best's (overlap: three banks)
+        self.free_bank.next = self.bank_no[2].val();
+        if (self.bank_w.q.val() != self.bank_no[0].val())
+            & (self.best_bank.q.val() != self.bank_no[0].val())
+        {
+            self.free_bank.next = self.bank_no[0].val();
+        } else if (self.bank_w.q.val() != self.bank_no[1].val())
+            & (self.best_bank.q.val() != self.bank_no[1].val())
+        {
+            self.free_bank.next = self.bank_no[1].val();
         }
         // the decision in turn, and whether every unit is through
         self.t_valid.next = false;
@@ -598,15 +611,13 @@ impl Logic for Core {
                 if (self.i.q.val() + 1) == self.hist_limit.val() {
                     self.t.d.next = 0.into();
                     self.tmod.d.next = 0.into();
-                    self.tf.d.next = 0.into();
-                    self.umod.d.next = 0.into();
                     self.fcount.d.next = self.setup.n.val();
                     self.r.d.next = 0.into();
                     self.kbase.d.next = 0.into();
                     self.p.d.next = 0.into();
-                    self.bank_w.d.next = 0.into();
-                    self.bank_r.d.next = 0.into();
-                    self.best_bank.d.next = 2.into();
+                    self.bank_w.d.next = self.bank_no[0].val();
+                    self.bank_r.d.next = self.bank_no[0].val();
+                    self.best_bank.d.next = self.bank_no[2].val();
                     self.state.d.next = CoreState::InterpA;
                 }
             }
@@ -684,27 +695,30 @@ impl Logic for Core {
                 }
             }
             CoreState::Handoff => {
-                // the step's spins go to the matvec side once its last pass has ended; the
-                // update side moves on to the next step beside it (overlap) or waits for it
+                // the step's spins go to the matvec side once its last pass has ended (so `t`
+                // is this step); the update side moves on to the next step beside it (overlap)
+                // or waits for it
                 if self.back.q.val() == BackState::Idle {
                     self.back.d.next = BackState::Start;
                     self.bank_r.d.next = self.bank_w.q.val();
-                    self.bank_w.d.next = self.free_bank.val();
-                    self.fcount.d.next = 0.into();
-                    self.tf.d.next = self.tf.q.val() + 1;
-                    self.umod.d.next = self.umod.q.val() + 1;
-                    if (self.umod.q.val() + 1) == self.setup.tc.val() {
-                        self.umod.d.next = 0.into();
+                    if self.overlap_built.val() {
+                        self.bank_w.d.next = self.free_bank.val();
                     }
+                    self.fcount.d.next = 0.into();
                     self.state.d.next = CoreState::Wait;
-                    if self.overlap_on.val() & ((self.tf.q.val() + 1) != self.setup.steps.val()) {
+                    if self.overlap_on.val() & ((self.t.q.val() + 1) != self.setup.steps.val()) {
                         self.state.d.next = CoreState::InterpA;
                     }
                 }
             }
             CoreState::Wait => {
                 if self.back.q.val() == BackState::Idle {
-                    if self.tf.q.val() == self.setup.steps.val() {
+                    // (no overlap: two banks, and the next step writes the one that is not
+                    // the best's, known now that the pass has ended)
+                    if !self.overlap_built.val() {
+                        self.bank_w.d.next = !self.best_bank.q.val();
+                    }
+                    if self.t.q.val() == self.setup.steps.val() {
                         self.state.d.next = CoreState::Done;
                     } else {
                         self.state.d.next = CoreState::InterpA;

@@ -262,6 +262,8 @@ pub struct Update {
     z_min: Constant<Signed<MAC_BITS>>,
     eta_offset: Constant<Signed<16>>,
     table_last: Constant<Bits<16>>,
+    /// `OVERLAP`.
+    overlap_built: Constant<Bit>,
 }
 
 /// `TABLE[j] = round(tanh(j·4/2^TABLE_BITS)·2^A)`, as the quantizer writes it.
@@ -411,6 +413,7 @@ impl Default for Update {
             z_min: Constant::new((-((1i64 << (Z_BITS - 1)) - 1)).into()),
             eta_offset: Constant::new(510i64.into()),
             table_last: Constant::new(((1u64 << TABLE_BITS) - 1).to_bits()),
+            overlap_built: Constant::new(OVERLAP),
         }
     }
 }
@@ -609,8 +612,9 @@ impl Logic for Update {
         // stage 9: y
         self.y.next = self.term0_q.q.val() + self.term1_q.q.val();
         self.i_next.next = self.i.q.val() + 1;
-        self.ready.next = self.i.q.val() < self.avail_q.q.val();
-        self.ready_next.next = self.i_next.val() < self.avail_q.q.val();
+        // (builds without the overlap never wait: the gate and its comparisons drop out)
+        self.ready.next = (self.i.q.val() < self.avail_q.q.val()) | !self.overlap_built.val();
+        self.ready_next.next = (self.i_next.val() < self.avail_q.q.val()) | !self.overlap_built.val();
         // outputs
         self.spin_valid.next = false;
         self.spin_index.next = bit_cast::<UNIT_SPIN_BITS, COUNT_BITS>(self.i.q.val());
@@ -673,8 +677,9 @@ impl Logic for Update {
                 }
             }
             UpdateState::Gate => {
-                // spin i begins once its field is in: tap 0 of its unit 0
-                if self.ready.val() {
+                // spin i begins once its field is in: tap 0 of its unit 0 (only builds with
+                // the overlap ever wait here)
+                if self.ready.val() & self.overlap_built.val() {
                     self.hist.read_address.next = (bit_cast::<UNIT_HIST_BITS, COUNT_BITS>(self.i.q.val())
                         << 4)
                         + bit_cast::<UNIT_HIST_BITS, HIST_SLOT_BITS>(self.t_mod.val());
