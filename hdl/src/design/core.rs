@@ -156,8 +156,10 @@ pub struct Core {
     tmod: DFF<Bits<6>>,
     /// The units' `t_mod`: the update side's step mod `Tc`, one ahead of `tmod` while the
     /// matvec side runs beside the units (then the update side is a step ahead; else `t` is
-    /// its step too).
-    umod: Signal<Local, Bits<6>>,
+    /// its step too). Registered (`umod`, from `umod_next`), off the units' history address
+    /// path: it changes only while the units are between passes or where both values agree.
+    umod_next: Signal<Local, Bits<6>>,
+    umod: DFF<Bits<6>>,
     /// Fields the running matvec pass has written (held at `n` between passes): spin `i`'s
     /// newest field is in the history when `i < fcount`.
     fcount: DFF<Bits<COUNT_BITS>>,
@@ -303,6 +305,7 @@ impl Default for Core {
             p: Default::default(),
             t: Default::default(),
             tmod: Default::default(),
+            umod_next: Default::default(),
             umod: Default::default(),
             fcount: Default::default(),
             r: Default::default(),
@@ -388,17 +391,18 @@ impl Logic for Core {
         self.knots.read_clock.next = self.clock.val();
         self.knots.write_clock.next = self.clock.val();
         dff_setup!(
-            self, clock, state, back, i, p, t, tmod, fcount, r, kbase, qa, seed_acc,
+            self, clock, state, back, i, p, t, tmod, umod, fcount, r, kbase, qa, seed_acc,
             bank_w, bank_r, best_bank, best, best_t, dv, dval, didx, sp, turn, g, wpend, dpend,
             wunit, wg, prod_r, wq, wp
         );
-        self.umod.next = self.tmod.q.val();
+        self.umod_next.next = self.tmod.q.val();
         if self.overlap_built.val() & (self.back.q.val() != BackState::Idle) {
-            self.umod.next = self.tmod.q.val() + 1;
+            self.umod_next.next = self.tmod.q.val() + 1;
             if (self.tmod.q.val() + 1) == self.setup.tc.val() {
-                self.umod.next = 0.into();
+                self.umod_next.next = 0.into();
             }
         }
+        self.umod.d.next = self.umod_next.val();
         // configuration: every unit gets the step's set-up and its own spin count
         for p in 0..UNITS {
             self.unit_n[p].next = (self.setup.n.val() + self.unit_round[p].val()) >> self.unit_shift.val();
@@ -408,7 +412,11 @@ impl Logic for Core {
             self.unit_avail[p].next =
                 (self.fcount.q.val() + self.unit_round[p].val()) >> self.unit_shift.val();
             self.units[p].avail.next = self.unit_avail[p].val();
-            self.units[p].t_mod.next = bit_cast::<HIST_SLOT_BITS, 6>(self.umod.val());
+            // (without the overlap `t_mod` is the matvec's slot itself)
+            self.units[p].t_mod.next = bit_cast::<HIST_SLOT_BITS, 6>(self.tmod.q.val());
+            if self.overlap_built.val() {
+                self.units[p].t_mod.next = bit_cast::<HIST_SLOT_BITS, 6>(self.umod.q.val());
+            }
             self.units[p].z_right.next = self.setup.z_right.val();
             self.units[p].z_left.next = self.setup.z_left.val();
             self.units[p].y_shift0.next = self.setup.y_shift0.val();
