@@ -478,7 +478,7 @@ fn params_auto_picks_the_class_file_and_says_which() {
         (
             shared("gset/G11.txt"),
             "toroidal ±1",
-            "gset-toroidal-n200-das.json",
+            "gset-toroidal-n200-das-e600.json",
         ),
         (
             shared("gset/G14.txt"),
