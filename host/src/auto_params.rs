@@ -64,7 +64,7 @@ fn file_for(class: GraphClass, n: usize) -> Shipped {
         GraphClass::RandomPm1 => shipped!("gset-random-pm1-n200-objective.json"),
         GraphClass::Toroidal => shipped!("gset-toroidal-n200-das-e600.json"),
         GraphClass::PlanarPlus => shipped!("gset-planar-plus-n200-objective.json"),
-        GraphClass::PlanarPm1 => shipped!("gset-planar-pm1-n200-das.json"),
+        GraphClass::PlanarPm1 => shipped!("gset-planar-pm1-n200-das-e300.json"),
     }
 }
 
