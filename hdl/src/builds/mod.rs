@@ -52,7 +52,7 @@ macro_rules! design_modules {
         pub mod serial_core;
         #[path = "../harness/serial_sim.rs"]
         pub mod serial_sim;
-        #[path = "../design/update.rs"]
+        #[path = "../design/update/mod.rs"]
         pub mod update;
         #[path = "../harness/update_sim.rs"]
         pub mod update_sim;
