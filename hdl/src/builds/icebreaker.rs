@@ -49,6 +49,9 @@ pub mod params {
     /// an SPRAM, which cannot be read and written in one cycle, so the two run one after the
     /// other.
     pub const OVERLAP: bool = false;
+    /// No split words: the second adder tree and its lane bits (about 250 logic cells) do
+    /// not fit beside the rest, and with two lanes G-set rows gain little from them.
+    pub const SPLIT_WORDS: bool = false;
     /// J memory layout: compressed sparse rows (column | weight per entry).
     pub const DENSE: bool = false;
 }

@@ -9,16 +9,27 @@
 //! `LANES` lanes, streaming: entry `k` of the image's CSR order lives in bank `k mod LANES` at
 //! word `k >> LANE_BITS`, so one read of every bank gives `LANES` consecutive entries (the
 //! image's layout, nothing padded). The rows go through a six-stage pipeline with no gap
-//! between them: (1) issue the word holding entry `k` of row `r` (the row-pointer memory always
-//! reading `ptr[r + 1]`, the end of the issuing row), each lane active when its entry lies in
-//! `[k, ptr[r + 1])`; (2) the words arrive: each lane reads its column's spin from its own copy
-//! of the spin bits; (3a) each active lane's weight, added or subtracted by its spin, is
-//! registered; (3b) the lanes' terms are summed by a tree (`log2 LANES` adders deep,
-//! registered: no chain of `LANES` adders in one cycle), and the row's own spin and `l` are
-//! read; (3c) the
-//! word's sum is added into the row's, latched at the row's last word; (4) emit
-//! `f_r = 2·sum − l_r` and update `E4`. A row costs the words it touches (an empty row one
-//! slot): a pass is `Σ_r max(1, words_r) + 8` cycles, `Σ_r max(1, nnz_r) + 8` with one lane.
+//! between them: (1) issue the word holding entry `k` of row `r` (a register holding `ptr[r + 1]`,
+//! the end of the issuing row, and the row-pointer memory reading `ptr[r + 2]`, the next row's),
+//! each lane active when its entry lies in `[k, ptr[r + 1])`; (2) the words arrive: each lane
+//! reads its column's spin from its own copy of the spin bits; (3a) each active lane's weight,
+//! added or subtracted by its spin, is registered; (3b) the lanes' terms are summed by a tree
+//! (`log2 LANES` adders deep, registered: no chain of `LANES` adders in one cycle), and the
+//! row's own spin and `l` are read; (3c) the word's sum is added into the row's, latched at the
+//! row's last word; (4) emit `f_r = 2·sum − l_r` and update `E4`.
+//!
+//! **Split words.** Row `r`'s last word often holds the start of row `r + 1`. When row `r + 1`
+//! goes on past that word, the word serves both rows in one slot: its lanes from `ptr[r + 1]` on
+//! are row `r + 1`'s (the lane's `seg` bit), summed by a second tree, and that sum starts row
+//! `r + 1`'s accumulator as row `r`'s is latched. At most one row ends per slot, so fields
+//! still leave one a cycle at most, in index order. A slot issues one word; a pass is the
+//! slots of this walk plus 9 cycles (`MatvecInput::expected_cycles` in the harness walks it):
+//! an empty row takes a slot of its own, and otherwise a row takes the words from its first
+//! entry's (or, when its first word was split with the row before, the next) to its last. On
+//! a graph whose rows are longer than a word this is about `⌈nnz/LANES⌉ + rows ending in the
+//! last lane`, where every row touching its own words costs `Σ_r words_r` (G22: 6 700 → ~5 100).
+//! Builds with `SPLIT_WORDS` false (`icebreaker`) never split a word, and their row-pointer
+//! memory reads the issuing row's end itself (`ptr[r + 1]`) in place of `end_q`.
 //!
 //! Dense builds (`DENSE`) store the weights alone, row `r` at entries `[r·n, (r + 1)·n)`: the
 //! row bounds come from a running row base instead of the row-pointer memory, and each lane's
@@ -56,6 +67,9 @@ pub enum MatvecState {
     Drain,
     /// Pulse `done`.
     Done,
+    /// `ptr[1]` arrives (the first row's end); read `ptr[2]` (split-word builds; last, so that
+    /// the other states keep the numbers they have in builds without it).
+    Ends,
 }
 
 /// The matvec engine.
@@ -119,28 +133,43 @@ pub struct Matvec {
     k: DFF<Bits<PTR_BITS>>,
     /// The issuing row's first entry (dense builds: `r·n`).
     row_base: DFF<Bits<PTR_BITS>>,
+    /// The issuing row's end, `ptr[r + 1]` (the row-pointer memory reads `ptr[r + 2]`).
+    end_q: DFF<Bits<PTR_BITS>>,
     // stage 1 → 2
     v1: DFF<Bit>,
     act1: [DFF<Bit>; LANES],
+    /// The lane's entry is the next row's (a split word).
+    seg1: [DFF<Bit>; LANES],
+    split1: DFF<Bit>,
     last1: DFF<Bit>,
     row1: DFF<Bits<SPIN_BITS>>,
     /// The issued word's first entry minus its row's first entry (lane 0's place in the row).
     place1: DFF<Bits<PTR_BITS>>,
+    /// The same for the next row's lanes of a split word (the issued word's first entry minus
+    /// the next row's first).
+    next_place1: DFF<Bits<PTR_BITS>>,
     // stage 2 → 3
     v2: DFF<Bit>,
     last2: DFF<Bit>,
     row2: DFF<Bits<SPIN_BITS>>,
     weight2: [DFF<Signed<ACC_BITS>>; LANES],
+    seg2: [DFF<Bit>; LANES],
+    split2: DFF<Bit>,
     // stage 3a → 3b: each lane's ±weight
     v3a: DFF<Bit>,
     last3a: DFF<Bit>,
     row3a: DFF<Bits<SPIN_BITS>>,
     term3a: [DFF<Signed<ACC_BITS>>; LANES],
+    seg3a: [DFF<Bit>; LANES],
+    split3a: DFF<Bit>,
     // stage 3b → 3c: the word's sum (the row's own spin and l are read in 3b)
     v3b: DFF<Bit>,
     last3b: DFF<Bit>,
     row3b: DFF<Bits<SPIN_BITS>>,
     word3b: DFF<Signed<ACC_BITS>>,
+    /// The next row's part of a split word.
+    next3b: DFF<Signed<ACC_BITS>>,
+    split3b: DFF<Bit>,
     // stage 3c → 4
     v3: DFF<Bit>,
     row3: DFF<Bits<SPIN_BITS>>,
@@ -150,13 +179,19 @@ pub struct Matvec {
     acc: DFF<Signed<ACC_BITS>>,
     energy: DFF<Signed<ACC_BITS>>,
     row_end: Signal<Local, Bits<PTR_BITS>>,
+    /// The next row's end, `ptr[r + 2]` (dense builds: the row base + 2n).
+    next_end: Signal<Local, Bits<PTR_BITS>>,
+    /// This slot's word is split: row `r` ends inside it and row `r + 1` goes on past it.
+    split: Signal<Local, Bit>,
     has_entry: Signal<Local, Bit>,
     is_last: Signal<Local, Bit>,
     r_next: Signal<Local, Bits<COUNT_BITS>>,
-    /// `r + 1` and `r + 2` as row-pointer addresses.
+    /// `r + 1`, `r + 2` and `r + 3` as row-pointer addresses.
     r_next_at: Signal<Local, Bits<ROWPTR_ADDR_BITS>>,
     r_after: Signal<Local, Bits<COUNT_BITS>>,
     r_after_at: Signal<Local, Bits<ROWPTR_ADDR_BITS>>,
+    r_third: Signal<Local, Bits<COUNT_BITS>>,
+    r_third_at: Signal<Local, Bits<ROWPTR_ADDR_BITS>>,
     /// The first entry of the issuing word (`k` with the lane bits cleared).
     word_base: Signal<Local, Bits<PTR_BITS>>,
     /// The first entry of the next word.
@@ -173,6 +208,11 @@ pub struct Matvec {
     pairs: [Signal<Local, Signed<ACC_BITS>>; TREE_LEAVES / 2],
     quads: [Signal<Local, Signed<ACC_BITS>>; TREE_LEAVES / 4],
     word_sum: Signal<Local, Signed<ACC_BITS>>,
+    /// The same tree over the next row's lanes of a split word.
+    next_leaves: [Signal<Local, Signed<ACC_BITS>>; TREE_LEAVES],
+    next_pairs: [Signal<Local, Signed<ACC_BITS>>; TREE_LEAVES / 2],
+    next_quads: [Signal<Local, Signed<ACC_BITS>>; TREE_LEAVES / 4],
+    next_sum: Signal<Local, Signed<ACC_BITS>>,
     row_sum: Signal<Local, Signed<ACC_BITS>>,
     f_wide: Signal<Local, Signed<ACC_BITS>>,
     l_wide: Signal<Local, Signed<ACC_BITS>>,
@@ -183,6 +223,8 @@ pub struct Matvec {
     spin_bits: Constant<Bits<8>>,
     /// `DENSE` as a signal.
     dense: Constant<Bit>,
+    /// `SPLIT_WORDS` as a signal.
+    split_built: Constant<Bit>,
     /// `LANE_BITS` and `LANES` as signals (rust_hdl writes consts into Verilog by name).
     lane_bits: Constant<Bits<8>>,
     lanes: Constant<Bits<PTR_BITS>>,
@@ -230,23 +272,33 @@ impl Default for Matvec {
             r: Default::default(),
             k: Default::default(),
             row_base: Default::default(),
+            end_q: Default::default(),
             v1: Default::default(),
             act1: Default::default(),
+            seg1: Default::default(),
+            split1: Default::default(),
             last1: Default::default(),
             row1: Default::default(),
             place1: Default::default(),
+            next_place1: Default::default(),
             v2: Default::default(),
             last2: Default::default(),
             row2: Default::default(),
             weight2: Default::default(),
+            seg2: Default::default(),
+            split2: Default::default(),
             v3a: Default::default(),
             last3a: Default::default(),
             row3a: Default::default(),
             term3a: Default::default(),
+            seg3a: Default::default(),
+            split3a: Default::default(),
             v3b: Default::default(),
             last3b: Default::default(),
             row3b: Default::default(),
             word3b: Default::default(),
+            next3b: Default::default(),
+            split3b: Default::default(),
             v3: Default::default(),
             row3: Default::default(),
             sum3: Default::default(),
@@ -255,12 +307,16 @@ impl Default for Matvec {
             acc: Default::default(),
             energy: Default::default(),
             row_end: Default::default(),
+            next_end: Default::default(),
+            split: Default::default(),
             has_entry: Default::default(),
             is_last: Default::default(),
             r_next: Default::default(),
             r_next_at: Default::default(),
             r_after: Default::default(),
             r_after_at: Default::default(),
+            r_third: Default::default(),
+            r_third_at: Default::default(),
             word_base: Default::default(),
             next_word: Default::default(),
             lane_entry: Default::default(),
@@ -271,6 +327,10 @@ impl Default for Matvec {
             pairs: Default::default(),
             quads: Default::default(),
             word_sum: Default::default(),
+            next_leaves: Default::default(),
+            next_pairs: Default::default(),
+            next_quads: Default::default(),
+            next_sum: Default::default(),
             row_sum: Default::default(),
             f_wide: Default::default(),
             l_wide: Default::default(),
@@ -278,6 +338,7 @@ impl Default for Matvec {
             bank_base: Default::default(),
             bank_waddr: Default::default(),
             dense: Constant::new(DENSE),
+            split_built: Constant::new(SPLIT_WORDS),
             lane_bits: Constant::new((LANE_BITS as u64).to_bits()),
             spin_bits: Constant::new((SPIN_BITS as u64).to_bits()),
             lanes: Constant::new((LANES as u64).to_bits()),
@@ -299,19 +360,27 @@ impl Logic for Matvec {
             self.spins[b].read_clock.next = self.clock.val();
             self.spins[b].write_clock.next = self.clock.val();
             self.act1[b].clock.next = self.clock.val();
+            self.seg1[b].clock.next = self.clock.val();
             self.weight2[b].clock.next = self.clock.val();
+            self.seg2[b].clock.next = self.clock.val();
             self.term3a[b].clock.next = self.clock.val();
+            self.seg3a[b].clock.next = self.clock.val();
             self.act1[b].d.next = self.act1[b].q.val();
+            self.seg1[b].d.next = false;
             self.weight2[b].d.next = self.weight2[b].q.val();
+            self.seg2[b].d.next = self.seg1[b].q.val();
             self.term3a[b].d.next = self.term3a[b].q.val();
+            self.seg3a[b].d.next = self.seg2[b].q.val();
         }
         self.own_spins.read_clock.next = self.clock.val();
         self.own_spins.write_clock.next = self.clock.val();
         self.linear.read_clock.next = self.clock.val();
         self.linear.write_clock.next = self.clock.val();
         dff_setup!(
-            self, clock, state, r, k, row_base, v1, last1, row1, place1, v2, last2, row2, v3a,
-            last3a, row3a, v3b, last3b, row3b, word3b, v3, row3, sum3, own3, l3, acc, energy
+            self, clock, state, r, k, row_base, end_q, v1, split1, last1, row1, place1, next_place1,
+            v2, split2,
+            last2, row2, v3a, split3a, last3a, row3a, v3b, split3b, last3b, row3b, word3b, next3b,
+            v3, row3, sum3, own3, l3, acc, energy
         );
         // load ports: entry k goes to bank k mod LANES at word k >> LANE_BITS; every spin copy
         // takes every spin write
@@ -339,33 +408,53 @@ impl Logic for Matvec {
             bit_cast::<LINEAR_BITS, FIELD_BITS>(unsigned_cast(self.matrix.linear_wdata.val()));
         self.linear.write_enable.next = self.matrix.linear_we.val();
         self.bank_base.next = bit_cast::<SPIN_ADDR_BITS, BANK_BITS>(self.bank.val()) << self.spin_bits.val();
-        // stage 1 signals: the row-pointer memory holds ptr[r + 1], the issuing row's end (dense:
-        // the row base + n); the word holding entry k is issued, lanes outside [k, row end)
-        // inactive
+        // stage 1 signals: `end_q` holds ptr[r + 1], the issuing row's end, and the row-pointer
+        // memory ptr[r + 2], the next row's (dense: the row base + n, + 2n); the word holding
+        // entry k is issued, lanes outside [k, row end) inactive unless the word is split
         self.n_wide.next = bit_cast::<PTR_BITS, COUNT_BITS>(self.n.val());
-        self.row_end.next = self.rowptr.read_data.val();
+        self.row_end.next = self.end_q.q.val();
+        self.next_end.next = self.rowptr.read_data.val();
+        if !self.split_built.val() {
+            // (without split words the memory reads the issuing row's end itself)
+            self.row_end.next = self.rowptr.read_data.val();
+        }
         if self.dense.val() {
             self.row_end.next = self.row_base.q.val() + self.n_wide.val();
+            self.next_end.next = self.row_end.val() + self.n_wide.val();
         }
         self.has_entry.next = self.k.q.val() < self.row_end.val();
         self.word_base.next = self.k.q.val() & self.word_mask.val();
         self.next_word.next = self.word_base.val() + self.lanes.val();
         self.is_last.next = !self.has_entry.val() | (self.next_word.val() >= self.row_end.val());
         self.r_next.next = self.r.q.val() + 1;
-        self.r_next_at.next = bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.r_next.val());
+        self.split.next = self.split_built.val()
+            & self.has_entry.val()
+            & (self.row_end.val() < self.next_word.val())
+            & (self.r_next.val() < self.n.val())
+            & (self.next_end.val() > self.next_word.val());
         self.r_after.next = self.r_next.val() + 1;
         self.r_after_at.next = bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.r_after.val());
-        self.rowptr.read_address.next = self.r_next_at.val();
+        self.r_third.next = self.r_after.val() + 1;
+        self.r_third_at.next = bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.r_third.val());
+        self.r_next_at.next = bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.r_next.val());
+        self.rowptr.read_address.next = self.r_after_at.val();
+        if !self.split_built.val() {
+            self.rowptr.read_address.next = self.r_next_at.val();
+        }
         self.banks.read_address.next =
             bit_cast::<BANK_ADDR_BITS, PTR_BITS>(self.k.q.val() >> self.lane_bits.val());
         for b in 0..LANES {
             self.lane_entry[b].next = self.word_base.val() + self.lane_index[b].val();
         }
         self.v1.d.next = false;
+        self.split1.d.next = false;
         // stage 2: the words issued last cycle arrive; each lane reads its column's spin, and
         // the row's own spin and l are read
         for b in 0..LANES {
             self.position[b].next = self.place1.q.val() + self.lane_index[b].val();
+            if self.seg1[b].q.val() {
+                self.position[b].next = self.next_place1.q.val() + self.lane_index[b].val();
+            }
             self.decode[b].word.next = self.banks.read_data[b].val();
             self.decode[b].position.next = self.position[b].val();
             self.spins[b].read_address.next = self.bank_base.val() + self.decode[b].column.val();
@@ -376,6 +465,7 @@ impl Logic for Matvec {
             }
         }
         self.v2.d.next = self.v1.q.val();
+        self.split2.d.next = self.split1.q.val();
         self.last2.d.next = self.last1.q.val();
         self.row2.d.next = self.row1.q.val();
         // stage 3a: the columns' spins arrive; each lane's ±weight is registered
@@ -387,23 +477,38 @@ impl Logic for Matvec {
             self.term3a[b].d.next = self.term[b].val();
         }
         self.v3a.d.next = self.v2.q.val();
+        self.split3a.d.next = self.split2.q.val();
         self.last3a.d.next = self.last2.q.val();
         self.row3a.d.next = self.row2.q.val();
-        // stage 3b: the word's sum, by the tree; the row's own spin and l are read
+        // stage 3b: the word's sums, by the trees (the issuing row's lanes, the next row's);
+        // the row's own spin and l are read
         for b in 0..LANES {
             self.leaves[b].next = self.term3a[b].q.val();
+            self.next_leaves[b].next = 0.into();
+            if self.seg3a[b].q.val() {
+                self.leaves[b].next = 0.into();
+                self.next_leaves[b].next = self.term3a[b].q.val();
+            }
         }
         for b in LANES..TREE_LEAVES {
             self.leaves[b].next = 0.into();
+            self.next_leaves[b].next = 0.into();
         }
         for j in 0..4 {
             self.pairs[j].next = self.leaves[2 * j].val() + self.leaves[2 * j + 1].val();
+            self.next_pairs[j].next =
+                self.next_leaves[2 * j].val() + self.next_leaves[2 * j + 1].val();
         }
         for j in 0..2 {
             self.quads[j].next = self.pairs[2 * j].val() + self.pairs[2 * j + 1].val();
+            self.next_quads[j].next =
+                self.next_pairs[2 * j].val() + self.next_pairs[2 * j + 1].val();
         }
         self.word_sum.next = self.quads[0].val() + self.quads[1].val();
+        self.next_sum.next = self.next_quads[0].val() + self.next_quads[1].val();
         self.word3b.d.next = self.word_sum.val();
+        self.next3b.d.next = self.next_sum.val();
+        self.split3b.d.next = self.split3a.q.val();
         self.v3b.d.next = self.v3a.q.val();
         self.last3b.d.next = self.last3a.q.val();
         self.row3b.d.next = self.row3a.q.val();
@@ -427,6 +532,10 @@ impl Logic for Matvec {
             self.acc.d.next = self.row_sum.val();
             if self.last3b.q.val() {
                 self.acc.d.next = 0.into();
+            }
+            // (a split word starts the next row with its part)
+            if self.split3b.q.val() {
+                self.acc.d.next = self.next3b.q.val();
             }
         }
         // stage 4: emit f = 2·sum − l; E4 += σ·(f − l)
@@ -464,18 +573,33 @@ impl Logic for Matvec {
                 if self.dense.val() {
                     self.k.d.next = 0.into();
                 }
+                self.rowptr.read_address.next = 1.into();
+                self.state.d.next = MatvecState::Ends;
+                if !self.split_built.val() {
+                    // (the memory already reads ptr[1], the first row's end)
+                    self.state.d.next = MatvecState::Stream;
+                }
+            }
+            MatvecState::Ends => {
+                self.end_q.d.next = self.rowptr.read_data.val();
+                self.rowptr.read_address.next = 2.into();
                 self.state.d.next = MatvecState::Stream;
             }
             MatvecState::Stream => {
                 self.v1.d.next = true;
                 for b in 0..LANES {
-                    self.act1[b].d.next = self.has_entry.val()
+                    self.act1[b].d.next = (self.has_entry.val()
                         & (self.lane_entry[b].val() >= self.k.q.val())
-                        & (self.lane_entry[b].val() < self.row_end.val());
+                        & (self.lane_entry[b].val() < self.row_end.val()))
+                        | (self.split.val() & (self.lane_entry[b].val() >= self.row_end.val()));
+                    self.seg1[b].d.next =
+                        self.split.val() & (self.lane_entry[b].val() >= self.row_end.val());
                 }
+                self.split1.d.next = self.split.val();
                 self.last1.d.next = self.is_last.val();
                 self.row1.d.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.r.q.val());
                 self.place1.d.next = self.word_base.val() - self.row_base.q.val();
+                self.next_place1.d.next = self.word_base.val() - self.row_end.val();
                 if self.has_entry.val() {
                     self.k.d.next = self.next_word.val();
                     if self.is_last.val() {
@@ -485,7 +609,15 @@ impl Logic for Matvec {
                 if self.is_last.val() {
                     self.r.d.next = self.r_next.val();
                     self.row_base.d.next = self.row_end.val();
-                    self.rowptr.read_address.next = self.r_after_at.val();
+                    self.end_q.d.next = self.next_end.val();
+                    self.rowptr.read_address.next = self.r_third_at.val();
+                    if !self.split_built.val() {
+                        self.rowptr.read_address.next = self.r_after_at.val();
+                    }
+                    // (the next row goes on from the word after a split one)
+                    if self.split.val() {
+                        self.k.d.next = self.next_word.val();
+                    }
                     if self.r_next.val() == self.n.val() {
                         self.state.d.next = MatvecState::Drain;
                     }

@@ -138,21 +138,39 @@ impl MatvecInput {
         }
     }
 
-    /// Cycles from `start` to `done` of a pass: each row costs the words of `LANES` entries it
-    /// touches (an empty row one slot), plus eight for the pipeline.
+    /// Cycles from `start` to `done` of a pass: the engine's walk over the rows (`matvec.rs`,
+    /// split words), a slot per word issued and one per empty row, plus eight for the set-up
+    /// and the pipeline (nine with split words).
     pub fn expected_cycles(&self) -> u64 {
-        let words: u64 = self
-            .row_ptr
-            .windows(2)
-            .map(|p| {
-                if p[1] > p[0] {
-                    u64::from(((p[1] - 1) >> LANE_BITS) - (p[0] >> LANE_BITS) + 1)
-                } else {
-                    1
+        let lanes = 1u32 << LANE_BITS;
+        let ptr = &self.row_ptr;
+        let n = ptr.len() - 1;
+        let mut slots = 0u64;
+        let mut k = ptr[0];
+        for r in 0..n {
+            let end = ptr[r + 1];
+            slots += 1;
+            if k >= end {
+                // an empty row's slot
+                continue;
+            }
+            loop {
+                let next_word = (k & !(lanes - 1)) + lanes;
+                if next_word >= end {
+                    // the row's last word: split with the next row when that goes on past it
+                    k = if SPLIT_WORDS && end < next_word && r + 1 < n && ptr[r + 2] > next_word {
+                        next_word
+                    } else {
+                        end
+                    };
+                    break;
                 }
-            })
-            .sum();
-        words + 8
+                k = next_word;
+                slots += 1;
+            }
+        }
+        // (split-word builds read the first two row ends before streaming)
+        slots + 8 + u64::from(SPLIT_WORDS)
     }
 
     /// The load commands of the J memories and the linear term (`rp`, `en`, `li`), shared by the
