@@ -4,7 +4,8 @@
 # NPIM and SOTA figures. Usage: results/gset-table5.sh RUNS RULE [DATA] > FILE.csv, RULE
 # `trained` (params/gset-CLASS-n200.json, or gset-CLASS-n200-objective.json for the classes
 # trained with the objective reward: random +1, random ±1, planar +1, toroidal) or `handset` (the built-in rule).
-# Recorded: results/gset-table5.sh 2000 trained > results/gset-table5-trained-2000.csv (and, earlier,
+# RULE `das`: the files trained with the DAS window free; `degree`: those trained at the graph's
+# mean degree (see below). Recorded: results/gset-table5.sh 2000 trained > results/gset-table5-trained-2000.csv (and, earlier,
 # 400 runs > results/gset-table5-trained.csv; 100 handset > results/gset-table5-handset.csv);
 # the graphs 2000 runs left one to five short of their best-known cut, with more runs:
 # GRAPHS="G2 G3 G5 G18 G19 G21" results/gset-table5.sh 10000 trained > results/gset-table5-trained-10000.csv.
@@ -46,6 +47,14 @@ while read -r name class npim_tts sota_tts; do
   # one exists, else the trained file
   if [ "$rule" = das ] && [ -f "params/gset-$class-n200-das.json" ]; then
     params=params/gset-$class-n200-das.json
+  fi
+  # `degree`: the class's DAS file trained at N = 200 with the mean degree nearest the graph's
+  # (gset-CLASS-n200-degD-das.json), where one exists
+  if [ "$rule" = degree ]; then
+    deg=$(head -1 "$data/$name.txt" | awk '{print 2 * $2 / $1}')
+    near=$(ls params/gset-"$class"-n200-deg*-das.json 2>/dev/null | sed 's/.*-deg\([0-9]*\)-das.json/\1/' |
+      awk -v d="$deg" '{e = $1 - d; e = e < 0 ? -e : e; if (best == "" || e < be) {best = $1; be = e}} END {print best}')
+    [ -z "$near" ] || params=params/gset-$class-n200-deg$near-das.json
   fi
   pflag=(-p "$params")
   if [ "$rule" = handset ]; then params=hand-set; pflag=(-p handset); fi

@@ -51,14 +51,24 @@ macro_rules! shipped {
 /// below it the one trained at N = 200, which reaches G1's and G4's best-known cuts.
 const RANDOM_PLUS_LARGE_N: usize = 1_400;
 
-/// The file for `class` at `n` spins: Table 5's choice per G-set class (results/gset-table5.sh),
-/// the N = 2 000 fine-tuning for large random +1 graphs, Table 4's best row for SK
-/// (`sk-n100-das-e700`, (8, 3, 3) at 700 epochs: mean P_s 0.332 on the ten SK N = 100 files).
-fn file_for(class: GraphClass, n: usize) -> Shipped {
+/// From this mean degree a random +1 graph below `RANDOM_PLUS_LARGE_N` takes the rule trained at
+/// G1-G5's degree (48, `gset-random-plus-n200-deg48-das`), which beat the one trained at degree
+/// 12 on each of G1-G5 in 2 000 runs at T = N (hits 9/4, 0/0, 5/0, 14/6, 1/0;
+/// results/gset-table5-degree-2000.csv against -trained-2000.csv); below it, the degree-12 file.
+const RANDOM_PLUS_DENSE_DEGREE: f64 = 30.0;
+
+/// The file for `class` at `n` spins of mean degree `degree`: Table 5's choice per G-set class
+/// (results/gset-table5.sh), the N = 2 000 fine-tuning for large random +1 graphs, Table 4's best
+/// row for SK (`sk-n100-das-e700`, (8, 3, 3) at 700 epochs: mean P_s 0.332 on the ten SK N = 100
+/// files).
+fn file_for(class: GraphClass, n: usize, degree: f64) -> Shipped {
     match class {
         GraphClass::Sk => shipped!("sk-n100-das-e700.json"),
         GraphClass::RandomPlus if n >= RANDOM_PLUS_LARGE_N => {
             shipped!("gset-random-plus-n2000.json")
+        }
+        GraphClass::RandomPlus if degree >= RANDOM_PLUS_DENSE_DEGREE => {
+            shipped!("gset-random-plus-n200-deg48-das.json")
         }
         GraphClass::RandomPlus => shipped!("gset-random-plus-n200-objective.json"),
         GraphClass::RandomPm1 => shipped!("gset-random-pm1-n200-objective.json"),
@@ -83,7 +93,7 @@ pub fn choose(ising: &Ising) -> Result<AutoChoice> {
     let c = classify(ising);
     Ok(match c.class {
         Some(class) => {
-            let file = file_for(class, ising.n());
+            let file = file_for(class, ising.n(), c.mean_degree);
             let params = NpimParams::parse(file.json, file.name)
                 .with_context(|| format!("shipped parameter file {}", file.name))?;
             let label = format!("{class} -> params/{}", file.name);
@@ -120,8 +130,10 @@ mod tests {
         ];
         for class in classes {
             for n in [100, 800, 2000] {
-                let f = file_for(class, n);
-                NpimParams::parse(f.json, f.name).unwrap();
+                for degree in [4.0, 12.0, 48.0, 99.0] {
+                    let f = file_for(class, n, degree);
+                    NpimParams::parse(f.json, f.name).unwrap();
+                }
             }
         }
     }

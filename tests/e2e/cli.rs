@@ -486,6 +486,11 @@ fn params_auto_picks_the_class_file_and_says_which() {
             "gset-planar-plus-n200-objective.json",
         ),
         (
+            shared("gset/G1.txt"),
+            "random +1",
+            "gset-random-plus-n200-deg48-das.json",
+        ),
+        (
             shared("gset/G22.txt"),
             "random +1",
             "gset-random-plus-n2000.json",
