@@ -154,7 +154,7 @@ fn the_ulx3s_flow_builds_a_reduced_core_and_the_shipped_one_is_of_these_sources(
 }
 
 /// The iCEBreaker's build (800 spins; J and the field history in SPRAM) fits the UP5K and
-/// meets the 18 MHz its PLL makes from the 12 MHz oscillator.
+/// meets the 19.875 MHz its PLL makes from the 12 MHz oscillator.
 #[test]
 fn the_icebreaker_bitstream_builds_from_scratch_and_repeats_the_shipped_one() {
     builds_from_scratch_and_repeats_the_shipped_one(
