@@ -5,7 +5,7 @@
 # `trained` (params/gset-CLASS-n200.json, or gset-CLASS-n200-objective.json for the classes
 # trained with the objective reward: random +1, random ±1, planar +1, toroidal) or `handset` (the built-in rule).
 # RULE `das`: the files trained with the DAS window free; `degree`: those trained at the graph's
-# mean degree (see below). Recorded: results/gset-table5.sh 2000 trained > results/gset-table5-trained-2000.csv (and, earlier,
+# mean degree (see below); PARAMS=FILE overrides the file. Recorded: results/gset-table5.sh 2000 trained > results/gset-table5-trained-2000.csv (and, earlier,
 # 400 runs > results/gset-table5-trained.csv; 100 handset > results/gset-table5-handset.csv);
 # the graphs 2000 runs left one to five short of their best-known cut, with more runs:
 # GRAPHS="G2 G3 G5 G18 G19 G21" results/gset-table5.sh 10000 trained > results/gset-table5-trained-10000.csv.
@@ -56,6 +56,8 @@ while read -r name class npim_tts sota_tts; do
       awk -v d="$deg" '{e = $1 - d; e = e < 0 ? -e : e; if (best == "" || e < be) {best = $1; be = e}} END {print best}')
     [ -z "$near" ] || params=params/gset-$class-n200-deg$near-das.json
   fi
+  # PARAMS=FILE: that file for every graph listed
+  [ -z "${PARAMS:-}" ] || params=$PARAMS
   pflag=(-p "$params")
   if [ "$rule" = handset ]; then params=hand-set; pflag=(-p handset); fi
   best=$(awk -F, -v g="$name" '$1 == g {print $NF}' "$data/best_known.csv")

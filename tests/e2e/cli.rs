@@ -488,7 +488,12 @@ fn params_auto_picks_the_class_file_and_says_which() {
         (
             shared("gset/G1.txt"),
             "random +1",
-            "gset-random-plus-n200-deg48-das.json",
+            "gset-random-plus-n200-deg48-das-e600.json",
+        ),
+        (
+            shared("gset/G6.txt"),
+            "random ±1",
+            "gset-random-pm1-n200-deg48-das-e300.json",
         ),
         (
             shared("gset/G22.txt"),
