@@ -86,7 +86,9 @@ pub struct Core {
     pub clock: Signal<In, Clock>,
     /// Start a run.
     pub start: Signal<In, Bit>,
-    /// Abandon the run (back to idle at the next clock).
+    /// Abandon the run: registered once (it reaches every unit and the matvec engine, across
+    /// the device), then everything is idle at the clock after, so a `start` must come two
+    /// cycles after `stop` at the earliest.
     pub stop: Signal<In, Bit>,
     /// The run's set-up (the loader's header registers).
     pub setup: CoreSetup,
@@ -147,6 +149,8 @@ pub struct Core {
     units: [Update; UNITS],
     matvec: Matvec,
     knots: RAM<Signed<W_BITS>, KNOT_ADDR_BITS>,
+    /// `stop`, registered.
+    stop_q: DFF<Bit>,
     state: DFF<CoreState>,
     back: DFF<BackState>,
     i: DFF<Bits<HIST_ADDR_BITS>>,
@@ -233,7 +237,8 @@ pub struct Core {
     q_value: Signal<Local, Signed<W_BITS>>,
     seg_len: Signal<Local, Bits<16>>,
     hist_limit: Signal<Local, Bits<HIST_ADDR_BITS>>,
-    /// Where the write bank and the best bank start in the spin memories.
+    /// Where the write bank and the best bank start in the spin memories (a multiple of
+    /// `2^SPIN_BITS`: a spin index is ORed in).
     bank_base: Signal<Local, Bits<SPIN_ADDR_BITS>>,
     best_base: Signal<Local, Bits<SPIN_ADDR_BITS>>,
     sample_negative: Signal<Local, Bit>,
@@ -299,6 +304,7 @@ impl Default for Core {
             units: Default::default(),
             matvec: Default::default(),
             knots: Default::default(),
+            stop_q: Default::default(),
             state: Default::default(),
             back: Default::default(),
             i: Default::default(),
@@ -391,10 +397,11 @@ impl Logic for Core {
         self.knots.read_clock.next = self.clock.val();
         self.knots.write_clock.next = self.clock.val();
         dff_setup!(
-            self, clock, state, back, i, p, t, tmod, umod, fcount, r, kbase, qa, seed_acc,
+            self, clock, stop_q, state, back, i, p, t, tmod, umod, fcount, r, kbase, qa, seed_acc,
             bank_w, bank_r, best_bank, best, best_t, dv, dval, didx, sp, turn, g, wpend, dpend,
             wunit, wg, prod_r, wq, wp
         );
+        self.stop_q.d.next = self.stop.val();
         self.umod_next.next = self.tmod.q.val();
         if self.overlap_built.val() & (self.back.q.val() != BackState::Idle) {
             self.umod_next.next = self.tmod.q.val() + 1;
@@ -494,7 +501,7 @@ impl Logic for Core {
             bit_cast::<5, SPIN_BITS>(self.matvec.field_index.val()) & self.unit_mask.val();
         for p in 0..UNITS {
             self.units[p].start.next = false;
-            self.units[p].stop.next = self.stop.val();
+            self.units[p].stop.next = self.stop_q.q.val();
             self.units[p].weight_waddr.next =
                 bit_cast::<WEIGHT_ADDR_BITS, KNOT_ADDR_BITS>(self.wp.q.val());
             self.units[p].weight_wdata.next = self.q_value.val();
@@ -508,9 +515,9 @@ impl Logic for Core {
             self.units[p].noise_we.next = false;
         }
         self.matvec.start.next = false;
-        self.matvec.stop.next = self.stop.val();
+        self.matvec.stop.next = self.stop_q.q.val();
         self.matvec.spin_waddr.next =
-            self.bank_base.val() + bit_cast::<SPIN_ADDR_BITS, COUNT_BITS>(self.wg.q.val());
+            self.bank_base.val() | bit_cast::<SPIN_ADDR_BITS, COUNT_BITS>(self.wg.q.val());
         self.matvec.spin_wdata.next = self.late_bit.val();
         self.matvec.spin_we.next = false;
         self.matvec.peek_addr.next =
@@ -690,7 +697,7 @@ impl Logic for Core {
                 self.spin_index.next = bit_cast::<SPIN_BITS, HIST_ADDR_BITS>(self.i.q.val());
                 self.spin_bit.next = self.sample_negative.val();
                 self.matvec.spin_waddr.next =
-                    self.bank_base.val() + bit_cast::<SPIN_ADDR_BITS, HIST_ADDR_BITS>(self.i.q.val());
+                    self.bank_base.val() | bit_cast::<SPIN_ADDR_BITS, HIST_ADDR_BITS>(self.i.q.val());
                 self.matvec.spin_wdata.next = self.sample_negative.val();
                 if self.sample_valid.val() & !self.dv.q.val() {
                     self.spin_valid.next = true;
@@ -783,7 +790,7 @@ impl Logic for Core {
                 self.back.d.next = BackState::Idle;
             }
         }
-        if self.stop.val() {
+        if self.stop_q.q.val() {
             self.state.d.next = CoreState::Idle;
             self.back.d.next = BackState::Idle;
             self.dv.d.next = false;

@@ -9,8 +9,9 @@
 //! `LANES` lanes, streaming: entry `k` of the image's CSR order lives in bank `k mod LANES` at
 //! word `k >> LANE_BITS`, so one read of every bank gives `LANES` consecutive entries (the
 //! image's layout, nothing padded). The rows go through a six-stage pipeline with no gap
-//! between them: (1) issue the word holding entry `k` of row `r` (a register holding `ptr[r + 1]`,
-//! the end of the issuing row, and the row-pointer memory reading `ptr[r + 2]`, the next row's),
+//! between them: (1) issue the word holding entry `k` of row `r` (registers holding `ptr[r + 1]`,
+//! the end of the issuing row, and `ptr[r + 2]`, the next row's, while the row-pointer memory
+//! reads `ptr[r + 3]`: its output, slow on an ECP5, feeds only a register),
 //! each lane active when its entry lies in `[k, ptr[r + 1])`; (2) the words arrive: each lane
 //! reads its column's spin from its own copy of the spin bits; (3a) each active lane's weight,
 //! added or subtracted by its spin, is registered; (3b) the lanes' terms are summed by a tree
@@ -23,7 +24,7 @@
 //! are row `r + 1`'s (the lane's `seg` bit), summed by a second tree, and that sum starts row
 //! `r + 1`'s accumulator as row `r`'s is latched. At most one row ends per slot, so fields
 //! still leave one a cycle at most, in index order. A slot issues one word; a pass is the
-//! slots of this walk plus 9 cycles (`MatvecInput::expected_cycles` in the harness walks it):
+//! slots of this walk plus 10 cycles (`MatvecInput::expected_cycles` in the harness walks it):
 //! an empty row takes a slot of its own, and otherwise a row takes the words from its first
 //! entry's (or, when its first word was split with the row before, the next) to its last. On
 //! a graph whose rows are longer than a word this is about `⌈nnz/LANES⌉ + rows ending in the
@@ -70,6 +71,8 @@ pub enum MatvecState {
     /// `ptr[1]` arrives (the first row's end); read `ptr[2]` (split-word builds; last, so that
     /// the other states keep the numbers they have in builds without it).
     Ends,
+    /// `ptr[2]` arrives (the second row's end); read `ptr[3]` (split-word builds).
+    Nexts,
 }
 
 /// The matvec engine.
@@ -133,8 +136,11 @@ pub struct Matvec {
     k: DFF<Bits<PTR_BITS>>,
     /// The issuing row's first entry (dense builds: `r·n`).
     row_base: DFF<Bits<PTR_BITS>>,
-    /// The issuing row's end, `ptr[r + 1]` (the row-pointer memory reads `ptr[r + 2]`).
+    /// The issuing row's end, `ptr[r + 1]`.
     end_q: DFF<Bits<PTR_BITS>>,
+    /// The next row's end, `ptr[r + 2]` (split-word builds; the row-pointer memory reads
+    /// `ptr[r + 3]`, so that no compare waits on the memory's output).
+    next_q: DFF<Bits<PTR_BITS>>,
     // stage 1 → 2
     v1: DFF<Bit>,
     act1: [DFF<Bit>; LANES],
@@ -192,6 +198,7 @@ pub struct Matvec {
     r_after_at: Signal<Local, Bits<ROWPTR_ADDR_BITS>>,
     r_third: Signal<Local, Bits<COUNT_BITS>>,
     r_third_at: Signal<Local, Bits<ROWPTR_ADDR_BITS>>,
+    r_fourth_at: Signal<Local, Bits<ROWPTR_ADDR_BITS>>,
     /// The first entry of the issuing word (`k` with the lane bits cleared).
     word_base: Signal<Local, Bits<PTR_BITS>>,
     /// The first entry of the next word.
@@ -217,6 +224,8 @@ pub struct Matvec {
     f_wide: Signal<Local, Signed<ACC_BITS>>,
     l_wide: Signal<Local, Signed<ACC_BITS>>,
     f_minus_l: Signal<Local, Signed<ACC_BITS>>,
+    /// Where the read bank starts in the spin memories: a multiple of `2^SPIN_BITS`, so a spin
+    /// index is ORed in (no adder after the entry memory's output).
     bank_base: Signal<Local, Bits<SPIN_ADDR_BITS>>,
     bank_waddr: Signal<Local, Bits<ENTRY_ADDR_BITS>>,
     /// `SPIN_BITS`: a bank starts at its number shifted by it.
@@ -273,6 +282,7 @@ impl Default for Matvec {
             k: Default::default(),
             row_base: Default::default(),
             end_q: Default::default(),
+            next_q: Default::default(),
             v1: Default::default(),
             act1: Default::default(),
             seg1: Default::default(),
@@ -317,6 +327,7 @@ impl Default for Matvec {
             r_after_at: Default::default(),
             r_third: Default::default(),
             r_third_at: Default::default(),
+            r_fourth_at: Default::default(),
             word_base: Default::default(),
             next_word: Default::default(),
             lane_entry: Default::default(),
@@ -377,7 +388,7 @@ impl Logic for Matvec {
         self.linear.read_clock.next = self.clock.val();
         self.linear.write_clock.next = self.clock.val();
         dff_setup!(
-            self, clock, state, r, k, row_base, end_q, v1, split1, last1, row1, place1, next_place1,
+            self, clock, state, r, k, row_base, end_q, next_q, v1, split1, last1, row1, place1, next_place1,
             v2, split2,
             last2, row2, v3a, split3a, last3a, row3a, v3b, split3b, last3b, row3b, word3b, next3b,
             v3, row3, sum3, own3, l3, acc, energy
@@ -408,12 +419,13 @@ impl Logic for Matvec {
             bit_cast::<LINEAR_BITS, FIELD_BITS>(unsigned_cast(self.matrix.linear_wdata.val()));
         self.linear.write_enable.next = self.matrix.linear_we.val();
         self.bank_base.next = bit_cast::<SPIN_ADDR_BITS, BANK_BITS>(self.bank.val()) << self.spin_bits.val();
-        // stage 1 signals: `end_q` holds ptr[r + 1], the issuing row's end, and the row-pointer
-        // memory ptr[r + 2], the next row's (dense: the row base + n, + 2n); the word holding
-        // entry k is issued, lanes outside [k, row end) inactive unless the word is split
+        // stage 1 signals: `end_q` holds ptr[r + 1], the issuing row's end, and `next_q`
+        // ptr[r + 2], the next row's, while the row-pointer memory reads ptr[r + 3] (dense: the
+        // row base + n, + 2n); the word holding entry k is issued, lanes outside [k, row end)
+        // inactive unless the word is split
         self.n_wide.next = bit_cast::<PTR_BITS, COUNT_BITS>(self.n.val());
         self.row_end.next = self.end_q.q.val();
-        self.next_end.next = self.rowptr.read_data.val();
+        self.next_end.next = self.next_q.q.val();
         if !self.split_built.val() {
             // (without split words the memory reads the issuing row's end itself)
             self.row_end.next = self.rowptr.read_data.val();
@@ -432,12 +444,14 @@ impl Logic for Matvec {
             & (self.row_end.val() < self.next_word.val())
             & (self.r_next.val() < self.n.val())
             & (self.next_end.val() > self.next_word.val());
-        self.r_after.next = self.r_next.val() + 1;
+        self.r_after.next = self.r.q.val() + 2;
         self.r_after_at.next = bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.r_after.val());
-        self.r_third.next = self.r_after.val() + 1;
+        self.r_third.next = self.r.q.val() + 3;
         self.r_third_at.next = bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.r_third.val());
+        self.r_fourth_at.next =
+            bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.r.q.val() + 4);
         self.r_next_at.next = bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.r_next.val());
-        self.rowptr.read_address.next = self.r_after_at.val();
+        self.rowptr.read_address.next = self.r_third_at.val();
         if !self.split_built.val() {
             self.rowptr.read_address.next = self.r_next_at.val();
         }
@@ -457,7 +471,7 @@ impl Logic for Matvec {
             }
             self.decode[b].word.next = self.banks.read_data[b].val();
             self.decode[b].position.next = self.position[b].val();
-            self.spins[b].read_address.next = self.bank_base.val() + self.decode[b].column.val();
+            self.spins[b].read_address.next = self.bank_base.val() | self.decode[b].column.val();
             self.weight2[b].d.next = 0.into();
             if self.act1[b].q.val() {
                 self.weight2[b].d.next =
@@ -513,7 +527,7 @@ impl Logic for Matvec {
         self.last3b.d.next = self.last3a.q.val();
         self.row3b.d.next = self.row3a.q.val();
         self.own_spins.read_address.next =
-            self.bank_base.val() + bit_cast::<SPIN_ADDR_BITS, SPIN_BITS>(self.row3a.q.val());
+            self.bank_base.val() | bit_cast::<SPIN_ADDR_BITS, SPIN_BITS>(self.row3a.q.val());
         self.linear.read_address.next = self.row3a.q.val();
         // stage 3c: into the row's sum, latched at its last word
         self.row_sum.next = self.acc.q.val() + self.word3b.q.val();
@@ -583,6 +597,11 @@ impl Logic for Matvec {
             MatvecState::Ends => {
                 self.end_q.d.next = self.rowptr.read_data.val();
                 self.rowptr.read_address.next = 2.into();
+                self.state.d.next = MatvecState::Nexts;
+            }
+            MatvecState::Nexts => {
+                self.next_q.d.next = self.rowptr.read_data.val();
+                self.rowptr.read_address.next = 3.into();
                 self.state.d.next = MatvecState::Stream;
             }
             MatvecState::Stream => {
@@ -610,7 +629,8 @@ impl Logic for Matvec {
                     self.r.d.next = self.r_next.val();
                     self.row_base.d.next = self.row_end.val();
                     self.end_q.d.next = self.next_end.val();
-                    self.rowptr.read_address.next = self.r_third_at.val();
+                    self.next_q.d.next = self.rowptr.read_data.val();
+                    self.rowptr.read_address.next = self.r_fourth_at.val();
                     if !self.split_built.val() {
                         self.rowptr.read_address.next = self.r_after_at.val();
                     }

@@ -169,8 +169,8 @@ impl MatvecInput {
                 slots += 1;
             }
         }
-        // (split-word builds read the first two row ends before streaming)
-        slots + 8 + u64::from(SPLIT_WORDS)
+        // (split-word builds read the first three row ends before streaming)
+        slots + 8 + 2 * u64::from(SPLIT_WORDS)
     }
 
     /// The load commands of the J memories and the linear term (`rp`, `en`, `li`), shared by the

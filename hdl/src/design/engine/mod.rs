@@ -499,8 +499,12 @@ impl Logic for Engine {
                     self.ext_step.d.next = 0.into();
                     self.drive_next.d.next = 0.into();
                     self.sample_next.d.next = 0.into();
-                    self.state.d.next = EngineState::ExtStart;
+                    self.state.d.next = EngineState::ExtSettle;
                 }
+            }
+            EngineState::ExtSettle => {
+                // (the core registers `stop`: a start now would meet it)
+                self.state.d.next = EngineState::ExtStart;
             }
             EngineState::ExtStart => {
                 if self.external_built.val() {

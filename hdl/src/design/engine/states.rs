@@ -57,4 +57,7 @@ pub enum EngineState {
     StartEnc,
     /// The encoder is sending the response.
     Send,
+    /// DRIVE: the core's registered `stop` takes effect (last, so that the other states keep
+    /// their numbers).
+    ExtSettle,
 }
