@@ -151,6 +151,9 @@ pub struct Core {
     knots: RAM<Signed<W_BITS>, KNOT_ADDR_BITS>,
     /// `stop`, registered.
     stop_q: DFF<Bit>,
+    knot_waddr_q: DFF<Bits<KNOT_ADDR_BITS>>,
+    knot_wdata_q: DFF<Signed<W_BITS>>,
+    knot_we_q: DFF<Bit>,
     state: DFF<CoreState>,
     back: DFF<BackState>,
     i: DFF<Bits<HIST_ADDR_BITS>>,
@@ -305,6 +308,9 @@ impl Default for Core {
             matvec: Default::default(),
             knots: Default::default(),
             stop_q: Default::default(),
+            knot_waddr_q: Default::default(),
+            knot_wdata_q: Default::default(),
+            knot_we_q: Default::default(),
             state: Default::default(),
             back: Default::default(),
             i: Default::default(),
@@ -397,7 +403,7 @@ impl Logic for Core {
         self.knots.read_clock.next = self.clock.val();
         self.knots.write_clock.next = self.clock.val();
         dff_setup!(
-            self, clock, stop_q, state, back, i, p, t, tmod, umod, fcount, r, kbase, qa, seed_acc,
+            self, clock, stop_q, knot_waddr_q, knot_wdata_q, knot_we_q, state, back, i, p, t, tmod, umod, fcount, r, kbase, qa, seed_acc,
             bank_w, bank_r, best_bank, best, best_t, dv, dval, didx, sp, turn, g, wpend, dpend,
             wunit, wg, prod_r, wq, wp
         );
@@ -433,9 +439,13 @@ impl Logic for Core {
         self.matvec.bank.next = self.bank_r.q.val();
         // load ports
         MatrixWrites::link(&mut self.matrix, &mut self.matvec.matrix);
-        self.knots.write_address.next = self.knot_writes.knot_waddr.val();
-        self.knots.write_data.next = self.knot_writes.knot_wdata.val();
-        self.knots.write_enable.next = self.knot_writes.knot_we.val();
+        // (the loader's knot writes registered on the way in, as the matvec's are)
+        self.knot_waddr_q.d.next = self.knot_writes.knot_waddr.val();
+        self.knot_wdata_q.d.next = self.knot_writes.knot_wdata.val();
+        self.knot_we_q.d.next = self.knot_writes.knot_we.val();
+        self.knots.write_address.next = self.knot_waddr_q.q.val();
+        self.knots.write_data.next = self.knot_wdata_q.q.val();
+        self.knots.write_enable.next = self.knot_we_q.q.val();
         self.wq.d.next = false;
         // per-run noise seeds: avalanche(run_seed + (i+1)·stride), 0 → stride
         self.a1.next = self.seed_acc.q.val() + (self.seed_acc.q.val() << 3);

@@ -129,6 +129,17 @@ pub struct Matvec {
     linear_wide: Signal<Local, Bits<FIELD_BITS>>,
     linear_sign: Constant<Bits<LINEAR_BITS>>,
     linear_ext: Constant<Bits<FIELD_BITS>>,
+    /// The load interface's writes, registered on the way in: the loader decodes them from
+    /// the command stream, and a write enable reaches every bank of the entry memory.
+    rowptr_waddr_q: DFF<Bits<COUNT_BITS>>,
+    rowptr_wdata_q: DFF<Bits<PTR_BITS>>,
+    rowptr_we_q: DFF<Bit>,
+    entry_waddr_q: DFF<Bits<ENTRY_ADDR_BITS>>,
+    entry_wdata_q: DFF<Bits<ENTRY_BITS>>,
+    entry_we_q: DFF<Bit>,
+    linear_waddr_q: DFF<Bits<SPIN_BITS>>,
+    linear_wdata_q: DFF<Signed<FIELD_BITS>>,
+    linear_we_q: DFF<Bit>,
     state: DFF<MatvecState>,
     /// The issuing row.
     r: DFF<Bits<COUNT_BITS>>,
@@ -277,6 +288,15 @@ impl Default for Matvec {
             linear_ext: Constant::new(
                 ((((1u64 << FIELD_BITS) - 1) >> LINEAR_BITS) << LINEAR_BITS).to_bits(),
             ),
+            rowptr_waddr_q: Default::default(),
+            rowptr_wdata_q: Default::default(),
+            rowptr_we_q: Default::default(),
+            entry_waddr_q: Default::default(),
+            entry_wdata_q: Default::default(),
+            entry_we_q: Default::default(),
+            linear_waddr_q: Default::default(),
+            linear_wdata_q: Default::default(),
+            linear_we_q: Default::default(),
             state: Default::default(),
             r: Default::default(),
             k: Default::default(),
@@ -388,24 +408,34 @@ impl Logic for Matvec {
         self.linear.read_clock.next = self.clock.val();
         self.linear.write_clock.next = self.clock.val();
         dff_setup!(
-            self, clock, state, r, k, row_base, end_q, next_q, v1, split1, last1, row1, place1, next_place1,
+            self, clock, rowptr_waddr_q, rowptr_wdata_q, rowptr_we_q, entry_waddr_q, entry_wdata_q,
+            entry_we_q, linear_waddr_q, linear_wdata_q, linear_we_q, state, r, k, row_base, end_q, next_q, v1, split1, last1, row1, place1, next_place1,
             v2, split2,
             last2, row2, v3a, split3a, last3a, row3a, v3b, split3b, last3b, row3b, word3b, next3b,
             v3, row3, sum3, own3, l3, acc, energy
         );
-        // load ports: entry k goes to bank k mod LANES at word k >> LANE_BITS; every spin copy
-        // takes every spin write
+        // load ports (registered first): entry k goes to bank k mod LANES at word k >> LANE_BITS;
+        // every spin copy takes every spin write
+        self.rowptr_waddr_q.d.next = self.matrix.rowptr_waddr.val();
+        self.rowptr_wdata_q.d.next = self.matrix.rowptr_wdata.val();
+        self.rowptr_we_q.d.next = self.matrix.rowptr_we.val();
+        self.entry_waddr_q.d.next = self.matrix.entry_waddr.val();
+        self.entry_wdata_q.d.next = self.matrix.entry_wdata.val();
+        self.entry_we_q.d.next = self.matrix.entry_we.val();
+        self.linear_waddr_q.d.next = self.matrix.linear_waddr.val();
+        self.linear_wdata_q.d.next = self.matrix.linear_wdata.val();
+        self.linear_we_q.d.next = self.matrix.linear_we.val();
         self.rowptr.write_address.next =
-            bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.matrix.rowptr_waddr.val());
-        self.rowptr.write_data.next = self.matrix.rowptr_wdata.val();
-        self.rowptr.write_enable.next = self.matrix.rowptr_we.val();
-        self.bank_waddr.next = self.matrix.entry_waddr.val() >> self.lane_bits.val();
+            bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.rowptr_waddr_q.q.val());
+        self.rowptr.write_data.next = self.rowptr_wdata_q.q.val();
+        self.rowptr.write_enable.next = self.rowptr_we_q.q.val();
+        self.bank_waddr.next = self.entry_waddr_q.q.val() >> self.lane_bits.val();
         self.banks.write_address.next =
             bit_cast::<BANK_ADDR_BITS, ENTRY_ADDR_BITS>(self.bank_waddr.val());
         self.banks.write_lane.next =
-            bit_cast::<8, ENTRY_ADDR_BITS>(self.matrix.entry_waddr.val() & self.lane_mask.val());
-        self.banks.write_data.next = self.matrix.entry_wdata.val();
-        self.banks.write_enable.next = self.matrix.entry_we.val();
+            bit_cast::<8, ENTRY_ADDR_BITS>(self.entry_waddr_q.q.val() & self.lane_mask.val());
+        self.banks.write_data.next = self.entry_wdata_q.q.val();
+        self.banks.write_enable.next = self.entry_we_q.q.val();
         for b in 0..LANES {
             self.spins[b].write_address.next = self.spin_waddr.val();
             self.spins[b].write_data.next = self.spin_wdata.val();
@@ -414,10 +444,10 @@ impl Logic for Matvec {
         self.own_spins.write_address.next = self.spin_waddr.val();
         self.own_spins.write_data.next = self.spin_wdata.val();
         self.own_spins.write_enable.next = self.spin_we.val();
-        self.linear.write_address.next = self.matrix.linear_waddr.val();
+        self.linear.write_address.next = self.linear_waddr_q.q.val();
         self.linear.write_data.next =
-            bit_cast::<LINEAR_BITS, FIELD_BITS>(unsigned_cast(self.matrix.linear_wdata.val()));
-        self.linear.write_enable.next = self.matrix.linear_we.val();
+            bit_cast::<LINEAR_BITS, FIELD_BITS>(unsigned_cast(self.linear_wdata_q.q.val()));
+        self.linear.write_enable.next = self.linear_we_q.q.val();
         self.bank_base.next = bit_cast::<SPIN_ADDR_BITS, BANK_BITS>(self.bank.val()) << self.spin_bits.val();
         // stage 1 signals: `end_q` holds ptr[r + 1], the issuing row's end, and `next_q`
         // ptr[r + 2], the next row's, while the row-pointer memory reads ptr[r + 3] (dense: the

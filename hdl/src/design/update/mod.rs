@@ -8,15 +8,15 @@
 //! pipelined across spins (`pipelined`): a spin's last `z`, `W¹` term, noise draw and decision
 //! run beside the next spin's taps, so a spin costs `D·Tc` cycles (`docs/rtl.md`, Speed).
 //!
-//! Each product is registered before it is added, and what follows a hidden unit's last tap is
-//! a pipeline of `TAIL_STAGES` registered stages (a token per hidden unit: `tail_valid`, with
-//! `tail_last` marking a spin's last unit), each stage one short step so that the clock is set
-//! by a multiplier or an adder, not by their chain: 0 the last `W²` product is added; 1 the sum
-//! is rounded; 2 shifted; 3 saturated into `z`; 4 `|z|` addresses the table (pipelined: and
-//! the spin's noise state is read); 5 `f_nl(z)`, and the `W¹` weight is read; 6 the `W¹`
-//! product as the weight arrives (pipelined: and the noise draw, its first xorshift step
-//! registered); 7 it is added into the spin's sum; 8 `y`'s two terms are aligned; 9 `y` and the
-//! decision.
+//! Each tap's weight and field are registered as they leave the block RAMs and each product
+//! before it is added, and what follows a hidden unit's last tap is a pipeline of `TAIL_STAGES`
+//! registered stages (a token per hidden unit: `tail_valid`, with `tail_last` marking a spin's
+//! last unit), each stage one short step so that the clock is set by a multiplier or an adder,
+//! not by their chain: 0 the last tap's `W²` product; 1 it is added; 2 the sum is rounded;
+//! 3 shifted; 4 saturated into `z`; 5 `|z|` addresses the table and the `W¹` weight is read
+//! (pipelined: and the spin's noise state); 6 `f_nl(z)`, the weight registered as it arrives;
+//! 7 the `W¹` product (pipelined: and the noise draw, its first xorshift step registered); 8 it
+//! is added into the spin's sum; 9 `y`'s two terms are aligned; 10 `y` and the decision.
 
 use crate::widgets::history_ram::HistoryRam;
 use super::widths::*;
@@ -25,7 +25,7 @@ use rust_hdl::prelude::*;
 mod new;
 
 /// Registered stages after a hidden unit's last tap (module docs).
-pub const TAIL_STAGES: usize = 10;
+pub const TAIL_STAGES: usize = 11;
 
 /// Unit states.
 #[derive(Copy, Clone, PartialEq, Debug, LogicState)]
@@ -141,6 +141,13 @@ pub struct Update {
     v1: DFF<Bit>,
     /// The next accumulation starts a new unit's sum.
     fresh: DFF<Bit>,
+    /// A tap's weight and history field, registered as they leave the block RAMs (so that the
+    /// multiplier waits on no memory's output), whether they hold a tap's (`tap_valid`) and
+    /// whether it starts a unit's sum (`tap_fresh`).
+    tap_weight: DFF<Signed<W_BITS>>,
+    tap_field: DFF<Signed<FIELD_BITS>>,
+    tap_valid: DFF<Bit>,
+    tap_fresh: DFF<Bit>,
     /// The registered `W²` product, whether it holds a tap's (`prod_valid`) and whether it
     /// starts a unit's sum (`prod_fresh`).
     prod_q: DFF<Signed<32>>,
@@ -150,21 +157,22 @@ pub struct Update {
     /// `tail_last` marks the tokens of a spin's last unit.
     tail_valid: DFF<Bits<TAIL_STAGES>>,
     tail_last: DFF<Bits<TAIL_STAGES>>,
-    /// Stage 1 → 2: the rounded sum and the sum clamped for a left shift.
+    /// Stage 2 → 3: the rounded sum and the sum clamped for a left shift.
     rounded_q: DFF<Bits<MAC_BITS>>,
     acc_c_q: DFF<Signed<16>>,
-    /// Stage 2 → 3: the shifted sum.
+    /// Stage 3 → 4: the shifted sum.
     z_wide_q: DFF<Signed<MAC_BITS>>,
-    /// Stage 3 → 4: `z`; stage 4 → 5: `z` again, beside the table's read.
+    /// Stage 4 → 5: `z`; stage 5 → 6: `z` again, beside the table's read.
     z: DFF<Signed<16>>,
     z_at_table: DFF<Signed<16>>,
-    /// Stage 5 → 6: `f_nl(z)` (the `W¹` weight, read in stage 5, arrives in 6); stage 6 → 7:
-    /// their product.
+    /// Stage 6 → 7: `f_nl(z)`, and the `W¹` weight (read in stage 5, registered as it arrives
+    /// in 6, so that no multiplier waits on a block RAM's output); stage 7 → 8: their product.
     f_nl_q: DFF<Signed<16>>,
+    w1_q: DFF<Signed<W_BITS>>,
     w1_product_q: DFF<Signed<32>>,
     /// `W⁰·η`, registered (the noise draw is two stages before it is used).
     q0_eta_q: DFF<Signed<32>>,
-    /// Stage 8 → 9: `y`'s two aligned terms (held while the decision waits, sequential).
+    /// Stage 9 → 10: `y`'s two aligned terms (held while the decision waits, sequential).
     term0_q: DFF<Bits<Y_BITS>>,
     term1_q: DFF<Bits<Y_BITS>>,
     /// The `W¹` address of the next token to reach stage 5 (`1..=D`, in unit order).
@@ -194,12 +202,12 @@ pub struct Update {
     launch_last: Signal<Local, Bit>,
     tail_shifted: Signal<Local, Bits<TAIL_STAGES>>,
     last_shifted: Signal<Local, Bits<TAIL_STAGES>>,
-    /// Tokens of the last units in stages 4, 6 and 8 (stage 9's is read from the registers
+    /// Tokens of the last units in stages 5, 7 and 9 (stage 10's is read from the registers
     /// where it is used: a local signal there would tie `spin_valid` to the block's inputs in
     /// Verilator's ordering, a false combinational loop through the core's `hold`).
-    last4: Signal<Local, Bit>,
-    last6: Signal<Local, Bit>,
-    last8: Signal<Local, Bit>,
+    last5: Signal<Local, Bit>,
+    last7: Signal<Local, Bit>,
+    last9: Signal<Local, Bit>,
     mac_sum: Signal<Local, Signed<MAC_BITS>>,
     x1: Signal<Local, Bits<32>>,
     x2: Signal<Local, Bits<32>>,
@@ -290,9 +298,9 @@ impl Logic for Update {
         self.w1_copy.read_clock.next = self.clock.val();
         self.w1_copy.write_clock.next = self.clock.val();
         dff_setup!(
-            self, clock, state, i, k, s, wbase, eta, acc, w1u, v1, fresh, prod_q, prod_valid,
+            self, clock, state, i, k, s, wbase, eta, acc, w1u, v1, fresh, tap_weight, tap_field, tap_valid, tap_fresh, prod_q, prod_valid,
             prod_fresh, tail_valid, tail_last, rounded_q, acc_c_q, z_wide_q, z, z_at_table, f_nl_q,
-            w1_product_q, q0_eta_q, term0_q, term1_q, w1_addr, npend, npend2, x1_q, pipe, w0, read,
+            w1_product_q, w1_q, q0_eta_q, term0_q, term1_q, w1_addr, npend, npend2, x1_q, pipe, w0, read,
             decided, late, avail_q
         );
         self.avail_q.d.next = self.avail.val();
@@ -329,11 +337,16 @@ impl Logic for Update {
             + bit_cast::<UNIT_HIST_BITS, 6>(self.slot.val());
         self.weights.read_address.next =
             self.wbase.q.val() + bit_cast::<WEIGHT_ADDR_BITS, 6>(self.s.q.val());
-        // W² MAC: the product of the tap read in the cycle before is registered, then added
-        self.product.next = self.weights.read_data.val() * self.hist.read_data.val();
+        // W² MAC: the tap read in the cycle before is registered, its product registered, then
+        // added (a hidden unit's last tap: tail stages 0 and 1)
+        self.tap_weight.d.next = self.weights.read_data.val();
+        self.tap_field.d.next = self.hist.read_data.val();
+        self.tap_valid.d.next = self.v1.q.val() & (self.state.q.val() == UpdateState::Mac);
+        self.tap_fresh.d.next = self.fresh.q.val();
+        self.product.next = self.tap_weight.q.val() * self.tap_field.q.val();
         self.prod_q.d.next = self.product.val();
-        self.prod_valid.d.next = self.v1.q.val() & (self.state.q.val() == UpdateState::Mac);
-        self.prod_fresh.d.next = self.fresh.q.val();
+        self.prod_valid.d.next = self.tap_valid.q.val();
+        self.prod_fresh.d.next = self.tap_fresh.q.val();
         self.mac_sum.next = self.acc.q.val() + signed_bit_cast::<MAC_BITS, 32>(self.prod_q.q.val());
         if self.prod_fresh.q.val() {
             self.mac_sum.next = signed_bit_cast::<MAC_BITS, 32>(self.prod_q.q.val());
@@ -346,10 +359,10 @@ impl Logic for Update {
         self.launch_last.next = false;
         self.tail_shifted.next = self.tail_valid.q.val() << 1;
         self.last_shifted.next = self.tail_last.q.val() << 1;
-        self.last4.next = self.tail_valid.q.val().get_bit(4) & self.tail_last.q.val().get_bit(4);
-        self.last6.next = self.tail_valid.q.val().get_bit(6) & self.tail_last.q.val().get_bit(6);
-        self.last8.next = self.tail_valid.q.val().get_bit(8) & self.tail_last.q.val().get_bit(8);
-        // stage 1: z = round_shift(acc), saturated
+        self.last5.next = self.tail_valid.q.val().get_bit(5) & self.tail_last.q.val().get_bit(5);
+        self.last7.next = self.tail_valid.q.val().get_bit(7) & self.tail_last.q.val().get_bit(7);
+        self.last9.next = self.tail_valid.q.val().get_bit(9) & self.tail_last.q.val().get_bit(9);
+        // stage 2: z = round_shift(acc), saturated
         // (|acc| < 2^34: a right shift by 35 or more rounds every sum to 0, a left shift by 13
         // or more saturates every non-zero one; capping the shifts there keeps 36 bits exact)
         self.zr_cap.next = self.z_right.val();
@@ -374,7 +387,7 @@ impl Logic for Update {
             self.acc_c.next = self.acc_c_min.val();
         }
         self.acc_c_q.d.next = self.acc_c.val();
-        // stage 2: the shift
+        // stage 3: the shift
         self.sign_mask.next = 0.into();
         if self.rounded_q.q.val().get_bit(35) {
             self.sign_mask.next = self.all_ones.val();
@@ -389,7 +402,7 @@ impl Logic for Update {
             self.z_wide.next = signed_bit_cast::<MAC_BITS, 32>(signed_cast(self.left_bits.val()));
         }
         self.z_wide_q.d.next = self.z_wide.val();
-        // stage 3: saturate
+        // stage 4: saturate
         self.z_sat.next = self.z_wide_q.q.val();
         if self.z_wide_q.q.val() > self.z_max.val() {
             self.z_sat.next = self.z_max.val();
@@ -399,7 +412,7 @@ impl Logic for Update {
         }
         self.z_small.next = signed_bit_cast::<16, MAC_BITS>(self.z_sat.val());
         self.z.d.next = self.z_small.val();
-        // stage 4: the table's address from |z|
+        // stage 5: the table's address from |z|; the token's W¹ weight is read
         self.z_abs.next = unsigned_cast(self.z.q.val());
         if self.z.q.val().get_bit(15) {
             self.z_abs.next = unsigned_cast(-self.z.q.val());
@@ -418,20 +431,21 @@ impl Logic for Update {
                 self.w1_addr.d.next = 1.into();
             }
         }
-        // stage 5: f_nl(z) = z + sign(z)·TABLE[...]; the unit's W¹ weight is read
+        // stage 6: f_nl(z) = z + sign(z)·TABLE[...]; the W¹ weight arrives, registered
         self.f_nl.next = self.z_at_table.q.val() + signed_cast(self.tanh_rom.data.val());
         if self.z_at_table.q.val().get_bit(15) {
             self.f_nl.next = self.z_at_table.q.val() - signed_cast(self.tanh_rom.data.val());
         }
         self.f_nl_q.d.next = self.f_nl.val();
-        // stage 6: the W¹ product; stage 7: into the spin's sum
-        self.w1_product.next = self.w1_copy.read_data.val() * self.f_nl_q.q.val();
+        // stage 7: the W¹ product; stage 8: into the spin's sum
+        self.w1_q.d.next = self.w1_copy.read_data.val();
+        self.w1_product.next = self.w1_q.q.val() * self.f_nl_q.q.val();
         self.w1_product_q.d.next = self.w1_product.val();
-        if self.tail_valid.q.val().get_bit(7) {
+        if self.tail_valid.q.val().get_bit(8) {
             self.w1u.d.next =
                 self.w1u.q.val() + signed_bit_cast::<MAC_BITS, 32>(self.w1_product_q.q.val());
         }
-        // stage 8: y = (q0·η) << sh0 + (Σ q1·f_nl) << sh1, its two terms aligned. One of the
+        // stage 9: y = (q0·η) << sh0 + (Σ q1·f_nl) << sh1, its two terms aligned. One of the
         // two shifts is 0 (E is the larger of the two exponents), so one shifter serves: the
         // term with the non-zero shift goes through it (`term0`), the other is added as it is
         // (`term1`).
@@ -449,17 +463,17 @@ impl Logic for Update {
             self.term1.next = unsigned_cast(self.w1u_wide.val());
         }
         self.term0.next = self.y_big.val() << self.y_sh.val();
-        if self.last8.val() {
+        if self.last9.val() {
             // the spin's sum is complete: its terms are taken, and the next spin's sum starts
             // afresh (with its first term when that lands now)
             self.term0_q.d.next = self.term0.val();
             self.term1_q.d.next = self.term1.val();
             self.w1u.d.next = 0.into();
-            if self.tail_valid.q.val().get_bit(7) {
+            if self.tail_valid.q.val().get_bit(8) {
                 self.w1u.d.next = signed_bit_cast::<MAC_BITS, 32>(self.w1_product_q.q.val());
             }
         }
-        // stage 9: y
+        // stage 10: y
         self.y.next = self.term0_q.q.val() + self.term1_q.q.val();
         self.i_next.next = self.i.q.val() + 1;
         // (builds without the overlap never wait: the gate and its comparisons drop out)
@@ -480,17 +494,17 @@ impl Logic for Update {
         self.single_tap.next = (self.d.val() == 1) & (self.tc.val() == 1);
         self.draw.next = self.npend2.q.val();
         self.draw_index.next = self.i.q.val();
-        // the pipelined tail: stage 4 of a spin's last unit reads its noise state, stage 6
-        // draws η, stage 9 decides
-        if self.pipe.q.val() & self.last4.val() {
+        // the pipelined tail: stage 5 of a spin's last unit reads its noise state, stage 7
+        // draws η, stage 10 decides
+        if self.pipe.q.val() & self.last5.val() {
             self.noise.read_address.next = bit_cast::<UNIT_SPIN_BITS, COUNT_BITS>(self.read.q.val());
             self.read.d.next = self.read.q.val() + 1;
         }
-        if self.pipe.q.val() & self.last6.val() {
+        if self.pipe.q.val() & self.last7.val() {
             self.draw.next = true;
             self.draw_index.next = self.read.q.val() - 1;
         }
-        if self.pipe.q.val() & (self.tail_valid.q.val().get_bit(9) & self.tail_last.q.val().get_bit(9)) {
+        if self.pipe.q.val() & (self.tail_valid.q.val().get_bit(10) & self.tail_last.q.val().get_bit(10)) {
             self.spin_valid.next = true;
             self.spin_index.next = bit_cast::<UNIT_SPIN_BITS, COUNT_BITS>(self.decided.q.val());
             self.decided.d.next = self.decided.q.val() + 1;
@@ -592,7 +606,7 @@ impl Logic for Update {
             }
             UpdateState::Tail => {
                 // the decision's terms are taken now: y is ready next cycle
-                if self.last8.val() {
+                if self.last9.val() {
                     self.state.d.next = UpdateState::YData;
                 }
             }
@@ -630,8 +644,8 @@ impl Logic for Update {
                 // the last spin decides with no token behind it (with D·Tc = 2 the spin before
                 // the last is decided in here too, its successor's tokens still in the tail)
                 if self.pipe.q.val()
-                    & (self.tail_valid.q.val().get_bit(9) & self.tail_last.q.val().get_bit(9))
-                    & (self.tail_valid.q.val().get_bits::<9>(0) == 0)
+                    & (self.tail_valid.q.val().get_bit(10) & self.tail_last.q.val().get_bit(10))
+                    & (self.tail_valid.q.val().get_bits::<10>(0) == 0)
                 {
                     self.state.d.next = UpdateState::Done;
                 }
