@@ -49,8 +49,12 @@ pub enum CoreState {
     InterpA,
     /// Latch it; read knot `k+1`.
     InterpB,
-    /// Write the interpolated weight.
+    /// Knot `k+1` arrives and is registered (no subtractor or multiplier waits on the block
+    /// RAM's output).
     InterpC,
+    /// The difference times the position in the segment, registered; the weight is written in
+    /// the next cycle.
+    InterpD,
     /// Start the update unit.
     UpdateStart,
     /// Spins stream into the write bank.
@@ -173,6 +177,8 @@ pub struct Core {
     r: DFF<Bits<16>>,
     kbase: DFF<Bits<KNOT_ADDR_BITS>>,
     qa: DFF<Signed<W_BITS>>,
+    /// Knot `k+1`, registered as it leaves the knot memory.
+    qb: DFF<Signed<W_BITS>>,
     seed_acc: DFF<Bits<32>>,
     /// The spin banks: written by the update side, read by the matvec pass, and the best
     /// spins' (never written while they are the best).
@@ -323,6 +329,7 @@ impl Default for Core {
             r: Default::default(),
             kbase: Default::default(),
             qa: Default::default(),
+            qb: Default::default(),
             seed_acc: Default::default(),
             bank_w: Default::default(),
             bank_r: Default::default(),
@@ -403,7 +410,7 @@ impl Logic for Core {
         self.knots.read_clock.next = self.clock.val();
         self.knots.write_clock.next = self.clock.val();
         dff_setup!(
-            self, clock, stop_q, knot_waddr_q, knot_wdata_q, knot_we_q, state, back, i, p, t, tmod, umod, fcount, r, kbase, qa, seed_acc,
+            self, clock, stop_q, knot_waddr_q, knot_wdata_q, knot_we_q, state, back, i, p, t, tmod, umod, fcount, r, kbase, qa, qb, seed_acc,
             bank_w, bank_r, best_bank, best, best_t, dv, dval, didx, sp, turn, g, wpend, dpend,
             wunit, wg, prod_r, wq, wp
         );
@@ -458,7 +465,8 @@ impl Logic for Core {
         // q(t) = ((q_k << s) + (q_{k+1} − q_k)·r) >> s = q_k + ((q_{k+1} − q_k)·r >> s): q_k·2^s
         // is a multiple of 2^s, so the floor takes it whole; nothing overflows (|diff| < 2^15,
         // r < 2^15). One arithmetic shifter, sign-filled by a mask, of which 16 bits are used.
-        self.diff.next = self.knots.read_data.val() - self.qa.q.val();
+        self.qb.d.next = self.knots.read_data.val();
+        self.diff.next = self.qb.q.val() - self.qa.q.val();
         self.r_signed.next = signed_cast(self.r.q.val());
         self.prod.next = self.diff.val() * self.r_signed.val();
         self.prod_r.d.next = self.prod.val();
@@ -656,6 +664,9 @@ impl Logic for Core {
                 self.state.d.next = CoreState::InterpC;
             }
             CoreState::InterpC => {
+                self.state.d.next = CoreState::InterpD;
+            }
+            CoreState::InterpD => {
                 // (written in the next cycle, from the registered product)
                 self.wq.d.next = true;
                 self.wp.d.next = self.p.q.val();
