@@ -142,7 +142,7 @@ macro_rules! build_tests {
                     } else {
                         3 + 3
                     };
-                    assert_eq!(got.cycles, slots + 8 + 2 * u64::from(SPLIT_WORDS));
+                    assert_eq!(got.cycles, slots + 9 + 2 * u64::from(SPLIT_WORDS));
                     assert_eq!(got.cycles, input.expected_cycles());
                 }
             }

@@ -8,13 +8,12 @@
 //!
 //! `LANES` lanes, streaming: entry `k` of the image's CSR order lives in bank `k mod LANES` at
 //! word `k >> LANE_BITS`, so one read of every bank gives `LANES` consecutive entries (the
-//! image's layout, nothing padded). The rows go through a six-stage pipeline with no gap
+//! image's layout, nothing padded). The rows go through a seven-stage pipeline with no gap
 //! between them: (1) issue the word holding entry `k` of row `r` (registers holding `ptr[r + 1]`,
 //! the end of the issuing row, and `ptr[r + 2]`, the next row's, while the row-pointer memory
-//! reads `ptr[r + 3]`: its output, slow on an ECP5, feeds only a register),
-//! each lane active when its entry lies in `[k, ptr[r + 1])`; (2) the words arrive: each lane
-//! reads its column's spin from its own copy of the spin bits; (3a) each active lane's weight,
-//! added or subtracted by its spin, is registered; (3b) the lanes' terms are summed by a tree
+//! reads `ptr[r + 3]`), each lane active when its entry lies in `[k, ptr[r + 1])`; (2a) the
+//! words arrive and are registered; (2b) each lane reads its column's spin from its own copy of
+//! the spin bits, its weight and the weight's negation registered; (3a) the spin picks one; (3b) the lanes' terms are summed by a tree
 //! (`log2 LANES` adders deep, registered: no chain of `LANES` adders in one cycle), and the
 //! row's own spin and `l` are read; (3c) the word's sum is added into the row's, latched at the
 //! row's last word; (4) emit `f_r = 2·sum − l_r` and update `E4`.
@@ -24,7 +23,7 @@
 //! are row `r + 1`'s (the lane's `seg` bit), summed by a second tree, and that sum starts row
 //! `r + 1`'s accumulator as row `r`'s is latched. At most one row ends per slot, so fields
 //! still leave one a cycle at most, in index order. A slot issues one word; a pass is the
-//! slots of this walk plus 10 cycles (`MatvecInput::expected_cycles` in the harness walks it):
+//! slots of this walk plus 11 cycles (`MatvecInput::expected_cycles` in the harness walks it):
 //! an empty row takes a slot of its own, and otherwise a row takes the words from its first
 //! entry's (or, when its first word was split with the row before, the next) to its last. On
 //! a graph whose rows are longer than a word this is about `⌈nnz/LANES⌉ + rows ending in the
@@ -165,11 +164,23 @@ pub struct Matvec {
     /// The same for the next row's lanes of a split word (the issued word's first entry minus
     /// the next row's first).
     next_place1: DFF<Bits<PTR_BITS>>,
-    // stage 2 → 3
+    // stage 2a → 2b: the words as they leave the banks, registered (no spin address waits
+    // on a block RAM's output), and stage 1's registers a cycle on
+    v2a: DFF<Bit>,
+    word2a: [DFF<Bits<ENTRY_BITS>>; LANES],
+    act2a: [DFF<Bit>; LANES],
+    seg2a: [DFF<Bit>; LANES],
+    split2a: DFF<Bit>,
+    last2a: DFF<Bit>,
+    row2a: DFF<Bits<SPIN_BITS>>,
+    place2a: DFF<Bits<PTR_BITS>>,
+    next_place2a: DFF<Bits<PTR_BITS>>,
+    // stage 2b → 3: each active lane's weight and its negation (the spin only picks one)
     v2: DFF<Bit>,
     last2: DFF<Bit>,
     row2: DFF<Bits<SPIN_BITS>>,
     weight2: [DFF<Signed<ACC_BITS>>; LANES],
+    neg2: [DFF<Signed<ACC_BITS>>; LANES],
     seg2: [DFF<Bit>; LANES],
     split2: DFF<Bit>,
     // stage 3a → 3b: each lane's ±weight
@@ -315,6 +326,16 @@ impl Default for Matvec {
             last2: Default::default(),
             row2: Default::default(),
             weight2: Default::default(),
+            neg2: Default::default(),
+            v2a: Default::default(),
+            word2a: Default::default(),
+            act2a: Default::default(),
+            seg2a: Default::default(),
+            split2a: Default::default(),
+            last2a: Default::default(),
+            row2a: Default::default(),
+            place2a: Default::default(),
+            next_place2a: Default::default(),
             seg2: Default::default(),
             split2: Default::default(),
             v3a: Default::default(),
@@ -393,13 +414,21 @@ impl Logic for Matvec {
             self.act1[b].clock.next = self.clock.val();
             self.seg1[b].clock.next = self.clock.val();
             self.weight2[b].clock.next = self.clock.val();
+            self.neg2[b].clock.next = self.clock.val();
+            self.word2a[b].clock.next = self.clock.val();
+            self.act2a[b].clock.next = self.clock.val();
+            self.seg2a[b].clock.next = self.clock.val();
+            self.word2a[b].d.next = self.banks.read_data[b].val();
+            self.act2a[b].d.next = self.act1[b].q.val();
+            self.seg2a[b].d.next = self.seg1[b].q.val();
+            self.neg2[b].d.next = self.neg2[b].q.val();
             self.seg2[b].clock.next = self.clock.val();
             self.term3a[b].clock.next = self.clock.val();
             self.seg3a[b].clock.next = self.clock.val();
             self.act1[b].d.next = self.act1[b].q.val();
             self.seg1[b].d.next = false;
             self.weight2[b].d.next = self.weight2[b].q.val();
-            self.seg2[b].d.next = self.seg1[b].q.val();
+            self.seg2[b].d.next = self.seg2a[b].q.val();
             self.term3a[b].d.next = self.term3a[b].q.val();
             self.seg3a[b].d.next = self.seg2[b].q.val();
         }
@@ -409,7 +438,7 @@ impl Logic for Matvec {
         self.linear.write_clock.next = self.clock.val();
         dff_setup!(
             self, clock, rowptr_waddr_q, rowptr_wdata_q, rowptr_we_q, entry_waddr_q, entry_wdata_q,
-            entry_we_q, linear_waddr_q, linear_wdata_q, linear_we_q, state, r, k, row_base, end_q, next_q, v1, split1, last1, row1, place1, next_place1,
+            entry_we_q, linear_waddr_q, linear_wdata_q, linear_we_q, state, r, k, row_base, end_q, next_q, v1, split1, last1, row1, place1, next_place1, v2a, split2a, last2a, row2a, place2a, next_place2a,
             v2, split2,
             last2, row2, v3a, split3a, last3a, row3a, v3b, split3b, last3b, row3b, word3b, next3b,
             v3, row3, sum3, own3, l3, acc, energy
@@ -492,31 +521,40 @@ impl Logic for Matvec {
         }
         self.v1.d.next = false;
         self.split1.d.next = false;
-        // stage 2: the words issued last cycle arrive; each lane reads its column's spin, and
-        // the row's own spin and l are read
+        // stage 2a: the words issued last cycle arrive and are registered (above)
+        self.v2a.d.next = self.v1.q.val();
+        self.split2a.d.next = self.split1.q.val();
+        self.last2a.d.next = self.last1.q.val();
+        self.row2a.d.next = self.row1.q.val();
+        self.place2a.d.next = self.place1.q.val();
+        self.next_place2a.d.next = self.next_place1.q.val();
+        // stage 2b: each lane reads its column's spin
         for b in 0..LANES {
-            self.position[b].next = self.place1.q.val() + self.lane_index[b].val();
-            if self.seg1[b].q.val() {
-                self.position[b].next = self.next_place1.q.val() + self.lane_index[b].val();
+            self.position[b].next = self.place2a.q.val() + self.lane_index[b].val();
+            if self.seg2a[b].q.val() {
+                self.position[b].next = self.next_place2a.q.val() + self.lane_index[b].val();
             }
-            self.decode[b].word.next = self.banks.read_data[b].val();
+            self.decode[b].word.next = self.word2a[b].q.val();
             self.decode[b].position.next = self.position[b].val();
             self.spins[b].read_address.next = self.bank_base.val() | self.decode[b].column.val();
             self.weight2[b].d.next = 0.into();
-            if self.act1[b].q.val() {
+            self.neg2[b].d.next = 0.into();
+            if self.act2a[b].q.val() {
                 self.weight2[b].d.next =
                     signed_bit_cast::<ACC_BITS, WEIGHT_BITS>(self.decode[b].weight.val());
+                self.neg2[b].d.next =
+                    -signed_bit_cast::<ACC_BITS, WEIGHT_BITS>(self.decode[b].weight.val());
             }
         }
-        self.v2.d.next = self.v1.q.val();
-        self.split2.d.next = self.split1.q.val();
-        self.last2.d.next = self.last1.q.val();
-        self.row2.d.next = self.row1.q.val();
+        self.v2.d.next = self.v2a.q.val();
+        self.split2.d.next = self.split2a.q.val();
+        self.last2.d.next = self.last2a.q.val();
+        self.row2.d.next = self.row2a.q.val();
         // stage 3a: the columns' spins arrive; each lane's ±weight is registered
         for b in 0..LANES {
             self.term[b].next = self.weight2[b].q.val();
             if self.spins[b].read_data.val() {
-                self.term[b].next = -self.weight2[b].q.val();
+                self.term[b].next = self.neg2[b].q.val();
             }
             self.term3a[b].d.next = self.term[b].val();
         }
@@ -675,6 +713,7 @@ impl Logic for Matvec {
             }
             MatvecState::Drain => {
                 if !self.v1.q.val()
+                    & !self.v2a.q.val()
                     & !self.v2.q.val()
                     & !self.v3a.q.val()
                     & !self.v3b.q.val()
@@ -694,6 +733,7 @@ impl Logic for Matvec {
         if self.stop.val() {
             self.state.d.next = MatvecState::Idle;
             self.v1.d.next = false;
+            self.v2a.d.next = false;
             self.v2.d.next = false;
             self.v3a.d.next = false;
             self.v3b.d.next = false;

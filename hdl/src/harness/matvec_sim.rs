@@ -170,7 +170,7 @@ impl MatvecInput {
             }
         }
         // (split-word builds read the first three row ends before streaming)
-        slots + 8 + 2 * u64::from(SPLIT_WORDS)
+        slots + 9 + 2 * u64::from(SPLIT_WORDS)
     }
 
     /// The load commands of the J memories and the linear term (`rp`, `en`, `li`), shared by the
