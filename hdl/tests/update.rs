@@ -80,14 +80,15 @@ fn check(seed: u64, n: usize, tc: usize, d: usize, harness: Option<&Harness>, ru
         .map(|(i, &s)| (i, s < 0))
         .collect();
     // the pipelined pass (internal mode) and the sequential one (external mode) decide the same
-    // spins; pipelining saves the tail (`TAIL_STAGES` cycles) of every spin but the last, unless
-    // a spin is a single tap (D·Tc = 1, never pipelined)
+    // spins; pipelining saves the tail (`TAIL_STAGES` cycles) and the cycle told of the taking of
+    // every spin but the last (and the last's), unless a spin is a single tap (D·Tc = 1, never
+    // pipelined)
     let sequential = UpdateInput {
         pipelined: false,
         ..input.clone()
     };
     let saved = if d * tc >= 2 {
-        TAIL_STAGES as u64 * (n as u64 - 1)
+        (TAIL_STAGES as u64 + 1) * (n as u64 - 1) + 1
     } else {
         0
     };
@@ -97,11 +98,12 @@ fn check(seed: u64, n: usize, tc: usize, d: usize, harness: Option<&Harness>, ru
         let seq = run_verilator(h, &sequential).unwrap();
         assert_eq!(seq.spins, want, "Verilator sequential, seed {seed}");
         // start to done: a spin every D·Tc cycles pipelined (and the last spin's tail),
-        // D·Tc + TAIL_STAGES sequential; 3 for the set-up and done
+        // D·Tc + TAIL_STAGES + 1 sequential (the decision taken, then told); 3 for the set-up
+        // and done
         let (spins, dtc, tail) = (n as u64, (d * tc) as u64, TAIL_STAGES as u64);
         assert_eq!(
             seq.cycles,
-            spins * (dtc + tail) + 3,
+            spins * (dtc + tail + 1) + 3,
             "seed {seed}: sequential"
         );
         if dtc >= 2 {

@@ -16,8 +16,8 @@
 //! `UNITS` update units work at once: spin `i` belongs to unit `i mod UNITS` (its noise state
 //! and its history fields live in that unit's memories, at place `i >> UNIT_BITS`), every unit
 //! holds the step's weights, and the units start one cycle apart. Their decisions are taken in
-//! spin order, one a cycle, from the unit whose turn it is; a unit whose decision is not taken
-//! waits with it (`hold`). Pipelined units cannot wait, so a pass is pipelined only when the
+//! spin order, one a cycle, from the unit whose turn it is; a unit waits with its decision
+//! until it is told, a cycle later, that it was taken (`taken`). Pipelined units cannot wait, so a pass is pipelined only when the
 //! one-cycle stagger alone keeps the decisions in order: `D·Tc ≥ UNITS` (each unit then decides
 //! a spin every `D·Tc` cycles, unit `p` `p` cycles after unit 0), and in internal mode. A unit
 //! waiting for a field keeps that order: fields arrive in spin order, one a cycle at most, so
@@ -199,6 +199,10 @@ pub struct Core {
     g: DFF<Bits<COUNT_BITS>>,
     /// Each unit has finished its pass (or has no spin this step).
     finished: [DFF<Bit>; UNITS],
+    /// The unit's decision was taken in the cycle before: registered, so that the choice of
+    /// taking (in external mode, the DAC's ready) reaches no unit's state machine in the cycle
+    /// it is made.
+    taken_q: [DFF<Bit>; UNITS],
     /// Each unit's spins: `⌈(n − p) / UNITS⌉` for unit `p`.
     unit_n: [Signal<Local, Bits<COUNT_BITS>>; UNITS],
     /// Each unit's spins whose newest field is in: `⌈(fcount − p) / UNITS⌉`.
@@ -343,6 +347,7 @@ impl Default for Core {
             turn: Default::default(),
             g: Default::default(),
             finished: Default::default(),
+            taken_q: Default::default(),
             unit_n: Default::default(),
             unit_avail: Default::default(),
             free_bank: Default::default(),
@@ -405,6 +410,7 @@ impl Logic for Core {
             self.units[p].clock.next = self.clock.val();
             self.finished[p].clock.next = self.clock.val();
             self.finished[p].d.next = self.finished[p].q.val();
+            self.taken_q[p].clock.next = self.clock.val();
         }
         self.matvec.clock.next = self.clock.val();
         self.knots.read_clock.next = self.clock.val();
@@ -502,7 +508,8 @@ impl Logic for Core {
         self.all_done.next = true;
         for p in 0..UNITS {
             if self.turn.q.val() == self.unit_id[p].val() {
-                self.t_valid.next = self.units[p].spin_valid.val();
+                // (a decision taken in the cycle before is still offered as its unit leaves)
+                self.t_valid.next = self.units[p].spin_valid.val() & !self.taken_q[p].q.val();
             }
             if self.wunit.q.val() == self.unit_id[p].val() {
                 self.late_y.next = self.units[p].y_late.val();
@@ -609,10 +616,11 @@ impl Logic for Core {
             self.g.d.next = self.g.q.val() + 1;
             self.turn.d.next = (self.turn.q.val() + 1) & self.unit_mask.val();
         }
-        // a decision offered and not taken waits in its unit
+        // a decision offered waits in its unit until the unit is told it was taken
         for p in 0..UNITS {
-            self.units[p].hold.next = self.units[p].spin_valid.val()
-                & !(self.take.val() & (self.turn.q.val() == self.unit_id[p].val()));
+            self.taken_q[p].d.next =
+                self.take.val() & (self.turn.q.val() == self.unit_id[p].val());
+            self.units[p].taken.next = self.taken_q[p].q.val();
             if self.units[p].done.val() {
                 self.finished[p].d.next = true;
             }

@@ -176,8 +176,13 @@ pub fn run_rust_hdl(input: &UpdateInput, max_cycles: u64) -> Result<UpdateOutput
         spins: Vec::new(),
         cycles: 1,
     };
+    // the core's part: every decision offered is taken, and the unit told so a cycle later
+    // (while it still offers it)
+    let mut taken = false;
     loop {
-        if uut.spin_valid.val() {
+        uut.taken.next = taken;
+        let offered = uut.spin_valid.val() && !taken;
+        if offered {
             out.spins
                 .push((uut.spin_index.val().index(), uut.spin_bit.val()));
         }
@@ -189,6 +194,7 @@ pub fn run_rust_hdl(input: &UpdateInput, max_cycles: u64) -> Result<UpdateOutput
         }
         tick(&mut uut);
         out.cycles += 1;
+        taken = offered;
     }
 }
 

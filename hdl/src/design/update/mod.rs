@@ -112,12 +112,13 @@ pub struct Update {
     /// from these, so that no path runs from a unit's multipliers through the core's choice of
     /// unit (synthesis would otherwise share the units' `W⁰·η` multipliers behind that choice).
     pub y_late: Signal<Out, Signed<Y_BITS>>,
-    /// Keep the decided spin (and `y`) on the outputs: the unit waits in the decision while
-    /// `hold` is high (external mode, a DAC not ready).
-    pub hold: Signal<In, Bit>,
+    /// The decision offered was taken in the cycle before (a sequential pass waits in the
+    /// decision, the spin and `y` on its outputs, until it is: in external mode a DAC may not
+    /// be ready; the core registers this, so the unit spends at least two cycles there).
+    pub taken: Signal<In, Bit>,
     /// High for one cycle at the end of the pass.
     pub done: Signal<Out, Bit>,
-    /// Pipelined pass (latched at `start`; only where `hold` is never raised, i.e. internal
+    /// Pipelined pass (latched at `start`; only where a decision is always taken at once, i.e. internal
     /// mode, and `D·Tc ≥ 2`): spin `i + 1`'s taps start the cycle after spin `i`'s last tap,
     /// while spin `i`'s tail (its last `z`, `W¹` term, noise draw and decision) runs beside
     /// them, so a spin costs `D·Tc` cycles instead of `D·Tc + TAIL_STAGES`.
@@ -204,7 +205,7 @@ pub struct Update {
     last_shifted: Signal<Local, Bits<TAIL_STAGES>>,
     /// Tokens of the last units in stages 5, 7 and 9 (stage 10's is read from the registers
     /// where it is used: a local signal there would tie `spin_valid` to the block's inputs in
-    /// Verilator's ordering, a false combinational loop through the core's `hold`).
+    /// Verilator's ordering, a false combinational loop through the core's `taken`).
     last5: Signal<Local, Bit>,
     last7: Signal<Local, Bit>,
     last9: Signal<Local, Bit>,
@@ -613,7 +614,7 @@ impl Logic for Update {
             UpdateState::YData => {
                 self.spin_valid.next = true;
                 self.spin_index.next = bit_cast::<UNIT_SPIN_BITS, COUNT_BITS>(self.i.q.val());
-                if !self.hold.val() {
+                if self.taken.val() {
                     self.i.d.next = self.i_next.val();
                     // the next spin: its noise state, and tap 0 of its unit 0
                     self.noise.read_address.next =

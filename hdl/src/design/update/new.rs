@@ -41,7 +41,7 @@ impl Default for Update {
             spin_bit: Default::default(),
             y_value: Default::default(),
             y_late: Default::default(),
-            hold: Default::default(),
+            taken: Default::default(),
             done: Default::default(),
             pipelined: Default::default(),
             avail: Default::default(),

@@ -19,11 +19,17 @@ int main(int argc, char** argv) {
             top->z_right = zr; top->z_left = zl; top->y_shift0 = y0; top->y_shift1 = y1;
             top->start = 1; tick(); top->start = 0;
             unsigned long long cycles = 1;
+            // the core's part: every decision offered is taken, and the unit told so a cycle
+            // later (while it still offers it)
+            int taken = 0;
             for (;;) {
-                if (top->spin_valid) printf("s %d %d\n", (int)top->spin_index, (int)top->spin_bit);
+                top->taken = taken; top->eval();
+                int offered = top->spin_valid && !taken;
+                if (offered) printf("s %d %d\n", (int)top->spin_index, (int)top->spin_bit);
                 if (top->done) { printf("done %llu\n", cycles); break; }
                 if (cycles > 1000000000ULL) { printf("timeout\n"); break; }
                 tick(); cycles++;
+                taken = offered;
             }
             fflush(stdout);
             continue;
