@@ -52,9 +52,11 @@ pub enum CoreState {
     /// Knot `k+1` arrives and is registered (no subtractor or multiplier waits on the block
     /// RAM's output).
     InterpC,
-    /// The difference times the position in the segment, registered; the weight is written in
-    /// the next cycle.
+    /// The difference times the position in the segment, registered; the weight is written
+    /// two cycles later (the sum and the write port registered).
     InterpD,
+    /// The step's last weight is written: the units may read it from the next cycle.
+    InterpE,
     /// Start the update unit.
     UpdateStart,
     /// Spins stream into the write bank.
@@ -155,6 +157,16 @@ pub struct Core {
     knots: RAM<Signed<W_BITS>, KNOT_ADDR_BITS>,
     /// `stop`, registered.
     stop_q: DFF<Bit>,
+    /// A spin's initial noise state, its place and its unit, registered before they fan out to
+    /// every unit's noise memory.
+    seed_q: DFF<Bits<32>>,
+    seed_addr_q: DFF<Bits<UNIT_SPIN_BITS>>,
+    seed_we_q: [DFF<Bit>; UNITS],
+    /// The interpolated weight and its address, registered before they fan out to both weight
+    /// memories of every unit (`wq2`: the write is due).
+    q_value_q: DFF<Signed<W_BITS>>,
+    wp2: DFF<Bits<KNOT_ADDR_BITS>>,
+    wq2: DFF<Bit>,
     knot_waddr_q: DFF<Bits<KNOT_ADDR_BITS>>,
     knot_wdata_q: DFF<Signed<W_BITS>>,
     knot_we_q: DFF<Bit>,
@@ -318,6 +330,12 @@ impl Default for Core {
             matvec: Default::default(),
             knots: Default::default(),
             stop_q: Default::default(),
+            seed_q: Default::default(),
+            seed_addr_q: Default::default(),
+            seed_we_q: Default::default(),
+            q_value_q: Default::default(),
+            wp2: Default::default(),
+            wq2: Default::default(),
             knot_waddr_q: Default::default(),
             knot_wdata_q: Default::default(),
             knot_we_q: Default::default(),
@@ -411,12 +429,14 @@ impl Logic for Core {
             self.finished[p].clock.next = self.clock.val();
             self.finished[p].d.next = self.finished[p].q.val();
             self.taken_q[p].clock.next = self.clock.val();
+            self.seed_we_q[p].clock.next = self.clock.val();
+            self.seed_we_q[p].d.next = false;
         }
         self.matvec.clock.next = self.clock.val();
         self.knots.read_clock.next = self.clock.val();
         self.knots.write_clock.next = self.clock.val();
         dff_setup!(
-            self, clock, stop_q, knot_waddr_q, knot_wdata_q, knot_we_q, state, back, i, p, t, tmod, umod, fcount, r, kbase, qa, qb, seed_acc,
+            self, clock, stop_q, seed_q, seed_addr_q, q_value_q, wp2, wq2, knot_waddr_q, knot_wdata_q, knot_we_q, state, back, i, p, t, tmod, umod, fcount, r, kbase, qa, qb, seed_acc,
             bank_w, bank_r, best_bank, best, best_t, dv, dval, didx, sp, turn, g, wpend, dpend,
             wunit, wg, prod_r, wq, wp
         );
@@ -483,6 +503,12 @@ impl Logic for Core {
         }
         self.q_value.next =
             self.qa.q.val() + signed_cast(bit_cast::<W_BITS, 32>(self.frac.val()));
+        self.seed_q.d.next = self.seed_value.val();
+        self.seed_addr_q.d.next =
+            bit_cast::<UNIT_SPIN_BITS, HIST_ADDR_BITS>(self.i.q.val() >> self.unit_shift.val());
+        self.q_value_q.d.next = self.q_value.val();
+        self.wp2.d.next = self.wp.q.val();
+        self.wq2.d.next = self.wq.q.val();
         self.seg_len.next = self.one16.val() << self.setup.knot_shift.val();
         // (unit 0 holds the most spins; `2^SPIN_BITS` spins in one unit wrap to 0, which the
         // clearing's wrapping count also reaches)
@@ -528,16 +554,15 @@ impl Logic for Core {
             self.units[p].start.next = false;
             self.units[p].stop.next = self.stop_q.q.val();
             self.units[p].weight_waddr.next =
-                bit_cast::<WEIGHT_ADDR_BITS, KNOT_ADDR_BITS>(self.wp.q.val());
-            self.units[p].weight_wdata.next = self.q_value.val();
-            self.units[p].weight_we.next = self.wq.q.val();
+                bit_cast::<WEIGHT_ADDR_BITS, KNOT_ADDR_BITS>(self.wp2.q.val());
+            self.units[p].weight_wdata.next = self.q_value_q.q.val();
+            self.units[p].weight_we.next = self.wq2.q.val();
             self.units[p].hist_waddr.next = bit_cast::<UNIT_HIST_BITS, HIST_ADDR_BITS>(self.i.q.val());
             self.units[p].hist_wdata.next = 0.into();
             self.units[p].hist_we.next = false;
-            self.units[p].noise_waddr.next =
-                bit_cast::<UNIT_SPIN_BITS, HIST_ADDR_BITS>(self.i.q.val() >> self.unit_shift.val());
-            self.units[p].noise_wdata.next = self.seed_value.val();
-            self.units[p].noise_we.next = false;
+            self.units[p].noise_waddr.next = self.seed_addr_q.q.val();
+            self.units[p].noise_wdata.next = self.seed_q.q.val();
+            self.units[p].noise_we.next = self.seed_we_q[p].q.val();
         }
         self.matvec.start.next = false;
         self.matvec.stop.next = self.stop_q.q.val();
@@ -635,7 +660,7 @@ impl Logic for Core {
             }
             CoreState::InitNoise => {
                 for p in 0..UNITS {
-                    self.units[p].noise_we.next = self.i_unit.val() == self.unit_id[p].val();
+                    self.seed_we_q[p].d.next = self.i_unit.val() == self.unit_id[p].val();
                 }
                 self.seed_acc.d.next = self.seed_acc.q.val() + self.stride.val();
                 self.i.d.next = self.i.q.val() + 1;
@@ -675,7 +700,7 @@ impl Logic for Core {
                 self.state.d.next = CoreState::InterpD;
             }
             CoreState::InterpD => {
-                // (written in the next cycle, from the registered product)
+                // (written two cycles on, from the registered product and the registered sum)
                 self.wq.d.next = true;
                 self.wp.d.next = self.p.q.val();
                 self.p.d.next = self.p.q.val() + 1;
@@ -690,10 +715,13 @@ impl Logic for Core {
                     self.sp.d.next = 0.into();
                     self.turn.d.next = 0.into();
                     self.g.d.next = 0.into();
-                    self.state.d.next = CoreState::UpdateStart;
+                    self.state.d.next = CoreState::InterpE;
                 } else {
                     self.state.d.next = CoreState::InterpA;
                 }
+            }
+            CoreState::InterpE => {
+                self.state.d.next = CoreState::UpdateStart;
             }
             CoreState::UpdateStart => {
                 // unit sp starts (a unit without spins this step is through at once)
