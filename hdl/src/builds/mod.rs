@@ -26,7 +26,7 @@ macro_rules! design_modules {
         #[path = "widths.rs"]
         pub mod widths;
 
-        #[path = "../design/core.rs"]
+        #[path = "../design/core/mod.rs"]
         pub mod core;
         #[path = "../harness/core_sim.rs"]
         pub mod core_sim;
