@@ -24,5 +24,6 @@
 pub mod boards;
 pub mod builds;
 pub mod harness;
+pub mod memory_style;
 pub mod ram_collisions;
 pub mod widgets;

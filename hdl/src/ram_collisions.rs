@@ -38,20 +38,31 @@ pub fn without_collision_logic(verilog: &str) -> String {
 /// The read port of every rust_hdl RAM: a registered read of `mem[read_address]`.
 const READ: &str = "read_data <= mem[read_address];";
 
+/// The second read port of a [`crate::widgets::dual_read_ram::DualReadRam`] (whose first
+/// read port never reads in a write cycle, so only this one can collide).
+pub const READ_B: &str = "read_data_b <= mem[read_address_b];";
+
 /// The design with every memory returning the complement of the stored word when it is read
 /// at the address written in the same cycle: a simulation of it equals the unmodified design's
 /// exactly when no colliding read is ever used.
 pub fn poison_collisions(verilog: &str) -> String {
-    verilog.replace(
-        READ,
-        "if (write_enable && write_address == read_address) read_data <= ~mem[read_address]; \
-         else read_data <= mem[read_address];",
-    )
+    verilog
+        .replace(
+            READ,
+            "if (write_enable && write_address == read_address) read_data <= ~mem[read_address]; \
+             else read_data <= mem[read_address];",
+        )
+        .replace(
+            READ_B,
+            "if (write_enable && write_address == read_address_b) read_data_b <= ~mem[read_address_b]; \
+             else read_data_b <= mem[read_address_b];",
+        )
 }
 
-/// How many memories [`poison_collisions`] and [`without_collision_logic`] find.
+/// How many memories [`poison_collisions`] and [`without_collision_logic`] find (each has one
+/// read port that can collide with its write port).
 pub fn memories(verilog: &str) -> usize {
-    verilog.matches(READ).count()
+    verilog.matches(READ).count() + verilog.matches(READ_B).count()
 }
 
 #[cfg(test)]
@@ -71,9 +82,16 @@ mod tests {
             n
         );
         let p = poison_collisions(&v);
-        assert_eq!(p.matches("~mem[read_address]").count(), n);
         assert_eq!(
-            p.matches("if (write_enable && write_address == read_address)")
+            p.matches("~mem[read_address]").count() + p.matches("~mem[read_address_b]").count(),
+            n
+        );
+        assert!(
+            p.contains("~mem[read_address_b]"),
+            "the weights' port B is poisoned"
+        );
+        assert_eq!(
+            p.matches("if (write_enable && write_address == read_address")
                 .count(),
             n
         );

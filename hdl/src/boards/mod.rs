@@ -218,14 +218,12 @@ pub fn no_pll_verilog(board: &Board) -> String {
     )
 }
 
-/// A build's serial core Verilog with its top module renamed `serial_core`, for a board top;
-/// its memories carry no read-write collision logic ([`crate::ram_collisions`]).
-pub fn core_verilog(build: &crate::builds::Build, hash: [u8; 32]) -> String {
-    crate::ram_collisions::without_collision_logic(&(build.serial_core_verilog)(hash)).replacen(
-        "module top(",
-        "module serial_core(",
-        1,
-    )
+/// A build's serial core Verilog with its top module renamed `serial_core`, for a board of
+/// `family`: its memories carry no read-write collision logic ([`crate::ram_collisions`]), and
+/// those the family keeps out of block RAM say so ([`crate::memory_style`]).
+pub fn core_verilog(family: Family, build: &crate::builds::Build, hash: [u8; 32]) -> String {
+    let v = crate::ram_collisions::without_collision_logic(&(build.serial_core_verilog)(hash));
+    crate::memory_style::for_family(family, &v).replacen("module top(", "module serial_core(", 1)
 }
 
 #[cfg(test)]
@@ -247,7 +245,7 @@ mod tests {
             assert!(pll.contains("module pll(") && pll.contains("assign locked = 1'b1;"));
         }
         let rtl = crate::builds::by_name("rtl").unwrap();
-        assert!(core_verilog(rtl, [0; 32]).contains("module serial_core("));
+        assert!(core_verilog(Family::Ecp5, rtl, [0; 32]).contains("module serial_core("));
     }
 
     #[test]

@@ -49,6 +49,10 @@ pub mod params {
     /// an SPRAM, which cannot be read and written in one cycle, so the two run one after the
     /// other.
     pub const OVERLAP: bool = false;
+    /// The schedule interpolation reads a weight's two knots one after the other, on one
+    /// port, two cycles a weight: the iCE40's block RAM has one read port, so two reads would
+    /// take a second copy of the knots, and the build uses 29 of the UP5K's 30 block RAMs.
+    pub const DUAL_KNOT_READS: bool = false;
     /// No split words: the second adder tree and its lane bits (about 250 logic cells) do
     /// not fit beside the rest, and with two lanes G-set rows gain little from them.
     pub const SPLIT_WORDS: bool = false;

@@ -1,5 +1,5 @@
-//! The default build: 2048 spins, 65 536 stored J entries (every G-set graph), 8-bit J, eight
-//! matvec lanes, sixteen update units. The serial core and the ULX3S bitstream use it.
+//! The default build: 2048 spins, 65 536 stored J entries (every G-set graph), 8-bit J, sixteen
+//! matvec lanes, 32 update units. The serial core and the ULX3S bitstream use it.
 
 /// The free parameters of this build.
 pub mod params {
@@ -16,14 +16,14 @@ pub mod params {
     /// Width of a J weight (two's complement, symmetric range).
     pub const WEIGHT_BITS: usize = 8;
     /// Matvec lanes: J entries read a cycle.
-    pub const LANES: usize = 8;
+    pub const LANES: usize = 16;
     /// Address bits of the knot memory: `K · (1 + D + D·Tc) ≤ 2^KNOT_ADDR_BITS` words.
     pub const KNOT_ADDR_BITS: usize = 13;
     /// `log2(LANES)`.
-    pub const LANE_BITS: usize = 3;
+    pub const LANE_BITS: usize = 4;
     /// `log2` of the update units: spin `i` is updated by unit `i mod 2^UNIT_BITS`, the units
     /// working at once on disjoint spins (`UNITS` in `widths`).
-    pub const UNIT_BITS: usize = 4;
+    pub const UNIT_BITS: usize = 5;
     /// Measurement feedback through the command interface (DRIVE / MEASURE, the core's drive
     /// and sample ports).
     pub const EXTERNAL: bool = true;
@@ -39,6 +39,9 @@ pub mod params {
     /// The update of step `t + 1` runs beside the matvec of step `t` (spin `i` starts once
     /// its field is written): the field history is a block RAM read and written in one cycle.
     pub const OVERLAP: bool = true;
+    /// The schedule interpolation reads a weight's two knots at once, on the knot memory's
+    /// two ports: one weight a cycle.
+    pub const DUAL_KNOT_READS: bool = true;
     /// A J word holding the end of one row and the start of a row that goes on past it serves
     /// both rows in one slot (a second adder tree over the lanes; `matvec.rs`).
     pub const SPLIT_WORDS: bool = true;

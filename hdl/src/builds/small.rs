@@ -38,6 +38,9 @@ pub mod params {
     /// The update of step `t + 1` runs beside the matvec of step `t` (spin `i` starts once
     /// its field is written): the field history is a block RAM read and written in one cycle.
     pub const OVERLAP: bool = true;
+    /// The schedule interpolation reads a weight's two knots at once, on the knot memory's
+    /// two ports: one weight a cycle.
+    pub const DUAL_KNOT_READS: bool = true;
     /// A J word holding the end of one row and the start of a row that goes on past it serves
     /// both rows in one slot (a second adder tree over the lanes; `matvec.rs`).
     pub const SPLIT_WORDS: bool = true;

@@ -107,9 +107,9 @@ pub fn config() -> npim_sim::fixed::CoreConfig {
     npim_sim::fixed::CoreConfig::preset(NAME).expect("every build has a preset")
 }
 
-// Lanes are a power of two (bank = low bits of the entry index); eight at most keeps the adder
-// chain short.
-const _: () = assert!(LANES == 1 << LANE_BITS && LANES <= 8);
+// Lanes are a power of two (bank = low bits of the entry index); sixteen at most: the matvec's
+// adder tree has sixteen leaves.
+const _: () = assert!(LANES == 1 << LANE_BITS && LANES <= 16);
 // The loader counts entries and spins in 16-bit registers and takes a weight from one image
 // byte; nothing wider than the default build (`rtl`) has been built or tested.
 const _: () = assert!(SPIN_BITS <= 11 && ENTRY_ADDR_BITS <= 16 && WEIGHT_BITS <= 8);
@@ -121,8 +121,8 @@ const _: () = assert!(LINEAR_BITS >= 2 && LINEAR_BITS <= FIELD_BITS);
 const _: () = assert!(ACC_BITS <= 32);
 // The loader takes shift amounts of 6 bits; y's alignment at most 22 (48 bits).
 const _: () = assert!(Y_SHIFT_MAX >= 1 && Y_SHIFT_MAX <= 22 && Z_RIGHT_MAX <= 63 && Z_LEFT_MAX <= 63);
-// At most 16 units (the core's turn register is 5 bits), each with room for two spins.
-const _: () = assert!(UNITS <= 16 && UNIT_SPIN_BITS >= 1);
+// At most 32 units (the core's turn register is 5 bits), each with room for two spins.
+const _: () = assert!(UNITS <= 32 && UNIT_SPIN_BITS >= 1);
 // Spins: at least two, at most what a spin index addresses.
 const _: () = assert!(N_MAX >= 2 && N_MAX <= 1 << SPIN_BITS);
 // A dense build holds a whole `2^SPIN_BITS`-spin matrix.

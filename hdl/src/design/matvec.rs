@@ -39,7 +39,7 @@
 //! emits one `(field_index, field)` per cycle with `field_valid` high, in index order, then
 //! pulses `done` with `e4` final.
 
-// the tree's zero leaves, `LANES..TREE_LEAVES`, are none in an eight-lane build (in the
+// the tree's zero leaves, `LANES..TREE_LEAVES`, are none in a sixteen-lane build (in the
 // generated `hdl` code too, which no attribute on `update` reaches)
 #![allow(clippy::reversed_empty_ranges)]
 
@@ -49,10 +49,16 @@ use super::ports::MatrixWrites;
 use super::widths::*;
 use rust_hdl::prelude::*;
 
-/// Leaves of the lanes' adder tree (stage 3b): three levels, the lanes beyond `LANES` zero
+/// Leaves of the lanes' adder tree (stage 3b): four levels, the lanes beyond `LANES` zero
 /// (synthesis drops their adders).
-const TREE_LEAVES: usize = 8;
+const TREE_LEAVES: usize = 16;
 const _: () = assert!(LANES <= TREE_LEAVES);
+/// Width of the tree's terms and sums: sixteen weights of magnitude below `2^(WEIGHT_BITS−1)`
+/// sum to below `2^(WEIGHT_BITS+3)`, so the tree's adders are `WEIGHT_BITS + 4` bits wide,
+/// not `ACC_BITS` (four levels of short carry chains in one cycle), and the word's sum is
+/// sign-extended into the row's accumulator.
+const TREE_BITS: usize = WEIGHT_BITS + 4;
+const _: () = assert!(TREE_BITS <= ACC_BITS);
 
 /// Engine states.
 #[derive(Copy, Clone, PartialEq, Debug, LogicState)]
@@ -179,15 +185,15 @@ pub struct Matvec {
     v2: DFF<Bit>,
     last2: DFF<Bit>,
     row2: DFF<Bits<SPIN_BITS>>,
-    weight2: [DFF<Signed<ACC_BITS>>; LANES],
-    neg2: [DFF<Signed<ACC_BITS>>; LANES],
+    weight2: [DFF<Signed<TREE_BITS>>; LANES],
+    neg2: [DFF<Signed<TREE_BITS>>; LANES],
     seg2: [DFF<Bit>; LANES],
     split2: DFF<Bit>,
     // stage 3a → 3b: each lane's ±weight
     v3a: DFF<Bit>,
     last3a: DFF<Bit>,
     row3a: DFF<Bits<SPIN_BITS>>,
-    term3a: [DFF<Signed<ACC_BITS>>; LANES],
+    term3a: [DFF<Signed<TREE_BITS>>; LANES],
     seg3a: [DFF<Bit>; LANES],
     split3a: DFF<Bit>,
     // stage 3b → 3c: the word's sum (the row's own spin and l are read in 3b)
@@ -230,18 +236,20 @@ pub struct Matvec {
     position: [Signal<Local, Bits<PTR_BITS>>; LANES],
     n_wide: Signal<Local, Bits<PTR_BITS>>,
     /// `±weight` of each lane (0 when inactive).
-    term: [Signal<Local, Signed<ACC_BITS>>; LANES],
+    term: [Signal<Local, Signed<TREE_BITS>>; LANES],
     /// The adder tree over the registered terms, level by level: the leaves (lane `b`'s term,
-    /// 0 beyond the lanes), their pair sums, the quad sums, the word's sum.
-    leaves: [Signal<Local, Signed<ACC_BITS>>; TREE_LEAVES],
-    pairs: [Signal<Local, Signed<ACC_BITS>>; TREE_LEAVES / 2],
-    quads: [Signal<Local, Signed<ACC_BITS>>; TREE_LEAVES / 4],
-    word_sum: Signal<Local, Signed<ACC_BITS>>,
+    /// 0 beyond the lanes), their pair sums, the quad sums, the sums of eight, the word's sum.
+    leaves: [Signal<Local, Signed<TREE_BITS>>; TREE_LEAVES],
+    pairs: [Signal<Local, Signed<TREE_BITS>>; TREE_LEAVES / 2],
+    quads: [Signal<Local, Signed<TREE_BITS>>; TREE_LEAVES / 4],
+    octs: [Signal<Local, Signed<TREE_BITS>>; TREE_LEAVES / 8],
+    word_sum: Signal<Local, Signed<TREE_BITS>>,
     /// The same tree over the next row's lanes of a split word.
-    next_leaves: [Signal<Local, Signed<ACC_BITS>>; TREE_LEAVES],
-    next_pairs: [Signal<Local, Signed<ACC_BITS>>; TREE_LEAVES / 2],
-    next_quads: [Signal<Local, Signed<ACC_BITS>>; TREE_LEAVES / 4],
-    next_sum: Signal<Local, Signed<ACC_BITS>>,
+    next_leaves: [Signal<Local, Signed<TREE_BITS>>; TREE_LEAVES],
+    next_pairs: [Signal<Local, Signed<TREE_BITS>>; TREE_LEAVES / 2],
+    next_quads: [Signal<Local, Signed<TREE_BITS>>; TREE_LEAVES / 4],
+    next_octs: [Signal<Local, Signed<TREE_BITS>>; TREE_LEAVES / 8],
+    next_sum: Signal<Local, Signed<TREE_BITS>>,
     row_sum: Signal<Local, Signed<ACC_BITS>>,
     f_wide: Signal<Local, Signed<ACC_BITS>>,
     l_wide: Signal<Local, Signed<ACC_BITS>>,
@@ -378,10 +386,12 @@ impl Default for Matvec {
             leaves: Default::default(),
             pairs: Default::default(),
             quads: Default::default(),
+            octs: Default::default(),
             word_sum: Default::default(),
             next_leaves: Default::default(),
             next_pairs: Default::default(),
             next_quads: Default::default(),
+            next_octs: Default::default(),
             next_sum: Default::default(),
             row_sum: Default::default(),
             f_wide: Default::default(),
@@ -541,9 +551,9 @@ impl Logic for Matvec {
             self.neg2[b].d.next = 0.into();
             if self.act2a[b].q.val() {
                 self.weight2[b].d.next =
-                    signed_bit_cast::<ACC_BITS, WEIGHT_BITS>(self.decode[b].weight.val());
+                    signed_bit_cast::<TREE_BITS, WEIGHT_BITS>(self.decode[b].weight.val());
                 self.neg2[b].d.next =
-                    -signed_bit_cast::<ACC_BITS, WEIGHT_BITS>(self.decode[b].weight.val());
+                    -signed_bit_cast::<TREE_BITS, WEIGHT_BITS>(self.decode[b].weight.val());
             }
         }
         self.v2.d.next = self.v2a.q.val();
@@ -576,20 +586,25 @@ impl Logic for Matvec {
             self.leaves[b].next = 0.into();
             self.next_leaves[b].next = 0.into();
         }
-        for j in 0..4 {
+        for j in 0..8 {
             self.pairs[j].next = self.leaves[2 * j].val() + self.leaves[2 * j + 1].val();
             self.next_pairs[j].next =
                 self.next_leaves[2 * j].val() + self.next_leaves[2 * j + 1].val();
         }
-        for j in 0..2 {
+        for j in 0..4 {
             self.quads[j].next = self.pairs[2 * j].val() + self.pairs[2 * j + 1].val();
             self.next_quads[j].next =
                 self.next_pairs[2 * j].val() + self.next_pairs[2 * j + 1].val();
         }
-        self.word_sum.next = self.quads[0].val() + self.quads[1].val();
-        self.next_sum.next = self.next_quads[0].val() + self.next_quads[1].val();
-        self.word3b.d.next = self.word_sum.val();
-        self.next3b.d.next = self.next_sum.val();
+        for j in 0..2 {
+            self.octs[j].next = self.quads[2 * j].val() + self.quads[2 * j + 1].val();
+            self.next_octs[j].next =
+                self.next_quads[2 * j].val() + self.next_quads[2 * j + 1].val();
+        }
+        self.word_sum.next = self.octs[0].val() + self.octs[1].val();
+        self.next_sum.next = self.next_octs[0].val() + self.next_octs[1].val();
+        self.word3b.d.next = signed_bit_cast::<ACC_BITS, TREE_BITS>(self.word_sum.val());
+        self.next3b.d.next = signed_bit_cast::<ACC_BITS, TREE_BITS>(self.next_sum.val());
         self.split3b.d.next = self.split3a.q.val();
         self.v3b.d.next = self.v3a.q.val();
         self.last3b.d.next = self.last3a.q.val();

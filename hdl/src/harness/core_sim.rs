@@ -283,7 +283,7 @@ pub fn run_rust_hdl_in(
 
 /// The Verilog of the core.
 pub fn verilog() -> String {
-    crate::harness::verilog_of(Core::default())
+    crate::harness::verilog_of(Core::default)
 }
 
 // The harness sign-extends the drive port from 48 bits.

@@ -146,7 +146,7 @@ pub fn run_rust_hdl(cmds: &str, n: usize) -> Result<(Vec<i64>, u64), String> {
 
 /// The Verilog of the engine.
 pub fn verilog() -> String {
-    crate::harness::verilog_of(Feedback::default())
+    crate::harness::verilog_of(Feedback::default)
 }
 
 /// The C++ side of the harness (same protocol as [`run_rust_hdl`]).

@@ -281,7 +281,7 @@ pub fn run_rust_hdl(input: &MatvecInput, max_cycles: u64) -> Result<MatvecOutput
 
 /// The Verilog of the engine.
 pub fn verilog() -> String {
-    crate::harness::verilog_of(Matvec::default())
+    crate::harness::verilog_of(Matvec::default)
 }
 
 /// The C++ side of the Verilator harness: reads the commands of [`MatvecInput::commands`] on

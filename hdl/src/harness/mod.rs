@@ -10,8 +10,23 @@ pub mod verilator;
 
 use rust_hdl::prelude::*;
 
-/// The Verilog of `block`, connected as a top level.
-pub fn verilog_of<B: Block>(mut block: B) -> String {
-    block.connect_all();
-    generate_verilog(&block)
+/// Stack for building and writing out a block: a 32-unit core's blocks are values of several
+/// megabytes, and rust_hdl walks them recursively, past a test thread's 2 MiB.
+const BLOCK_STACK: usize = 256 << 20;
+
+/// The Verilog of the block `make` builds, connected as a top level (built and written on a
+/// thread with [`BLOCK_STACK`] of stack).
+pub fn verilog_of<B: Block, F: FnOnce() -> B + Send>(make: F) -> String {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(BLOCK_STACK)
+            .spawn_scoped(scope, || {
+                let mut block = make();
+                block.connect_all();
+                generate_verilog(&block)
+            })
+            .expect("a thread to write the Verilog on")
+            .join()
+            .expect("writing the Verilog")
+    })
 }

@@ -38,7 +38,7 @@ pub fn capabilities() -> u8 {
 
 /// The Verilog of the serial core (top module `top`).
 pub fn verilog(hash: [u8; 32]) -> String {
-    crate::harness::verilog_of(SerialCore::new(&identity_bytes(hash)))
+    crate::harness::verilog_of(|| SerialCore::new(&identity_bytes(hash)))
 }
 
 /// The C++ bridge: stdin bytes onto `rx`, `tx` back to stdout, the clock running while there is

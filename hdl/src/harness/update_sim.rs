@@ -200,7 +200,7 @@ pub fn run_rust_hdl(input: &UpdateInput, max_cycles: u64) -> Result<UpdateOutput
 
 /// The Verilog of the unit.
 pub fn verilog() -> String {
-    crate::harness::verilog_of(Update::default())
+    crate::harness::verilog_of(Update::default)
 }
 
 /// The C++ side of the Verilator harness: reads [`UpdateInput::commands`] on stdin, prints

@@ -1,9 +1,10 @@
 //! Blocks with no build parameters, compiled once and used by every build: the UART, the
-//! byte-wide CRC-32, the field history's RAM (single-port like the UP5K's SPRAM, or dual-port; with its behavioural model) and the
+//! byte-wide CRC-32, a memory with two read ports (one block RAM for the update unit's weights), the field history's RAM (single-port like the UP5K's SPRAM, or dual-port; with its behavioural model) and the
 //! three protocol blocks of the command engine: the frame receiver (COBS decoder and frame
 //! buffer), the response writer (response buffer and its CRC) and the frame encoder (COBS out).
 
 pub mod crc32;
+pub mod dual_read_ram;
 pub mod frame_rx;
 pub mod frame_tx;
 pub mod history_ram;

@@ -344,7 +344,7 @@ pub fn bitstream(args: BitstreamArgs) -> Result<()> {
     };
     let mut h = Sha256::new();
     for part in [
-        boards::core_verilog(build, [0; 32]).as_str(),
+        boards::core_verilog(board.family, build, [0; 32]).as_str(),
         &top,
         &pll,
         board.constraints,
@@ -357,7 +357,10 @@ pub fn bitstream(args: BitstreamArgs) -> Result<()> {
     }
     let design_hash: [u8; 32] = h.finalize().into();
     let design_hex: String = design_hash.iter().map(|b| format!("{b:02x}")).collect();
-    std::fs::write(dir.join("core.v"), boards::core_verilog(build, design_hash))?;
+    std::fs::write(
+        dir.join("core.v"),
+        boards::core_verilog(board.family, build, design_hash),
+    )?;
     std::fs::write(dir.join("top.v"), &top)?;
     std::fs::write(dir.join(board.constraints_file), board.constraints)?;
     let mut report = json!({

@@ -31,6 +31,7 @@
 //! `E4` against the golden model.
 
 use super::matvec::Matvec;
+use crate::widgets::dual_read_ram::DualReadRam;
 use super::update::Update;
 use super::ports::{CoreSetup, KnotWrites, MatrixWrites};
 use super::widths::*;
@@ -47,17 +48,22 @@ pub enum CoreState {
     InitNoise,
     /// Clear the field history.
     InitHist,
-    /// Read knot `k` of weight `p`.
+    /// Issue weight `p`'s two knot reads (knot `k` on the knot memory's port A, `k + 1` on
+    /// port B), one weight a cycle: the interpolation is a pipeline (knots registered, their
+    /// difference times the position registered, the sum registered, the write). Builds
+    /// without `DUAL_KNOT_READS` read knot `k` here and `k + 1` in `InterpA2`.
     InterpA,
-    /// Latch it; read knot `k+1`.
+    /// Knot `k + 1` of weight `p` on port A (builds without `DUAL_KNOT_READS`).
+    InterpA2,
+    /// The last weight's knots arrive and are registered.
     InterpB,
-    /// Knot `k+1` arrives and is registered (no subtractor or multiplier waits on the block
-    /// RAM's output).
+    /// The last weight's product is registered; the schedule moves to the next step.
     InterpC,
-    /// The difference times the position in the segment, registered; the weight is written
-    /// two cycles later (the sum and the write port registered).
+    /// The last weight's sum is registered.
     InterpD,
-    /// The step's last weight is written: the units may read it from the next cycle.
+    /// The last weight is written. The units start the cycle after: a unit reads `W⁰` as it
+    /// starts, on its weight memory's port A, which returns nothing new in the cycles it is
+    /// written, and the weights are written one a cycle.
     InterpE,
     /// Start the update unit.
     UpdateStart,
@@ -156,7 +162,9 @@ pub struct Core {
     pub sample_ready: Signal<Out, Bit>,
     units: [Update; UNITS],
     matvec: Matvec,
-    knots: RAM<Signed<W_BITS>, KNOT_ADDR_BITS>,
+    /// The knots: port A reads knot `k` of a weight (and takes the loader's writes), port B
+    /// knot `k + 1`.
+    knots: DualReadRam<Signed<W_BITS>, KNOT_ADDR_BITS>,
     /// `stop`, registered.
     stop_q: DFF<Bit>,
     /// A spin's initial noise state, its place and its unit, registered before they fan out to
@@ -190,9 +198,19 @@ pub struct Core {
     fcount: DFF<Bits<COUNT_BITS>>,
     r: DFF<Bits<16>>,
     kbase: DFF<Bits<KNOT_ADDR_BITS>>,
+    /// Knots `k` and `k + 1` of a weight, registered as they leave the knot memory (stage 1).
+    /// Builds without `DUAL_KNOT_READS` take knot `k` from `qk`, port A's word of the cycle
+    /// before.
     qa: DFF<Signed<W_BITS>>,
-    /// Knot `k+1`, registered as it leaves the knot memory.
+    qk: DFF<Signed<W_BITS>>,
     qb: DFF<Signed<W_BITS>>,
+    /// Knot `k` again, beside the product (stage 2).
+    qa2: DFF<Signed<W_BITS>>,
+    /// A weight's reads were issued (stage 1: `iv`; stage 2: `iv2`), and its place.
+    iv: DFF<Bit>,
+    ip: DFF<Bits<KNOT_ADDR_BITS>>,
+    iv2: DFF<Bit>,
+    ip2: DFF<Bits<KNOT_ADDR_BITS>>,
     seed_acc: DFF<Bits<32>>,
     /// The spin banks: written by the update side, read by the matvec pass, and the best
     /// spins' (never written while they are the best).
@@ -253,9 +271,10 @@ pub struct Core {
     diff: Signal<Local, Signed<W_BITS>>,
     r_signed: Signal<Local, Signed<16>>,
     prod: Signal<Local, Signed<32>>,
-    /// `prod` registered: the interpolated weight is finished and written to the units in the
-    /// cycle after its second knot arrives (`wq`, at weight address `wp`), so that no path runs
-    /// from the knot memory through the multiplier, the shifter and the adder to every unit.
+    /// `prod` registered (stage 2; `wq`: a weight is in it, at weight address `wp`): the
+    /// interpolated weight is finished the cycle after (stage 3) and written to the units the
+    /// cycle after that (stage 4), so that no path runs from the knot memory through the
+    /// multiplier, the shifter and the adder to every unit.
     prod_r: DFF<Signed<32>>,
     wq: DFF<Bit>,
     wp: DFF<Bits<KNOT_ADDR_BITS>>,
@@ -275,6 +294,8 @@ pub struct Core {
     external_built: Constant<Bit>,
     /// `OVERLAP`.
     overlap_built: Constant<Bit>,
+    /// `DUAL_KNOT_READS` as a signal.
+    dual_knots: Constant<Bit>,
     zero_sample: Constant<Signed<SAMPLE_BITS>>,
     one16: Constant<Bits<16>>,
     ones32: Constant<Bits<32>>,
@@ -312,10 +333,9 @@ impl Logic for Core {
             self.seed_we_q[p].d.next = false;
         }
         self.matvec.clock.next = self.clock.val();
-        self.knots.read_clock.next = self.clock.val();
-        self.knots.write_clock.next = self.clock.val();
+        self.knots.clock.next = self.clock.val();
         dff_setup!(
-            self, clock, stop_q, seed_q, seed_addr_q, q_value_q, wp2, wq2, knot_waddr_q, knot_wdata_q, knot_we_q, state, back, i, p, t, tmod, umod, fcount, r, kbase, qa, qb, seed_acc,
+            self, clock, stop_q, seed_q, seed_addr_q, q_value_q, wp2, wq2, qa2, qk, iv, ip, iv2, ip2, knot_waddr_q, knot_wdata_q, knot_we_q, state, back, i, p, t, tmod, umod, fcount, r, kbase, qa, qb, seed_acc,
             bank_w, bank_r, best_bank, best, best_t, dv, dval, didx, sp, turn, g, wpend, dpend,
             wunit, wg, prod_r, wq, wp
         );
@@ -358,7 +378,6 @@ impl Logic for Core {
         self.knots.write_address.next = self.knot_waddr_q.q.val();
         self.knots.write_data.next = self.knot_wdata_q.q.val();
         self.knots.write_enable.next = self.knot_we_q.q.val();
-        self.wq.d.next = false;
         // per-run noise seeds: avalanche(run_seed + (i+1)·stride), 0 → stride
         self.a1.next = self.seed_acc.q.val() + (self.seed_acc.q.val() << 3);
         self.a2.next = self.a1.val() ^ (self.a1.val() >> 11);
@@ -370,18 +389,32 @@ impl Logic for Core {
         // q(t) = ((q_k << s) + (q_{k+1} − q_k)·r) >> s = q_k + ((q_{k+1} − q_k)·r >> s): q_k·2^s
         // is a multiple of 2^s, so the floor takes it whole; nothing overflows (|diff| < 2^15,
         // r < 2^15). One arithmetic shifter, sign-filled by a mask, of which 16 bits are used.
-        self.qb.d.next = self.knots.read_data.val();
+        // stage 1: the knots arrive; stage 2: their difference times the position
+        self.qk.d.next = self.knots.read_data.val();
+        self.qa.d.next = self.knots.read_data.val();
+        self.qb.d.next = self.knots.read_data_b.val();
+        if !self.dual_knots.val() {
+            self.qa.d.next = self.qk.q.val();
+            self.qb.d.next = self.knots.read_data.val();
+        }
+        self.iv.d.next = false;
         self.diff.next = self.qb.q.val() - self.qa.q.val();
         self.r_signed.next = signed_cast(self.r.q.val());
         self.prod.next = self.diff.val() * self.r_signed.val();
         self.prod_r.d.next = self.prod.val();
+        self.qa2.d.next = self.qa.q.val();
+        self.iv2.d.next = self.iv.q.val();
+        self.ip2.d.next = self.ip.q.val();
+        self.wq.d.next = self.iv2.q.val();
+        self.wp.d.next = self.ip2.q.val();
         self.frac.next = unsigned_cast(self.prod_r.q.val()) >> self.setup.knot_shift.val();
         if self.prod_r.q.val().get_bit(31) {
             self.frac.next = (unsigned_cast(self.prod_r.q.val()) >> self.setup.knot_shift.val())
                 | !(self.ones32.val() >> self.setup.knot_shift.val());
         }
+        // stage 3: the sum (stage 4: the write to every unit)
         self.q_value.next =
-            self.qa.q.val() + signed_cast(bit_cast::<W_BITS, 32>(self.frac.val()));
+            self.qa2.q.val() + signed_cast(bit_cast::<W_BITS, 32>(self.frac.val()));
         self.seed_q.d.next = self.seed_value.val();
         self.seed_addr_q.d.next =
             bit_cast::<UNIT_SPIN_BITS, HIST_ADDR_BITS>(self.i.q.val() >> self.unit_shift.val());
@@ -451,7 +484,10 @@ impl Logic for Core {
         self.matvec.spin_we.next = false;
         self.matvec.peek_addr.next =
             self.best_base.val() + bit_cast::<SPIN_ADDR_BITS, SPIN_BITS>(self.best_raddr.val());
+        // stage 0: weight p's knots (only InterpA and InterpA2 use them)
         self.knots.read_address.next = self.kbase.q.val() + self.p.q.val();
+        self.knots.read_address_b.next =
+            self.kbase.q.val() + self.setup.per_knot.val() + self.p.q.val();
         // outputs
         self.best_rbit.next = self.matvec.peek_bit.val();
         self.busy.next = self.state.q.val() != CoreState::Idle;
@@ -567,37 +603,50 @@ impl Logic for Core {
                 }
             }
             CoreState::InterpA => {
-                self.state.d.next = CoreState::InterpB;
+                if !self.dual_knots.val() {
+                    self.state.d.next = CoreState::InterpA2;
+                } else {
+                    // weight p's knots are read (above): it enters the pipeline
+                    self.iv.d.next = true;
+                    self.ip.d.next = self.p.q.val();
+                    self.p.d.next = self.p.q.val() + 1;
+                    if (self.p.q.val() + 1) == self.setup.per_knot.val() {
+                        self.p.d.next = 0.into();
+                        self.state.d.next = CoreState::InterpB;
+                    }
+                }
             }
-            CoreState::InterpB => {
-                self.qa.d.next = self.knots.read_data.val();
+            CoreState::InterpA2 => {
+                // knot k + 1 on port A (knot k arrives now, into `qk`): the weight enters the
+                // pipeline
                 self.knots.read_address.next =
                     self.kbase.q.val() + self.setup.per_knot.val() + self.p.q.val();
+                self.iv.d.next = true;
+                self.ip.d.next = self.p.q.val();
+                self.p.d.next = self.p.q.val() + 1;
+                self.state.d.next = CoreState::InterpA;
+                if (self.p.q.val() + 1) == self.setup.per_knot.val() {
+                    self.p.d.next = 0.into();
+                    self.state.d.next = CoreState::InterpB;
+                }
+            }
+            CoreState::InterpB => {
                 self.state.d.next = CoreState::InterpC;
             }
             CoreState::InterpC => {
+                // the last weight's product uses r now: the schedule moves to the next step
+                self.r.d.next = self.r.q.val() + 1;
+                if (self.r.q.val() + 1) == self.seg_len.val() {
+                    self.r.d.next = 0.into();
+                    self.kbase.d.next = self.kbase.q.val() + self.setup.per_knot.val();
+                }
+                self.sp.d.next = 0.into();
+                self.turn.d.next = 0.into();
+                self.g.d.next = 0.into();
                 self.state.d.next = CoreState::InterpD;
             }
             CoreState::InterpD => {
-                // (written two cycles on, from the registered product and the registered sum)
-                self.wq.d.next = true;
-                self.wp.d.next = self.p.q.val();
-                self.p.d.next = self.p.q.val() + 1;
-                if (self.p.q.val() + 1) == self.setup.per_knot.val() {
-                    // the step's weights are done: the schedule moves to the next step
-                    self.r.d.next = self.r.q.val() + 1;
-                    if (self.r.q.val() + 1) == self.seg_len.val() {
-                        self.r.d.next = 0.into();
-                        self.kbase.d.next = self.kbase.q.val() + self.setup.per_knot.val();
-                    }
-                    self.p.d.next = 0.into();
-                    self.sp.d.next = 0.into();
-                    self.turn.d.next = 0.into();
-                    self.g.d.next = 0.into();
-                    self.state.d.next = CoreState::InterpE;
-                } else {
-                    self.state.d.next = CoreState::InterpA;
-                }
+                self.state.d.next = CoreState::InterpE;
             }
             CoreState::InterpE => {
                 self.state.d.next = CoreState::UpdateStart;

@@ -18,6 +18,7 @@
 //! 7 the `W¹` product (pipelined: and the noise draw, its first xorshift step registered); 8 it
 //! is added into the spin's sum; 9 `y`'s two terms are aligned; 10 `y` and the decision.
 
+use crate::widgets::dual_read_ram::DualReadRam;
 use crate::widgets::history_ram::HistoryRam;
 use super::widths::*;
 use rust_hdl::prelude::*;
@@ -125,9 +126,9 @@ pub struct Update {
     pub pipelined: Signal<In, Bit>,
     /// `y` of the cycle before (`y_late`).
     late: DFF<Signed<Y_BITS>>,
-    weights: RAM<Signed<W_BITS>, WEIGHT_ADDR_BITS>,
-    /// A second copy of the weights: its read port serves `W¹` while `W²` streams.
-    w1_copy: RAM<Signed<W_BITS>, WEIGHT_ADDR_BITS>,
+    /// The schedule weights: port A serves `W⁰` and `W²` (and the core's writes), port B `W¹`
+    /// while `W²` streams.
+    weights: DualReadRam<Signed<W_BITS>, WEIGHT_ADDR_BITS>,
     hist: HistoryRam<Signed<FIELD_BITS>, UNIT_HIST_BITS, OVERLAP>,
     noise: RAM<Bits<32>, UNIT_SPIN_BITS>,
     tanh_rom: SyncROM<Bits<16>, TABLE_BITS>,
@@ -290,14 +291,11 @@ const _: () = assert!(W_BITS == 16 && FIELD_BITS == 16 && HIST_SLOT_BITS == 4 &&
 impl Logic for Update {
     #[hdl_gen]
     fn update(&mut self) {
-        self.weights.read_clock.next = self.clock.val();
-        self.weights.write_clock.next = self.clock.val();
+        self.weights.clock.next = self.clock.val();
         self.hist.clock.next = self.clock.val();
         self.noise.read_clock.next = self.clock.val();
         self.noise.write_clock.next = self.clock.val();
         self.tanh_rom.clock.next = self.clock.val();
-        self.w1_copy.read_clock.next = self.clock.val();
-        self.w1_copy.write_clock.next = self.clock.val();
         dff_setup!(
             self, clock, state, i, k, s, wbase, eta, acc, w1u, v1, fresh, tap_weight, tap_field, tap_valid, tap_fresh, prod_q, prod_valid,
             prod_fresh, tail_valid, tail_last, rounded_q, acc_c_q, z_wide_q, z, z_at_table, f_nl_q,
@@ -309,9 +307,6 @@ impl Logic for Update {
         self.weights.write_address.next = self.weight_waddr.val();
         self.weights.write_data.next = self.weight_wdata.val();
         self.weights.write_enable.next = self.weight_we.val();
-        self.w1_copy.write_address.next = self.weight_waddr.val();
-        self.w1_copy.write_data.next = self.weight_wdata.val();
-        self.w1_copy.write_enable.next = self.weight_we.val();
         self.hist.write_address.next = self.hist_waddr.val();
         self.hist.write_data.next = self.hist_wdata.val();
         self.hist.write_enable.next = self.hist_we.val();
@@ -425,7 +420,7 @@ impl Logic for Update {
         }
         self.tanh_rom.address.next = bit_cast::<TABLE_BITS, 16>(self.table_index.val());
         self.z_at_table.d.next = self.z.q.val();
-        self.w1_copy.read_address.next = self.w1_addr.q.val();
+        self.weights.read_address_b.next = self.w1_addr.q.val();
         if self.tail_valid.q.val().get_bit(5) {
             self.w1_addr.d.next = self.w1_addr.q.val() + 1;
             if self.tail_last.q.val().get_bit(5) {
@@ -439,7 +434,7 @@ impl Logic for Update {
         }
         self.f_nl_q.d.next = self.f_nl.val();
         // stage 7: the W¹ product; stage 8: into the spin's sum
-        self.w1_q.d.next = self.w1_copy.read_data.val();
+        self.w1_q.d.next = self.weights.read_data_b.val();
         self.w1_product.next = self.w1_q.q.val() * self.f_nl_q.q.val();
         self.w1_product_q.d.next = self.w1_product.val();
         if self.tail_valid.q.val().get_bit(8) {

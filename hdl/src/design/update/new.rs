@@ -47,7 +47,6 @@ impl Default for Update {
             avail: Default::default(),
             late: Default::default(),
             weights: Default::default(),
-            w1_copy: Default::default(),
             hist: Default::default(),
             noise: Default::default(),
             tanh_rom: tanh_table().into_iter().into(),

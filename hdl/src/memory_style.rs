@@ -1,0 +1,67 @@
+//! Which of the core's memories a board's synthesis puts in logic instead of block RAM.
+//!
+//! On the ECP5-85F block RAM, not logic, runs out first: the matvec's entry banks and spin
+//! copies and each update unit's field history need DP16KD, while three quarters of the LUTs
+//! sit idle. Each update unit's noise states (`2^UNIT_SPIN_BITS` words of 32 bits: 64 × 32 on
+//! the 32-unit `rtl` build) fit in distributed RAM, and its tanh table (256 × 16, read-only) in
+//! LUTs, so on that family both carry a synthesis attribute and leave the block RAM to the
+//! memories that need it. The iCE40UP5K has no distributed RAM and few LUTs: nothing changes
+//! there. Simulation ignores the attributes; the design hash covers them (they are in `core.v`).
+
+use crate::boards::Family;
+
+/// The attribute for a memory declared in module `module`, if the family takes it out of
+/// block RAM.
+fn style(family: Family, module: &str) -> Option<&'static str> {
+    if family != Family::Ecp5 || !module.contains("$units$") {
+        return None;
+    }
+    if module.ends_with("$noise") {
+        Some("(* ram_style = \"distributed\" *) ")
+    } else if module.ends_with("$tanh_rom") {
+        Some("(* rom_style = \"logic\" *) ")
+    } else {
+        None
+    }
+}
+
+/// `verilog` with the update units' noise and table memories marked for `family` (module docs).
+pub fn for_family(family: Family, verilog: &str) -> String {
+    let mut out = String::with_capacity(verilog.len() + 4096);
+    let mut module = "";
+    for line in verilog.split_inclusive('\n') {
+        let body = line.trim_start();
+        if let Some(rest) = body.strip_prefix("module ") {
+            module = rest.split('(').next().unwrap_or("");
+        }
+        let declares_memory = body.contains("reg[") && body.contains(" mem");
+        match style(family, module) {
+            Some(attribute) if declares_memory => {
+                out.push_str(&line[..line.len() - body.len()]);
+                out.push_str(attribute);
+                out.push_str(body);
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_ecp5_units_noise_and_tables_are_marked() {
+        let rtl = crate::builds::by_name("rtl").unwrap();
+        let v = crate::ram_collisions::without_collision_logic(&(rtl.serial_core_verilog)([0; 32]));
+        let ecp5 = for_family(Family::Ecp5, &v);
+        let units = rtl.units;
+        assert_eq!(
+            ecp5.matches("(* ram_style = \"distributed\" *)").count(),
+            units
+        );
+        assert_eq!(ecp5.matches("(* rom_style = \"logic\" *)").count(), units);
+        assert_eq!(for_family(Family::Ice40, &v), v);
+    }
+}
