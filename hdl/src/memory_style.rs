@@ -2,8 +2,8 @@
 //!
 //! On the ECP5-85F block RAM, not logic, runs out first: the matvec's entry banks and spin
 //! copies and each update unit's field history need DP16KD, while three quarters of the LUTs
-//! sit idle. Each update unit's noise states (`2^UNIT_SPIN_BITS` words of 32 bits: 64 × 32 on
-//! the 32-unit `rtl` build) fit in distributed RAM, and its tanh table (256 × 16, read-only) in
+//! sit idle. Each update unit's noise states (`2^UNIT_SPIN_BITS` words of 32 bits: 128 × 32 on
+//! the 16-unit `rtl` build) fit in distributed RAM, and its tanh table (256 × 16, read-only) in
 //! LUTs, so on that family both carry a synthesis attribute and leave the block RAM to the
 //! memories that need it. The iCE40UP5K has no distributed RAM and few LUTs: nothing changes
 //! there. Simulation ignores the attributes; the design hash covers them (they are in `core.v`).

@@ -70,7 +70,7 @@ fn verilog_is_written_and_sim_matches_the_golden_model() {
     assert!(o.status.success(), "{}", stderr(&o));
     let rtl = stdout(&o);
     assert!(field(&rtl, "check").starts_with("every step of every run equals the golden model"));
-    assert!(field(&rtl, "solver").starts_with("rtl build `rtl` (16 matvec lanes, 32 update units"));
+    assert!(field(&rtl, "solver").starts_with("rtl build `rtl` (16 matvec lanes, 16 update units"));
     // the other builds give the same runs, `rtl4` in more cycles (fewer lanes and units); the
     // 4-bit build refuses the 8-bit image, naming why
     let sim_on = |core: &str| {

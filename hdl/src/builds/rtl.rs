@@ -1,5 +1,5 @@
 //! The default build: 2048 spins, 65 536 stored J entries (every G-set graph), 8-bit J, sixteen
-//! matvec lanes, 32 update units. The serial core and the ULX3S bitstream use it.
+//! matvec lanes, 16 update units. The serial core and the ULX3S bitstream use it.
 
 /// The free parameters of this build.
 pub mod params {
@@ -23,7 +23,7 @@ pub mod params {
     pub const LANE_BITS: usize = 4;
     /// `log2` of the update units: spin `i` is updated by unit `i mod 2^UNIT_BITS`, the units
     /// working at once on disjoint spins (`UNITS` in `widths`).
-    pub const UNIT_BITS: usize = 5;
+    pub const UNIT_BITS: usize = 4;
     /// Measurement feedback through the command interface (DRIVE / MEASURE, the core's drive
     /// and sample ports).
     pub const EXTERNAL: bool = true;
