@@ -15,7 +15,7 @@ use rust_hdl::prelude::*;
 const BLOCK_STACK: usize = 256 << 20;
 
 /// The Verilog of the block `make` builds, connected as a top level (built and written on a
-/// thread with [`BLOCK_STACK`] of stack).
+/// thread with 256 MiB of stack, `BLOCK_STACK`).
 pub fn verilog_of<B: Block, F: FnOnce() -> B + Send>(make: F) -> String {
     std::thread::scope(|scope| {
         std::thread::Builder::new()
