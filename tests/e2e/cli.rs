@@ -348,9 +348,18 @@ fn a_tiny_bench_suite_writes_its_table_with_finite_times() {
     assert!(stderr(&o).contains("params auto: SK"), "{}", stderr(&o));
     let (header, rows) = read_csv(&out.join("suite.csv"));
     assert_eq!(header[0], "instance");
-    assert_eq!(header.len(), 15);
+    assert_eq!(header.len(), 17);
+    assert_eq!(header[15], "best_objective");
     assert_eq!(rows.len(), 4, "golden, float, CAC, SA");
     for r in &rows {
+        // an energy (SK): the best run is at or below the mean, and P_s > 0 means the best
+        // reached the target
+        let best: f64 = r[15].parse().unwrap();
+        let mean: f64 = r[16].parse().unwrap();
+        let target: f64 = r[2].parse().unwrap();
+        assert!(best <= mean + 1e-9 && best < 0.0, "{r:?}");
+        let ps: f64 = r[7].parse().unwrap();
+        assert_eq!(ps > 0.0, best <= target + 1e-9, "{r:?}");
         let secs: f64 = r[10].parse().unwrap();
         assert!(secs.is_finite() && secs > 0.0, "{r:?}");
         let ps: f64 = r[7].parse().unwrap();

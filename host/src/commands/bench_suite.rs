@@ -3,8 +3,10 @@
 //! annealing, the simulated-bifurcation package; from PyPI into `.venv-peers`, run as
 //! subprocesses that time only their own solve call), on the same instances and targets, in
 //! one run. Per instance, solver and budget: P_s with its Wilson interval, seconds per run on
-//! one thread (and on all threads for ours), TTS99 in seconds and in iterations, and the ratio
-//! to the best peer. A CSV, a PNG chart and a header naming the machine.
+//! one thread (and on all threads for ours), TTS99 in seconds and in iterations, the ratio
+//! to the best peer, and the best and mean objective (cut or energy) of the runs, so that
+//! quality at a fixed budget can be read where nobody reaches the target. A CSV, a PNG chart
+//! and a header naming the machine.
 
 use crate::cli::SuiteArgs;
 use crate::pipeline::params_for;
@@ -126,8 +128,38 @@ struct Row {
     budget: usize,
     runs: usize,
     ps: Proportion,
+    /// The runs' objectives (cut or energy): the best one and their mean.
+    quality: Quality,
     seconds_per_run: f64,
     seconds_per_run_all: Option<f64>,
+}
+
+/// The best and the mean objective over a cell's runs.
+#[derive(Clone, Copy, Debug)]
+struct Quality {
+    best: f64,
+    mean: f64,
+}
+
+impl Quality {
+    /// Over the runs' final spins, in `mapped`'s objective and direction.
+    fn of(mapped: &Mapped, spins: &[Vec<i8>]) -> Quality {
+        let values: Vec<f64> = spins.iter().map(|s| mapped.objective(s)).collect();
+        let pick = if mapped.maximize() {
+            f64::max
+        } else {
+            f64::min
+        };
+        let start = if mapped.maximize() {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        };
+        Quality {
+            best: values.iter().copied().fold(start, pick),
+            mean: values.iter().sum::<f64>() / values.len().max(1) as f64,
+        }
+    }
 }
 
 impl Row {
@@ -383,12 +415,15 @@ pub fn run(args: SuiteArgs) -> Result<()> {
         } else {
             args.budgets.clone()
         };
-        let ps = |spins: &[Vec<i8>]| {
+        let score = |spins: &[Vec<i8>]| {
             let ok = spins
                 .iter()
                 .filter(|s| mapped.meets(mapped.objective(s), target))
                 .count();
-            Proportion::wilson(ok, spins.len())
+            (
+                Proportion::wilson(ok, spins.len()),
+                Quality::of(&mapped, spins),
+            )
         };
         for &budget in &budgets {
             for (solver, spins, one, many) in ours(
@@ -399,6 +434,7 @@ pub fn run(args: SuiteArgs) -> Result<()> {
                 args.seed.value,
                 all,
             )? {
+                let (ps, quality) = score(&spins);
                 rows.push(Row {
                     instance: name.clone(),
                     n: ising.n(),
@@ -406,7 +442,8 @@ pub fn run(args: SuiteArgs) -> Result<()> {
                     solver,
                     budget,
                     runs: spins.len(),
-                    ps: ps(&spins),
+                    ps,
+                    quality,
                     seconds_per_run: one,
                     seconds_per_run_all: Some(many),
                 });
@@ -415,6 +452,7 @@ pub fn run(args: SuiteArgs) -> Result<()> {
                 for p in ["dwave-sa", "sb"] {
                     let (spins, one) =
                         peer(py, p, &inst.path, budget, args.runs.count, args.seed.value)?;
+                    let (ps, quality) = score(&spins);
                     rows.push(Row {
                         instance: name.clone(),
                         n: ising.n(),
@@ -422,7 +460,8 @@ pub fn run(args: SuiteArgs) -> Result<()> {
                         solver: p.to_string(),
                         budget,
                         runs: spins.len(),
-                        ps: ps(&spins),
+                        ps,
+                        quality,
                         seconds_per_run: one,
                         seconds_per_run_all: None,
                     });
@@ -458,10 +497,21 @@ fn report(args: &SuiteArgs, header: &str, rows: &[Row]) -> Result<()> {
         "tts99_seconds",
         "tts99_iterations",
         "ratio_to_best_peer",
+        "best_objective",
+        "mean_objective",
     ])?;
     println!(
-        "{:<12} {:<14} {:>7} {:>9} {:>12} {:>13} {:>13} {:>10}",
-        "instance", "solver", "budget", "P_s", "s/run (1t)", "TTS99 s", "TTS99 iter", "vs peer"
+        "{:<12} {:<14} {:>7} {:>9} {:>12} {:>13} {:>13} {:>10} {:>12} {:>12}",
+        "instance",
+        "solver",
+        "budget",
+        "P_s",
+        "s/run (1t)",
+        "TTS99 s",
+        "TTS99 iter",
+        "vs peer",
+        "best",
+        "mean"
     );
     for r in rows {
         let best_peer = rows
@@ -490,9 +540,11 @@ fn report(args: &SuiteArgs, header: &str, rows: &[Row]) -> Result<()> {
             fmt_opt(r.tts_seconds()),
             fmt_opt(r.tts_iterations()),
             ratio.clone(),
+            r.quality.best.to_string(),
+            format!("{:.3}", r.quality.mean),
         ])?;
         println!(
-            "{:<12} {:<14} {:>7} {:>9.4} {:>12.3e} {:>13} {:>13} {:>10}",
+            "{:<12} {:<14} {:>7} {:>9.4} {:>12.3e} {:>13} {:>13} {:>10} {:>12} {:>12.2}",
             r.instance,
             r.solver,
             r.budget,
@@ -500,7 +552,9 @@ fn report(args: &SuiteArgs, header: &str, rows: &[Row]) -> Result<()> {
             r.seconds_per_run,
             fmt_opt(r.tts_seconds()),
             fmt_opt(r.tts_iterations()),
-            ratio
+            ratio,
+            r.quality.best,
+            r.quality.mean
         );
     }
     w.flush()?;
