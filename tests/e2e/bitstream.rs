@@ -69,11 +69,12 @@ fn bitstream(board: &str, args: &[&str]) -> (Value, PathBuf, tempfile::TempDir) 
     (report, out, dir)
 }
 
-/// Builds `core` for `board` from scratch into a temporary folder: it fits (each of `cells`
-/// within the device), meets the board's clock and its identity ROM holds the design hash. The
-/// build's report.
-fn builds_from_scratch(board: &str, core: &str, cells: &[&str]) -> Value {
-    let (report, out, _dir) = bitstream(board, &["--core", core]);
+/// Builds `core` for `board` from scratch into a temporary folder with nextpnr's placement
+/// seed `seed`: it fits (each of `cells` within the device), meets the board's clock and its
+/// identity ROM holds the design hash. The build's report.
+fn builds_from_scratch(board: &str, core: &str, seed: u64, cells: &[&str]) -> Value {
+    let seed = seed.to_string();
+    let (report, out, _dir) = bitstream(board, &["--core", core, "--seed", &seed]);
     assert_eq!(report["result"], "ok");
     assert!(report["fmax_mhz"].as_f64().unwrap() >= report["constraint_mhz"].as_f64().unwrap());
     let used = |cell: &str| report["utilization"][cell]["used"].as_u64().unwrap();
@@ -103,12 +104,16 @@ fn builds_from_scratch(board: &str, core: &str, cells: &[&str]) -> Value {
     report
 }
 
-/// Builds `board`'s shipped configuration (`core`) from scratch (as [`builds_from_scratch`]):
-/// with the manifest's tool versions it repeats the shipped bitstream byte for byte.
+/// Builds `board`'s shipped configuration (`core`) from scratch (as [`builds_from_scratch`],
+/// with the placement seed the manifest records): with the manifest's tool versions it repeats
+/// the shipped bitstream byte for byte.
 fn builds_from_scratch_and_repeats_the_shipped_one(board: &str, core: &str, cells: &[&str]) {
-    let report = builds_from_scratch(board, core, cells);
-    // the same sources, seed and tools give the shipped bitstream, byte for byte
     let shipped = &manifest()[board];
+    let seed = shipped["seed"]
+        .as_u64()
+        .expect("the manifest records the seed");
+    let report = builds_from_scratch(board, core, seed, cells);
+    // the same sources, seed and tools give the shipped bitstream, byte for byte
     assert_eq!(shipped["core"]["name"], core);
     if report["tools"] == shipped["tools"] {
         assert_eq!(report["bitstream_sha256"], shipped["bitstream_sha256"]);
@@ -132,18 +137,24 @@ fn the_ulx3s_flow_builds_a_reduced_core_and_the_shipped_one_is_of_these_sources(
     builds_from_scratch(
         "ulx3s",
         "small",
+        1,
         &["TRELLIS_COMB", "DP16KD", "TRELLIS_FF", "MULT18X18D"],
     );
-    let (report, _, _dir) = bitstream("ulx3s", &["--sources-only"]);
-    assert_eq!(report["result"], "sources");
+    // the design hash covers the placement seed: the manifest's
     let shipped = &manifest()["ulx3s"];
+    let seed = shipped["seed"]
+        .as_u64()
+        .expect("the manifest records the seed")
+        .to_string();
+    let (report, _, _dir) = bitstream("ulx3s", &["--sources-only", "--seed", &seed]);
+    assert_eq!(report["result"], "sources");
     assert_eq!(shipped["core"]["name"], "rtl");
     assert_eq!(report["core"], shipped["core"]);
     if report["tools"] == shipped["tools"] {
         assert_eq!(
             report["design_hash"], shipped["design_hash"],
             "the shipped ULX3S bitstream is not of these sources: rebuild it \
-             (npim hdl bitstream --board ulx3s --manifest)"
+             (npim hdl bitstream --board ulx3s --seed SEED --manifest)"
         );
     } else {
         eprintln!(

@@ -17,7 +17,7 @@ pub fn board() -> Board {
         },
         device_args: &["--85k", "--package", "CABGA381"],
         osc_mhz: 25.0,
-        default_mhz: 55.0,
+        default_mhz: 60.0,
         default_core: "rtl",
         constraints_file: "ulx3s.lpf",
         constraints: include_str!("../../../constraints/ulx3s.lpf"),

@@ -235,8 +235,10 @@ pub struct Core {
     /// taking (in external mode, the DAC's ready) reaches no unit's state machine in the cycle
     /// it is made.
     taken_q: [DFF<Bit>; UNITS],
-    /// Each unit's spins: `⌈(n − p) / UNITS⌉` for unit `p`.
-    unit_n: [Signal<Local, Bits<COUNT_BITS>>; UNITS],
+    /// Each unit's spins: `⌈(n − p) / UNITS⌉` for unit `p`, registered: `n` is the image's and
+    /// does not change during a run, and the adder and shift in front of it sat on the clock's
+    /// critical path (through each unit's last-spin compare into its history address).
+    unit_n: [DFF<Bits<COUNT_BITS>>; UNITS],
     /// Each unit's spins whose newest field is in: `⌈(fcount − p) / UNITS⌉`.
     unit_avail: [Signal<Local, Bits<COUNT_BITS>>; UNITS],
     /// The bank that is neither written now nor the best's: the next step's.
@@ -329,6 +331,7 @@ impl Logic for Core {
             self.finished[p].clock.next = self.clock.val();
             self.finished[p].d.next = self.finished[p].q.val();
             self.taken_q[p].clock.next = self.clock.val();
+            self.unit_n[p].clock.next = self.clock.val();
             self.seed_we_q[p].clock.next = self.clock.val();
             self.seed_we_q[p].d.next = false;
         }
@@ -350,8 +353,8 @@ impl Logic for Core {
         self.umod.d.next = self.umod_next.val();
         // configuration: every unit gets the step's set-up and its own spin count
         for p in 0..UNITS {
-            self.unit_n[p].next = (self.setup.n.val() + self.unit_round[p].val()) >> self.unit_shift.val();
-            self.units[p].n.next = self.unit_n[p].val();
+            self.unit_n[p].d.next = (self.setup.n.val() + self.unit_round[p].val()) >> self.unit_shift.val();
+            self.units[p].n.next = self.unit_n[p].q.val();
             self.units[p].tc.next = self.setup.tc.val();
             self.units[p].d.next = self.setup.d.val();
             self.unit_avail[p].next =
@@ -424,7 +427,7 @@ impl Logic for Core {
         self.seg_len.next = self.one16.val() << self.setup.knot_shift.val();
         // (unit 0 holds the most spins; `2^SPIN_BITS` spins in one unit wrap to 0, which the
         // clearing's wrapping count also reaches)
-        self.hist_limit.next = bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.unit_n[0].val()) << 4;
+        self.hist_limit.next = bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.unit_n[0].q.val()) << 4;
         self.bank_base.next =
             bit_cast::<SPIN_ADDR_BITS, BANK_BITS>(self.bank_w.q.val()) << self.spin_bits.val();
         self.best_base.next =
@@ -655,8 +658,8 @@ impl Logic for Core {
                 // unit sp starts (a unit without spins this step is through at once)
                 for p in 0..UNITS {
                     if self.sp.q.val() == self.unit_id[p].val() {
-                        self.units[p].start.next = self.unit_n[p].val() != 0;
-                        self.finished[p].d.next = self.unit_n[p].val() == 0;
+                        self.units[p].start.next = self.unit_n[p].q.val() != 0;
+                        self.finished[p].d.next = self.unit_n[p].q.val() == 0;
                     }
                 }
                 self.sp.d.next = self.sp.q.val() + 1;
