@@ -1,5 +1,5 @@
-//! The default build: 2048 spins, 65 536 stored J entries (every G-set graph), 8-bit J, sixteen
-//! matvec lanes, 16 update units. The serial core and the ULX3S bitstream use it.
+//! The default build: 2048 spins, 65 536 stored J entries (every G-set graph), 8-bit J, 32 matvec
+//! lanes, 16 update units. The serial core and the ULX3S bitstream use it.
 
 /// The free parameters of this build.
 pub mod params {
@@ -16,11 +16,11 @@ pub mod params {
     /// Width of a J weight (two's complement, symmetric range).
     pub const WEIGHT_BITS: usize = 8;
     /// Matvec lanes: J entries read a cycle.
-    pub const LANES: usize = 16;
+    pub const LANES: usize = 32;
     /// Address bits of the knot memory: `K · (1 + D + D·Tc) ≤ 2^KNOT_ADDR_BITS` words.
     pub const KNOT_ADDR_BITS: usize = 13;
     /// `log2(LANES)`.
-    pub const LANE_BITS: usize = 4;
+    pub const LANE_BITS: usize = 5;
     /// `log2` of the update units: spin `i` is updated by unit `i mod 2^UNIT_BITS`, the units
     /// working at once on disjoint spins (`UNITS` in `widths`).
     pub const UNIT_BITS: usize = 4;

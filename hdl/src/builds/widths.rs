@@ -107,9 +107,9 @@ pub fn config() -> npim_sim::fixed::CoreConfig {
     npim_sim::fixed::CoreConfig::preset(NAME).expect("every build has a preset")
 }
 
-// Lanes are a power of two (bank = low bits of the entry index); sixteen at most: the matvec's
-// adder tree has sixteen leaves.
-const _: () = assert!(LANES == 1 << LANE_BITS && LANES <= 16);
+// Lanes are a power of two (bank = low bits of the entry index); 32 at most: the matvec's
+// adder tree has 32 leaves.
+const _: () = assert!(LANES == 1 << LANE_BITS && LANES <= 32);
 // The loader counts entries and spins in 16-bit registers and takes a weight from one image
 // byte; nothing wider than the default build (`rtl`) has been built or tested.
 const _: () = assert!(SPIN_BITS <= 11 && ENTRY_ADDR_BITS <= 16 && WEIGHT_BITS <= 8);

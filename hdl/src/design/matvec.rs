@@ -13,9 +13,9 @@
 //! the end of the issuing row, and `ptr[r + 2]`, the next row's, while the row-pointer memory
 //! reads `ptr[r + 3]`), each lane active when its entry lies in `[k, ptr[r + 1])`; (2a) the
 //! words arrive and are registered; (2b) each lane reads its column's spin from its own copy of
-//! the spin bits, its weight and the weight's negation registered; (3a) the spin picks one; (3b) the lanes' terms are summed by a tree
-//! (`log2 LANES` adders deep, registered: no chain of `LANES` adders in one cycle), and the
-//! row's own spin and `l` are read; (3c) the word's sum is added into the row's, latched at the
+//! the spin bits, its weight and the weight's negation registered; (3a) the spin picks one and
+//! each pair of lanes' terms is summed; (3b) the pair sums are summed by a tree (four adders
+//! deep: no chain of `LANES` adders in one cycle), and the row's own spin and `l` are read; (3c) the word's sum is added into the row's, latched at the
 //! row's last word; (4) emit `f_r = 2·sum − l_r` and update `E4`.
 //!
 //! **Split words.** Row `r`'s last word often holds the start of row `r + 1`. When row `r + 1`
@@ -39,7 +39,7 @@
 //! emits one `(field_index, field)` per cycle with `field_valid` high, in index order, then
 //! pulses `done` with `e4` final.
 
-// the tree's zero leaves, `LANES..TREE_LEAVES`, are none in a sixteen-lane build (in the
+// the tree's zero leaves, `LANES..TREE_LEAVES`, are none in a 32-lane build (in the
 // generated `hdl` code too, which no attribute on `update` reaches)
 #![allow(clippy::reversed_empty_ranges)]
 
@@ -49,15 +49,22 @@ use super::ports::MatrixWrites;
 use super::widths::*;
 use rust_hdl::prelude::*;
 
-/// Leaves of the lanes' adder tree (stage 3b): four levels, the lanes beyond `LANES` zero
-/// (synthesis drops their adders).
-const TREE_LEAVES: usize = 16;
+/// Leaves of the lanes' adder tree: five levels, the first in stage 3a (each pair of lanes'
+/// terms summed as the spins arrive), the other four in stage 3b; the lanes beyond `LANES`
+/// are zero (synthesis drops their adders).
+const TREE_LEAVES: usize = 32;
 const _: () = assert!(LANES <= TREE_LEAVES);
-/// Width of the tree's terms and sums: sixteen weights of magnitude below `2^(WEIGHT_BITS−1)`
-/// sum to below `2^(WEIGHT_BITS+3)`, so the tree's adders are `WEIGHT_BITS + 4` bits wide,
-/// not `ACC_BITS` (four levels of short carry chains in one cycle), and the word's sum is
+/// The tree's nodes at each level above the leaves (named: the `hdl` macro takes a loop bound
+/// that is a name or a number).
+const TREE_PAIRS: usize = TREE_LEAVES / 2;
+const TREE_QUADS: usize = TREE_LEAVES / 4;
+const TREE_OCTS: usize = TREE_LEAVES / 8;
+const TREE_SIXTEENS: usize = TREE_LEAVES / 16;
+/// Width of the tree's terms and sums: 32 weights of magnitude below `2^(WEIGHT_BITS−1)`
+/// sum to below `2^(WEIGHT_BITS+4)`, so the tree's adders are `WEIGHT_BITS + 5` bits wide,
+/// not `ACC_BITS` (short carry chains, at most four in one cycle), and the word's sum is
 /// sign-extended into the row's accumulator.
-const TREE_BITS: usize = WEIGHT_BITS + 4;
+const TREE_BITS: usize = WEIGHT_BITS + 5;
 const _: () = assert!(TREE_BITS <= ACC_BITS);
 
 /// Engine states.
@@ -193,8 +200,10 @@ pub struct Matvec {
     v3a: DFF<Bit>,
     last3a: DFF<Bit>,
     row3a: DFF<Bits<SPIN_BITS>>,
-    term3a: [DFF<Signed<TREE_BITS>>; LANES],
-    seg3a: [DFF<Bit>; LANES],
+    /// The tree's first level: each pair of lanes' terms, summed over the issuing row's lanes
+    /// (`pair3a`) and over the next row's lanes of a split word (`next_pair3a`).
+    pair3a: [DFF<Signed<TREE_BITS>>; TREE_LEAVES / 2],
+    next_pair3a: [DFF<Signed<TREE_BITS>>; TREE_LEAVES / 2],
     split3a: DFF<Bit>,
     // stage 3b → 3c: the word's sum (the row's own spin and l are read in 3b)
     v3b: DFF<Bit>,
@@ -237,18 +246,18 @@ pub struct Matvec {
     n_wide: Signal<Local, Bits<PTR_BITS>>,
     /// `±weight` of each lane (0 when inactive).
     term: [Signal<Local, Signed<TREE_BITS>>; LANES],
-    /// The adder tree over the registered terms, level by level: the leaves (lane `b`'s term,
-    /// 0 beyond the lanes), their pair sums, the quad sums, the sums of eight, the word's sum.
+    /// The adder tree, level by level: the leaves (lane `b`'s term, 0 beyond the lanes; their
+    /// pair sums are `pair3a`), the quad sums, the sums of eight and sixteen, the word's sum.
     leaves: [Signal<Local, Signed<TREE_BITS>>; TREE_LEAVES],
-    pairs: [Signal<Local, Signed<TREE_BITS>>; TREE_LEAVES / 2],
     quads: [Signal<Local, Signed<TREE_BITS>>; TREE_LEAVES / 4],
     octs: [Signal<Local, Signed<TREE_BITS>>; TREE_LEAVES / 8],
+    sixteens: [Signal<Local, Signed<TREE_BITS>>; TREE_LEAVES / 16],
     word_sum: Signal<Local, Signed<TREE_BITS>>,
     /// The same tree over the next row's lanes of a split word.
     next_leaves: [Signal<Local, Signed<TREE_BITS>>; TREE_LEAVES],
-    next_pairs: [Signal<Local, Signed<TREE_BITS>>; TREE_LEAVES / 2],
     next_quads: [Signal<Local, Signed<TREE_BITS>>; TREE_LEAVES / 4],
     next_octs: [Signal<Local, Signed<TREE_BITS>>; TREE_LEAVES / 8],
+    next_sixteens: [Signal<Local, Signed<TREE_BITS>>; TREE_LEAVES / 16],
     next_sum: Signal<Local, Signed<TREE_BITS>>,
     row_sum: Signal<Local, Signed<ACC_BITS>>,
     f_wide: Signal<Local, Signed<ACC_BITS>>,
@@ -349,8 +358,8 @@ impl Default for Matvec {
             v3a: Default::default(),
             last3a: Default::default(),
             row3a: Default::default(),
-            term3a: Default::default(),
-            seg3a: Default::default(),
+            pair3a: Default::default(),
+            next_pair3a: Default::default(),
             split3a: Default::default(),
             v3b: Default::default(),
             last3b: Default::default(),
@@ -384,14 +393,14 @@ impl Default for Matvec {
             n_wide: Default::default(),
             term: Default::default(),
             leaves: Default::default(),
-            pairs: Default::default(),
             quads: Default::default(),
             octs: Default::default(),
+            sixteens: Default::default(),
             word_sum: Default::default(),
             next_leaves: Default::default(),
-            next_pairs: Default::default(),
             next_quads: Default::default(),
             next_octs: Default::default(),
+            next_sixteens: Default::default(),
             next_sum: Default::default(),
             row_sum: Default::default(),
             f_wide: Default::default(),
@@ -433,14 +442,14 @@ impl Logic for Matvec {
             self.seg2a[b].d.next = self.seg1[b].q.val();
             self.neg2[b].d.next = self.neg2[b].q.val();
             self.seg2[b].clock.next = self.clock.val();
-            self.term3a[b].clock.next = self.clock.val();
-            self.seg3a[b].clock.next = self.clock.val();
             self.act1[b].d.next = self.act1[b].q.val();
             self.seg1[b].d.next = false;
             self.weight2[b].d.next = self.weight2[b].q.val();
             self.seg2[b].d.next = self.seg2a[b].q.val();
-            self.term3a[b].d.next = self.term3a[b].q.val();
-            self.seg3a[b].d.next = self.seg2[b].q.val();
+        }
+        for j in 0..TREE_PAIRS {
+            self.pair3a[j].clock.next = self.clock.val();
+            self.next_pair3a[j].clock.next = self.clock.val();
         }
         self.own_spins.read_clock.next = self.clock.val();
         self.own_spins.write_clock.next = self.clock.val();
@@ -560,49 +569,53 @@ impl Logic for Matvec {
         self.split2.d.next = self.split2a.q.val();
         self.last2.d.next = self.last2a.q.val();
         self.row2.d.next = self.row2a.q.val();
-        // stage 3a: the columns' spins arrive; each lane's ±weight is registered
+        // stage 3a: the columns' spins arrive; each lane's ±weight goes to the issuing row's
+        // tree or, in the next row's lanes of a split word, to the next row's; each pair of
+        // leaves is summed and registered (the trees' first level)
         for b in 0..LANES {
             self.term[b].next = self.weight2[b].q.val();
             if self.spins[b].read_data.val() {
                 self.term[b].next = self.neg2[b].q.val();
             }
-            self.term3a[b].d.next = self.term[b].val();
-        }
-        self.v3a.d.next = self.v2.q.val();
-        self.split3a.d.next = self.split2.q.val();
-        self.last3a.d.next = self.last2.q.val();
-        self.row3a.d.next = self.row2.q.val();
-        // stage 3b: the word's sums, by the trees (the issuing row's lanes, the next row's);
-        // the row's own spin and l are read
-        for b in 0..LANES {
-            self.leaves[b].next = self.term3a[b].q.val();
+            self.leaves[b].next = self.term[b].val();
             self.next_leaves[b].next = 0.into();
-            if self.seg3a[b].q.val() {
+            if self.seg2[b].q.val() {
                 self.leaves[b].next = 0.into();
-                self.next_leaves[b].next = self.term3a[b].q.val();
+                self.next_leaves[b].next = self.term[b].val();
             }
         }
         for b in LANES..TREE_LEAVES {
             self.leaves[b].next = 0.into();
             self.next_leaves[b].next = 0.into();
         }
-        for j in 0..8 {
-            self.pairs[j].next = self.leaves[2 * j].val() + self.leaves[2 * j + 1].val();
-            self.next_pairs[j].next =
+        for j in 0..TREE_PAIRS {
+            self.pair3a[j].d.next = self.leaves[2 * j].val() + self.leaves[2 * j + 1].val();
+            self.next_pair3a[j].d.next =
                 self.next_leaves[2 * j].val() + self.next_leaves[2 * j + 1].val();
         }
-        for j in 0..4 {
-            self.quads[j].next = self.pairs[2 * j].val() + self.pairs[2 * j + 1].val();
+        self.v3a.d.next = self.v2.q.val();
+        self.split3a.d.next = self.split2.q.val();
+        self.last3a.d.next = self.last2.q.val();
+        self.row3a.d.next = self.row2.q.val();
+        // stage 3b: the word's sums, by the trees' other four levels (the issuing row's lanes,
+        // the next row's); the row's own spin and l are read
+        for j in 0..TREE_QUADS {
+            self.quads[j].next = self.pair3a[2 * j].q.val() + self.pair3a[2 * j + 1].q.val();
             self.next_quads[j].next =
-                self.next_pairs[2 * j].val() + self.next_pairs[2 * j + 1].val();
+                self.next_pair3a[2 * j].q.val() + self.next_pair3a[2 * j + 1].q.val();
         }
-        for j in 0..2 {
+        for j in 0..TREE_OCTS {
             self.octs[j].next = self.quads[2 * j].val() + self.quads[2 * j + 1].val();
             self.next_octs[j].next =
                 self.next_quads[2 * j].val() + self.next_quads[2 * j + 1].val();
         }
-        self.word_sum.next = self.octs[0].val() + self.octs[1].val();
-        self.next_sum.next = self.next_octs[0].val() + self.next_octs[1].val();
+        for j in 0..TREE_SIXTEENS {
+            self.sixteens[j].next = self.octs[2 * j].val() + self.octs[2 * j + 1].val();
+            self.next_sixteens[j].next =
+                self.next_octs[2 * j].val() + self.next_octs[2 * j + 1].val();
+        }
+        self.word_sum.next = self.sixteens[0].val() + self.sixteens[1].val();
+        self.next_sum.next = self.next_sixteens[0].val() + self.next_sixteens[1].val();
         self.word3b.d.next = signed_bit_cast::<ACC_BITS, TREE_BITS>(self.word_sum.val());
         self.next3b.d.next = signed_bit_cast::<ACC_BITS, TREE_BITS>(self.next_sum.val());
         self.split3b.d.next = self.split3a.q.val();

@@ -376,7 +376,7 @@ impl CoreConfig {
     ///   the class files are measured on; 4096² J entries: dense up to N = 4096, sparse beyond;
     ///   dense or sparse by file);
     /// - `rtl`: the default RTL build (`npim_hdl::builds::rtl`: N ≤ 2048, 65536 J entries,
-    ///   8-bit J, `Tc ≤ 16`, 16-bit fields, sixteen matvec lanes, 16 update units: G1-G22 fit);
+    ///   8-bit J, `Tc ≤ 16`, 16-bit fields, 32 matvec lanes, 16 update units: G1-G22 fit);
     /// - `rtl4`: the same limits with four matvec lanes and four update units;
     /// - `small`: a narrow RTL build (N ≤ 256, 8192 J entries, 4-bit J, two lanes, 1 024 knot
     ///   words);
@@ -415,7 +415,7 @@ impl CoreConfig {
             // the default RTL build (hdl/src/builds/rtl.rs)
             "rtl" => Some(CoreConfig {
                 n_max: 2048,
-                lanes: 16,
+                lanes: 32,
                 nnz_max: 65536,
                 field_bits: 16,
                 tc_max: 16,
