@@ -161,6 +161,8 @@ pub struct Loader {
     dense: Constant<Bit>,
     /// The protocol's codes for an image that fails its checks and one beyond this build.
     code_image_invalid: Constant<Bits<8>>,
+    /// `TAP_PAIRS`.
+    pairs_built: Constant<Bit>,
     code_does_not_fit: Constant<Bits<8>>,
 }
 
@@ -238,6 +240,7 @@ impl Default for Loader {
             fail: Default::default(),
             residue: Constant::new(u64::from(CRC_RESIDUE).to_bits()),
             code_image_invalid: Constant::new(u64::from(ErrorCode::ImageInvalid as u8).to_bits()),
+            pairs_built: Constant::new(TAP_PAIRS),
             code_does_not_fit: Constant::new(u64::from(ErrorCode::DoesNotFit as u8).to_bits()),
             linear_high: Constant::new(high_bits(LINEAR_BITS - 1)),
             count_high: Constant::new(high_bits(COUNT_BITS)),
@@ -476,7 +479,12 @@ impl Logic for Loader {
                     }
                     if self.hoff.val() == 63 {
                         // (the alignment shifts within what keeps y in 48 bits; see `Update`)
+                        // (with tap pairs each hidden unit's taps take an even count of
+                        // places: D more where Tc is odd)
                         if (self.pk.val() > 128)
+                            | (self.pairs_built.val()
+                                & self.tc_reg.q.val().get_bit(0)
+                                & ((self.pk.val() + bit_cast::<16, 4>(self.d_reg.q.val())) > 128))
                             | (self.ys0.val() > self.ys0_max.val())
                             | (self.ys1.val() > self.ys1_max.val())
                             | (self.zr.val() > self.zr_max.val())
