@@ -19,7 +19,7 @@ fn verilog_is_written_and_sim_matches_the_golden_model() {
     );
     assert!(stderr(&o).contains("n_max 20000 > 2048"), "{}", stderr(&o));
     // each build by name; the four-lane build's matvec engine has four entry banks, the
-    // default (sixteen lanes) sixteen
+    // default (32 lanes) 32
     let o = npim(&[
         "hdl",
         "verilog",
@@ -31,7 +31,7 @@ fn verilog_is_written_and_sim_matches_the_golden_model() {
     assert!(o.status.success(), "{}", stderr(&o));
     let four = std::fs::read_to_string(&v).unwrap();
     assert!(four.contains("read_data$3") && !four.contains("read_data$4"));
-    assert!(text.contains("read_data$15") && !text.contains("read_data$16"));
+    assert!(text.contains("read_data$31") && !text.contains("read_data$32"));
 
     let image = dir.path().join("sk.npimg");
     let sk = shared("sk/SK1_N20_0.txt");
@@ -70,7 +70,7 @@ fn verilog_is_written_and_sim_matches_the_golden_model() {
     assert!(o.status.success(), "{}", stderr(&o));
     let rtl = stdout(&o);
     assert!(field(&rtl, "check").starts_with("every step of every run equals the golden model"));
-    assert!(field(&rtl, "solver").starts_with("rtl build `rtl` (16 matvec lanes, 16 update units"));
+    assert!(field(&rtl, "solver").starts_with("rtl build `rtl` (32 matvec lanes, 16 update units"));
     // the other builds give the same runs, `rtl4` in more cycles (fewer lanes and units); the
     // 4-bit build refuses the 8-bit image, naming why
     let sim_on = |core: &str| {

@@ -6,7 +6,7 @@
 //!
 //! | build | spins | stored J entries | J bits | lanes | update units | use |
 //! |---|---|---|---|---|---|---|
-//! | [`rtl`] | 2048 | 65 536 | 8 | 16 | 16 | the serial core and the ULX3S; every G-set graph fits |
+//! | [`rtl`] | 2048 | 65 536 | 8 | 32 | 16 | the serial core and the ULX3S; every G-set graph fits |
 //! | [`rtl4`] | 2048 | 65 536 | 8 | 4 | 4 | the same limits in fewer block RAMs and multipliers |
 //! | [`small`] | 256 | 8 192 | 4 | 2 | 2 | a narrow build: small instances, fewer block RAMs |
 //! | [`dense`] | 256 | 65 536 (`n × n`) | 8 | 4 | 1 | J row-major without column bits: dense instances (SK) |

@@ -540,7 +540,7 @@ pub struct SimArgs {
     /// Simulator.
     #[arg(long, value_enum, default_value_t = EngineArg::Verilator)]
     pub engine: EngineArg,
-    /// RTL build to simulate: rtl (2048 spins, sixteen matvec lanes, sixteen update units), rtl4
+    /// RTL build to simulate: rtl (2048 spins, 32 matvec lanes, sixteen update units), rtl4
     /// (four lanes, four units), small (256 spins, 4-bit J, two lanes), dense (256 spins, J as n × n weights, four lanes), icebreaker (800 spins,
     /// 2-bit J, two lanes, J and the field history in single-port memories: the UP5K's SPRAMs).
     /// Default: the first that can run the image.
