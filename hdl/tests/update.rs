@@ -2,10 +2,10 @@
 //! rust_hdl's simulator and under Verilator, on random instances, parameters and steps.
 
 use npim_hdl::builds::rtl::update::TAIL_STAGES;
-use npim_hdl::builds::rtl::widths::TAP_PAIRS;
 use npim_hdl::builds::rtl::update_sim::{
     run_rust_hdl, run_verilator, verilog, UpdateInput, HARNESS_CPP,
 };
+use npim_hdl::builds::rtl::widths::TAP_PAIRS;
 use npim_hdl::harness::verilator::Harness;
 use npim_sim::fixed::{quantize, CoreConfig, GoldenCore, GoldenState};
 use npim_sim::npim::params::field_scale;
@@ -89,9 +89,9 @@ fn check(seed: u64, n: usize, tc: usize, d: usize, harness: Option<&Harness>, ru
         ..input.clone()
     };
     // a hidden unit's slots: its taps, or with tap pairs its pairs; the tail is `TAIL_STAGES`
-    // and the cycle in which the last slot's two products are summed
+    // and, with tap pairs, the cycle in which the last slot's two products are summed
     let span = if TAP_PAIRS { tc.div_ceil(2) } else { tc };
-    let tail = TAIL_STAGES as u64 + 1;
+    let tail = TAIL_STAGES as u64 + u64::from(TAP_PAIRS);
     let saved = if d * span >= 2 {
         (tail + 1) * (n as u64 - 1) + 1
     } else {

@@ -36,8 +36,6 @@ macro_rules! design_modules {
         pub mod entry;
         #[path = "../design/entry_banks.rs"]
         pub mod entry_banks;
-        #[path = "../design/spin_word.rs"]
-        pub mod spin_word;
         #[path = "../design/feedback.rs"]
         pub mod feedback;
         #[path = "../harness/feedback_sim.rs"]
@@ -54,6 +52,8 @@ macro_rules! design_modules {
         pub mod serial_core;
         #[path = "../harness/serial_sim.rs"]
         pub mod serial_sim;
+        #[path = "../design/spin_word.rs"]
+        pub mod spin_word;
         #[path = "../design/update/mod.rs"]
         pub mod update;
         #[path = "../harness/update_sim.rs"]

@@ -15,13 +15,14 @@
 //!
 //! `UNITS` update units work at once: spin `i` belongs to unit `i mod UNITS` (its noise state
 //! and its history fields live in that unit's memories, at place `i >> UNIT_BITS`), every unit
-//! holds the step's weights, and the units start one cycle apart. Their decisions are taken in
-//! spin order, one a cycle, from the unit whose turn it is; a unit waits with its decision
-//! until it is told, a cycle later, that it was taken (`taken`). Pipelined units cannot wait, so a pass is pipelined only when the
-//! one-cycle stagger alone keeps the decisions in order: `D·Tc ≥ UNITS` (each unit then decides
-//! a spin every `D·Tc` cycles, unit `p` `p` cycles after unit 0), and in internal mode. A unit
-//! waiting for a field keeps that order: fields arrive in spin order, one a cycle at most, so
-//! spin `i` still starts after spin `i − 1` and `D·Tc` cycles after spin `i − UNITS`.
+//! holds the step's weights, and the units start in the same cycle and are told the same
+//! `avail` (the places whose fields are in for every unit: whole words of `UNITS` fields), so
+//! they move in lockstep and every unit with a spin at a place decides it in the same cycle.
+//! The spin memories hold the spins `UNITS` to a word (`spin_word.rs`), and in internal mode a
+//! place's decisions are written as one word the cycle after (from the units' `y_late`), so the
+//! units run pipelined whatever `UNITS` is. In external mode the decisions go to the drive port
+//! one at a time in spin order (the units wait with them until the last of the word has gone),
+//! and the measured spins are gathered into a word.
 //!
 //! In internal mode the core closes the loop itself (each spin is the sign of the update unit's
 //! output); in external mode (builds with `EXTERNAL`) the measurement-feedback port streams the
@@ -492,6 +493,7 @@ impl Logic for Core {
         // unit's decision at a place at once (unit 0, which has the most places, offers
         // whenever the others do); external mode one unit's at a time, in spin order
         // (a decision taken in the cycle before is still offered as its unit leaves)
+        self.ext_on.next = self.external.val() & self.external_built.val();
         self.t_valid.next = self.units[0].spin_valid.val() & !self.taken_q.q.val();
         self.late_y.next = 0.into();
         self.all_done.next = true;
@@ -568,8 +570,7 @@ impl Logic for Core {
         if self.sample_negative.val() {
             self.sample_word.next = self.sword.q.val() | (self.one_word.val() << self.sample_sel.val());
         }
-        // pipelined passes in internal mode when the stagger keeps the decisions in spin order
-        self.ext_on.next = self.external.val() & self.external_built.val();
+        // pipelined passes in internal mode (a place's decisions are written as one word)
         self.overlap_on.next = !self.ext_on.val() & self.overlap_built.val();
         for p in 0..UNITS {
             self.units[p].pipelined.next = !self.ext_on.val();

@@ -15,8 +15,9 @@
 //! `TAP_PAIRS` (`docs/rtl.md`, Speed).
 //!
 //! Each tap's weight and field are registered as they leave the block RAMs, each product
-//! before the pair's sum and that before it is added, and what follows a hidden unit's last
-//! slot (a cycle later: `launch_q`) is a pipeline of `TAIL_STAGES`
+//! before it is added (with `TAP_PAIRS`, before the pair's sum, and that before it is added),
+//! and what follows a hidden unit's last slot (with pairs a cycle later: `launch_q`) is a
+//! pipeline of `TAIL_STAGES`
 //! registered stages (a token per hidden unit: `tail_valid`, with `tail_last` marking a spin's
 //! last unit), each stage one short step so that the clock is set by a multiplier or an adder,
 //! not by their chain: 0 the last tap's `W²` product; 1 it is added; 2 the sum is rounded;
@@ -97,7 +98,8 @@ pub struct Update {
     pub hist_we: Signal<In, Bit>,
     /// This unit's spins whose newest field is in the history: spin `i` (its place here)
     /// starts only when `i < avail`. The core counts the fields the matvec has written while
-    /// it runs beside the units (`OVERLAP`), and holds it at `n` otherwise.
+    /// it runs beside the units (`OVERLAP`), in whole words so that every unit gets the same
+    /// count, and holds it at every place otherwise.
     pub avail: Signal<In, Bits<COUNT_BITS>>,
     /// Noise-state write address (load interface).
     pub noise_waddr: Signal<In, Bits<UNIT_SPIN_BITS>>,
@@ -177,10 +179,17 @@ pub struct Update {
     pair_q: DFF<Signed<MAC_BITS>>,
     pair_valid: DFF<Bit>,
     pair_fresh: DFF<Bit>,
-    /// A hidden unit's last slot was issued the cycle before (`launch`, registered): its token
-    /// enters the tail now, the cycle its last products are summed.
+    /// A hidden unit's last slot was issued the cycle before (`launch`, registered): with
+    /// pairs its token enters the tail now, the cycle its last products are summed
+    /// (`launch_in`; without pairs it enters with `launch`).
     launch_q: DFF<Bit>,
     launch_last_q: DFF<Bit>,
+    launch_in: Signal<Local, Bit>,
+    launch_last_in: Signal<Local, Bit>,
+    /// What the accumulator adds: the pair's sum, or without pairs the product.
+    mac_in: Signal<Local, Signed<MAC_BITS>>,
+    mac_in_valid: Signal<Local, Bit>,
+    mac_in_fresh: Signal<Local, Bit>,
     /// The tail: bit `k` is set while a hidden unit's token is in stage `k` (module docs);
     /// `tail_last` marks the tokens of a spin's last unit.
     tail_valid: DFF<Bits<TAIL_STAGES>>,
@@ -420,11 +429,20 @@ impl Logic for Update {
             + signed_bit_cast::<MAC_BITS, 32>(self.prod_b_q.q.val());
         self.pair_valid.d.next = self.prod_valid.q.val();
         self.pair_fresh.d.next = self.prod_fresh.q.val();
-        self.mac_sum.next = self.acc.q.val() + self.pair_q.q.val();
-        if self.pair_fresh.q.val() {
-            self.mac_sum.next = self.pair_q.q.val();
+        // (builds without pairs add each product as it is registered: no pair stage)
+        self.mac_in.next = signed_bit_cast::<MAC_BITS, 32>(self.prod_q.q.val());
+        self.mac_in_valid.next = self.prod_valid.q.val();
+        self.mac_in_fresh.next = self.prod_fresh.q.val();
+        if self.pairs_built.val() {
+            self.mac_in.next = self.pair_q.q.val();
+            self.mac_in_valid.next = self.pair_valid.q.val();
+            self.mac_in_fresh.next = self.pair_fresh.q.val();
         }
-        if self.pair_valid.q.val() {
+        self.mac_sum.next = self.acc.q.val() + self.mac_in.val();
+        if self.mac_in_fresh.val() {
+            self.mac_sum.next = self.mac_in.val();
+        }
+        if self.mac_in_valid.val() {
             self.acc.d.next = self.mac_sum.val();
         }
         // the tail's tokens move one stage a cycle (a launch enters stage 0)
@@ -715,7 +733,7 @@ impl Logic for Update {
                 if self.pipe.q.val()
                     & (self.tail_valid.q.val().get_bit(10) & self.tail_last.q.val().get_bit(10))
                     & (self.tail_valid.q.val().get_bits::<10>(0) == 0)
-                    & !self.launch_q.q.val()
+                    & !(self.launch_q.q.val() & self.pairs_built.val())
                 {
                     self.state.d.next = UpdateState::Done;
                 }
@@ -730,8 +748,14 @@ impl Logic for Update {
         }
         self.launch_q.d.next = self.launch.val();
         self.launch_last_q.d.next = self.launch_last.val();
-        self.tail_valid.d.next = self.tail_shifted.val().replace_bit(0, self.launch_q.q.val());
-        self.tail_last.d.next = self.last_shifted.val().replace_bit(0, self.launch_last_q.q.val());
+        self.launch_in.next = self.launch.val();
+        self.launch_last_in.next = self.launch_last.val();
+        if self.pairs_built.val() {
+            self.launch_in.next = self.launch_q.q.val();
+            self.launch_last_in.next = self.launch_last_q.q.val();
+        }
+        self.tail_valid.d.next = self.tail_shifted.val().replace_bit(0, self.launch_in.val());
+        self.tail_last.d.next = self.last_shifted.val().replace_bit(0, self.launch_last_in.val());
         // the reads of the slot (pair) chosen above: the field(s) at the spin's place, the
         // weight(s) at the slot's place in the hidden unit's taps
         self.rd_hist.next = (bit_cast::<UNIT_HIST_BITS, COUNT_BITS>(self.rd_i.val())
