@@ -4,7 +4,7 @@
 //! copies and each update unit's field history need DP16KD, while three quarters of the LUTs
 //! sit idle. Each update unit's noise states (`2^UNIT_SPIN_BITS` words of 32 bits: 128 × 32 on
 //! the 16-unit `rtl` build) fit in distributed RAM, as does the copy of its weights that serves
-//! the odd tap of a pair (`weights_b`, 128 × 16, with `TAP_PAIRS`), and its tanh table (256 × 16,
+//! the `W¹` reads with `TAP_PAIRS` (`weights_b`, 128 × 16, read at a registered address), and its tanh table (256 × 16,
 //! read-only) in LUTs, so on that family these carry a synthesis attribute and leave the block
 //! RAM to the memories that need it. The iCE40UP5K has no distributed RAM and few LUTs: nothing changes
 //! there. Simulation ignores the attributes; the design hash covers them (they are in `core.v`).
@@ -58,7 +58,7 @@ mod tests {
         let v = crate::ram_collisions::without_collision_logic(&(rtl.serial_core_verilog)([0; 32]));
         let ecp5 = for_family(Family::Ecp5, &v);
         let units = rtl.units;
-        // the noise states, and the pair's weight copy (the `rtl` build takes tap pairs)
+        // the noise states, and the weight copy of a build with tap pairs (`rtl`)
         assert_eq!(
             ecp5.matches("(* ram_style = \"distributed\" *)").count(),
             2 * units

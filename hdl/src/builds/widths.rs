@@ -108,8 +108,9 @@ pub const HIST_A_BITS: usize = UNIT_HIST_BITS - PAIR_SHIFT;
 pub const HIST_B_BITS: usize = if TAP_PAIRS { UNIT_HIST_BITS - 1 } else { 1 };
 /// Where an update unit's weight memory holds weight `p` of a step (`W⁰` at 0, `W¹` at
 /// `1..=D`, then each hidden unit's `Tc` taps of `W²`), the history slot of the oldest field
-/// being `t_mod`: hidden unit `k`'s taps start at `1 + D + k·stride` (`stride` is `Tc`, or with
-/// `TAP_PAIRS` `Tc` rounded up to even, so that a unit's taps are whole pairs) and tap `s`,
+/// being `t_mod`: hidden unit `k`'s taps start at `base + k·stride` (`base` is `1 + D` and
+/// `stride` `Tc`, or with `TAP_PAIRS` both rounded up to even, so that a pair's two weights sit
+/// at an even place and the next) and tap `s`,
 /// which multiplies the field in slot `(t_mod + s) mod Tc`, sits at that slot's place. A unit
 /// then reads a slot's field and weight at the same place, whatever the step (the core writes
 /// the weights there as it interpolates them).
@@ -118,8 +119,12 @@ pub fn weight_place(p: usize, d: usize, tc: usize, t_mod: usize) -> usize {
         return p;
     }
     let (k, s) = ((p - 1 - d) / tc, (p - 1 - d) % tc);
-    let stride = if TAP_PAIRS { tc + tc % 2 } else { tc };
-    1 + d + k * stride + (s + t_mod) % tc
+    let (base, stride) = if TAP_PAIRS {
+        ((d + 2) & !1, tc + tc % 2)
+    } else {
+        (1 + d, tc)
+    };
+    base + k * stride + (s + t_mod) % tc
 }
 /// Width of the step counter (`T < 2^STEP_BITS`).
 pub const STEP_BITS: usize = 20;

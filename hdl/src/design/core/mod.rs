@@ -321,6 +321,8 @@ pub struct Core {
     /// `TAP_PAIRS`, and `!1` (rounds a count down to even).
     pairs_built: Constant<Bit>,
     even_mask: Constant<Bits<6>>,
+    /// `!1` at the knot address width.
+    even_k: Constant<Bits<KNOT_ADDR_BITS>>,
     /// Weight `p`'s knots are read this cycle (its place goes down the interpolation).
     issued: Signal<Local, Bit>,
     /// `DUAL_KNOT_READS` as a signal.
@@ -395,6 +397,11 @@ impl Logic for Core {
             | (self.p.q.val() <= bit_cast::<KNOT_ADDR_BITS, 4>(self.setup.d.val()))
         {
             self.wk.d.next = bit_cast::<KNOT_ADDR_BITS, 4>(self.setup.d.val()) + 1;
+            if self.pairs_built.val() {
+                // (W² from an even place with pairs: `weight_place`)
+                self.wk.d.next =
+                    (bit_cast::<KNOT_ADDR_BITS, 4>(self.setup.d.val()) + 2) & self.even_k.val();
+            }
             self.ws.d.next = 0.into();
             self.wr.d.next = self.umod_next.val();
         }

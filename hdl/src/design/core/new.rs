@@ -125,6 +125,7 @@ impl Default for Core {
             overlap_built: Constant::new(OVERLAP),
             pairs_built: Constant::new(TAP_PAIRS),
             even_mask: Constant::new(0x3eu64.to_bits()),
+            even_k: Constant::new((((1u64 << KNOT_ADDR_BITS) - 1) & !1).to_bits()),
             issued: Default::default(),
             wk: Default::default(),
             ws: Default::default(),

@@ -136,8 +136,9 @@ pub struct Update {
     /// The schedule weights: port A serves `W⁰` and `W²` (and the core's writes), port B `W¹`
     /// while `W²` streams.
     weights: DualReadRam<Signed<W_BITS>, WEIGHT_ADDR_BITS>,
-    /// The odd slot's weight of a pair (`TAP_PAIRS`; a copy of `weights`, each weight one place
-    /// down, so that a pair's even place reads its odd weight).
+    /// A copy of the weights (`TAP_PAIRS`) that serves the `W¹` reads, so that `weights`'
+    /// second port can read each pair's odd `W²` weight (distributed RAM on the ECP5: its
+    /// address, `w1_addr`, is a register).
     weights_b: RAM<Signed<W_BITS>, WEIGHT_ADDR_BITS>,
     /// The field history: every slot, or with `TAP_PAIRS` the even slots (`hist`) and the odd
     /// ones (`hist_b`), a pair's two fields at one address.
@@ -265,6 +266,11 @@ pub struct Update {
     /// The hidden unit after `wbase`'s: `wbase + Tc` (`TAP_PAIRS`: `Tc` rounded up to even).
     next_wbase: Signal<Local, Bits<WEIGHT_ADDR_BITS>>,
     stride: Signal<Local, Bits<6>>,
+    /// `W²`'s first place ([`weight_place`]).
+    w2_base: Signal<Local, Bits<WEIGHT_ADDR_BITS>>,
+    /// `1`, and `!1`, at the weight address width.
+    one_w: Constant<Bits<WEIGHT_ADDR_BITS>>,
+    even_w: Constant<Bits<WEIGHT_ADDR_BITS>>,
     product: Signal<Local, Signed<32>>,
     product_b: Signal<Local, Signed<32>>,
     acc_bits: Signal<Local, Bits<MAC_BITS>>,
@@ -361,9 +367,7 @@ impl Logic for Update {
         self.weights.write_address.next = self.weight_waddr.val();
         self.weights.write_data.next = self.weight_wdata.val();
         self.weights.write_enable.next = self.weight_we.val();
-        // (one place down: read at a pair's even place it gives the odd one's weight, with no
-        // adder on the read address)
-        self.weights_b.write_address.next = self.weight_waddr.val() - 1;
+        self.weights_b.write_address.next = self.weight_waddr.val();
         self.weights_b.write_data.next = self.weight_wdata.val();
         self.weights_b.write_enable.next = self.weight_we.val() & self.pairs_built.val();
         // (with pairs, the even slots in `hist` and the odd in `hist_b`, at place·8 + slot/2)
@@ -393,6 +397,12 @@ impl Logic for Update {
         self.noise.write_enable.next = self.noise_we.val();
         // the slot (pair) to read: `s` of hidden unit `wbase` of spin `i`, unless a state below
         // starts a new spin; a hidden unit's last slot is followed by the next unit's slot 0
+        // W²'s first place: `1 + D`, with pairs rounded up to even (a pair's odd place is its
+        // even one with bit 0 set: no adder on the second port's address)
+        self.w2_base.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
+        if self.pairs_built.val() {
+            self.w2_base.next = (bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 2) & self.even_w.val();
+        }
         self.span.next = self.tc.val();
         self.stride.next = self.tc.val();
         if self.pairs_built.val() {
@@ -414,7 +424,7 @@ impl Logic for Update {
         self.tap_field.d.next = self.hist.read_data.val();
         self.tap_weight_b.d.next = 0.into();
         if self.v1b.q.val() {
-            self.tap_weight_b.d.next = self.weights_b.read_data.val();
+            self.tap_weight_b.d.next = self.weights.read_data_b.val();
         }
         self.tap_field_b.d.next = self.hist_b.read_data.val();
         self.tap_valid.d.next = self.v1.q.val() & (self.state.q.val() == UpdateState::Mac);
@@ -515,7 +525,13 @@ impl Logic for Update {
         }
         self.tanh_rom.address.next = bit_cast::<TABLE_BITS, 16>(self.table_index.val());
         self.z_at_table.d.next = self.z.q.val();
+        // (with pairs the W¹ weight comes from the copy, whose address is a register, and the
+        // second port reads each pair's odd weight)
         self.weights.read_address_b.next = self.w1_addr.q.val();
+        self.weights_b.read_address.next = self.w1_addr.q.val();
+        if self.pairs_built.val() {
+            self.weights.read_address_b.next = self.rd_waddr.val() | self.one_w.val();
+        }
         if self.tail_valid.q.val().get_bit(5) {
             self.w1_addr.d.next = self.w1_addr.q.val() + 1;
             if self.tail_last.q.val().get_bit(5) {
@@ -530,6 +546,9 @@ impl Logic for Update {
         self.f_nl_q.d.next = self.f_nl.val();
         // stage 7: the W¹ product; stage 8: into the spin's sum
         self.w1_q.d.next = self.weights.read_data_b.val();
+        if self.pairs_built.val() {
+            self.w1_q.d.next = self.weights_b.read_data.val();
+        }
         self.w1_product.next = self.w1_q.q.val() * self.f_nl_q.q.val();
         self.w1_product_q.d.next = self.w1_product.val();
         if self.tail_valid.q.val().get_bit(8) {
@@ -615,7 +634,7 @@ impl Logic for Update {
                     self.w1_addr.d.next = 1.into();
                     self.read.d.next = 0.into();
                     self.decided.d.next = 0.into();
-                    self.wbase.d.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
+                    self.wbase.d.next = self.w2_base.val();
                     self.state.d.next = UpdateState::NoiseData;
                 }
             }
@@ -637,9 +656,9 @@ impl Logic for Update {
                 // the overlap ever wait here)
                 if self.ready.val() & self.overlap_built.val() {
                     self.rd_slot.next = 0.into();
-                    self.rd_wbase.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
+                    self.rd_wbase.next = self.w2_base.val();
                     self.k.d.next = 0.into();
-                    self.wbase.d.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
+                    self.wbase.d.next = self.w2_base.val();
                     self.s.d.next = 1.into();
                     self.v1.d.next = true;
                     self.fresh.d.next = true;
@@ -673,9 +692,9 @@ impl Logic for Update {
                             // the next spin's unit 0 begins with tap 0 now
                             self.i.d.next = self.i_next.val();
                             self.rd_i.next = self.i_next.val();
-                            self.rd_wbase.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
+                            self.rd_wbase.next = self.w2_base.val();
                             self.k.d.next = 0.into();
-                            self.wbase.d.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
+                            self.wbase.d.next = self.w2_base.val();
                             self.s.d.next = 1.into();
                             self.v1.d.next = true;
                             self.fresh.d.next = true;
@@ -707,9 +726,9 @@ impl Logic for Update {
                         bit_cast::<UNIT_SPIN_BITS, COUNT_BITS>(self.i_next.val());
                     self.rd_i.next = self.i_next.val();
                     self.rd_slot.next = 0.into();
-                    self.rd_wbase.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
+                    self.rd_wbase.next = self.w2_base.val();
                     self.k.d.next = 0.into();
-                    self.wbase.d.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
+                    self.wbase.d.next = self.w2_base.val();
                     if self.i_next.val() == self.n.val() {
                         self.state.d.next = UpdateState::Done;
                     } else if !self.ready_next.val() {
@@ -766,7 +785,6 @@ impl Logic for Update {
         self.rd_waddr.next = self.rd_wbase.val()
             + (bit_cast::<WEIGHT_ADDR_BITS, 6>(self.rd_slot.val()) << self.pair_shift.val());
         self.weights.read_address.next = self.rd_waddr.val();
-        self.weights_b.read_address.next = self.rd_waddr.val();
         self.v1b.d.next = self.pairs_built.val()
             & (((self.rd_slot.val() << 1) + 1) < self.tc.val());
         // the noise draw of the spin drawing this cycle (sequential: the first spin at start,
