@@ -529,9 +529,6 @@ impl Logic for Update {
         // second port reads each pair's odd weight)
         self.weights.read_address_b.next = self.w1_addr.q.val();
         self.weights_b.read_address.next = self.w1_addr.q.val();
-        if self.pairs_built.val() {
-            self.weights.read_address_b.next = self.rd_waddr.val() | self.one_w.val();
-        }
         if self.tail_valid.q.val().get_bit(5) {
             self.w1_addr.d.next = self.w1_addr.q.val() + 1;
             if self.tail_last.q.val().get_bit(5) {
@@ -785,6 +782,9 @@ impl Logic for Update {
         self.rd_waddr.next = self.rd_wbase.val()
             + (bit_cast::<WEIGHT_ADDR_BITS, 6>(self.rd_slot.val()) << self.pair_shift.val());
         self.weights.read_address.next = self.rd_waddr.val();
+        if self.pairs_built.val() {
+            self.weights.read_address_b.next = self.rd_waddr.val() | self.one_w.val();
+        }
         self.v1b.d.next = self.pairs_built.val()
             & (((self.rd_slot.val() << 1) + 1) < self.tc.val());
         // the noise draw of the spin drawing this cycle (sequential: the first spin at start,
