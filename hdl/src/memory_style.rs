@@ -3,9 +3,10 @@
 //! On the ECP5-85F block RAM, not logic, runs out first: the matvec's entry banks and spin
 //! copies and each update unit's field history need DP16KD, while three quarters of the LUTs
 //! sit idle. Each update unit's noise states (`2^UNIT_SPIN_BITS` words of 32 bits: 128 × 32 on
-//! the 16-unit `rtl` build) fit in distributed RAM, and its tanh table (256 × 16, read-only) in
-//! LUTs, so on that family both carry a synthesis attribute and leave the block RAM to the
-//! memories that need it. The iCE40UP5K has no distributed RAM and few LUTs: nothing changes
+//! the 16-unit `rtl` build) fit in distributed RAM, as does the copy of its weights that serves
+//! the `W¹` reads with `TAP_PAIRS` (`weights_b`, 128 × 16, read at a registered address), and its tanh table (256 × 16,
+//! read-only) in LUTs, so on that family these carry a synthesis attribute and leave the block
+//! RAM to the memories that need it. The iCE40UP5K has no distributed RAM and few LUTs: nothing changes
 //! there. Simulation ignores the attributes; the design hash covers them (they are in `core.v`).
 
 use crate::boards::Family;
@@ -16,7 +17,7 @@ fn style(family: Family, module: &str) -> Option<&'static str> {
     if family != Family::Ecp5 || !module.contains("$units$") {
         return None;
     }
-    if module.ends_with("$noise") {
+    if module.ends_with("$noise") || module.ends_with("$weights_b") {
         Some("(* ram_style = \"distributed\" *) ")
     } else if module.ends_with("$tanh_rom") {
         Some("(* rom_style = \"logic\" *) ")
@@ -52,14 +53,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_the_ecp5_units_noise_and_tables_are_marked() {
+    fn only_the_ecp5_units_noise_weight_copies_and_tables_are_marked() {
         let rtl = crate::builds::by_name("rtl").unwrap();
         let v = crate::ram_collisions::without_collision_logic(&(rtl.serial_core_verilog)([0; 32]));
         let ecp5 = for_family(Family::Ecp5, &v);
         let units = rtl.units;
+        // the noise states, and the weight copy of a build with tap pairs (`rtl`)
         assert_eq!(
             ecp5.matches("(* ram_style = \"distributed\" *)").count(),
-            units
+            2 * units
         );
         assert_eq!(ecp5.matches("(* rom_style = \"logic\" *)").count(), units);
         assert_eq!(for_family(Family::Ice40, &v), v);

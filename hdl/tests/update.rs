@@ -5,6 +5,7 @@ use npim_hdl::builds::rtl::update::TAIL_STAGES;
 use npim_hdl::builds::rtl::update_sim::{
     run_rust_hdl, run_verilator, verilog, UpdateInput, HARNESS_CPP,
 };
+use npim_hdl::builds::rtl::widths::TAP_PAIRS;
 use npim_hdl::harness::verilator::Harness;
 use npim_sim::fixed::{quantize, CoreConfig, GoldenCore, GoldenState};
 use npim_sim::npim::params::field_scale;
@@ -87,8 +88,12 @@ fn check(seed: u64, n: usize, tc: usize, d: usize, harness: Option<&Harness>, ru
         pipelined: false,
         ..input.clone()
     };
-    let saved = if d * tc >= 2 {
-        (TAIL_STAGES as u64 + 1) * (n as u64 - 1) + 1
+    // a hidden unit's slots: its taps, or with tap pairs its pairs; the tail is `TAIL_STAGES`
+    // and, with tap pairs, the cycle in which the last slot's two products are summed
+    let span = if TAP_PAIRS { tc.div_ceil(2) } else { tc };
+    let tail = TAIL_STAGES as u64 + u64::from(TAP_PAIRS);
+    let saved = if d * span >= 2 {
+        (tail + 1) * (n as u64 - 1) + 1
     } else {
         0
     };
@@ -97,10 +102,10 @@ fn check(seed: u64, n: usize, tc: usize, d: usize, harness: Option<&Harness>, ru
         assert_eq!(got.spins, want, "Verilator, seed {seed}, step {steps}");
         let seq = run_verilator(h, &sequential).unwrap();
         assert_eq!(seq.spins, want, "Verilator sequential, seed {seed}");
-        // start to done: a spin every D·Tc cycles pipelined (and the last spin's tail),
-        // D·Tc + TAIL_STAGES + 1 sequential (the decision taken, then told); 3 for the set-up
+        // start to done: a spin every D·span cycles pipelined (and the last spin's tail),
+        // D·span + tail + 1 sequential (the decision taken, then told); 3 for the set-up
         // and done
-        let (spins, dtc, tail) = (n as u64, (d * tc) as u64, TAIL_STAGES as u64);
+        let (spins, dtc) = (n as u64, (d * span) as u64);
         assert_eq!(
             seq.cycles,
             spins * (dtc + tail + 1) + 3,

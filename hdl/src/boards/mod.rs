@@ -36,6 +36,10 @@ pub struct StepWork {
     pub multiplies: u64,
     /// `N`: the spins the update units share.
     pub spins: u64,
+    /// `D` and `Tc`: the hidden units and taps of each spin.
+    pub hidden: u64,
+    /// See `hidden`.
+    pub tc: u64,
     /// Stored J entries (both triangles, as the image holds them; `N²` for dense J).
     pub j_entries: u64,
     /// Bits of each stored weight.
@@ -48,19 +52,22 @@ impl StepWork {
         StepWork {
             multiplies: (image.n * image.d * image.tc) as u64,
             spins: image.n as u64,
+            hidden: image.d as u64,
+            tc: image.tc as u64,
             j_entries: image.j.nnz() as u64,
             j_bits: u32::from(image.j_bits),
         }
     }
 
-    /// The bound of a build with `lanes` matvec lanes and `units` update units: `⌈entries/L⌉`
-    /// entry words and `⌈N/P⌉·D·Tc` taps (the unit with the most spins doing one multiply a
-    /// cycle), one after the other, or the larger of the two where the update of a step runs
-    /// beside the matvec of the step before (`overlap`).
-    pub fn build_bound(&self, lanes: u32, units: u32, overlap: bool) -> u64 {
-        let taps_per_spin = self.multiplies / self.spins.max(1);
+    /// The bound of a build with `lanes` matvec lanes and `units` update units taking
+    /// `taps_per_cycle` `W²` taps a cycle each: `⌈entries/L⌉` entry words and
+    /// `⌈N/P⌉·D·⌈Tc/m⌉` cycles of taps (the unit with the most spins, `m` multiplies a cycle),
+    /// one after the other, or the larger of the two where the update of a step runs beside the
+    /// matvec of the step before (`overlap`).
+    pub fn build_bound(&self, lanes: u32, units: u32, taps_per_cycle: u32, overlap: bool) -> u64 {
+        let cycles_per_spin = self.hidden * self.tc.div_ceil(u64::from(taps_per_cycle.max(1)));
         let words = self.j_entries.div_ceil(u64::from(lanes.max(1)));
-        let taps = self.spins.div_ceil(u64::from(units.max(1))) * taps_per_spin;
+        let taps = self.spins.div_ceil(u64::from(units.max(1))) * cycles_per_spin;
         if overlap {
             words.max(taps)
         } else {
@@ -256,22 +263,29 @@ mod tests {
         let g11 = |j_bits| StepWork {
             multiplies: 800 * 24,
             spins: 800,
+            hidden: 3,
+            tc: 8,
             j_entries: 3_200,
             j_bits,
         };
         assert_eq!(ulx3s.bound(&g11(8)), 124); // ⌈19 200 / 156⌉: the multipliers
         assert_eq!(up5k.bound(&g11(2)), 2_400); // 19 200 / 8
-        assert_eq!(g11(8).build_bound(1, 1, false), 3_200 + 19_200);
-        assert_eq!(g11(8).build_bound(4, 1, false), 800 + 19_200);
-        assert_eq!(g11(8).build_bound(4, 8, false), 800 + 100 * 24);
-        assert_eq!(g11(8).build_bound(4, 3, false), 800 + 267 * 24); // ⌈800 / 3⌉ spins in unit 0
-                                                                     // the update beside the matvec: the larger of the two
-        assert_eq!(g11(8).build_bound(4, 8, true), 100 * 24);
-        assert_eq!(g11(8).build_bound(1, 16, true), 3_200);
+        assert_eq!(g11(8).build_bound(1, 1, 1, false), 3_200 + 19_200);
+        assert_eq!(g11(8).build_bound(4, 1, 1, false), 800 + 19_200);
+        assert_eq!(g11(8).build_bound(4, 8, 1, false), 800 + 100 * 24);
+        // ⌈800 / 3⌉ spins in unit 0
+        assert_eq!(g11(8).build_bound(4, 3, 1, false), 800 + 267 * 24);
+        // the update beside the matvec: the larger of the two
+        assert_eq!(g11(8).build_bound(4, 8, 1, true), 100 * 24);
+        assert_eq!(g11(8).build_bound(1, 16, 1, true), 3_200);
+        // two taps a cycle: D·⌈Tc/2⌉ = 12 cycles a spin
+        assert_eq!(g11(8).build_bound(32, 16, 2, true), 50 * 12);
         // dense SK N = 2048 at 8 bits: the block RAM limits (4 194 304 · 8 / 7 488)
         let sk = StepWork {
             multiplies: 2_048 * 24,
             spins: 2_048,
+            hidden: 3,
+            tc: 8,
             j_entries: 2_048 * 2_048,
             j_bits: 8,
         };

@@ -56,6 +56,8 @@ pub mod params {
     /// No split words: the second adder tree and its lane bits (about 250 logic cells) do
     /// not fit beside the rest, and with two lanes G-set rows gain little from them.
     pub const SPLIT_WORDS: bool = false;
+    /// Each update unit multiplies two `W²` taps a cycle (`rtl`, `small`); here one.
+    pub const TAP_PAIRS: bool = false;
     /// J memory layout: compressed sparse rows (column | weight per entry).
     pub const DENSE: bool = false;
 }

@@ -52,6 +52,8 @@ macro_rules! design_modules {
         pub mod serial_core;
         #[path = "../harness/serial_sim.rs"]
         pub mod serial_sim;
+        #[path = "../design/spin_word.rs"]
+        pub mod spin_word;
         #[path = "../design/update/mod.rs"]
         pub mod update;
         #[path = "../harness/update_sim.rs"]
@@ -96,6 +98,8 @@ pub struct Build {
     pub external: bool,
     /// Update units working at once.
     pub units: usize,
+    /// `W²` taps each unit multiplies a cycle (two with `TAP_PAIRS`).
+    pub taps_per_cycle: usize,
     /// Whether a step's update runs beside the matvec of the step before (`OVERLAP`).
     pub overlap: bool,
     /// One run under Verilator.
@@ -122,6 +126,7 @@ macro_rules! build_entry {
             build_harness: $b::core_sim::build_harness,
             external: $b::params::EXTERNAL,
             units: $b::widths::UNITS,
+            taps_per_cycle: 1 + $b::widths::PAIR_SHIFT,
             overlap: $b::params::OVERLAP,
             run_verilator: $b::core_sim::run_verilator,
             run_verilator_in: $b::core_sim::run_verilator_in,

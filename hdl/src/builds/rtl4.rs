@@ -45,6 +45,8 @@ pub mod params {
     /// A J word holding the end of one row and the start of a row that goes on past it serves
     /// both rows in one slot (a second adder tree over the lanes; `matvec.rs`).
     pub const SPLIT_WORDS: bool = true;
+    /// Each update unit multiplies two `W²` taps a cycle (`rtl`, `small`); here one.
+    pub const TAP_PAIRS: bool = false;
     /// J memory layout: compressed sparse rows (column | weight per entry).
     pub const DENSE: bool = false;
 }

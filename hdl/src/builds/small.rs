@@ -44,6 +44,9 @@ pub mod params {
     /// A J word holding the end of one row and the start of a row that goes on past it serves
     /// both rows in one slot (a second adder tree over the lanes; `matvec.rs`).
     pub const SPLIT_WORDS: bool = true;
+    /// Each update unit multiplies two `W²` taps a cycle (two multipliers; its field history
+    /// in two memories, the even and the odd slots, read at once).
+    pub const TAP_PAIRS: bool = true;
     /// J memory layout: compressed sparse rows (column | weight per entry).
     pub const DENSE: bool = false;
 }

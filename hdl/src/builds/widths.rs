@@ -12,6 +12,10 @@ pub const COUNT_BITS: usize = SPIN_BITS + 1;
 pub const BANK_BITS: usize = if OVERLAP { 2 } else { 1 };
 /// Address bits of the spin memories: bank number above the spin index.
 pub const SPIN_ADDR_BITS: usize = SPIN_BITS + BANK_BITS;
+/// Address bits of the spin memories' words: the update units decide in lockstep, one spin
+/// each, so the spins are held `UNITS` to a word (spin `i` at bit `i mod UNITS` of word
+/// `i >> UNIT_BITS`, the bank above) and a word is written at once.
+pub const SPIN_WORD_ADDR_BITS: usize = SPIN_ADDR_BITS - UNIT_BITS;
 /// Address bits of the row-pointer memory: it holds `N_MAX + 1` words (row `r`'s first entry
 /// at `r`, the end of the last row at `N_MAX`).
 pub const ROWPTR_ADDR_BITS: usize = if N_MAX < (1 << SPIN_BITS) {
@@ -94,6 +98,34 @@ pub const UNITS: usize = 1 << UNIT_BITS;
 pub const UNIT_SPIN_BITS: usize = SPIN_BITS - UNIT_BITS;
 /// Address bits of a unit's field history (place `·16 + slot`).
 pub const UNIT_HIST_BITS: usize = UNIT_SPIN_BITS + HIST_SLOT_BITS;
+/// `1` where each update unit takes two `W²` taps a cycle (`TAP_PAIRS`), else `0`: a history
+/// slot's place in the unit's memories is shifted right by it.
+pub const PAIR_SHIFT: usize = TAP_PAIRS as usize;
+/// Address bits of a unit's first history memory (every slot, or with `TAP_PAIRS` the even
+/// ones: place `·8 + slot/2`) and of its second (the odd slots; two words where unused).
+pub const HIST_A_BITS: usize = UNIT_HIST_BITS - PAIR_SHIFT;
+/// See [`HIST_A_BITS`].
+pub const HIST_B_BITS: usize = if TAP_PAIRS { UNIT_HIST_BITS - 1 } else { 1 };
+/// Where an update unit's weight memory holds weight `p` of a step (`W⁰` at 0, `W¹` at
+/// `1..=D`, then each hidden unit's `Tc` taps of `W²`), the history slot of the oldest field
+/// being `t_mod`: hidden unit `k`'s taps start at `base + k·stride` (`base` is `1 + D` and
+/// `stride` `Tc`, or with `TAP_PAIRS` both rounded up to even, so that a pair's two weights sit
+/// at an even place and the next) and tap `s`,
+/// which multiplies the field in slot `(t_mod + s) mod Tc`, sits at that slot's place. A unit
+/// then reads a slot's field and weight at the same place, whatever the step (the core writes
+/// the weights there as it interpolates them).
+pub fn weight_place(p: usize, d: usize, tc: usize, t_mod: usize) -> usize {
+    if p <= d {
+        return p;
+    }
+    let (k, s) = ((p - 1 - d) / tc, (p - 1 - d) % tc);
+    let (base, stride) = if TAP_PAIRS {
+        ((d + 2) & !1, tc + tc % 2)
+    } else {
+        (1 + d, tc)
+    };
+    base + k * stride + (s + t_mod) % tc
+}
 /// Width of the step counter (`T < 2^STEP_BITS`).
 pub const STEP_BITS: usize = 20;
 /// Width of an ADC amplitude sample in the CIM feedback engine.

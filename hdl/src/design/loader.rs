@@ -161,6 +161,10 @@ pub struct Loader {
     dense: Constant<Bit>,
     /// The protocol's codes for an image that fails its checks and one beyond this build.
     code_image_invalid: Constant<Bits<8>>,
+    /// `TAP_PAIRS`.
+    pairs_built: Constant<Bit>,
+    /// `1 + D + D·Tc` as the weights are placed with tap pairs (`weight_place`).
+    pk_pairs: Signal<Local, Bits<16>>,
     code_does_not_fit: Constant<Bits<8>>,
 }
 
@@ -238,6 +242,8 @@ impl Default for Loader {
             fail: Default::default(),
             residue: Constant::new(u64::from(CRC_RESIDUE).to_bits()),
             code_image_invalid: Constant::new(u64::from(ErrorCode::ImageInvalid as u8).to_bits()),
+            pairs_built: Constant::new(TAP_PAIRS),
+            pk_pairs: Default::default(),
             code_does_not_fit: Constant::new(u64::from(ErrorCode::DoesNotFit as u8).to_bits()),
             linear_high: Constant::new(high_bits(LINEAR_BITS - 1)),
             count_high: Constant::new(high_bits(COUNT_BITS)),
@@ -307,6 +313,18 @@ impl Logic for Loader {
         }
         self.pk.next =
             self.t0.val() + self.t1.val() + self.t2.val() + self.t3.val() + bit_cast::<16, 4>(self.d_reg.q.val()) + 1;
+        // the places the weights take with tap pairs: W² from an even place (one more where D
+        // is even), each hidden unit an even count (D more where Tc is odd)
+        self.pk_pairs.next = self.pk.val();
+        if !self.d_reg.q.val().get_bit(0) {
+            self.pk_pairs.next = self.pk.val() + 1;
+        }
+        if self.tc_reg.q.val().get_bit(0) {
+            self.pk_pairs.next = self.pk.val() + bit_cast::<16, 4>(self.d_reg.q.val());
+            if !self.d_reg.q.val().get_bit(0) {
+                self.pk_pairs.next = self.pk.val() + bit_cast::<16, 4>(self.d_reg.q.val()) + 1;
+            }
+        }
         // (a knot spacing over 2^15 fails the header at its own byte, so 4 bits of it serve)
         self.needed.next = ((bit_cast::<21, STEP_BITS>(self.steps_reg.q.val()) - 1)
             >> bit_cast::<4, 8>(self.shift_reg.q.val()))
@@ -476,7 +494,9 @@ impl Logic for Loader {
                     }
                     if self.hoff.val() == 63 {
                         // (the alignment shifts within what keeps y in 48 bits; see `Update`)
-                        if (self.pk.val() > 128)
+                        // (with tap pairs each hidden unit's taps take an even count of
+                        // places from an even one: `weight_place`)
+                        if (self.pk.val() > 128) | (self.pairs_built.val() & (self.pk_pairs.val() > 128))
                             | (self.ys0.val() > self.ys0_max.val())
                             | (self.ys1.val() > self.ys1_max.val())
                             | (self.zr.val() > self.zr_max.val())

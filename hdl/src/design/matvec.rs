@@ -45,6 +45,7 @@
 
 use super::entry::EntryDecode;
 use super::entry_banks::EntryBanks;
+use super::spin_word::SpinAt;
 use super::ports::MatrixWrites;
 use super::widths::*;
 use rust_hdl::prelude::*;
@@ -104,10 +105,10 @@ pub struct Matvec {
     /// Which spin bank the pass reads (the core writes the next step's spins into another and
     /// keeps the best spins in a third).
     pub bank: Signal<In, Bits<BANK_BITS>>,
-    /// Spin write address: bank number above the spin index.
-    pub spin_waddr: Signal<In, Bits<SPIN_ADDR_BITS>>,
-    /// Spin bit to write (1 = −1).
-    pub spin_wdata: Signal<In, Bit>,
+    /// Spin word write address: bank number above the word index (`SPIN_WORD_ADDR_BITS`).
+    pub spin_waddr: Signal<In, Bits<SPIN_WORD_ADDR_BITS>>,
+    /// Spin word to write: spin `w·UNITS + p` in bit `p` (1 = −1).
+    pub spin_wdata: Signal<In, Bits<UNITS>>,
     /// Spin write enable.
     pub spin_we: Signal<In, Bit>,
     /// Spin address to read while idle (bank number above the index), e.g. the best spins.
@@ -129,11 +130,28 @@ pub struct Matvec {
     rowptr: RAM<Bits<PTR_BITS>, ROWPTR_ADDR_BITS>,
     /// Entry `k` is word `k >> LANE_BITS` of bank `k mod LANES` (one single-port memory).
     banks: EntryBanks,
-    /// One copy of the spin bits per lane (each reads its own entry's column).
-    spins: [RAM<Bit, SPIN_ADDR_BITS>; LANES],
+    /// One copy of the spin words per lane (each reads its own entry's column's word, the bit
+    /// picked as the word arrives: `sel2`).
+    spins: [RAM<Bits<UNITS>, SPIN_WORD_ADDR_BITS>; LANES],
+    /// Each lane's column's bit in its word (stage 2b → 3a).
+    sel2: [DFF<Bits<5>>; LANES],
+    /// The row's own spin's bit in its word (stage 3b → 3c), and the peeked spin's.
+    own_sel: DFF<Bits<5>>,
+    peek_sel: DFF<Bits<5>>,
+    /// Each lane's column's spin: its word and bit.
+    col_at: [SpinAt; LANES],
+    /// The row's own spin's and the peeked spin's.
+    own_at: SpinAt,
+    peek_at: SpinAt,
+    /// The words read, shifted so that the spin looked up is bit 0 (`one_word`: a one-unit
+    /// build's word is a single bit, which Verilog cannot index).
+    col_word: [Signal<Local, Bits<UNITS>>; LANES],
+    own_word: Signal<Local, Bits<UNITS>>,
+    peek_word: Signal<Local, Bits<UNITS>>,
+    one_word: Constant<Bits<UNITS>>,
     /// Each lane's entry word, decoded.
     decode: [EntryDecode; LANES],
-    own_spins: RAM<Bit, SPIN_ADDR_BITS>,
+    own_spins: RAM<Bits<UNITS>, SPIN_WORD_ADDR_BITS>,
     /// Linear terms at `LINEAR_BITS` (sign-extended by hand on the way out: rust_hdl's
     /// `signed_bit_cast` does not terminate on the most negative value).
     linear: RAM<Bits<LINEAR_BITS>, SPIN_BITS>,
@@ -309,6 +327,16 @@ impl Default for Matvec {
             spins: Default::default(),
             decode: Default::default(),
             own_spins: Default::default(),
+            sel2: Default::default(),
+            own_sel: Default::default(),
+            peek_sel: Default::default(),
+            col_at: Default::default(),
+            own_at: Default::default(),
+            peek_at: Default::default(),
+            col_word: Default::default(),
+            own_word: Default::default(),
+            peek_word: Default::default(),
+            one_word: Constant::new(1u64.to_bits()),
             linear: Default::default(),
             linear_bits: Default::default(),
             linear_wide: Default::default(),
@@ -430,6 +458,7 @@ impl Logic for Matvec {
         for b in 0..LANES {
             self.spins[b].read_clock.next = self.clock.val();
             self.spins[b].write_clock.next = self.clock.val();
+            self.sel2[b].clock.next = self.clock.val();
             self.act1[b].clock.next = self.clock.val();
             self.seg1[b].clock.next = self.clock.val();
             self.weight2[b].clock.next = self.clock.val();
@@ -460,7 +489,7 @@ impl Logic for Matvec {
             entry_we_q, linear_waddr_q, linear_wdata_q, linear_we_q, state, r, k, row_base, end_q, next_q, v1, split1, last1, row1, place1, next_place1, v2a, split2a, last2a, row2a, place2a, next_place2a,
             v2, split2,
             last2, row2, v3a, split3a, last3a, row3a, v3b, split3b, last3b, row3b, word3b, next3b,
-            v3, row3, sum3, own3, l3, acc, energy
+            v3, row3, sum3, own3, l3, acc, energy, own_sel, peek_sel
         );
         // load ports (registered first): entry k goes to bank k mod LANES at word k >> LANE_BITS;
         // every spin copy takes every spin write
@@ -555,7 +584,9 @@ impl Logic for Matvec {
             }
             self.decode[b].word.next = self.word2a[b].q.val();
             self.decode[b].position.next = self.position[b].val();
-            self.spins[b].read_address.next = self.bank_base.val() | self.decode[b].column.val();
+            self.col_at[b].address.next = self.bank_base.val() | self.decode[b].column.val();
+            self.spins[b].read_address.next = self.col_at[b].word.val();
+            self.sel2[b].d.next = self.col_at[b].place.val();
             self.weight2[b].d.next = 0.into();
             self.neg2[b].d.next = 0.into();
             if self.act2a[b].q.val() {
@@ -574,7 +605,8 @@ impl Logic for Matvec {
         // leaves is summed and registered (the trees' first level)
         for b in 0..LANES {
             self.term[b].next = self.weight2[b].q.val();
-            if self.spins[b].read_data.val() {
+            self.col_word[b].next = self.spins[b].read_data.val() >> self.sel2[b].q.val();
+            if (self.col_word[b].val() & self.one_word.val()) != 0 {
                 self.term[b].next = self.neg2[b].q.val();
             }
             self.leaves[b].next = self.term[b].val();
@@ -622,15 +654,18 @@ impl Logic for Matvec {
         self.v3b.d.next = self.v3a.q.val();
         self.last3b.d.next = self.last3a.q.val();
         self.row3b.d.next = self.row3a.q.val();
-        self.own_spins.read_address.next =
+        self.own_at.address.next =
             self.bank_base.val() | bit_cast::<SPIN_ADDR_BITS, SPIN_BITS>(self.row3a.q.val());
+        self.own_spins.read_address.next = self.own_at.word.val();
+        self.own_sel.d.next = self.own_at.place.val();
         self.linear.read_address.next = self.row3a.q.val();
         // stage 3c: into the row's sum, latched at its last word
         self.row_sum.next = self.acc.q.val() + self.word3b.q.val();
         self.v3.d.next = self.v3b.q.val() & self.last3b.q.val();
         self.row3.d.next = self.row3b.q.val();
         self.sum3.d.next = self.row_sum.val();
-        self.own3.d.next = self.own_spins.read_data.val();
+        self.own_word.next = self.own_spins.read_data.val() >> self.own_sel.q.val();
+        self.own3.d.next = (self.own_word.val() & self.one_word.val()) != 0;
         self.linear_bits.next = self.linear.read_data.val();
         self.linear_wide.next = bit_cast::<FIELD_BITS, LINEAR_BITS>(self.linear_bits.val());
         if (self.linear_bits.val() & self.linear_sign.val()) != 0 {
@@ -665,10 +700,13 @@ impl Logic for Matvec {
         self.done.next = false;
         self.busy.next = self.state.q.val() != MatvecState::Idle;
         self.e4.next = self.energy.q.val();
-        self.peek_bit.next = self.spins[0].read_data.val();
+        self.peek_word.next = self.spins[0].read_data.val() >> self.peek_sel.q.val();
+        self.peek_bit.next = (self.peek_word.val() & self.one_word.val()) != 0;
+        self.peek_at.address.next = self.peek_addr.val();
+        self.peek_sel.d.next = self.peek_at.place.val();
         match self.state.q.val() {
             MatvecState::Idle => {
-                self.spins[0].read_address.next = self.peek_addr.val();
+                self.spins[0].read_address.next = self.peek_at.word.val();
                 self.rowptr.read_address.next = 0.into();
                 if self.start.val() {
                     self.r.d.next = 0.into();

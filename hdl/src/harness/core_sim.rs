@@ -84,11 +84,18 @@ pub fn parse_output(text: &str, n: usize) -> Result<RunTrace, String> {
                 .ok_or_else(|| bad(line))
         };
         match f.first().copied() {
-            Some("s") => {
-                let (i, bit) = (num(1)? as usize, num(2)? == 1);
-                let t = step_of(&mut trace.steps, &mut spins, n_div);
-                let step = &mut trace.steps[t];
-                *step.spins.get_mut(i).ok_or_else(|| bad(line))? = bit;
+            Some("w") => {
+                // a word of spins: spin `w·UNITS + p` in bit `p`, those below `n`
+                let (w, word) = (num(1)? as usize, num(2)?);
+                for p in 0..UNITS {
+                    let i = w * UNITS + p;
+                    if i >= n {
+                        break;
+                    }
+                    let t = step_of(&mut trace.steps, &mut spins, n_div);
+                    let step = &mut trace.steps[t];
+                    *step.spins.get_mut(i).ok_or_else(|| bad(line))? = (word >> p) & 1 == 1;
+                }
             }
             Some("f") => {
                 let (i, v) = (num(1)? as usize, num(2)?);
@@ -229,9 +236,9 @@ pub fn run_rust_hdl_in(
                     }
                     if uut.spin_valid.val() {
                         out += &format!(
-                            "s {} {}\n",
-                            uut.spin_index.val().index(),
-                            u8::from(uut.spin_bit.val())
+                            "w {} {}\n",
+                            uut.spin_word_index.val().index(),
+                            uut.spin_word.val().index()
                         );
                     }
                     if uut.field_valid.val() {

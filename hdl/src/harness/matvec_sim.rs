@@ -189,11 +189,25 @@ impl MatvecInput {
         s
     }
 
+    /// The spin bits as the spin memories hold them: `UNITS` to a word (spin `w·UNITS + p` in
+    /// bit `p`).
+    pub fn spin_words(&self) -> Vec<u64> {
+        self.spin_bits
+            .chunks(UNITS)
+            .map(|word| {
+                word.iter()
+                    .enumerate()
+                    .map(|(p, &b)| u64::from(b) << p)
+                    .sum()
+            })
+            .collect()
+    }
+
     /// The stimulus as the text commands both simulators read (see [`crate::harness::verilator`]).
     pub fn commands(&self) -> String {
         let mut s = self.csr_commands();
-        for (a, &b) in self.spin_bits.iter().enumerate() {
-            s += &format!("sp {a} {}\n", u8::from(b));
+        for (a, word) in self.spin_words().iter().enumerate() {
+            s += &format!("sp {a} {word}\n");
         }
         s += &format!("go {}\n", self.n);
         s
@@ -237,9 +251,9 @@ pub fn run_rust_hdl(input: &MatvecInput, max_cycles: u64) -> Result<MatvecOutput
         tick(&mut uut);
     }
     uut.matrix.entry_we.next = false;
-    for (a, &b) in input.spin_bits.iter().enumerate() {
+    for (a, &word) in input.spin_words().iter().enumerate() {
         uut.spin_waddr.next = (a as u64).to_bits();
-        uut.spin_wdata.next = b;
+        uut.spin_wdata.next = word.to_bits();
         uut.spin_we.next = true;
         tick(&mut uut);
     }

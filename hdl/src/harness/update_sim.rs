@@ -18,12 +18,10 @@ pub struct UpdateInput {
     pub tc: usize,
     /// Hidden units.
     pub d: usize,
-    /// `t mod Tc`.
-    pub t_mod: usize,
     /// Shifts: `z_right, z_left, y_shift0, y_shift1`.
     pub shifts: [u32; 4],
-    /// `q(t)`: `W⁰, W¹, W²` as in the image.
-    pub weights: Vec<i64>,
+    /// `q(t)`: `W⁰, W¹, W²` at their places in the unit's weight memory ([`weight_place`]).
+    pub weights: Vec<(usize, i64)>,
     /// `(address, field)` of every history slot (`i·32 + slot`).
     pub hist: Vec<(usize, i64)>,
     /// Noise states.
@@ -76,9 +74,14 @@ impl UpdateInput {
     ) -> Result<Self, String> {
         check_image(image)?;
         let t = state.time();
-        let mut weights = vec![0i64; image.weights_per_knot()];
-        core.weights_at(t, &mut weights);
+        let mut q = vec![0i64; image.weights_per_knot()];
+        core.weights_at(t, &mut q);
         let tc = image.tc;
+        let weights = q
+            .iter()
+            .enumerate()
+            .map(|(p, &w)| (weight_place(p, image.d, tc, t % tc), w))
+            .collect();
         let mut hist = Vec::with_capacity(image.n * tc);
         for i in 0..image.n {
             for (s, &f) in state.history_of(i).iter().enumerate() {
@@ -89,7 +92,6 @@ impl UpdateInput {
             n: image.n,
             tc,
             d: image.d,
-            t_mod: t % tc,
             shifts: shifts(image),
             weights,
             hist,
@@ -101,7 +103,7 @@ impl UpdateInput {
     /// The stimulus as text commands (see [`HARNESS_CPP`]).
     pub fn commands(&self) -> String {
         let mut s = String::new();
-        for (a, w) in self.weights.iter().enumerate() {
+        for (a, w) in &self.weights {
             s += &format!("w {a} {w}\n");
         }
         for (a, f) in &self.hist {
@@ -112,11 +114,10 @@ impl UpdateInput {
         }
         let [zr, zl, y0, y1] = self.shifts;
         s += &format!(
-            "go {} {} {} {} {zr} {zl} {y0} {y1} {}\n",
+            "go {} {} {} {zr} {zl} {y0} {y1} {}\n",
             self.n,
             self.tc,
             self.d,
-            self.t_mod,
             u8::from(self.pipelined)
         );
         s
@@ -136,7 +137,7 @@ pub fn run_rust_hdl(input: &UpdateInput, max_cycles: u64) -> Result<UpdateOutput
     uut.connect_all();
     uut.clock.next = Clock { clk: false };
     simulate(&mut uut, 1000);
-    for (a, &w) in input.weights.iter().enumerate() {
+    for &(a, w) in &input.weights {
         uut.weight_waddr.next = (a as u64).to_bits();
         uut.weight_wdata.next = w.into();
         uut.weight_we.next = true;
@@ -163,7 +164,6 @@ pub fn run_rust_hdl(input: &UpdateInput, max_cycles: u64) -> Result<UpdateOutput
     uut.avail.next = (input.n as u64).to_bits();
     uut.tc.next = (input.tc as u64).to_bits();
     uut.d.next = (input.d as u64).to_bits();
-    uut.t_mod.next = (input.t_mod as u64).to_bits();
     uut.z_right.next = u64::from(zr).to_bits();
     uut.z_left.next = u64::from(zl).to_bits();
     uut.y_shift0.next = u64::from(y0).to_bits();

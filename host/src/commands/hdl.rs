@@ -266,15 +266,21 @@ fn print_bounds(
     per_step: f64,
 ) {
     let work = npim_hdl::boards::StepWork::of(image);
-    let own = work.build_bound(lanes as u32, build.units as u32, build.overlap);
+    let own = work.build_bound(
+        lanes as u32,
+        build.units as u32,
+        build.taps_per_cycle as u32,
+        build.overlap,
+    );
     println!(
-        "bound     {own} cycles a step for this build ({lanes} lanes, {} update units: {}), \
-         measured {:.2}× it",
+        "bound     {own} cycles a step for this build ({lanes} lanes, {} update units taking {} \
+         taps a cycle: {}), measured {:.2}× it",
         build.units,
+        build.taps_per_cycle,
         if build.overlap {
-            "max(⌈entries/L⌉, ⌈N/P⌉·D·Tc), the update beside the matvec"
+            "max(⌈entries/L⌉, ⌈N/P⌉·D·⌈Tc/m⌉), the update beside the matvec"
         } else {
-            "⌈entries/L⌉ + ⌈N/P⌉·D·Tc"
+            "⌈entries/L⌉ + ⌈N/P⌉·D·⌈Tc/m⌉"
         },
         per_step / own as f64
     );

@@ -15,13 +15,14 @@
 //!
 //! `UNITS` update units work at once: spin `i` belongs to unit `i mod UNITS` (its noise state
 //! and its history fields live in that unit's memories, at place `i >> UNIT_BITS`), every unit
-//! holds the step's weights, and the units start one cycle apart. Their decisions are taken in
-//! spin order, one a cycle, from the unit whose turn it is; a unit waits with its decision
-//! until it is told, a cycle later, that it was taken (`taken`). Pipelined units cannot wait, so a pass is pipelined only when the
-//! one-cycle stagger alone keeps the decisions in order: `D·Tc ≥ UNITS` (each unit then decides
-//! a spin every `D·Tc` cycles, unit `p` `p` cycles after unit 0), and in internal mode. A unit
-//! waiting for a field keeps that order: fields arrive in spin order, one a cycle at most, so
-//! spin `i` still starts after spin `i − 1` and `D·Tc` cycles after spin `i − UNITS`.
+//! holds the step's weights, and the units start in the same cycle and are told the same
+//! `avail` (the places whose fields are in for every unit: whole words of `UNITS` fields), so
+//! they move in lockstep and every unit with a spin at a place decides it in the same cycle.
+//! The spin memories hold the spins `UNITS` to a word (`spin_word.rs`), and in internal mode a
+//! place's decisions are written as one word the cycle after (from the units' `y_late`), so the
+//! units run pipelined whatever `UNITS` is. In external mode the decisions go to the drive port
+//! one at a time in spin order (the units wait with them until the last of the word has gone),
+//! and the measured spins are gathered into a word.
 //!
 //! In internal mode the core closes the loop itself (each spin is the sign of the update unit's
 //! output); in external mode (builds with `EXTERNAL`) the measurement-feedback port streams the
@@ -130,12 +131,13 @@ pub struct Core {
     pub best_e4: Signal<Out, Signed<ACC_BITS>>,
     /// First step reaching it.
     pub best_step: Signal<Out, Bits<STEP_BITS>>,
-    /// A spin was decided (observation).
+    /// A word of spins was written to the spin bank (observation): decided by the units, or
+    /// measured.
     pub spin_valid: Signal<Out, Bit>,
-    /// Its index.
-    pub spin_index: Signal<Out, Bits<SPIN_BITS>>,
-    /// Its bit (1 = −1).
-    pub spin_bit: Signal<Out, Bit>,
+    /// Its index: spins `index·UNITS ..` (those below `n`).
+    pub spin_word_index: Signal<Out, Bits<SPIN_BITS>>,
+    /// The word: spin `index·UNITS + p` in bit `p` (1 = −1).
+    pub spin_word: Signal<Out, Bits<UNITS>>,
     /// A field was computed (observation).
     pub field_valid: Signal<Out, Bit>,
     /// Its index.
@@ -187,12 +189,20 @@ pub struct Core {
     /// The matvec side's step (the step that ends next) and its history slot `t mod Tc`.
     t: DFF<Bits<STEP_BITS>>,
     tmod: DFF<Bits<6>>,
-    /// The units' `t_mod`: the update side's step mod `Tc`, one ahead of `tmod` while the
-    /// matvec side runs beside the units (then the update side is a step ahead; else `t` is
-    /// its step too). Registered (`umod`, from `umod_next`), off the units' history address
-    /// path: it changes only while the units are between passes or where both values agree.
+    /// The update side's step mod `Tc` (the history slot of its oldest field): one ahead of
+    /// `tmod` while the matvec side runs beside the units (then the update side is a step
+    /// ahead; else `t` is its step too). It changes only while the units are between passes
+    /// or where both values agree, so the interpolation places each `W²` weight by it
+    /// ([`weight_place`]) for the pass that follows.
     umod_next: Signal<Local, Bits<6>>,
-    umod: DFF<Bits<6>>,
+    /// Where the interpolation writes a `W²` weight ([`weight_place`]): the weight's hidden
+    /// unit's base (`wk`), its tap (`ws`) and the tap's slot (`wr = (ws + umod) mod Tc`); `wplace`
+    /// the place of weight `p`, and `wstride` the distance between hidden units.
+    wk: DFF<Bits<KNOT_ADDR_BITS>>,
+    ws: DFF<Bits<6>>,
+    wr: DFF<Bits<6>>,
+    wplace: Signal<Local, Bits<KNOT_ADDR_BITS>>,
+    wstride: Signal<Local, Bits<6>>,
     /// Fields the running matvec pass has written (held at `n` between passes): spin `i`'s
     /// newest field is in the history when `i < fcount`.
     fcount: DFF<Bits<COUNT_BITS>>,
@@ -223,46 +233,58 @@ pub struct Core {
     dv: DFF<Bit>,
     dval: DFF<Signed<Y_BITS>>,
     didx: DFF<Bits<SPIN_BITS>>,
-    /// The unit started this cycle (`UpdateStart` starts one a cycle).
-    sp: DFF<Bits<5>>,
-    /// The unit whose decision is taken next (spin `g`'s).
+    /// External mode: the unit whose decision goes to the drive port next (spin `g`'s).
     turn: DFF<Bits<5>>,
-    /// The spin whose decision is taken next.
+    /// External mode: the spin whose decision goes to the drive port next.
     g: DFF<Bits<COUNT_BITS>>,
     /// Each unit has finished its pass (or has no spin this step).
     finished: [DFF<Bit>; UNITS],
-    /// The unit's decision was taken in the cycle before: registered, so that the choice of
-    /// taking (in external mode, the DAC's ready) reaches no unit's state machine in the cycle
-    /// it is made.
-    taken_q: [DFF<Bit>; UNITS],
+    /// The units' decisions were taken in the cycle before (every unit's: they decide in
+    /// lockstep): registered, so that the choice of taking (in external mode, the DAC's ready)
+    /// reaches no unit's state machine in the cycle it is made.
+    taken_q: DFF<Bit>,
     /// Each unit's spins: `⌈(n − p) / UNITS⌉` for unit `p`, registered: `n` is the image's and
     /// does not change during a run, and the adder and shift in front of it sat on the clock's
     /// critical path (through each unit's last-spin compare into its history address).
     unit_n: [DFF<Bits<COUNT_BITS>>; UNITS],
-    /// Each unit's spins whose newest field is in: `⌈(fcount − p) / UNITS⌉`.
-    unit_avail: [Signal<Local, Bits<COUNT_BITS>>; UNITS],
+    /// The places whose fields are in for every unit: whole words of `UNITS` fields
+    /// (`fcount >> UNIT_BITS`), every place once the pass has written all `n`.
+    unit_avail: Signal<Local, Bits<COUNT_BITS>>,
     /// The bank that is neither written now nor the best's: the next step's.
     free_bank: Signal<Local, Bits<BANK_BITS>>,
     /// The update of the next step may run beside this step's matvec (internal mode, `OVERLAP`).
     overlap_on: Signal<Local, Bit>,
     /// Every unit has finished.
     all_done: Signal<Local, Bit>,
-    /// The decision in turn is offered.
+    /// The decisions in turn are offered: unit 0's (internal mode: every unit with a spin at
+    /// that place decides in the same cycle), unit `turn`'s (external mode).
     t_valid: Signal<Local, Bit>,
-    /// The decision in turn is taken this cycle.
+    /// They are taken this cycle.
     take: Signal<Local, Bit>,
-    /// A decision taken in the cycle before goes into the spin bank (`wpend`) or the drive
-    /// port's register (`dpend`) now, from its unit (`wunit`), as spin `wg`: its `y` comes from
-    /// the unit's `y_late` register.
+    /// Decisions taken in the cycle before go into the spin bank as word `ww` (`wpend`,
+    /// internal mode) or, one, into the drive port's register (`dpend`) from its unit
+    /// (`wunit`) as spin `wg`: their `y` comes from the units' `y_late` registers.
     wpend: DFF<Bit>,
     dpend: DFF<Bit>,
     wunit: DFF<Bits<5>>,
     wg: DFF<Bits<COUNT_BITS>>,
-    /// That decision's `y` and spin bit (1 = −1).
+    ww: DFF<Bits<UNIT_SPIN_BITS>>,
+    /// The driven decision's `y`.
     late_y: Signal<Local, Signed<Y_BITS>>,
-    late_bit: Signal<Local, Bit>,
-    /// `D·Tc` (`per_knot − 1 − D`): taps a spin.
-    dtc: Signal<Local, Bits<KNOT_ADDR_BITS>>,
+    /// The units' late decisions as a word: unit `p`'s spin in bit `p` (`late_one`), gathered
+    /// by a chain of ORs (`late_chain[p + 1] = late_chain[p] | late_one[p]`).
+    late_one: [Signal<Local, Bits<UNITS>>; UNITS],
+    late_chain: [Signal<Local, Bits<UNITS>>; UNITS + 1],
+    late_word: Signal<Local, Bits<UNITS>>,
+    /// External mode: the measured spins of the word being gathered (`sword`), the word with
+    /// this cycle's sample in it (`sample_word`), and the sample's bit in it.
+    sword: DFF<Bits<UNITS>>,
+    sample_word: Signal<Local, Bits<UNITS>>,
+    sample_sel: Signal<Local, Bits<5>>,
+    /// The first word of the bank being written.
+    wbank_base: Signal<Local, Bits<SPIN_WORD_ADDR_BITS>>,
+    /// The spin `g` is the last of its word (external mode: the units are then told).
+    word_end: Signal<Local, Bit>,
     /// The unit holding spin `i` (noise seeding) and field `field_index`.
     i_unit: Signal<Local, Bits<5>>,
     f_unit: Signal<Local, Bits<5>>,
@@ -296,6 +318,13 @@ pub struct Core {
     external_built: Constant<Bit>,
     /// `OVERLAP`.
     overlap_built: Constant<Bit>,
+    /// `TAP_PAIRS`, and `!1` (rounds a count down to even).
+    pairs_built: Constant<Bit>,
+    even_mask: Constant<Bits<6>>,
+    /// `!1` at the knot address width.
+    even_k: Constant<Bits<KNOT_ADDR_BITS>>,
+    /// Weight `p`'s knots are read this cycle (its place goes down the interpolation).
+    issued: Signal<Local, Bit>,
     /// `DUAL_KNOT_READS` as a signal.
     dual_knots: Constant<Bit>,
     zero_sample: Constant<Signed<SAMPLE_BITS>>,
@@ -314,8 +343,9 @@ pub struct Core {
     unit_shift: Constant<Bits<8>>,
     /// `UNITS − 1`: a spin's unit is `i & (UNITS − 1)`.
     unit_mask: Constant<Bits<5>>,
-    /// `UNITS`, as a tap count.
-    units_count: Constant<Bits<KNOT_ADDR_BITS>>,
+    /// `1 << p` for unit `p`, and `1`, as spin words.
+    unit_bit: [Constant<Bits<UNITS>>; UNITS],
+    one_word: Constant<Bits<UNITS>>,
 }
 
 
@@ -330,7 +360,6 @@ impl Logic for Core {
             self.units[p].clock.next = self.clock.val();
             self.finished[p].clock.next = self.clock.val();
             self.finished[p].d.next = self.finished[p].q.val();
-            self.taken_q[p].clock.next = self.clock.val();
             self.unit_n[p].clock.next = self.clock.val();
             self.seed_we_q[p].clock.next = self.clock.val();
             self.seed_we_q[p].d.next = false;
@@ -338,9 +367,9 @@ impl Logic for Core {
         self.matvec.clock.next = self.clock.val();
         self.knots.clock.next = self.clock.val();
         dff_setup!(
-            self, clock, stop_q, seed_q, seed_addr_q, q_value_q, wp2, wq2, qa2, qk, iv, ip, iv2, ip2, knot_waddr_q, knot_wdata_q, knot_we_q, state, back, i, p, t, tmod, umod, fcount, r, kbase, qa, qb, seed_acc,
-            bank_w, bank_r, best_bank, best, best_t, dv, dval, didx, sp, turn, g, wpend, dpend,
-            wunit, wg, prod_r, wq, wp
+            self, clock, stop_q, seed_q, seed_addr_q, q_value_q, wp2, wq2, qa2, qk, iv, ip, iv2, ip2, knot_waddr_q, knot_wdata_q, knot_we_q, state, back, i, p, t, tmod, wk, ws, wr, fcount, r, kbase, qa, qb, seed_acc,
+            bank_w, bank_r, best_bank, best, best_t, dv, dval, didx, turn, g, wpend, dpend,
+            wunit, wg, ww, taken_q, sword, prod_r, wq, wp
         );
         self.stop_q.d.next = self.stop.val();
         self.umod_next.next = self.tmod.q.val();
@@ -350,21 +379,45 @@ impl Logic for Core {
                 self.umod_next.next = 0.into();
             }
         }
-        self.umod.d.next = self.umod_next.val();
+        // the place of weight p: its index for W⁰ and W¹; a W² tap's slot in its hidden unit
+        self.wstride.next = self.setup.tc.val();
+        if self.pairs_built.val() {
+            self.wstride.next = (self.setup.tc.val() + 1) & self.even_mask.val();
+        }
+        self.wplace.next = self.p.q.val();
+        if self.p.q.val() > bit_cast::<KNOT_ADDR_BITS, 4>(self.setup.d.val()) {
+            self.wplace.next = self.wk.q.val() + bit_cast::<KNOT_ADDR_BITS, 6>(self.wr.q.val());
+        }
+        self.wk.d.next = self.wk.q.val();
+        self.ws.d.next = self.ws.q.val();
+        self.wr.d.next = self.wr.q.val();
+        // (reset while W⁰ and W¹ go: `umod_next` is the pass's by then, the matvec side having
+        // been handed its step)
+        if ((self.state.q.val() != CoreState::InterpA) & (self.state.q.val() != CoreState::InterpA2))
+            | (self.p.q.val() <= bit_cast::<KNOT_ADDR_BITS, 4>(self.setup.d.val()))
+        {
+            self.wk.d.next = bit_cast::<KNOT_ADDR_BITS, 4>(self.setup.d.val()) + 1;
+            if self.pairs_built.val() {
+                // (W² from an even place with pairs: `weight_place`)
+                self.wk.d.next =
+                    (bit_cast::<KNOT_ADDR_BITS, 4>(self.setup.d.val()) + 2) & self.even_k.val();
+            }
+            self.ws.d.next = 0.into();
+            self.wr.d.next = self.umod_next.val();
+        }
+        // the places every unit may start: whole words of fields in (the units decide in
+        // lockstep), and every place once the pass is through
+        self.unit_avail.next = self.fcount.q.val() >> self.unit_shift.val();
+        if self.fcount.q.val() == self.setup.n.val() {
+            self.unit_avail.next = self.unit_n[0].q.val();
+        }
         // configuration: every unit gets the step's set-up and its own spin count
         for p in 0..UNITS {
             self.unit_n[p].d.next = (self.setup.n.val() + self.unit_round[p].val()) >> self.unit_shift.val();
             self.units[p].n.next = self.unit_n[p].q.val();
             self.units[p].tc.next = self.setup.tc.val();
             self.units[p].d.next = self.setup.d.val();
-            self.unit_avail[p].next =
-                (self.fcount.q.val() + self.unit_round[p].val()) >> self.unit_shift.val();
-            self.units[p].avail.next = self.unit_avail[p].val();
-            // (without the overlap `t_mod` is the matvec's slot itself)
-            self.units[p].t_mod.next = bit_cast::<HIST_SLOT_BITS, 6>(self.tmod.q.val());
-            if self.overlap_built.val() {
-                self.units[p].t_mod.next = bit_cast::<HIST_SLOT_BITS, 6>(self.umod.q.val());
-            }
+            self.units[p].avail.next = self.unit_avail.val();
             self.units[p].z_right.next = self.setup.z_right.val();
             self.units[p].z_left.next = self.setup.z_left.val();
             self.units[p].y_shift0.next = self.setup.y_shift0.val();
@@ -443,14 +496,18 @@ impl Logic for Core {
         {
             self.free_bank.next = self.bank_no[1].val();
         }
-        // the decision in turn, and whether every unit is through
-        self.t_valid.next = false;
+        // the decisions in turn, and whether every unit is through: internal mode takes every
+        // unit's decision at a place at once (unit 0, which has the most places, offers
+        // whenever the others do); external mode one unit's at a time, in spin order
+        // (a decision taken in the cycle before is still offered as its unit leaves)
+        self.ext_on.next = self.external.val() & self.external_built.val();
+        self.t_valid.next = self.units[0].spin_valid.val() & !self.taken_q.q.val();
         self.late_y.next = 0.into();
         self.all_done.next = true;
+        self.late_chain[0].next = 0.into();
         for p in 0..UNITS {
-            if self.turn.q.val() == self.unit_id[p].val() {
-                // (a decision taken in the cycle before is still offered as its unit leaves)
-                self.t_valid.next = self.units[p].spin_valid.val() & !self.taken_q[p].q.val();
+            if self.ext_on.val() & (self.turn.q.val() == self.unit_id[p].val()) {
+                self.t_valid.next = self.units[p].spin_valid.val() & !self.taken_q.q.val();
             }
             if self.wunit.q.val() == self.unit_id[p].val() {
                 self.late_y.next = self.units[p].y_late.val();
@@ -458,8 +515,15 @@ impl Logic for Core {
             if !(self.finished[p].q.val() | self.units[p].done.val()) {
                 self.all_done.next = false;
             }
+            self.late_one[p].next = 0.into();
+            if self.units[p].y_late.val().get_bit(47) {
+                self.late_one[p].next = self.unit_bit[p].val();
+            }
+            self.late_chain[p + 1].next = self.late_chain[p].val() | self.late_one[p].val();
+            // (the last link is the word: rust_hdl takes a loop variable as an index, not a
+            // const)
+            self.late_word.next = self.late_chain[p + 1].val();
         }
-        self.late_bit.next = self.late_y.val().get_bit(47);
         // sub-block defaults: the weights go to every unit; the noise seed of spin i to its unit
         // at its place; the history is cleared at the same place in every unit
         self.i_unit.next = bit_cast::<5, HIST_ADDR_BITS>(self.i.q.val()) & self.unit_mask.val();
@@ -481,9 +545,12 @@ impl Logic for Core {
         }
         self.matvec.start.next = false;
         self.matvec.stop.next = self.stop_q.q.val();
+        self.wbank_base.next = bit_cast::<SPIN_WORD_ADDR_BITS, SPIN_ADDR_BITS>(
+            self.bank_base.val() >> self.unit_shift.val(),
+        );
         self.matvec.spin_waddr.next =
-            self.bank_base.val() | bit_cast::<SPIN_ADDR_BITS, COUNT_BITS>(self.wg.q.val());
-        self.matvec.spin_wdata.next = self.late_bit.val();
+            self.wbank_base.val() | bit_cast::<SPIN_WORD_ADDR_BITS, UNIT_SPIN_BITS>(self.ww.q.val());
+        self.matvec.spin_wdata.next = self.late_word.val();
         self.matvec.spin_we.next = false;
         self.matvec.peek_addr.next =
             self.best_base.val() + bit_cast::<SPIN_ADDR_BITS, SPIN_BITS>(self.best_raddr.val());
@@ -502,17 +569,18 @@ impl Logic for Core {
         self.best_e4.next = self.best.q.val();
         self.best_step.next = self.best_t.q.val();
         self.spin_valid.next = false;
-        self.spin_index.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.wg.q.val());
-        self.spin_bit.next = self.late_bit.val();
+        self.spin_word_index.next = bit_cast::<SPIN_BITS, UNIT_SPIN_BITS>(self.ww.q.val());
+        self.spin_word.next = self.late_word.val();
         self.sample_negative.next = self.sample.val() < self.zero_sample.val();
-        // pipelined passes in internal mode when the stagger keeps the decisions in spin order
-        self.ext_on.next = self.external.val() & self.external_built.val();
+        self.sample_sel.next = bit_cast::<5, HIST_ADDR_BITS>(self.i.q.val()) & self.unit_mask.val();
+        self.sample_word.next = self.sword.q.val();
+        if self.sample_negative.val() {
+            self.sample_word.next = self.sword.q.val() | (self.one_word.val() << self.sample_sel.val());
+        }
+        // pipelined passes in internal mode (a place's decisions are written as one word)
         self.overlap_on.next = !self.ext_on.val() & self.overlap_built.val();
-        self.dtc.next = self.setup.per_knot.val()
-            - bit_cast::<KNOT_ADDR_BITS, 4>(self.setup.d.val())
-            - 1;
         for p in 0..UNITS {
-            self.units[p].pipelined.next = !self.ext_on.val() & (self.dtc.val() >= self.units_count.val());
+            self.units[p].pipelined.next = !self.ext_on.val();
         }
         self.drive_valid.next = self.dv.q.val();
         self.drive_index.next = self.didx.q.val();
@@ -524,8 +592,9 @@ impl Logic for Core {
         self.field_valid.next = self.matvec.field_valid.val();
         self.field_index.next = self.matvec.field_index.val();
         self.field.next = self.matvec.field.val();
-        // the decision taken in the cycle before: into the spin bank (internal mode) or the
-        // drive port's register, which holds a value until the DAC takes it (external mode)
+        // the decisions taken in the cycle before: a word into the spin bank (internal mode) or
+        // one into the drive port's register, which holds a value until the DAC takes it
+        // (external mode)
         self.wpend.d.next = false;
         self.dpend.d.next = false;
         if self.wpend.q.val() {
@@ -539,6 +608,7 @@ impl Logic for Core {
         }
         // take the decision in turn (external mode: when the register will be free for it)
         self.take.next = false;
+        self.issued.next = false;
         if ((self.state.q.val() == CoreState::UpdateStart)
             | (self.state.q.val() == CoreState::UpdateRun))
             & self.t_valid.val()
@@ -551,19 +621,22 @@ impl Logic for Core {
             } else {
                 self.take.next = true;
                 self.wpend.d.next = true;
+                self.ww.d.next = self.units[0].spin_index.val();
             }
         }
-        if self.take.val() {
+        self.word_end.next = (self.turn.q.val() == self.unit_mask.val())
+            | ((self.g.q.val() + 1) == self.setup.n.val());
+        if self.take.val() & self.ext_on.val() {
             self.wunit.d.next = self.turn.q.val();
             self.wg.d.next = self.g.q.val();
             self.g.d.next = self.g.q.val() + 1;
             self.turn.d.next = (self.turn.q.val() + 1) & self.unit_mask.val();
         }
-        // a decision offered waits in its unit until the unit is told it was taken
+        // the decisions offered wait in their units until the units are told they were taken
+        // (external mode: once the last of the word has gone to the drive port)
+        self.taken_q.d.next = self.take.val() & (!self.ext_on.val() | self.word_end.val());
         for p in 0..UNITS {
-            self.taken_q[p].d.next =
-                self.take.val() & (self.turn.q.val() == self.unit_id[p].val());
-            self.units[p].taken.next = self.taken_q[p].q.val();
+            self.units[p].taken.next = self.taken_q.q.val();
             if self.units[p].done.val() {
                 self.finished[p].d.next = true;
             }
@@ -611,7 +684,8 @@ impl Logic for Core {
                 } else {
                     // weight p's knots are read (above): it enters the pipeline
                     self.iv.d.next = true;
-                    self.ip.d.next = self.p.q.val();
+                    self.ip.d.next = self.wplace.val();
+                    self.issued.next = true;
                     self.p.d.next = self.p.q.val() + 1;
                     if (self.p.q.val() + 1) == self.setup.per_knot.val() {
                         self.p.d.next = 0.into();
@@ -625,7 +699,8 @@ impl Logic for Core {
                 self.knots.read_address.next =
                     self.kbase.q.val() + self.setup.per_knot.val() + self.p.q.val();
                 self.iv.d.next = true;
-                self.ip.d.next = self.p.q.val();
+                self.ip.d.next = self.wplace.val();
+                self.issued.next = true;
                 self.p.d.next = self.p.q.val() + 1;
                 self.state.d.next = CoreState::InterpA;
                 if (self.p.q.val() + 1) == self.setup.per_knot.val() {
@@ -643,7 +718,6 @@ impl Logic for Core {
                     self.r.d.next = 0.into();
                     self.kbase.d.next = self.kbase.q.val() + self.setup.per_knot.val();
                 }
-                self.sp.d.next = 0.into();
                 self.turn.d.next = 0.into();
                 self.g.d.next = 0.into();
                 self.state.d.next = CoreState::InterpD;
@@ -655,23 +729,19 @@ impl Logic for Core {
                 self.state.d.next = CoreState::UpdateStart;
             }
             CoreState::UpdateStart => {
-                // unit sp starts (a unit without spins this step is through at once)
+                // every unit starts at once (a unit without spins this step is through)
                 for p in 0..UNITS {
-                    if self.sp.q.val() == self.unit_id[p].val() {
-                        self.units[p].start.next = self.unit_n[p].q.val() != 0;
-                        self.finished[p].d.next = self.unit_n[p].q.val() == 0;
-                    }
+                    self.units[p].start.next = self.unit_n[p].q.val() != 0;
+                    self.finished[p].d.next = self.unit_n[p].q.val() == 0;
                 }
-                self.sp.d.next = self.sp.q.val() + 1;
-                if self.sp.q.val() == self.unit_mask.val() {
-                    self.state.d.next = CoreState::UpdateRun;
-                }
+                self.state.d.next = CoreState::UpdateRun;
             }
             CoreState::UpdateRun => {
                 // (the decisions are taken above; in external mode the spins come back as
                 // samples)
                 if self.all_done.val() {
                     self.i.d.next = 0.into();
+                    self.sword.d.next = 0.into();
                     if self.ext_on.val() {
                         self.state.d.next = CoreState::MeasureRun;
                     } else {
@@ -682,15 +752,25 @@ impl Logic for Core {
             CoreState::MeasureRun => {
                 // samples only once the last drive has been taken
                 self.sample_ready.next = !self.dv.q.val();
-                self.spin_index.next = bit_cast::<SPIN_BITS, HIST_ADDR_BITS>(self.i.q.val());
-                self.spin_bit.next = self.sample_negative.val();
-                self.matvec.spin_waddr.next =
-                    self.bank_base.val() | bit_cast::<SPIN_ADDR_BITS, HIST_ADDR_BITS>(self.i.q.val());
-                self.matvec.spin_wdata.next = self.sample_negative.val();
+                // (the spins of a word are gathered, and the word written with its last)
+                self.spin_word_index.next =
+                    bit_cast::<SPIN_BITS, HIST_ADDR_BITS>(self.i.q.val() >> self.unit_shift.val());
+                self.spin_word.next = self.sample_word.val();
+                self.matvec.spin_waddr.next = self.wbank_base.val()
+                    | bit_cast::<SPIN_WORD_ADDR_BITS, HIST_ADDR_BITS>(
+                        self.i.q.val() >> self.unit_shift.val(),
+                    );
+                self.matvec.spin_wdata.next = self.sample_word.val();
                 if self.sample_valid.val() & !self.dv.q.val() {
-                    self.spin_valid.next = true;
-                    self.matvec.spin_we.next = true;
+                    self.sword.d.next = self.sample_word.val();
                     self.i.d.next = self.i.q.val() + 1;
+                    if (self.sample_sel.val() == self.unit_mask.val())
+                        | ((self.i.q.val() + 1) == bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.setup.n.val()))
+                    {
+                        self.spin_valid.next = true;
+                        self.matvec.spin_we.next = true;
+                        self.sword.d.next = 0.into();
+                    }
                     if (self.i.q.val() + 1) == bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.setup.n.val())
                     {
                         self.state.d.next = CoreState::Handoff;
@@ -734,6 +814,19 @@ impl Logic for Core {
             }
             _ => {
                 self.state.d.next = CoreState::Idle;
+            }
+        }
+        // a W² weight was placed: the next tap's slot, or the next hidden unit's first
+        if self.issued.val() & (self.p.q.val() > bit_cast::<KNOT_ADDR_BITS, 4>(self.setup.d.val())) {
+            self.ws.d.next = self.ws.q.val() + 1;
+            self.wr.d.next = self.wr.q.val() + 1;
+            if (self.wr.q.val() + 1) == self.setup.tc.val() {
+                self.wr.d.next = 0.into();
+            }
+            if (self.ws.q.val() + 1) == self.setup.tc.val() {
+                self.ws.d.next = 0.into();
+                self.wr.d.next = self.umod_next.val();
+                self.wk.d.next = self.wk.q.val() + bit_cast::<KNOT_ADDR_BITS, 6>(self.wstride.val());
             }
         }
         // the matvec side: field i into slot t mod Tc at i's place in its unit

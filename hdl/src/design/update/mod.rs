@@ -1,15 +1,23 @@
 //! The update unit: for each spin, the noise draw, the `W²` dot products over the field
 //! history, the tanh table, the `W¹` sum and the sign (`docs/fixed-point.md`, steps 1-6).
 //!
-//! One multiplier: the `Tc` taps of a hidden unit stream at one per cycle. Per-image shifts
+//! One multiplier, or two with `TAP_PAIRS`: the `Tc` taps of a hidden unit stream at one per
+//! cycle, or two (a slot pair: the even slot's field from one history memory, the odd slot's
+//! from the other, their two products summed before the accumulator). The taps go in slot
+//! order, not in tap order: the core writes each tap's weight at its slot's place
+//! ([`weight_place`]), so a slot's field and weight are read at the same place whatever the
+//! step, and the `W²` sum, exact in `MAC_BITS`, is the same in any order. Per-image shifts
 //! (`e2 − A` and the alignment of the `W⁰` and `W¹` terms) are runtime inputs applied by
 //! variable shifters; `A`, the table size and `z_bits` are build constants. The per-step
 //! weights `q(t)` sit in a small memory written before the step. In internal mode the pass is
 //! pipelined across spins (`pipelined`): a spin's last `z`, `W¹` term, noise draw and decision
-//! run beside the next spin's taps, so a spin costs `D·Tc` cycles (`docs/rtl.md`, Speed).
+//! run beside the next spin's taps, so a spin costs `D·Tc` cycles, or `D·⌈Tc/2⌉` with
+//! `TAP_PAIRS` (`docs/rtl.md`, Speed).
 //!
-//! Each tap's weight and field are registered as they leave the block RAMs and each product
-//! before it is added, and what follows a hidden unit's last tap is a pipeline of `TAIL_STAGES`
+//! Each tap's weight and field are registered as they leave the block RAMs, each product
+//! before it is added (with `TAP_PAIRS`, before the pair's sum, and that before it is added),
+//! and what follows a hidden unit's last slot (with pairs a cycle later: `launch_q`) is a
+//! pipeline of `TAIL_STAGES`
 //! registered stages (a token per hidden unit: `tail_valid`, with `tail_last` marking a spin's
 //! last unit), each stage one short step so that the clock is set by a multiplier or an adder,
 //! not by their chain: 0 the last tap's `W²` product; 1 it is added; 2 the sum is rounded;
@@ -68,8 +76,6 @@ pub struct Update {
     pub tc: Signal<In, Bits<6>>,
     /// Hidden units `D`.
     pub d: Signal<In, Bits<4>>,
-    /// `t mod Tc`: the slot of the oldest field `f(t − Tc)`.
-    pub t_mod: Signal<In, Bits<HIST_SLOT_BITS>>,
     /// Right shift of the `W²` sum (`e2 − A` when positive, else 0), with round-half-up.
     pub z_right: Signal<In, Bits<6>>,
     /// Left shift of the `W²` sum (`A − e2` when positive, else 0).
@@ -78,7 +84,7 @@ pub struct Update {
     pub y_shift0: Signal<In, Bits<6>>,
     /// Left shift of `Σ q1·f_nl` (`E − e1 − A`, at most 13); one of the two shifts is 0.
     pub y_shift1: Signal<In, Bits<6>>,
-    /// Weight memory write address.
+    /// Weight memory write address ([`weight_place`]).
     pub weight_waddr: Signal<In, Bits<WEIGHT_ADDR_BITS>>,
     /// Weight to write.
     pub weight_wdata: Signal<In, Signed<W_BITS>>,
@@ -92,7 +98,8 @@ pub struct Update {
     pub hist_we: Signal<In, Bit>,
     /// This unit's spins whose newest field is in the history: spin `i` (its place here)
     /// starts only when `i < avail`. The core counts the fields the matvec has written while
-    /// it runs beside the units (`OVERLAP`), and holds it at `n` otherwise.
+    /// it runs beside the units (`OVERLAP`), in whole words so that every unit gets the same
+    /// count, and holds it at every place otherwise.
     pub avail: Signal<In, Bits<COUNT_BITS>>,
     /// Noise-state write address (load interface).
     pub noise_waddr: Signal<In, Bits<UNIT_SPIN_BITS>>,
@@ -129,7 +136,14 @@ pub struct Update {
     /// The schedule weights: port A serves `W⁰` and `W²` (and the core's writes), port B `W¹`
     /// while `W²` streams.
     weights: DualReadRam<Signed<W_BITS>, WEIGHT_ADDR_BITS>,
-    hist: HistoryRam<Signed<FIELD_BITS>, UNIT_HIST_BITS, OVERLAP>,
+    /// A copy of the weights (`TAP_PAIRS`) that serves the `W¹` reads, so that `weights`'
+    /// second port can read each pair's odd `W²` weight (distributed RAM on the ECP5: its
+    /// address, `w1_addr`, is a register).
+    weights_b: RAM<Signed<W_BITS>, WEIGHT_ADDR_BITS>,
+    /// The field history: every slot, or with `TAP_PAIRS` the even slots (`hist`) and the odd
+    /// ones (`hist_b`), a pair's two fields at one address.
+    hist: HistoryRam<Signed<FIELD_BITS>, HIST_A_BITS, OVERLAP>,
+    hist_b: HistoryRam<Signed<FIELD_BITS>, HIST_B_BITS, OVERLAP>,
     noise: RAM<Bits<32>, UNIT_SPIN_BITS>,
     tanh_rom: SyncROM<Bits<16>, TABLE_BITS>,
     state: DFF<UpdateState>,
@@ -150,11 +164,33 @@ pub struct Update {
     tap_field: DFF<Signed<FIELD_BITS>>,
     tap_valid: DFF<Bit>,
     tap_fresh: DFF<Bit>,
+    /// The odd slot's weight and field of a pair (its weight 0 where the slot is past `Tc`),
+    /// and whether the slot issued with them has one (`v1b`).
+    tap_weight_b: DFF<Signed<W_BITS>>,
+    tap_field_b: DFF<Signed<FIELD_BITS>>,
+    v1b: DFF<Bit>,
     /// The registered `W²` product, whether it holds a tap's (`prod_valid`) and whether it
     /// starts a unit's sum (`prod_fresh`).
     prod_q: DFF<Signed<32>>,
+    prod_b_q: DFF<Signed<32>>,
     prod_valid: DFF<Bit>,
     prod_fresh: DFF<Bit>,
+    /// The pair's two products summed, registered, whether it holds a slot's and whether it
+    /// starts a unit's sum.
+    pair_q: DFF<Signed<MAC_BITS>>,
+    pair_valid: DFF<Bit>,
+    pair_fresh: DFF<Bit>,
+    /// A hidden unit's last slot was issued the cycle before (`launch`, registered): with
+    /// pairs its token enters the tail now, the cycle its last products are summed
+    /// (`launch_in`; without pairs it enters with `launch`).
+    launch_q: DFF<Bit>,
+    launch_last_q: DFF<Bit>,
+    launch_in: Signal<Local, Bit>,
+    launch_last_in: Signal<Local, Bit>,
+    /// What the accumulator adds: the pair's sum, or without pairs the product.
+    mac_in: Signal<Local, Signed<MAC_BITS>>,
+    mac_in_valid: Signal<Local, Bit>,
+    mac_in_fresh: Signal<Local, Bit>,
     /// The tail: bit `k` is set while a hidden unit's token is in stage `k` (module docs);
     /// `tail_last` marks the tokens of a spin's last unit.
     tail_valid: DFF<Bits<TAIL_STAGES>>,
@@ -218,8 +254,25 @@ pub struct Update {
     /// A spin draws its noise this cycle, and which.
     draw: Signal<Local, Bit>,
     draw_index: Signal<Local, Bits<COUNT_BITS>>,
-    slot: Signal<Local, Bits<6>>,
+    /// Slots a hidden unit issues: `Tc`, or `⌈Tc/2⌉` pairs.
+    span: Signal<Local, Bits<6>>,
+    /// The slot (or pair) read this cycle, the spin it is read for, and the weight base of its
+    /// hidden unit (by default `s`, `i` and `wbase`; a new spin's first slot sets them).
+    rd_slot: Signal<Local, Bits<6>>,
+    rd_i: Signal<Local, Bits<COUNT_BITS>>,
+    rd_wbase: Signal<Local, Bits<WEIGHT_ADDR_BITS>>,
+    rd_hist: Signal<Local, Bits<UNIT_HIST_BITS>>,
+    rd_waddr: Signal<Local, Bits<WEIGHT_ADDR_BITS>>,
+    /// The hidden unit after `wbase`'s: `wbase + Tc` (`TAP_PAIRS`: `Tc` rounded up to even).
+    next_wbase: Signal<Local, Bits<WEIGHT_ADDR_BITS>>,
+    stride: Signal<Local, Bits<6>>,
+    /// `W²`'s first place ([`weight_place`]).
+    w2_base: Signal<Local, Bits<WEIGHT_ADDR_BITS>>,
+    /// `1`, and `!1`, at the weight address width.
+    one_w: Constant<Bits<WEIGHT_ADDR_BITS>>,
+    even_w: Constant<Bits<WEIGHT_ADDR_BITS>>,
     product: Signal<Local, Signed<32>>,
+    product_b: Signal<Local, Signed<32>>,
     acc_bits: Signal<Local, Bits<MAC_BITS>>,
     half: Signal<Local, Bits<MAC_BITS>>,
     rounded: Signal<Local, Bits<MAC_BITS>>,
@@ -232,7 +285,6 @@ pub struct Update {
     term1: Signal<Local, Bits<Y_BITS>>,
     y: Signal<Local, Bits<Y_BITS>>,
     i_next: Signal<Local, Bits<COUNT_BITS>>,
-    slot_raw: Signal<Local, Bits<6>>,
     z_small: Signal<Local, Signed<16>>,
     q0_eta: Signal<Local, Signed<32>>,
     q0_eta_wide: Signal<Local, Signed<Y_BITS>>,
@@ -276,6 +328,11 @@ pub struct Update {
     table_last: Constant<Bits<16>>,
     /// `OVERLAP`.
     overlap_built: Constant<Bit>,
+    /// `TAP_PAIRS`, and `PAIR_SHIFT` (a slot's place in the history memories is shifted right
+    /// by it; a spin's slots start at `i << (4 − PAIR_SHIFT)`).
+    pairs_built: Constant<Bit>,
+    pair_shift: Constant<Bits<4>>,
+    place_shift: Constant<Bits<4>>,
 }
 
 // `A + 2 − TABLE_BITS` is written as the number 2 in `update` (rust_hdl emits consts used as
@@ -292,13 +349,16 @@ impl Logic for Update {
     #[hdl_gen]
     fn update(&mut self) {
         self.weights.clock.next = self.clock.val();
+        self.weights_b.read_clock.next = self.clock.val();
+        self.weights_b.write_clock.next = self.clock.val();
         self.hist.clock.next = self.clock.val();
+        self.hist_b.clock.next = self.clock.val();
         self.noise.read_clock.next = self.clock.val();
         self.noise.write_clock.next = self.clock.val();
         self.tanh_rom.clock.next = self.clock.val();
         dff_setup!(
-            self, clock, state, i, k, s, wbase, eta, acc, w1u, v1, fresh, tap_weight, tap_field, tap_valid, tap_fresh, prod_q, prod_valid,
-            prod_fresh, tail_valid, tail_last, rounded_q, acc_c_q, z_wide_q, z, z_at_table, f_nl_q,
+            self, clock, state, i, k, s, wbase, eta, acc, w1u, v1, fresh, tap_weight, tap_field, tap_valid, tap_fresh, tap_weight_b, tap_field_b, v1b, prod_q, prod_b_q, prod_valid,
+            prod_fresh, pair_q, pair_valid, pair_fresh, launch_q, launch_last_q, tail_valid, tail_last, rounded_q, acc_c_q, z_wide_q, z, z_at_table, f_nl_q,
             w1_product_q, w1_q, q0_eta_q, term0_q, term1_q, w1_addr, npend, npend2, x1_q, pipe, w0, read,
             decided, late, avail_q
         );
@@ -307,9 +367,21 @@ impl Logic for Update {
         self.weights.write_address.next = self.weight_waddr.val();
         self.weights.write_data.next = self.weight_wdata.val();
         self.weights.write_enable.next = self.weight_we.val();
-        self.hist.write_address.next = self.hist_waddr.val();
+        self.weights_b.write_address.next = self.weight_waddr.val();
+        self.weights_b.write_data.next = self.weight_wdata.val();
+        self.weights_b.write_enable.next = self.weight_we.val() & self.pairs_built.val();
+        // (with pairs, the even slots in `hist` and the odd in `hist_b`, at place·8 + slot/2)
+        self.hist.write_address.next = bit_cast::<HIST_A_BITS, UNIT_HIST_BITS>(
+            self.hist_waddr.val() >> self.pair_shift.val(),
+        );
         self.hist.write_data.next = self.hist_wdata.val();
-        self.hist.write_enable.next = self.hist_we.val();
+        self.hist.write_enable.next =
+            self.hist_we.val() & !(self.pairs_built.val() & self.hist_waddr.val().get_bit(0));
+        self.hist_b.write_address.next =
+            bit_cast::<HIST_B_BITS, UNIT_HIST_BITS>(self.hist_waddr.val() >> 1);
+        self.hist_b.write_data.next = self.hist_wdata.val();
+        self.hist_b.write_enable.next =
+            self.hist_we.val() & self.pairs_built.val() & self.hist_waddr.val().get_bit(0);
         // noise: xorshift32 of the state read for the drawing spin (its first step registered)
         self.x1.next = self.noise.read_data.val() ^ (self.noise.read_data.val() << 13);
         self.x1_q.d.next = self.x1.val();
@@ -323,31 +395,64 @@ impl Logic for Update {
         self.noise.write_address.next = self.noise_waddr.val();
         self.noise.write_data.next = self.noise_wdata.val();
         self.noise.write_enable.next = self.noise_we.val();
-        // history slot of f(t − Tc + s)
-        self.slot_raw.next = bit_cast::<6, HIST_SLOT_BITS>(self.t_mod.val()) + self.s.q.val();
-        self.slot.next = self.slot_raw.val();
-        if self.slot_raw.val() >= self.tc.val() {
-            self.slot.next = self.slot_raw.val() - self.tc.val();
+        // the slot (pair) to read: `s` of hidden unit `wbase` of spin `i`, unless a state below
+        // starts a new spin; a hidden unit's last slot is followed by the next unit's slot 0
+        // W²'s first place: `1 + D`, with pairs rounded up to even (a pair's odd place is its
+        // even one with bit 0 set: no adder on the second port's address)
+        self.w2_base.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
+        if self.pairs_built.val() {
+            self.w2_base.next = (bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 2) & self.even_w.val();
         }
-        self.hist.read_address.next = (bit_cast::<UNIT_HIST_BITS, COUNT_BITS>(self.i.q.val()) << 4)
-            + bit_cast::<UNIT_HIST_BITS, 6>(self.slot.val());
-        self.weights.read_address.next =
-            self.wbase.q.val() + bit_cast::<WEIGHT_ADDR_BITS, 6>(self.s.q.val());
-        // W² MAC: the tap read in the cycle before is registered, its product registered, then
-        // added (a hidden unit's last tap: tail stages 0 and 1)
+        self.span.next = self.tc.val();
+        self.stride.next = self.tc.val();
+        if self.pairs_built.val() {
+            self.span.next = (self.tc.val() + 1) >> 1;
+            self.stride.next = self.span.val() << 1;
+        }
+        self.next_wbase.next = self.wbase.q.val() + bit_cast::<WEIGHT_ADDR_BITS, 6>(self.stride.val());
+        self.rd_i.next = self.i.q.val();
+        self.rd_slot.next = self.s.q.val();
+        self.rd_wbase.next = self.wbase.q.val();
+        if self.s.q.val() >= self.span.val() {
+            self.rd_slot.next = 0.into();
+            self.rd_wbase.next = self.next_wbase.val();
+        }
+        // W² MAC: the slot read in the cycle before is registered (the odd slot's weight 0
+        // where the pair has no odd slot), its products registered, summed, then added (a
+        // hidden unit's last slot: tail stages 0 and 1)
         self.tap_weight.d.next = self.weights.read_data.val();
         self.tap_field.d.next = self.hist.read_data.val();
+        self.tap_weight_b.d.next = 0.into();
+        if self.v1b.q.val() {
+            self.tap_weight_b.d.next = self.weights.read_data_b.val();
+        }
+        self.tap_field_b.d.next = self.hist_b.read_data.val();
         self.tap_valid.d.next = self.v1.q.val() & (self.state.q.val() == UpdateState::Mac);
         self.tap_fresh.d.next = self.fresh.q.val();
         self.product.next = self.tap_weight.q.val() * self.tap_field.q.val();
+        self.product_b.next = self.tap_weight_b.q.val() * self.tap_field_b.q.val();
         self.prod_q.d.next = self.product.val();
+        self.prod_b_q.d.next = self.product_b.val();
         self.prod_valid.d.next = self.tap_valid.q.val();
         self.prod_fresh.d.next = self.tap_fresh.q.val();
-        self.mac_sum.next = self.acc.q.val() + signed_bit_cast::<MAC_BITS, 32>(self.prod_q.q.val());
-        if self.prod_fresh.q.val() {
-            self.mac_sum.next = signed_bit_cast::<MAC_BITS, 32>(self.prod_q.q.val());
+        self.pair_q.d.next = signed_bit_cast::<MAC_BITS, 32>(self.prod_q.q.val())
+            + signed_bit_cast::<MAC_BITS, 32>(self.prod_b_q.q.val());
+        self.pair_valid.d.next = self.prod_valid.q.val();
+        self.pair_fresh.d.next = self.prod_fresh.q.val();
+        // (builds without pairs add each product as it is registered: no pair stage)
+        self.mac_in.next = signed_bit_cast::<MAC_BITS, 32>(self.prod_q.q.val());
+        self.mac_in_valid.next = self.prod_valid.q.val();
+        self.mac_in_fresh.next = self.prod_fresh.q.val();
+        if self.pairs_built.val() {
+            self.mac_in.next = self.pair_q.q.val();
+            self.mac_in_valid.next = self.pair_valid.q.val();
+            self.mac_in_fresh.next = self.pair_fresh.q.val();
         }
-        if self.prod_valid.q.val() {
+        self.mac_sum.next = self.acc.q.val() + self.mac_in.val();
+        if self.mac_in_fresh.val() {
+            self.mac_sum.next = self.mac_in.val();
+        }
+        if self.mac_in_valid.val() {
             self.acc.d.next = self.mac_sum.val();
         }
         // the tail's tokens move one stage a cycle (a launch enters stage 0)
@@ -420,7 +525,10 @@ impl Logic for Update {
         }
         self.tanh_rom.address.next = bit_cast::<TABLE_BITS, 16>(self.table_index.val());
         self.z_at_table.d.next = self.z.q.val();
+        // (with pairs the W¹ weight comes from the copy, whose address is a register, and the
+        // second port reads each pair's odd weight)
         self.weights.read_address_b.next = self.w1_addr.q.val();
+        self.weights_b.read_address.next = self.w1_addr.q.val();
         if self.tail_valid.q.val().get_bit(5) {
             self.w1_addr.d.next = self.w1_addr.q.val() + 1;
             if self.tail_last.q.val().get_bit(5) {
@@ -435,6 +543,9 @@ impl Logic for Update {
         self.f_nl_q.d.next = self.f_nl.val();
         // stage 7: the W¹ product; stage 8: into the spin's sum
         self.w1_q.d.next = self.weights.read_data_b.val();
+        if self.pairs_built.val() {
+            self.w1_q.d.next = self.weights_b.read_data.val();
+        }
         self.w1_product.next = self.w1_q.q.val() * self.f_nl_q.q.val();
         self.w1_product_q.d.next = self.w1_product.val();
         if self.tail_valid.q.val().get_bit(8) {
@@ -487,7 +598,7 @@ impl Logic for Update {
         self.fresh.d.next = false;
         self.npend.d.next = false;
         self.npend2.d.next = self.npend.q.val();
-        self.single_tap.next = (self.d.val() == 1) & (self.tc.val() == 1);
+        self.single_tap.next = (self.d.val() == 1) & (self.span.val() == 1);
         self.draw.next = self.npend2.q.val();
         self.draw_index.next = self.i.q.val();
         // the pipelined tail: stage 5 of a spin's last unit reads its noise state, stage 7
@@ -510,7 +621,8 @@ impl Logic for Update {
                 // the first spin's noise state is read while starting
                 self.noise.read_address.next = 0.into();
                 // W⁰ for the whole pass
-                self.weights.read_address.next = 0.into();
+                self.rd_wbase.next = 0.into();
+                self.rd_slot.next = 0.into();
                 if self.start.val() {
                     self.pipe.d.next = self.pipelined.val() & !self.single_tap.val();
                     self.i.d.next = 0.into();
@@ -519,7 +631,7 @@ impl Logic for Update {
                     self.w1_addr.d.next = 1.into();
                     self.read.d.next = 0.into();
                     self.decided.d.next = 0.into();
-                    self.wbase.d.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
+                    self.wbase.d.next = self.w2_base.val();
                     self.state.d.next = UpdateState::NoiseData;
                 }
             }
@@ -540,12 +652,10 @@ impl Logic for Update {
                 // spin i begins once its field is in: tap 0 of its unit 0 (only builds with
                 // the overlap ever wait here)
                 if self.ready.val() & self.overlap_built.val() {
-                    self.hist.read_address.next = (bit_cast::<UNIT_HIST_BITS, COUNT_BITS>(self.i.q.val())
-                        << 4)
-                        + bit_cast::<UNIT_HIST_BITS, HIST_SLOT_BITS>(self.t_mod.val());
-                    self.weights.read_address.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
+                    self.rd_slot.next = 0.into();
+                    self.rd_wbase.next = self.w2_base.val();
                     self.k.d.next = 0.into();
-                    self.wbase.d.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
+                    self.wbase.d.next = self.w2_base.val();
                     self.s.d.next = 1.into();
                     self.v1.d.next = true;
                     self.fresh.d.next = true;
@@ -553,13 +663,14 @@ impl Logic for Update {
                 }
             }
             UpdateState::Mac => {
-                if self.s.q.val() < self.tc.val() {
-                    // issue the reads of tap s
+                if self.s.q.val() < self.span.val() {
+                    // issue the reads of slot (pair) s
                     self.s.d.next = self.s.q.val() + 1;
                     self.v1.d.next = true;
                 } else {
-                    // the last tap's data is here: the unit's token enters the tail; the
-                    // addresses issued (base + Tc, slot t_mod) are the next unit's tap 0
+                    // the last slot's data is here: the unit's token enters the tail (a cycle
+                    // later, with its products' sum); the reads issued (the next base, slot 0)
+                    // are the next unit's first
                     self.launch.next = true;
                     self.k.d.next = self.k.q.val() + 1;
                     if (self.k.q.val() + 1) == self.d.val() {
@@ -577,13 +688,10 @@ impl Logic for Update {
                         } else {
                             // the next spin's unit 0 begins with tap 0 now
                             self.i.d.next = self.i_next.val();
-                            self.hist.read_address.next =
-                                (bit_cast::<UNIT_HIST_BITS, COUNT_BITS>(self.i_next.val()) << 4)
-                                    + bit_cast::<UNIT_HIST_BITS, HIST_SLOT_BITS>(self.t_mod.val());
-                            self.weights.read_address.next =
-                                bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
+                            self.rd_i.next = self.i_next.val();
+                            self.rd_wbase.next = self.w2_base.val();
                             self.k.d.next = 0.into();
-                            self.wbase.d.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
+                            self.wbase.d.next = self.w2_base.val();
                             self.s.d.next = 1.into();
                             self.v1.d.next = true;
                             self.fresh.d.next = true;
@@ -595,8 +703,7 @@ impl Logic for Update {
                         self.s.d.next = 1.into();
                         self.v1.d.next = true;
                         self.fresh.d.next = true;
-                        self.wbase.d.next =
-                            self.wbase.q.val() + bit_cast::<WEIGHT_ADDR_BITS, 6>(self.tc.val());
+                        self.wbase.d.next = self.next_wbase.val();
                     }
                 }
             }
@@ -614,13 +721,11 @@ impl Logic for Update {
                     // the next spin: its noise state, and tap 0 of its unit 0
                     self.noise.read_address.next =
                         bit_cast::<UNIT_SPIN_BITS, COUNT_BITS>(self.i_next.val());
-                    self.hist.read_address.next =
-                        (bit_cast::<UNIT_HIST_BITS, COUNT_BITS>(self.i_next.val()) << 4)
-                            + bit_cast::<UNIT_HIST_BITS, HIST_SLOT_BITS>(self.t_mod.val());
-                    self.weights.read_address.next =
-                        bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
+                    self.rd_i.next = self.i_next.val();
+                    self.rd_slot.next = 0.into();
+                    self.rd_wbase.next = self.w2_base.val();
                     self.k.d.next = 0.into();
-                    self.wbase.d.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
+                    self.wbase.d.next = self.w2_base.val();
                     if self.i_next.val() == self.n.val() {
                         self.state.d.next = UpdateState::Done;
                     } else if !self.ready_next.val() {
@@ -639,9 +744,12 @@ impl Logic for Update {
             UpdateState::Drain => {
                 // the last spin decides with no token behind it (with D·Tc = 2 the spin before
                 // the last is decided in here too, its successor's tokens still in the tail)
+                // (and none about to enter it: the last spin's token waits in `launch_q`
+                // for a cycle, which a spin that waited at the gate may leave late)
                 if self.pipe.q.val()
                     & (self.tail_valid.q.val().get_bit(10) & self.tail_last.q.val().get_bit(10))
                     & (self.tail_valid.q.val().get_bits::<10>(0) == 0)
+                    & !(self.launch_q.q.val() & self.pairs_built.val())
                 {
                     self.state.d.next = UpdateState::Done;
                 }
@@ -654,8 +762,31 @@ impl Logic for Update {
                 self.state.d.next = UpdateState::Idle;
             }
         }
-        self.tail_valid.d.next = self.tail_shifted.val().replace_bit(0, self.launch.val());
-        self.tail_last.d.next = self.last_shifted.val().replace_bit(0, self.launch_last.val());
+        self.launch_q.d.next = self.launch.val();
+        self.launch_last_q.d.next = self.launch_last.val();
+        self.launch_in.next = self.launch.val();
+        self.launch_last_in.next = self.launch_last.val();
+        if self.pairs_built.val() {
+            self.launch_in.next = self.launch_q.q.val();
+            self.launch_last_in.next = self.launch_last_q.q.val();
+        }
+        self.tail_valid.d.next = self.tail_shifted.val().replace_bit(0, self.launch_in.val());
+        self.tail_last.d.next = self.last_shifted.val().replace_bit(0, self.launch_last_in.val());
+        // the reads of the slot (pair) chosen above: the field(s) at the spin's place, the
+        // weight(s) at the slot's place in the hidden unit's taps
+        self.rd_hist.next = (bit_cast::<UNIT_HIST_BITS, COUNT_BITS>(self.rd_i.val())
+            << self.place_shift.val())
+            + bit_cast::<UNIT_HIST_BITS, 6>(self.rd_slot.val());
+        self.hist.read_address.next = bit_cast::<HIST_A_BITS, UNIT_HIST_BITS>(self.rd_hist.val());
+        self.hist_b.read_address.next = bit_cast::<HIST_B_BITS, UNIT_HIST_BITS>(self.rd_hist.val());
+        self.rd_waddr.next = self.rd_wbase.val()
+            + (bit_cast::<WEIGHT_ADDR_BITS, 6>(self.rd_slot.val()) << self.pair_shift.val());
+        self.weights.read_address.next = self.rd_waddr.val();
+        if self.pairs_built.val() {
+            self.weights.read_address_b.next = self.rd_waddr.val() | self.one_w.val();
+        }
+        self.v1b.d.next = self.pairs_built.val()
+            & (((self.rd_slot.val() << 1) + 1) < self.tc.val());
         // the noise draw of the spin drawing this cycle (sequential: the first spin at start,
         // each next one as it begins; pipelined: in its tail): advance its state, take η
         if self.draw.val() {
@@ -670,6 +801,9 @@ impl Logic for Update {
             self.npend.d.next = false;
             self.npend2.d.next = false;
             self.prod_valid.d.next = false;
+            self.pair_valid.d.next = false;
+            self.launch_q.d.next = false;
+            self.launch_last_q.d.next = false;
             self.tail_valid.d.next = 0.into();
             self.tail_last.d.next = 0.into();
         }

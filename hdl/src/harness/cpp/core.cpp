@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
                     printf("y %d %lld\n", i, last_y[i]);
                 }
                 if (top->sample_valid && top->sample_ready) j = (j + 1) % p[0];
-                if (top->spin_valid) printf("s %d %d\n", (int)top->spin_index, (int)top->spin_bit);
+                if (top->spin_valid) printf("w %d %llu\n", (int)top->spin_word_index, (unsigned long long)top->spin_word);
                 if (top->field_valid) printf("f %d %d\n", (int)top->field_index, (int)(int16_t)top->field);
                 if (top->step_done) { printf("e %d %llu\n", (int)top->step, (unsigned long long)top->step_e4); t++; }
                 if (top->run_done) break;

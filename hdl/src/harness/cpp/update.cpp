@@ -13,9 +13,9 @@ int main(int argc, char** argv) {
     char cmd[8]; long long a, v;
     while (scanf("%7s", cmd) == 1) {
         if (!strcmp(cmd, "go")) {
-            long long n, tc, d, tm, zr, zl, y0, y1, pl;
-            scanf("%lld %lld %lld %lld %lld %lld %lld %lld %lld", &n, &tc, &d, &tm, &zr, &zl, &y0, &y1, &pl);
-            top->n = n; top->avail = n; top->tc = tc; top->d = d; top->t_mod = tm; top->pipelined = pl;
+            long long n, tc, d, zr, zl, y0, y1, pl;
+            scanf("%lld %lld %lld %lld %lld %lld %lld %lld", &n, &tc, &d, &zr, &zl, &y0, &y1, &pl);
+            top->n = n; top->avail = n; top->tc = tc; top->d = d; top->pipelined = pl;
             top->z_right = zr; top->z_left = zl; top->y_shift0 = y0; top->y_shift1 = y1;
             top->start = 1; tick(); top->start = 0;
             unsigned long long cycles = 1;
