@@ -507,7 +507,7 @@ fn params_auto_picks_the_class_file_and_says_which() {
         (
             shared("gset/G22.txt"),
             "random +1",
-            "gset-random-plus-n200-deg20-das-e1000.json",
+            "gset-random-plus-n200-deg20-das-e2000.json",
         ),
         (shared("sk/SK1_N100_0.txt"), "SK", "sk-n100-das-e700.json"),
     ];
