@@ -69,7 +69,9 @@ macro_rules! build_tests {
             use npim_hdl::builds::$build::matvec_sim::{
                 run_rust_hdl, run_verilator, verilog, MatvecInput, HARNESS_CPP,
             };
-            use npim_hdl::builds::$build::widths::{config, DENSE, LANES, SPLIT_WORDS};
+            use npim_hdl::builds::$build::widths::{
+                config, DENSE, LANES, SPIN_WORD_STAGE, SPLIT_WORDS,
+            };
 
             #[test]
             fn widths_match_the_build_preset() {
@@ -142,7 +144,10 @@ macro_rules! build_tests {
                     } else {
                         3 + 3
                     };
-                    assert_eq!(got.cycles, slots + 9 + 2 * u64::from(SPLIT_WORDS));
+                    assert_eq!(
+                        got.cycles,
+                        slots + 9 + u64::from(SPIN_WORD_STAGE) + 2 * u64::from(SPLIT_WORDS)
+                    );
                     assert_eq!(got.cycles, input.expected_cycles());
                 }
             }

@@ -58,6 +58,10 @@ pub mod params {
     pub const SPLIT_WORDS: bool = false;
     /// Each update unit multiplies two `W²` taps a cycle (`rtl`, `small`); here one.
     pub const TAP_PAIRS: bool = false;
+    /// The matvec lanes use the spin bits as they leave the block RAMs (no stage 2c): the
+    /// iCE40's block RAM output is fast beside a 20 MHz cycle, and the stage's registers (about
+    /// 30 logic cells) do not fit.
+    pub const SPIN_WORD_STAGE: bool = false;
     /// J memory layout: compressed sparse rows (column | weight per entry).
     pub const DENSE: bool = false;
 }

@@ -8,22 +8,24 @@
 //!
 //! `LANES` lanes, streaming: entry `k` of the image's CSR order lives in bank `k mod LANES` at
 //! word `k >> LANE_BITS`, so one read of every bank gives `LANES` consecutive entries (the
-//! image's layout, nothing padded). The rows go through a seven-stage pipeline with no gap
+//! image's layout, nothing padded). The rows go through an eight-stage pipeline with no gap
 //! between them: (1) issue the word holding entry `k` of row `r` (registers holding `ptr[r + 1]`,
 //! the end of the issuing row, and `ptr[r + 2]`, the next row's, while the row-pointer memory
 //! reads `ptr[r + 3]`), each lane active when its entry lies in `[k, ptr[r + 1])`; (2a) the
 //! words arrive and are registered; (2b) each lane reads its column's spin from its own copy of
-//! the spin bits, its weight and the weight's negation registered; (3a) the spin picks one and
-//! each pair of lanes' terms is summed; (3b) the pair sums are summed by a tree (four adders
-//! deep: no chain of `LANES` adders in one cycle), and the row's own spin and `l` are read; (3c) the word's sum is added into the row's, latched at the
-//! row's last word; (4) emit `f_r = 2·sum − l_r` and update `E4`.
+//! the spin words, its weight and the weight's negation registered; (2c) the spin words arrive
+//! and are registered; (3a) each lane picks its spin's bit from the word, the spin picks the
+//! weight or its negation, and each pair of lanes' terms is summed; (3b) the pair sums are
+//! summed by a tree (four adders deep: no chain of `LANES` adders in one cycle), and the row's
+//! own spin and `l` are read; (3c) the word's sum is added into the row's, latched at the row's last word; (4) emit
+//! `f_r = 2·sum − l_r` and update `E4`.
 //!
 //! **Split words.** Row `r`'s last word often holds the start of row `r + 1`. When row `r + 1`
 //! goes on past that word, the word serves both rows in one slot: its lanes from `ptr[r + 1]` on
 //! are row `r + 1`'s (the lane's `seg` bit), summed by a second tree, and that sum starts row
 //! `r + 1`'s accumulator as row `r`'s is latched. At most one row ends per slot, so fields
 //! still leave one a cycle at most, in index order. A slot issues one word; a pass is the
-//! slots of this walk plus 11 cycles (`MatvecInput::expected_cycles` in the harness walks it):
+//! slots of this walk plus 12 cycles (`MatvecInput::expected_cycles` in the harness walks it):
 //! an empty row takes a slot of its own, and otherwise a row takes the words from its first
 //! entry's (or, when its first word was split with the row before, the next) to its last. On
 //! a graph whose rows are longer than a word this is about `⌈nnz/LANES⌉ + rows ending in the
@@ -133,7 +135,7 @@ pub struct Matvec {
     /// One copy of the spin words per lane (each reads its own entry's column's word, the bit
     /// picked as the word arrives: `sel2`).
     spins: [RAM<Bits<UNITS>, SPIN_WORD_ADDR_BITS>; LANES],
-    /// Each lane's column's bit in its word (stage 2b → 3a).
+    /// Each lane's column's bit in its word (stage 2b → 2c → 3a).
     sel2: [DFF<Bits<5>>; LANES],
     /// The row's own spin's bit in its word (stage 3b → 3c), and the peeked spin's.
     own_sel: DFF<Bits<5>>,
@@ -214,14 +216,37 @@ pub struct Matvec {
     neg2: [DFF<Signed<TREE_BITS>>; LANES],
     seg2: [DFF<Bit>; LANES],
     split2: DFF<Bit>,
+    // stage 2c → 3a: the spin words as they leave the block RAMs, registered (a word's bit
+    // select, the ± pick and the pair sum then start from flops, not from a block RAM's slow
+    // output), and stage 2b's registers a cycle on
+    word2c: [DFF<Bits<UNITS>>; LANES],
+    sel2c: [DFF<Bits<5>>; LANES],
+    weight2c: [DFF<Signed<TREE_BITS>>; LANES],
+    neg2c: [DFF<Signed<TREE_BITS>>; LANES],
+    seg2c: [DFF<Bit>; LANES],
+    v2c: DFF<Bit>,
+    split2c: DFF<Bit>,
+    last2c: DFF<Bit>,
+    row2c: DFF<Bits<SPIN_BITS>>,
+    /// Stage 3a's inputs: stage 2c's registers, or in builds without the stage
+    /// (`SPIN_WORD_STAGE` false) the block RAMs' words and stage 2b's registers.
+    word_in: [Signal<Local, Bits<UNITS>>; LANES],
+    sel_in: [Signal<Local, Bits<5>>; LANES],
+    weight_in: [Signal<Local, Signed<TREE_BITS>>; LANES],
+    neg_in: [Signal<Local, Signed<TREE_BITS>>; LANES],
+    seg_in: [Signal<Local, Bit>; LANES],
+    v_in: Signal<Local, Bit>,
+    split_in: Signal<Local, Bit>,
+    last_in: Signal<Local, Bit>,
+    row_in: Signal<Local, Bits<SPIN_BITS>>,
     // stage 3a → 3b: each lane's ±weight
     v3a: DFF<Bit>,
     last3a: DFF<Bit>,
     row3a: DFF<Bits<SPIN_BITS>>,
     /// The tree's first level: each pair of lanes' terms, summed over the issuing row's lanes
     /// (`pair3a`) and over the next row's lanes of a split word (`next_pair3a`).
-    pair3a: [DFF<Signed<TREE_BITS>>; TREE_LEAVES / 2],
-    next_pair3a: [DFF<Signed<TREE_BITS>>; TREE_LEAVES / 2],
+    pair3a: [DFF<Signed<TREE_BITS>>; TREE_PAIRS],
+    next_pair3a: [DFF<Signed<TREE_BITS>>; TREE_PAIRS],
     split3a: DFF<Bit>,
     // stage 3b → 3c: the word's sum (the row's own spin and l are read in 3b)
     v3b: DFF<Bit>,
@@ -289,6 +314,8 @@ pub struct Matvec {
     spin_bits: Constant<Bits<8>>,
     /// `DENSE` as a signal.
     dense: Constant<Bit>,
+    /// `SPIN_WORD_STAGE` as a signal.
+    spin_stage_built: Constant<Bit>,
     /// `SPLIT_WORDS` as a signal.
     split_built: Constant<Bit>,
     /// `LANE_BITS` and `LANES` as signals (rust_hdl writes consts into Verilog by name).
@@ -383,6 +410,24 @@ impl Default for Matvec {
             next_place2a: Default::default(),
             seg2: Default::default(),
             split2: Default::default(),
+            word2c: Default::default(),
+            sel2c: Default::default(),
+            weight2c: Default::default(),
+            neg2c: Default::default(),
+            seg2c: Default::default(),
+            v2c: Default::default(),
+            split2c: Default::default(),
+            last2c: Default::default(),
+            row2c: Default::default(),
+            word_in: Default::default(),
+            sel_in: Default::default(),
+            weight_in: Default::default(),
+            neg_in: Default::default(),
+            seg_in: Default::default(),
+            v_in: Default::default(),
+            split_in: Default::default(),
+            last_in: Default::default(),
+            row_in: Default::default(),
             v3a: Default::default(),
             last3a: Default::default(),
             row3a: Default::default(),
@@ -438,6 +483,7 @@ impl Default for Matvec {
             bank_waddr: Default::default(),
             dense: Constant::new(DENSE),
             split_built: Constant::new(SPLIT_WORDS),
+            spin_stage_built: Constant::new(SPIN_WORD_STAGE),
             lane_bits: Constant::new((LANE_BITS as u64).to_bits()),
             spin_bits: Constant::new((SPIN_BITS as u64).to_bits()),
             lanes: Constant::new((LANES as u64).to_bits()),
@@ -475,6 +521,16 @@ impl Logic for Matvec {
             self.seg1[b].d.next = false;
             self.weight2[b].d.next = self.weight2[b].q.val();
             self.seg2[b].d.next = self.seg2a[b].q.val();
+            self.word2c[b].clock.next = self.clock.val();
+            self.sel2c[b].clock.next = self.clock.val();
+            self.weight2c[b].clock.next = self.clock.val();
+            self.neg2c[b].clock.next = self.clock.val();
+            self.seg2c[b].clock.next = self.clock.val();
+            self.word2c[b].d.next = self.spins[b].read_data.val();
+            self.sel2c[b].d.next = self.sel2[b].q.val();
+            self.weight2c[b].d.next = self.weight2[b].q.val();
+            self.neg2c[b].d.next = self.neg2[b].q.val();
+            self.seg2c[b].d.next = self.seg2[b].q.val();
         }
         for j in 0..TREE_PAIRS {
             self.pair3a[j].clock.next = self.clock.val();
@@ -488,7 +544,7 @@ impl Logic for Matvec {
             self, clock, rowptr_waddr_q, rowptr_wdata_q, rowptr_we_q, entry_waddr_q, entry_wdata_q,
             entry_we_q, linear_waddr_q, linear_wdata_q, linear_we_q, state, r, k, row_base, end_q, next_q, v1, split1, last1, row1, place1, next_place1, v2a, split2a, last2a, row2a, place2a, next_place2a,
             v2, split2,
-            last2, row2, v3a, split3a, last3a, row3a, v3b, split3b, last3b, row3b, word3b, next3b,
+            last2, row2, v2c, split2c, last2c, row2c, v3a, split3a, last3a, row3a, v3b, split3b, last3b, row3b, word3b, next3b,
             v3, row3, sum3, own3, l3, acc, energy, own_sel, peek_sel
         );
         // load ports (registered first): entry k goes to bank k mod LANES at word k >> LANE_BITS;
@@ -600,18 +656,45 @@ impl Logic for Matvec {
         self.split2.d.next = self.split2a.q.val();
         self.last2.d.next = self.last2a.q.val();
         self.row2.d.next = self.row2a.q.val();
-        // stage 3a: the columns' spins arrive; each lane's ±weight goes to the issuing row's
+        // stage 2c: the columns' spin words arrive and are registered (above)
+        self.v2c.d.next = self.v2.q.val();
+        self.split2c.d.next = self.split2.q.val();
+        self.last2c.d.next = self.last2.q.val();
+        self.row2c.d.next = self.row2.q.val();
+        self.v_in.next = self.v2c.q.val();
+        self.split_in.next = self.split2c.q.val();
+        self.last_in.next = self.last2c.q.val();
+        self.row_in.next = self.row2c.q.val();
+        if !self.spin_stage_built.val() {
+            self.v_in.next = self.v2.q.val();
+            self.split_in.next = self.split2.q.val();
+            self.last_in.next = self.last2.q.val();
+            self.row_in.next = self.row2.q.val();
+        }
+        // stage 3a: each lane picks its spin's bit; each lane's ±weight goes to the issuing row's
         // tree or, in the next row's lanes of a split word, to the next row's; each pair of
         // leaves is summed and registered (the trees' first level)
         for b in 0..LANES {
-            self.term[b].next = self.weight2[b].q.val();
-            self.col_word[b].next = self.spins[b].read_data.val() >> self.sel2[b].q.val();
+            self.word_in[b].next = self.word2c[b].q.val();
+            self.sel_in[b].next = self.sel2c[b].q.val();
+            self.weight_in[b].next = self.weight2c[b].q.val();
+            self.neg_in[b].next = self.neg2c[b].q.val();
+            self.seg_in[b].next = self.seg2c[b].q.val();
+            if !self.spin_stage_built.val() {
+                self.word_in[b].next = self.spins[b].read_data.val();
+                self.sel_in[b].next = self.sel2[b].q.val();
+                self.weight_in[b].next = self.weight2[b].q.val();
+                self.neg_in[b].next = self.neg2[b].q.val();
+                self.seg_in[b].next = self.seg2[b].q.val();
+            }
+            self.term[b].next = self.weight_in[b].val();
+            self.col_word[b].next = self.word_in[b].val() >> self.sel_in[b].val();
             if (self.col_word[b].val() & self.one_word.val()) != 0 {
-                self.term[b].next = self.neg2[b].q.val();
+                self.term[b].next = self.neg_in[b].val();
             }
             self.leaves[b].next = self.term[b].val();
             self.next_leaves[b].next = 0.into();
-            if self.seg2[b].q.val() {
+            if self.seg_in[b].val() {
                 self.leaves[b].next = 0.into();
                 self.next_leaves[b].next = self.term[b].val();
             }
@@ -625,10 +708,10 @@ impl Logic for Matvec {
             self.next_pair3a[j].d.next =
                 self.next_leaves[2 * j].val() + self.next_leaves[2 * j + 1].val();
         }
-        self.v3a.d.next = self.v2.q.val();
-        self.split3a.d.next = self.split2.q.val();
-        self.last3a.d.next = self.last2.q.val();
-        self.row3a.d.next = self.row2.q.val();
+        self.v3a.d.next = self.v_in.val();
+        self.split3a.d.next = self.split_in.val();
+        self.last3a.d.next = self.last_in.val();
+        self.row3a.d.next = self.row_in.val();
         // stage 3b: the word's sums, by the trees' other four levels (the issuing row's lanes,
         // the next row's); the row's own spin and l are read
         for j in 0..TREE_QUADS {
@@ -781,6 +864,7 @@ impl Logic for Matvec {
                 if !self.v1.q.val()
                     & !self.v2a.q.val()
                     & !self.v2.q.val()
+                    & !self.v2c.q.val()
                     & !self.v3a.q.val()
                     & !self.v3b.q.val()
                     & !self.v3.q.val()
@@ -801,6 +885,7 @@ impl Logic for Matvec {
             self.v1.d.next = false;
             self.v2a.d.next = false;
             self.v2.d.next = false;
+            self.v2c.d.next = false;
             self.v3a.d.next = false;
             self.v3b.d.next = false;
             self.v3.d.next = false;

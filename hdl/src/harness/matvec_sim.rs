@@ -139,8 +139,8 @@ impl MatvecInput {
     }
 
     /// Cycles from `start` to `done` of a pass: the engine's walk over the rows (`matvec.rs`,
-    /// split words), a slot per word issued and one per empty row, plus eight for the set-up
-    /// and the pipeline (nine with split words).
+    /// split words), a slot per word issued and one per empty row, plus nine for the set-up
+    /// and the pipeline, one more with the spin-word stage and two more with split words.
     pub fn expected_cycles(&self) -> u64 {
         let lanes = 1u32 << LANE_BITS;
         let ptr = &self.row_ptr;
@@ -170,7 +170,7 @@ impl MatvecInput {
             }
         }
         // (split-word builds read the first three row ends before streaming)
-        slots + 9 + 2 * u64::from(SPLIT_WORDS)
+        slots + 9 + u64::from(SPIN_WORD_STAGE) + 2 * u64::from(SPLIT_WORDS)
     }
 
     /// The load commands of the J memories and the linear term (`rp`, `en`, `li`), shared by the

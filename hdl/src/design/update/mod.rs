@@ -256,6 +256,11 @@ pub struct Update {
     draw_index: Signal<Local, Bits<COUNT_BITS>>,
     /// Slots a hidden unit issues: `Tc`, or `⌈Tc/2⌉` pairs.
     span: Signal<Local, Bits<6>>,
+    /// `span` and `stride` registered: `Tc` does not change during a pass, and the slot
+    /// counter's compare and the next weight base then start from flops, not from an adder
+    /// behind the `Tc` register the core fans out to every unit (the ULX3S's critical path).
+    span_q: DFF<Bits<6>>,
+    stride_q: DFF<Bits<6>>,
     /// The slot (or pair) read this cycle, the spin it is read for, and the weight base of its
     /// hidden unit (by default `s`, `i` and `wbase`; a new spin's first slot sets them).
     rd_slot: Signal<Local, Bits<6>>,
@@ -357,7 +362,7 @@ impl Logic for Update {
         self.noise.write_clock.next = self.clock.val();
         self.tanh_rom.clock.next = self.clock.val();
         dff_setup!(
-            self, clock, state, i, k, s, wbase, eta, acc, w1u, v1, fresh, tap_weight, tap_field, tap_valid, tap_fresh, tap_weight_b, tap_field_b, v1b, prod_q, prod_b_q, prod_valid,
+            self, clock, state, i, k, s, span_q, stride_q, wbase, eta, acc, w1u, v1, fresh, tap_weight, tap_field, tap_valid, tap_fresh, tap_weight_b, tap_field_b, v1b, prod_q, prod_b_q, prod_valid,
             prod_fresh, pair_q, pair_valid, pair_fresh, launch_q, launch_last_q, tail_valid, tail_last, rounded_q, acc_c_q, z_wide_q, z, z_at_table, f_nl_q,
             w1_product_q, w1_q, q0_eta_q, term0_q, term1_q, w1_addr, npend, npend2, x1_q, pipe, w0, read,
             decided, late, avail_q
@@ -409,11 +414,13 @@ impl Logic for Update {
             self.span.next = (self.tc.val() + 1) >> 1;
             self.stride.next = self.span.val() << 1;
         }
-        self.next_wbase.next = self.wbase.q.val() + bit_cast::<WEIGHT_ADDR_BITS, 6>(self.stride.val());
+        self.span_q.d.next = self.span.val();
+        self.stride_q.d.next = self.stride.val();
+        self.next_wbase.next = self.wbase.q.val() + bit_cast::<WEIGHT_ADDR_BITS, 6>(self.stride_q.q.val());
         self.rd_i.next = self.i.q.val();
         self.rd_slot.next = self.s.q.val();
         self.rd_wbase.next = self.wbase.q.val();
-        if self.s.q.val() >= self.span.val() {
+        if self.s.q.val() >= self.span_q.q.val() {
             self.rd_slot.next = 0.into();
             self.rd_wbase.next = self.next_wbase.val();
         }
@@ -663,7 +670,7 @@ impl Logic for Update {
                 }
             }
             UpdateState::Mac => {
-                if self.s.q.val() < self.span.val() {
+                if self.s.q.val() < self.span_q.q.val() {
                     // issue the reads of slot (pair) s
                     self.s.d.next = self.s.q.val() + 1;
                     self.v1.d.next = true;

@@ -122,6 +122,8 @@ impl Default for Update {
             draw: Default::default(),
             draw_index: Default::default(),
             span: Default::default(),
+            span_q: Default::default(),
+            stride_q: Default::default(),
             rd_slot: Default::default(),
             rd_i: Default::default(),
             rd_wbase: Default::default(),
