@@ -180,8 +180,11 @@ fn the_icebreaker_bitstream_builds_from_scratch_and_repeats_the_shipped_one() {
     );
 }
 
+/// `rtl4`: the `rtl` build's tap pairs (two products summed into one register) make Debian's
+/// yosys 0.23 `ice40_dsp` pack the sum into an `SB_MAC16` and then fail on the sum's top bit
+/// (a yosys error, not a fit report: issue 21's notes), before the fit check this test is about.
 #[test]
-fn the_icebreaker_build_of_the_default_core_stops_with_what_does_not_fit() {
+fn the_icebreaker_build_of_a_core_too_big_stops_with_what_does_not_fit() {
     let dir = tempfile::tempdir().unwrap();
     let o = npim(&[
         "hdl",
@@ -189,7 +192,7 @@ fn the_icebreaker_build_of_the_default_core_stops_with_what_does_not_fit() {
         "--board",
         "icebreaker",
         "--core",
-        "rtl",
+        "rtl4",
         "-o",
         dir.path().to_str().unwrap(),
     ]);
