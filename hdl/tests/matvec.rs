@@ -70,7 +70,7 @@ macro_rules! build_tests {
                 run_rust_hdl, run_verilator, verilog, MatvecInput, HARNESS_CPP,
             };
             use npim_hdl::builds::$build::widths::{
-                config, DENSE, LANES, SPIN_WORD_STAGE, SPLIT_WORDS,
+                config, DENSE, DOUBLE_ENDS, LANES, SPIN_WORD_STAGE, SPLIT_WORDS,
             };
 
             #[test]
@@ -113,7 +113,7 @@ macro_rules! build_tests {
             }
 
             #[test]
-            fn empty_rows_take_one_slot_and_emit_their_field() {
+            fn empty_rows_emit_their_field_and_cost_the_walks_slots() {
                 // Rows 0, 2 and 5 are empty (the first and the last among them), row 3 has one entry.
                 let two = f64::from(config().j_max().min(2));
                 let ising = Ising::new(
@@ -136,9 +136,18 @@ macro_rules! build_tests {
                     // a word each with several lanes, an entry each with one (no row goes on
                     // past a word another ends in); a dense build reads all 36 weights in
                     // nine words of four: rows 0, 2 and 4 end in the middle of a word that
-                    // rows 1, 3 and 5 go on from
+                    // rows 1, 3 and 5 go on from. Where two rows may end in a slot
+                    // (`DOUBLE_ENDS`) each empty row ends beside the next: rows 0 and 1, 2 and
+                    // 3, then 4 and 5 with 32 lanes, or 4 and 5 apart with two or four (entry
+                    // 3 fills row 4's word to its end)
                     let slots = if DENSE {
                         9
+                    } else if DOUBLE_ENDS {
+                        if LANES >= 8 {
+                            3
+                        } else {
+                            4
+                        }
                     } else if LANES == 1 {
                         3 + 4
                     } else {
@@ -146,7 +155,11 @@ macro_rules! build_tests {
                     };
                     assert_eq!(
                         got.cycles,
-                        slots + 9 + u64::from(SPIN_WORD_STAGE) + 2 * u64::from(SPLIT_WORDS)
+                        slots
+                            + 9
+                            + u64::from(SPIN_WORD_STAGE)
+                            + 2 * u64::from(SPLIT_WORDS)
+                            + 2 * u64::from(DOUBLE_ENDS)
                     );
                     assert_eq!(got.cycles, input.expected_cycles());
                 }

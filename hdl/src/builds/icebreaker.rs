@@ -56,6 +56,11 @@ pub mod params {
     /// No split words: the second adder tree and its lane bits (about 250 logic cells) do
     /// not fit beside the rest, and with two lanes G-set rows gain little from them.
     pub const SPLIT_WORDS: bool = false;
+    /// At most one row ends in a matvec slot (no split words, and one update unit).
+    pub const DOUBLE_ENDS: bool = false;
+    /// The shifts are decoded in the cycle: one unit shares nothing, and the registers would
+    /// not fit (5 292 of 5 280 logic cells).
+    pub const REGISTERED_SHIFTS: bool = false;
     /// Each update unit multiplies two `W²` taps a cycle (`rtl`, `small`); here one.
     pub const TAP_PAIRS: bool = false;
     /// The matvec lanes use the spin bits as they leave the block RAMs (no stage 2c): the

@@ -42,7 +42,7 @@ macro_rules! design_modules {
         pub mod feedback_sim;
         #[path = "../design/loader.rs"]
         pub mod loader;
-        #[path = "../design/matvec.rs"]
+        #[path = "../design/matvec/mod.rs"]
         pub mod matvec;
         #[path = "../harness/matvec_sim.rs"]
         pub mod matvec_sim;

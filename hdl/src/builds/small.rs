@@ -42,13 +42,22 @@ pub mod params {
     /// two ports: one weight a cycle.
     pub const DUAL_KNOT_READS: bool = true;
     /// A J word holding the end of one row and the start of a row that goes on past it serves
-    /// both rows in one slot (a second adder tree over the lanes; `matvec.rs`).
+    /// both rows in one slot (a second adder tree over the lanes; `matvec/`).
     pub const SPLIT_WORDS: bool = true;
+    /// Two rows may end in one matvec slot (split-word builds with more than one unit): a row
+    /// that lies wholly in the rest of the word ends beside the row before it, summed by the
+    /// second tree, and two fields leave that cycle, for two different units' histories
+    /// (`matvec/`).
+    pub const DOUBLE_ENDS: bool = true;
+    /// The update units register the decoded shifts of the `W²` sum and of `y`'s terms (fixed
+    /// during a run): decoded in the cycle, they fed every unit's rounding adder and barrel
+    /// shifter through one chain that synthesis shares between the units (`update/mod.rs`).
+    pub const REGISTERED_SHIFTS: bool = true;
     /// Each update unit multiplies two `W²` taps a cycle (two multipliers; its field history
     /// in two memories, the even and the odd slots, read at once).
     pub const TAP_PAIRS: bool = true;
     /// The matvec lanes' spin words are registered as they leave the block RAMs (stage 2c in
-    /// `matvec.rs`, a cycle more a pass): on the ECP5 a DP16KD's unregistered output takes
+    /// `matvec/`, a cycle more a pass): on the ECP5 a DP16KD's unregistered output takes
     /// 5.8 ns, which with the bit select, the ± pick and the pair sum held the ULX3S build at
     /// 56.9 MHz.
     pub const SPIN_WORD_STAGE: bool = true;

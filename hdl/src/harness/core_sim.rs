@@ -248,6 +248,13 @@ pub fn run_rust_hdl_in(
                             uut.field.val().bigint()
                         );
                     }
+                    if uut.field2_valid.val() {
+                        out += &format!(
+                            "f {} {}\n",
+                            uut.field_index.val().index() + 1,
+                            uut.field2.val().bigint()
+                        );
+                    }
                     if uut.step_done.val() {
                         out += &format!(
                             "e {} {}\n",

@@ -138,39 +138,55 @@ impl MatvecInput {
         }
     }
 
-    /// Cycles from `start` to `done` of a pass: the engine's walk over the rows (`matvec.rs`,
+    /// Cycles from `start` to `done` of a pass: the engine's walk over the rows (`matvec/`,
     /// split words), a slot per word issued and one per empty row, plus nine for the set-up
     /// and the pipeline, one more with the spin-word stage and two more with split words.
     pub fn expected_cycles(&self) -> u64 {
         let lanes = 1u32 << LANE_BITS;
         let ptr = &self.row_ptr;
         let n = ptr.len() - 1;
+        let word_after = |k: u32| (k & !(lanes - 1)) + lanes;
         let mut slots = 0u64;
         let mut k = ptr[0];
-        for r in 0..n {
+        let mut r = 0;
+        while r < n {
             let end = ptr[r + 1];
             slots += 1;
-            if k >= end {
-                // an empty row's slot
-                continue;
-            }
-            loop {
-                let next_word = (k & !(lanes - 1)) + lanes;
-                if next_word >= end {
-                    // the row's last word: split with the next row when that goes on past it
-                    k = if SPLIT_WORDS && end < next_word && r + 1 < n && ptr[r + 2] > next_word {
-                        next_word
-                    } else {
-                        end
-                    };
-                    break;
-                }
-                k = next_word;
+            let has_entry = k < end;
+            // the words before the row's last, a slot each
+            while has_entry && word_after(k) < end {
+                k = word_after(k);
                 slots += 1;
             }
+            // the slot that ends row r: it may also end row r + 1 when that lies wholly in the
+            // rest of the word (`DOUBLE_ENDS`; an empty row r too), or split with row r + 1
+            // when that goes on past it
+            let next_word = word_after(k);
+            let next_end = ptr.get(r + 2).copied().unwrap_or(u32::MAX);
+            let more = r + 1 < n && end < next_word;
+            if DOUBLE_ENDS && more && next_end <= next_word {
+                // (row r + 2 goes on from the word after when it starts inside this one and
+                // ends past it: the third tree)
+                let third_end = ptr.get(r + 3).copied().unwrap_or(0);
+                k = if r + 2 < n && next_end < next_word && third_end > next_word {
+                    next_word
+                } else {
+                    next_end
+                };
+                r += 2;
+            } else if SPLIT_WORDS && has_entry && more && next_end > next_word {
+                k = next_word;
+                r += 1;
+            } else {
+                if has_entry {
+                    k = end;
+                }
+                r += 1;
+            }
         }
-        // (split-word builds read the first three row ends before streaming)
-        slots + 9 + u64::from(SPIN_WORD_STAGE) + 2 * u64::from(SPLIT_WORDS)
+        // (split-word builds read the first three row ends before streaming, double-ending
+        // builds four, and add E4's two terms a stage later)
+        slots + 9 + u64::from(SPIN_WORD_STAGE) + 2 * u64::from(SPLIT_WORDS) + 2 * u64::from(DOUBLE_ENDS)
     }
 
     /// The load commands of the J memories and the linear term (`rp`, `en`, `li`), shared by the
@@ -279,6 +295,12 @@ pub fn run_rust_hdl(input: &MatvecInput, max_cycles: u64) -> Result<MatvecOutput
             out.fields.push((
                 uut.field_index.val().index(),
                 uut.field.val().bigint().try_into().unwrap_or(i64::MAX),
+            ));
+        }
+        if uut.field2_valid.val() {
+            out.fields.push((
+                uut.field_index.val().index() + 1,
+                uut.field2.val().bigint().try_into().unwrap_or(i64::MAX),
             ));
         }
         if uut.done.val() {

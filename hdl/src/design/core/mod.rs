@@ -144,6 +144,11 @@ pub struct Core {
     pub field_index: Signal<Out, Bits<SPIN_BITS>>,
     /// Its value.
     pub field: Signal<Out, Signed<FIELD_BITS>>,
+    /// A second field was computed in the same cycle, `field_index + 1`'s (the matvec engine
+    /// ended two rows in one slot: `DOUBLE_ENDS`).
+    pub field2_valid: Signal<Out, Bit>,
+    /// Its value.
+    pub field2: Signal<Out, Signed<FIELD_BITS>>,
     /// External mode (measurement feedback): the update unit's pre-sign outputs go out through
     /// the drive port and the spins come in through the sample port; otherwise the core closes
     /// the loop itself.
@@ -288,6 +293,14 @@ pub struct Core {
     /// The unit holding spin `i` (noise seeding) and field `field_index`.
     i_unit: Signal<Local, Bits<5>>,
     f_unit: Signal<Local, Bits<5>>,
+    /// The second field's index and unit, and each field's place in its unit's history (slot
+    /// `t mod Tc` of it).
+    f2_index: Signal<Local, Bits<SPIN_BITS>>,
+    f2_unit: Signal<Local, Bits<5>>,
+    f_at: Signal<Local, Bits<UNIT_HIST_BITS>>,
+    f2_at: Signal<Local, Bits<UNIT_HIST_BITS>>,
+    /// Fields written this cycle (0, 1 or 2).
+    f_count: Signal<Local, Bits<COUNT_BITS>>,
     a1: Signal<Local, Bits<32>>,
     a2: Signal<Local, Bits<32>>,
     a3: Signal<Local, Bits<32>>,
@@ -529,6 +542,23 @@ impl Logic for Core {
         self.i_unit.next = bit_cast::<5, HIST_ADDR_BITS>(self.i.q.val()) & self.unit_mask.val();
         self.f_unit.next =
             bit_cast::<5, SPIN_BITS>(self.matvec.field_index.val()) & self.unit_mask.val();
+        self.f2_index.next = self.matvec.field_index.val() + 1;
+        self.f2_unit.next = bit_cast::<5, SPIN_BITS>(self.f2_index.val()) & self.unit_mask.val();
+        self.f_at.next = (bit_cast::<UNIT_HIST_BITS, SPIN_BITS>(
+            self.matvec.field_index.val() >> self.unit_shift.val(),
+        ) << 4)
+            + bit_cast::<UNIT_HIST_BITS, 6>(self.tmod.q.val());
+        self.f2_at.next = (bit_cast::<UNIT_HIST_BITS, SPIN_BITS>(
+            self.f2_index.val() >> self.unit_shift.val(),
+        ) << 4)
+            + bit_cast::<UNIT_HIST_BITS, 6>(self.tmod.q.val());
+        self.f_count.next = 0.into();
+        if self.matvec.field_valid.val() {
+            self.f_count.next = 1.into();
+            if self.matvec.field2_valid.val() {
+                self.f_count.next = 2.into();
+            }
+        }
         for p in 0..UNITS {
             self.units[p].start.next = false;
             self.units[p].stop.next = self.stop_q.q.val();
@@ -592,6 +622,8 @@ impl Logic for Core {
         self.field_valid.next = self.matvec.field_valid.val();
         self.field_index.next = self.matvec.field_index.val();
         self.field.next = self.matvec.field.val();
+        self.field2_valid.next = self.matvec.field2_valid.val();
+        self.field2.next = self.matvec.field2.val();
         // the decisions taken in the cycle before: a word into the spin bank (internal mode) or
         // one into the drive port's register, which holds a value until the DAC takes it
         // (external mode)
@@ -837,18 +869,19 @@ impl Logic for Core {
                 self.back.d.next = BackState::Run;
             }
             BackState::Run => {
+                // (two fields in a cycle belong to two units: consecutive indices)
                 for p in 0..UNITS {
-                    self.units[p].hist_waddr.next = (bit_cast::<UNIT_HIST_BITS, SPIN_BITS>(
-                        self.matvec.field_index.val() >> self.unit_shift.val(),
-                    ) << 4)
-                        + bit_cast::<UNIT_HIST_BITS, 6>(self.tmod.q.val());
+                    self.units[p].hist_waddr.next = self.f_at.val();
                     self.units[p].hist_wdata.next = self.matvec.field.val();
                     self.units[p].hist_we.next =
                         self.matvec.field_valid.val() & (self.f_unit.val() == self.unit_id[p].val());
+                    if self.matvec.field2_valid.val() & (self.f2_unit.val() == self.unit_id[p].val()) {
+                        self.units[p].hist_waddr.next = self.f2_at.val();
+                        self.units[p].hist_wdata.next = self.matvec.field2.val();
+                        self.units[p].hist_we.next = true;
+                    }
                 }
-                if self.matvec.field_valid.val() {
-                    self.fcount.d.next = self.fcount.q.val() + 1;
-                }
+                self.fcount.d.next = self.fcount.q.val() + self.f_count.val();
                 if self.matvec.done.val() {
                     self.back.d.next = BackState::End;
                 }

@@ -279,7 +279,10 @@ pub struct Update {
     product: Signal<Local, Signed<32>>,
     product_b: Signal<Local, Signed<32>>,
     acc_bits: Signal<Local, Bits<MAC_BITS>>,
-    half: Signal<Local, Bits<MAC_BITS>>,
+    /// `2^(zr − 1)` (0 when `zr` is 0), the rounding constant (registered: below).
+    half: DFF<Bits<MAC_BITS>>,
+    half_now: Signal<Local, Bits<MAC_BITS>>,
+    half_use: Signal<Local, Bits<MAC_BITS>>,
     rounded: Signal<Local, Bits<MAC_BITS>>,
     z_wide: Signal<Local, Signed<MAC_BITS>>,
     z_abs: Signal<Local, Bits<16>>,
@@ -296,10 +299,24 @@ pub struct Update {
     w1u_wide: Signal<Local, Signed<Y_BITS>>,
     shr_val: Signal<Local, Bits<MAC_BITS>>,
     /// The `W²` sum's shifts, capped where the result no longer changes (right: 35, left: 13).
+    /// With `REGISTERED_SHIFTS` the capped shifts, the rounding constant and which shift
+    /// applies are registered (`_now`: as decoded; the DFFs; `_use`: what the stages take):
+    /// the shift inputs are fixed during a run, and a decode computed from them in the cycle
+    /// fed every unit's adder and barrel shifter through one shared chain (synthesis merges
+    /// the units' identical logic), the ULX3S build's critical path at 62.86 MHz.
     zr_cap: Signal<Local, Bits<6>>,
     zl_cap: Signal<Local, Bits<4>>,
-    zr_c: Signal<Local, Bits<6>>,
-    zl_c: Signal<Local, Bits<4>>,
+    zr_now: Signal<Local, Bits<6>>,
+    zl_now: Signal<Local, Bits<4>>,
+    zr_c: DFF<Bits<6>>,
+    zl_c: DFF<Bits<4>>,
+    zr_use: Signal<Local, Bits<6>>,
+    zl_use: Signal<Local, Bits<4>>,
+    /// `z_left ≠ 0`: the left shift applies.
+    left_on: DFF<Bit>,
+    left_use: Signal<Local, Bit>,
+    /// `REGISTERED_SHIFTS` as a signal.
+    shifts_registered: Constant<Bit>,
     /// All ones when the rounded sum is negative: an arithmetic shift as a logical one between
     /// two sign flips.
     sign_mask: Signal<Local, Bits<MAC_BITS>>,
@@ -310,8 +327,13 @@ pub struct Update {
     /// The alignment shifts at the widths the loader allows (`≤ 22`, `≤ 13`).
     ys0_c: Signal<Local, Bits<5>>,
     ys1_c: Signal<Local, Bits<4>>,
-    /// The one alignment shift (the other is 0) and the term it applies to.
-    y_sh: Signal<Local, Bits<5>>,
+    /// The one alignment shift (the other is 0) and whether it is `W⁰·η`'s (registered, as the
+    /// `W²` shifts are).
+    y_sh: DFF<Bits<5>>,
+    sh0_on: DFF<Bit>,
+    y_sh_now: Signal<Local, Bits<5>>,
+    y_sh_use: Signal<Local, Bits<5>>,
+    sh0_use: Signal<Local, Bit>,
     y_big: Signal<Local, Bits<Y_BITS>>,
     z_sat: Signal<Local, Signed<MAC_BITS>>,
     table_raw: Signal<Local, Bits<16>>,
@@ -365,7 +387,7 @@ impl Logic for Update {
             self, clock, state, i, k, s, span_q, stride_q, wbase, eta, acc, w1u, v1, fresh, tap_weight, tap_field, tap_valid, tap_fresh, tap_weight_b, tap_field_b, v1b, prod_q, prod_b_q, prod_valid,
             prod_fresh, pair_q, pair_valid, pair_fresh, launch_q, launch_last_q, tail_valid, tail_last, rounded_q, acc_c_q, z_wide_q, z, z_at_table, f_nl_q,
             w1_product_q, w1_q, q0_eta_q, term0_q, term1_q, w1_addr, npend, npend2, x1_q, pipe, w0, read,
-            decided, late, avail_q
+            decided, late, avail_q, half, zr_c, zl_c, left_on, y_sh, sh0_on
         );
         self.avail_q.d.next = self.avail.val();
         // load and history ports
@@ -481,11 +503,27 @@ impl Logic for Update {
         if self.z_left.val() > 13 {
             self.zl_cap.next = 13.into();
         }
-        self.zr_c.next = self.zr_cap.val() & self.zr_mask.val();
-        self.zl_c.next = self.zl_cap.val() & self.zl_mask.val();
+        self.zr_now.next = self.zr_cap.val() & self.zr_mask.val();
+        self.zl_now.next = self.zl_cap.val() & self.zl_mask.val();
+        self.zr_c.d.next = self.zr_now.val();
+        self.zl_c.d.next = self.zl_now.val();
+        self.left_on.d.next = self.z_left.val() != 0;
+        self.zr_use.next = self.zr_c.q.val();
+        self.zl_use.next = self.zl_c.q.val();
+        self.left_use.next = self.left_on.q.val();
+        if !self.shifts_registered.val() {
+            self.zr_use.next = self.zr_now.val();
+            self.zl_use.next = self.zl_now.val();
+            self.left_use.next = self.z_left.val() != 0;
+        }
         self.acc_bits.next = unsigned_cast(self.acc.q.val());
-        self.half.next = (self.one.val() << self.zr_c.val()) >> 1;
-        self.rounded.next = self.acc_bits.val() + self.half.val();
+        self.half_now.next = (self.one.val() << self.zr_use.val()) >> 1;
+        self.half.d.next = self.half_now.val();
+        self.half_use.next = self.half.q.val();
+        if !self.shifts_registered.val() {
+            self.half_use.next = self.half_now.val();
+        }
+        self.rounded.next = self.acc_bits.val() + self.half_use.val();
         self.rounded_q.d.next = self.rounded.val();
         self.acc_c.next = signed_bit_cast::<16, MAC_BITS>(self.acc.q.val());
         if self.acc.q.val() > self.acc_cap.val() {
@@ -500,13 +538,13 @@ impl Logic for Update {
         if self.rounded_q.q.val().get_bit(35) {
             self.sign_mask.next = self.all_ones.val();
         }
-        self.shr_val.next = ((self.rounded_q.q.val() ^ self.sign_mask.val()) >> self.zr_c.val())
+        self.shr_val.next = ((self.rounded_q.q.val() ^ self.sign_mask.val()) >> self.zr_use.val())
             ^ self.sign_mask.val();
         // (widened into a signed signal first: Verilog sign-extends only signed expressions)
         self.acc_c_wide.next = signed_bit_cast::<32, 16>(self.acc_c_q.q.val());
-        self.left_bits.next = unsigned_cast(self.acc_c_wide.val()) << self.zl_c.val();
+        self.left_bits.next = unsigned_cast(self.acc_c_wide.val()) << self.zl_use.val();
         self.z_wide.next = signed_cast(self.shr_val.val());
-        if self.z_left.val() != 0 {
+        if self.left_use.val() {
             self.z_wide.next = signed_bit_cast::<MAC_BITS, 32>(signed_cast(self.left_bits.val()));
         }
         self.z_wide_q.d.next = self.z_wide.val();
@@ -569,14 +607,22 @@ impl Logic for Update {
         self.w1u_wide.next = signed_bit_cast::<Y_BITS, MAC_BITS>(self.w1u.q.val());
         self.ys0_c.next = bit_cast::<5, 6>(self.y_shift0.val()) & self.ys0_mask.val();
         self.ys1_c.next = bit_cast::<4, 6>(self.y_shift1.val()) & self.ys1_mask.val();
-        self.y_sh.next = self.ys0_c.val() | bit_cast::<5, 4>(self.ys1_c.val());
+        self.y_sh_now.next = self.ys0_c.val() | bit_cast::<5, 4>(self.ys1_c.val());
+        self.y_sh.d.next = self.y_sh_now.val();
+        self.sh0_on.d.next = self.y_shift0.val() != 0;
+        self.y_sh_use.next = self.y_sh.q.val();
+        self.sh0_use.next = self.sh0_on.q.val();
+        if !self.shifts_registered.val() {
+            self.y_sh_use.next = self.y_sh_now.val();
+            self.sh0_use.next = self.y_shift0.val() != 0;
+        }
         self.y_big.next = unsigned_cast(self.w1u_wide.val());
         self.term1.next = unsigned_cast(self.q0_eta_wide.val());
-        if self.y_shift0.val() != 0 {
+        if self.sh0_use.val() {
             self.y_big.next = unsigned_cast(self.q0_eta_wide.val());
             self.term1.next = unsigned_cast(self.w1u_wide.val());
         }
-        self.term0.next = self.y_big.val() << self.y_sh.val();
+        self.term0.next = self.y_big.val() << self.y_sh_use.val();
         if self.last9.val() {
             // the spin's sum is complete: its terms are taken, and the next spin's sum starts
             // afresh (with its first term when that lands now)

@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
                 if (top->sample_valid && top->sample_ready) j = (j + 1) % p[0];
                 if (top->spin_valid) printf("w %d %llu\n", (int)top->spin_word_index, (unsigned long long)top->spin_word);
                 if (top->field_valid) printf("f %d %d\n", (int)top->field_index, (int)(int16_t)top->field);
+                if (top->field2_valid) printf("f %d %d\n", (int)top->field_index + 1, (int)(int16_t)top->field2);
                 if (top->step_done) { printf("e %d %llu\n", (int)top->step, (unsigned long long)top->step_e4); t++; }
                 if (top->run_done) break;
                 tick(); cycles++;

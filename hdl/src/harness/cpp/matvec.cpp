@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
             unsigned long long cycles = 1;
             for (;;) {
                 if (top->field_valid) printf("f %d %d\n", (int)top->field_index, (int)(int16_t)top->field);
+                if (top->field2_valid) printf("f %d %d\n", (int)top->field_index + 1, (int)(int16_t)top->field2);
                 if (top->done) { printf("done %llu %llu\n", (unsigned long long)top->e4, cycles); break; }
                 if (cycles > 100000000ULL) { printf("timeout\n"); break; }
                 tick(); cycles++;

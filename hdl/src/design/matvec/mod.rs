@@ -8,7 +8,8 @@
 //!
 //! `LANES` lanes, streaming: entry `k` of the image's CSR order lives in bank `k mod LANES` at
 //! word `k >> LANE_BITS`, so one read of every bank gives `LANES` consecutive entries (the
-//! image's layout, nothing padded). The rows go through an eight-stage pipeline with no gap
+//! image's layout, nothing padded). The rows go through an eight-stage pipeline (seven in
+//! builds without the spin-word stage, `SPIN_WORD_STAGE` false: `icebreaker`) with no gap
 //! between them: (1) issue the word holding entry `k` of row `r` (registers holding `ptr[r + 1]`,
 //! the end of the issuing row, and `ptr[r + 2]`, the next row's, while the row-pointer memory
 //! reads `ptr[r + 3]`), each lane active when its entry lies in `[k, ptr[r + 1])`; (2a) the
@@ -23,13 +24,27 @@
 //! **Split words.** Row `r`'s last word often holds the start of row `r + 1`. When row `r + 1`
 //! goes on past that word, the word serves both rows in one slot: its lanes from `ptr[r + 1]` on
 //! are row `r + 1`'s (the lane's `seg` bit), summed by a second tree, and that sum starts row
-//! `r + 1`'s accumulator as row `r`'s is latched. At most one row ends per slot, so fields
-//! still leave one a cycle at most, in index order. A slot issues one word; a pass is the
-//! slots of this walk plus 12 cycles (`MatvecInput::expected_cycles` in the harness walks it):
-//! an empty row takes a slot of its own, and otherwise a row takes the words from its first
-//! entry's (or, when its first word was split with the row before, the next) to its last. On
-//! a graph whose rows are longer than a word this is about `⌈nnz/LANES⌉ + rows ending in the
-//! last lane`, where every row touching its own words costs `Σ_r words_r` (G22: 6 700 → ~5 100).
+//! `r + 1`'s accumulator as row `r`'s is latched. A slot issues one word; a pass is the slots of
+//! the walk plus 12 cycles (`MatvecInput::expected_cycles` in the harness walks it): an empty
+//! row takes a slot of its own, and otherwise a row takes the words from its first entry's (or,
+//! when its first word was split with the row before, the next) to its last. On a graph whose
+//! rows are longer than a word this is about `⌈nnz/LANES⌉ + rows ending in the last lane`,
+//! where every row touching its own words costs `Σ_r words_r` (G22: 6 700 → ~5 100).
+//!
+//! **Double slots** (`DOUBLE_ENDS`: split-word builds with more than one update unit). With
+//! one row ending a slot, a pass is at least `N` slots, however short the rows: G11's four
+//! entries a row took 800 slots where 100 words hold them, G22's twenty 2 000 for 1 250 words.
+//! So a slot may end two rows: when row `r + 1` lies wholly in the rest of row `r`'s last word
+//! (an empty row `r` too), the second tree's lanes are `[ptr[r + 1], ptr[r + 2])`, and both
+//! fields leave in the same cycle (`field` and `field2`, rows `r` and `r + 1`: consecutive
+//! spins, so two units' histories, each with its own write port). When row `r + 2` then starts
+//! in the word and goes on past it, a third tree sums its lanes and starts its accumulator (the
+//! `third` bits), so such a word is used whole. A double slot takes two row ends at once: the
+//! registers hold one more (`third_q`, `ptr[r + 3]`), and a second copy of the row pointers is
+//! read beside the first (`ptr[r + 4]` and `ptr[r + 5]`); the second row's own spin and `l`
+//! come from second copies too. `E4` takes the two terms a stage later, registered. Measured
+//! (`results/cycles.csv`): G11 861 → 669 cycles a step, G22 2 095 → 1 602, every step equal to
+//! the golden model.
 //! Builds with `SPLIT_WORDS` false (`icebreaker`) never split a word, and their row-pointer
 //! memory reads the issuing row's end itself (`ptr[r + 1]`) in place of `end_q`.
 //!
@@ -38,8 +53,8 @@
 //! column is its entry's place in the row (the stages and the cycle count are the same).
 //!
 //! Protocol: load the memories through the write ports, set `n`, pulse `start`; the engine
-//! emits one `(field_index, field)` per cycle with `field_valid` high, in index order, then
-//! pulses `done` with `e4` final.
+//! emits one `(field_index, field)` per cycle with `field_valid` high, in index order (with
+//! `field2_valid`, `field_index + 1`'s too), then pulses `done` with `e4` final.
 
 // the tree's zero leaves, `LANES..TREE_LEAVES`, are none in a 32-lane build (in the
 // generated `hdl` code too, which no attribute on `update` reaches)
@@ -51,6 +66,8 @@ use super::spin_word::SpinAt;
 use super::ports::MatrixWrites;
 use super::widths::*;
 use rust_hdl::prelude::*;
+
+mod new;
 
 /// Leaves of the lanes' adder tree: five levels, the first in stage 3a (each pair of lanes'
 /// terms summed as the spins arrive), the other four in stage 3b; the lanes beyond `LANES`
@@ -88,6 +105,8 @@ pub enum MatvecState {
     Ends,
     /// `ptr[2]` arrives (the second row's end); read `ptr[3]` (split-word builds).
     Nexts,
+    /// `ptr[3]` arrives (the third row's end); read `ptr[4]` and `ptr[5]` (`DOUBLE_ENDS`).
+    Thirds,
 }
 
 /// The matvec engine.
@@ -123,6 +142,11 @@ pub struct Matvec {
     pub field_index: Signal<Out, Bits<SPIN_BITS>>,
     /// The emitted field.
     pub field: Signal<Out, Signed<FIELD_BITS>>,
+    /// High in a cycle that emits a second field, row `field_index + 1`'s (builds with
+    /// `DOUBLE_ENDS`: two rows ended in one slot).
+    pub field2_valid: Signal<Out, Bit>,
+    /// The second field.
+    pub field2: Signal<Out, Signed<FIELD_BITS>>,
     /// High for one cycle when the pass is complete.
     pub done: Signal<Out, Bit>,
     /// High while a pass runs.
@@ -130,6 +154,9 @@ pub struct Matvec {
     /// `E4` of the pass (valid with `done`).
     pub e4: Signal<Out, Signed<ACC_BITS>>,
     rowptr: RAM<Bits<PTR_BITS>, ROWPTR_ADDR_BITS>,
+    /// A second copy of the row pointers (`DOUBLE_ENDS`): a slot that ends two rows takes two
+    /// new row ends at once, `ptr[r + 3]` from `rowptr` and `ptr[r + 4]` from this one.
+    rowptr_b: RAM<Bits<PTR_BITS>, ROWPTR_ADDR_BITS>,
     /// Entry `k` is word `k >> LANE_BITS` of bank `k mod LANES` (one single-port memory).
     banks: EntryBanks,
     /// One copy of the spin words per lane (each reads its own entry's column's word, the bit
@@ -154,6 +181,54 @@ pub struct Matvec {
     /// Each lane's entry word, decoded.
     decode: [EntryDecode; LANES],
     own_spins: RAM<Bits<UNITS>, SPIN_WORD_ADDR_BITS>,
+    /// Second copies of the own spins and of `l` (`DOUBLE_ENDS`): the second row's, read at
+    /// `row + 1` beside the first's.
+    own_spins_b: RAM<Bits<UNITS>, SPIN_WORD_ADDR_BITS>,
+    linear_b: RAM<Bits<LINEAR_BITS>, SPIN_BITS>,
+    own_sel_b: DFF<Bits<5>>,
+    own_at_b: SpinAt,
+    own_word_b: Signal<Local, Bits<UNITS>>,
+    linear_bits_b: Signal<Local, Bits<LINEAR_BITS>>,
+    linear_wide_b: Signal<Local, Bits<FIELD_BITS>>,
+    row3a_b: Signal<Local, Bits<SPIN_BITS>>,
+    /// Row `r + 2`'s end, `ptr[r + 3]` (`DOUBLE_ENDS`: the memories then read `ptr[r + 4]` and
+    /// `ptr[r + 5]`).
+    third_q: DFF<Bits<PTR_BITS>>,
+    /// A double slot whose word row `r + 2` starts in and goes on past (`DOUBLE_ENDS`), stage
+    /// by stage.
+    dsplit: Signal<Local, Bit>,
+    third_now: [Signal<Local, Bit>; LANES],
+    dsp1: DFF<Bit>,
+    dsp2a: DFF<Bit>,
+    dsp2: DFF<Bit>,
+    dsp2c: DFF<Bit>,
+    dsp_in: Signal<Local, Bit>,
+    dsp3a: DFF<Bit>,
+    dsp3b: DFF<Bit>,
+    r_seventh_at: Signal<Local, Bits<ROWPTR_ADDR_BITS>>,
+    /// A slot that ends two rows (`double`), stage by stage.
+    dbl1: DFF<Bit>,
+    dbl2a: DFF<Bit>,
+    dbl2: DFF<Bit>,
+    dbl2c: DFF<Bit>,
+    dbl_in: Signal<Local, Bit>,
+    dbl3a: DFF<Bit>,
+    dbl3b: DFF<Bit>,
+    // stage 3c → 4, the second row of a double slot: its sum (the second tree's), own spin, l
+    v3_b: DFF<Bit>,
+    sum3_b: DFF<Signed<ACC_BITS>>,
+    own3_b: DFF<Bit>,
+    l3_b: DFF<Signed<FIELD_BITS>>,
+    f_wide_b: Signal<Local, Signed<ACC_BITS>>,
+    l_wide_b: Signal<Local, Signed<ACC_BITS>>,
+    f_minus_l_b: Signal<Local, Signed<ACC_BITS>>,
+    /// `±(f − l)` of the cycle's one or two fields, registered (stage 4 → 5) and then both
+    /// added into `E4` (`DOUBLE_ENDS`: a third adder in stage 4 would follow the two of `f`).
+    e_term: Signal<Local, Signed<ACC_BITS>>,
+    e_term_b: Signal<Local, Signed<ACC_BITS>>,
+    e_term_q: DFF<Signed<ACC_BITS>>,
+    e_term_b_q: DFF<Signed<ACC_BITS>>,
+    v4: DFF<Bit>,
     /// Linear terms at `LINEAR_BITS` (sign-extended by hand on the way out: rust_hdl's
     /// `signed_bit_cast` does not terminate on the most negative value).
     linear: RAM<Bits<LINEAR_BITS>, SPIN_BITS>,
@@ -189,6 +264,9 @@ pub struct Matvec {
     act1: [DFF<Bit>; LANES],
     /// The lane's entry is the next row's (a split word).
     seg1: [DFF<Bit>; LANES],
+    /// The lane's entry is row `r + 2`'s, which goes on past a double slot's word (the third
+    /// tree's; `DOUBLE_ENDS`).
+    third1: [DFF<Bit>; LANES],
     split1: DFF<Bit>,
     last1: DFF<Bit>,
     row1: DFF<Bits<SPIN_BITS>>,
@@ -203,6 +281,7 @@ pub struct Matvec {
     word2a: [DFF<Bits<ENTRY_BITS>>; LANES],
     act2a: [DFF<Bit>; LANES],
     seg2a: [DFF<Bit>; LANES],
+    third2a: [DFF<Bit>; LANES],
     split2a: DFF<Bit>,
     last2a: DFF<Bit>,
     row2a: DFF<Bits<SPIN_BITS>>,
@@ -215,6 +294,7 @@ pub struct Matvec {
     weight2: [DFF<Signed<TREE_BITS>>; LANES],
     neg2: [DFF<Signed<TREE_BITS>>; LANES],
     seg2: [DFF<Bit>; LANES],
+    third2: [DFF<Bit>; LANES],
     split2: DFF<Bit>,
     // stage 2c → 3a: the spin words as they leave the block RAMs, registered (a word's bit
     // select, the ± pick and the pair sum then start from flops, not from a block RAM's slow
@@ -224,6 +304,7 @@ pub struct Matvec {
     weight2c: [DFF<Signed<TREE_BITS>>; LANES],
     neg2c: [DFF<Signed<TREE_BITS>>; LANES],
     seg2c: [DFF<Bit>; LANES],
+    third2c: [DFF<Bit>; LANES],
     v2c: DFF<Bit>,
     split2c: DFF<Bit>,
     last2c: DFF<Bit>,
@@ -235,6 +316,7 @@ pub struct Matvec {
     weight_in: [Signal<Local, Signed<TREE_BITS>>; LANES],
     neg_in: [Signal<Local, Signed<TREE_BITS>>; LANES],
     seg_in: [Signal<Local, Bit>; LANES],
+    third_in: [Signal<Local, Bit>; LANES],
     v_in: Signal<Local, Bit>,
     split_in: Signal<Local, Bit>,
     last_in: Signal<Local, Bit>,
@@ -247,6 +329,8 @@ pub struct Matvec {
     /// (`pair3a`) and over the next row's lanes of a split word (`next_pair3a`).
     pair3a: [DFF<Signed<TREE_BITS>>; TREE_PAIRS],
     next_pair3a: [DFF<Signed<TREE_BITS>>; TREE_PAIRS],
+    /// The same over row `r + 2`'s lanes of a double slot that it goes on from.
+    third_pair3a: [DFF<Signed<TREE_BITS>>; TREE_PAIRS],
     split3a: DFF<Bit>,
     // stage 3b → 3c: the word's sum (the row's own spin and l are read in 3b)
     v3b: DFF<Bit>,
@@ -255,6 +339,8 @@ pub struct Matvec {
     word3b: DFF<Signed<ACC_BITS>>,
     /// The next row's part of a split word.
     next3b: DFF<Signed<ACC_BITS>>,
+    /// Row `r + 2`'s part of a double slot it goes on from.
+    third3b: DFF<Signed<ACC_BITS>>,
     split3b: DFF<Bit>,
     // stage 3c → 4
     v3: DFF<Bit>,
@@ -269,6 +355,14 @@ pub struct Matvec {
     next_end: Signal<Local, Bits<PTR_BITS>>,
     /// This slot's word is split: row `r` ends inside it and row `r + 1` goes on past it.
     split: Signal<Local, Bit>,
+    /// This slot ends two rows: row `r` ends inside the word and row `r + 1` lies wholly in
+    /// the rest of it (`DOUBLE_ENDS`).
+    double: Signal<Local, Bit>,
+    /// The slot's second tree is in use (`split | double`), and each lane's part in it.
+    two: Signal<Local, Bit>,
+    seg_now: [Signal<Local, Bit>; LANES],
+    r_fifth_at: Signal<Local, Bits<ROWPTR_ADDR_BITS>>,
+    r_sixth_at: Signal<Local, Bits<ROWPTR_ADDR_BITS>>,
     has_entry: Signal<Local, Bit>,
     is_last: Signal<Local, Bit>,
     r_next: Signal<Local, Bits<COUNT_BITS>>,
@@ -302,6 +396,12 @@ pub struct Matvec {
     next_octs: [Signal<Local, Signed<TREE_BITS>>; TREE_LEAVES / 8],
     next_sixteens: [Signal<Local, Signed<TREE_BITS>>; TREE_LEAVES / 16],
     next_sum: Signal<Local, Signed<TREE_BITS>>,
+    /// The third tree, over row `r + 2`'s lanes of a double slot it goes on from.
+    third_leaves: [Signal<Local, Signed<TREE_BITS>>; TREE_LEAVES],
+    third_quads: [Signal<Local, Signed<TREE_BITS>>; TREE_LEAVES / 4],
+    third_octs: [Signal<Local, Signed<TREE_BITS>>; TREE_LEAVES / 8],
+    third_sixteens: [Signal<Local, Signed<TREE_BITS>>; TREE_LEAVES / 16],
+    third_sum: Signal<Local, Signed<TREE_BITS>>,
     row_sum: Signal<Local, Signed<ACC_BITS>>,
     f_wide: Signal<Local, Signed<ACC_BITS>>,
     l_wide: Signal<Local, Signed<ACC_BITS>>,
@@ -318,6 +418,8 @@ pub struct Matvec {
     spin_stage_built: Constant<Bit>,
     /// `SPLIT_WORDS` as a signal.
     split_built: Constant<Bit>,
+    /// `DOUBLE_ENDS` as a signal.
+    double_built: Constant<Bit>,
     /// `LANE_BITS` and `LANES` as signals (rust_hdl writes consts into Verilog by name).
     lane_bits: Constant<Bits<8>>,
     lanes: Constant<Bits<PTR_BITS>>,
@@ -329,177 +431,18 @@ pub struct Matvec {
     lane_index: [Constant<Bits<PTR_BITS>>; LANES],
 }
 
-impl Default for Matvec {
-    fn default() -> Self {
-        Self {
-            clock: Default::default(),
-            start: Default::default(),
-            stop: Default::default(),
-            n: Default::default(),
-            matrix: Default::default(),
-            bank: Default::default(),
-            spin_waddr: Default::default(),
-            spin_wdata: Default::default(),
-            spin_we: Default::default(),
-            peek_addr: Default::default(),
-            peek_bit: Default::default(),
-            field_valid: Default::default(),
-            field_index: Default::default(),
-            field: Default::default(),
-            done: Default::default(),
-            busy: Default::default(),
-            e4: Default::default(),
-            rowptr: Default::default(),
-            banks: Default::default(),
-            spins: Default::default(),
-            decode: Default::default(),
-            own_spins: Default::default(),
-            sel2: Default::default(),
-            own_sel: Default::default(),
-            peek_sel: Default::default(),
-            col_at: Default::default(),
-            own_at: Default::default(),
-            peek_at: Default::default(),
-            col_word: Default::default(),
-            own_word: Default::default(),
-            peek_word: Default::default(),
-            one_word: Constant::new(1u64.to_bits()),
-            linear: Default::default(),
-            linear_bits: Default::default(),
-            linear_wide: Default::default(),
-            linear_sign: Constant::new((1u64 << (LINEAR_BITS - 1)).to_bits()),
-            linear_ext: Constant::new(
-                ((((1u64 << FIELD_BITS) - 1) >> LINEAR_BITS) << LINEAR_BITS).to_bits(),
-            ),
-            rowptr_waddr_q: Default::default(),
-            rowptr_wdata_q: Default::default(),
-            rowptr_we_q: Default::default(),
-            entry_waddr_q: Default::default(),
-            entry_wdata_q: Default::default(),
-            entry_we_q: Default::default(),
-            linear_waddr_q: Default::default(),
-            linear_wdata_q: Default::default(),
-            linear_we_q: Default::default(),
-            state: Default::default(),
-            r: Default::default(),
-            k: Default::default(),
-            row_base: Default::default(),
-            end_q: Default::default(),
-            next_q: Default::default(),
-            v1: Default::default(),
-            act1: Default::default(),
-            seg1: Default::default(),
-            split1: Default::default(),
-            last1: Default::default(),
-            row1: Default::default(),
-            place1: Default::default(),
-            next_place1: Default::default(),
-            v2: Default::default(),
-            last2: Default::default(),
-            row2: Default::default(),
-            weight2: Default::default(),
-            neg2: Default::default(),
-            v2a: Default::default(),
-            word2a: Default::default(),
-            act2a: Default::default(),
-            seg2a: Default::default(),
-            split2a: Default::default(),
-            last2a: Default::default(),
-            row2a: Default::default(),
-            place2a: Default::default(),
-            next_place2a: Default::default(),
-            seg2: Default::default(),
-            split2: Default::default(),
-            word2c: Default::default(),
-            sel2c: Default::default(),
-            weight2c: Default::default(),
-            neg2c: Default::default(),
-            seg2c: Default::default(),
-            v2c: Default::default(),
-            split2c: Default::default(),
-            last2c: Default::default(),
-            row2c: Default::default(),
-            word_in: Default::default(),
-            sel_in: Default::default(),
-            weight_in: Default::default(),
-            neg_in: Default::default(),
-            seg_in: Default::default(),
-            v_in: Default::default(),
-            split_in: Default::default(),
-            last_in: Default::default(),
-            row_in: Default::default(),
-            v3a: Default::default(),
-            last3a: Default::default(),
-            row3a: Default::default(),
-            pair3a: Default::default(),
-            next_pair3a: Default::default(),
-            split3a: Default::default(),
-            v3b: Default::default(),
-            last3b: Default::default(),
-            row3b: Default::default(),
-            word3b: Default::default(),
-            next3b: Default::default(),
-            split3b: Default::default(),
-            v3: Default::default(),
-            row3: Default::default(),
-            sum3: Default::default(),
-            own3: Default::default(),
-            l3: Default::default(),
-            acc: Default::default(),
-            energy: Default::default(),
-            row_end: Default::default(),
-            next_end: Default::default(),
-            split: Default::default(),
-            has_entry: Default::default(),
-            is_last: Default::default(),
-            r_next: Default::default(),
-            r_next_at: Default::default(),
-            r_after: Default::default(),
-            r_after_at: Default::default(),
-            r_third: Default::default(),
-            r_third_at: Default::default(),
-            r_fourth_at: Default::default(),
-            word_base: Default::default(),
-            next_word: Default::default(),
-            lane_entry: Default::default(),
-            position: Default::default(),
-            n_wide: Default::default(),
-            term: Default::default(),
-            leaves: Default::default(),
-            quads: Default::default(),
-            octs: Default::default(),
-            sixteens: Default::default(),
-            word_sum: Default::default(),
-            next_leaves: Default::default(),
-            next_quads: Default::default(),
-            next_octs: Default::default(),
-            next_sixteens: Default::default(),
-            next_sum: Default::default(),
-            row_sum: Default::default(),
-            f_wide: Default::default(),
-            l_wide: Default::default(),
-            f_minus_l: Default::default(),
-            bank_base: Default::default(),
-            bank_waddr: Default::default(),
-            dense: Constant::new(DENSE),
-            split_built: Constant::new(SPLIT_WORDS),
-            spin_stage_built: Constant::new(SPIN_WORD_STAGE),
-            lane_bits: Constant::new((LANE_BITS as u64).to_bits()),
-            spin_bits: Constant::new((SPIN_BITS as u64).to_bits()),
-            lanes: Constant::new((LANES as u64).to_bits()),
-            word_mask: Constant::new((((1u64 << PTR_BITS) - 1) & !((LANES as u64) - 1)).to_bits()),
-            lane_mask: Constant::new(((LANES - 1) as u64).to_bits()),
-            lane_index: std::array::from_fn(|b| Constant::new((b as u64).to_bits())),
-        }
-    }
-}
-
 impl Logic for Matvec {
     #[hdl_gen]
     fn update(&mut self) {
         // clocks
         self.rowptr.read_clock.next = self.clock.val();
         self.rowptr.write_clock.next = self.clock.val();
+        self.rowptr_b.read_clock.next = self.clock.val();
+        self.rowptr_b.write_clock.next = self.clock.val();
+        self.own_spins_b.read_clock.next = self.clock.val();
+        self.own_spins_b.write_clock.next = self.clock.val();
+        self.linear_b.read_clock.next = self.clock.val();
+        self.linear_b.write_clock.next = self.clock.val();
         self.banks.clock.next = self.clock.val();
         for b in 0..LANES {
             self.spins[b].read_clock.next = self.clock.val();
@@ -531,10 +474,19 @@ impl Logic for Matvec {
             self.weight2c[b].d.next = self.weight2[b].q.val();
             self.neg2c[b].d.next = self.neg2[b].q.val();
             self.seg2c[b].d.next = self.seg2[b].q.val();
+            self.third1[b].clock.next = self.clock.val();
+            self.third2a[b].clock.next = self.clock.val();
+            self.third2[b].clock.next = self.clock.val();
+            self.third2c[b].clock.next = self.clock.val();
+            self.third1[b].d.next = false;
+            self.third2a[b].d.next = self.third1[b].q.val();
+            self.third2[b].d.next = self.third2a[b].q.val();
+            self.third2c[b].d.next = self.third2[b].q.val();
         }
         for j in 0..TREE_PAIRS {
             self.pair3a[j].clock.next = self.clock.val();
             self.next_pair3a[j].clock.next = self.clock.val();
+            self.third_pair3a[j].clock.next = self.clock.val();
         }
         self.own_spins.read_clock.next = self.clock.val();
         self.own_spins.write_clock.next = self.clock.val();
@@ -545,7 +497,8 @@ impl Logic for Matvec {
             entry_we_q, linear_waddr_q, linear_wdata_q, linear_we_q, state, r, k, row_base, end_q, next_q, v1, split1, last1, row1, place1, next_place1, v2a, split2a, last2a, row2a, place2a, next_place2a,
             v2, split2,
             last2, row2, v2c, split2c, last2c, row2c, v3a, split3a, last3a, row3a, v3b, split3b, last3b, row3b, word3b, next3b,
-            v3, row3, sum3, own3, l3, acc, energy, own_sel, peek_sel
+            v3, row3, sum3, own3, l3, acc, energy, own_sel, peek_sel, own_sel_b, dbl1, dbl2a, dbl2,
+            dbl2c, dbl3a, dbl3b, third_q, dsp1, dsp2a, dsp2, dsp2c, dsp3a, dsp3b, third3b, v3_b, sum3_b, own3_b, l3_b, e_term_q, e_term_b_q, v4
         );
         // load ports (registered first): entry k goes to bank k mod LANES at word k >> LANE_BITS;
         // every spin copy takes every spin write
@@ -562,6 +515,9 @@ impl Logic for Matvec {
             bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.rowptr_waddr_q.q.val());
         self.rowptr.write_data.next = self.rowptr_wdata_q.q.val();
         self.rowptr.write_enable.next = self.rowptr_we_q.q.val();
+        self.rowptr_b.write_address.next = self.rowptr.write_address.val();
+        self.rowptr_b.write_data.next = self.rowptr_wdata_q.q.val();
+        self.rowptr_b.write_enable.next = self.rowptr_we_q.q.val();
         self.bank_waddr.next = self.entry_waddr_q.q.val() >> self.lane_bits.val();
         self.banks.write_address.next =
             bit_cast::<BANK_ADDR_BITS, ENTRY_ADDR_BITS>(self.bank_waddr.val());
@@ -577,10 +533,16 @@ impl Logic for Matvec {
         self.own_spins.write_address.next = self.spin_waddr.val();
         self.own_spins.write_data.next = self.spin_wdata.val();
         self.own_spins.write_enable.next = self.spin_we.val();
+        self.own_spins_b.write_address.next = self.spin_waddr.val();
+        self.own_spins_b.write_data.next = self.spin_wdata.val();
+        self.own_spins_b.write_enable.next = self.spin_we.val();
         self.linear.write_address.next = self.linear_waddr_q.q.val();
         self.linear.write_data.next =
             bit_cast::<LINEAR_BITS, FIELD_BITS>(unsigned_cast(self.linear_wdata_q.q.val()));
         self.linear.write_enable.next = self.linear_we_q.q.val();
+        self.linear_b.write_address.next = self.linear_waddr_q.q.val();
+        self.linear_b.write_data.next = self.linear.write_data.val();
+        self.linear_b.write_enable.next = self.linear_we_q.q.val();
         self.bank_base.next = bit_cast::<SPIN_ADDR_BITS, BANK_BITS>(self.bank.val()) << self.spin_bits.val();
         // stage 1 signals: `end_q` holds ptr[r + 1], the issuing row's end, and `next_q`
         // ptr[r + 2], the next row's, while the row-pointer memory reads ptr[r + 3] (dense: the
@@ -607,14 +569,38 @@ impl Logic for Matvec {
             & (self.row_end.val() < self.next_word.val())
             & (self.r_next.val() < self.n.val())
             & (self.next_end.val() > self.next_word.val());
+        // (a double slot: row r ends inside the word, row r + 1 starts inside it and ends by its
+        // end; an empty row r too)
+        self.double.next = self.double_built.val()
+            & self.is_last.val()
+            & (self.r_next.val() < self.n.val())
+            & (self.row_end.val() < self.next_word.val())
+            & (self.next_end.val() <= self.next_word.val());
+        self.two.next = self.split.val() | self.double.val();
         self.r_after.next = self.r.q.val() + 2;
+        // (and row r + 2 starts inside the word and goes on past it: the third tree's lanes)
+        self.dsplit.next = self.double.val()
+            & (self.r_after.val() < self.n.val())
+            & (self.next_end.val() < self.next_word.val())
+            & (self.third_q.q.val() > self.next_word.val());
         self.r_after_at.next = bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.r_after.val());
         self.r_third.next = self.r.q.val() + 3;
         self.r_third_at.next = bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.r_third.val());
         self.r_fourth_at.next =
             bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.r.q.val() + 4);
+        self.r_fifth_at.next =
+            bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.r.q.val() + 5);
+        self.r_sixth_at.next =
+            bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.r.q.val() + 6);
+        self.r_seventh_at.next =
+            bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.r.q.val() + 7);
         self.r_next_at.next = bit_cast::<ROWPTR_ADDR_BITS, COUNT_BITS>(self.r_next.val());
         self.rowptr.read_address.next = self.r_third_at.val();
+        self.rowptr_b.read_address.next = self.r_fifth_at.val();
+        if self.double_built.val() {
+            // (the registers hold one row end more: ptr[r + 4] and ptr[r + 5] are read)
+            self.rowptr.read_address.next = self.r_fourth_at.val();
+        }
         if !self.split_built.val() {
             self.rowptr.read_address.next = self.r_next_at.val();
         }
@@ -622,12 +608,18 @@ impl Logic for Matvec {
             bit_cast::<BANK_ADDR_BITS, PTR_BITS>(self.k.q.val() >> self.lane_bits.val());
         for b in 0..LANES {
             self.lane_entry[b].next = self.word_base.val() + self.lane_index[b].val();
+            self.seg_now[b].next = false;
+            self.third_now[b].next = false;
         }
         self.v1.d.next = false;
         self.split1.d.next = false;
+        self.dbl1.d.next = false;
+        self.dsp1.d.next = false;
         // stage 2a: the words issued last cycle arrive and are registered (above)
         self.v2a.d.next = self.v1.q.val();
         self.split2a.d.next = self.split1.q.val();
+        self.dbl2a.d.next = self.dbl1.q.val();
+        self.dsp2a.d.next = self.dsp1.q.val();
         self.last2a.d.next = self.last1.q.val();
         self.row2a.d.next = self.row1.q.val();
         self.place2a.d.next = self.place1.q.val();
@@ -654,20 +646,28 @@ impl Logic for Matvec {
         }
         self.v2.d.next = self.v2a.q.val();
         self.split2.d.next = self.split2a.q.val();
+        self.dbl2.d.next = self.dbl2a.q.val();
+        self.dsp2.d.next = self.dsp2a.q.val();
         self.last2.d.next = self.last2a.q.val();
         self.row2.d.next = self.row2a.q.val();
         // stage 2c: the columns' spin words arrive and are registered (above)
         self.v2c.d.next = self.v2.q.val();
         self.split2c.d.next = self.split2.q.val();
+        self.dbl2c.d.next = self.dbl2.q.val();
+        self.dsp2c.d.next = self.dsp2.q.val();
         self.last2c.d.next = self.last2.q.val();
         self.row2c.d.next = self.row2.q.val();
         self.v_in.next = self.v2c.q.val();
         self.split_in.next = self.split2c.q.val();
+        self.dbl_in.next = self.dbl2c.q.val();
+        self.dsp_in.next = self.dsp2c.q.val();
         self.last_in.next = self.last2c.q.val();
         self.row_in.next = self.row2c.q.val();
         if !self.spin_stage_built.val() {
             self.v_in.next = self.v2.q.val();
             self.split_in.next = self.split2.q.val();
+            self.dbl_in.next = self.dbl2.q.val();
+            self.dsp_in.next = self.dsp2.q.val();
             self.last_in.next = self.last2.q.val();
             self.row_in.next = self.row2.q.val();
         }
@@ -680,7 +680,9 @@ impl Logic for Matvec {
             self.weight_in[b].next = self.weight2c[b].q.val();
             self.neg_in[b].next = self.neg2c[b].q.val();
             self.seg_in[b].next = self.seg2c[b].q.val();
+            self.third_in[b].next = self.third2c[b].q.val();
             if !self.spin_stage_built.val() {
+                self.third_in[b].next = self.third2[b].q.val();
                 self.word_in[b].next = self.spins[b].read_data.val();
                 self.sel_in[b].next = self.sel2[b].q.val();
                 self.weight_in[b].next = self.weight2[b].q.val();
@@ -694,22 +696,32 @@ impl Logic for Matvec {
             }
             self.leaves[b].next = self.term[b].val();
             self.next_leaves[b].next = 0.into();
+            self.third_leaves[b].next = 0.into();
             if self.seg_in[b].val() {
                 self.leaves[b].next = 0.into();
                 self.next_leaves[b].next = self.term[b].val();
+            }
+            if self.third_in[b].val() {
+                self.leaves[b].next = 0.into();
+                self.third_leaves[b].next = self.term[b].val();
             }
         }
         for b in LANES..TREE_LEAVES {
             self.leaves[b].next = 0.into();
             self.next_leaves[b].next = 0.into();
+            self.third_leaves[b].next = 0.into();
         }
         for j in 0..TREE_PAIRS {
             self.pair3a[j].d.next = self.leaves[2 * j].val() + self.leaves[2 * j + 1].val();
             self.next_pair3a[j].d.next =
                 self.next_leaves[2 * j].val() + self.next_leaves[2 * j + 1].val();
+            self.third_pair3a[j].d.next =
+                self.third_leaves[2 * j].val() + self.third_leaves[2 * j + 1].val();
         }
         self.v3a.d.next = self.v_in.val();
         self.split3a.d.next = self.split_in.val();
+        self.dbl3a.d.next = self.dbl_in.val();
+        self.dsp3a.d.next = self.dsp_in.val();
         self.last3a.d.next = self.last_in.val();
         self.row3a.d.next = self.row_in.val();
         // stage 3b: the word's sums, by the trees' other four levels (the issuing row's lanes,
@@ -718,22 +730,32 @@ impl Logic for Matvec {
             self.quads[j].next = self.pair3a[2 * j].q.val() + self.pair3a[2 * j + 1].q.val();
             self.next_quads[j].next =
                 self.next_pair3a[2 * j].q.val() + self.next_pair3a[2 * j + 1].q.val();
+            self.third_quads[j].next =
+                self.third_pair3a[2 * j].q.val() + self.third_pair3a[2 * j + 1].q.val();
         }
         for j in 0..TREE_OCTS {
             self.octs[j].next = self.quads[2 * j].val() + self.quads[2 * j + 1].val();
             self.next_octs[j].next =
                 self.next_quads[2 * j].val() + self.next_quads[2 * j + 1].val();
+            self.third_octs[j].next =
+                self.third_quads[2 * j].val() + self.third_quads[2 * j + 1].val();
         }
         for j in 0..TREE_SIXTEENS {
             self.sixteens[j].next = self.octs[2 * j].val() + self.octs[2 * j + 1].val();
             self.next_sixteens[j].next =
                 self.next_octs[2 * j].val() + self.next_octs[2 * j + 1].val();
+            self.third_sixteens[j].next =
+                self.third_octs[2 * j].val() + self.third_octs[2 * j + 1].val();
         }
         self.word_sum.next = self.sixteens[0].val() + self.sixteens[1].val();
         self.next_sum.next = self.next_sixteens[0].val() + self.next_sixteens[1].val();
         self.word3b.d.next = signed_bit_cast::<ACC_BITS, TREE_BITS>(self.word_sum.val());
         self.next3b.d.next = signed_bit_cast::<ACC_BITS, TREE_BITS>(self.next_sum.val());
+        self.third_sum.next = self.third_sixteens[0].val() + self.third_sixteens[1].val();
+        self.third3b.d.next = signed_bit_cast::<ACC_BITS, TREE_BITS>(self.third_sum.val());
         self.split3b.d.next = self.split3a.q.val();
+        self.dbl3b.d.next = self.dbl3a.q.val();
+        self.dsp3b.d.next = self.dsp3a.q.val();
         self.v3b.d.next = self.v3a.q.val();
         self.last3b.d.next = self.last3a.q.val();
         self.row3b.d.next = self.row3a.q.val();
@@ -742,6 +764,13 @@ impl Logic for Matvec {
         self.own_spins.read_address.next = self.own_at.word.val();
         self.own_sel.d.next = self.own_at.place.val();
         self.linear.read_address.next = self.row3a.q.val();
+        // (a double slot's second row, the next index)
+        self.row3a_b.next = self.row3a.q.val() + 1;
+        self.own_at_b.address.next =
+            self.bank_base.val() | bit_cast::<SPIN_ADDR_BITS, SPIN_BITS>(self.row3a_b.val());
+        self.own_spins_b.read_address.next = self.own_at_b.word.val();
+        self.own_sel_b.d.next = self.own_at_b.place.val();
+        self.linear_b.read_address.next = self.row3a_b.val();
         // stage 3c: into the row's sum, latched at its last word
         self.row_sum.next = self.acc.q.val() + self.word3b.q.val();
         self.v3.d.next = self.v3b.q.val() & self.last3b.q.val();
@@ -756,6 +785,18 @@ impl Logic for Matvec {
                 bit_cast::<FIELD_BITS, LINEAR_BITS>(self.linear_bits.val()) | self.linear_ext.val();
         }
         self.l3.d.next = signed_cast(self.linear_wide.val());
+        // (a double slot's second row: complete in the second tree's sum)
+        self.v3_b.d.next = self.v3b.q.val() & self.dbl3b.q.val();
+        self.sum3_b.d.next = self.next3b.q.val();
+        self.own_word_b.next = self.own_spins_b.read_data.val() >> self.own_sel_b.q.val();
+        self.own3_b.d.next = (self.own_word_b.val() & self.one_word.val()) != 0;
+        self.linear_bits_b.next = self.linear_b.read_data.val();
+        self.linear_wide_b.next = bit_cast::<FIELD_BITS, LINEAR_BITS>(self.linear_bits_b.val());
+        if (self.linear_bits_b.val() & self.linear_sign.val()) != 0 {
+            self.linear_wide_b.next = bit_cast::<FIELD_BITS, LINEAR_BITS>(self.linear_bits_b.val())
+                | self.linear_ext.val();
+        }
+        self.l3_b.d.next = signed_cast(self.linear_wide_b.val());
         if self.v3b.q.val() {
             self.acc.d.next = self.row_sum.val();
             if self.last3b.q.val() {
@@ -765,6 +806,10 @@ impl Logic for Matvec {
             if self.split3b.q.val() {
                 self.acc.d.next = self.next3b.q.val();
             }
+            // (a double slot row r + 2 goes on from starts it with its part)
+            if self.dsp3b.q.val() {
+                self.acc.d.next = self.third3b.q.val();
+            }
         }
         // stage 4: emit f = 2·sum − l; E4 += σ·(f − l)
         self.l_wide.next = signed_bit_cast::<ACC_BITS, FIELD_BITS>(self.l3.q.val());
@@ -773,7 +818,34 @@ impl Logic for Matvec {
         self.field_valid.next = self.v3.q.val();
         self.field_index.next = self.row3.q.val();
         self.field.next = signed_bit_cast::<FIELD_BITS, ACC_BITS>(self.f_wide.val());
-        if self.v3.q.val() {
+        self.l_wide_b.next = signed_bit_cast::<ACC_BITS, FIELD_BITS>(self.l3_b.q.val());
+        self.f_wide_b.next = self.sum3_b.q.val() + self.sum3_b.q.val() - self.l_wide_b.val();
+        self.f_minus_l_b.next = self.f_wide_b.val() - self.l_wide_b.val();
+        self.field2_valid.next = self.v3_b.q.val();
+        self.field2.next = signed_bit_cast::<FIELD_BITS, ACC_BITS>(self.f_wide_b.val());
+        self.v4.d.next = false;
+        if self.double_built.val() {
+            // (stage 5: both fields' terms, registered, into E4)
+            self.e_term.next = 0.into();
+            if self.v3.q.val() {
+                self.e_term.next = self.f_minus_l.val();
+                if self.own3.q.val() {
+                    self.e_term.next = -self.f_minus_l.val();
+                }
+            }
+            self.e_term_b.next = 0.into();
+            if self.v3_b.q.val() {
+                self.e_term_b.next = self.f_minus_l_b.val();
+                if self.own3_b.q.val() {
+                    self.e_term_b.next = -self.f_minus_l_b.val();
+                }
+            }
+            self.e_term_q.d.next = self.e_term.val();
+            self.e_term_b_q.d.next = self.e_term_b.val();
+            self.v4.d.next = self.v3.q.val();
+            self.energy.d.next =
+                self.energy.q.val() + self.e_term_q.q.val() + self.e_term_b_q.q.val();
+        } else if self.v3.q.val() {
             if self.own3.q.val() {
                 self.energy.d.next = self.energy.q.val() - self.f_minus_l.val();
             } else {
@@ -820,18 +892,37 @@ impl Logic for Matvec {
                 self.next_q.d.next = self.rowptr.read_data.val();
                 self.rowptr.read_address.next = 3.into();
                 self.state.d.next = MatvecState::Stream;
+                if self.double_built.val() {
+                    self.state.d.next = MatvecState::Thirds;
+                }
+            }
+            MatvecState::Thirds => {
+                self.third_q.d.next = self.rowptr.read_data.val();
+                self.rowptr.read_address.next = 4.into();
+                self.rowptr_b.read_address.next = 5.into();
+                self.state.d.next = MatvecState::Stream;
             }
             MatvecState::Stream => {
                 self.v1.d.next = true;
                 for b in 0..LANES {
+                    // (the second tree's lanes: row r + 1's, from its first entry to its end or,
+                    // split, the word's)
+                    self.seg_now[b].next = self.two.val()
+                        & (self.lane_entry[b].val() >= self.row_end.val())
+                        & (self.lane_entry[b].val() < self.next_end.val());
+                    self.third_now[b].next =
+                        self.dsplit.val() & (self.lane_entry[b].val() >= self.next_end.val());
+                    self.seg1[b].d.next = self.seg_now[b].val();
+                    self.third1[b].d.next = self.third_now[b].val();
                     self.act1[b].d.next = (self.has_entry.val()
                         & (self.lane_entry[b].val() >= self.k.q.val())
                         & (self.lane_entry[b].val() < self.row_end.val()))
-                        | (self.split.val() & (self.lane_entry[b].val() >= self.row_end.val()));
-                    self.seg1[b].d.next =
-                        self.split.val() & (self.lane_entry[b].val() >= self.row_end.val());
+                        | self.seg_now[b].val()
+                        | self.third_now[b].val();
                 }
                 self.split1.d.next = self.split.val();
+                self.dbl1.d.next = self.double.val();
+                self.dsp1.d.next = self.dsplit.val();
                 self.last1.d.next = self.is_last.val();
                 self.row1.d.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.r.q.val());
                 self.place1.d.next = self.word_base.val() - self.row_base.q.val();
@@ -848,6 +939,7 @@ impl Logic for Matvec {
                     self.end_q.d.next = self.next_end.val();
                     self.next_q.d.next = self.rowptr.read_data.val();
                     self.rowptr.read_address.next = self.r_fourth_at.val();
+                    self.rowptr_b.read_address.next = self.r_fifth_at.val();
                     if !self.split_built.val() {
                         self.rowptr.read_address.next = self.r_after_at.val();
                     }
@@ -857,6 +949,32 @@ impl Logic for Matvec {
                     }
                     if self.r_next.val() == self.n.val() {
                         self.state.d.next = MatvecState::Drain;
+                    }
+                    // (a double slot: row r + 2 is next, from its first entry, and both
+                    // memories' row ends are taken)
+                    if self.double_built.val() {
+                        // (one row end more in registers: the next comes from the third)
+                        self.next_q.d.next = self.third_q.q.val();
+                        self.third_q.d.next = self.rowptr.read_data.val();
+                        self.rowptr.read_address.next = self.r_fifth_at.val();
+                        self.rowptr_b.read_address.next = self.r_sixth_at.val();
+                    }
+                    if self.double.val() {
+                        self.r.d.next = self.r_after.val();
+                        self.k.d.next = self.next_end.val();
+                        // (row r + 2 goes on from the word after, its part in the third tree)
+                        if self.dsplit.val() {
+                            self.k.d.next = self.next_word.val();
+                        }
+                        self.row_base.d.next = self.next_end.val();
+                        self.end_q.d.next = self.third_q.q.val();
+                        self.next_q.d.next = self.rowptr.read_data.val();
+                        self.third_q.d.next = self.rowptr_b.read_data.val();
+                        self.rowptr.read_address.next = self.r_sixth_at.val();
+                        self.rowptr_b.read_address.next = self.r_seventh_at.val();
+                        if self.r_after.val() == self.n.val() {
+                            self.state.d.next = MatvecState::Drain;
+                        }
                     }
                 }
             }
@@ -868,6 +986,7 @@ impl Logic for Matvec {
                     & !self.v3a.q.val()
                     & !self.v3b.q.val()
                     & !self.v3.q.val()
+                    & !self.v4.q.val()
                 {
                     self.state.d.next = MatvecState::Done;
                 }
@@ -889,6 +1008,10 @@ impl Logic for Matvec {
             self.v3a.d.next = false;
             self.v3b.d.next = false;
             self.v3.d.next = false;
+            self.v3_b.d.next = false;
+            self.v4.d.next = false;
+            self.e_term_q.d.next = 0.into();
+            self.e_term_b_q.d.next = 0.into();
         }
     }
 }
