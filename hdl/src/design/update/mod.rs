@@ -260,6 +260,13 @@ pub struct Update {
     /// counter's compare and the next weight base then start from flops, not from an adder
     /// behind the `Tc` register the core fans out to every unit (the ULX3S's critical path).
     span_q: DFF<Bits<6>>,
+    /// `k + 1 = D`: hidden unit `k` is the spin's last (registered: set wherever `k` is, from
+    /// `D = 1` or `k + 2 = D`, so that no compare with the core's `D` register, which synthesis
+    /// shares between the units, sits in front of the history's read address; that path held
+    /// the ULX3S build with double slots at 59.84 MHz).
+    k_last: DFF<Bit>,
+    d_one: Signal<Local, Bit>,
+    k_after_last: Signal<Local, Bit>,
     stride_q: DFF<Bits<6>>,
     /// The slot (or pair) read this cycle, the spin it is read for, and the weight base of its
     /// hidden unit (by default `s`, `i` and `wbase`; a new spin's first slot sets them).
@@ -384,7 +391,7 @@ impl Logic for Update {
         self.noise.write_clock.next = self.clock.val();
         self.tanh_rom.clock.next = self.clock.val();
         dff_setup!(
-            self, clock, state, i, k, s, span_q, stride_q, wbase, eta, acc, w1u, v1, fresh, tap_weight, tap_field, tap_valid, tap_fresh, tap_weight_b, tap_field_b, v1b, prod_q, prod_b_q, prod_valid,
+            self, clock, state, i, k, k_last, s, span_q, stride_q, wbase, eta, acc, w1u, v1, fresh, tap_weight, tap_field, tap_valid, tap_fresh, tap_weight_b, tap_field_b, v1b, prod_q, prod_b_q, prod_valid,
             prod_fresh, pair_q, pair_valid, pair_fresh, launch_q, launch_last_q, tail_valid, tail_last, rounded_q, acc_c_q, z_wide_q, z, z_at_table, f_nl_q,
             w1_product_q, w1_q, q0_eta_q, term0_q, term1_q, w1_addr, npend, npend2, x1_q, pipe, w0, read,
             decided, late, avail_q, half, zr_c, zl_c, left_on, y_sh, sh0_on
@@ -437,6 +444,8 @@ impl Logic for Update {
             self.stride.next = self.span.val() << 1;
         }
         self.span_q.d.next = self.span.val();
+        self.d_one.next = self.d.val() == 1;
+        self.k_after_last.next = (self.k.q.val() + 2) == self.d.val();
         self.stride_q.d.next = self.stride.val();
         self.next_wbase.next = self.wbase.q.val() + bit_cast::<WEIGHT_ADDR_BITS, 6>(self.stride_q.q.val());
         self.rd_i.next = self.i.q.val();
@@ -680,6 +689,7 @@ impl Logic for Update {
                     self.pipe.d.next = self.pipelined.val() & !self.single_tap.val();
                     self.i.d.next = 0.into();
                     self.k.d.next = 0.into();
+                    self.k_last.d.next = self.d_one.val();
                     self.w1u.d.next = 0.into();
                     self.w1_addr.d.next = 1.into();
                     self.read.d.next = 0.into();
@@ -708,6 +718,7 @@ impl Logic for Update {
                     self.rd_slot.next = 0.into();
                     self.rd_wbase.next = self.w2_base.val();
                     self.k.d.next = 0.into();
+                    self.k_last.d.next = self.d_one.val();
                     self.wbase.d.next = self.w2_base.val();
                     self.s.d.next = 1.into();
                     self.v1.d.next = true;
@@ -726,10 +737,11 @@ impl Logic for Update {
                     // are the next unit's first
                     self.launch.next = true;
                     self.k.d.next = self.k.q.val() + 1;
-                    if (self.k.q.val() + 1) == self.d.val() {
+                    self.k_last.d.next = self.k_after_last.val();
+                    if self.k_last.q.val() {
                         self.launch_last.next = true;
                     }
-                    if ((self.k.q.val() + 1) == self.d.val()) & self.pipe.q.val() {
+                    if self.k_last.q.val() & self.pipe.q.val() {
                         // the spin's last tap: its tail runs beside the next spin's taps
                         self.v1.d.next = false;
                         if self.i_next.val() == self.n.val() {
@@ -744,12 +756,13 @@ impl Logic for Update {
                             self.rd_i.next = self.i_next.val();
                             self.rd_wbase.next = self.w2_base.val();
                             self.k.d.next = 0.into();
+                            self.k_last.d.next = self.d_one.val();
                             self.wbase.d.next = self.w2_base.val();
                             self.s.d.next = 1.into();
                             self.v1.d.next = true;
                             self.fresh.d.next = true;
                         }
-                    } else if (self.k.q.val() + 1) == self.d.val() {
+                    } else if self.k_last.q.val() {
                         self.v1.d.next = false;
                         self.state.d.next = UpdateState::Tail;
                     } else {
@@ -778,6 +791,7 @@ impl Logic for Update {
                     self.rd_slot.next = 0.into();
                     self.rd_wbase.next = self.w2_base.val();
                     self.k.d.next = 0.into();
+                    self.k_last.d.next = self.d_one.val();
                     self.wbase.d.next = self.w2_base.val();
                     if self.i_next.val() == self.n.val() {
                         self.state.d.next = UpdateState::Done;
