@@ -52,7 +52,7 @@ pub mod params {
     pub const DOUBLE_ENDS: bool = true;
     /// The update units register the decoded shifts of the `W²` sum and of `y`'s terms (fixed
     /// during a run): decoded in the cycle, they fed every unit's rounding adder and barrel
-    /// shifter through one chain that synthesis shares between the units (`update/mod.rs`).
+    /// shifter through one chain that synthesis shares between the units (`update/logic_impl.rs`).
     pub const REGISTERED_SHIFTS: bool = true;
     /// Each update unit multiplies two `W²` taps a cycle (two multipliers; its field history
     /// in two memories, the even and the odd slots, read at once).
