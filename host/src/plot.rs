@@ -195,3 +195,107 @@ pub fn hil_run(path: &Path, title: &str, amplitudes: &[Vec<f64>], energy: &[f64]
     root.present().map_err(|e| anyhow!("{e}"))?;
     Ok(())
 }
+
+/// EP and backprop accuracy per epoch, training (dashed) and test (solid).
+pub fn ep_curve(path: &Path, title: &str, curve: &[npim_sim::ep::EpEpoch]) -> Result<()> {
+    let root = BitMapBackend::new(path, (900, 500)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| anyhow!("{e}"))?;
+    let epochs = curve.len().max(1) as f64;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 20))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(50)
+        .build_cartesian_2d(0.0..epochs, 0.0..1.0)
+        .map_err(|e| anyhow!("{e}"))?;
+    chart
+        .configure_mesh()
+        .x_desc("epoch")
+        .y_desc("accuracy")
+        .draw()
+        .map_err(|e| anyhow!("{e}"))?;
+    type Pick = fn(&npim_sim::ep::EpEpoch) -> f64;
+    let series: [(&str, Pick, RGBColor, bool); 4] = [
+        ("EP on the core, test", |r| r.test_accuracy, BLUE, true),
+        ("EP on the core, train", |r| r.train_accuracy, BLUE, false),
+        ("backprop, test", |r| r.bp_test_accuracy, RED, true),
+        ("backprop, train", |r| r.bp_train_accuracy, RED, false),
+    ];
+    for (label, pick, color, solid) in series {
+        let pts: Vec<(f64, f64)> = curve.iter().map(|r| (r.epoch as f64, pick(r))).collect();
+        let style = if solid {
+            color.stroke_width(2)
+        } else {
+            color.mix(0.45).stroke_width(1)
+        };
+        chart
+            .draw_series(LineSeries::new(pts, style))
+            .map_err(|e| anyhow!("{e}"))?
+            .label(label)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::LowerRight)
+        .draw()
+        .map_err(|e| anyhow!("{e}"))?;
+    root.present().map_err(|e| anyhow!("{e}"))?;
+    Ok(())
+}
+
+/// Accuracy against β (log axis), one line per setting, the baseline as a horizontal line.
+pub fn ep_sweep(
+    path: &Path,
+    title: &str,
+    lines: &[(String, Vec<(f64, f64)>)],
+    baseline: f64,
+) -> Result<()> {
+    let root = BitMapBackend::new(path, (900, 500)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| anyhow!("{e}"))?;
+    let betas = lines.iter().flat_map(|l| l.1.iter().map(|p| p.0));
+    let lo = betas.clone().fold(f64::INFINITY, f64::min).min(1.0) * 0.8;
+    let hi = betas.fold(0.0f64, f64::max).max(1.0) * 1.25;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 18))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(50)
+        .build_cartesian_2d((lo..hi).log_scale(), 0.0..1.0)
+        .map_err(|e| anyhow!("{e}"))?;
+    chart
+        .configure_mesh()
+        .x_desc("beta")
+        .y_desc("test accuracy")
+        .draw()
+        .map_err(|e| anyhow!("{e}"))?;
+    chart
+        .draw_series(LineSeries::new(
+            vec![(lo, baseline), (hi, baseline)],
+            BLACK.stroke_width(1),
+        ))
+        .map_err(|e| anyhow!("{e}"))?
+        .label("backprop, same width")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK));
+    for (i, (label, pts)) in lines.iter().enumerate() {
+        let color = Palette99::pick(i).to_rgba();
+        chart
+            .draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))
+            .map_err(|e| anyhow!("{e}"))?
+            .label(label.as_str())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
+        chart
+            .draw_series(pts.iter().map(|&p| Circle::new(p, 4, color.filled())))
+            .map_err(|e| anyhow!("{e}"))?;
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::LowerRight)
+        .draw()
+        .map_err(|e| anyhow!("{e}"))?;
+    root.present().map_err(|e| anyhow!("{e}"))?;
+    Ok(())
+}

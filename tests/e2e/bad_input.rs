@@ -170,6 +170,37 @@ const CASES: &[(&str, i32, &str)] = &[
     ),
     ("solve -i n0.json -R 2", 1, "`n` is 0"),
     ("convert g11.txt -o nodir/g11.json", 1, "cannot write"),
+    // learning on the core: the data, the network's size and β are checked before any phase
+    (
+        "ep train --data badcols.csv -o ep1",
+        1,
+        "line 3: 2 columns where the header has 3",
+    ),
+    (
+        "ep train --data nolabel.csv -o ep1",
+        1,
+        "the label (last column) `cat` is not a class number",
+    ),
+    (
+        "ep train --data iris --hidden 900 --core icebreaker -o ep1",
+        1,
+        "the network has 903 spins (900 hidden + 3 outputs); core `icebreaker` holds 800",
+    ),
+    (
+        "ep train --data iris --beta 0 -o ep1",
+        1,
+        "with β = 0 both phases are the same",
+    ),
+    (
+        "ep train --data epout/curve.csv -o epout",
+        1,
+        "is the run's own curve.csv",
+    ),
+    (
+        "ep train --data nosuch.csv -o ep1",
+        1,
+        "nosuch.csv: No such file",
+    ),
 ];
 
 #[test]
@@ -217,16 +248,21 @@ fn bad_input_gets_a_clear_error_and_loses_nothing() {
         r#"{"format":"npim-instance","version":1,"n":0,"edges":[]}"#,
     )
     .unwrap();
+    std::fs::write(d.join("badcols.csv"), "a,b,label\n1,2,0\n3,1\n").unwrap();
+    std::fs::write(d.join("nolabel.csv"), "a,b,label\n1,2,0\n3,1,cat\n").unwrap();
+    std::fs::create_dir(d.join("epout")).unwrap();
+    std::fs::write(d.join("epout/curve.csv"), "a,b,label\n1,2,0\n3,1,1\n").unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_npim"))
         .args(["quantize", "-i", "g11.txt", "-T", "20", "-o", "g11.img"])
         .current_dir(d)
         .output()
         .unwrap();
     assert!(o.status.success());
-    let before: Vec<(String, Vec<u8>)> = ["g11.txt", "sk.txt", "pp.json", "g11.img"]
-        .iter()
-        .map(|f| (f.to_string(), std::fs::read(d.join(f)).unwrap()))
-        .collect();
+    let before: Vec<(String, Vec<u8>)> =
+        ["g11.txt", "sk.txt", "pp.json", "g11.img", "epout/curve.csv"]
+            .iter()
+            .map(|f| (f.to_string(), std::fs::read(d.join(f)).unwrap()))
+            .collect();
     let mut failures = Vec::new();
     for (args, code, fragment) in CASES {
         let o = Command::new(env!("CARGO_BIN_EXE_npim"))
@@ -251,6 +287,10 @@ fn bad_input_gets_a_clear_error_and_loses_nothing() {
         assert_eq!(&std::fs::read(d.join(f)).unwrap(), bytes, "{f} was changed");
     }
     assert!(!d.join("big.txt").exists());
+    assert!(
+        !d.join("ep1").exists(),
+        "a refused EP run made its output folder"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 

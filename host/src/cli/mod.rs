@@ -1,6 +1,8 @@
 //! Flags of every subcommand.
 
+mod ep;
 mod groups;
+pub use ep::*;
 pub use groups::*;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -59,6 +61,10 @@ pub enum Command {
     /// Measure quality: `npim study quantization` (golden vs float P_s over a width sweep).
     #[command(subcommand)]
     Study(StudyCommand),
+    /// Learn on the core: `npim ep train --data iris` (equilibrium propagation, free and nudged
+    /// phases on the golden model of the core).
+    #[command(subcommand)]
+    Ep(EpCommand),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -7,6 +7,7 @@ pub mod bench_train;
 pub mod bitstream;
 pub mod convert;
 pub mod emulate;
+pub mod ep;
 pub mod flash;
 pub mod generate;
 pub mod hdl;

@@ -2,6 +2,7 @@
 
 use super::image::{CoreImage, JMemory};
 use super::noise::{run_seed, SpinNoise};
+use super::phase::RunStart;
 use super::run_loop::FastLoop;
 
 /// A core image prepared for simulation (`J` as CSR of `i32`, zeros skipped: they add nothing).
@@ -263,6 +264,8 @@ pub struct GoldenState<'a> {
     noise: SpinNoise,
     eta: Vec<i32>,
     q: Vec<i64>,
+    /// This run's linear terms `l_q` (the image's unless the run set its own).
+    linear: Vec<i32>,
 }
 
 impl<'a> GoldenState<'a> {
@@ -278,7 +281,34 @@ impl<'a> GoldenState<'a> {
             noise: SpinNoise::new(run_seed, n),
             eta: vec![0; n],
             q: vec![0; 1 + core.d + core.d * core.tc],
+            linear: core.linear.clone(),
         }
+    }
+
+    /// A run at step 0 with its own linear terms and start state ([`RunStart`],
+    /// `docs/fixed-point.md`, Runs with their own linear terms and start): with start spins
+    /// `σ(−1) = s`, every history slot holds `f(s) = 2·J_q·s − l_q`, as if the spins had sat at
+    /// `s` for `Tc` steps. `start` must have been checked against the image
+    /// ([`RunStart::check`]).
+    pub fn start(core: &'a GoldenCore, run_seed: u32, start: &RunStart) -> Self {
+        let mut state = GoldenState::new(core, run_seed);
+        if let Some(l) = &start.linear {
+            state.linear.clone_from(l);
+        }
+        if let Some(s) = &start.spins {
+            let tc = core.tc;
+            for (dst, &v) in state.spins.iter_mut().zip(s) {
+                *dst = if v >= 0 { 1 } else { -1 };
+            }
+            for i in 0..core.n {
+                let js: i64 = (core.row_ptr[i]..core.row_ptr[i + 1])
+                    .map(|k| i64::from(core.w[k]) * i64::from(state.spins[core.col[k] as usize]))
+                    .sum();
+                let f = 2 * js - i64::from(state.linear[i]);
+                state.hist[i * tc..(i + 1) * tc].fill(f);
+            }
+        }
+        state
     }
 
     /// `σ(t−1)`.
@@ -385,7 +415,7 @@ impl<'a> GoldenState<'a> {
         let slot = self.t % tc;
         let mut e4 = 0i64;
         for i in 0..n {
-            let l = i64::from(c.linear[i]);
+            let l = i64::from(self.linear[i]);
             let f = 2 * self.jsigma[i] - l;
             self.hist[i * tc + slot] = f;
             e4 += i64::from(self.spins[i]) * (f - l);

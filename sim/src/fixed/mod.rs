@@ -9,10 +9,12 @@ pub mod feedback;
 pub mod golden;
 pub mod image;
 pub mod noise;
+pub mod phase;
 pub mod quantize;
 mod run_loop;
 
 pub use config::{CoreConfig, FitError, Limit, ShiftLimits};
 pub use golden::{GoldenCore, GoldenResult, GoldenState};
 pub use image::{CoreImage, ImageError};
-pub use quantize::{quantize, QuantizeError};
+pub use phase::{PhaseResult, RunStart, StartError};
+pub use quantize::{quantize, quantize_from, QuantizeError};

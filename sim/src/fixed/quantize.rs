@@ -192,6 +192,20 @@ pub fn quantize(
     steps: usize,
     seed: u64,
 ) -> Result<(CoreImage, QuantizeReport), QuantizeError> {
+    quantize_from(ising, params, core, steps, seed, 0.0)
+}
+
+/// [`quantize`] with the schedule's tail only: the `steps` steps run the rule's weights from
+/// `τ = tau_from` to 1 instead of from 0 (reverse annealing: a run that starts from a given
+/// state re-heats to the noise of `τ = tau_from` and anneals again; `docs/fixed-point.md`).
+pub fn quantize_from(
+    ising: &Ising,
+    params: &NpimParams,
+    core: &CoreConfig,
+    steps: usize,
+    seed: u64,
+    tau_from: f64,
+) -> Result<(CoreImage, QuantizeReport), QuantizeError> {
     let name = || core.name.clone();
     let n = ising.n();
     if steps == 0 {
@@ -323,7 +337,7 @@ pub fn quantize(
     let mut real = vec![0.0f64; knots * per];
     for k in 0..knots {
         let tau = (k << shift) as f64 / steps as f64;
-        let w = params.weights_at(tau);
+        let w = params.weights_at(tau_from + (1.0 - tau_from) * tau);
         let row = &mut real[k * per..(k + 1) * per];
         row[0] = w.w0 / NOISE_STD;
         row[1..1 + a.d].copy_from_slice(&w.w1);

@@ -3,6 +3,7 @@ mod brute_force;
 mod fixed_point;
 mod formats;
 mod generators;
+mod learning;
 mod mappings;
 mod npim_model;
 mod oscillators;
