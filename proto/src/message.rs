@@ -12,6 +12,12 @@ pub const MAX_TRACE: usize = (crate::frame::MAX_PAYLOAD - 1) / 8;
 pub const MAX_DRIVE: usize = 30;
 /// Largest MEASURE count: spin bits after the offset and the count.
 pub const MAX_MEASURE: usize = (crate::frame::MAX_PAYLOAD - 6) * 8;
+/// Largest SET_LINEAR count: linear terms (i32 each) after the offset and the count.
+pub const MAX_LINEAR: usize = (crate::frame::MAX_PAYLOAD - 6) / 4;
+/// Largest SET_START count: spin bits after the offset and the count.
+pub const MAX_START: usize = MAX_MEASURE;
+/// Largest READ_WINDOW count: spin bits after the status byte.
+pub const MAX_WINDOW_SPINS: usize = (crate::frame::MAX_PAYLOAD - 1) * 8;
 
 /// The frame kinds of the commands; a response's kind is its command's with [`kind::RESPONSE`]
 /// set. The board's command engine dispatches on these constants.
@@ -38,10 +44,18 @@ pub mod kind {
     pub const DRIVE: u8 = 0x0B;
     /// MEASURE.
     pub const MEASURE: u8 = 0x0C;
+    /// SET_LINEAR.
+    pub const SET_LINEAR: u8 = 0x0D;
+    /// SET_START.
+    pub const SET_START: u8 = 0x0E;
+    /// RUN_PHASE.
+    pub const RUN_PHASE: u8 = 0x0F;
+    /// READ_WINDOW.
+    pub const READ_WINDOW: u8 = 0x10;
     /// Set in a response's kind.
     pub const RESPONSE: u8 = 0x80;
     /// Every command kind, with its name in `docs/protocol.md`.
-    pub const ALL: [(u8, &str); 11] = [
+    pub const ALL: [(u8, &str); 15] = [
         (IDENTIFY, "IDENTIFY"),
         (LOAD, "LOAD"),
         (COMMIT, "COMMIT"),
@@ -53,6 +67,10 @@ pub mod kind {
         (RESET, "RESET"),
         (DRIVE, "DRIVE"),
         (MEASURE, "MEASURE"),
+        (SET_LINEAR, "SET_LINEAR"),
+        (SET_START, "SET_START"),
+        (RUN_PHASE, "RUN_PHASE"),
+        (READ_WINDOW, "READ_WINDOW"),
     ];
 }
 
@@ -64,6 +82,9 @@ pub mod capability {
     pub const TRACE: u8 = 2;
     /// DRIVE and MEASURE (external mode: the host closes the analog loop).
     pub const EXTERNAL: u8 = 4;
+    /// SET_LINEAR, SET_START, RUN_PHASE and READ_WINDOW (learning on the core: runs with their
+    /// own linear terms and start spins, the last steps' spins read back).
+    pub const PHASES: u8 = 8;
 }
 
 /// A host command.
@@ -126,6 +147,42 @@ pub enum Command {
         count: u16,
         /// Their bits, packed as [`crate::reply::pack_spins`] (1 = −1).
         bits: Vec<u8>,
+    },
+    /// Linear terms `first..first + count` for the runs RUN_PHASE starts (pages in order from
+    /// 0; the page that completes all `N` sets them). `first = count = 0` clears them: runs use
+    /// the image's.
+    SetLinear {
+        /// First spin: 0, or the number already sent.
+        first: u32,
+        /// Terms in this page (at most [`MAX_LINEAR`]).
+        values: Vec<i32>,
+    },
+    /// Start spins `first..first + count` for the runs RUN_PHASE starts (pages in order from 0;
+    /// the page that completes all `N` sets them). `first = count = 0` clears them: runs start
+    /// with an empty history.
+    SetStart {
+        /// First spin: 0, or the number already sent.
+        first: u32,
+        /// Spins in this page (at most [`MAX_START`]).
+        count: u16,
+        /// Their bits, packed as [`crate::reply::pack_spins`] (1 = −1).
+        bits: Vec<u8>,
+    },
+    /// Start one run of the committed image with the set linear terms and start spins, keeping
+    /// the spins of its last `window` steps.
+    RunPhase {
+        /// The run's 32-bit seed.
+        run_seed: u32,
+        /// Last steps kept (1 to `T`).
+        window: u16,
+    },
+    /// Spins `first..first + count` of the last phase's window, the window's steps one after
+    /// another (oldest first): spin `i` of window step `k` is at `k·N + i`.
+    ReadWindow {
+        /// First position.
+        first: u32,
+        /// Spins (at most [`MAX_WINDOW_SPINS`]).
+        count: u16,
     },
 }
 
@@ -217,6 +274,10 @@ impl Command {
             Command::Reset => kind::RESET,
             Command::Drive { .. } => kind::DRIVE,
             Command::Measure { .. } => kind::MEASURE,
+            Command::SetLinear { .. } => kind::SET_LINEAR,
+            Command::SetStart { .. } => kind::SET_START,
+            Command::RunPhase { .. } => kind::RUN_PHASE,
+            Command::ReadWindow { .. } => kind::READ_WINDOW,
         }
     }
 
@@ -245,10 +306,25 @@ impl Command {
                 p.extend_from_slice(&first.to_le_bytes());
                 p.extend_from_slice(&count.to_le_bytes());
             }
-            Command::Measure { first, count, bits } => {
+            Command::Measure { first, count, bits } | Command::SetStart { first, count, bits } => {
                 p.extend_from_slice(&first.to_le_bytes());
                 p.extend_from_slice(&count.to_le_bytes());
                 p.extend_from_slice(bits);
+            }
+            Command::SetLinear { first, values } => {
+                p.extend_from_slice(&first.to_le_bytes());
+                p.extend_from_slice(&(values.len() as u16).to_le_bytes());
+                for v in values {
+                    p.extend_from_slice(&v.to_le_bytes());
+                }
+            }
+            Command::RunPhase { run_seed, window } => {
+                p.extend_from_slice(&run_seed.to_le_bytes());
+                p.extend_from_slice(&window.to_le_bytes());
+            }
+            Command::ReadWindow { first, count } => {
+                p.extend_from_slice(&first.to_le_bytes());
+                p.extend_from_slice(&count.to_le_bytes());
             }
             _ => {}
         }
@@ -293,18 +369,49 @@ impl Command {
                 first: u32_at(4),
                 count: u16::from_le_bytes([p[8], p[9]]),
             })?,
-            kind::MEASURE => {
+            kind::MEASURE | kind::SET_START => {
+                let what = if kind == kind::MEASURE {
+                    "MEASURE"
+                } else {
+                    "SET_START"
+                };
                 if p.len() < 6 {
-                    return Err(bad("MEASURE"));
+                    return Err(bad(what));
                 }
                 let count = u16::from_le_bytes([p[4], p[5]]);
-                exact(6 + usize::from(count).div_ceil(8), "MEASURE")?;
-                Command::Measure {
-                    first: u32_at(0),
-                    count,
-                    bits: p[6..].to_vec(),
+                exact(6 + usize::from(count).div_ceil(8), what)?;
+                let (first, bits) = (u32_at(0), p[6..].to_vec());
+                if kind == kind::MEASURE {
+                    Command::Measure { first, count, bits }
+                } else {
+                    Command::SetStart { first, count, bits }
                 }
             }
+            kind::SET_LINEAR => {
+                if p.len() < 6 {
+                    return Err(bad("SET_LINEAR"));
+                }
+                let count = usize::from(u16::from_le_bytes([p[4], p[5]]));
+                if count > MAX_LINEAR {
+                    return Err(bad("SET_LINEAR"));
+                }
+                exact(6 + 4 * count, "SET_LINEAR")?;
+                Command::SetLinear {
+                    first: u32_at(0),
+                    values: p[6..]
+                        .chunks_exact(4)
+                        .map(|c| i32::from_le_bytes(c.try_into().expect("4 bytes")))
+                        .collect(),
+                }
+            }
+            kind::RUN_PHASE => exact(6, "RUN_PHASE").map(|_| Command::RunPhase {
+                run_seed: u32_at(0),
+                window: u16::from_le_bytes([p[4], p[5]]),
+            })?,
+            kind::READ_WINDOW => exact(6, "READ_WINDOW").map(|_| Command::ReadWindow {
+                first: u32_at(0),
+                count: u16::from_le_bytes([p[4], p[5]]),
+            })?,
             k => {
                 return Err(BoardError {
                     code: ErrorCode::UnknownCommand,
@@ -396,6 +503,27 @@ mod tests {
                 first: 8,
                 count: 11,
                 bits: vec![0xA5, 0x03],
+            },
+            Command::SetLinear {
+                first: 253,
+                values: vec![-70_000, 0, 5, i32::MAX],
+            },
+            Command::SetLinear {
+                first: 0,
+                values: vec![],
+            },
+            Command::SetStart {
+                first: 0,
+                count: 9,
+                bits: vec![0x0F, 0x01],
+            },
+            Command::RunPhase {
+                run_seed: 99,
+                window: 20,
+            },
+            Command::ReadWindow {
+                first: 64,
+                count: 42,
             },
         ];
         for c in all {

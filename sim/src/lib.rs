@@ -15,6 +15,7 @@ pub mod baselines;
 pub mod cancel;
 pub mod classify;
 pub mod couplings;
+pub mod ep;
 pub mod fixed;
 pub mod formats;
 pub mod generate;

@@ -87,6 +87,18 @@ pub struct EpTrainArgs {
     /// Start over even if the output folder has a checkpoint.
     #[arg(long)]
     pub fresh: bool,
+    /// Run the phases on a board (or `npim emulate`) over this serial port: the network must
+    /// fit the core the board reports.
+    #[arg(long, conflicts_with = "emulate")]
+    pub port: Option<String>,
+    /// Run the phases on the in-process board model (`--core`) through the protocol.
+    #[arg(long)]
+    pub emulate: bool,
+    #[command(flatten)]
+    pub link: super::RunLink,
+    /// Per-byte fault rates on the in-process wire: DROP,DUPLICATE,CORRUPT (with --emulate).
+    #[arg(long, requires = "emulate")]
+    pub faults: Option<String>,
 }
 
 #[derive(Args)]

@@ -3,11 +3,18 @@
 
 use crate::auto_params;
 use crate::cli::{EpCommon, EpSweepArgs, EpTrainArgs};
+use crate::link::board::Board;
+use crate::link::driver::Driver;
+use crate::link::phases::LinkPhases;
+use crate::link::serial::SerialLink;
+use crate::link::transport::LoopbackBoard;
+use crate::options::parse_faults;
 use crate::pipeline::{core_config, handset_params, params_for};
 use crate::plot;
 use anyhow::{anyhow, bail, Context, Result};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use npim_sim::ep::{EpCheckpoint, EpConfig, EpTrainer, GoldenPhases, Network};
+use npim_sim::ep::{EpCheckpoint, EpConfig, EpTrainer, GoldenPhases, Network, PhaseCore};
+use npim_sim::fixed::CoreConfig;
 use npim_sim::npim::NpimParams;
 use npim_sim::Ising;
 use std::path::{Path, PathBuf};
@@ -91,7 +98,6 @@ pub fn train(args: EpTrainArgs) -> Result<()> {
         args.seed,
     );
     config.validate().map_err(|e| anyhow!(e))?;
-    let core = core_config(&c.core)?;
     let out = args.out.clone().unwrap_or_else(|| {
         let stem = Path::new(&c.data)
             .file_stem()
@@ -99,6 +105,71 @@ pub fn train(args: EpTrainArgs) -> Result<()> {
         PathBuf::from("runs").join(format!("ep-{stem}"))
     });
     check_outputs(&c.data, &out)?;
+    match (&args.port, args.emulate) {
+        (Some(port), _) => {
+            let link = SerialLink::open(port, args.link.baud)
+                .with_context(|| format!("opening {port} at {} baud", args.link.baud))?;
+            let mut driver = Driver::new(link);
+            args.link.configure(&mut driver);
+            let identity = driver.identify().context("identifying the board")?;
+            let mut phases = LinkPhases::new(&mut driver, &identity)?;
+            train_on(
+                &args,
+                config,
+                &out,
+                identity.core.clone(),
+                &mut phases,
+                port,
+            )
+        }
+        (None, true) => {
+            let faults = args
+                .faults
+                .as_deref()
+                .map(parse_faults)
+                .transpose()?
+                .unwrap_or_default();
+            let board = Board::new(core_config(&c.core)?, [0; 32]);
+            let mut driver = Driver::new(LoopbackBoard::new(board, faults, 1));
+            args.link.configure(&mut driver);
+            let identity = driver.identify().context("identifying the board model")?;
+            let mut phases = LinkPhases::new(&mut driver, &identity)?;
+            let what = format!("the in-process board model, faults {faults:?}");
+            train_on(
+                &args,
+                config,
+                &out,
+                identity.core.clone(),
+                &mut phases,
+                &what,
+            )
+        }
+        (None, false) => {
+            let core = core_config(&c.core)?;
+            let what = "the golden model, in process";
+            train_on(
+                &args,
+                config,
+                &out,
+                core,
+                &mut GoldenPhases::default(),
+                what,
+            )
+        }
+    }
+}
+
+/// The training loop on `phases` (the golden model, or a board through the link): resumes or
+/// starts, runs the epochs, writes the outputs after each.
+fn train_on(
+    args: &EpTrainArgs,
+    config: EpConfig,
+    out: &Path,
+    core: CoreConfig,
+    phases: &mut dyn PhaseCore,
+    on: &str,
+) -> Result<()> {
+    let c = &args.common;
     let checkpoint_path = out.join("checkpoint.json");
     let mut trainer = if checkpoint_path.exists() && !args.fresh {
         let text = std::fs::read_to_string(&checkpoint_path)
@@ -123,13 +194,13 @@ pub fn train(args: EpTrainArgs) -> Result<()> {
     } else {
         EpTrainer::new(config.clone(), core).map_err(|e| anyhow!(e))?
     };
-    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
 
     let rule = rule_for(&c.params, &trainer.checkpoint().network)?;
     let split = trainer.split();
     let net = &trainer.checkpoint().network;
     eprintln!(
-        "{}: {} training and {} test examples, {} features, {} classes; network {} hidden + {} output spins ({} per class) on core `{}`",
+        "{}: {} training and {} test examples, {} features, {} classes; network {} hidden + {} output spins ({} per class) on core `{}`: {on}",
         config.data,
         split.train.len(),
         split.test.len(),
@@ -138,7 +209,7 @@ pub fn train(args: EpTrainArgs) -> Result<()> {
         net.hidden,
         net.outputs(),
         net.per_class,
-        c.core
+        trainer.checkpoint().core
     );
     let multi = MultiProgress::new();
     let epochs_bar = multi.add(ProgressBar::new(config.epochs as u64));
@@ -155,22 +226,21 @@ pub fn train(args: EpTrainArgs) -> Result<()> {
         epochs_bar.set_draw_target(ProgressDrawTarget::hidden());
         phase_bar.set_draw_target(ProgressDrawTarget::hidden());
     }
-    let mut golden = GoldenPhases::default();
     while !trainer.finished() {
         phase_bar.reset();
         let r = trainer
-            .run_epoch(&mut golden, &rule, &|| phase_bar.inc(1))
+            .run_epoch(phases, &rule, &|| phase_bar.inc(1))
             .map_err(|e| anyhow!(e))?;
         epochs_bar.set_position(r.epoch as u64);
         epochs_bar.set_message(format!(
             "EP train {:.3} test {:.3} | backprop train {:.3} test {:.3}",
             r.train_accuracy, r.test_accuracy, r.bp_train_accuracy, r.bp_test_accuracy
         ));
-        save(&out, trainer.checkpoint())?;
+        save(out, trainer.checkpoint())?;
     }
     phase_bar.finish_and_clear();
     epochs_bar.finish();
-    save(&out, trainer.checkpoint())?;
+    save(out, trainer.checkpoint())?;
     let cp = trainer.checkpoint();
     if let Some(last) = cp.curve.last() {
         println!(

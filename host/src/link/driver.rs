@@ -91,6 +91,7 @@ fn answered_at_once(cmd: &Command) -> bool {
         Command::Identify
             | Command::Status
             | Command::Run { .. }
+            | Command::RunPhase { .. }
             | Command::ReadResult
             | Command::ReadTrace { .. }
     )
@@ -453,7 +454,18 @@ impl<T: Transport> Driver<T> {
         seed: u32,
         progress: &mut dyn FnMut(u32),
     ) -> Result<RunResult, LinkError> {
-        match self.call(&Command::Run { run_seed: seed }) {
+        self.run_started_by(&Command::Run { run_seed: seed }, seed, progress)
+    }
+
+    /// A run that `start` (RUN or RUN_PHASE with run seed `seed`) starts: polls its progress
+    /// until it ends and reads its result.
+    pub(super) fn run_started_by(
+        &mut self,
+        start: &Command,
+        seed: u32,
+        progress: &mut dyn FnMut(u32),
+    ) -> Result<RunResult, LinkError> {
+        match self.call(start) {
             Err(LinkError::Board { reply, .. }) if reply.code == ErrorCode::NotReady => {
                 return Err(LinkError::Reset("RUN answered NotReady".into()))
             }

@@ -4,6 +4,7 @@
 
 pub mod board;
 pub mod driver;
+pub mod phases;
 pub mod pty;
 pub mod serial;
 pub mod transport;

@@ -148,8 +148,6 @@ pub fn field_budget(image: &CoreImage, core: &CoreConfig) -> Vec<i64> {
 pub struct PhaseResult {
     /// `σ` at the last step.
     pub final_spins: Vec<i8>,
-    /// `E4` at the last step.
-    pub final_e4: i64,
     /// Steps in the window (the last `window` steps of the run).
     pub window: u32,
     /// `Σ_t σ_i(t)` over the window, per spin.
@@ -178,29 +176,39 @@ impl GoldenCore {
     /// One run from `start` (checked with [`RunStart::check`]), stepping the reference model;
     /// statistics over the last `window` steps (all steps when `window` is larger).
     pub fn run_phase(&self, run_seed: u32, start: &RunStart, window: usize) -> PhaseResult {
-        let pairs = self.pairs();
         let mut state = GoldenState::start(self, run_seed, start);
         let from = self.steps.saturating_sub(window);
-        let mut result = PhaseResult {
-            final_spins: Vec::new(),
-            final_e4: 0,
-            window: (self.steps - from) as u32,
-            spin_sums: vec![0; self.n],
-            pair_sums: vec![0; pairs.len()],
-        };
+        let mut kept = Vec::with_capacity(self.steps - from);
         for t in 0..self.steps {
-            result.final_e4 = state.step();
+            state.step();
             if t >= from {
-                let s = state.spins();
-                for (sum, &v) in result.spin_sums.iter_mut().zip(s) {
-                    *sum += i32::from(v);
-                }
-                for (sum, &(i, j)) in result.pair_sums.iter_mut().zip(&pairs) {
-                    *sum += i32::from(s[i] * s[j]);
-                }
+                kept.push(state.spins().to_vec());
             }
         }
-        result.final_spins = state.spins().to_vec();
-        result
+        PhaseResult::from_window(&self.pairs(), &kept)
+    }
+}
+
+impl PhaseResult {
+    /// The statistics of a window of spins (oldest step first, at least one), for the pairs
+    /// `pairs`: one rule for the golden model and for a host that reads a board's window.
+    pub fn from_window(pairs: &[(usize, usize)], window: &[Vec<i8>]) -> Self {
+        let n = window.first().map_or(0, Vec::len);
+        let mut spin_sums = vec![0i32; n];
+        let mut pair_sums = vec![0i32; pairs.len()];
+        for s in window {
+            for (sum, &v) in spin_sums.iter_mut().zip(s) {
+                *sum += i32::from(v);
+            }
+            for (sum, &(i, j)) in pair_sums.iter_mut().zip(pairs) {
+                *sum += i32::from(s[i] * s[j]);
+            }
+        }
+        PhaseResult {
+            final_spins: window.last().cloned().unwrap_or_default(),
+            window: window.len() as u32,
+            spin_sums,
+            pair_sums,
+        }
     }
 }

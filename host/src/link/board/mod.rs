@@ -12,20 +12,23 @@ use npim_proto::reply::{
     unpack_spins, BoardState, DriveReply, Identity, MeasureReply, RunResult, Status, StepReply,
 };
 use npim_proto::{Frame, FrameError};
-use npim_sim::fixed::{CoreConfig, CoreImage, GoldenCore, GoldenState};
+use npim_sim::fixed::{CoreConfig, CoreImage, GoldenCore, GoldenState, RunStart};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
+mod phases;
+
 /// Largest image the board buffers.
 pub const IMAGE_BUFFER: usize = 1 << 24;
 
-/// A run's best so far and its per-step energies.
+/// A run's best so far, its per-step energies and (a phase's) the spins of its last steps.
 #[derive(Clone, Debug)]
 struct Finished {
     result: RunResult,
     trace: Vec<i64>,
+    window: Vec<Vec<i8>>,
 }
 
 impl Finished {
@@ -38,6 +41,7 @@ impl Finished {
                 best_spins: Vec::new(),
             },
             trace: Vec::new(),
+            window: Vec::new(),
         }
     }
 
@@ -118,6 +122,8 @@ pub struct Board {
     stepping: Option<Stepper>,
     external: Option<External>,
     finished: Option<Finished>,
+    /// Linear terms and start spins for RUN_PHASE.
+    phase_inputs: phases::PhaseInputs,
     last: Option<(u8, Frame)>,
     /// Power-cycle before the command of this number (counting from 1) and every `.1` after
     /// it (fault injection; `None`: never).
@@ -154,6 +160,7 @@ impl Board {
             stepping: None,
             external: None,
             finished: None,
+            phase_inputs: phases::PhaseInputs::default(),
             last: None,
             reset_schedule: None,
             received: 0,
@@ -185,6 +192,7 @@ impl Board {
         self.image = None;
         self.golden = None;
         self.finished = None;
+        self.phase_inputs = phases::PhaseInputs::default();
         self.last = None;
         self.resets += 1;
     }
@@ -265,7 +273,12 @@ impl Board {
         match c {
             Command::Identify => {
                 let caps = match self.engine {
-                    Engine::Golden => capability::STEP | capability::TRACE | capability::EXTERNAL,
+                    Engine::Golden => {
+                        capability::STEP
+                            | capability::TRACE
+                            | capability::EXTERNAL
+                            | capability::PHASES
+                    }
                     Engine::Rtl(..) => capability::TRACE,
                 };
                 Ok(Identity::new(&self.core, caps, self.hash).encode())
@@ -348,6 +361,7 @@ impl Board {
                 self.stepping = None;
                 self.external = None;
                 self.finished = None;
+                self.phase_inputs = phases::PhaseInputs::default();
                 self.golden = Some(Arc::new(GoldenCore::new(&image)));
                 self.image = Some(Arc::new(image));
                 self.buffer.clear();
@@ -376,18 +390,7 @@ impl Board {
                     return Ok(Vec::new());
                 }
                 let thread = std::thread::spawn(move || {
-                    let mut state = GoldenState::new(&golden, run_seed);
-                    let mut done = Finished::new(run_seed);
-                    for t in 0..golden.steps() {
-                        if shared.cancel.load(Ordering::Relaxed) {
-                            return None;
-                        }
-                        let e4 = state.step();
-                        done.record(e4, state.spins());
-                        shared.best_e4.store(done.result.best_e4, Ordering::Relaxed);
-                        shared.step.store(t as u32 + 1, Ordering::Relaxed);
-                    }
-                    Some(done)
+                    golden_run(&golden, run_seed, &RunStart::default(), 0, &shared)
                 });
                 self.running = Some(Background { progress, thread });
                 Ok(Vec::new())
@@ -540,8 +543,39 @@ impl Board {
                     .flat_map(|e| e.to_le_bytes())
                     .collect())
             }
+            Command::SetLinear { first, values } => self.set_linear(first, values),
+            Command::SetStart { first, count, bits } => self.set_start(first, count, &bits),
+            Command::RunPhase { run_seed, window } => self.run_phase(run_seed, window),
+            Command::ReadWindow { first, count } => self.read_window(first, count),
         }
     }
+}
+
+/// One run on the golden model from `start`, keeping the spins of its last `window` steps;
+/// `None` if cancelled.
+fn golden_run(
+    golden: &GoldenCore,
+    run_seed: u32,
+    start: &RunStart,
+    window: usize,
+    shared: &Progress,
+) -> Option<Finished> {
+    let mut state = GoldenState::start(golden, run_seed, start);
+    let mut done = Finished::new(run_seed);
+    let keep_from = golden.steps().saturating_sub(window);
+    for t in 0..golden.steps() {
+        if shared.cancel.load(Ordering::Relaxed) {
+            return None;
+        }
+        let e4 = state.step();
+        done.record(e4, state.spins());
+        if window > 0 && t >= keep_from {
+            done.window.push(state.spins().to_vec());
+        }
+        shared.best_e4.store(done.result.best_e4, Ordering::Relaxed);
+        shared.step.store(t as u32 + 1, Ordering::Relaxed);
+    }
+    Some(done)
 }
 
 /// One run on the simulated RTL core; `None` if the simulation failed (reported as a run

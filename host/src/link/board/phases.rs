@@ -1,0 +1,162 @@
+//! The board's learning commands (capability PHASES, `docs/protocol.md`): SET_LINEAR and
+//! SET_START fill, page by page, the linear terms and start spins of the runs RUN_PHASE
+//! starts; READ_WINDOW reads back the spins of the last phase's final steps.
+
+use super::{err, golden_run, Background, Board, Engine, Progress};
+use npim_proto::message::{BoardError, ErrorCode, MAX_LINEAR, MAX_START, MAX_WINDOW_SPINS};
+use npim_proto::reply::{pack_spins, unpack_spins};
+use npim_sim::fixed::RunStart;
+use std::sync::atomic::AtomicI64;
+use std::sync::Arc;
+
+/// Linear terms and start spins being sent, and those set.
+#[derive(Default)]
+pub(super) struct PhaseInputs {
+    linear_sent: Vec<i32>,
+    start_sent: Vec<i8>,
+    set: RunStart,
+}
+
+impl Board {
+    /// The RTL engine has no phases: its core runs whole runs of the image as committed.
+    fn phases_supported(&self, command: &str) -> Result<(), BoardError> {
+        match self.engine {
+            Engine::Golden => Ok(()),
+            Engine::Rtl(..) => Err(err(
+                ErrorCode::UnknownCommand,
+                format!("{command}: the RTL core has no learning phases"),
+            )),
+        }
+    }
+
+    /// Where a page must start: 0 (a new set) or where the last page ended.
+    fn in_order(first: u32, sent: usize, count: usize, n: usize) -> Result<(), BoardError> {
+        if first != 0 && first as usize != sent {
+            return Err(err(
+                ErrorCode::OutOfOrder,
+                format!("page from spin {first}; the set continues at spin {sent}"),
+            ));
+        }
+        if first as usize + count > n {
+            return Err(err(
+                ErrorCode::BadLength,
+                format!("spins {first}..{} of {n}", first as usize + count),
+            ));
+        }
+        Ok(())
+    }
+
+    pub(super) fn set_linear(
+        &mut self,
+        first: u32,
+        values: Vec<i32>,
+    ) -> Result<Vec<u8>, BoardError> {
+        self.phases_supported("SET_LINEAR")?;
+        let image = self
+            .image
+            .clone()
+            .ok_or_else(|| err(ErrorCode::NotReady, "no committed image"))?;
+        let n = image.n;
+        if values.len() > MAX_LINEAR {
+            return Err(err(ErrorCode::BadLength, "too many terms in one page"));
+        }
+        let inputs = &mut self.phase_inputs;
+        if first == 0 && values.is_empty() {
+            inputs.linear_sent.clear();
+            inputs.set.linear = None;
+            return Ok(Vec::new());
+        }
+        Self::in_order(first, inputs.linear_sent.len(), values.len(), n)?;
+        inputs.linear_sent.truncate(first as usize);
+        inputs.linear_sent.extend(values);
+        if inputs.linear_sent.len() == n {
+            let candidate = RunStart {
+                linear: Some(std::mem::take(&mut inputs.linear_sent)),
+                spins: None,
+            };
+            candidate
+                .check(&image, &self.core)
+                .map_err(|e| err(ErrorCode::DoesNotFit, e.to_string()))?;
+            inputs.set.linear = candidate.linear;
+        }
+        Ok(Vec::new())
+    }
+
+    pub(super) fn set_start(
+        &mut self,
+        first: u32,
+        count: u16,
+        bits: &[u8],
+    ) -> Result<Vec<u8>, BoardError> {
+        self.phases_supported("SET_START")?;
+        let n = self.committed()?.n();
+        let count = usize::from(count);
+        if count > MAX_START {
+            return Err(err(ErrorCode::BadLength, "too many spins in one page"));
+        }
+        let inputs = &mut self.phase_inputs;
+        if first == 0 && count == 0 {
+            inputs.start_sent.clear();
+            inputs.set.spins = None;
+            return Ok(Vec::new());
+        }
+        Self::in_order(first, inputs.start_sent.len(), count, n)?;
+        inputs.start_sent.truncate(first as usize);
+        inputs.start_sent.extend(unpack_spins(bits, count));
+        if inputs.start_sent.len() == n {
+            inputs.set.spins = Some(std::mem::take(&mut inputs.start_sent));
+        }
+        Ok(Vec::new())
+    }
+
+    pub(super) fn run_phase(&mut self, run_seed: u32, window: u16) -> Result<Vec<u8>, BoardError> {
+        self.phases_supported("RUN_PHASE")?;
+        let golden = self.committed()?;
+        let window = usize::from(window);
+        if window == 0 || window > golden.steps() {
+            return Err(err(
+                ErrorCode::BadLength,
+                format!("a window of {window} steps; a run has {}", golden.steps()),
+            ));
+        }
+        self.stepping = None;
+        self.external = None;
+        self.finished = None;
+        let progress = Arc::new(Progress {
+            best_e4: AtomicI64::new(i64::MAX),
+            ..Progress::default()
+        });
+        let shared = progress.clone();
+        let start = self.phase_inputs.set.clone();
+        let thread =
+            std::thread::spawn(move || golden_run(&golden, run_seed, &start, window, &shared));
+        self.running = Some(Background { progress, thread });
+        Ok(Vec::new())
+    }
+
+    pub(super) fn read_window(&self, first: u32, count: u16) -> Result<Vec<u8>, BoardError> {
+        self.phases_supported("READ_WINDOW")?;
+        let f = self
+            .finished
+            .as_ref()
+            .filter(|f| !f.window.is_empty())
+            .ok_or_else(|| err(ErrorCode::NotReady, "no finished phase"))?;
+        let (first, count) = (first as usize, usize::from(count));
+        let n = f.window[0].len();
+        let total = n * f.window.len();
+        if count > MAX_WINDOW_SPINS || first + count > total {
+            return Err(err(
+                ErrorCode::BadLength,
+                format!(
+                    "positions {first}..{} of a window of {} steps × {n} spins",
+                    first + count,
+                    f.window.len()
+                ),
+            ));
+        }
+        let spins: Vec<i8> = (first..first + count)
+            .map(|p| f.window[p / n][p % n])
+            .collect();
+        Ok(pack_spins(&spins))
+    }
+}
