@@ -202,7 +202,13 @@ mod tests {
                     }),
                     spins: (k >= 2).then(|| {
                         (0..n)
-                            .map(|i| if (i + k as usize) % 3 == 0 { -1 } else { 1 })
+                            .map(|i| {
+                                if (i + k as usize).is_multiple_of(3) {
+                                    -1
+                                } else {
+                                    1
+                                }
+                            })
                             .collect()
                     }),
                 },
