@@ -63,6 +63,7 @@ fn main() {
         cli::Command::Study(cli::StudyCommand::Cits(args)) => commands::study_cits::run(args),
         cli::Command::Ep(cli::EpCommand::Train(args)) => commands::ep::train(args),
         cli::Command::Ep(cli::EpCommand::Sweep(args)) => commands::ep::sweep(args),
+        cli::Command::Ep(cli::EpCommand::Bench(args)) => commands::ep::bench(args),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

@@ -14,6 +14,12 @@ pub enum EpCommand {
     /// point and seed, the test accuracy of each (mean of the last five epochs, and the best)
     /// with the backprop baseline's; sweep.csv and sweep.png (accuracy against β).
     Sweep(EpSweepArgs),
+    /// Time per inference of a trained run's network: the golden model on one CPU thread (its
+    /// free phase), the backprop baseline's forward pass, and the ULX3S projected from the
+    /// core's cycles per step (`npim sim --image RUN/core.npimg --check`) and its clock; the
+    /// board's energy per inference as an upper bound from its USB supply. inference.csv in
+    /// the run's folder.
+    Bench(EpBenchArgs),
 }
 
 /// The flags every EP run shares.
@@ -81,7 +87,8 @@ pub struct EpTrainArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Output folder (default `runs/ep-DATA`): checkpoint.json, curve.csv, curve.png,
-    /// network.json. An existing checkpoint there is resumed.
+    /// network.json, core.npimg (the network's couplings as a core image, for `npim sim`). An
+    /// existing checkpoint there is resumed.
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
     /// Start over even if the output folder has a checkpoint.
@@ -120,4 +127,27 @@ pub struct EpSweepArgs {
     /// Output folder: sweep.csv, sweep.png.
     #[arg(long, short = 'o', default_value = "ep-sweep")]
     pub out: PathBuf,
+}
+
+#[derive(Args)]
+pub struct EpBenchArgs {
+    /// The run's folder (its checkpoint.json; inference.csv is written there).
+    pub run: PathBuf,
+    /// Cycles per step of the run's core image on the board's build, as `npim sim --image
+    /// RUN/core.npimg --check` reports them.
+    #[arg(long)]
+    pub cycles_per_step: f64,
+    /// The board's clock in MHz (the ULX3S bitstream's 60).
+    #[arg(long, default_value_t = 60.0)]
+    pub clock_mhz: f64,
+    /// The board's power in watts for the energy figure. Default 2.5: an upper bound, the most
+    /// a USB 2.0 port supplies (500 mA at 5 V), which powers the ULX3S.
+    #[arg(long, default_value_t = 2.5)]
+    pub board_watts: f64,
+    /// The update rule the run trained with (as `ep train --params`).
+    #[arg(long, default_value = "handset")]
+    pub params: PathBuf,
+    /// Inferences timed per measurement (the test set, repeated).
+    #[arg(long, default_value_t = 2000)]
+    pub inferences: usize,
 }

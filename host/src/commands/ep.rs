@@ -2,7 +2,7 @@
 //! baseline in the same run, checkpoints, a curve CSV and a PNG plot.
 
 use crate::auto_params;
-use crate::cli::{EpCommon, EpSweepArgs, EpTrainArgs};
+use crate::cli::{EpBenchArgs, EpCommon, EpSweepArgs, EpTrainArgs};
 use crate::link::board::Board;
 use crate::link::driver::Driver;
 use crate::link::phases::LinkPhases;
@@ -20,7 +20,13 @@ use npim_sim::Ising;
 use std::path::{Path, PathBuf};
 
 /// The files a run writes into its folder.
-const OUTPUTS: [&str; 4] = ["checkpoint.json", "curve.csv", "curve.png", "network.json"];
+const OUTPUTS: [&str; 5] = [
+    "checkpoint.json",
+    "curve.csv",
+    "curve.png",
+    "network.json",
+    "core.npimg",
+];
 
 fn config_of(
     c: &EpCommon,
@@ -241,6 +247,8 @@ fn train_on(
     phase_bar.finish_and_clear();
     epochs_bar.finish();
     save(out, trainer.checkpoint())?;
+    let image = trainer.core_image(&rule).map_err(|e| anyhow!(e))?;
+    write_atomic(&out.join("core.npimg"), &image.to_bytes())?;
     let cp = trainer.checkpoint();
     if let Some(last) = cp.curve.last() {
         println!(
@@ -254,7 +262,7 @@ fn train_on(
         );
     }
     println!(
-        "outputs in {} (curve.csv, curve.png, network.json, checkpoint.json)",
+        "outputs in {} (curve.csv, curve.png, network.json, checkpoint.json, core.npimg: the couplings' core image)",
         out.display()
     );
     Ok(())
@@ -493,4 +501,100 @@ fn write_sweep(out: &Path, data: &str, rows: &[SweepRow]) -> Result<()> {
         &lines,
         bp,
     )
+}
+
+pub fn bench(args: EpBenchArgs) -> Result<()> {
+    for (v, what) in [
+        (args.cycles_per_step, "--cycles-per-step"),
+        (args.clock_mhz, "--clock-mhz"),
+        (args.board_watts, "--board-watts"),
+    ] {
+        if !(v.is_finite() && v > 0.0) {
+            bail!("{what} must be a positive number (got {v})");
+        }
+    }
+    if args.inferences == 0 {
+        bail!("--inferences must be at least 1");
+    }
+    let path = args.run.join("checkpoint.json");
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let cp: EpCheckpoint =
+        serde_json::from_str(&text).with_context(|| format!("reading {}", path.display()))?;
+    let core = core_config(&cp.core)?;
+    let steps = cp.config.steps;
+    let trainer = EpTrainer::resume(cp, core).map_err(|e| anyhow!(e))?;
+    let rule = rule_for(&args.params, &trainer.checkpoint().network)?;
+    let test = trainer.split().test.clone();
+    let (image, jobs) = trainer
+        .inference_jobs(&rule, &test)
+        .map_err(|e| anyhow!(e))?;
+    let golden = npim_sim::fixed::GoldenCore::new(&image);
+    let net = &trainer.checkpoint().network;
+    let baseline = &trainer.checkpoint().baseline;
+    // the golden model, one thread: one free phase per inference
+    let started = std::time::Instant::now();
+    let mut right = 0usize;
+    for k in 0..args.inferences {
+        let job = &jobs[k % jobs.len()];
+        let r = golden.run_phase(job.run_seed, &job.start, job.window);
+        if k < jobs.len() && Network::is_correct(&net.scores(&r.spin_sums), test.labels[k]) {
+            right += 1;
+        }
+    }
+    let golden_us = started.elapsed().as_secs_f64() * 1e6 / args.inferences as f64;
+    let counted = jobs.len().min(args.inferences);
+    // the backprop baseline's forward pass (black_box: the prediction is used)
+    let started = std::time::Instant::now();
+    let mut sink = 0usize;
+    for k in 0..args.inferences {
+        sink += std::hint::black_box(baseline.predict(&test.features[k % test.len()]));
+    }
+    std::hint::black_box(sink);
+    let mlp_us = started.elapsed().as_secs_f64() * 1e6 / args.inferences as f64;
+    let board_us = args.cycles_per_step * steps as f64 / args.clock_mhz;
+    let board_uj = board_us * args.board_watts;
+    let rows = [
+        (
+            "ULX3S core, projected",
+            board_us,
+            format!("{board_uj:.2} (at most, {} W)", args.board_watts),
+        ),
+        ("golden model, 1 CPU thread", golden_us, "-".into()),
+        ("backprop network, 1 CPU thread", mlp_us, "-".into()),
+    ];
+    println!(
+        "{}: {} spins, {steps} steps a phase; {} test examples, EP accuracy of these phases {:.4} ({right}/{counted})",
+        trainer.checkpoint().config.data,
+        net.spins(),
+        test.len(),
+        right as f64 / counted.max(1) as f64
+    );
+    println!(
+        "ULX3S: {} cycles a step × {steps} steps at {} MHz",
+        args.cycles_per_step, args.clock_mhz
+    );
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "engine",
+        "us_per_inference",
+        "uj_per_inference",
+        "ratio_to_golden",
+    ])?;
+    for (name, us, uj) in &rows {
+        println!(
+            "{name:<32} {us:>10.2} µs an inference ({:.2}× the golden model's time)  energy µJ: {uj}",
+            us / golden_us
+        );
+        w.write_record([
+            name.to_string(),
+            format!("{us:.3}"),
+            uj.split(' ').next().unwrap_or("-").to_string(),
+            format!("{:.4}", us / golden_us),
+        ])?;
+    }
+    let out = args.run.join("inference.csv");
+    write_atomic(&out, &w.into_inner()?)?;
+    println!("wrote {}", out.display());
+    Ok(())
 }

@@ -409,6 +409,52 @@ impl EpTrainer {
         })
     }
 
+    /// The core image of the network's couplings as the free phases run them (linear terms 0:
+    /// each phase brings its own): for `npim sim` and the board's cycle counts.
+    pub fn core_image(&self, rule: RuleFor) -> Result<CoreImage, String> {
+        Ok(self.images(rule)?.free)
+    }
+
+    /// What an inference of each example of `data` is on the core: the couplings' image and
+    /// one free phase per example (its bias fields, its run seed), as the evaluations run them.
+    pub fn inference_jobs(
+        &self,
+        rule: RuleFor,
+        data: &Dataset,
+    ) -> Result<(CoreImage, Vec<PhaseJob>), String> {
+        let images = self.images(rule)?;
+        let jobs = self.free_jobs(data, &images, 2, &mut 0);
+        Ok((images.free, jobs))
+    }
+
+    /// One free phase per example of `data` on `images`, seeded from stream `stream`.
+    fn free_jobs(
+        &self,
+        data: &Dataset,
+        images: &Images,
+        stream: u64,
+        saturated: &mut usize,
+    ) -> Vec<PhaseJob> {
+        let net = &self.checkpoint.network;
+        data.features
+            .iter()
+            .enumerate()
+            .map(|(r, x)| PhaseJob {
+                run_seed: self.seed_of(self.checkpoint.epoch, stream, r),
+                start: RunStart {
+                    linear: Some(Self::linear(
+                        &net.biases(x),
+                        images.free.j_scale,
+                        &images.budget,
+                        saturated,
+                    )),
+                    spins: None,
+                },
+                window: self.checkpoint.config.window,
+            })
+            .collect()
+    }
+
     /// Linear terms `l_q = 2b / j_scale`, each saturated to its field budget; counts those
     /// saturated into `saturated`.
     fn linear(biases: &[f64], j_scale: f64, budget: &[i64], saturated: &mut usize) -> Vec<i32> {
@@ -442,26 +488,8 @@ impl EpTrainer {
         saturated: &mut usize,
         on_done: &(dyn Fn() + Sync),
     ) -> Result<f64, String> {
-        let cfg = &self.checkpoint.config;
         let net = &self.checkpoint.network;
-        let jobs: Vec<PhaseJob> = data
-            .features
-            .iter()
-            .enumerate()
-            .map(|(r, x)| PhaseJob {
-                run_seed: self.seed_of(self.checkpoint.epoch, stream, r),
-                start: RunStart {
-                    linear: Some(Self::linear(
-                        &net.biases(x),
-                        images.free.j_scale,
-                        &images.budget,
-                        saturated,
-                    )),
-                    spins: None,
-                },
-                window: cfg.window,
-            })
-            .collect();
+        let jobs = self.free_jobs(data, images, stream, saturated);
         core.load(&images.free)?;
         let results = core.run(&jobs, on_done)?;
         let right = results
