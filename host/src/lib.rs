@@ -13,3 +13,4 @@ pub mod options;
 pub mod pipeline;
 pub mod plot;
 pub mod report;
+pub mod rtl_phases;

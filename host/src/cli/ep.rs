@@ -99,8 +99,13 @@ pub struct EpTrainArgs {
     #[arg(long, conflicts_with = "emulate")]
     pub port: Option<String>,
     /// Run the phases on the in-process board model (`--core`) through the protocol.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "rtl")]
     pub emulate: bool,
+    /// Run the phases on the RTL build of `--core` under Verilator (its generated Verilog, one
+    /// image per phase carrying the phase's linear terms; no --reverse): slow, a check that EP
+    /// on the hardware description equals EP on the golden model.
+    #[arg(long, conflicts_with_all = ["port", "reverse"])]
+    pub rtl: bool,
     #[command(flatten)]
     pub link: super::RunLink,
     /// Per-byte fault rates on the in-process wire: DROP,DUPLICATE,CORRUPT (with --emulate).

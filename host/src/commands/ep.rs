@@ -9,8 +9,9 @@ use crate::link::phases::LinkPhases;
 use crate::link::serial::SerialLink;
 use crate::link::transport::LoopbackBoard;
 use crate::options::parse_faults;
-use crate::pipeline::{core_config, handset_params, params_for};
+use crate::pipeline::{build_for, core_config, handset_params, harness_cache, params_for};
 use crate::plot;
+use crate::rtl_phases::RtlPhases;
 use anyhow::{anyhow, bail, Context, Result};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use npim_sim::ep::{EpCheckpoint, EpConfig, EpTrainer, GoldenPhases, Network, PhaseCore};
@@ -149,6 +150,19 @@ pub fn train(args: EpTrainArgs) -> Result<()> {
                 &mut phases,
                 &what,
             )
+        }
+        (None, false) if args.rtl => {
+            let core = core_config(&c.core)?;
+            let build = build_for(&core)?;
+            eprintln!(
+                "building the Verilator model of build `{}` (cached in {})",
+                build.name,
+                harness_cache().display()
+            );
+            let harness = (build.build_harness)(&harness_cache()).map_err(|e| anyhow!(e))?;
+            let what = format!("the RTL build `{}` under Verilator", build.name);
+            let mut phases = RtlPhases::new(&harness, build);
+            train_on(&args, config, &out, core, &mut phases, &what)
         }
         (None, false) => {
             let core = core_config(&c.core)?;
