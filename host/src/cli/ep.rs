@@ -136,7 +136,7 @@ pub struct EpSweepArgs {
 
 #[derive(Args)]
 pub struct EpBenchArgs {
-    /// The run's folder (its checkpoint.json; inference.csv is written there).
+    /// The run's folder (its checkpoint.json; inference.csv is written there unless -o).
     pub run: PathBuf,
     /// Cycles per step of the run's core image on the board's build, as `npim sim --image
     /// RUN/core.npimg --check` reports them.
@@ -155,4 +155,7 @@ pub struct EpBenchArgs {
     /// Inferences timed per measurement (the test set, repeated).
     #[arg(long, default_value_t = 2000)]
     pub inferences: usize,
+    /// Where the CSV goes (default: inference.csv in the run's folder).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
 }

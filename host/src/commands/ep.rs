@@ -531,6 +531,16 @@ pub fn bench(args: EpBenchArgs) -> Result<()> {
         bail!("--inferences must be at least 1");
     }
     let path = args.run.join("checkpoint.json");
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| args.run.join("inference.csv"));
+    if out.exists() && path.exists() && out.canonicalize()? == path.canonicalize()? {
+        bail!(
+            "-o {} is the run's checkpoint: choose another file",
+            out.display()
+        );
+    }
     let text =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let cp: EpCheckpoint =
@@ -607,7 +617,6 @@ pub fn bench(args: EpBenchArgs) -> Result<()> {
             format!("{:.4}", us / golden_us),
         ])?;
     }
-    let out = args.run.join("inference.csv");
     write_atomic(&out, &w.into_inner()?)?;
     println!("wrote {}", out.display());
     Ok(())
