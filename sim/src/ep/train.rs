@@ -12,10 +12,10 @@
 use super::backprop::Mlp;
 use super::data::{Dataset, Split};
 use super::network::Network;
-use crate::fixed::image::JMemory;
+use crate::fixed::config::JStorage;
 use crate::fixed::noise::run_seed;
 use crate::fixed::phase::field_budget;
-use crate::fixed::quantize::{coupling_code, linear_code};
+use crate::fixed::quantize::{coupling_code, j_memory, linear_code};
 use crate::fixed::{quantize_from, CoreConfig, CoreImage, GoldenCore, PhaseResult, RunStart};
 use crate::npim::NpimParams;
 use crate::Ising;
@@ -302,6 +302,12 @@ impl EpTrainer {
 
     /// Whether the network's spins and couplings fit the core, before anything runs.
     fn check_size(net: &Network, core: &CoreConfig) -> Result<(), String> {
+        if core.storage != JStorage::Sparse {
+            return Err(format!(
+                "core `{}` stores J dense, which leaves out the pairs whose weight rounds to 0; EP needs every hidden-output pair's statistics: use a core that stores J sparse (rtl, rtl4, small, icebreaker)",
+                core.name
+            ));
+        }
         let (n, entries) = (net.spins(), 2 * net.hidden * net.outputs());
         if n > core.n_max {
             return Err(format!(
@@ -362,29 +368,11 @@ impl EpTrainer {
             )
             .map_err(|e| format!("quantizing the network for core `{}`: {e}", self.core.name))?;
             let lim = i64::from(self.core.j_max());
-            let (h, o) = (net.hidden, net.outputs());
-            let mut rows: Vec<Vec<(u32, i8)>> = vec![Vec::new(); net.spins()];
-            for (i, j, w) in net.couplings() {
-                let code = coupling_code(-w, image.j_scale, lim);
-                rows[i].push((j as u32, code));
-                rows[j].push((i as u32, code));
-            }
-            debug_assert_eq!(rows.iter().map(Vec::len).sum::<usize>(), 2 * h * o);
-            let mut row_ptr = vec![0u32];
-            let (mut col, mut wv) = (Vec::new(), Vec::new());
-            for r in &mut rows {
-                r.sort_by_key(|e| e.0);
-                for &(c, w) in r.iter() {
-                    col.push(c);
-                    wv.push(w);
-                }
-                row_ptr.push(col.len() as u32);
-            }
-            image.j = JMemory::Sparse {
-                row_ptr,
-                col,
-                w: wv,
-            };
+            let entries: Vec<(usize, usize, i8)> = net
+                .couplings()
+                .map(|(i, j, w)| (i, j, coupling_code(-w, image.j_scale, lim)))
+                .collect();
+            image.j = j_memory(net.spins(), &entries, self.core.storage);
             self.core
                 .fits(&image)
                 .map_err(|e| format!("the network does not fit core `{}`: {e}", self.core.name))?;

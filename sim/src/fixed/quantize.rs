@@ -184,6 +184,45 @@ pub fn check_instance(image: &CoreImage, ising: &Ising) -> Result<(), String> {
     Ok(())
 }
 
+/// `J`'s memory in `storage` from entries `(i, j, w)` given once per pair: both triangles, each
+/// row in column order. In sparse storage every entry given is stored, a zero weight too (the
+/// quantizer leaves zeros out before; the EP trainer keeps them so that their pairs are
+/// reported).
+pub fn j_memory(n: usize, edges: &[(usize, usize, i8)], storage: JStorage) -> JMemory {
+    match storage {
+        JStorage::Dense => {
+            let mut v = vec![0i8; n * n];
+            for &(i, j, w) in edges {
+                v[i * n + j] = w;
+                v[j * n + i] = w;
+            }
+            JMemory::Dense(v)
+        }
+        JStorage::Sparse => {
+            let mut rows: Vec<Vec<(u32, i8)>> = vec![Vec::new(); n];
+            for &(i, j, w) in edges {
+                rows[i].push((j as u32, w));
+                rows[j].push((i as u32, w));
+            }
+            let mut row_ptr = vec![0u32];
+            let (mut col, mut wv) = (Vec::new(), Vec::new());
+            for r in &mut rows {
+                r.sort_by_key(|e| e.0);
+                for &(c, w) in r.iter() {
+                    col.push(c);
+                    wv.push(w);
+                }
+                row_ptr.push(col.len() as u32);
+            }
+            JMemory::Sparse {
+                row_ptr,
+                col,
+                w: wv,
+            }
+        }
+    }
+}
+
 /// Quantizes `params` for `ising` on core `core`, `steps` steps per run, runs seeded from `seed`.
 pub fn quantize(
     ising: &Ising,
@@ -295,38 +334,7 @@ pub fn quantize_from(
             core: name(),
         });
     }
-    let j = match core.storage {
-        JStorage::Dense => {
-            let mut v = vec![0i8; n * n];
-            for &(i, j, w) in &edges {
-                v[i * n + j] = w;
-                v[j * n + i] = w;
-            }
-            JMemory::Dense(v)
-        }
-        JStorage::Sparse => {
-            let mut rows: Vec<Vec<(u32, i8)>> = vec![Vec::new(); n];
-            for &(i, j, w) in &edges {
-                rows[i].push((j as u32, w));
-                rows[j].push((i as u32, w));
-            }
-            let mut row_ptr = vec![0u32];
-            let (mut col, mut wv) = (Vec::new(), Vec::new());
-            for r in &mut rows {
-                r.sort_by_key(|e| e.0);
-                for &(c, w) in r.iter() {
-                    col.push(c);
-                    wv.push(w);
-                }
-                row_ptr.push(col.len() as u32);
-            }
-            JMemory::Sparse {
-                row_ptr,
-                col,
-                w: wv,
-            }
-        }
-    };
+    let j = j_memory(n, &edges, core.storage);
     // schedule knots
     let mut shift = 0u8;
     while ((steps - 1) >> shift) + 2 > core.knots_max {

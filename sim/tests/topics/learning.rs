@@ -258,6 +258,10 @@ fn bad_runs_are_refused_before_anything_runs() {
         ..iris_config()
     });
     assert!(e.contains("coupling entries") && e.contains("65536"), "{e}");
+    let e = EpTrainer::new(iris_config(), CoreConfig::preset("dense").unwrap())
+        .err()
+        .unwrap();
+    assert!(e.contains("stores J dense"), "{e}");
     let e = msg(EpConfig {
         window: 200,
         ..iris_config()
