@@ -1,7 +1,7 @@
 //! Learning phases over the link (capability PHASES, `docs/protocol.md`): the driver sends a
 //! phase's linear terms and start spins in pages, starts it with RUN_PHASE, waits as for a run
 //! and reads the window's spins back; [`LinkPhases`] is a board as a
-//! [`PhaseCore`](npim_sim::ep::PhaseCore) for `npim ep train --port/--emulate`.
+//! [`PhaseCore`] for `npim ep train --port/--emulate`.
 
 use super::driver::{Driver, LinkError};
 use super::transport::Transport;
