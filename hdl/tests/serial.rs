@@ -611,6 +611,9 @@ fn every_kind_is_dispatched(host: &mut Host) {
         kind::STEP => capability::STEP,
         kind::READ_TRACE => capability::TRACE,
         kind::DRIVE | kind::MEASURE => capability::EXTERNAL,
+        kind::SET_LINEAR | kind::SET_START | kind::RUN_PHASE | kind::READ_WINDOW => {
+            capability::PHASES
+        }
         _ => 0,
     };
     for (k, name) in kind::ALL {
