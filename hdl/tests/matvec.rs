@@ -100,6 +100,8 @@ macro_rules! build_tests {
                 assert_eq!(c.linear_bits as usize, LINEAR_BITS);
                 assert_eq!(c.knot_words, 1 << KNOT_ADDR_BITS);
                 assert_eq!(c.step_weights_max, 1 << WEIGHT_ADDR_BITS);
+                let window = if PHASES { 1 << WINDOW_ADDR_BITS } else { 0 };
+                assert_eq!((c.window_words, c.window_word_spins), (window, UNITS));
                 let sh = c.shift_max;
                 assert_eq!(
                     [sh.z_right, sh.z_left, sh.y0, sh.y1].map(usize::from),

@@ -13,7 +13,7 @@ use npim_proto::reply::{
     pack_spins, BoardState, DriveReply, Identity, MeasureReply, RunResult, Status,
 };
 use npim_proto::{encode, Deframer, Frame};
-use npim_sim::fixed::{quantize, CoreConfig, CoreImage, GoldenCore, GoldenState};
+use npim_sim::fixed::{quantize, CoreConfig, CoreImage, GoldenCore, GoldenState, RunStart};
 use npim_sim::npim::params::field_scale;
 use npim_sim::npim::{Architecture, Basis, NpimParams};
 use npim_sim::rng::stream;
@@ -159,7 +159,11 @@ fn identify_answers_the_build() {
     let id = Identity::parse(&host.call(&Command::Identify).unwrap()).unwrap();
     assert_eq!(
         id,
-        Identity::new(&build_config(), capability::EXTERNAL, HASH)
+        Identity::new(
+            &build_config(),
+            capability::EXTERNAL | capability::PHASES,
+            HASH
+        )
     );
 }
 
@@ -452,6 +456,149 @@ fn runs_equal_the_golden_model(host: &mut Host) {
             );
         }
     }
+}
+
+/// The spins of the last `window` steps of a golden run from `start`, oldest first.
+fn golden_window(img: &CoreImage, seed: u32, start: &RunStart, window: usize) -> Vec<Vec<i8>> {
+    let golden = GoldenCore::new(img);
+    let mut state = GoldenState::start(&golden, seed, start);
+    let mut kept = Vec::new();
+    for t in 0..img.steps {
+        state.step();
+        if t + window >= img.steps {
+            kept.push(state.spins().to_vec());
+        }
+    }
+    kept
+}
+
+impl Host {
+    /// A learning phase (RUN_PHASE), waited for, and its window read back in pages of `page`
+    /// spins.
+    fn phase(&mut self, seed: u32, window: u16, n: usize, page: usize) -> Vec<Vec<i8>> {
+        self.call(&Command::RunPhase {
+            run_seed: seed,
+            window,
+        })
+        .unwrap();
+        while Status::parse(&self.call(&Command::Status).unwrap()).unwrap().state
+            != BoardState::Done
+        {}
+        let total = n * usize::from(window);
+        let mut flat = Vec::new();
+        while flat.len() < total {
+            let count = (total - flat.len()).min(page);
+            let bits = self
+                .call(&Command::ReadWindow {
+                    first: flat.len() as u32,
+                    count: count as u16,
+                })
+                .unwrap();
+            assert_eq!(bits.len(), count.div_ceil(8));
+            flat.extend(npim_proto::reply::unpack_spins(&bits, count));
+        }
+        flat.chunks(n).map(<[i8]>::to_vec).collect()
+    }
+
+    fn set_linear(&mut self, first: usize, values: &[i32]) -> Result<Vec<u8>, BoardError> {
+        self.call(&Command::SetLinear {
+            first: first as u32,
+            values: values.to_vec(),
+        })
+    }
+
+    fn set_start(&mut self, first: usize, spins: &[i8]) -> Result<Vec<u8>, BoardError> {
+        self.call(&Command::SetStart {
+            first: first as u32,
+            count: spins.len() as u16,
+            bits: pack_spins(spins),
+        })
+    }
+}
+
+/// Learning phases through the UART (SET_LINEAR, SET_START, RUN_PHASE, READ_WINDOW): each
+/// phase's window equals the golden model's run from the same linear terms and start spins,
+/// spin for spin, read in pages that cross steps and words; the terms stay in place for plain
+/// runs; a term too wide, a start page out of order, and windows of 0, beyond the run or beyond
+/// the window memory are refused, and nothing is changed by a refused command.
+#[test]
+fn learning_phases_through_the_uart_equal_the_golden_model() {
+    let mut host = Host::new();
+    let core = build_config();
+    let img = image_with_steps(&core, 31, 45, Some(24));
+    let n = img.n;
+    host.upload(&img.to_bytes()).unwrap();
+    // no window before a phase; a plain run's image terms and empty history
+    let read = |first: u32, count: u16| Command::ReadWindow { first, count };
+    assert_eq!(code(host.call(&read(0, 8))), ErrorCode::NotReady);
+    let w = host.phase(5, 6, n, 1000);
+    assert_eq!(w, golden_window(&img, 5, &RunStart::default(), 6));
+    // terms within the field budget, in two pages; start spins in pages that split a word
+    let budget = npim_sim::fixed::phase::field_budget(&img, &core);
+    let mut rng = stream(9, 1);
+    let linear: Vec<i32> = budget
+        .iter()
+        .map(|&b| rng.gen_range(-b.min(300)..=b.min(300)) as i32)
+        .collect();
+    let spins: Vec<i8> = (0..n).map(|_| if rng.gen::<bool>() { 1 } else { -1 }).collect();
+    host.set_linear(0, &linear[..20]).unwrap();
+    host.set_linear(20, &linear[20..]).unwrap();
+    host.set_start(0, &spins[..13]).unwrap();
+    assert_eq!(code(host.set_start(20, &spins[20..])), ErrorCode::OutOfOrder);
+    host.set_start(13, &spins[13..]).unwrap();
+    // a term wider than the build's 16 bits: refused whole, nothing written
+    let mut wide = linear[..4].to_vec();
+    wide[2] = 1 << 16;
+    assert_eq!(code(host.set_linear(0, &wide)), ErrorCode::DoesNotFit);
+    assert_eq!(code(host.set_linear(40, &linear[..6])), ErrorCode::BadLength);
+    let both = RunStart {
+        linear: Some(linear.clone()),
+        spins: Some(spins.clone()),
+    };
+    for (seed, window, page) in [(7u32, 9u16, 37usize), (8, 24, 1000), (9, 1, 5)] {
+        let got = host.phase(seed, window, n, page);
+        assert_eq!(got, golden_window(&img, seed, &both, usize::from(window)), "phase {seed}");
+    }
+    // past the last window (one step of 45 spins), and a page from the middle of the next
+    assert_eq!(code(host.call(&read(40, 6))), ErrorCode::BadLength);
+    let got = host.phase(10, 3, n, 1000);
+    let mid = host.call(&read(50, 37)).unwrap();
+    let want = golden_window(&img, 10, &both, 3).concat();
+    assert_eq!(
+        npim_proto::reply::unpack_spins(&mid, 37),
+        want[50..87].to_vec()
+    );
+    assert_eq!(got.concat(), want);
+    // start spins cleared; the terms stay, for phases and for plain runs
+    host.set_start(0, &[]).unwrap();
+    let linear_only = RunStart {
+        linear: Some(linear.clone()),
+        spins: None,
+    };
+    assert_eq!(host.phase(11, 4, n, 64), golden_window(&img, 11, &linear_only, 4));
+    let mut in_place = img.clone();
+    in_place.linear = linear.clone();
+    let want = GoldenCore::new(&in_place).run(0, 12);
+    let got = host.run(12);
+    assert_eq!(
+        (got.best_e4, got.best_step as usize, &got.best_spins),
+        (want.best_e4, want.best_step, &want.best_spins)
+    );
+    assert_eq!(code(host.call(&read(0, 8))), ErrorCode::NotReady);
+    // windows of no steps and past the run
+    let phase = |window: u16| Command::RunPhase {
+        run_seed: 1,
+        window,
+    };
+    assert_eq!(code(host.call(&phase(0))), ErrorCode::BadLength);
+    assert_eq!(code(host.call(&phase(25))), ErrorCode::BadLength);
+    // a window beyond the window memory: 3 words a step for 45 spins
+    let long = image_with_steps(&core, 32, 45, Some(1400));
+    host.upload(&long.to_bytes()).unwrap();
+    let most = core.window_words / n.div_ceil(core.window_word_spins);
+    assert_eq!(code(host.call(&phase(most as u16 + 1))), ErrorCode::DoesNotFit);
+    assert!(core.window_fits(n, most + 1).is_err());
+    assert_eq!(core.window_fits(n, most), Ok(()));
 }
 
 fn code<T: std::fmt::Debug>(r: Result<T, BoardError>) -> ErrorCode {

@@ -16,8 +16,9 @@ pub const MAX_MEASURE: usize = (crate::frame::MAX_PAYLOAD - 6) * 8;
 pub const MAX_LINEAR: usize = (crate::frame::MAX_PAYLOAD - 6) / 4;
 /// Largest SET_START count: spin bits after the offset and the count.
 pub const MAX_START: usize = MAX_MEASURE;
-/// Largest READ_WINDOW count: spin bits after the status byte.
-pub const MAX_WINDOW_SPINS: usize = (crate::frame::MAX_PAYLOAD - 1) * 8;
+/// Largest READ_WINDOW count: spin bits after the status byte (256 bytes, so that the RTL
+/// engine's kept response, half of its 1 KiB response buffer, holds the reply).
+pub const MAX_WINDOW_SPINS: usize = 2048;
 
 /// The frame kinds of the commands; a response's kind is its command's with [`kind::RESPONSE`]
 /// set. The board's command engine dispatches on these constants.

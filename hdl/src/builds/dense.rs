@@ -60,6 +60,10 @@ pub mod params {
     /// 5.8 ns, which with the bit select, the ± pick and the pair sum held the ULX3S build at
     /// 56.9 MHz.
     pub const SPIN_WORD_STAGE: bool = true;
+    /// Learning phases (capability PHASES): not built (no room; EP needs J sparse).
+    pub const PHASES: bool = false;
+    /// Address bits of the phase window memory (unused without `PHASES`).
+    pub const WINDOW_ADDR_BITS: usize = 1;
     /// J memory layout: row-major `n × n` weights (an entry's column is its place in its row).
     pub const DENSE: bool = true;
 }

@@ -67,6 +67,10 @@ pub mod params {
     /// iCE40's block RAM output is fast beside a 20 MHz cycle, and the stage's registers (about
     /// 30 logic cells) do not fit.
     pub const SPIN_WORD_STAGE: bool = false;
+    /// Learning phases (capability PHASES): not built (no room; EP needs J sparse).
+    pub const PHASES: bool = false;
+    /// Address bits of the phase window memory (unused without `PHASES`).
+    pub const WINDOW_ADDR_BITS: usize = 1;
     /// J memory layout: compressed sparse rows (column | weight per entry).
     pub const DENSE: bool = false;
 }

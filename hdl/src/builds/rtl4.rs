@@ -61,6 +61,13 @@ pub mod params {
     /// 5.8 ns, which with the bit select, the ± pick and the pair sum held the ULX3S build at
     /// 56.9 MHz.
     pub const SPIN_WORD_STAGE: bool = true;
+    /// Learning phases (capability PHASES, `docs/protocol.md`): SET_LINEAR writes the linear
+    /// terms in place, SET_START's spins start a phase (a matvec pass over them fills every
+    /// history slot), RUN_PHASE keeps the spins of its last steps for READ_WINDOW.
+    pub const PHASES: bool = true;
+    /// Address bits of the phase window memory: `2^WINDOW_ADDR_BITS` words of `UNITS` spins
+    /// (the preset's `window_words`).
+    pub const WINDOW_ADDR_BITS: usize = 12;
     /// J memory layout: compressed sparse rows (column | weight per entry).
     pub const DENSE: bool = false;
 }

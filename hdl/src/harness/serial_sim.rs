@@ -27,13 +27,18 @@ pub fn identity_bytes(hash: [u8; 32]) -> Vec<u8> {
     Identity::new(&build_config(), capabilities(), hash).encode()
 }
 
-/// IDENTIFY's capability bits of this build: external mode where it is built (`EXTERNAL`).
+/// IDENTIFY's capability bits of this build: external mode and learning phases where they are
+/// built (`EXTERNAL`, `PHASES`).
 pub fn capabilities() -> u8 {
+    use npim_proto::message::capability;
+    let mut bits = 0;
     if super::widths::EXTERNAL {
-        npim_proto::message::capability::EXTERNAL
-    } else {
-        0
+        bits |= capability::EXTERNAL;
     }
+    if super::widths::PHASES {
+        bits |= capability::PHASES;
+    }
+    bits
 }
 
 /// The Verilog of the serial core (top module `top`).

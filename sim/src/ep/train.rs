@@ -263,7 +263,7 @@ impl EpTrainer {
             baseline,
             curve: Vec::new(),
         };
-        Self::check_size(&checkpoint.network, &core)?;
+        Self::check_size(&checkpoint.network, &core, checkpoint.config.window)?;
         Ok(EpTrainer {
             checkpoint,
             split,
@@ -300,8 +300,9 @@ impl EpTrainer {
         })
     }
 
-    /// Whether the network's spins and couplings fit the core, before anything runs.
-    fn check_size(net: &Network, core: &CoreConfig) -> Result<(), String> {
+    /// Whether the network's spins and couplings, and a phase's window, fit the core, before
+    /// anything runs.
+    fn check_size(net: &Network, core: &CoreConfig, window: usize) -> Result<(), String> {
         if core.storage != JStorage::Sparse {
             return Err(format!(
                 "core `{}` stores J dense, which leaves out the pairs whose weight rounds to 0; EP needs every hidden-output pair's statistics: use a core that stores J sparse (rtl, rtl4, small, icebreaker)",
@@ -327,7 +328,8 @@ impl EpTrainer {
                 core.nnz_max
             ));
         }
-        Ok(())
+        core.window_fits(n, window)
+            .map_err(|e| format!("--window {window}: {e}"))
     }
 
     /// The state to save.

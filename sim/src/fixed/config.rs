@@ -66,6 +66,15 @@ pub struct CoreConfig {
     /// (`e2 − A`) and left (`A − e2`) shift and the two alignments `E − e0` and `E − e1 − A`.
     #[serde(default = "defaults::shift_max")]
     pub shift_max: ShiftLimits,
+    /// Words of the memory that keeps a learning phase's window (RUN_PHASE, `docs/protocol.md`):
+    /// a window of `W` steps of `N` spins takes `W·⌈N / window_word_spins⌉` words. 0: the core
+    /// keeps no window (no learning phases).
+    #[serde(default = "defaults::window_words")]
+    pub window_words: usize,
+    /// Spins a window word holds (the build's update units: a step's spins are written a word
+    /// at a time).
+    #[serde(default = "defaults::window_word_spins")]
+    pub window_word_spins: usize,
 }
 
 /// The largest shifts a core's update unit takes.
@@ -95,6 +104,12 @@ mod defaults {
     }
     pub fn knot_shift_max() -> u8 {
         24
+    }
+    pub fn window_words() -> usize {
+        1 << 40
+    }
+    pub fn window_word_spins() -> usize {
+        1
     }
     pub fn shift_max() -> super::ShiftLimits {
         super::ShiftLimits {
@@ -409,6 +424,8 @@ impl CoreConfig {
             step_weights_max: defaults::step_weights_max(),
             knot_shift_max: defaults::knot_shift_max(),
             shift_max: defaults::shift_max(),
+            window_words: defaults::window_words(),
+            window_word_spins: defaults::window_word_spins(),
         };
         match name {
             "sim" => Some(base),
@@ -436,12 +453,16 @@ impl CoreConfig {
                     y0: 22,
                     y1: 13,
                 },
+                // 2^WINDOW_ADDR_BITS words of UNITS spins
+                window_words: 4096,
+                window_word_spins: 16,
                 ..base
             }),
             // the default RTL build with four matvec lanes (`npim_hdl::builds::rtl4`)
             "rtl4" => Some(CoreConfig {
                 name: name.to_string(),
                 lanes: 4,
+                window_word_spins: 4,
                 ..Self::preset("rtl")?
             }),
             // a narrow RTL build (`npim_hdl::builds::small`); its knot memory is 1 024 words:
@@ -454,6 +475,7 @@ impl CoreConfig {
                 j_bits: 4,
                 knots_max: 32,
                 knot_words: 1024,
+                window_word_spins: 2,
                 ..Self::preset("rtl")?
             }),
             // an RTL build with dense J (`npim_hdl::builds::dense`)
@@ -463,6 +485,8 @@ impl CoreConfig {
                 nnz_max: 65536,
                 storage: JStorage::Dense,
                 lanes: 4,
+                window_words: 0,
+                window_word_spins: 1,
                 ..Self::preset("rtl")?
             }),
             // the iCEBreaker's RTL build (`npim_hdl::builds::icebreaker`): J and the field
@@ -482,6 +506,8 @@ impl CoreConfig {
                     y0: 3,
                     y1: 3,
                 },
+                window_words: 0,
+                window_word_spins: 1,
                 ..Self::preset("rtl")?
             }),
             _ => None,
@@ -607,8 +633,29 @@ impl CoreConfig {
             step_weights_max: details.step_weights_max,
             knot_shift_max: details.knot_shift_max,
             shift_max: details.shift_max,
+            window_words: details.window_words,
+            window_word_spins: details.window_word_spins,
             ..self
         }
+    }
+
+    /// Whether the core keeps a learning phase's window of `window` steps of `n` spins
+    /// (RUN_PHASE's rule on every board: `window·⌈n / window_word_spins⌉ ≤ window_words`).
+    pub fn window_fits(&self, n: usize, window: usize) -> Result<(), String> {
+        let words = window.saturating_mul(n.div_ceil(self.window_word_spins.max(1)));
+        if self.window_words == 0 {
+            return Err(format!(
+                "core `{}` keeps no phase window (it has no learning phases)",
+                self.name
+            ));
+        }
+        if words > self.window_words {
+            return Err(format!(
+                "a window of {window} steps of {n} spins takes {words} words; core `{}` keeps {}",
+                self.name, self.window_words
+            ));
+        }
+        Ok(())
     }
 
     /// The largest J weight magnitude, `2^(j_bits − 1) − 1` (the range is symmetric).

@@ -20,10 +20,15 @@ impl Logic for Core {
         }
         self.matvec.clock.next = self.clock.val();
         self.knots.clock.next = self.clock.val();
+        self.start_mem.read_clock.next = self.clock.val();
+        self.start_mem.write_clock.next = self.clock.val();
+        self.window_mem.read_clock.next = self.clock.val();
+        self.window_mem.write_clock.next = self.clock.val();
         dff_setup!(
             self, clock, stop_q, seed_q, seed_addr_q, q_value_q, wp2, wq2, qa2, qk, iv, ip, iv2, ip2, knot_waddr_q, knot_wdata_q, knot_we_q, state, back, i, p, t, tmod, wk, ws, wr, fcount, r, kbase, qa, qb, seed_acc,
             bank_w, bank_r, best_bank, best, best_t, dv, dval, didx, turn, g, wpend, dpend,
-            wunit, wg, ww, taken_q, sword, prod_r, wq, wp
+            wunit, wg, ww, taken_q, sword, prod_r, wq, wp, ph_on, ph_start, win_from, prefill,
+            pf_count, sc_v, sc_addr, ut, win_base, win_addr, win_keep
         );
         self.stop_q.d.next = self.stop.val();
         self.umod_next.next = self.tmod.q.val();
@@ -225,6 +230,26 @@ impl Logic for Core {
         self.matvec.spin_we.next = false;
         self.matvec.peek_addr.next =
             self.best_base.val() + bit_cast::<SPIN_ADDR_BITS, SPIN_BITS>(self.best_raddr.val());
+        // learning phases: the start memory (written by the engine while idle, read by
+        // StartCopy) and the window memory (written with the kept steps' decisions, read by the
+        // engine while idle)
+        self.start_mem.write_address.next = self.start_waddr.val();
+        self.start_mem.write_data.next = self.start_wdata.val();
+        self.start_mem.write_enable.next = self.start_we.val() & self.phases_built.val();
+        self.start_mem.read_address.next = bit_cast::<UNIT_SPIN_BITS, HIST_ADDR_BITS>(self.i.q.val());
+        self.window_mem.read_address.next = self.window_raddr.val();
+        self.window_rword.next = self.window_mem.read_data.val();
+        self.window_mem.write_address.next = self.win_addr.q.val();
+        self.window_mem.write_data.next = self.late_word.val();
+        self.window_mem.write_enable.next = false;
+        self.sc_v.d.next = false;
+        if self.sc_v.q.val() {
+            // StartCopy's word of the cycle before into the bank the first pass reads
+            self.matvec.spin_waddr.next = self.wbank_base.val()
+                | bit_cast::<SPIN_WORD_ADDR_BITS, UNIT_SPIN_BITS>(self.sc_addr.q.val());
+            self.matvec.spin_wdata.next = self.start_mem.read_data.val();
+            self.matvec.spin_we.next = true;
+        }
         // stage 0: weight p's knots (only InterpA and InterpA2 use them)
         self.knots.read_address.next = self.kbase.q.val() + self.p.q.val();
         self.knots.read_address_b.next =
@@ -273,6 +298,7 @@ impl Logic for Core {
         if self.wpend.q.val() {
             self.spin_valid.next = true;
             self.matvec.spin_we.next = true;
+            self.window_mem.write_enable.next = self.win_keep.q.val();
         }
         if self.dpend.q.val() {
             self.dv.d.next = true;
@@ -295,6 +321,10 @@ impl Logic for Core {
                 self.take.next = true;
                 self.wpend.d.next = true;
                 self.ww.d.next = self.units[0].spin_index.val();
+                // a kept step's word also goes into the window memory
+                self.win_addr.d.next = self.win_base.q.val()
+                    + bit_cast::<WINDOW_ADDR_BITS, UNIT_SPIN_BITS>(self.units[0].spin_index.val());
+                self.win_keep.d.next = self.ph_on.q.val() & (self.ut.q.val() >= self.win_from.q.val());
             }
         }
         self.word_end.next = (self.turn.q.val() == self.unit_mask.val())
@@ -319,6 +349,11 @@ impl Logic for Core {
                 if self.start.val() {
                     self.i.d.next = 0.into();
                     self.seed_acc.d.next = self.run_seed.val() + self.stride.val();
+                    self.ph_on.d.next = self.phase.val() & self.phases_built.val();
+                    self.ph_start.d.next =
+                        self.phase.val() & self.phase_start.val() & self.phases_built.val();
+                    self.win_from.d.next =
+                        self.setup.steps.val() - bit_cast::<STEP_BITS, 16>(self.window.val());
                     self.state.d.next = CoreState::InitNoise;
                 }
             }
@@ -348,7 +383,39 @@ impl Logic for Core {
                     self.bank_w.d.next = self.bank_no[0].val();
                     self.bank_r.d.next = self.bank_no[0].val();
                     self.best_bank.d.next = self.bank_no[2].val();
+                    self.ut.d.next = 0.into();
+                    self.win_base.d.next = 0.into();
                     self.state.d.next = CoreState::InterpA;
+                    if self.ph_start.q.val() {
+                        self.i.d.next = 0.into();
+                        self.pf_count.d.next = 0.into();
+                        self.state.d.next = CoreState::StartCopy;
+                    }
+                }
+            }
+            CoreState::StartCopy => {
+                // word i is read now (start memory at `i`) and written the cycle after
+                self.sc_v.d.next = true;
+                self.sc_addr.d.next = bit_cast::<UNIT_SPIN_BITS, HIST_ADDR_BITS>(self.i.q.val());
+                self.i.d.next = self.i.q.val() + 1;
+                if (self.i.q.val() + 1) == bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.unit_n[0].q.val())
+                {
+                    self.state.d.next = CoreState::StartPass;
+                }
+            }
+            CoreState::StartPass => {
+                // one pass a history slot (the matvec side's End moves `tmod` on), then the run
+                if !self.sc_v.q.val() & (self.back.q.val() == BackState::Idle) {
+                    if self.pf_count.q.val() == self.setup.tc.val() {
+                        self.prefill.d.next = false;
+                        self.fcount.d.next = self.setup.n.val();
+                        self.state.d.next = CoreState::InterpA;
+                    } else {
+                        self.prefill.d.next = true;
+                        self.pf_count.d.next = self.pf_count.q.val() + 1;
+                        self.fcount.d.next = 0.into();
+                        self.back.d.next = BackState::Start;
+                    }
                 }
             }
             CoreState::InterpA => {
@@ -457,6 +524,11 @@ impl Logic for Core {
                 if self.back.q.val() == BackState::Idle {
                     self.back.d.next = BackState::Start;
                     self.bank_r.d.next = self.bank_w.q.val();
+                    self.ut.d.next = self.ut.q.val() + 1;
+                    if self.ph_on.q.val() & (self.ut.q.val() >= self.win_from.q.val()) {
+                        self.win_base.d.next = self.win_base.q.val()
+                            + bit_cast::<WINDOW_ADDR_BITS, COUNT_BITS>(self.unit_n[0].q.val());
+                    }
                     if self.overlap_built.val() {
                         self.bank_w.d.next = self.free_bank.val();
                     }
@@ -528,13 +600,16 @@ impl Logic for Core {
                 }
             }
             BackState::End => {
-                self.step_done.next = true;
-                if (self.t.q.val() == 0) | (self.matvec.e4.val() < self.best.q.val()) {
-                    self.best.d.next = self.matvec.e4.val();
-                    self.best_t.d.next = self.t.q.val();
-                    self.best_bank.d.next = self.bank_r.q.val();
+                // (a start pass only fills its history slot)
+                if !self.prefill.q.val() {
+                    self.step_done.next = true;
+                    if (self.t.q.val() == 0) | (self.matvec.e4.val() < self.best.q.val()) {
+                        self.best.d.next = self.matvec.e4.val();
+                        self.best_t.d.next = self.t.q.val();
+                        self.best_bank.d.next = self.bank_r.q.val();
+                    }
+                    self.t.d.next = self.t.q.val() + 1;
                 }
-                self.t.d.next = self.t.q.val() + 1;
                 self.tmod.d.next = self.tmod.q.val() + 1;
                 if (self.tmod.q.val() + 1) == self.setup.tc.val() {
                     self.tmod.d.next = 0.into();
@@ -547,6 +622,8 @@ impl Logic for Core {
         }
         if self.stop_q.q.val() {
             self.state.d.next = CoreState::Idle;
+            self.prefill.d.next = false;
+            self.sc_v.d.next = false;
             self.back.d.next = BackState::Idle;
             self.dv.d.next = false;
             self.wpend.d.next = false;

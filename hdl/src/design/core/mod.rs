@@ -50,6 +50,12 @@ pub enum CoreState {
     InitNoise,
     /// Clear the field history.
     InitHist,
+    /// A phase with start spins (`PHASES`): copy them, a word a cycle, from the start memory
+    /// into the spin bank the first pass reads.
+    StartCopy,
+    /// Run `Tc` matvec passes over the start spins, one into each history slot: every slot
+    /// holds `f(s)`, as if the spins had sat at `s` for `Tc` steps (`docs/fixed-point.md`).
+    StartPass,
     /// Issue weight `p`'s two knot reads (knot `k` on the knot memory's port A, `k + 1` on
     /// port B), one weight a cycle: the interpolation is a pipeline (knots registered, their
     /// difference times the position registered, the sum registered, the write). Builds
@@ -168,6 +174,26 @@ pub struct Core {
     pub sample: Signal<In, Signed<SAMPLE_BITS>>,
     /// The core takes the sample this cycle.
     pub sample_ready: Signal<Out, Bit>,
+    /// Learning phases (`PHASES`), taken at `start`: the run keeps the spins of its last
+    /// `window` steps in the window memory, and with `phase_start` it starts from the start
+    /// memory's spins (`StartCopy`, `StartPass`).
+    pub phase: Signal<In, Bit>,
+    /// See `phase`.
+    pub phase_start: Signal<In, Bit>,
+    /// See `phase` (1 to the run's steps).
+    pub window: Signal<In, Bits<16>>,
+    /// The start memory's writes: word `start_waddr` holds spins `start_waddr·UNITS ..` (bit
+    /// `p` set for −1), written while the core is idle.
+    pub start_waddr: Signal<In, Bits<UNIT_SPIN_BITS>>,
+    /// See `start_waddr`.
+    pub start_wdata: Signal<In, Bits<UNITS>>,
+    /// See `start_waddr`.
+    pub start_we: Signal<In, Bit>,
+    /// The window memory's read (while idle): window step `k`'s word `j` (spins `j·UNITS ..`)
+    /// at `k·⌈n/UNITS⌉ + j`, one cycle later on `window_rword`.
+    pub window_raddr: Signal<In, Bits<WINDOW_ADDR_BITS>>,
+    /// See `window_raddr`.
+    pub window_rword: Signal<Out, Bits<UNITS>>,
     units: [Update; UNITS],
     matvec: Matvec,
     /// The knots: port A reads knot `k` of a weight (and takes the loader's writes), port B
@@ -330,6 +356,29 @@ pub struct Core {
     ext_on: Signal<Local, Bit>,
     /// `EXTERNAL`: without it the drive and sample paths are constant and synthesis drops them.
     external_built: Constant<Bit>,
+    /// `PHASES`: without it the phase registers stay clear and synthesis drops the memories.
+    phases_built: Constant<Bit>,
+    /// The start spins and the window's spins, a word of `UNITS` spins each.
+    start_mem: RAM<Bits<UNITS>, UNIT_SPIN_BITS>,
+    window_mem: RAM<Bits<UNITS>, WINDOW_ADDR_BITS>,
+    /// This run is a phase (`ph_on`), starts from the start spins (`ph_start`), and keeps
+    /// the steps from `win_from` (= steps − window) on.
+    ph_on: DFF<Bit>,
+    ph_start: DFF<Bit>,
+    win_from: DFF<Bits<STEP_BITS>>,
+    /// The matvec side runs a start pass (no step ends), and start passes issued.
+    prefill: DFF<Bit>,
+    pf_count: DFF<Bits<6>>,
+    /// `StartCopy`'s read of the cycle before: its word goes into the spin bank now.
+    sc_v: DFF<Bit>,
+    sc_addr: DFF<Bits<UNIT_SPIN_BITS>>,
+    /// The update side's step (the step its units decide), the window word where that step's
+    /// spins go, and, for the decisions taken in the cycle before, the window address and
+    /// whether they are kept.
+    ut: DFF<Bits<STEP_BITS>>,
+    win_base: DFF<Bits<WINDOW_ADDR_BITS>>,
+    win_addr: DFF<Bits<WINDOW_ADDR_BITS>>,
+    win_keep: DFF<Bit>,
     /// `OVERLAP`.
     overlap_built: Constant<Bit>,
     /// `TAP_PAIRS`, and `!1` (rounds a count down to even).

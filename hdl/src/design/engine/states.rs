@@ -60,4 +60,23 @@ pub enum EngineState {
     /// DRIVE: the core's registered `stop` takes effect (last, so that the other states keep
     /// their numbers).
     ExtSettle,
+    /// SET_LINEAR: present the next frame byte of a term (a first pass checks every term's
+    /// width, a second writes them).
+    LinA,
+    /// SET_LINEAR: take the byte; a term complete is checked or written.
+    LinB,
+    /// SET_START: present the next frame byte holding spin bits.
+    StartA,
+    /// SET_START: the spin into the start memory's word.
+    StartB,
+    /// RUN_PHASE: the window's size (registered products) against the window memory.
+    PhaseCheck,
+    /// RUN_PHASE: start the core on a phase.
+    PhaseStart,
+    /// READ_WINDOW: walk to the first position asked for (a step at a time, then a spin).
+    WinSeek,
+    /// READ_WINDOW: present the window word holding the next spin.
+    WinAddr,
+    /// READ_WINDOW: take its bit.
+    WinBit,
 }
