@@ -13,4 +13,3 @@ pub mod options;
 pub mod pipeline;
 pub mod plot;
 pub mod report;
-pub mod rtl_phases;

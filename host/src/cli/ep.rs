@@ -101,10 +101,11 @@ pub struct EpTrainArgs {
     /// Run the phases on the in-process board model (`--core`) through the protocol.
     #[arg(long, conflicts_with = "rtl")]
     pub emulate: bool,
-    /// Run the phases on the RTL build of `--core` under Verilator (its generated Verilog, one
-    /// image per phase carrying the phase's linear terms; no --reverse): slow, a check that EP
-    /// on the hardware description equals EP on the golden model.
-    #[arg(long, conflicts_with_all = ["port", "reverse"])]
+    /// Run the phases on the serial core of build `rtl` under Verilator: its generated Verilog
+    /// at its UART pins, through the same protocol commands a board takes (SET_LINEAR,
+    /// SET_START, RUN_PHASE, READ_WINDOW): slow, a check that EP on the hardware description
+    /// equals EP on the golden model.
+    #[arg(long, conflicts_with = "port")]
     pub rtl: bool,
     #[command(flatten)]
     pub link: super::RunLink,

@@ -6,12 +6,12 @@ use crate::cli::{EpBenchArgs, EpCommon, EpSweepArgs, EpTrainArgs};
 use crate::link::board::Board;
 use crate::link::driver::Driver;
 use crate::link::phases::LinkPhases;
+use crate::link::rtl_uart;
 use crate::link::serial::SerialLink;
 use crate::link::transport::LoopbackBoard;
 use crate::options::parse_faults;
-use crate::pipeline::{build_for, core_config, handset_params, harness_cache, params_for};
+use crate::pipeline::{core_config, handset_params, harness_cache, params_for};
 use crate::plot;
-use crate::rtl_phases::RtlPhases;
 use anyhow::{anyhow, bail, Context, Result};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use npim_sim::ep::{EpCheckpoint, EpConfig, EpTrainer, GoldenPhases, Network, PhaseCore};
@@ -153,16 +153,25 @@ pub fn train(args: EpTrainArgs) -> Result<()> {
         }
         (None, false) if args.rtl => {
             let core = core_config(&c.core)?;
-            let build = build_for(&core)?;
+            if core.name != "rtl" {
+                bail!(
+                    "--rtl runs the serial core of build `rtl` (its Verilator model); --core {} has none: leave --core out",
+                    c.core
+                );
+            }
             eprintln!(
-                "building the Verilator model of build `{}` (cached in {})",
-                build.name,
+                "building the serial core's Verilator model (cached in {})",
                 harness_cache().display()
             );
-            let harness = (build.build_harness)(&harness_cache()).map_err(|e| anyhow!(e))?;
-            let what = format!("the RTL build `{}` under Verilator", build.name);
-            let mut phases = RtlPhases::new(&harness, build);
-            train_on(&args, config, &out, core, &mut phases, &what)
+            let sim = rtl_uart::start(&harness_cache()).map_err(|e| anyhow!(e))?;
+            let mut driver = Driver::new(sim);
+            args.link.configure(&mut driver);
+            let identity = driver
+                .identify()
+                .context("identifying the serial core")?;
+            let mut phases = LinkPhases::new(&mut driver, &identity)?;
+            let what = "the serial core of build `rtl` under Verilator (UART, command engine, core)";
+            train_on(&args, config, &out, core, &mut phases, what)
         }
         (None, false) => {
             let core = core_config(&c.core)?;

@@ -26,20 +26,10 @@ impl<T: Transport> Driver<T> {
         Ok(())
     }
 
-    /// Sets the linear terms of the phases that follow (`None`: the image's).
-    pub fn set_linear(
-        &mut self,
-        identity: &Identity,
-        linear: Option<&[i32]>,
-    ) -> Result<(), LinkError> {
+    /// Writes the committed image's linear terms in place (every later run and phase uses
+    /// them, until the next upload).
+    pub fn set_linear(&mut self, identity: &Identity, linear: &[i32]) -> Result<(), LinkError> {
         Self::phases_supported(identity)?;
-        let Some(linear) = linear else {
-            self.call(&Command::SetLinear {
-                first: 0,
-                values: Vec::new(),
-            })?;
-            return Ok(());
-        };
         for (page, chunk) in linear.chunks(MAX_LINEAR).enumerate() {
             self.call(&Command::SetLinear {
                 first: (page * MAX_LINEAR) as u32,
@@ -114,7 +104,17 @@ impl<T: Transport> Driver<T> {
 pub struct LinkPhases<'a, T: Transport> {
     driver: &'a mut Driver<T>,
     identity: &'a Identity,
-    loaded: Option<(usize, Vec<(usize, usize)>)>,
+    loaded: Option<Loaded>,
+}
+
+/// What the board holds: the image's spins, its coupled pairs, its own linear terms (a phase
+/// without terms of its own runs with these) and the terms in place now.
+#[derive(Clone)]
+struct Loaded {
+    n: usize,
+    pairs: Vec<(usize, usize)>,
+    image_linear: Vec<i32>,
+    on_board: Vec<i32>,
 }
 
 impl<'a, T: Transport> LinkPhases<'a, T> {
@@ -135,7 +135,12 @@ impl<T: Transport> PhaseCore for LinkPhases<'_, T> {
         self.driver
             .upload(self.identity, &image.to_bytes())
             .map_err(|e| e.to_string())?;
-        self.loaded = Some((image.n, GoldenCore::new(image).pairs()));
+        self.loaded = Some(Loaded {
+            n: image.n,
+            pairs: GoldenCore::new(image).pairs(),
+            image_linear: image.linear.clone(),
+            on_board: image.linear.clone(),
+        });
         Ok(())
     }
 
@@ -144,18 +149,24 @@ impl<T: Transport> PhaseCore for LinkPhases<'_, T> {
         jobs: &[PhaseJob],
         on_done: &(dyn Fn() + Sync),
     ) -> Result<Vec<PhaseResult>, String> {
-        let (n, pairs) = self.loaded.clone().ok_or("no image uploaded")?;
+        let loaded = self.loaded.as_mut().ok_or("no image uploaded")?;
         let mut out = Vec::with_capacity(jobs.len());
         for job in jobs {
             let window = u16::try_from(job.window).map_err(|_| "a window beyond 65 535 steps")?;
             let d = &mut *self.driver;
-            d.set_linear(self.identity, job.start.linear.as_deref())
-                .and_then(|_| d.set_start(self.identity, job.start.spins.as_deref()))
+            // the board keeps terms in place: a phase without its own runs with the image's
+            let linear = job.start.linear.as_ref().unwrap_or(&loaded.image_linear);
+            if *linear != loaded.on_board {
+                d.set_linear(self.identity, linear)
+                    .map_err(|e| e.to_string())?;
+                loaded.on_board.clone_from(linear);
+            }
+            d.set_start(self.identity, job.start.spins.as_deref())
                 .map_err(|e| e.to_string())?;
             let steps = d
-                .run_phase(self.identity, job.run_seed, window, n)
+                .run_phase(self.identity, job.run_seed, window, loaded.n)
                 .map_err(|e| e.to_string())?;
-            out.push(PhaseResult::from_window(&pairs, &steps));
+            out.push(PhaseResult::from_window(&loaded.pairs, &steps));
             on_done();
         }
         Ok(out)
@@ -253,7 +264,7 @@ mod tests {
         let mut id = d.identify().unwrap();
         let image = image();
         d.upload(&id, &image.to_bytes()).unwrap();
-        let e = d.set_linear(&id, Some(&vec![40_000; image.n])).unwrap_err();
+        let e = d.set_linear(&id, &vec![40_000; image.n]).unwrap_err();
         match e {
             LinkError::Board {
                 reply: BoardError { code, message },

@@ -1,18 +1,18 @@
-//! The board's learning commands (capability PHASES, `docs/protocol.md`): SET_LINEAR and
-//! SET_START fill, page by page, the linear terms and start spins of the runs RUN_PHASE
-//! starts; READ_WINDOW reads back the spins of the last phase's final steps.
+//! The board's learning commands (capability PHASES, `docs/protocol.md`): SET_LINEAR writes
+//! linear terms into the committed image in place (as the RTL engine writes its `l` memory),
+//! SET_START fills, page by page, the start spins of the phases RUN_PHASE starts; READ_WINDOW
+//! reads back the spins of the last phase's final steps.
 
 use super::{err, golden_run, Background, Board, Engine, Progress};
 use npim_proto::message::{BoardError, ErrorCode, MAX_LINEAR, MAX_START, MAX_WINDOW_SPINS};
 use npim_proto::reply::{pack_spins, unpack_spins};
-use npim_sim::fixed::RunStart;
+use npim_sim::fixed::{GoldenCore, RunStart};
 use std::sync::atomic::AtomicI64;
 use std::sync::Arc;
 
-/// Linear terms and start spins being sent, and those set.
+/// Start spins being sent, and those set (the linear terms live in the committed image).
 #[derive(Default)]
 pub(super) struct PhaseInputs {
-    linear_sent: Vec<i32>,
     start_sent: Vec<i8>,
     set: RunStart,
 }
@@ -46,6 +46,10 @@ impl Board {
         Ok(())
     }
 
+    /// Terms `first..` of the committed image's linear terms, in place: for every later RUN
+    /// and RUN_PHASE, until the next image. A page is checked whole (each term against the
+    /// core's `linear_bits` and its spin's field budget, with the rest of the terms as they
+    /// stand) and written only if every term fits.
     pub(super) fn set_linear(
         &mut self,
         first: u32,
@@ -60,25 +64,26 @@ impl Board {
         if values.len() > MAX_LINEAR {
             return Err(err(ErrorCode::BadLength, "too many terms in one page"));
         }
-        let inputs = &mut self.phase_inputs;
-        if first == 0 && values.is_empty() {
-            inputs.linear_sent.clear();
-            inputs.set.linear = None;
-            return Ok(Vec::new());
+        let first = first as usize;
+        if first + values.len() > n {
+            return Err(err(
+                ErrorCode::BadLength,
+                format!("terms {first}..{} of {n}", first + values.len()),
+            ));
         }
-        Self::in_order(first, inputs.linear_sent.len(), values.len(), n)?;
-        inputs.linear_sent.truncate(first as usize);
-        inputs.linear_sent.extend(values);
-        if inputs.linear_sent.len() == n {
-            let candidate = RunStart {
-                linear: Some(std::mem::take(&mut inputs.linear_sent)),
-                spins: None,
-            };
-            candidate
-                .check(&image, &self.core)
-                .map_err(|e| err(ErrorCode::DoesNotFit, e.to_string()))?;
-            inputs.set.linear = candidate.linear;
-        }
+        let mut linear = image.linear.clone();
+        linear[first..first + values.len()].copy_from_slice(&values);
+        let candidate = RunStart {
+            linear: Some(linear),
+            spins: None,
+        };
+        candidate
+            .check(&image, &self.core)
+            .map_err(|e| err(ErrorCode::DoesNotFit, e.to_string()))?;
+        let mut in_place = (*image).clone();
+        in_place.linear = candidate.linear.expect("set above");
+        self.golden = Some(Arc::new(GoldenCore::new(&in_place)));
+        self.image = Some(Arc::new(in_place));
         Ok(Vec::new())
     }
 
@@ -119,6 +124,9 @@ impl Board {
                 format!("a window of {window} steps; a run has {}", golden.steps()),
             ));
         }
+        self.core
+            .window_fits(golden.n(), window)
+            .map_err(|e| err(ErrorCode::DoesNotFit, e))?;
         self.stepping = None;
         self.external = None;
         self.finished = None;
