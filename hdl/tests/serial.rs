@@ -481,7 +481,9 @@ impl Host {
             window,
         })
         .unwrap();
-        while Status::parse(&self.call(&Command::Status).unwrap()).unwrap().state
+        while Status::parse(&self.call(&Command::Status).unwrap())
+            .unwrap()
+            .state
             != BoardState::Done
         {}
         let total = n * usize::from(window);
@@ -540,24 +542,36 @@ fn learning_phases_through_the_uart_equal_the_golden_model() {
         .iter()
         .map(|&b| rng.gen_range(-b.min(300)..=b.min(300)) as i32)
         .collect();
-    let spins: Vec<i8> = (0..n).map(|_| if rng.gen::<bool>() { 1 } else { -1 }).collect();
+    let spins: Vec<i8> = (0..n)
+        .map(|_| if rng.gen::<bool>() { 1 } else { -1 })
+        .collect();
     host.set_linear(0, &linear[..20]).unwrap();
     host.set_linear(20, &linear[20..]).unwrap();
     host.set_start(0, &spins[..13]).unwrap();
-    assert_eq!(code(host.set_start(20, &spins[20..])), ErrorCode::OutOfOrder);
+    assert_eq!(
+        code(host.set_start(20, &spins[20..])),
+        ErrorCode::OutOfOrder
+    );
     host.set_start(13, &spins[13..]).unwrap();
     // a term wider than the build's 16 bits: refused whole, nothing written
     let mut wide = linear[..4].to_vec();
     wide[2] = 1 << 16;
     assert_eq!(code(host.set_linear(0, &wide)), ErrorCode::DoesNotFit);
-    assert_eq!(code(host.set_linear(40, &linear[..6])), ErrorCode::BadLength);
+    assert_eq!(
+        code(host.set_linear(40, &linear[..6])),
+        ErrorCode::BadLength
+    );
     let both = RunStart {
         linear: Some(linear.clone()),
         spins: Some(spins.clone()),
     };
     for (seed, window, page) in [(7u32, 9u16, 37usize), (8, 24, 1000), (9, 1, 5)] {
         let got = host.phase(seed, window, n, page);
-        assert_eq!(got, golden_window(&img, seed, &both, usize::from(window)), "phase {seed}");
+        assert_eq!(
+            got,
+            golden_window(&img, seed, &both, usize::from(window)),
+            "phase {seed}"
+        );
     }
     // past the last window (one step of 45 spins), and a page from the middle of the next
     assert_eq!(code(host.call(&read(40, 6))), ErrorCode::BadLength);
@@ -575,7 +589,10 @@ fn learning_phases_through_the_uart_equal_the_golden_model() {
         linear: Some(linear.clone()),
         spins: None,
     };
-    assert_eq!(host.phase(11, 4, n, 64), golden_window(&img, 11, &linear_only, 4));
+    assert_eq!(
+        host.phase(11, 4, n, 64),
+        golden_window(&img, 11, &linear_only, 4)
+    );
     let mut in_place = img.clone();
     in_place.linear = linear.clone();
     let want = GoldenCore::new(&in_place).run(0, 12);
@@ -596,7 +613,10 @@ fn learning_phases_through_the_uart_equal_the_golden_model() {
     let long = image_with_steps(&core, 32, 45, Some(1400));
     host.upload(&long.to_bytes()).unwrap();
     let most = core.window_words / n.div_ceil(core.window_word_spins);
-    assert_eq!(code(host.call(&phase(most as u16 + 1))), ErrorCode::DoesNotFit);
+    assert_eq!(
+        code(host.call(&phase(most as u16 + 1))),
+        ErrorCode::DoesNotFit
+    );
     assert!(core.window_fits(n, most + 1).is_err());
     assert_eq!(core.window_fits(n, most), Ok(()));
 }
@@ -736,6 +756,30 @@ fn rust_hdl_and_verilator_agree_cycle_for_cycle_on_the_serial_core() {
         frame(2, Command::Run { run_seed: 5 }),
         corrupted,
         garbage_then_status,
+        // the phase commands' dispatch (no image yet: NotReady; a bad length first)
+        frame(
+            5,
+            Command::SetLinear {
+                first: 0,
+                values: vec![3, -4],
+            },
+        ),
+        frame(
+            6,
+            Command::SetStart {
+                first: 0,
+                count: 9,
+                bits: vec![0x5a, 1],
+            },
+        ),
+        frame(
+            7,
+            Command::RunPhase {
+                run_seed: 5,
+                window: 3,
+            },
+        ),
+        frame(8, Command::ReadWindow { first: 0, count: 9 }),
     ];
     for (k, input) in cases.iter().enumerate() {
         let vl = run_verilator_batch(harness(), input, 4).unwrap();

@@ -187,6 +187,16 @@ const CASES: &[(&str, i32, &str)] = &[
         "the network has 903 spins (900 hidden + 3 outputs); core `icebreaker` holds 800",
     ),
     (
+        "ep train --data digits --steps 1400 --window 1400 -o ep1",
+        1,
+        "--window 1400: a window of 1400 steps of 42 spins takes 4200 words; core `rtl` keeps 4096",
+    ),
+    (
+        "ep train --data iris --core dense -o ep1",
+        1,
+        "core `dense` stores J dense",
+    ),
+    (
         "ep train --data iris --beta 0 -o ep1",
         1,
         "with β = 0 both phases are the same",

@@ -156,7 +156,16 @@ fn ep_on_the_rtl_serial_core_equals_ep_on_the_golden_model() {
     let dir = tempfile::tempdir().unwrap();
     let out = |name: &str| dir.path().join(name).display().to_string();
     let common = [
-        "ep", "train", "--data", "iris", "--hidden", "6", "--epochs", "1", "--reverse", "0.5",
+        "ep",
+        "train",
+        "--data",
+        "iris",
+        "--hidden",
+        "6",
+        "--epochs",
+        "1",
+        "--reverse",
+        "0.5",
         "-q",
     ];
     let golden = out("golden");
@@ -181,7 +190,13 @@ fn ep_on_the_rtl_serial_core_equals_ep_on_the_golden_model() {
             .collect()
     };
     assert_eq!(accuracies(&rtl), accuracies(&golden));
-    let o = npim(&[&common[..], &["--rtl", "--core", "small", "-o", &out("small")]].concat());
+    let o = npim(
+        &[
+            &common[..],
+            &["--rtl", "--core", "small", "-o", &out("small")],
+        ]
+        .concat(),
+    );
     assert!(!o.status.success());
     assert!(stderr(&o).contains("leave --core out"), "{}", stderr(&o));
 }

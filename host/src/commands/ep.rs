@@ -166,11 +166,10 @@ pub fn train(args: EpTrainArgs) -> Result<()> {
             let sim = rtl_uart::start(&harness_cache()).map_err(|e| anyhow!(e))?;
             let mut driver = Driver::new(sim);
             args.link.configure(&mut driver);
-            let identity = driver
-                .identify()
-                .context("identifying the serial core")?;
+            let identity = driver.identify().context("identifying the serial core")?;
             let mut phases = LinkPhases::new(&mut driver, &identity)?;
-            let what = "the serial core of build `rtl` under Verilator (UART, command engine, core)";
+            let what =
+                "the serial core of build `rtl` under Verilator (UART, command engine, core)";
             train_on(&args, config, &out, core, &mut phases, what)
         }
         (None, false) => {
