@@ -8,7 +8,7 @@ use crate::link::driver::Driver;
 use crate::link::phases::LinkPhases;
 use crate::link::rtl_uart;
 use crate::link::serial::SerialLink;
-use crate::link::transport::LoopbackBoard;
+use crate::link::transport::{LoopbackBoard, Transport};
 use crate::options::parse_faults;
 use crate::pipeline::{core_config, handset_params, harness_cache, params_for};
 use crate::plot;
@@ -116,18 +116,7 @@ pub fn train(args: EpTrainArgs) -> Result<()> {
         (Some(port), _) => {
             let link = SerialLink::open(port, args.link.baud)
                 .with_context(|| format!("opening {port} at {} baud", args.link.baud))?;
-            let mut driver = Driver::new(link);
-            args.link.configure(&mut driver);
-            let identity = driver.identify().context("identifying the board")?;
-            let mut phases = LinkPhases::new(&mut driver, &identity)?;
-            train_on(
-                &args,
-                config,
-                &out,
-                identity.core.clone(),
-                &mut phases,
-                port,
-            )
+            train_over(&args, config, &out, link, None, port)
         }
         (None, true) => {
             let faults = args
@@ -137,19 +126,9 @@ pub fn train(args: EpTrainArgs) -> Result<()> {
                 .transpose()?
                 .unwrap_or_default();
             let board = Board::new(core_config(&c.core)?, [0; 32]);
-            let mut driver = Driver::new(LoopbackBoard::new(board, faults, 1));
-            args.link.configure(&mut driver);
-            let identity = driver.identify().context("identifying the board model")?;
-            let mut phases = LinkPhases::new(&mut driver, &identity)?;
             let what = format!("the in-process board model, faults {faults:?}");
-            train_on(
-                &args,
-                config,
-                &out,
-                identity.core.clone(),
-                &mut phases,
-                &what,
-            )
+            let link = LoopbackBoard::new(board, faults, 1);
+            train_over(&args, config, &out, link, None, &what)
         }
         (None, false) if args.rtl => {
             let core = core_config(&c.core)?;
@@ -164,13 +143,9 @@ pub fn train(args: EpTrainArgs) -> Result<()> {
                 harness_cache().display()
             );
             let sim = rtl_uart::start(&harness_cache()).map_err(|e| anyhow!(e))?;
-            let mut driver = Driver::new(sim);
-            args.link.configure(&mut driver);
-            let identity = driver.identify().context("identifying the serial core")?;
-            let mut phases = LinkPhases::new(&mut driver, &identity)?;
             let what =
                 "the serial core of build `rtl` under Verilator (UART, command engine, core)";
-            train_on(&args, config, &out, core, &mut phases, what)
+            train_over(&args, config, &out, sim, Some(core), what)
         }
         (None, false) => {
             let core = core_config(&c.core)?;
@@ -189,6 +164,27 @@ pub fn train(args: EpTrainArgs) -> Result<()> {
 
 /// The training loop on `phases` (the golden model, or a board through the link): resumes or
 /// starts, runs the epochs, writes the outputs after each.
+/// Trains with the phases on whatever answers at the end of `link` (a board, the board model,
+/// the serial core's simulation): identified, checked for the phase commands, then
+/// [`train_on`] with `core` (the board's own when `None`).
+fn train_over<T: Transport>(
+    args: &EpTrainArgs,
+    config: EpConfig,
+    out: &Path,
+    link: T,
+    core: Option<CoreConfig>,
+    on: &str,
+) -> Result<()> {
+    let mut driver = Driver::new(link);
+    args.link.configure(&mut driver);
+    let identity = driver
+        .identify()
+        .with_context(|| format!("identifying {on}"))?;
+    let core = core.unwrap_or_else(|| identity.core.clone());
+    let mut phases = LinkPhases::new(&mut driver, &identity)?;
+    train_on(args, config, out, core, &mut phases, on)
+}
+
 fn train_on(
     args: &EpTrainArgs,
     config: EpConfig,

@@ -261,6 +261,24 @@ impl Board {
         self.external = None;
     }
 
+    /// Starts a whole run (RUN, RUN_PHASE) in the background: the last run's result and any
+    /// stepped or external run are forgotten.
+    fn start_background<F>(&mut self, run: F)
+    where
+        F: FnOnce(&Progress) -> Option<Finished> + Send + 'static,
+    {
+        self.stepping = None;
+        self.external = None;
+        self.finished = None;
+        let progress = Arc::new(Progress {
+            best_e4: AtomicI64::new(i64::MAX),
+            ..Progress::default()
+        });
+        let shared = progress.clone();
+        let thread = std::thread::spawn(move || run(&shared));
+        self.running = Some(Background { progress, thread });
+    }
+
     fn committed(&self) -> Result<Arc<GoldenCore>, BoardError> {
         self.golden
             .clone()
@@ -369,30 +387,20 @@ impl Board {
             }
             Command::Run { run_seed } => {
                 let golden = self.committed()?;
-                self.stepping = None;
-                self.external = None;
-                self.finished = None;
-                let progress = Arc::new(Progress {
-                    best_e4: AtomicI64::new(i64::MAX),
-                    ..Progress::default()
-                });
-                let shared = progress.clone();
                 if let Engine::Rtl(harness, build) = &self.engine {
                     let (harness, build, image) = (
                         harness.clone(),
                         *build,
                         self.image.clone().expect("committed"),
                     );
-                    let thread = std::thread::spawn(move || {
-                        rtl_run(&harness, build, &image, run_seed, &shared)
+                    self.start_background(move |shared| {
+                        rtl_run(&harness, build, &image, run_seed, shared)
                     });
-                    self.running = Some(Background { progress, thread });
                     return Ok(Vec::new());
                 }
-                let thread = std::thread::spawn(move || {
-                    golden_run(&golden, run_seed, &RunStart::default(), 0, &shared)
+                self.start_background(move |shared| {
+                    golden_run(&golden, run_seed, &RunStart::default(), 0, shared)
                 });
-                self.running = Some(Background { progress, thread });
                 Ok(Vec::new())
             }
             Command::Step { run_seed } => {

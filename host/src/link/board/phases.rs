@@ -3,11 +3,10 @@
 //! SET_START fills, page by page, the start spins of the phases RUN_PHASE starts; READ_WINDOW
 //! reads back the spins of the last phase's final steps.
 
-use super::{err, golden_run, Background, Board, Engine, Progress};
+use super::{err, golden_run, Board, Engine};
 use npim_proto::message::{BoardError, ErrorCode, MAX_LINEAR, MAX_START, MAX_WINDOW_SPINS};
 use npim_proto::reply::{pack_spins, unpack_spins};
 use npim_sim::fixed::{GoldenCore, RunStart};
-use std::sync::atomic::AtomicI64;
 use std::sync::Arc;
 
 /// Start spins being sent, and those set (the linear terms live in the committed image).
@@ -127,18 +126,8 @@ impl Board {
         self.core
             .window_fits(golden.n(), window)
             .map_err(|e| err(ErrorCode::DoesNotFit, e))?;
-        self.stepping = None;
-        self.external = None;
-        self.finished = None;
-        let progress = Arc::new(Progress {
-            best_e4: AtomicI64::new(i64::MAX),
-            ..Progress::default()
-        });
-        let shared = progress.clone();
         let start = self.phase_inputs.set.clone();
-        let thread =
-            std::thread::spawn(move || golden_run(&golden, run_seed, &start, window, &shared));
-        self.running = Some(Background { progress, thread });
+        self.start_background(move |shared| golden_run(&golden, run_seed, &start, window, shared));
         Ok(Vec::new())
     }
 
