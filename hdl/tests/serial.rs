@@ -324,9 +324,25 @@ fn colliding_reads_are_never_used_by_the_serial_core() {
     let id = host.call(&Command::Identify).unwrap();
     assert_eq!(
         Identity::parse(&id).unwrap(),
-        Identity::new(&build_config(), capability::EXTERNAL, HASH)
+        Identity::new(
+            &build_config(),
+            capability::EXTERNAL | capability::PHASES,
+            HASH
+        )
     );
     runs_equal_the_golden_model(&mut host);
+    // a phase from start spins with terms in place (the start and window memories, `l`)
+    let img = image_with_steps(&build_config(), 33, 37, Some(12));
+    host.upload(&img.to_bytes()).unwrap();
+    let linear: Vec<i32> = (0..img.n as i32).map(|i| (i * 37) % 101 - 50).collect();
+    let spins: Vec<i8> = (0..img.n).map(|i| if i % 3 == 0 { -1 } else { 1 }).collect();
+    host.set_linear(0, &linear).unwrap();
+    host.set_start(0, &spins).unwrap();
+    let start = RunStart {
+        linear: Some(linear),
+        spins: Some(spins),
+    };
+    assert_eq!(host.phase(4, 5, img.n, 1000), golden_window(&img, 4, &start, 5));
     // a retransmission is answered from the kept response
     let again = host.frame(&Command::Status);
     let first = host.exchange(&again, Duration::from_secs(5));
@@ -361,7 +377,11 @@ fn a_reset_mid_run_forgets_the_image_and_runs_resume_after_an_upload() {
     let id = Identity::parse(&host.call(&Command::Identify).unwrap()).unwrap();
     assert_eq!(
         id,
-        Identity::new(&build_config(), capability::EXTERNAL, HASH)
+        Identity::new(
+            &build_config(),
+            capability::EXTERNAL | capability::PHASES,
+            HASH
+        )
     );
     runs_equal_the_golden_model(&mut host);
 }

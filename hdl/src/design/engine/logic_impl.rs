@@ -121,7 +121,8 @@ impl Logic for Engine {
             self.wbase.q.val() + bit_cast::<WINDOW_ADDR_BITS, COUNT_BITS>(self.wi.q.val() >> self.unit_shift.val());
         self.win_shifted.next = self.core.window_rword.val()
             >> bit_cast::<8, COUNT_BITS>(self.wi.q.val() & self.unit_mask.val());
-        self.win_bit.next = self.win_shifted.val().get_bit(0);
+        // (a mask, not a bit select: a one-spin word is a scalar in Verilog)
+        self.win_bit.next = (self.win_shifted.val() & self.one_word.val()) != 0;
         self.win_byte.next = self.spin_byte.q.val();
         if self.win_bit.val() {
             self.win_byte.next =
