@@ -5,8 +5,9 @@
 //! sit idle. Each update unit's noise states (`2^UNIT_SPIN_BITS` words of 32 bits: 128 × 32 on
 //! the 16-unit `rtl` build) fit in distributed RAM, as does the copy of its weights that serves
 //! the `W¹` reads with `TAP_PAIRS` (`weights_b`, 128 × 16, read at a registered address), and its tanh table (256 × 16,
-//! read-only) in LUTs, so on that family these carry a synthesis attribute and leave the block
-//! RAM to the memories that need it. The iCE40UP5K has no distributed RAM and few LUTs: nothing changes
+//! read-only) in LUTs, and so does the core's start memory (a learning phase's start spins,
+//! `2^UNIT_SPIN_BITS` words of `UNITS` spins, read once a phase), so on that family these carry
+//! a synthesis attribute and leave the block RAM to the memories that need it. The iCE40UP5K has no distributed RAM and few LUTs: nothing changes
 //! there. Simulation ignores the attributes; the design hash covers them (they are in `core.v`).
 
 use crate::boards::Family;
@@ -14,7 +15,13 @@ use crate::boards::Family;
 /// The attribute for a memory declared in module `module`, if the family takes it out of
 /// block RAM.
 fn style(family: Family, module: &str) -> Option<&'static str> {
-    if family != Family::Ecp5 || !module.contains("$units$") {
+    if family != Family::Ecp5 {
+        return None;
+    }
+    if module.ends_with("$core$start_mem") {
+        return Some("(* ram_style = \"distributed\" *) ");
+    }
+    if !module.contains("$units$") {
         return None;
     }
     if module.ends_with("$noise") || module.ends_with("$weights_b") {
@@ -53,15 +60,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_the_ecp5_units_noise_weight_copies_and_tables_are_marked() {
+    fn only_the_ecp5_units_noise_weight_copies_tables_and_the_start_memory_are_marked() {
         let rtl = crate::builds::by_name("rtl").unwrap();
         let v = crate::ram_collisions::without_collision_logic(&(rtl.serial_core_verilog)([0; 32]));
         let ecp5 = for_family(Family::Ecp5, &v);
         let units = rtl.units;
-        // the noise states, and the weight copy of a build with tap pairs (`rtl`)
+        // the noise states, the weight copy of a build with tap pairs (`rtl`), and the core's
+        // start memory (a phase's start spins)
         assert_eq!(
             ecp5.matches("(* ram_style = \"distributed\" *)").count(),
-            2 * units
+            2 * units + 1
         );
         assert_eq!(ecp5.matches("(* rom_style = \"logic\" *)").count(), units);
         assert_eq!(for_family(Family::Ice40, &v), v);

@@ -68,7 +68,7 @@ pub mod params {
     pub const PHASES: bool = true;
     /// Address bits of the phase window memory: `2^WINDOW_ADDR_BITS` words of `UNITS` spins
     /// (the preset's `window_words`).
-    pub const WINDOW_ADDR_BITS: usize = 12;
+    pub const WINDOW_ADDR_BITS: usize = 11;
     /// J memory layout: compressed sparse rows (column | weight per entry).
     pub const DENSE: bool = false;
 }

@@ -454,7 +454,7 @@ impl CoreConfig {
                     y1: 13,
                 },
                 // 2^WINDOW_ADDR_BITS words of UNITS spins
-                window_words: 4096,
+                window_words: 2048,
                 window_word_spins: 16,
                 ..base
             }),

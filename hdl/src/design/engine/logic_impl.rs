@@ -69,7 +69,9 @@ impl Logic for Engine {
             wi,
             wbase,
             wend,
-            w_big
+            w_big,
+            rbit_q,
+            wword_q
         );
         // the core takes its configuration and memories from the loader
         // external mode (DRIVE / MEASURE): the engine is the DAC and the ADC
@@ -119,7 +121,7 @@ impl Logic for Engine {
         self.core.start_we.next = false;
         self.core.window_raddr.next =
             self.wbase.q.val() + bit_cast::<WINDOW_ADDR_BITS, COUNT_BITS>(self.wi.q.val() >> self.unit_shift.val());
-        self.win_shifted.next = self.core.window_rword.val()
+        self.win_shifted.next = self.wword_q.q.val()
             >> bit_cast::<8, COUNT_BITS>(self.wi.q.val() & self.unit_mask.val());
         // (a mask, not a bit select: a one-spin word is a scalar in Verilog)
         self.win_bit.next = (self.win_shifted.val() & self.one_word.val()) != 0;
@@ -185,7 +187,11 @@ impl Logic for Engine {
         self.e4_wide.next = signed_bit_cast::<64, ACC_BITS>(self.core.best_e4.val());
         self.e4_bits.next = unsigned_cast(self.e4_wide.val());
         self.spin_bit.next = 0.into();
-        if self.core.best_rbit.val() {
+        // (the block RAMs' words are registered before any logic: an unregistered DP16KD output
+        // takes 5.8 ns, and behind it the dispatch held the ULX3S build at 56.9 MHz)
+        self.rbit_q.d.next = self.core.best_rbit.val();
+        self.wword_q.d.next = self.core.window_rword.val();
+        if self.rbit_q.q.val() {
             self.spin_bit.next =
                 self.one8.val() << bit_cast::<8, 3>(bit_cast::<3, COUNT_BITS>(self.spin_i.q.val()));
         }
@@ -715,7 +721,15 @@ impl Logic for Engine {
                 if self.spin_i.q.val() == self.loader.setup.n.val() {
                     self.state.d.next = EngineState::Finish;
                 } else {
-                    self.state.d.next = EngineState::SpinBit;
+                    self.state.d.next = EngineState::SpinWait;
+                }
+            }
+            EngineState::SpinWait => {
+                self.state.d.next = EngineState::SpinBit;
+            }
+            EngineState::WinWait => {
+                if self.phases_built.val() {
+                    self.state.d.next = EngineState::WinBit;
                 }
             }
             EngineState::SpinBit => {
@@ -864,7 +878,7 @@ impl Logic for Engine {
                     if self.wpos.q.val() == self.wend.q.val() {
                         self.state.d.next = EngineState::Finish;
                     } else {
-                        self.state.d.next = EngineState::WinBit;
+                        self.state.d.next = EngineState::WinWait;
                     }
                 }
             }

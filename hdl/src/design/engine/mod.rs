@@ -201,4 +201,7 @@ pub struct Engine {
     win_shifted: Signal<Local, Bits<UNITS>>,
     win_bit: Signal<Local, Bit>,
     win_byte: Signal<Local, Bits<8>>,
+    /// The best spin's bit and the window word, registered as they leave the block RAMs.
+    rbit_q: DFF<Bit>,
+    wword_q: DFF<Bits<UNITS>>,
 }

@@ -147,6 +147,8 @@ impl Engine {
             win_shifted: Default::default(),
             win_bit: Default::default(),
             win_byte: Default::default(),
+            rbit_q: Default::default(),
+            wword_q: Default::default(),
         }
     }
 }

@@ -79,4 +79,8 @@ pub enum EngineState {
     WinAddr,
     /// READ_WINDOW: take its bit.
     WinBit,
+    /// READ_RESULT: the best spin's bit is registered as it leaves the block RAM.
+    SpinWait,
+    /// READ_WINDOW: the window word is registered as it leaves the block RAM.
+    WinWait,
 }
