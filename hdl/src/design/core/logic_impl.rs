@@ -620,6 +620,21 @@ impl Logic for Core {
                 self.back.d.next = BackState::Idle;
             }
         }
+        if !self.phases_built.val() {
+            // (no phases: every phase register constant, so that synthesis drops them and all
+            // behind them)
+            self.ph_on.d.next = false;
+            self.ph_start.d.next = false;
+            self.win_from.d.next = 0.into();
+            self.prefill.d.next = false;
+            self.pf_count.d.next = 0.into();
+            self.sc_v.d.next = false;
+            self.sc_addr.d.next = 0.into();
+            self.ut.d.next = 0.into();
+            self.win_base.d.next = 0.into();
+            self.win_addr.d.next = 0.into();
+            self.win_keep.d.next = false;
+        }
         if self.stop_q.q.val() {
             self.state.d.next = CoreState::Idle;
             self.prefill.d.next = false;

@@ -942,6 +942,31 @@ impl Logic for Engine {
                 self.state.d.next = EngineState::Idle;
             }
         }
+        if !self.phases_built.val() {
+            // (no phases: every phase register constant, so that synthesis drops them and all
+            // behind them)
+            self.lin_write.d.next = false;
+            self.lin_idx.d.next = 0.into();
+            self.lin_acc.d.next = 0.into();
+            self.lin_b.d.next = 0.into();
+            self.lin_we.d.next = false;
+            self.lin_waddr.d.next = 0.into();
+            self.lin_wdata.d.next = 0.into();
+            self.start_next.d.next = 0.into();
+            self.has_start.d.next = false;
+            self.start_word.d.next = 0.into();
+            self.win_w.d.next = 0.into();
+            self.prod_words.d.next = 0.into();
+            self.prod_spins.d.next = 0.into();
+            self.window_len.d.next = 0.into();
+            self.phase_run.d.next = false;
+            self.wpos.d.next = 0.into();
+            self.wi.d.next = 0.into();
+            self.wbase.d.next = 0.into();
+            self.wend.d.next = 0.into();
+            self.w_big.d.next = false;
+            self.wword_q.d.next = 0.into();
+        }
         if self.reset.val() {
             self.state.d.next = EngineState::Idle;
             self.has_last.d.next = false;
