@@ -7,16 +7,19 @@
 //! the `W¹` reads with `TAP_PAIRS` (`weights_b`, 128 × 16, read at a registered address), and its tanh table (256 × 16,
 //! read-only) in LUTs, and so does the core's start memory (a learning phase's start spins,
 //! `2^UNIT_SPIN_BITS` words of `UNITS` spins, read once a phase), so on that family these carry
-//! a synthesis attribute and leave the block RAM to the memories that need it. The iCE40UP5K has no distributed RAM and few LUTs: nothing changes
-//! there. Simulation ignores the attributes; the design hash covers them (they are in `core.v`).
+//! a synthesis attribute and leave the block RAM to the memories that need it. The iCE40UP5K has no distributed RAM and few LUTs: there
+//! the command engine's IDENTIFY ROM (61 bytes) goes the other way, into a block RAM the build
+//! leaves free, where yosys would otherwise spend logic cells on it. Simulation ignores the attributes; the design hash covers them (they are in `core.v`).
 
 use crate::boards::Family;
 
-/// The attribute for a memory declared in module `module`, if the family takes it out of
-/// block RAM.
+/// The attribute for a memory declared in module `module`, if the family moves it between
+/// block RAM and logic.
 fn style(family: Family, module: &str) -> Option<&'static str> {
-    if family != Family::Ecp5 {
-        return None;
+    if family == Family::Ice40 {
+        return module
+            .ends_with("$engine$id_rom")
+            .then_some("(* rom_style = \"block\" *) ");
     }
     if module.ends_with("$core$start_mem") {
         return Some("(* ram_style = \"distributed\" *) ");
@@ -60,7 +63,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_the_ecp5_units_noise_weight_copies_tables_and_the_start_memory_are_marked() {
+    fn ecp5_light_memories_and_the_ice40_identity_rom_are_marked() {
         let rtl = crate::builds::by_name("rtl").unwrap();
         let v = crate::ram_collisions::without_collision_logic(&(rtl.serial_core_verilog)([0; 32]));
         let ecp5 = for_family(Family::Ecp5, &v);
@@ -72,6 +75,8 @@ mod tests {
             2 * units + 1
         );
         assert_eq!(ecp5.matches("(* rom_style = \"logic\" *)").count(), units);
-        assert_eq!(for_family(Family::Ice40, &v), v);
+        let ice40 = for_family(Family::Ice40, &v);
+        assert_eq!(ice40.matches("(* rom_style = \"block\" *)").count(), 1);
+        assert_eq!(ice40.replace("(* rom_style = \"block\" *) ", ""), v);
     }
 }

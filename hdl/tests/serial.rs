@@ -335,14 +335,19 @@ fn colliding_reads_are_never_used_by_the_serial_core() {
     let img = image_with_steps(&build_config(), 33, 37, Some(12));
     host.upload(&img.to_bytes()).unwrap();
     let linear: Vec<i32> = (0..img.n as i32).map(|i| (i * 37) % 101 - 50).collect();
-    let spins: Vec<i8> = (0..img.n).map(|i| if i % 3 == 0 { -1 } else { 1 }).collect();
+    let spins: Vec<i8> = (0..img.n)
+        .map(|i| if i % 3 == 0 { -1 } else { 1 })
+        .collect();
     host.set_linear(0, &linear).unwrap();
     host.set_start(0, &spins).unwrap();
     let start = RunStart {
         linear: Some(linear),
         spins: Some(spins),
     };
-    assert_eq!(host.phase(4, 5, img.n, 1000), golden_window(&img, 4, &start, 5));
+    assert_eq!(
+        host.phase(4, 5, img.n, 1000),
+        golden_window(&img, 4, &start, 5)
+    );
     // a retransmission is answered from the kept response
     let again = host.frame(&Command::Status);
     let first = host.exchange(&again, Duration::from_secs(5));

@@ -394,27 +394,33 @@ impl Logic for Core {
                 }
             }
             CoreState::StartCopy => {
-                // word i is read now (start memory at `i`) and written the cycle after
-                self.sc_v.d.next = true;
-                self.sc_addr.d.next = bit_cast::<UNIT_SPIN_BITS, HIST_ADDR_BITS>(self.i.q.val());
-                self.i.d.next = self.i.q.val() + 1;
-                if (self.i.q.val() + 1) == bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.unit_n[0].q.val())
-                {
-                    self.state.d.next = CoreState::StartPass;
+                if self.phases_built.val() {
+                    // word i is read now (start memory at `i`) and written the cycle after
+                    self.sc_v.d.next = true;
+                    self.sc_addr.d.next = bit_cast::<UNIT_SPIN_BITS, HIST_ADDR_BITS>(self.i.q.val());
+                    self.i.d.next = self.i.q.val() + 1;
+                    if (self.i.q.val() + 1)
+                        == bit_cast::<HIST_ADDR_BITS, COUNT_BITS>(self.unit_n[0].q.val())
+                    {
+                        self.state.d.next = CoreState::StartPass;
+                    }
                 }
             }
             CoreState::StartPass => {
-                // one pass a history slot (the matvec side's End moves `tmod` on), then the run
-                if !self.sc_v.q.val() & (self.back.q.val() == BackState::Idle) {
-                    if self.pf_count.q.val() == self.setup.tc.val() {
-                        self.prefill.d.next = false;
-                        self.fcount.d.next = self.setup.n.val();
-                        self.state.d.next = CoreState::InterpA;
-                    } else {
-                        self.prefill.d.next = true;
-                        self.pf_count.d.next = self.pf_count.q.val() + 1;
-                        self.fcount.d.next = 0.into();
-                        self.back.d.next = BackState::Start;
+                if self.phases_built.val() {
+                    // one pass a history slot (the matvec side's End moves `tmod` on), then the
+                    // run
+                    if !self.sc_v.q.val() & (self.back.q.val() == BackState::Idle) {
+                        if self.pf_count.q.val() == self.setup.tc.val() {
+                            self.prefill.d.next = false;
+                            self.fcount.d.next = self.setup.n.val();
+                            self.state.d.next = CoreState::InterpA;
+                        } else {
+                            self.prefill.d.next = true;
+                            self.pf_count.d.next = self.pf_count.q.val() + 1;
+                            self.fcount.d.next = 0.into();
+                            self.back.d.next = BackState::Start;
+                        }
                     }
                 }
             }

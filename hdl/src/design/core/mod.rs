@@ -50,12 +50,6 @@ pub enum CoreState {
     InitNoise,
     /// Clear the field history.
     InitHist,
-    /// A phase with start spins (`PHASES`): copy them, a word a cycle, from the start memory
-    /// into the spin bank the first pass reads.
-    StartCopy,
-    /// Run `Tc` matvec passes over the start spins, one into each history slot: every slot
-    /// holds `f(s)`, as if the spins had sat at `s` for `Tc` steps (`docs/fixed-point.md`).
-    StartPass,
     /// Issue weight `p`'s two knot reads (knot `k` on the knot memory's port A, `k + 1` on
     /// port B), one weight a cycle: the interpolation is a pipeline (knots registered, their
     /// difference times the position registered, the sum registered, the write). Builds
@@ -85,6 +79,13 @@ pub enum CoreState {
     Wait,
     /// Pulse `run_done`.
     Done,
+    /// A phase with start spins (`PHASES`; after the others, so that they keep their numbers):
+    /// copy them, a word a cycle, from the start memory
+    /// into the spin bank the first pass reads.
+    StartCopy,
+    /// Run `Tc` matvec passes over the start spins, one into each history slot: every slot
+    /// holds `f(s)`, as if the spins had sat at `s` for `Tc` steps (`docs/fixed-point.md`).
+    StartPass,
 }
 
 /// States of the matvec side: it runs the pass of a step handed off by the update side, beside

@@ -54,6 +54,9 @@ impl Logic for Engine {
             lin_idx,
             lin_acc,
             lin_b,
+            lin_full,
+            start_mode,
+            win_mode,
             lin_we,
             lin_waddr,
             lin_wdata,
@@ -101,8 +104,8 @@ impl Logic for Engine {
             self.core.matrix.linear_we.next = true;
         }
         self.lin_we.d.next = false;
-        // learning phases: the core's phase inputs (held by PhaseStart), the start memory's
-        // writes (StartB) and the window memory's reads (WinAddr)
+        // learning phases: the core's phase inputs (RunStart), the start memory's writes
+        // (MeasB in start_mode) and the window memory's reads (SpinAddr in win_mode)
         self.core.phase.next = false;
         self.core.phase_start.next = self.has_start.q.val();
         self.core.window.next = self.win_w.q.val();
@@ -132,7 +135,7 @@ impl Logic for Engine {
         }
         self.lin_value.next = (self.lin_acc.q.val() >> 8)
             | (bit_cast::<32, 8>(self.receiver.read_data.val()) << 24);
-        self.lin_hi.next = self.lin_value.val() >> self.lin_shift.val();
+        self.lin_hi.next = self.lin_acc.q.val() >> self.lin_shift.val();
         // the window's size for RUN_PHASE, registered: its steps times ⌈n/UNITS⌉ and times n
         self.words_c.next = bit_cast::<32, COUNT_BITS>(
             (self.loader.setup.n.val() + self.unit_mask.val()) >> self.unit_shift.val(),
@@ -154,7 +157,12 @@ impl Logic for Engine {
         self.loader.valid.next = false;
         self.loader.data.next = self.receiver.read_data.val();
         self.receiver.read_address.next = self.k.q.val();
+        // (the ROM's byte comes a cycle after its address: Identify asks for the next one)
+        self.id_rom.clock.next = self.clock.val();
         self.id_rom.address.next = bit_cast::<6, 11>(self.k.q.val());
+        if self.state.q.val() == EngineState::Identify {
+            self.id_rom.address.next = bit_cast::<6, 11>(self.k.q.val() + 1);
+        }
         // outputs
         self.busy.next = self.core.busy.val();
         self.loaded.next = self.image_ok.q.val();
@@ -426,6 +434,7 @@ impl Logic for Engine {
                         self.left.d.next = self.receiver.arg2.val().get_bits::<16>(0);
                         self.k.d.next = 8.into();
                         self.bit_i.d.next = 0.into();
+                        self.start_mode.d.next = false;
                         self.state.d.next = EngineState::MeasA;
                     }
                 }
@@ -453,6 +462,7 @@ impl Logic for Engine {
                         self.lin_idx.d.next = bit_cast::<COUNT_BITS, 32>(self.receiver.arg.val());
                         self.lin_write.d.next = false;
                         self.lin_b.d.next = 0.into();
+                        self.lin_full.d.next = false;
                         self.k.d.next = 8.into();
                         self.state.d.next = EngineState::LinA;
                     }
@@ -491,7 +501,8 @@ impl Logic for Engine {
                         self.lin_idx.d.next = bit_cast::<COUNT_BITS, 32>(self.receiver.arg.val());
                         self.k.d.next = 8.into();
                         self.bit_i.d.next = 0.into();
-                        self.state.d.next = EngineState::StartA;
+                        self.start_mode.d.next = true;
+                        self.state.d.next = EngineState::MeasA;
                     }
                 }
                 if (self.receiver.kind.val() == self.kind_run_phase.val()) & self.phases_built.val() {
@@ -537,6 +548,7 @@ impl Logic for Engine {
                             + bit_cast::<32, 16>(self.receiver.arg2.val().get_bits::<16>(0));
                         self.spin_byte.d.next = 0.into();
                         self.bit_i.d.next = 0.into();
+                        self.win_mode.d.next = true;
                         self.ret.d.next = EngineState::WinSeek;
                     }
                 }
@@ -603,25 +615,43 @@ impl Logic for Engine {
                 }
             }
             EngineState::MeasA => {
-                if self.external_built.val() {
-                    // the frame byte at k holds the next spin bit (read address = k)
-                    if self.left.q.val() == 0 {
-                        self.state.d.next = EngineState::MeasEnd;
-                    } else {
+                // MEASURE, or SET_START (start_mode): the frame byte at k holds the next spin
+                // bit (read address = k)
+                if self.left.q.val() != 0 {
+                    if self.external_built.val() | self.start_mode.q.val() {
                         self.state.d.next = EngineState::MeasB;
                     }
+                } else if self.start_mode.q.val() {
+                    self.start_next.d.next = self.lin_idx.q.val();
+                    if self.lin_idx.q.val() == self.loader.setup.n.val() {
+                        self.has_start.d.next = true;
+                    }
+                    self.writer.value.next = self.code_status_ok.val();
+                    self.writer.count.next = 1.into();
+                    self.writer.load.next = true;
+                    self.ret.d.next = EngineState::Finish;
+                    self.state.d.next = EngineState::Put;
+                } else if self.external_built.val() {
+                    self.state.d.next = EngineState::MeasEnd;
                 }
             }
             EngineState::MeasB => {
-                if self.external_built.val() & self.core.sample_ready.val() {
-                    self.core.sample_valid.next = true;
-                    self.sample_next.d.next = self.sample_next.q.val() + 1;
+                if self.start_mode.q.val() | (self.external_built.val() & self.core.sample_ready.val()) {
                     self.left.d.next = self.left.q.val() - 1;
                     self.bit_i.d.next = self.bit_i.q.val() + 1;
                     if self.bit_i.q.val() == 7 {
                         self.k.d.next = self.k.q.val() + 1;
                     }
                     self.state.d.next = EngineState::MeasA;
+                }
+                if self.start_mode.q.val() {
+                    // the word so far with this spin, written whole at once
+                    self.core.start_we.next = true;
+                    self.start_word.d.next = self.start_wword.val();
+                    self.lin_idx.d.next = self.lin_idx.q.val() + 1;
+                } else if self.external_built.val() & self.core.sample_ready.val() {
+                    self.core.sample_valid.next = true;
+                    self.sample_next.d.next = self.sample_next.q.val() + 1;
                 }
             }
             EngineState::MeasEnd => {
@@ -669,7 +699,9 @@ impl Logic for Engine {
                 }
             }
             EngineState::RunStart => {
+                // RUN, or RUN_PHASE (phase_run)
                 self.core.start.next = true;
+                self.core.phase.next = self.phase_run.q.val();
                 self.writer.value.next = 0.into();
                 self.writer.count.next = 1.into();
                 self.writer.load.next = true;
@@ -714,43 +746,89 @@ impl Logic for Engine {
                 self.writer.load.next = true;
                 self.spin_i.d.next = 0.into();
                 self.spin_byte.d.next = 0.into();
+                self.win_mode.d.next = false;
                 self.ret.d.next = EngineState::SpinAddr;
                 self.state.d.next = EngineState::Put;
             }
             EngineState::SpinAddr => {
-                if self.spin_i.q.val() == self.loader.setup.n.val() {
+                // READ_RESULT's best spin i, or READ_WINDOW's spin (win_mode): its word is read
+                // now, registered in SpinWait, its bit taken in SpinBit
+                self.state.d.next = EngineState::SpinWait;
+                if self.win_mode.q.val() {
+                    if self.wpos.q.val() == self.wend.q.val() {
+                        self.state.d.next = EngineState::Finish;
+                    }
+                } else if self.spin_i.q.val() == self.loader.setup.n.val() {
                     self.state.d.next = EngineState::Finish;
-                } else {
-                    self.state.d.next = EngineState::SpinWait;
                 }
             }
             EngineState::SpinWait => {
                 self.state.d.next = EngineState::SpinBit;
             }
-            EngineState::WinWait => {
-                if self.phases_built.val() {
-                    self.state.d.next = EngineState::WinBit;
-                }
-            }
             EngineState::SpinBit => {
-                self.spin_byte.d.next = self.spin_next.val();
-                self.spin_i.d.next = self.spin_i.q.val() + 1;
                 self.state.d.next = EngineState::SpinAddr;
-                if (bit_cast::<3, COUNT_BITS>(self.spin_i.q.val()) == 7)
-                    | ((self.spin_i.q.val() + 1) == self.loader.setup.n.val())
-                {
-                    self.writer.value.next = bit_cast::<64, 8>(self.spin_next.val());
-                    self.writer.count.next = 1.into();
-                    self.writer.load.next = true;
-                    self.spin_byte.d.next = 0.into();
-                    self.ret.d.next = EngineState::SpinAddr;
-                    self.state.d.next = EngineState::Put;
+                if self.win_mode.q.val() {
+                    self.spin_byte.d.next = self.win_byte.val();
+                    self.bit_i.d.next = self.bit_i.q.val() + 1;
+                    self.wpos.d.next = self.wpos.q.val() + 1;
+                    self.wi.d.next = self.wi.q.val() + 1;
+                    if (self.wi.q.val() + 1) == self.loader.setup.n.val() {
+                        self.wi.d.next = 0.into();
+                        self.wbase.d.next =
+                            self.wbase.q.val() + bit_cast::<WINDOW_ADDR_BITS, 32>(self.words_c.val());
+                    }
+                    if (self.bit_i.q.val() == 7) | ((self.wpos.q.val() + 1) == self.wend.q.val()) {
+                        self.writer.value.next = bit_cast::<64, 8>(self.win_byte.val());
+                        self.writer.count.next = 1.into();
+                        self.writer.load.next = true;
+                        self.spin_byte.d.next = 0.into();
+                        self.bit_i.d.next = 0.into();
+                        self.ret.d.next = EngineState::SpinAddr;
+                        self.state.d.next = EngineState::Put;
+                    }
+                } else {
+                    self.spin_byte.d.next = self.spin_next.val();
+                    self.spin_i.d.next = self.spin_i.q.val() + 1;
+                    if (bit_cast::<3, COUNT_BITS>(self.spin_i.q.val()) == 7)
+                        | ((self.spin_i.q.val() + 1) == self.loader.setup.n.val())
+                    {
+                        self.writer.value.next = bit_cast::<64, 8>(self.spin_next.val());
+                        self.writer.count.next = 1.into();
+                        self.writer.load.next = true;
+                        self.spin_byte.d.next = 0.into();
+                        self.ret.d.next = EngineState::SpinAddr;
+                        self.state.d.next = EngineState::Put;
+                    }
                 }
             }
             EngineState::LinA => {
                 if self.phases_built.val() {
-                    // the frame byte at k is a term's next byte (read address = k)
-                    if self.left.q.val() != 0 {
+                    // a term completed by the last byte (registered in lin_acc: the frame
+                    // buffer's block-RAM output goes into a register before any check) is
+                    // checked (first pass) or written (second), then the next byte is presented
+                    // (read address = k)
+                    self.lin_full.d.next = false;
+                    if self.lin_full.q.val() {
+                        self.lin_idx.d.next = self.lin_idx.q.val() + 1;
+                        if self.lin_write.q.val() {
+                            self.lin_we.d.next = true;
+                            self.lin_waddr.d.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.lin_idx.q.val());
+                            self.lin_wdata.d.next =
+                                signed_cast(self.lin_acc.q.val().get_bits::<FIELD_BITS>(0));
+                        }
+                    }
+                    if self.lin_full.q.val()
+                        & !self.lin_write.q.val()
+                        & (self.lin_hi.val() != 0)
+                        & (self.lin_hi.val() != self.lin_ones.val())
+                    {
+                        // wider than the build's linear terms: nothing written
+                        self.writer.value.next = self.code_does_not_fit.val();
+                        self.writer.count.next = 1.into();
+                        self.writer.load.next = true;
+                        self.ret.d.next = EngineState::Finish;
+                        self.state.d.next = EngineState::Put;
+                    } else if self.left.q.val() != 0 {
                         self.state.d.next = EngineState::LinB;
                     } else if !self.lin_write.q.val() {
                         // every term fits: the same page again, writing
@@ -769,59 +847,15 @@ impl Logic for Engine {
             }
             EngineState::LinB => {
                 if self.phases_built.val() {
+                    // the byte into the term (a term complete goes to LinA's check or write)
                     self.lin_acc.d.next = self.lin_value.val();
                     self.lin_b.d.next = self.lin_b.q.val() + 1;
                     self.k.d.next = self.k.q.val() + 1;
                     self.state.d.next = EngineState::LinA;
                     if self.lin_b.q.val() == 3 {
                         self.left.d.next = self.left.q.val() - 1;
-                        self.lin_idx.d.next = self.lin_idx.q.val() + 1;
-                        if self.lin_write.q.val() {
-                            self.lin_we.d.next = true;
-                            self.lin_waddr.d.next = bit_cast::<SPIN_BITS, COUNT_BITS>(self.lin_idx.q.val());
-                            self.lin_wdata.d.next =
-                                signed_cast(self.lin_value.val().get_bits::<FIELD_BITS>(0));
-                        } else if (self.lin_hi.val() != 0) & (self.lin_hi.val() != self.lin_ones.val()) {
-                            // wider than the build's linear terms: nothing written
-                            self.writer.value.next = self.code_does_not_fit.val();
-                            self.writer.count.next = 1.into();
-                            self.writer.load.next = true;
-                            self.ret.d.next = EngineState::Finish;
-                            self.state.d.next = EngineState::Put;
-                        }
+                        self.lin_full.d.next = true;
                     }
-                }
-            }
-            EngineState::StartA => {
-                if self.phases_built.val() {
-                    // the frame byte at k holds the next spin bit (read address = k)
-                    if self.left.q.val() != 0 {
-                        self.state.d.next = EngineState::StartB;
-                    } else {
-                        self.start_next.d.next = self.lin_idx.q.val();
-                        if self.lin_idx.q.val() == self.loader.setup.n.val() {
-                            self.has_start.d.next = true;
-                        }
-                        self.writer.value.next = self.code_status_ok.val();
-                        self.writer.count.next = 1.into();
-                        self.writer.load.next = true;
-                        self.ret.d.next = EngineState::Finish;
-                        self.state.d.next = EngineState::Put;
-                    }
-                }
-            }
-            EngineState::StartB => {
-                if self.phases_built.val() {
-                    // the word so far with this spin, written whole at once
-                    self.core.start_we.next = true;
-                    self.start_word.d.next = self.start_wword.val();
-                    self.lin_idx.d.next = self.lin_idx.q.val() + 1;
-                    self.left.d.next = self.left.q.val() - 1;
-                    self.bit_i.d.next = self.bit_i.q.val() + 1;
-                    if self.bit_i.q.val() == 7 {
-                        self.k.d.next = self.k.q.val() + 1;
-                    }
-                    self.state.d.next = EngineState::StartA;
                 }
             }
             EngineState::PhaseCheck => {
@@ -838,19 +872,8 @@ impl Logic for Engine {
                         self.has_result.d.next = false;
                         self.phase_run.d.next = true;
                         self.writer.load.next = false;
-                        self.state.d.next = EngineState::PhaseStart;
+                        self.state.d.next = EngineState::RunStart;
                     }
-                }
-            }
-            EngineState::PhaseStart => {
-                if self.phases_built.val() {
-                    self.core.start.next = true;
-                    self.core.phase.next = true;
-                    self.writer.value.next = self.code_status_ok.val();
-                    self.writer.count.next = 1.into();
-                    self.writer.load.next = true;
-                    self.ret.d.next = EngineState::Finish;
-                    self.state.d.next = EngineState::Put;
                 }
             }
             EngineState::WinSeek => {
@@ -868,40 +891,7 @@ impl Logic for Engine {
                         self.wpos.d.next = self.wpos.q.val() + 1;
                         self.wi.d.next = self.wi.q.val() + 1;
                     } else {
-                        self.state.d.next = EngineState::WinAddr;
-                    }
-                }
-            }
-            EngineState::WinAddr => {
-                if self.phases_built.val() {
-                    // (the window word of spin wi is read now)
-                    if self.wpos.q.val() == self.wend.q.val() {
-                        self.state.d.next = EngineState::Finish;
-                    } else {
-                        self.state.d.next = EngineState::WinWait;
-                    }
-                }
-            }
-            EngineState::WinBit => {
-                if self.phases_built.val() {
-                    self.spin_byte.d.next = self.win_byte.val();
-                    self.bit_i.d.next = self.bit_i.q.val() + 1;
-                    self.wpos.d.next = self.wpos.q.val() + 1;
-                    self.wi.d.next = self.wi.q.val() + 1;
-                    if (self.wi.q.val() + 1) == self.loader.setup.n.val() {
-                        self.wi.d.next = 0.into();
-                        self.wbase.d.next =
-                            self.wbase.q.val() + bit_cast::<WINDOW_ADDR_BITS, 32>(self.words_c.val());
-                    }
-                    self.state.d.next = EngineState::WinAddr;
-                    if (self.bit_i.q.val() == 7) | ((self.wpos.q.val() + 1) == self.wend.q.val()) {
-                        self.writer.value.next = bit_cast::<64, 8>(self.win_byte.val());
-                        self.writer.count.next = 1.into();
-                        self.writer.load.next = true;
-                        self.spin_byte.d.next = 0.into();
-                        self.bit_i.d.next = 0.into();
-                        self.ret.d.next = EngineState::WinAddr;
-                        self.state.d.next = EngineState::Put;
+                        self.state.d.next = EngineState::SpinAddr;
                     }
                 }
             }
@@ -949,6 +939,9 @@ impl Logic for Engine {
             self.lin_idx.d.next = 0.into();
             self.lin_acc.d.next = 0.into();
             self.lin_b.d.next = 0.into();
+            self.lin_full.d.next = false;
+            self.start_mode.d.next = false;
+            self.win_mode.d.next = false;
             self.lin_we.d.next = false;
             self.lin_waddr.d.next = 0.into();
             self.lin_wdata.d.next = 0.into();
@@ -975,6 +968,9 @@ impl Logic for Engine {
             self.ext.d.next = false;
             self.has_start.d.next = false;
             self.phase_run.d.next = false;
+            self.lin_full.d.next = false;
+            self.start_mode.d.next = false;
+            self.win_mode.d.next = false;
             self.core.start.next = false;
             self.core.stop.next = true;
             self.loader.restart.next = true;

@@ -69,7 +69,9 @@ pub struct Engine {
     receiver: FrameReceiver,
     writer: ResponseWriter,
     encoder: FrameEncoder,
-    id_rom: ROM<Bits<8>, 6>,
+    /// IDENTIFY's reply: a synchronous ROM, so that it takes a block RAM and no logic (the
+    /// iCEBreaker's UP5K has one to spare and few logic cells).
+    id_rom: SyncROM<Bits<8>, 6>,
     // command state
     state: DFF<EngineState>,
     ret: DFF<EngineState>,
@@ -162,7 +164,14 @@ pub struct Engine {
     lin_idx: DFF<Bits<COUNT_BITS>>,
     lin_acc: DFF<Bits<32>>,
     lin_b: DFF<Bits<2>>,
-    /// The term completed by this byte.
+    /// The term in `lin_acc` is complete: LinA checks or writes it.
+    lin_full: DFF<Bit>,
+    /// MeasA/MeasB take SET_START's spins into the start memory (not MEASURE's into the core),
+    /// and SpinAddr/SpinWait/SpinBit read the window (READ_WINDOW, not READ_RESULT): the phase
+    /// commands share those states, so that the engine keeps 32 states (a 5-bit state).
+    start_mode: DFF<Bit>,
+    win_mode: DFF<Bit>,
+    /// The term so far with this byte; the high bits of the complete term in `lin_acc`.
     lin_value: Signal<Local, Bits<32>>,
     lin_hi: Signal<Local, Bits<32>>,
     /// The linear-term write into the core (registered; the loader's otherwise).

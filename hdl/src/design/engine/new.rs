@@ -37,7 +37,10 @@ impl Engine {
             encoder: Default::default(),
             id_rom: identity
                 .iter()
-                .map(|&b| Bits::<8>::from(u64::from(b)))
+                .copied()
+                .chain(std::iter::repeat(0))
+                .take(64)
+                .map(|b| Bits::<8>::from(u64::from(b)))
                 .collect::<Vec<_>>()
                 .into_iter()
                 .into(),
@@ -117,6 +120,9 @@ impl Engine {
             lin_idx: Default::default(),
             lin_acc: Default::default(),
             lin_b: Default::default(),
+            lin_full: Default::default(),
+            start_mode: Default::default(),
+            win_mode: Default::default(),
             lin_value: Default::default(),
             lin_hi: Default::default(),
             lin_we: Default::default(),

@@ -1,4 +1,6 @@
 //! The dispatch's states: one command at a time, from its frame to the end of its response.
+//! 32 of them, a 5-bit state: the learning phases' commands share states with MEASURE and
+//! READ_RESULT (the engine's `start_mode` and `win_mode`) rather than widen every state compare.
 
 use rust_hdl::prelude::*;
 
@@ -23,15 +25,15 @@ pub enum EngineState {
     Result2,
     /// READ_RESULT: best step and `N`.
     Result3,
-    /// READ_RESULT: present a best-spin address.
+    /// READ_RESULT: present a best-spin address (READ_WINDOW, `win_mode`: a window word's).
     SpinAddr,
-    /// READ_RESULT: take the bit.
+    /// READ_RESULT (READ_WINDOW): take the bit.
     SpinBit,
     /// LOAD: present a frame-buffer address.
     LoadA,
     /// LOAD: feed the byte to the loader.
     LoadB,
-    /// RUN: the seed is in place; start the core.
+    /// RUN, RUN_PHASE: the seed (and the phase) in place; start the core.
     RunStart,
     /// DRIVE: a new external run: stop the core.
     ExtStop,
@@ -41,9 +43,9 @@ pub enum EngineState {
     DriveHead,
     /// DRIVE: take the next drive value from the core.
     DriveWait,
-    /// MEASURE: present the next frame byte holding spin bits.
+    /// MEASURE (SET_START, `start_mode`): present the next frame byte holding spin bits.
     MeasA,
-    /// MEASURE: feed the spin to the core's sample port.
+    /// MEASURE: feed the spin to the core's sample port (SET_START: into the start memory).
     MeasB,
     /// MEASURE: the page is fed; wait for the step's end when it completed the step.
     MeasEnd,
@@ -57,30 +59,19 @@ pub enum EngineState {
     StartEnc,
     /// The encoder is sending the response.
     Send,
-    /// DRIVE: the core's registered `stop` takes effect (last, so that the other states keep
+    /// DRIVE: the core's registered `stop` takes effect (after the others, so that they keep
     /// their numbers).
     ExtSettle,
-    /// SET_LINEAR: present the next frame byte of a term (a first pass checks every term's
-    /// width, a second writes them).
+    /// SET_LINEAR: check (a first pass over the page: every term's width) or write (a second
+    /// pass) the term the last byte completed, then present the next frame byte.
     LinA,
-    /// SET_LINEAR: take the byte; a term complete is checked or written.
+    /// SET_LINEAR: take the byte into the term.
     LinB,
-    /// SET_START: present the next frame byte holding spin bits.
-    StartA,
-    /// SET_START: the spin into the start memory's word.
-    StartB,
     /// RUN_PHASE: the window's size (registered products) against the window memory.
     PhaseCheck,
-    /// RUN_PHASE: start the core on a phase.
-    PhaseStart,
     /// READ_WINDOW: walk to the first position asked for (a step at a time, then a spin).
     WinSeek,
-    /// READ_WINDOW: present the window word holding the next spin.
-    WinAddr,
-    /// READ_WINDOW: take its bit.
-    WinBit,
-    /// READ_RESULT: the best spin's bit is registered as it leaves the block RAM.
+    /// READ_RESULT: the best spin's bit (READ_WINDOW: the window word) is registered as it
+    /// leaves the block RAM.
     SpinWait,
-    /// READ_WINDOW: the window word is registered as it leaves the block RAM.
-    WinWait,
 }
