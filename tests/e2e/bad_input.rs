@@ -189,7 +189,7 @@ const CASES: &[(&str, i32, &str)] = &[
     (
         "ep train --data digits --steps 1400 --window 1400 -o ep1",
         1,
-        "--window 1400: a window of 1400 steps of 42 spins takes 4200 words; core `rtl` keeps 4096",
+        "--window 1400: a window of 1400 steps of 42 spins takes 4200 words; core `rtl` keeps 2048",
     ),
     (
         "ep train --data iris --core dense -o ep1",

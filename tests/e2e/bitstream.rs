@@ -84,8 +84,9 @@ fn builds_from_scratch(board: &str, core: &str, seed: u64, cells: &[&str]) -> Va
     }
     // the memories are in block RAM
     assert!(used(cells[1]) > 0, "{}", cells[1]);
-    // IDENTIFY answers with the design hash: the identity ROM of the synthesized core holds it
-    // at reply offset 29 (after version, limits and capabilities)
+    // IDENTIFY answers with the design hash: the identity ROM of the synthesized core (a
+    // synchronous ROM, its bytes set in an `initial` block) holds it at reply offset 29 (after
+    // version, limits and capabilities)
     let verilog = std::fs::read_to_string(out.join("build/core.v")).unwrap();
     let rom = verilog
         .split("module top$engine$id_rom")
@@ -94,7 +95,7 @@ fn builds_from_scratch(board: &str, core: &str, seed: u64, cells: &[&str]) -> Va
     let byte_at = |addr: usize| -> String {
         let line = rom
             .lines()
-            .find(|l| l.trim().starts_with(&format!("6'b{addr:b}:")))
+            .find(|l| l.trim().starts_with(&format!("mem[6'b{addr:b}]")))
             .unwrap_or_else(|| panic!("ROM address {addr}"));
         let v = line.rsplit("8'h").next().unwrap().trim_end_matches(';');
         format!("{:02x}", u8::from_str_radix(v, 16).unwrap())
