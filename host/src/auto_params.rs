@@ -56,11 +56,12 @@ macro_rules! shipped {
 /// below it the degree-12 file, which reaches G1's and G4's best-known cuts.
 const RANDOM_PLUS_LARGE_N: usize = 1_400;
 
-/// From this mean degree a random +1 graph below `RANDOM_PLUS_LARGE_N` takes the rule trained at
-/// G1-G5's degree (48, `gset-random-plus-n200-deg48-das` resumed to 600 epochs), which reaches
-/// each of G1-G5 at T = N in 2 000 runs (hits 38, 1, 27, 40, 4 against the degree-12 file's 4,
-/// 0, 0, 6, 0; results/gset-table5-degree-e600-2000.csv against -trained-2000.csv); below it,
-/// the degree-12 file. Random ±1 graphs the same with their degree-48 file (300 epochs): 117
+/// From this mean degree a random +1 graph takes the rule trained at G1-G5's degree (48,
+/// `gset-random-plus-n200-deg48-das` resumed to 600 epochs) and fine-tuned at N = 800 (stage 2,
+/// `gset-random-plus-n800-deg48-das-stage2`), which reaches each of G1-G5 at T = N in 2 000
+/// runs: hits 92, 4, 35, 39, 7 against the stage-1 file's 38, 1, 27, 40, 4 and the degree-12
+/// file's 4, 0, 0, 6, 0 (results/gset-table5-random-plus-stage2-2000.csv against
+/// -degree-e600-2000.csv and -trained-2000.csv); below it, the degree-12 file. Random ±1 graphs the same with their degree-48 file (300 epochs): 117
 /// hits on G6-G10 against 64 (results/gset-table5-degree-pm1-e300-2000.csv).
 const RANDOM_DENSE_DEGREE: f64 = 30.0;
 
@@ -72,7 +73,7 @@ fn file_for(class: GraphClass, n: usize, degree: f64) -> Shipped {
     match class {
         GraphClass::Sk => shipped!("sk-n100-das-e700.json"),
         GraphClass::RandomPlus if degree >= RANDOM_DENSE_DEGREE => {
-            shipped!("gset-random-plus-n200-deg48-das-e600.json")
+            shipped!("gset-random-plus-n800-deg48-das-stage2.json")
         }
         GraphClass::RandomPlus if n >= RANDOM_PLUS_LARGE_N => {
             shipped!("gset-random-plus-n200-deg20-das-e2000.json")
