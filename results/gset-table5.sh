@@ -52,7 +52,8 @@ while read -r name class npim_tts sota_tts; do
   # (gset-CLASS-n200-degD-das.json), where one exists
   if [ "$rule" = degree ]; then
     deg=$(head -1 "$data/$name.txt" | awk '{print 2 * $2 / $1}')
-    near=$(ls params/gset-"$class"-n200-deg*-das.json 2>/dev/null | sed 's/.*-deg\([0-9]*\)-das.json/\1/' |
+    # (no degree file for the class: no match, not an exit under pipefail)
+    near=$( (ls params/gset-"$class"-n200-deg*-das.json 2>/dev/null || true) | sed 's/.*-deg\([0-9]*\)-das.json/\1/' |
       awk -v d="$deg" '{e = $1 - d; e = e < 0 ? -e : e; if (best == "" || e < be) {best = $1; be = e}} END {print best}')
     [ -z "$near" ] || params=params/gset-$class-n200-deg$near-das.json
   fi
