@@ -61,8 +61,11 @@ const RANDOM_PLUS_LARGE_N: usize = 1_400;
 /// `gset-random-plus-n800-deg48-das-stage2`), which reaches each of G1-G5 at T = N in 2 000
 /// runs: hits 92, 4, 35, 39, 7 against the stage-1 file's 38, 1, 27, 40, 4 and the degree-12
 /// file's 4, 0, 0, 6, 0 (results/gset-table5-random-plus-stage2-2000.csv against
-/// -degree-e600-2000.csv and -trained-2000.csv); below it, the degree-12 file. Random ±1 graphs the same with their degree-48 file (300 epochs): 117
-/// hits on G6-G10 against 64 (results/gset-table5-degree-pm1-e300-2000.csv).
+/// -degree-e600-2000.csv and -trained-2000.csv); below it, the degree-12 file. Random ±1 graphs
+/// the same with their degree-48 file (300 epochs) fine-tuned at N = 800
+/// (`gset-random-pm1-n800-deg48-das-stage2`): 154 hits on G6-G10 against the stage-1 file's 117
+/// and the degree-12 file's 64 (results/gset-table5-random-pm1-stage2-2000.csv against
+/// -degree-pm1-e300-2000.csv).
 const RANDOM_DENSE_DEGREE: f64 = 30.0;
 
 /// The file for `class` at `n` spins of mean degree `degree`: Table 5's choice per G-set class
@@ -80,7 +83,7 @@ fn file_for(class: GraphClass, n: usize, degree: f64) -> Shipped {
         }
         GraphClass::RandomPlus => shipped!("gset-random-plus-n200-objective.json"),
         GraphClass::RandomPm1 if degree >= RANDOM_DENSE_DEGREE => {
-            shipped!("gset-random-pm1-n200-deg48-das-e300.json")
+            shipped!("gset-random-pm1-n800-deg48-das-stage2.json")
         }
         GraphClass::RandomPm1 => shipped!("gset-random-pm1-n200-objective.json"),
         GraphClass::Toroidal => shipped!("gset-toroidal-n200-das-e600.json"),

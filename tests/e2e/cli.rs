@@ -502,7 +502,7 @@ fn params_auto_picks_the_class_file_and_says_which() {
         (
             shared("gset/G6.txt"),
             "random ±1",
-            "gset-random-pm1-n200-deg48-das-e300.json",
+            "gset-random-pm1-n800-deg48-das-stage2.json",
         ),
         (
             shared("gset/G22.txt"),
