@@ -57,10 +57,11 @@ macro_rules! shipped {
 const RANDOM_PLUS_LARGE_N: usize = 1_400;
 
 /// From this mean degree a random +1 graph takes the rule trained at G1-G5's degree (48,
-/// `gset-random-plus-n200-deg48-das` resumed to 600 epochs) and fine-tuned at N = 800 (stage 2,
-/// `gset-random-plus-n800-deg48-das-stage2`), which reaches each of G1-G5 at T = N in 2 000
-/// runs: hits 92, 4, 35, 39, 7 against the stage-1 file's 38, 1, 27, 40, 4 and the degree-12
-/// file's 4, 0, 0, 6, 0 (results/gset-table5-random-plus-stage2-2000.csv against
+/// `gset-random-plus-n200-deg48-das` resumed to 600 epochs) and fine-tuned at N = 800 for 300
+/// epochs (stage 2, `gset-random-plus-n800-deg48-das-stage2-e300`), which reaches each of G1-G5
+/// at T = N in 2 000 runs: hits 108, 2, 40, 55, 9 against 92, 4, 35, 39, 7 at 150 epochs, the
+/// stage-1 file's 38, 1, 27, 40, 4 and the degree-12 file's 4, 0, 0, 6, 0
+/// (results/gset-table5-random-plus-stage2-e300-2000.csv against -stage2-2000.csv,
 /// -degree-e600-2000.csv and -trained-2000.csv); below it, the degree-12 file. Random ±1 graphs
 /// the same with their degree-48 file (300 epochs) fine-tuned at N = 800
 /// (`gset-random-pm1-n800-deg48-das-stage2`): 154 hits on G6-G10 against the stage-1 file's 117
@@ -76,7 +77,7 @@ fn file_for(class: GraphClass, n: usize, degree: f64) -> Shipped {
     match class {
         GraphClass::Sk => shipped!("sk-n100-das-e700.json"),
         GraphClass::RandomPlus if degree >= RANDOM_DENSE_DEGREE => {
-            shipped!("gset-random-plus-n800-deg48-das-stage2.json")
+            shipped!("gset-random-plus-n800-deg48-das-stage2-e300.json")
         }
         GraphClass::RandomPlus if n >= RANDOM_PLUS_LARGE_N => {
             shipped!("gset-random-plus-n200-deg20-das-e2000.json")

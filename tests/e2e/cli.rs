@@ -497,7 +497,7 @@ fn params_auto_picks_the_class_file_and_says_which() {
         (
             shared("gset/G1.txt"),
             "random +1",
-            "gset-random-plus-n800-deg48-das-stage2.json",
+            "gset-random-plus-n800-deg48-das-stage2-e300.json",
         ),
         (
             shared("gset/G6.txt"),
