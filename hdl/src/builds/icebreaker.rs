@@ -61,6 +61,9 @@ pub mod params {
     /// The shifts are decoded in the cycle: one unit shares nothing, and the registers would
     /// not fit (5 292 of 5 280 logic cells).
     pub const REGISTERED_SHIFTS: bool = false;
+    /// The spin counter's `i + 1` and its comparisons are computed in the cycle: the
+    /// registers would cost logic cells this build does not have (`INDEX_LOOKAHEAD` in `rtl`).
+    pub const INDEX_LOOKAHEAD: bool = false;
     /// Each update unit multiplies two `W²` taps a cycle (`rtl`, `small`); here one.
     pub const TAP_PAIRS: bool = false;
     /// The matvec lanes use the spin bits as they leave the block RAMs (no stage 2c): the

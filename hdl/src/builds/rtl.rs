@@ -54,6 +54,12 @@ pub mod params {
     /// during a run): decoded in the cycle, they fed every unit's rounding adder and barrel
     /// shifter through one chain that synthesis shares between the units (`update/logic_impl.rs`).
     pub const REGISTERED_SHIFTS: bool = true;
+    /// The update units keep `i + 1` and `i + 2` in registers and decide a cycle ahead whether
+    /// spins `i` and `i + 1` have their fields in and whether `i + 1` ends the pass, so that no
+    /// adder or comparator sits between the spin counter and the memories' read addresses
+    /// (`i → i + 1 → i + 1 < avail →` the history's and the weights' addresses held the ULX3S
+    /// build at 61.43 MHz).
+    pub const INDEX_LOOKAHEAD: bool = true;
     /// Each update unit multiplies two `W²` taps a cycle (two multipliers; its field history
     /// in two memories, the even and the odd slots, read at once).
     pub const TAP_PAIRS: bool = true;

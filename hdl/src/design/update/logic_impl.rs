@@ -28,7 +28,8 @@ impl Logic for Update {
             self, clock, state, i, k, k_last, s, span_q, stride_q, wbase, eta, acc, w1u, v1, fresh, tap_weight, tap_field, tap_valid, tap_fresh, tap_weight_b, tap_field_b, v1b, prod_q, prod_b_q, prod_valid,
             prod_fresh, pair_q, pair_valid, pair_fresh, launch_q, launch_last_q, tail_valid, tail_last, rounded_q, acc_c_q, z_wide_q, z, z_at_table, f_nl_q,
             w1_product_q, w1_q, q0_eta_q, term0_q, term1_q, w1_addr, npend, npend2, x1_q, pipe, w0, read,
-            decided, late, avail_q, half, zr_c, zl_c, left_on, y_sh, sh0_on
+            decided, late, avail_q, half, zr_c, zl_c, left_on, y_sh, sh0_on, i1, i2, ready_q,
+            ready_next_q, ends_next_q
         );
         self.avail_q.d.next = self.avail.val();
         // load and history ports
@@ -85,9 +86,11 @@ impl Logic for Update {
         self.rd_i.next = self.i.q.val();
         self.rd_slot.next = self.s.q.val();
         self.rd_wbase.next = self.wbase.q.val();
+        self.rd_cont.next = true;
         if self.s.q.val() >= self.span_q.q.val() {
             self.rd_slot.next = 0.into();
             self.rd_wbase.next = self.next_wbase.val();
+            self.rd_cont.next = false;
         }
         // W² MAC: the slot read in the cycle before is registered (the odd slot's weight 0
         // where the pair has no odd slot), its products registered, summed, then added (a
@@ -278,10 +281,21 @@ impl Logic for Update {
         }
         // stage 10: y
         self.y.next = self.term0_q.q.val() + self.term1_q.q.val();
-        self.i_next.next = self.i.q.val() + 1;
         // (builds without the overlap never wait: the gate and its comparisons drop out)
-        self.ready.next = (self.i.q.val() < self.avail_q.q.val()) | !self.overlap_built.val();
-        self.ready_next.next = (self.i_next.val() < self.avail_q.q.val()) | !self.overlap_built.val();
+        if self.lookahead_built.val() {
+            self.i_next.next = self.i1.q.val();
+            self.ready.next = self.ready_q.q.val() | !self.overlap_built.val();
+            self.ready_next.next = self.ready_next_q.q.val() | !self.overlap_built.val();
+            self.ends_next.next = self.ends_next_q.q.val();
+        } else {
+            self.i_next.next = self.i.q.val() + 1;
+            self.ready.next = (self.i.q.val() < self.avail_q.q.val()) | !self.overlap_built.val();
+            self.ready_next.next =
+                (self.i_next.val() < self.avail_q.q.val()) | !self.overlap_built.val();
+            self.ends_next.next = self.i_next.val() == self.n.val();
+        }
+        self.advance.next = false;
+        self.restart.next = false;
         // outputs
         self.spin_valid.next = false;
         self.spin_index.next = bit_cast::<UNIT_SPIN_BITS, COUNT_BITS>(self.i.q.val());
@@ -319,9 +333,11 @@ impl Logic for Update {
                 // W⁰ for the whole pass
                 self.rd_wbase.next = 0.into();
                 self.rd_slot.next = 0.into();
+                self.rd_cont.next = false;
                 if self.start.val() {
                     self.pipe.d.next = self.pipelined.val() & !self.single_tap.val();
                     self.i.d.next = 0.into();
+                    self.restart.next = true;
                     self.k.d.next = 0.into();
                     self.k_last.d.next = self.d_one.val();
                     self.w1u.d.next = 0.into();
@@ -351,6 +367,7 @@ impl Logic for Update {
                 if self.ready.val() & self.overlap_built.val() {
                     self.rd_slot.next = 0.into();
                     self.rd_wbase.next = self.w2_base.val();
+                    self.rd_cont.next = false;
                     self.k.d.next = 0.into();
                     self.k_last.d.next = self.d_one.val();
                     self.wbase.d.next = self.w2_base.val();
@@ -378,15 +395,17 @@ impl Logic for Update {
                     if self.k_last.q.val() & self.pipe.q.val() {
                         // the spin's last tap: its tail runs beside the next spin's taps
                         self.v1.d.next = false;
-                        if self.i_next.val() == self.n.val() {
+                        if self.ends_next.val() {
                             self.state.d.next = UpdateState::Drain;
                         } else if !self.ready_next.val() {
                             // its field is not in yet: it begins from the gate
                             self.i.d.next = self.i_next.val();
+                            self.advance.next = true;
                             self.state.d.next = UpdateState::Gate;
                         } else {
                             // the next spin's unit 0 begins with tap 0 now
                             self.i.d.next = self.i_next.val();
+                            self.advance.next = true;
                             self.rd_i.next = self.i_next.val();
                             self.rd_wbase.next = self.w2_base.val();
                             self.k.d.next = 0.into();
@@ -418,16 +437,18 @@ impl Logic for Update {
                 self.spin_index.next = bit_cast::<UNIT_SPIN_BITS, COUNT_BITS>(self.i.q.val());
                 if self.taken.val() {
                     self.i.d.next = self.i_next.val();
+                    self.advance.next = true;
                     // the next spin: its noise state, and tap 0 of its unit 0
                     self.noise.read_address.next =
                         bit_cast::<UNIT_SPIN_BITS, COUNT_BITS>(self.i_next.val());
                     self.rd_i.next = self.i_next.val();
                     self.rd_slot.next = 0.into();
                     self.rd_wbase.next = self.w2_base.val();
+                    self.rd_cont.next = false;
                     self.k.d.next = 0.into();
                     self.k_last.d.next = self.d_one.val();
                     self.wbase.d.next = self.w2_base.val();
-                    if self.i_next.val() == self.n.val() {
+                    if self.ends_next.val() {
                         self.state.d.next = UpdateState::Done;
                     } else if !self.ready_next.val() {
                         // its noise is drawn now; its taps begin from the gate
@@ -463,6 +484,25 @@ impl Logic for Update {
                 self.state.d.next = UpdateState::Idle;
             }
         }
+        // the counter's next `i + 1` and `i + 2`, and its flags compared with the `avail` of
+        // the next cycle (`avail_q`'s next value): one set for each value `i` may take
+        if self.advance.val() {
+            self.i1.d.next = self.i2.q.val();
+            self.i2.d.next = self.i2.q.val() + 1;
+            self.ready_q.d.next = self.i1.q.val() < self.avail.val();
+            self.ready_next_q.d.next = self.i2.q.val() < self.avail.val();
+            self.ends_next_q.d.next = self.i2.q.val() == self.n.val();
+        } else if self.restart.val() {
+            self.i1.d.next = 1.into();
+            self.i2.d.next = 2.into();
+            self.ready_q.d.next = self.avail.val() != 0;
+            self.ready_next_q.d.next = self.avail.val() > 1;
+            self.ends_next_q.d.next = self.n.val() == 1;
+        } else {
+            self.ready_q.d.next = self.i.q.val() < self.avail.val();
+            self.ready_next_q.d.next = self.i1.q.val() < self.avail.val();
+            self.ends_next_q.d.next = self.i1.q.val() == self.n.val();
+        }
         self.launch_q.d.next = self.launch.val();
         self.launch_last_q.d.next = self.launch_last.val();
         self.launch_in.next = self.launch.val();
@@ -477,11 +517,15 @@ impl Logic for Update {
         // weight(s) at the slot's place in the hidden unit's taps
         self.rd_hist.next = (bit_cast::<UNIT_HIST_BITS, COUNT_BITS>(self.rd_i.val())
             << self.place_shift.val())
-            + bit_cast::<UNIT_HIST_BITS, 6>(self.rd_slot.val());
+            | (bit_cast::<UNIT_HIST_BITS, 6>(self.rd_slot.val()) & self.slot_mask.val());
         self.hist.read_address.next = bit_cast::<HIST_A_BITS, UNIT_HIST_BITS>(self.rd_hist.val());
         self.hist_b.read_address.next = bit_cast::<HIST_B_BITS, UNIT_HIST_BITS>(self.rd_hist.val());
-        self.rd_waddr.next = self.rd_wbase.val()
-            + (bit_cast::<WEIGHT_ADDR_BITS, 6>(self.rd_slot.val()) << self.pair_shift.val());
+        self.cont_waddr.next = self.wbase.q.val()
+            + (bit_cast::<WEIGHT_ADDR_BITS, 6>(self.s.q.val()) << self.pair_shift.val());
+        self.rd_waddr.next = self.rd_wbase.val();
+        if self.rd_cont.val() {
+            self.rd_waddr.next = self.cont_waddr.val();
+        }
         self.weights.read_address.next = self.rd_waddr.val();
         if self.pairs_built.val() {
             self.weights.read_address_b.next = self.rd_waddr.val() | self.one_w.val();

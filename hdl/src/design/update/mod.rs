@@ -232,9 +232,24 @@ pub struct Update {
     decided: DFF<Bits<COUNT_BITS>>,
     /// `avail`, registered (a late count only delays a start).
     avail_q: DFF<Bits<COUNT_BITS>>,
-    /// Spin `i`'s (`ready`) and spin `i + 1`'s (`ready_next`) newest field is in the history.
+    /// Spin `i`'s (`ready`) and spin `i + 1`'s (`ready_next`) newest field is in the history;
+    /// spin `i + 1` is past the unit's last (`ends_next`: `i + 1 = n`).
     ready: Signal<Local, Bit>,
     ready_next: Signal<Local, Bit>,
+    ends_next: Signal<Local, Bit>,
+    /// `INDEX_LOOKAHEAD`: `i + 1` and `i + 2` (`i1`, `i2`), and the three flags above for the
+    /// `i` of the next cycle, each chosen from comparisons of the values `i` may take next
+    /// (held, advanced, restarted at 0) with the `avail` that `avail_q` takes next.
+    i1: DFF<Bits<COUNT_BITS>>,
+    i2: DFF<Bits<COUNT_BITS>>,
+    ready_q: DFF<Bit>,
+    ready_next_q: DFF<Bit>,
+    ends_next_q: DFF<Bit>,
+    /// `i` moves to `i + 1` (`advance`) or to 0 (`restart`) this cycle.
+    advance: Signal<Local, Bit>,
+    restart: Signal<Local, Bit>,
+    /// `INDEX_LOOKAHEAD` as a signal.
+    lookahead_built: Constant<Bit>,
     single_tap: Signal<Local, Bit>,
     /// A hidden unit's last tap is issued this cycle: its token enters the tail.
     launch: Signal<Local, Bit>,
@@ -276,6 +291,14 @@ pub struct Update {
     rd_wbase: Signal<Local, Bits<WEIGHT_ADDR_BITS>>,
     rd_hist: Signal<Local, Bits<UNIT_HIST_BITS>>,
     rd_waddr: Signal<Local, Bits<WEIGHT_ADDR_BITS>>,
+    /// The read goes on in hidden unit `wbase` at slot `s` (`rd_slot` is `s` and `rd_wbase`
+    /// is `wbase`), whose weight address `cont_waddr` is summed beside the choice rather than
+    /// after it; otherwise slot 0 of `rd_wbase` is read.
+    rd_cont: Signal<Local, Bit>,
+    cont_waddr: Signal<Local, Bits<WEIGHT_ADDR_BITS>>,
+    /// The slot bits of a history address (`place_shift` ones): a slot is below
+    /// `2^place_shift`, so a place's address and its slot's are ORed, not added.
+    slot_mask: Constant<Bits<UNIT_HIST_BITS>>,
     /// The hidden unit after `wbase`'s: `wbase + Tc` (`TAP_PAIRS`: `Tc` rounded up to even).
     next_wbase: Signal<Local, Bits<WEIGHT_ADDR_BITS>>,
     stride: Signal<Local, Bits<6>>,
