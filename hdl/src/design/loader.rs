@@ -47,7 +47,8 @@ pub enum Section {
 pub struct Loader {
     /// Clock.
     pub clock: Signal<In, Clock>,
-    /// Forget the image so far (the next byte is byte 0).
+    /// Forget the image so far (the next byte is byte 0). Taken a cycle later, beside the bytes'
+    /// registers, so that the engine's command checks do not reach every register it clears.
     pub restart: Signal<In, Bit>,
     /// The next byte.
     pub data: Signal<In, Bits<8>>,
@@ -70,6 +71,11 @@ pub struct Loader {
     /// feeds `data`, and its output delay would otherwise start the header's checks' path.
     data_q: DFF<Bits<8>>,
     valid_q: DFF<Bit>,
+    /// `restart`, registered: the engine decides it from a command's checks (its length, the
+    /// core's state, the image count), and that decision fanned out to the clear of every
+    /// register here held the ULX3S build at 60.94 MHz. A LOAD's first byte reaches `valid_q`
+    /// a cycle after its restart reaches `restart_q`, so the two keep their order.
+    restart_q: DFF<Bit>,
     crc: DFFWithInit<Bits<32>>,
     off: DFF<Bits<32>>,
     section: DFF<Section>,
@@ -189,6 +195,7 @@ impl Default for Loader {
             crc_unit: Default::default(),
             data_q: Default::default(),
             valid_q: Default::default(),
+            restart_q: Default::default(),
             crc: DFFWithInit::new(0xFFFF_FFFFu64.to_bits()),
             off: Default::default(),
             section: Default::default(),
@@ -284,11 +291,12 @@ impl Logic for Loader {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, data_q, valid_q, crc, off, section, acc, word_byte, idx, kp, kk, kaddr, err, n_reg,
+            self, clock, data_q, valid_q, restart_q, crc, off, section, acc, word_byte, idx, kp, kk, kaddr, err, n_reg,
             steps_reg, nnz_reg, shift_reg, tc_reg, d_reg, k_reg, e0, e1, e2, dense_row, dense_col, per_knot_q, z_right_q, z_left_q, y_shift0_q, y_shift1_q
         );
         self.data_q.d.next = self.data.val();
         self.valid_q.d.next = self.valid.val();
+        self.restart_q.d.next = self.restart.val();
         self.crc_unit.crc.next = self.crc.q.val();
         self.crc_unit.data.next = self.data_q.q.val();
         // the little-endian word completed by this byte, and its upper half
@@ -389,7 +397,7 @@ impl Logic for Loader {
         self.knot_writes.knot_waddr.next = bit_cast::<KNOT_ADDR_BITS, 14>(self.kaddr.q.val());
         self.knot_writes.knot_wdata.next = signed_cast(self.half.val());
         self.knot_writes.knot_we.next = false;
-        if self.restart.val() {
+        if self.restart_q.q.val() {
             self.crc.d.next = self.crc_init.val();
             self.off.d.next = 0.into();
             self.section.d.next = Section::Header;
