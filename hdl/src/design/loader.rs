@@ -107,6 +107,21 @@ pub struct Loader {
     z_left_q: DFF<Bits<6>>,
     y_shift0_q: DFF<Bits<6>>,
     y_shift1_q: DFF<Bits<6>>,
+    /// The header's derived checks, in two registered stages: the derived values (`pk`,
+    /// `pk_pairs`, the shifts, the knots needed), then whether they fit the build
+    /// (`hdr_fit_fail`) and whether the image holds enough knots (`hdr_short`). The last field
+    /// they read (`e2`) arrives at byte 40 and the checks are taken at byte 63, so the flags are
+    /// current by then; computed in the cycle, the chains from the field registers through the
+    /// adders into `err` held the ULX3S build at 63.10-64.30 MHz.
+    pk_q: DFF<Bits<16>>,
+    pk_pairs_q: DFF<Bits<16>>,
+    needed_q: DFF<Bits<21>>,
+    ys0_q: DFF<Bits<10>>,
+    ys1_q: DFF<Bits<10>>,
+    zr_q: DFF<Bits<10>>,
+    zl_q: DFF<Bits<10>>,
+    hdr_fit_fail: DFF<Bit>,
+    hdr_short: DFF<Bit>,
     /// Row and column of the next dense weight.
     dense_row: DFF<Bits<16>>,
     dense_col: DFF<Bits<16>>,
@@ -217,6 +232,15 @@ impl Default for Loader {
             e1: Default::default(),
             e2: Default::default(),
             per_knot_q: Default::default(),
+            pk_q: Default::default(),
+            pk_pairs_q: Default::default(),
+            needed_q: Default::default(),
+            ys0_q: Default::default(),
+            ys1_q: Default::default(),
+            zr_q: Default::default(),
+            zl_q: Default::default(),
+            hdr_fit_fail: Default::default(),
+            hdr_short: Default::default(),
             z_right_q: Default::default(),
             z_left_q: Default::default(),
             y_shift0_q: Default::default(),
@@ -292,7 +316,8 @@ impl Logic for Loader {
     fn update(&mut self) {
         dff_setup!(
             self, clock, data_q, valid_q, restart_q, crc, off, section, acc, word_byte, idx, kp, kk, kaddr, err, n_reg,
-            steps_reg, nnz_reg, shift_reg, tc_reg, d_reg, k_reg, e0, e1, e2, dense_row, dense_col, per_knot_q, z_right_q, z_left_q, y_shift0_q, y_shift1_q
+            steps_reg, nnz_reg, shift_reg, tc_reg, d_reg, k_reg, e0, e1, e2, dense_row, dense_col, per_knot_q, z_right_q, z_left_q, y_shift0_q, y_shift1_q,
+            pk_q, pk_pairs_q, needed_q, ys0_q, ys1_q, zr_q, zl_q, hdr_fit_fail, hdr_short
         );
         self.data_q.d.next = self.data.val();
         self.valid_q.d.next = self.valid.val();
@@ -383,6 +408,23 @@ impl Logic for Loader {
         self.setup.z_left.next = self.z_left_q.q.val();
         self.setup.y_shift0.next = self.y_shift0_q.q.val();
         self.setup.y_shift1.next = self.y_shift1_q.q.val();
+        self.pk_q.d.next = self.pk.val();
+        self.pk_pairs_q.d.next = self.pk_pairs.val();
+        self.needed_q.d.next = self.needed.val();
+        self.ys0_q.d.next = self.ys0.val();
+        self.ys1_q.d.next = self.ys1.val();
+        self.zr_q.d.next = self.zr.val();
+        self.zl_q.d.next = self.zl.val();
+        // (the alignment shifts within what keeps y in 48 bits; see `Update`) (with tap pairs
+        // each hidden unit's taps take an even count of places from an even one:
+        // `weight_place`)
+        self.hdr_fit_fail.d.next = (self.pk_q.q.val() > 128)
+            | (self.pairs_built.val() & (self.pk_pairs_q.q.val() > 128))
+            | (self.ys0_q.q.val() > self.ys0_max.val())
+            | (self.ys1_q.q.val() > self.ys1_max.val())
+            | (self.zr_q.q.val() > self.zr_max.val())
+            | (self.zl_q.q.val() > self.zl_max.val());
+        self.hdr_short.d.next = bit_cast::<21, 16>(self.k_reg.q.val()) < self.needed_q.q.val();
         self.matrix.rowptr_waddr.next = bit_cast::<COUNT_BITS, 16>(self.idx.q.val());
         self.matrix.rowptr_wdata.next = bit_cast::<PTR_BITS, 32>(self.word.val());
         self.matrix.rowptr_we.next = false;
@@ -501,18 +543,11 @@ impl Logic for Loader {
                         self.e2.d.next = self.data_q.q.val();
                     }
                     if self.hoff.val() == 63 {
-                        // (the alignment shifts within what keeps y in 48 bits; see `Update`)
-                        // (with tap pairs each hidden unit's taps take an even count of
-                        // places from an even one: `weight_place`)
-                        if (self.pk.val() > 128) | (self.pairs_built.val() & (self.pk_pairs.val() > 128))
-                            | (self.ys0.val() > self.ys0_max.val())
-                            | (self.ys1.val() > self.ys1_max.val())
-                            | (self.zr.val() > self.zr_max.val())
-                            | (self.zl.val() > self.zl_max.val())
-                        {
+                        // (the checks registered above)
+                        if self.hdr_fit_fail.q.val() {
                             self.fail.next = self.code_does_not_fit.val();
                         }
-                        if bit_cast::<21, 16>(self.k_reg.q.val()) < self.needed.val() {
+                        if self.hdr_short.q.val() {
                             self.fail.next = self.code_image_invalid.val();
                         }
                         self.word_byte.d.next = 0.into();
@@ -609,7 +644,7 @@ impl Logic for Loader {
                         }
                         self.kaddr.d.next = self.kaddr.q.val() + 1;
                         self.kp.d.next = self.kp.q.val() + 1;
-                        if (bit_cast::<16, KNOT_ADDR_BITS>(self.kp.q.val()) + 1) == self.pk.val() {
+                        if (bit_cast::<16, KNOT_ADDR_BITS>(self.kp.q.val()) + 1) == self.pk_q.q.val() {
                             self.kp.d.next = 0.into();
                             self.kk.d.next = self.kk.q.val() + 1;
                             if (self.kk.q.val() + 1) == self.k_reg.q.val() {
