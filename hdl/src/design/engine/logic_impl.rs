@@ -75,6 +75,7 @@ impl Logic for Engine {
             wi,
             wbase,
             wend,
+            win_end_q,
             w_big,
             rbit_q,
             wword_q
@@ -149,6 +150,8 @@ impl Logic for Engine {
         self.words_s.next = signed_cast(bit_cast::<16, 32>(self.words_c.val()));
         self.n_s.next = signed_cast(bit_cast::<16, COUNT_BITS>(self.loader.setup.n.val()));
         self.prod_words.d.next = unsigned_cast(self.w_low.val() * self.words_s.val());
+        self.win_end_q.d.next = bit_cast::<33, 32>(self.receiver.arg.val())
+            + bit_cast::<33, 16>(self.receiver.arg2.val().get_bits::<16>(0));
         self.prod_spins.d.next = unsigned_cast(self.w_low.val() * self.n_s.val());
         self.w_big.d.next = self.receiver.arg2.val().get_bit(15);
         KnotWritesDriver::join(&mut self.loader.knot_writes, &mut self.core.knot_writes);
@@ -538,8 +541,7 @@ impl Logic for Engine {
                     } else if !(self.has_result.q.val() & self.phase_run.q.val()) {
                         self.writer.value.next = self.code_not_ready.val();
                     } else if (self.receiver.arg.val() > self.window_len.q.val())
-                        | (bit_cast::<32, 16>(self.receiver.arg2.val().get_bits::<16>(0))
-                            > (self.window_len.q.val() - self.receiver.arg.val()))
+                        | (self.win_end_q.q.val() > bit_cast::<33, 32>(self.window_len.q.val()))
                     {
                         self.writer.value.next = self.code_bad_length.val();
                     } else {
@@ -547,8 +549,7 @@ impl Logic for Engine {
                         self.wpos.d.next = 0.into();
                         self.wi.d.next = 0.into();
                         self.wbase.d.next = 0.into();
-                        self.wend.d.next = self.receiver.arg.val()
-                            + bit_cast::<32, 16>(self.receiver.arg2.val().get_bits::<16>(0));
+                        self.wend.d.next = bit_cast::<32, 33>(self.win_end_q.q.val());
                         self.spin_byte.d.next = 0.into();
                         self.bit_i.d.next = 0.into();
                         self.win_mode.d.next = true;

@@ -207,6 +207,11 @@ pub struct Engine {
     wi: DFF<Bits<COUNT_BITS>>,
     wbase: DFF<Bits<WINDOW_ADDR_BITS>>,
     wend: DFF<Bits<32>>,
+    /// READ_WINDOW's end, `rx_arg + rx_arg2[15:0]` in 33 bits, registered: the arguments are
+    /// written bytes before the frame is checked, so the sum is current at dispatch, where
+    /// the window check compares it with `window_len` (`arg2 > window_len − arg`, as a
+    /// subtraction and a compare in the dispatch cycle, held the ULX3S build at 65.66 MHz).
+    win_end_q: DFF<Bits<33>>,
     win_shifted: Signal<Local, Bits<UNITS>>,
     win_bit: Signal<Local, Bit>,
     win_byte: Signal<Local, Bits<8>>,

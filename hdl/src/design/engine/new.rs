@@ -150,6 +150,7 @@ impl Engine {
             wi: Default::default(),
             wbase: Default::default(),
             wend: Default::default(),
+            win_end_q: Default::default(),
             win_shifted: Default::default(),
             win_bit: Default::default(),
             win_byte: Default::default(),
