@@ -21,6 +21,7 @@ pub fn board() -> Board {
         // is 19.875): the `icebreaker` build closes timing at 20.85 MHz with that
         // constraint (20.66 at 18)
         default_mhz: 19.875,
+        route_mhz: None,
         default_core: "icebreaker",
         constraints_file: "icebreaker.pcf",
         constraints: include_str!("../../../constraints/icebreaker.pcf"),

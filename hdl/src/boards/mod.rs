@@ -105,6 +105,10 @@ pub struct Board {
     pub osc_mhz: f64,
     /// The core clock the board's build aims for, in MHz.
     pub default_mhz: f64,
+    /// The clock place and route aims for with the default core clock, in MHz, when it is
+    /// higher: over-constrained, nextpnr spends its effort on the paths that set fmax, and the
+    /// build meets `default_mhz` with a seed that would miss it when routed for it exactly.
+    pub route_mhz: Option<f64>,
     /// The RTL build it is built with unless told otherwise: the largest that fits.
     pub default_core: &'static str,
     /// The pin file's name in `constraints/`.

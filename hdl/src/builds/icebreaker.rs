@@ -64,6 +64,10 @@ pub mod params {
     /// The spin counter's `i + 1` and its comparisons are computed in the cycle: the
     /// registers would cost logic cells this build does not have (`INDEX_LOOKAHEAD` in `rtl`).
     pub const INDEX_LOOKAHEAD: bool = false;
+    /// The loader's header checks are computed in the cycle they are taken (`HEADER_STAGES`
+    /// in `rtl`): at 20 MHz they have time, and the registered stages make yosys's ABC9
+    /// mapping fail on this build ("boxes are not in a topological order").
+    pub const HEADER_STAGES: bool = false;
     /// Each update unit multiplies two `W²` taps a cycle (`rtl`, `small`); here one.
     pub const TAP_PAIRS: bool = false;
     /// The matvec lanes use the spin bits as they leave the block RAMs (no stage 2c): the

@@ -59,6 +59,10 @@ pub mod params {
     /// (`i → i + 1 → i + 1 < avail →` the history's and the weights' addresses held the ULX3S
     /// build at 61.43 MHz).
     pub const INDEX_LOOKAHEAD: bool = true;
+    /// The loader's header checks (the derived knot counts and shifts, then whether they fit
+    /// the build and the image) in two registered stages, taken at byte 63 of the header: in
+    /// the cycle they held the ULX3S build at 63.10-64.30 MHz.
+    pub const HEADER_STAGES: bool = true;
     /// Each update unit multiplies two `W²` taps a cycle (two multipliers; its field history
     /// in two memories, the even and the odd slots, read at once).
     pub const TAP_PAIRS: bool = true;

@@ -122,6 +122,16 @@ pub struct Loader {
     zl_q: DFF<Bits<10>>,
     hdr_fit_fail: DFF<Bit>,
     hdr_short: DFF<Bit>,
+    /// The same checks computed in the cycle, for builds without `HEADER_STAGES`.
+    fit_fail_now: Signal<Local, Bit>,
+    short_now: Signal<Local, Bit>,
+    /// The checks taken at byte 63 (registered or in the cycle) and the knot count per
+    /// knot row the Knots section counts to (`pk_q` or `pk`), by `HEADER_STAGES`.
+    fit_fail: Signal<Local, Bit>,
+    short: Signal<Local, Bit>,
+    pk_used: Signal<Local, Bits<16>>,
+    /// `HEADER_STAGES`.
+    stages_built: Constant<Bit>,
     /// Row and column of the next dense weight.
     dense_row: DFF<Bits<16>>,
     dense_col: DFF<Bits<16>>,
@@ -241,6 +251,12 @@ impl Default for Loader {
             zl_q: Default::default(),
             hdr_fit_fail: Default::default(),
             hdr_short: Default::default(),
+            fit_fail_now: Default::default(),
+            short_now: Default::default(),
+            fit_fail: Default::default(),
+            short: Default::default(),
+            pk_used: Default::default(),
+            stages_built: Constant::new(HEADER_STAGES),
             z_right_q: Default::default(),
             z_left_q: Default::default(),
             y_shift0_q: Default::default(),
@@ -425,6 +441,21 @@ impl Logic for Loader {
             | (self.zr_q.q.val() > self.zr_max.val())
             | (self.zl_q.q.val() > self.zl_max.val());
         self.hdr_short.d.next = bit_cast::<21, 16>(self.k_reg.q.val()) < self.needed_q.q.val();
+        self.fit_fail_now.next = (self.pk.val() > 128)
+            | (self.pairs_built.val() & (self.pk_pairs.val() > 128))
+            | (self.ys0.val() > self.ys0_max.val())
+            | (self.ys1.val() > self.ys1_max.val())
+            | (self.zr.val() > self.zr_max.val())
+            | (self.zl.val() > self.zl_max.val());
+        self.short_now.next = bit_cast::<21, 16>(self.k_reg.q.val()) < self.needed.val();
+        self.fit_fail.next = self.fit_fail_now.val();
+        self.short.next = self.short_now.val();
+        self.pk_used.next = self.pk.val();
+        if self.stages_built.val() {
+            self.fit_fail.next = self.hdr_fit_fail.q.val();
+            self.short.next = self.hdr_short.q.val();
+            self.pk_used.next = self.pk_q.q.val();
+        }
         self.matrix.rowptr_waddr.next = bit_cast::<COUNT_BITS, 16>(self.idx.q.val());
         self.matrix.rowptr_wdata.next = bit_cast::<PTR_BITS, 32>(self.word.val());
         self.matrix.rowptr_we.next = false;
@@ -544,10 +575,10 @@ impl Logic for Loader {
                     }
                     if self.hoff.val() == 63 {
                         // (the checks registered above)
-                        if self.hdr_fit_fail.q.val() {
+                        if self.fit_fail.val() {
                             self.fail.next = self.code_does_not_fit.val();
                         }
-                        if self.hdr_short.q.val() {
+                        if self.short.val() {
                             self.fail.next = self.code_image_invalid.val();
                         }
                         self.word_byte.d.next = 0.into();
@@ -644,7 +675,7 @@ impl Logic for Loader {
                         }
                         self.kaddr.d.next = self.kaddr.q.val() + 1;
                         self.kp.d.next = self.kp.q.val() + 1;
-                        if (bit_cast::<16, KNOT_ADDR_BITS>(self.kp.q.val()) + 1) == self.pk_q.q.val() {
+                        if (bit_cast::<16, KNOT_ADDR_BITS>(self.kp.q.val()) + 1) == self.pk_used.val() {
                             self.kp.d.next = 0.into();
                             self.kk.d.next = self.kk.q.val() + 1;
                             if (self.kk.q.val() + 1) == self.k_reg.q.val() {

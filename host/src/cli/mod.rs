@@ -451,6 +451,12 @@ pub struct BitstreamArgs {
     /// Core clock in MHz (default: the board's; the PLL tool picks the nearest it can make).
     #[arg(long)]
     pub freq: Option<f64>,
+    /// Clock in MHz that place and route aims for, at least the core clock (default: the
+    /// board's route target with the board's clock, else the core clock). Routed for more than
+    /// the PLL makes, nextpnr works the long paths harder; the build still has to meet the core
+    /// clock, and the manifest records both.
+    #[arg(long)]
+    pub route_mhz: Option<f64>,
     /// UART baud rate the bitstream runs at.
     #[arg(long, default_value_t = 115_200, value_parser = clap::value_parser!(u32).range(1..))]
     pub baud: u32,
