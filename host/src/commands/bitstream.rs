@@ -335,6 +335,16 @@ pub fn bitstream(args: BitstreamArgs) -> Result<()> {
     // bitstream except the hash itself
     let top = boards::top_verilog(&board, divisor);
     let pll = std::fs::read_to_string(dir.join("pll.v"))?;
+    // (nextpnr-ecp5 takes the PLL output's constraint from the frequency attribute ecppll
+    // writes, not from `--freq`, which only covers unconstrained clocks: the route target goes
+    // there; the PLL's dividers, and so the clock it makes, stay as the tool chose them)
+    let pll = if route_mhz > clock_mhz {
+        let routed = constrain_pll_output(&pll, route_mhz);
+        std::fs::write(dir.join("pll.v"), &routed)?;
+        routed
+    } else {
+        pll
+    };
     let versions = json!({
         "yosys": version(&tools.yosys, "-V"),
         "nextpnr": version(&tools.nextpnr, "--version"),
@@ -558,6 +568,20 @@ fn route_target(
     Ok(target)
 }
 
+/// The PLL module with its output's timing attribute (`FREQUENCY_PIN_CLKOP`, which
+/// nextpnr-ecp5 constrains the clock net by) set to `mhz`; a module without one (the iCE40's,
+/// no PLL) is returned as it is, and nextpnr's `--freq` covers its clock.
+fn constrain_pll_output(pll: &str, mhz: f64) -> String {
+    const ATTR: &str = "FREQUENCY_PIN_CLKOP=\"";
+    let Some(start) = pll.find(ATTR).map(|i| i + ATTR.len()) else {
+        return pll.to_string();
+    };
+    let Some(len) = pll[start..].find('"') else {
+        return pll.to_string();
+    };
+    format!("{}{mhz}{}", &pll[..start], &pll[start + len..])
+}
+
 /// The place-and-route settings in the design hash: seed and clock, and the route target when
 /// it is above the clock (so that a build routed for its clock hashes as before).
 fn pnr_settings(seed: u64, clock_mhz: f64, route_mhz: f64) -> String {
@@ -635,6 +659,13 @@ mod tests {
         assert_eq!(route_target(None, None, None, 19.875).unwrap(), 19.875);
         assert!(route_target(Some(40.0), None, None, 50.0).is_err());
         assert!(route_target(Some(f64::NAN), None, None, 50.0).is_err());
+        let pll =
+            "(* FREQUENCY_PIN_CLKI=\"25\" *)\n(* FREQUENCY_PIN_CLKOP=\"65\" *)\n.CLKOP_DIV(9),";
+        assert_eq!(
+            constrain_pll_output(pll, 75.0),
+            pll.replace("CLKOP=\"65\"", "CLKOP=\"75\"")
+        );
+        assert_eq!(constrain_pll_output("SB_PLL40_PAD", 75.0), "SB_PLL40_PAD");
         // (a build routed for its clock hashes as before the route target existed)
         assert_eq!(pnr_settings(1, 60.0, 60.0), "seed 1 freq 60");
         assert_eq!(pnr_settings(3, 65.0, 75.0), "seed 3 freq 65 route 75");
