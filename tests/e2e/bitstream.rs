@@ -84,6 +84,17 @@ fn builds_from_scratch(board: &str, core: &str, seed: u64, cells: &[&str]) -> Va
     }
     // the memories are in block RAM
     assert!(used(cells[1]) > 0, "{}", cells[1]);
+    // a route target above the clock reached nextpnr as the clock net's constraint (it
+    // derives the PLL output's from the PLL's dividers otherwise, and ignores `--freq` there)
+    let route = report["route_mhz"].as_f64().unwrap();
+    if route > report["clock_mhz"].as_f64().unwrap() {
+        let log = std::fs::read_to_string(out.join("build/pnr.log")).unwrap();
+        let constrained = format!("constraining clock net 'clk' to {route:.2} MHz");
+        assert!(
+            log.contains(&constrained),
+            "pnr.log lacks \"{constrained}\""
+        );
+    }
     // IDENTIFY answers with the design hash: the identity ROM of the synthesized core (a
     // synchronous ROM, its bytes set in an `initial` block) holds it at reply offset 29 (after
     // version, limits and capabilities)

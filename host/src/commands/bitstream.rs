@@ -335,16 +335,7 @@ pub fn bitstream(args: BitstreamArgs) -> Result<()> {
     // bitstream except the hash itself
     let top = boards::top_verilog(&board, divisor);
     let pll = std::fs::read_to_string(dir.join("pll.v"))?;
-    // (nextpnr-ecp5 takes the PLL output's constraint from the frequency attribute ecppll
-    // writes, not from `--freq`, which only covers unconstrained clocks: the route target goes
-    // there; the PLL's dividers, and so the clock it makes, stay as the tool chose them)
-    let pll = if route_mhz > clock_mhz {
-        let routed = constrain_pll_output(&pll, route_mhz);
-        std::fs::write(dir.join("pll.v"), &routed)?;
-        routed
-    } else {
-        pll
-    };
+    let constraints = constraints_text(&board, clock_mhz, route_mhz);
     let versions = json!({
         "yosys": version(&tools.yosys, "-V"),
         "nextpnr": version(&tools.nextpnr, "--version"),
@@ -358,7 +349,7 @@ pub fn bitstream(args: BitstreamArgs) -> Result<()> {
         boards::core_verilog(board.family, build, [0; 32]).as_str(),
         &top,
         &pll,
-        board.constraints,
+        &constraints,
         &versions.to_string(),
         &pnr_settings(args.seed, clock_mhz, route_mhz),
         synth,
@@ -373,7 +364,7 @@ pub fn bitstream(args: BitstreamArgs) -> Result<()> {
         boards::core_verilog(board.family, build, design_hash),
     )?;
     std::fs::write(dir.join("top.v"), &top)?;
-    std::fs::write(dir.join(board.constraints_file), board.constraints)?;
+    std::fs::write(dir.join(board.constraints_file), &constraints)?;
     let mut report = json!({
         "board": board.name,
         "description": board.description,
@@ -498,6 +489,14 @@ pub fn bitstream(args: BitstreamArgs) -> Result<()> {
     report["utilization"] = pnr["utilization"].clone();
     report["fmax_mhz"] = json!(achieved);
     report["constraint_mhz"] = json!(constraint);
+    // (what nextpnr routed for, from its own report: the route target, unless the constraint
+    // on the clock net did not reach it)
+    report["routed_for_mhz"] = json!(routed_for);
+    if (routed_for - route_mhz).abs() > 0.01 {
+        eprintln!(
+            "warning: nextpnr routed for {routed_for:.2} MHz, not the route target {route_mhz} MHz"
+        );
+    }
     if achieved < constraint {
         report["result"] = json!(format!(
             "misses timing: {achieved:.2} MHz < {constraint:.2} MHz"
@@ -562,24 +561,33 @@ fn route_target(
         (None, None) => board_route.unwrap_or(clock_mhz).max(clock_mhz),
         (None, Some(_)) => clock_mhz,
     };
-    if !target.is_finite() || target < clock_mhz {
+    if !target.is_finite() {
+        bail!("--route-mhz {target} is not a frequency: give the clock place and route aims for in MHz, at least the core clock, {clock_mhz} MHz");
+    }
+    if target < clock_mhz {
         bail!("--route-mhz {target} is below the core clock, {clock_mhz} MHz: place and route aims for at least the clock the build must meet");
     }
     Ok(target)
 }
 
-/// The PLL module with its output's timing attribute (`FREQUENCY_PIN_CLKOP`, which
-/// nextpnr-ecp5 constrains the clock net by) set to `mhz`; a module without one (the iCE40's,
-/// no PLL) is returned as it is, and nextpnr's `--freq` covers its clock.
-fn constrain_pll_output(pll: &str, mhz: f64) -> String {
-    const ATTR: &str = "FREQUENCY_PIN_CLKOP=\"";
-    let Some(start) = pll.find(ATTR).map(|i| i + ATTR.len()) else {
-        return pll.to_string();
+/// The board's pin file, with a constraint on the core clock's net (`clk`, the PLL's output in
+/// every board top) at the route target when place and route aims above the core clock.
+/// nextpnr derives the PLL output's constraint from the PLL's dividers (the core clock) and
+/// applies `--freq` only to clocks left unconstrained, so neither `--freq` nor the frequency
+/// attribute ecppll writes moves it; a user constraint on the net does, and nextpnr keeps it
+/// over the derived one (its log: "constraining clock net 'clk' to 75.00 MHz").
+fn constraints_text(board: &Board, clock_mhz: f64, route_mhz: f64) -> String {
+    if route_mhz <= clock_mhz {
+        return board.constraints.to_string();
+    }
+    let line = match board.family {
+        Family::Ecp5 => format!("FREQUENCY NET \"clk\" {route_mhz} MHZ;"),
+        Family::Ice40 => format!("set_frequency clk {route_mhz}"),
     };
-    let Some(len) = pll[start..].find('"') else {
-        return pll.to_string();
-    };
-    format!("{}{mhz}{}", &pll[..start], &pll[start + len..])
+    format!(
+        "{}\n# the core clock's net, routed for {route_mhz} MHz (npim --route-mhz; the PLL makes {clock_mhz})\n{line}\n",
+        board.constraints.trim_end()
+    )
 }
 
 /// The place-and-route settings in the design hash: seed and clock, and the route target when
@@ -658,14 +666,18 @@ mod tests {
         );
         assert_eq!(route_target(None, None, None, 19.875).unwrap(), 19.875);
         assert!(route_target(Some(40.0), None, None, 50.0).is_err());
-        assert!(route_target(Some(f64::NAN), None, None, 50.0).is_err());
-        let pll =
-            "(* FREQUENCY_PIN_CLKI=\"25\" *)\n(* FREQUENCY_PIN_CLKOP=\"65\" *)\n.CLKOP_DIV(9),";
-        assert_eq!(
-            constrain_pll_output(pll, 75.0),
-            pll.replace("CLKOP=\"65\"", "CLKOP=\"75\"")
+        let nan = route_target(Some(f64::NAN), None, None, 50.0).unwrap_err();
+        assert!(nan.to_string().contains("not a frequency"), "{nan}");
+        let ulx3s = boards::board("ulx3s").expect("the ULX3S");
+        assert_eq!(constraints_text(&ulx3s, 62.5, 62.5), ulx3s.constraints);
+        let routed = constraints_text(&ulx3s, 62.5, 75.0);
+        assert!(routed.starts_with(ulx3s.constraints.trim_end()));
+        assert!(
+            routed.ends_with("FREQUENCY NET \"clk\" 75 MHZ;\n"),
+            "{routed}"
         );
-        assert_eq!(constrain_pll_output("SB_PLL40_PAD", 75.0), "SB_PLL40_PAD");
+        let icebreaker = boards::board("icebreaker").expect("the iCEBreaker");
+        assert!(constraints_text(&icebreaker, 19.875, 25.0).ends_with("set_frequency clk 25\n"));
         // (a build routed for its clock hashes as before the route target existed)
         assert_eq!(pnr_settings(1, 60.0, 60.0), "seed 1 freq 60");
         assert_eq!(pnr_settings(3, 65.0, 75.0), "seed 3 freq 65 route 75");
