@@ -17,6 +17,12 @@ impl Logic for Core {
             self.unit_n[p].clock.next = self.clock.val();
             self.seed_we_q[p].clock.next = self.clock.val();
             self.seed_we_q[p].d.next = false;
+            self.start_q[p].clock.next = self.clock.val();
+            // (a unit without spins this step is through without starting; a stop seen now
+            // leaves InterpE for Idle)
+            self.start_q[p].d.next = (self.state.q.val() == CoreState::InterpE)
+                & !self.stop_q.q.val()
+                & (self.unit_n[p].q.val() != 0);
         }
         self.matvec.clock.next = self.clock.val();
         self.knots.clock.next = self.clock.val();
@@ -28,7 +34,7 @@ impl Logic for Core {
             self, clock, stop_q, seed_q, seed_addr_q, q_value_q, wp2, wq2, qa2, qk, iv, ip, iv2, ip2, knot_waddr_q, knot_wdata_q, knot_we_q, state, back, i, p, t, tmod, wk, ws, wr, fcount, r, kbase, qa, qb, seed_acc,
             bank_w, bank_r, best_bank, best, best_t, dv, dval, didx, turn, g, wpend, dpend,
             wunit, wg, ww, taken_q, sword, prod_r, wq, wp, ph_on, ph_start, win_from, prefill,
-            pf_count, sc_v, sc_addr, ut, win_base, win_addr, win_keep
+            pf_count, sc_v, sc_addr, ut, win_base, win_addr, win_keep, unit_avail
         );
         self.stop_q.d.next = self.stop.val();
         self.umod_next.next = self.tmod.q.val();
@@ -64,19 +70,13 @@ impl Logic for Core {
             self.ws.d.next = 0.into();
             self.wr.d.next = self.umod_next.val();
         }
-        // the places every unit may start: whole words of fields in (the units decide in
-        // lockstep), and every place once the pass is through
-        self.unit_avail.next = self.fcount.q.val() >> self.unit_shift.val();
-        if self.fcount.q.val() == self.setup.n.val() {
-            self.unit_avail.next = self.unit_n[0].q.val();
-        }
         // configuration: every unit gets the step's set-up and its own spin count
         for p in 0..UNITS {
             self.unit_n[p].d.next = (self.setup.n.val() + self.unit_round[p].val()) >> self.unit_shift.val();
             self.units[p].n.next = self.unit_n[p].q.val();
             self.units[p].tc.next = self.setup.tc.val();
             self.units[p].d.next = self.setup.d.val();
-            self.units[p].avail.next = self.unit_avail.val();
+            self.units[p].avail.next = self.unit_avail.q.val();
             self.units[p].z_right.next = self.setup.z_right.val();
             self.units[p].z_left.next = self.setup.z_left.val();
             self.units[p].y_shift0.next = self.setup.y_shift0.val();
@@ -206,7 +206,7 @@ impl Logic for Core {
             }
         }
         for p in 0..UNITS {
-            self.units[p].start.next = false;
+            self.units[p].start.next = self.start_q[p].q.val();
             self.units[p].stop.next = self.stop_q.q.val();
             self.units[p].weight_waddr.next =
                 bit_cast::<WEIGHT_ADDR_BITS, KNOT_ADDR_BITS>(self.wp2.q.val());
@@ -477,7 +477,6 @@ impl Logic for Core {
             CoreState::UpdateStart => {
                 // every unit starts at once (a unit without spins this step is through)
                 for p in 0..UNITS {
-                    self.units[p].start.next = self.unit_n[p].q.val() != 0;
                     self.finished[p].d.next = self.unit_n[p].q.val() == 0;
                 }
                 self.state.d.next = CoreState::UpdateRun;
@@ -649,6 +648,13 @@ impl Logic for Core {
             self.dv.d.next = false;
             self.wpend.d.next = false;
             self.dpend.d.next = false;
+        }
+        // the places every unit may start, from the count the fields reach this cycle (the
+        // last of `fcount`'s assignments above): whole words of fields in (the units decide in
+        // lockstep), and every place once the pass is through
+        self.unit_avail.d.next = self.fcount.d.val() >> self.unit_shift.val();
+        if self.fcount.d.val() == self.setup.n.val() {
+            self.unit_avail.d.next = self.unit_n[0].q.val();
         }
     }
 }

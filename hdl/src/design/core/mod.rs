@@ -272,6 +272,11 @@ pub struct Core {
     g: DFF<Bits<COUNT_BITS>>,
     /// Each unit has finished its pass (or has no spin this step).
     finished: [DFF<Bit>; UNITS],
+    /// Each unit's start, registered a cycle ahead (InterpE sets it for UpdateStart, the only
+    /// state after it): a register per unit, so that the state decode does not reach across
+    /// the die into every unit's first cycle (the ULX3S build's critical path at 61.66 MHz,
+    /// seed 3).
+    start_q: [DFF<Bit>; UNITS],
     /// The units' decisions were taken in the cycle before (every unit's: they decide in
     /// lockstep): registered, so that the choice of taking (in external mode, the DAC's ready)
     /// reaches no unit's state machine in the cycle it is made.
@@ -281,8 +286,11 @@ pub struct Core {
     /// critical path (through each unit's last-spin compare into its history address).
     unit_n: [DFF<Bits<COUNT_BITS>>; UNITS],
     /// The places whose fields are in for every unit: whole words of `UNITS` fields
-    /// (`fcount >> UNIT_BITS`), every place once the pass has written all `n`.
-    unit_avail: Signal<Local, Bits<COUNT_BITS>>,
+    /// (`fcount >> UNIT_BITS`), every place once the pass has written all `n`. Registered from
+    /// the count `fcount` takes next, so it holds the same value in the same cycle as when it
+    /// was computed from `fcount` (the count's compare and shift in front of the route to every
+    /// unit was the ULX3S build's critical path at 68.81 MHz).
+    unit_avail: DFF<Bits<COUNT_BITS>>,
     /// The bank that is neither written now nor the best's: the next step's.
     free_bank: Signal<Local, Bits<BANK_BITS>>,
     /// The update of the next step may run beside this step's matvec (internal mode, `OVERLAP`).

@@ -89,6 +89,7 @@ impl Default for Core {
             turn: Default::default(),
             g: Default::default(),
             finished: Default::default(),
+            start_q: Default::default(),
             taken_q: Default::default(),
             unit_n: Default::default(),
             unit_avail: Default::default(),

@@ -76,6 +76,10 @@ impl Logic for Engine {
             wbase,
             wend,
             win_end_q,
+            seek_step_q,
+            seek_on_q,
+            win_at_end_q,
+            win_end_next_q,
             w_big,
             rbit_q,
             wword_q
@@ -153,6 +157,12 @@ impl Logic for Engine {
         self.win_end_q.d.next = bit_cast::<33, 32>(self.receiver.arg.val())
             + bit_cast::<33, 16>(self.receiver.arg2.val().get_bits::<16>(0));
         self.prod_spins.d.next = unsigned_cast(self.w_low.val() * self.n_s.val());
+        self.seek_step_q.d.next = (self.wpos.q.val()
+            + bit_cast::<32, COUNT_BITS>(self.loader.setup.n.val()))
+            <= self.receiver.arg.val();
+        self.seek_on_q.d.next = self.wpos.q.val() != self.receiver.arg.val();
+        self.win_at_end_q.d.next = self.wpos.q.val() == self.wend.q.val();
+        self.win_end_next_q.d.next = (self.wpos.q.val() + 1) == self.wend.q.val();
         self.w_big.d.next = self.receiver.arg2.val().get_bit(15);
         KnotWritesDriver::join(&mut self.loader.knot_writes, &mut self.core.knot_writes);
         self.core.run_seed.next = self.run_seed.q.val();
@@ -759,7 +769,7 @@ impl Logic for Engine {
                 // now, registered in SpinWait, its bit taken in SpinBit
                 self.state.d.next = EngineState::SpinWait;
                 if self.win_mode.q.val() {
-                    if self.wpos.q.val() == self.wend.q.val() {
+                    if self.win_at_end_q.q.val() {
                         self.state.d.next = EngineState::Finish;
                     }
                 } else if self.spin_i.q.val() == self.loader.setup.n.val() {
@@ -772,6 +782,7 @@ impl Logic for Engine {
             EngineState::SpinBit => {
                 self.state.d.next = EngineState::SpinAddr;
                 if self.win_mode.q.val() {
+                    self.state.d.next = EngineState::WinGap;
                     self.spin_byte.d.next = self.win_byte.val();
                     self.bit_i.d.next = self.bit_i.q.val() + 1;
                     self.wpos.d.next = self.wpos.q.val() + 1;
@@ -781,7 +792,7 @@ impl Logic for Engine {
                         self.wbase.d.next =
                             self.wbase.q.val() + bit_cast::<WINDOW_ADDR_BITS, 32>(self.words_c.val());
                     }
-                    if (self.bit_i.q.val() == 7) | ((self.wpos.q.val() + 1) == self.wend.q.val()) {
+                    if (self.bit_i.q.val() == 7) | self.win_end_next_q.q.val() {
                         self.writer.value.next = bit_cast::<64, 8>(self.win_byte.val());
                         self.writer.count.next = 1.into();
                         self.writer.load.next = true;
@@ -881,17 +892,25 @@ impl Logic for Engine {
                 }
             }
             EngineState::WinSeek => {
+                // (the compares of `wpos` are registered now)
+                if self.phases_built.val() {
+                    self.state.d.next = EngineState::WinSeekTake;
+                }
+            }
+            EngineState::WinGap => {
+                self.state.d.next = EngineState::SpinAddr;
+            }
+            EngineState::WinSeekTake => {
                 if self.phases_built.val() {
                     // a whole step at a time while one fits before the first position, then a
                     // spin at a time
-                    if (self.wpos.q.val() + bit_cast::<32, COUNT_BITS>(self.loader.setup.n.val()))
-                        <= self.receiver.arg.val()
-                    {
+                    self.state.d.next = EngineState::WinSeek;
+                    if self.seek_step_q.q.val() {
                         self.wpos.d.next =
                             self.wpos.q.val() + bit_cast::<32, COUNT_BITS>(self.loader.setup.n.val());
                         self.wbase.d.next =
                             self.wbase.q.val() + bit_cast::<WINDOW_ADDR_BITS, 32>(self.words_c.val());
-                    } else if self.wpos.q.val() != self.receiver.arg.val() {
+                    } else if self.seek_on_q.q.val() {
                         self.wpos.d.next = self.wpos.q.val() + 1;
                         self.wi.d.next = self.wi.q.val() + 1;
                     } else {

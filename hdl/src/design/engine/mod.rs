@@ -212,6 +212,16 @@ pub struct Engine {
     /// the window check compares it with `window_len` (`arg2 > window_len − arg`, as a
     /// subtraction and a compare in the dispatch cycle, held the ULX3S build at 65.66 MHz).
     win_end_q: DFF<Bits<33>>,
+    /// READ_WINDOW's position compares, registered from `wpos` every cycle (32-bit adders and
+    /// compares into the state decode held the ULX3S build at 65.47 MHz): a whole step still
+    /// fits before the first position (`wpos + n ≤ arg`), the first position is not reached
+    /// (`wpos ≠ arg`), the end is reached (`wpos = wend`), the next is the end
+    /// (`wpos + 1 = wend`). They are read only a cycle after `wpos` last moved: WinSeek waits a
+    /// cycle before each move (WinSeekTake moves), SpinBit returns to SpinAddr through WinGap.
+    seek_step_q: DFF<Bit>,
+    seek_on_q: DFF<Bit>,
+    win_at_end_q: DFF<Bit>,
+    win_end_next_q: DFF<Bit>,
     win_shifted: Signal<Local, Bits<UNITS>>,
     win_bit: Signal<Local, Bit>,
     win_byte: Signal<Local, Bits<8>>,
