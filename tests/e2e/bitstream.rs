@@ -192,8 +192,9 @@ fn the_icebreaker_bitstream_builds_from_scratch_and_repeats_the_shipped_one() {
     );
 }
 
-/// `dense`: Debian's yosys 0.23 fails on `rtl` and `rtl4` before the fit check this test is
-/// about (a yosys error, not a fit report: issue 21's notes): `ice40_dsp` packs `rtl`'s tap-pair
+/// `dense`: Debian's yosys 0.23, which synthesized the iCEBreaker until 2026-12-06, failed on
+/// `rtl` and `rtl4` before the fit check this test is about (a yosys error, not a fit report:
+/// issue 21's notes): `ice40_dsp` packs `rtl`'s tap-pair
 /// sum into an `SB_MAC16` and fails on its top bit, and its ABC run on `rtl4` with double slots
 /// ends without writing its output.
 #[test]
