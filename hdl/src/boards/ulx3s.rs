@@ -17,7 +17,7 @@ pub fn board() -> Board {
         },
         device_args: &["--85k", "--package", "CABGA381"],
         osc_mhz: 25.0,
-        default_mhz: 62.5,
+        default_mhz: 65.0,
         route_mhz: Some(75.0),
         default_core: "rtl",
         constraints_file: "ulx3s.lpf",
