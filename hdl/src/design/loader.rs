@@ -84,6 +84,12 @@ pub struct Loader {
     idx: DFF<Bits<16>>,
     kp: DFF<Bits<KNOT_ADDR_BITS>>,
     kk: DFF<Bits<16>>,
+    /// `kp + 1` is the last knot of its row (`pk`), `kk + 1` the last row (`K`), registered
+    /// from the counters every cycle: a knot word takes two bytes, so they are current at the
+    /// next word's end; compared in the cycle, the chain `kp → kk → section` held the ULX3S
+    /// build at 67.77 MHz.
+    kp_end_q: DFF<Bit>,
+    kk_end_q: DFF<Bit>,
     kaddr: DFF<Bits<14>>,
     err: DFF<Bits<8>>,
     /// The header's N, T and nnz at the widths of this build's limits (a value beyond them
@@ -229,6 +235,8 @@ impl Default for Loader {
             idx: Default::default(),
             kp: Default::default(),
             kk: Default::default(),
+            kp_end_q: Default::default(),
+            kk_end_q: Default::default(),
             kaddr: Default::default(),
             err: Default::default(),
             n_reg: Default::default(),
@@ -331,7 +339,7 @@ impl Logic for Loader {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, data_q, valid_q, restart_q, crc, off, section, acc, word_byte, idx, kp, kk, kaddr, err, n_reg,
+            self, clock, data_q, valid_q, restart_q, crc, off, section, acc, word_byte, idx, kp, kk, kp_end_q, kk_end_q, kaddr, err, n_reg,
             steps_reg, nnz_reg, shift_reg, tc_reg, d_reg, k_reg, e0, e1, e2, dense_row, dense_col, per_knot_q, z_right_q, z_left_q, y_shift0_q, y_shift1_q,
             pk_q, pk_pairs_q, needed_q, ys0_q, ys1_q, zr_q, zl_q, hdr_fit_fail, hdr_short
         );
@@ -470,6 +478,9 @@ impl Logic for Loader {
         self.knot_writes.knot_waddr.next = bit_cast::<KNOT_ADDR_BITS, 14>(self.kaddr.q.val());
         self.knot_writes.knot_wdata.next = signed_cast(self.half.val());
         self.knot_writes.knot_we.next = false;
+        self.kp_end_q.d.next =
+            (bit_cast::<16, KNOT_ADDR_BITS>(self.kp.q.val()) + 1) == self.pk_used.val();
+        self.kk_end_q.d.next = (self.kk.q.val() + 1) == self.k_reg.q.val();
         if self.restart_q.q.val() {
             self.crc.d.next = self.crc_init.val();
             self.off.d.next = 0.into();
@@ -675,10 +686,10 @@ impl Logic for Loader {
                         }
                         self.kaddr.d.next = self.kaddr.q.val() + 1;
                         self.kp.d.next = self.kp.q.val() + 1;
-                        if (bit_cast::<16, KNOT_ADDR_BITS>(self.kp.q.val()) + 1) == self.pk_used.val() {
+                        if self.kp_end_q.q.val() {
                             self.kp.d.next = 0.into();
                             self.kk.d.next = self.kk.q.val() + 1;
-                            if (self.kk.q.val() + 1) == self.k_reg.q.val() {
+                            if self.kk_end_q.q.val() {
                                 self.idx.d.next = 0.into();
                                 self.section.d.next = Section::Table;
                             }

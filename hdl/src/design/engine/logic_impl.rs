@@ -82,7 +82,15 @@ impl Logic for Engine {
             win_end_next_q,
             w_big,
             rbit_q,
-            wword_q
+            wword_q,
+            settle,
+            span_over_q,
+            lin_len_bad_q,
+            bits_len_bad_q,
+            page_over_q,
+            start_we_q,
+            start_waddr_q,
+            start_wdata_q
         );
         // the core takes its configuration and memories from the loader
         // external mode (DRIVE / MEASURE): the engine is the DAC and the ADC
@@ -117,7 +125,14 @@ impl Logic for Engine {
         self.core.phase.next = false;
         self.core.phase_start.next = self.has_start.q.val();
         self.core.window.next = self.win_w.q.val();
-        self.core.start_waddr.next =
+        // (registered: MeasB's spin bit comes from the frame buffer's block-RAM output, and the
+        // start memory's write port behind it held the ULX3S build at 65.34 MHz; nothing reads
+        // the start memory before a RUN_PHASE, frames later)
+        self.core.start_waddr.next = self.start_waddr_q.q.val();
+        self.core.start_wdata.next = self.start_wdata_q.q.val();
+        self.core.start_we.next = self.start_we_q.q.val();
+        self.start_we_q.d.next = false;
+        self.start_waddr_q.d.next =
             bit_cast::<UNIT_SPIN_BITS, COUNT_BITS>(self.lin_idx.q.val() >> self.unit_shift.val());
         self.start_sel.next = bit_cast::<8, COUNT_BITS>(self.lin_idx.q.val() & self.unit_mask.val());
         self.start_bit_word.next = 0.into();
@@ -128,8 +143,7 @@ impl Logic for Engine {
         if self.start_sel.val() == 0 {
             self.start_wword.next = self.start_bit_word.val();
         }
-        self.core.start_wdata.next = self.start_wword.val();
-        self.core.start_we.next = false;
+        self.start_wdata_q.d.next = self.start_wword.val();
         self.core.window_raddr.next =
             self.wbase.q.val() + bit_cast::<WINDOW_ADDR_BITS, COUNT_BITS>(self.wi.q.val() >> self.unit_shift.val());
         self.win_shifted.next = self.wword_q.q.val()
@@ -227,6 +241,16 @@ impl Logic for Engine {
         // (sign-extended through a signed signal: Verilog extends only signed expressions)
         self.drive_wide.next = signed_bit_cast::<64, Y_BITS>(self.core.drive_value.val());
         self.drive_bits.next = unsigned_cast(self.drive_wide.val());
+        // (the command checks of `span_over_q` and its fellows, registered)
+        self.span_over_q.d.next = (self.receiver.arg.val()
+            + bit_cast::<32, 16>(self.receiver.arg2.val().get_bits::<16>(0)))
+            > bit_cast::<32, COUNT_BITS>(self.loader.setup.n.val());
+        self.lin_len_bad_q.d.next = bit_cast::<32, 11>(self.payload_len.val())
+            != (bit_cast::<32, 16>(self.receiver.arg2.val().get_bits::<16>(0)) << 2) + 6;
+        self.bits_len_bad_q.d.next =
+            self.payload_len.val() != bit_cast::<11, 16>(self.bits_len.val()) + 6;
+        self.page_over_q.d.next =
+            self.page_end.val() > bit_cast::<32, COUNT_BITS>(self.loader.setup.n.val());
 
         match self.state.q.val() {
             EngineState::Idle => {
@@ -410,7 +434,7 @@ impl Logic for Engine {
                     } else if self.core.busy.val() & !self.ext.q.val() {
                         self.writer.value.next = self.code_busy.val();
                     } else if (self.receiver.arg3.val() > self.max_drive.val())
-                        | (self.page_end.val() > bit_cast::<32, COUNT_BITS>(self.loader.setup.n.val()))
+                        | self.page_over_q.q.val()
                     {
                         self.writer.value.next = self.code_bad_length.val();
                     } else if !self.ext.q.val() | (self.receiver.arg.val() != self.run_seed.q.val()) {
@@ -439,12 +463,8 @@ impl Logic for Engine {
                         != bit_cast::<32, COUNT_BITS>(self.sample_next.q.val())
                     {
                         self.writer.value.next = self.code_out_of_order.val();
-                    } else if (self.payload_len.val()
-                        != bit_cast::<11, 16>(self.bits_len.val()) + 6)
-                        | ((bit_cast::<32, COUNT_BITS>(self.sample_next.q.val())
-                            + bit_cast::<32, 16>(self.receiver.arg2.val().get_bits::<16>(0)))
-                            > bit_cast::<32, COUNT_BITS>(self.loader.setup.n.val()))
-                    {
+                    } else if self.bits_len_bad_q.q.val() | self.span_over_q.q.val() {
+                        // (rx_arg is sample_next here: `span_over_q` is its page's end past n)
                         self.writer.value.next = self.code_bad_length.val();
                     } else {
                         self.left.d.next = self.receiver.arg2.val().get_bits::<16>(0);
@@ -460,18 +480,13 @@ impl Logic for Engine {
                         | (self.receiver.arg2.val().get_bits::<16>(0) > self.max_linear.val())
                     {
                         self.writer.value.next = self.code_bad_length.val();
-                    } else if bit_cast::<32, 11>(self.payload_len.val())
-                        != (bit_cast::<32, 16>(self.receiver.arg2.val().get_bits::<16>(0)) << 2) + 6
-                    {
+                    } else if self.lin_len_bad_q.q.val() {
                         self.writer.value.next = self.code_bad_length.val();
                     } else if !self.image_ok.q.val() {
                         self.writer.value.next = self.code_not_ready.val();
                     } else if self.core.busy.val() {
                         self.writer.value.next = self.code_busy.val();
-                    } else if (self.receiver.arg.val()
-                        + bit_cast::<32, 16>(self.receiver.arg2.val().get_bits::<16>(0)))
-                        > bit_cast::<32, COUNT_BITS>(self.loader.setup.n.val())
-                    {
+                    } else if self.span_over_q.q.val() {
                         self.writer.value.next = self.code_bad_length.val();
                     } else {
                         self.left.d.next = self.receiver.arg2.val().get_bits::<16>(0);
@@ -487,7 +502,7 @@ impl Logic for Engine {
                     // SET_START: first spin (rx_arg), count (low half of rx_arg2), bits
                     if (self.payload_len.val() < 6)
                         | (self.receiver.arg2.val().get_bits::<16>(0) > self.max_start.val())
-                        | (self.payload_len.val() != bit_cast::<11, 16>(self.bits_len.val()) + 6)
+                        | self.bits_len_bad_q.q.val()
                     {
                         self.writer.value.next = self.code_bad_length.val();
                     } else if !self.image_ok.q.val() {
@@ -505,10 +520,7 @@ impl Logic for Engine {
                         & (self.receiver.arg.val() != bit_cast::<32, COUNT_BITS>(self.start_next.q.val()))
                     {
                         self.writer.value.next = self.code_out_of_order.val();
-                    } else if (self.receiver.arg.val()
-                        + bit_cast::<32, 16>(self.receiver.arg2.val().get_bits::<16>(0)))
-                        > bit_cast::<32, COUNT_BITS>(self.loader.setup.n.val())
-                    {
+                    } else if self.span_over_q.q.val() {
                         self.writer.value.next = self.code_bad_length.val();
                     } else {
                         // (a set from spin 0 replaces the one before)
@@ -660,7 +672,7 @@ impl Logic for Engine {
                 }
                 if self.start_mode.q.val() {
                     // the word so far with this spin, written whole at once
-                    self.core.start_we.next = true;
+                    self.start_we_q.d.next = true;
                     self.start_word.d.next = self.start_wword.val();
                     self.lin_idx.d.next = self.lin_idx.q.val() + 1;
                 } else if self.external_built.val() & self.core.sample_ready.val() {
@@ -769,7 +781,10 @@ impl Logic for Engine {
                 // now, registered in SpinWait, its bit taken in SpinBit
                 self.state.d.next = EngineState::SpinWait;
                 if self.win_mode.q.val() {
-                    if self.win_at_end_q.q.val() {
+                    if self.settle.q.val() {
+                        self.settle.d.next = false;
+                        self.state.d.next = EngineState::SpinAddr;
+                    } else if self.win_at_end_q.q.val() {
                         self.state.d.next = EngineState::Finish;
                     }
                 } else if self.spin_i.q.val() == self.loader.setup.n.val() {
@@ -782,7 +797,9 @@ impl Logic for Engine {
             EngineState::SpinBit => {
                 self.state.d.next = EngineState::SpinAddr;
                 if self.win_mode.q.val() {
-                    self.state.d.next = EngineState::WinGap;
+                    // (a cycle in SpinAddr while the compares of the new position register)
+                    self.state.d.next = EngineState::SpinAddr;
+                    self.settle.d.next = true;
                     self.spin_byte.d.next = self.win_byte.val();
                     self.bit_i.d.next = self.bit_i.q.val() + 1;
                     self.wpos.d.next = self.wpos.q.val() + 1;
@@ -798,6 +815,8 @@ impl Logic for Engine {
                         self.writer.load.next = true;
                         self.spin_byte.d.next = 0.into();
                         self.bit_i.d.next = 0.into();
+                        // (Put takes longer than the compares: no settling cycle)
+                        self.settle.d.next = false;
                         self.ret.d.next = EngineState::SpinAddr;
                         self.state.d.next = EngineState::Put;
                     }
@@ -892,16 +911,12 @@ impl Logic for Engine {
                 }
             }
             EngineState::WinSeek => {
-                // (the compares of `wpos` are registered now)
-                if self.phases_built.val() {
-                    self.state.d.next = EngineState::WinSeekTake;
+                // a cycle while the compares of `wpos` register (`settle` low), then a move
+                if self.phases_built.val() & !self.settle.q.val() {
+                    self.settle.d.next = true;
                 }
-            }
-            EngineState::WinGap => {
-                self.state.d.next = EngineState::SpinAddr;
-            }
-            EngineState::WinSeekTake => {
-                if self.phases_built.val() {
+                if self.phases_built.val() & self.settle.q.val() {
+                    self.settle.d.next = false;
                     // a whole step at a time while one fits before the first position, then a
                     // spin at a time
                     self.state.d.next = EngineState::WinSeek;
@@ -994,6 +1009,8 @@ impl Logic for Engine {
             self.lin_full.d.next = false;
             self.start_mode.d.next = false;
             self.win_mode.d.next = false;
+            self.settle.d.next = false;
+            self.start_we_q.d.next = false;
             self.core.start.next = false;
             self.core.stop.next = true;
             self.loader.restart.next = true;

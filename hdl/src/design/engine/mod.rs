@@ -217,7 +217,7 @@ pub struct Engine {
     /// fits before the first position (`wpos + n ≤ arg`), the first position is not reached
     /// (`wpos ≠ arg`), the end is reached (`wpos = wend`), the next is the end
     /// (`wpos + 1 = wend`). They are read only a cycle after `wpos` last moved: WinSeek waits a
-    /// cycle before each move (WinSeekTake moves), SpinBit returns to SpinAddr through WinGap.
+    /// cycle before each move, and SpinAddr a cycle after SpinBit moved it (`settle`).
     seek_step_q: DFF<Bit>,
     seek_on_q: DFF<Bit>,
     win_at_end_q: DFF<Bit>,
@@ -228,4 +228,25 @@ pub struct Engine {
     /// The best spin's bit and the window word, registered as they leave the block RAMs.
     rbit_q: DFF<Bit>,
     wword_q: DFF<Bits<UNITS>>,
+    /// READ_WINDOW: the position moved in the cycle before and its compares are not yet
+    /// registered (a bit rather than two states of their own, which would take the dispatch to
+    /// 34 states and a 6-bit state register).
+    settle: DFF<Bit>,
+    /// The command checks that read only the frame's arguments and the image's `n`,
+    /// registered: the arguments are written bytes before the frame is checked, and Exec comes
+    /// at least two cycles after it (Dispatch, Put), so they are current there. Computed in the
+    /// cycle, SET_LINEAR's `4·count + 6 ≠ length` and `first + count > n` fanned out into the
+    /// enables of every register the dispatch writes (the ULX3S build's critical path at 65 MHz,
+    /// 14.7 ns). `first + count > n` (SET_LINEAR, SET_START; MEASURE, whose first spin equals
+    /// `sample_next` where it is read), `length ≠ ⌈count/8⌉ + 6` (MEASURE, SET_START), DRIVE's
+    /// `first + count > n`.
+    span_over_q: DFF<Bit>,
+    lin_len_bad_q: DFF<Bit>,
+    bits_len_bad_q: DFF<Bit>,
+    page_over_q: DFF<Bit>,
+    /// SET_START's start-memory write, registered (MeasB's spin bit comes from the frame
+    /// buffer's block-RAM output).
+    start_we_q: DFF<Bit>,
+    start_waddr_q: DFF<Bits<UNIT_SPIN_BITS>>,
+    start_wdata_q: DFF<Bits<UNITS>>,
 }

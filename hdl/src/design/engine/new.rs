@@ -160,6 +160,14 @@ impl Engine {
             win_byte: Default::default(),
             rbit_q: Default::default(),
             wword_q: Default::default(),
+            settle: Default::default(),
+            span_over_q: Default::default(),
+            lin_len_bad_q: Default::default(),
+            bits_len_bad_q: Default::default(),
+            page_over_q: Default::default(),
+            start_we_q: Default::default(),
+            start_waddr_q: Default::default(),
+            start_wdata_q: Default::default(),
         }
     }
 }

@@ -74,9 +74,4 @@ pub enum EngineState {
     /// READ_RESULT: the best spin's bit (READ_WINDOW: the window word) is registered as it
     /// leaves the block RAM.
     SpinWait,
-    /// READ_WINDOW: the walk's move (WinSeek, the cycle before, registers the compares).
-    WinSeekTake,
-    /// READ_WINDOW: the cycle between a bit taken and the next address, while the compares
-    /// of the new position are registered.
-    WinGap,
 }
