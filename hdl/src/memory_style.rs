@@ -4,7 +4,8 @@
 //! copies and each update unit's field history need DP16KD, while three quarters of the LUTs
 //! sit idle. Each update unit's noise states (`2^UNIT_SPIN_BITS` words of 32 bits: 128 × 32 on
 //! the 16-unit `rtl` build) fit in distributed RAM, as does the copy of its weights that serves
-//! the `W¹` reads with `TAP_PAIRS` (`weights_b`, 128 × 16, read at a registered address), and its tanh table (256 × 16,
+//! the `W¹` reads with more than one tap a cycle (`weights_b`, 16 × 16, read at a registered address), the half of its `W²` weights that four taps a cycle read beside
+//! the block-RAM half (`wq_hi`, 64 × 32 on `rtl`), and its tanh table (256 × 16,
 //! read-only) in LUTs, and so does the core's start memory (a learning phase's start spins,
 //! `2^UNIT_SPIN_BITS` words of `UNITS` spins, read once a phase), so on that family these carry
 //! a synthesis attribute and leave the block RAM to the memories that need it. The iCE40UP5K has no distributed RAM and few LUTs: there
@@ -27,7 +28,7 @@ fn style(family: Family, module: &str) -> Option<&'static str> {
     if !module.contains("$units$") {
         return None;
     }
-    if module.ends_with("$noise") || module.ends_with("$weights_b") {
+    if module.ends_with("$noise") || module.ends_with("$weights_b") || module.ends_with("$wq_hi") {
         Some("(* ram_style = \"distributed\" *) ")
     } else if module.ends_with("$tanh_rom") {
         Some("(* rom_style = \"logic\" *) ")
@@ -68,11 +69,12 @@ mod tests {
         let v = crate::ram_collisions::without_collision_logic(&(rtl.serial_core_verilog)([0; 32]));
         let ecp5 = for_family(Family::Ecp5, &v);
         let units = rtl.units;
-        // the noise states, the weight copy of a build with tap pairs (`rtl`), and the core's
-        // start memory (a phase's start spins)
+        // the noise states, the `W¹` copy and the weights' second half of a build with four
+        // taps a cycle (`rtl`), and the core's start memory (a phase's start spins)
+        assert_eq!(rtl.taps_per_cycle, 4);
         assert_eq!(
             ecp5.matches("(* ram_style = \"distributed\" *)").count(),
-            2 * units + 1
+            3 * units + 1
         );
         assert_eq!(ecp5.matches("(* rom_style = \"logic\" *)").count(), units);
         let ice40 = for_family(Family::Ice40, &v);

@@ -5,7 +5,7 @@ use npim_hdl::builds::rtl::update::TAIL_STAGES;
 use npim_hdl::builds::rtl::update_sim::{
     run_rust_hdl, run_verilator, verilog, UpdateInput, HARNESS_CPP,
 };
-use npim_hdl::builds::rtl::widths::TAP_PAIRS;
+use npim_hdl::builds::rtl::widths::{TAPS_PER_CYCLE, TAP_SHIFT};
 use npim_hdl::harness::verilator::Harness;
 use npim_sim::fixed::{quantize, CoreConfig, GoldenCore, GoldenState};
 use npim_sim::npim::params::field_scale;
@@ -88,10 +88,10 @@ fn check(seed: u64, n: usize, tc: usize, d: usize, harness: Option<&Harness>, ru
         pipelined: false,
         ..input.clone()
     };
-    // a hidden unit's slots: its taps, or with tap pairs its pairs; the tail is `TAIL_STAGES`
-    // and, with tap pairs, the cycle in which the last slot's two products are summed
-    let span = if TAP_PAIRS { tc.div_ceil(2) } else { tc };
-    let tail = TAIL_STAGES as u64 + u64::from(TAP_PAIRS);
+    // a hidden unit's slot groups: its taps, pairs or quads; the tail is `TAIL_STAGES` and the
+    // cycles in which the last group's products are summed (one with pairs, two with quads)
+    let span = tc.div_ceil(TAPS_PER_CYCLE);
+    let tail = TAIL_STAGES as u64 + TAP_SHIFT as u64;
     let saved = if d * span >= 2 {
         (tail + 1) * (n as u64 - 1) + 1
     } else {

@@ -286,6 +286,8 @@ mod tests {
         assert_eq!(g11(8).build_bound(1, 16, 1, true), 3_200);
         // two taps a cycle: D·⌈Tc/2⌉ = 12 cycles a spin
         assert_eq!(g11(8).build_bound(32, 16, 2, true), 50 * 12);
+        // four: D·⌈Tc/4⌉ = 6, below the 100 entry words
+        assert_eq!(g11(8).build_bound(32, 16, 4, true), 50 * 6);
         // dense SK N = 2048 at 8 bits: the block RAM limits (4 194 304 · 8 / 7 488)
         let sk = StepWork {
             multiplies: 2_048 * 24,

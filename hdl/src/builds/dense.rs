@@ -63,8 +63,8 @@ pub mod params {
     /// the build and the image) in two registered stages, taken at byte 63 of the header: in
     /// the cycle they held the ULX3S build at 63.10-64.30 MHz.
     pub const HEADER_STAGES: bool = true;
-    /// Each update unit multiplies two `W²` taps a cycle (`rtl`, `small`); here one.
-    pub const TAP_PAIRS: bool = false;
+    /// `W²` taps each update unit multiplies a cycle: 1, 2 (`small`) or 4 (`rtl`); here one.
+    pub const TAPS_PER_CYCLE: usize = 1;
     /// The matvec lanes' spin words are registered as they leave the block RAMs (stage 2c in
     /// `matvec/`, a cycle more a pass): on the ECP5 a DP16KD's unregistered output takes
     /// 5.8 ns, which with the bit select, the ± pick and the pair sum held the ULX3S build at

@@ -68,8 +68,8 @@ pub mod params {
     /// in `rtl`): at 20 MHz they have time, and the registered stages make yosys's ABC9
     /// mapping fail on this build ("boxes are not in a topological order").
     pub const HEADER_STAGES: bool = false;
-    /// Each update unit multiplies two `W²` taps a cycle (`rtl`, `small`); here one.
-    pub const TAP_PAIRS: bool = false;
+    /// `W²` taps each update unit multiplies a cycle: 1, 2 (`small`) or 4 (`rtl`); here one.
+    pub const TAPS_PER_CYCLE: usize = 1;
     /// The matvec lanes use the spin bits as they leave the block RAMs (no stage 2c): the
     /// iCE40's block RAM output is fast beside a 20 MHz cycle, and the stage's registers (about
     /// 30 logic cells) do not fit.

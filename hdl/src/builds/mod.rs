@@ -98,7 +98,7 @@ pub struct Build {
     pub external: bool,
     /// Update units working at once.
     pub units: usize,
-    /// `W²` taps each unit multiplies a cycle (two with `TAP_PAIRS`).
+    /// `W²` taps each unit multiplies a cycle (`TAPS_PER_CYCLE`: 1, 2 or 4).
     pub taps_per_cycle: usize,
     /// Whether a step's update runs beside the matvec of the step before (`OVERLAP`).
     pub overlap: bool,
@@ -126,7 +126,7 @@ macro_rules! build_entry {
             build_harness: $b::core_sim::build_harness,
             external: $b::params::EXTERNAL,
             units: $b::widths::UNITS,
-            taps_per_cycle: 1 + $b::widths::PAIR_SHIFT,
+            taps_per_cycle: $b::params::TAPS_PER_CYCLE,
             overlap: $b::params::OVERLAP,
             run_verilator: $b::core_sim::run_verilator,
             run_verilator_in: $b::core_sim::run_verilator_in,

@@ -64,9 +64,10 @@ pub mod params {
     /// the build and the image) in two registered stages, taken at byte 63 of the header: in
     /// the cycle they held the ULX3S build at 63.10-64.30 MHz.
     pub const HEADER_STAGES: bool = true;
-    /// Each update unit multiplies two `W²` taps a cycle (two multipliers; its field history
-    /// in two memories, the even and the odd slots, read at once).
-    pub const TAP_PAIRS: bool = true;
+    /// `W²` taps each update unit multiplies a cycle: 1, 2 or 4 (four multipliers here; its
+    /// field history in two memories of slot pairs, slots `4j, 4j + 1` and `4j + 2, 4j + 3`, each
+    /// word two fields, read at once; `update/`).
+    pub const TAPS_PER_CYCLE: usize = 4;
     /// The matvec lanes' spin words are registered as they leave the block RAMs (stage 2c in
     /// `matvec/`, a cycle more a pass): on the ECP5 a DP16KD's unregistered output takes
     /// 5.8 ns, which with the bit select, the ± pick and the pair sum held the ULX3S build at

@@ -98,19 +98,47 @@ pub const UNITS: usize = 1 << UNIT_BITS;
 pub const UNIT_SPIN_BITS: usize = SPIN_BITS - UNIT_BITS;
 /// Address bits of a unit's field history (place `·16 + slot`).
 pub const UNIT_HIST_BITS: usize = UNIT_SPIN_BITS + HIST_SLOT_BITS;
+/// `W²` taps each update unit takes a cycle, as `log2` (`TAPS_PER_CYCLE` is 1, 2 or 4).
+pub const TAP_SHIFT: usize = match TAPS_PER_CYCLE {
+    1 => 0,
+    2 => 1,
+    4 => 2,
+    _ => panic!("TAPS_PER_CYCLE is 1, 2 or 4"),
+};
+/// Two taps a cycle: the unit's history in two memories, the even slots and the odd.
+pub const TAP_PAIRS: bool = TAPS_PER_CYCLE == 2;
+/// Four taps a cycle: the unit's history in two memories of two-field words (slots
+/// `4j, 4j + 1` in one, `4j + 2, 4j + 3` in the other, at place `·4 + j`), its weights likewise
+/// (places `4j, 4j + 1` and `4j + 2, 4j + 3` at word `j`).
+pub const TAP_QUADS: bool = TAPS_PER_CYCLE == 4;
 /// `1` where each update unit takes two `W²` taps a cycle (`TAP_PAIRS`), else `0`: a history
-/// slot's place in the unit's memories is shifted right by it.
+/// slot's place in the unit's even and odd memories is shifted right by it.
 pub const PAIR_SHIFT: usize = TAP_PAIRS as usize;
 /// Address bits of a unit's first history memory (every slot, or with `TAP_PAIRS` the even
-/// ones: place `·8 + slot/2`) and of its second (the odd slots; two words where unused).
-pub const HIST_A_BITS: usize = UNIT_HIST_BITS - PAIR_SHIFT;
+/// ones: place `·8 + slot/2`; two words with `TAP_QUADS`, unused) and of its second (the odd
+/// slots; two words where unused).
+pub const HIST_A_BITS: usize = if TAP_QUADS { 1 } else { UNIT_HIST_BITS - PAIR_SHIFT };
 /// See [`HIST_A_BITS`].
 pub const HIST_B_BITS: usize = if TAP_PAIRS { UNIT_HIST_BITS - 1 } else { 1 };
+/// Address bits of each of a unit's two-field history memories (`TAP_QUADS`: place `·4 + j`;
+/// two words where unused).
+pub const HIST_QUAD_BITS: usize = if TAP_QUADS { UNIT_HIST_BITS - 2 } else { 1 };
+/// Address bits of a `W²` weight's place in an update unit ([`weight_place`]): with more than
+/// one tap a cycle the taps are placed in groups from aligned places, so an image with
+/// `1 + D + D·Tc ≤ 2^WEIGHT_ADDR_BITS` takes up to twice the places (`D ≤ 15`, `Tc ≤ 16`: at
+/// most `16 + 15·16 = 256`), and every image the loader takes fits.
+pub const WEIGHT_PLACE_BITS: usize = WEIGHT_ADDR_BITS + (TAPS_PER_CYCLE > 1) as usize;
+/// Address bits of each of a `TAP_QUADS` unit's two weight memories of two-weight words (places
+/// `4j, 4j + 1` and `4j + 2, 4j + 3` at word `j`; two words where unused).
+pub const WEIGHT_QUAD_BITS: usize = if TAP_QUADS { WEIGHT_PLACE_BITS - 2 } else { 1 };
+/// Address bits of the copy of the `W¹` weights (places `1..=D`, `D ≤ 15`) that units with more
+/// than one tap a cycle read beside their `W²` stream.
+pub const W1_COPY_BITS: usize = 4;
 /// Where an update unit's weight memory holds weight `p` of a step (`W⁰` at 0, `W¹` at
 /// `1..=D`, then each hidden unit's `Tc` taps of `W²`), the history slot of the oldest field
 /// being `t_mod`: hidden unit `k`'s taps start at `base + k·stride` (`base` is `1 + D` and
-/// `stride` `Tc`, or with `TAP_PAIRS` both rounded up to even, so that a pair's two weights sit
-/// at an even place and the next) and tap `s`,
+/// `stride` `Tc`, both rounded up to a multiple of `TAPS_PER_CYCLE`, so that a group of taps
+/// read in one cycle sits at an aligned place and the ones after it) and tap `s`,
 /// which multiplies the field in slot `(t_mod + s) mod Tc`, sits at that slot's place. A unit
 /// then reads a slot's field and weight at the same place, whatever the step (the core writes
 /// the weights there as it interpolates them).
@@ -119,11 +147,10 @@ pub fn weight_place(p: usize, d: usize, tc: usize, t_mod: usize) -> usize {
         return p;
     }
     let (k, s) = ((p - 1 - d) / tc, (p - 1 - d) % tc);
-    let (base, stride) = if TAP_PAIRS {
-        ((d + 2) & !1, tc + tc % 2)
-    } else {
-        (1 + d, tc)
-    };
+    let (base, stride) = (
+        (1 + d).next_multiple_of(TAPS_PER_CYCLE),
+        tc.next_multiple_of(TAPS_PER_CYCLE),
+    );
     base + k * stride + (s + t_mod) % tc
 }
 /// Width of the step counter (`T < 2^STEP_BITS`).
@@ -147,6 +174,8 @@ const _: () = assert!(LANES == 1 << LANE_BITS && LANES <= 32);
 const _: () = assert!(SPIN_BITS <= 11 && ENTRY_ADDR_BITS <= 16 && WEIGHT_BITS <= 8);
 // The knot memory holds at least one step's 128 weights and at most the loader's 8192 words.
 const _: () = assert!(KNOT_ADDR_BITS >= 8 && KNOT_ADDR_BITS <= 13);
+// The update unit compares a weight place with 16 for the `W¹` copy; places fit the knot counter.
+const _: () = assert!(W1_COPY_BITS == 4 && WEIGHT_PLACE_BITS <= KNOT_ADDR_BITS);
 // A linear term is at most a field wide.
 const _: () = assert!(LINEAR_BITS >= 2 && LINEAR_BITS <= FIELD_BITS);
 // E4 travels as 32 bits at most (the simulation harnesses read it as `int32_t`).

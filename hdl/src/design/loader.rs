@@ -114,13 +114,12 @@ pub struct Loader {
     y_shift0_q: DFF<Bits<6>>,
     y_shift1_q: DFF<Bits<6>>,
     /// The header's derived checks, in two registered stages: the derived values (`pk`,
-    /// `pk_pairs`, the shifts, the knots needed), then whether they fit the build
+    /// the shifts, the knots needed), then whether they fit the build
     /// (`hdr_fit_fail`) and whether the image holds enough knots (`hdr_short`). The last field
     /// they read (`e2`) arrives at byte 40 and the checks are taken at byte 63, so the flags are
     /// current by then; computed in the cycle, the chains from the field registers through the
     /// adders into `err` held the ULX3S build at 63.10-64.30 MHz.
     pk_q: DFF<Bits<16>>,
-    pk_pairs_q: DFF<Bits<16>>,
     needed_q: DFF<Bits<21>>,
     ys0_q: DFF<Bits<10>>,
     ys1_q: DFF<Bits<10>>,
@@ -198,10 +197,6 @@ pub struct Loader {
     dense: Constant<Bit>,
     /// The protocol's codes for an image that fails its checks and one beyond this build.
     code_image_invalid: Constant<Bits<8>>,
-    /// `TAP_PAIRS`.
-    pairs_built: Constant<Bit>,
-    /// `1 + D + D·Tc` as the weights are placed with tap pairs (`weight_place`).
-    pk_pairs: Signal<Local, Bits<16>>,
     code_does_not_fit: Constant<Bits<8>>,
 }
 
@@ -251,7 +246,6 @@ impl Default for Loader {
             e2: Default::default(),
             per_knot_q: Default::default(),
             pk_q: Default::default(),
-            pk_pairs_q: Default::default(),
             needed_q: Default::default(),
             ys0_q: Default::default(),
             ys1_q: Default::default(),
@@ -297,8 +291,6 @@ impl Default for Loader {
             fail: Default::default(),
             residue: Constant::new(u64::from(CRC_RESIDUE).to_bits()),
             code_image_invalid: Constant::new(u64::from(ErrorCode::ImageInvalid as u8).to_bits()),
-            pairs_built: Constant::new(TAP_PAIRS),
-            pk_pairs: Default::default(),
             code_does_not_fit: Constant::new(u64::from(ErrorCode::DoesNotFit as u8).to_bits()),
             linear_high: Constant::new(high_bits(LINEAR_BITS - 1)),
             count_high: Constant::new(high_bits(COUNT_BITS)),
@@ -341,7 +333,7 @@ impl Logic for Loader {
         dff_setup!(
             self, clock, data_q, valid_q, restart_q, crc, off, section, acc, word_byte, idx, kp, kk, kp_end_q, kk_end_q, kaddr, err, n_reg,
             steps_reg, nnz_reg, shift_reg, tc_reg, d_reg, k_reg, e0, e1, e2, dense_row, dense_col, per_knot_q, z_right_q, z_left_q, y_shift0_q, y_shift1_q,
-            pk_q, pk_pairs_q, needed_q, ys0_q, ys1_q, zr_q, zl_q, hdr_fit_fail, hdr_short
+            pk_q, needed_q, ys0_q, ys1_q, zr_q, zl_q, hdr_fit_fail, hdr_short
         );
         self.data_q.d.next = self.data.val();
         self.valid_q.d.next = self.valid.val();
@@ -370,18 +362,6 @@ impl Logic for Loader {
         }
         self.pk.next =
             self.t0.val() + self.t1.val() + self.t2.val() + self.t3.val() + bit_cast::<16, 4>(self.d_reg.q.val()) + 1;
-        // the places the weights take with tap pairs: W² from an even place (one more where D
-        // is even), each hidden unit an even count (D more where Tc is odd)
-        self.pk_pairs.next = self.pk.val();
-        if !self.d_reg.q.val().get_bit(0) {
-            self.pk_pairs.next = self.pk.val() + 1;
-        }
-        if self.tc_reg.q.val().get_bit(0) {
-            self.pk_pairs.next = self.pk.val() + bit_cast::<16, 4>(self.d_reg.q.val());
-            if !self.d_reg.q.val().get_bit(0) {
-                self.pk_pairs.next = self.pk.val() + bit_cast::<16, 4>(self.d_reg.q.val()) + 1;
-            }
-        }
         // (a knot spacing over 2^15 fails the header at its own byte, so 4 bits of it serve)
         self.needed.next = ((bit_cast::<21, STEP_BITS>(self.steps_reg.q.val()) - 1)
             >> bit_cast::<4, 8>(self.shift_reg.q.val()))
@@ -433,24 +413,20 @@ impl Logic for Loader {
         self.setup.y_shift0.next = self.y_shift0_q.q.val();
         self.setup.y_shift1.next = self.y_shift1_q.q.val();
         self.pk_q.d.next = self.pk.val();
-        self.pk_pairs_q.d.next = self.pk_pairs.val();
         self.needed_q.d.next = self.needed.val();
         self.ys0_q.d.next = self.ys0.val();
         self.ys1_q.d.next = self.ys1.val();
         self.zr_q.d.next = self.zr.val();
         self.zl_q.d.next = self.zl.val();
-        // (the alignment shifts within what keeps y in 48 bits; see `Update`) (with tap pairs
-        // each hidden unit's taps take an even count of places from an even one:
-        // `weight_place`)
+        // (the alignment shifts within what keeps y in 48 bits; see `Update`) (the places the
+        // weights take in the units, their groups of taps aligned, always fit: `weight_place`)
         self.hdr_fit_fail.d.next = (self.pk_q.q.val() > 128)
-            | (self.pairs_built.val() & (self.pk_pairs_q.q.val() > 128))
             | (self.ys0_q.q.val() > self.ys0_max.val())
             | (self.ys1_q.q.val() > self.ys1_max.val())
             | (self.zr_q.q.val() > self.zr_max.val())
             | (self.zl_q.q.val() > self.zl_max.val());
         self.hdr_short.d.next = bit_cast::<21, 16>(self.k_reg.q.val()) < self.needed_q.q.val();
         self.fit_fail_now.next = (self.pk.val() > 128)
-            | (self.pairs_built.val() & (self.pk_pairs.val() > 128))
             | (self.ys0.val() > self.ys0_max.val())
             | (self.ys1.val() > self.ys1_max.val())
             | (self.zr.val() > self.zr_max.val())

@@ -45,9 +45,10 @@ impl Logic for Core {
             }
         }
         // the place of weight p: its index for W⁰ and W¹; a W² tap's slot in its hidden unit
+        // (Tc rounded up to a multiple of the taps a cycle)
         self.wstride.next = self.setup.tc.val();
-        if self.pairs_built.val() {
-            self.wstride.next = (self.setup.tc.val() + 1) & self.even_mask.val();
+        if self.wide_built.val() {
+            self.wstride.next = (self.setup.tc.val() + self.tap_round.val()) & self.tap_align.val();
         }
         self.wplace.next = self.p.q.val();
         if self.p.q.val() > bit_cast::<KNOT_ADDR_BITS, 4>(self.setup.d.val()) {
@@ -61,11 +62,11 @@ impl Logic for Core {
         if ((self.state.q.val() != CoreState::InterpA) & (self.state.q.val() != CoreState::InterpA2))
             | (self.p.q.val() <= bit_cast::<KNOT_ADDR_BITS, 4>(self.setup.d.val()))
         {
+            // (W² from `1 + D` rounded up to a multiple of the taps a cycle: `weight_place`)
             self.wk.d.next = bit_cast::<KNOT_ADDR_BITS, 4>(self.setup.d.val()) + 1;
-            if self.pairs_built.val() {
-                // (W² from an even place with pairs: `weight_place`)
-                self.wk.d.next =
-                    (bit_cast::<KNOT_ADDR_BITS, 4>(self.setup.d.val()) + 2) & self.even_k.val();
+            if self.wide_built.val() {
+                self.wk.d.next = (bit_cast::<KNOT_ADDR_BITS, 4>(self.setup.d.val()) + 1 + self.tap_round_k.val())
+                    & self.tap_align_k.val();
             }
             self.ws.d.next = 0.into();
             self.wr.d.next = self.umod_next.val();
@@ -209,7 +210,7 @@ impl Logic for Core {
             self.units[p].start.next = self.start_q[p].q.val();
             self.units[p].stop.next = self.stop_q.q.val();
             self.units[p].weight_waddr.next =
-                bit_cast::<WEIGHT_ADDR_BITS, KNOT_ADDR_BITS>(self.wp2.q.val());
+                bit_cast::<WEIGHT_PLACE_BITS, KNOT_ADDR_BITS>(self.wp2.q.val());
             self.units[p].weight_wdata.next = self.q_value_q.q.val();
             self.units[p].weight_we.next = self.wq2.q.val();
             self.units[p].hist_waddr.next = bit_cast::<UNIT_HIST_BITS, HIST_ADDR_BITS>(self.i.q.val());

@@ -390,11 +390,14 @@ pub struct Core {
     win_keep: DFF<Bit>,
     /// `OVERLAP`.
     overlap_built: Constant<Bit>,
-    /// `TAP_PAIRS`, and `!1` (rounds a count down to even).
-    pairs_built: Constant<Bit>,
-    even_mask: Constant<Bits<6>>,
-    /// `!1` at the knot address width.
-    even_k: Constant<Bits<KNOT_ADDR_BITS>>,
+    /// `TAPS_PER_CYCLE − 1` and its complement at 6 bits: round `Tc` and `1 + D` up to a
+    /// multiple of the taps a unit takes a cycle ([`weight_place`]).
+    tap_round: Constant<Bits<6>>,
+    tap_align: Constant<Bits<6>>,
+    /// The same at the knot address width, and whether a unit takes more than one tap a cycle.
+    tap_round_k: Constant<Bits<KNOT_ADDR_BITS>>,
+    tap_align_k: Constant<Bits<KNOT_ADDR_BITS>>,
+    wide_built: Constant<Bit>,
     /// Weight `p`'s knots are read this cycle (its place goes down the interpolation).
     issued: Signal<Local, Bit>,
     /// `DUAL_KNOT_READS` as a signal.

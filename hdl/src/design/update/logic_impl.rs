@@ -21,12 +21,16 @@ impl Logic for Update {
         self.weights_b.write_clock.next = self.clock.val();
         self.hist.clock.next = self.clock.val();
         self.hist_b.clock.next = self.clock.val();
+        self.hist_lo.clock.next = self.clock.val();
+        self.hist_hi.clock.next = self.clock.val();
+        self.wq_lo.clock.next = self.clock.val();
+        self.wq_hi.clock.next = self.clock.val();
         self.noise.read_clock.next = self.clock.val();
         self.noise.write_clock.next = self.clock.val();
         self.tanh_rom.clock.next = self.clock.val();
         dff_setup!(
-            self, clock, state, i, k, k_last, s, span_q, stride_q, wbase, eta, acc, w1u, v1, fresh, tap_weight, tap_field, tap_valid, tap_fresh, tap_weight_b, tap_field_b, v1b, prod_q, prod_b_q, prod_valid,
-            prod_fresh, pair_q, pair_valid, pair_fresh, launch_q, launch_last_q, tail_valid, tail_last, rounded_q, acc_c_q, z_wide_q, z, z_at_table, f_nl_q,
+            self, clock, state, i, k, k_last, s, span_q, stride_q, wbase, eta, acc, w1u, v1, fresh, tap_weight, tap_field, tap_valid, tap_fresh, tap_weight_b, tap_field_b, v1b, tap_weight_c, tap_field_c, v1c, tap_weight_d, tap_field_d, v1d, prod_q, prod_b_q, prod_c_q, prod_d_q, prod_valid,
+            prod_fresh, pair_q, pair_valid, pair_fresh, pair_cd_q, quad_q, quad_valid, quad_fresh, launch_q, launch_last_q, launch_q2, launch_last_q2, tail_valid, tail_last, rounded_q, acc_c_q, z_wide_q, z, z_at_table, f_nl_q,
             w1_product_q, w1_q, q0_eta_q, term0_q, term1_q, w1_addr, npend, npend2, x1_q, pipe, w0, read,
             decided, late, avail_q, half, zr_c, zl_c, left_on, y_sh, sh0_on, i1, i2, ready_q,
             ready_next_q, ends_next_q
@@ -35,22 +39,54 @@ impl Logic for Update {
         // load and history ports
         self.weights.write_address.next = self.weight_waddr.val();
         self.weights.write_data.next = self.weight_wdata.val();
-        self.weights.write_enable.next = self.weight_we.val();
-        self.weights_b.write_address.next = self.weight_waddr.val();
+        self.weights.write_enable.next = self.weight_we.val() & !self.quads_built.val();
+        // (the W¹ copy takes places 1..=D, all below 16)
+        self.weights_b.write_address.next =
+            bit_cast::<W1_COPY_BITS, WEIGHT_PLACE_BITS>(self.weight_waddr.val());
         self.weights_b.write_data.next = self.weight_wdata.val();
-        self.weights_b.write_enable.next = self.weight_we.val() & self.pairs_built.val();
+        self.weights_b.write_enable.next = self.weight_we.val()
+            & self.wide_built.val()
+            & (self.weight_waddr.val() < 16);
+        // (with quads, place p in half p mod 2 of word p/4 of `wq_lo` (p mod 4 < 2) or `wq_hi`)
+        self.wq_lo.write_address.next =
+            bit_cast::<WEIGHT_QUAD_BITS, WEIGHT_PLACE_BITS>(self.weight_waddr.val() >> 2);
+        self.wq_lo.write_data.next = unsigned_cast(self.weight_wdata.val());
+        self.wq_lo.write_high.next = self.weight_waddr.val().get_bit(0);
+        self.wq_lo.write_enable.next =
+            self.weight_we.val() & self.quads_built.val() & !self.weight_waddr.val().get_bit(1);
+        self.wq_hi.write_address.next =
+            bit_cast::<WEIGHT_QUAD_BITS, WEIGHT_PLACE_BITS>(self.weight_waddr.val() >> 2);
+        self.wq_hi.write_data.next = unsigned_cast(self.weight_wdata.val());
+        self.wq_hi.write_high.next = self.weight_waddr.val().get_bit(0);
+        self.wq_hi.write_enable.next =
+            self.weight_we.val() & self.quads_built.val() & self.weight_waddr.val().get_bit(1);
         // (with pairs, the even slots in `hist` and the odd in `hist_b`, at place·8 + slot/2)
         self.hist.write_address.next = bit_cast::<HIST_A_BITS, UNIT_HIST_BITS>(
             self.hist_waddr.val() >> self.pair_shift.val(),
         );
         self.hist.write_data.next = self.hist_wdata.val();
-        self.hist.write_enable.next =
-            self.hist_we.val() & !(self.pairs_built.val() & self.hist_waddr.val().get_bit(0));
+        self.hist.write_enable.next = self.hist_we.val()
+            & !self.quads_built.val()
+            & !(self.pairs_built.val() & self.hist_waddr.val().get_bit(0));
         self.hist_b.write_address.next =
             bit_cast::<HIST_B_BITS, UNIT_HIST_BITS>(self.hist_waddr.val() >> 1);
         self.hist_b.write_data.next = self.hist_wdata.val();
         self.hist_b.write_enable.next =
             self.hist_we.val() & self.pairs_built.val() & self.hist_waddr.val().get_bit(0);
+        // (with quads, slot s of a place in half s mod 2 of `hist_lo` (s mod 4 < 2) or `hist_hi`,
+        // at place·4 + s/4)
+        self.hist_lo.write_address.next =
+            bit_cast::<HIST_QUAD_BITS, UNIT_HIST_BITS>(self.hist_waddr.val() >> 2);
+        self.hist_lo.write_data.next = unsigned_cast(self.hist_wdata.val());
+        self.hist_lo.write_high.next = self.hist_waddr.val().get_bit(0);
+        self.hist_lo.write_enable.next =
+            self.hist_we.val() & self.quads_built.val() & !self.hist_waddr.val().get_bit(1);
+        self.hist_hi.write_address.next =
+            bit_cast::<HIST_QUAD_BITS, UNIT_HIST_BITS>(self.hist_waddr.val() >> 2);
+        self.hist_hi.write_data.next = unsigned_cast(self.hist_wdata.val());
+        self.hist_hi.write_high.next = self.hist_waddr.val().get_bit(0);
+        self.hist_hi.write_enable.next =
+            self.hist_we.val() & self.quads_built.val() & self.hist_waddr.val().get_bit(1);
         // noise: xorshift32 of the state read for the drawing spin (its first step registered)
         self.x1.next = self.noise.read_data.val() ^ (self.noise.read_data.val() << 13);
         self.x1_q.d.next = self.x1.val();
@@ -66,23 +102,23 @@ impl Logic for Update {
         self.noise.write_enable.next = self.noise_we.val();
         // the slot (pair) to read: `s` of hidden unit `wbase` of spin `i`, unless a state below
         // starts a new spin; a hidden unit's last slot is followed by the next unit's slot 0
-        // W²'s first place: `1 + D`, with pairs rounded up to even (a pair's odd place is its
-        // even one with bit 0 set: no adder on the second port's address)
-        self.w2_base.next = bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 1;
-        if self.pairs_built.val() {
-            self.w2_base.next = (bit_cast::<WEIGHT_ADDR_BITS, 4>(self.d.val()) + 2) & self.even_w.val();
-        }
+        // W²'s first place: `1 + D`, rounded up to a multiple of the taps a cycle (a pair's
+        // odd place is its even one with bit 0 set: no adder on the second port's address);
+        // a hidden unit issues `⌈Tc/taps⌉` slot groups and takes as many places times the taps
+        self.w2_base.next = bit_cast::<WEIGHT_PLACE_BITS, 4>(self.d.val()) + 1;
         self.span.next = self.tc.val();
         self.stride.next = self.tc.val();
-        if self.pairs_built.val() {
-            self.span.next = (self.tc.val() + 1) >> 1;
-            self.stride.next = self.span.val() << 1;
+        if self.wide_built.val() {
+            self.w2_base.next = (bit_cast::<WEIGHT_PLACE_BITS, 4>(self.d.val()) + 1 + self.round_w.val())
+                & self.align_w.val();
+            self.span.next = (self.tc.val() + self.round_6.val()) >> self.tap_shift.val();
+            self.stride.next = self.span.val() << self.tap_shift.val();
         }
         self.span_q.d.next = self.span.val();
         self.d_one.next = self.d.val() == 1;
         self.k_after_last.next = (self.k.q.val() + 2) == self.d.val();
         self.stride_q.d.next = self.stride.val();
-        self.next_wbase.next = self.wbase.q.val() + bit_cast::<WEIGHT_ADDR_BITS, 6>(self.stride_q.q.val());
+        self.next_wbase.next = self.wbase.q.val() + bit_cast::<WEIGHT_PLACE_BITS, 6>(self.stride_q.q.val());
         self.rd_i.next = self.i.q.val();
         self.rd_slot.next = self.s.q.val();
         self.rd_wbase.next = self.wbase.q.val();
@@ -102,18 +138,45 @@ impl Logic for Update {
             self.tap_weight_b.d.next = self.weights.read_data_b.val();
         }
         self.tap_field_b.d.next = self.hist_b.read_data.val();
+        self.tap_weight_c.d.next = 0.into();
+        if self.v1c.q.val() {
+            self.tap_weight_c.d.next = signed_cast(self.wq_hi.read_data.val().get_bits::<16>(0));
+        }
+        self.tap_field_c.d.next = signed_cast(self.hist_hi.read_data.val().get_bits::<16>(0));
+        self.tap_weight_d.d.next = 0.into();
+        if self.v1d.q.val() {
+            self.tap_weight_d.d.next = signed_cast(self.wq_hi.read_data.val().get_bits::<16>(16));
+        }
+        self.tap_field_d.d.next = signed_cast(self.hist_hi.read_data.val().get_bits::<16>(16));
+        if self.quads_built.val() {
+            self.tap_weight.d.next = signed_cast(self.wq_lo.read_data.val().get_bits::<16>(0));
+            self.tap_field.d.next = signed_cast(self.hist_lo.read_data.val().get_bits::<16>(0));
+            if self.v1b.q.val() {
+                self.tap_weight_b.d.next = signed_cast(self.wq_lo.read_data.val().get_bits::<16>(16));
+            }
+            self.tap_field_b.d.next = signed_cast(self.hist_lo.read_data.val().get_bits::<16>(16));
+        }
         self.tap_valid.d.next = self.v1.q.val() & (self.state.q.val() == UpdateState::Mac);
         self.tap_fresh.d.next = self.fresh.q.val();
         self.product.next = self.tap_weight.q.val() * self.tap_field.q.val();
         self.product_b.next = self.tap_weight_b.q.val() * self.tap_field_b.q.val();
         self.prod_q.d.next = self.product.val();
         self.prod_b_q.d.next = self.product_b.val();
+        self.product_c.next = self.tap_weight_c.q.val() * self.tap_field_c.q.val();
+        self.product_d.next = self.tap_weight_d.q.val() * self.tap_field_d.q.val();
+        self.prod_c_q.d.next = self.product_c.val();
+        self.prod_d_q.d.next = self.product_d.val();
         self.prod_valid.d.next = self.tap_valid.q.val();
         self.prod_fresh.d.next = self.tap_fresh.q.val();
         self.pair_q.d.next = signed_bit_cast::<MAC_BITS, 32>(self.prod_q.q.val())
             + signed_bit_cast::<MAC_BITS, 32>(self.prod_b_q.q.val());
         self.pair_valid.d.next = self.prod_valid.q.val();
         self.pair_fresh.d.next = self.prod_fresh.q.val();
+        self.pair_cd_q.d.next = signed_bit_cast::<MAC_BITS, 32>(self.prod_c_q.q.val())
+            + signed_bit_cast::<MAC_BITS, 32>(self.prod_d_q.q.val());
+        self.quad_q.d.next = self.pair_q.q.val() + self.pair_cd_q.q.val();
+        self.quad_valid.d.next = self.pair_valid.q.val();
+        self.quad_fresh.d.next = self.pair_fresh.q.val();
         // (builds without pairs add each product as it is registered: no pair stage)
         self.mac_in.next = signed_bit_cast::<MAC_BITS, 32>(self.prod_q.q.val());
         self.mac_in_valid.next = self.prod_valid.q.val();
@@ -122,6 +185,11 @@ impl Logic for Update {
             self.mac_in.next = self.pair_q.q.val();
             self.mac_in_valid.next = self.pair_valid.q.val();
             self.mac_in_fresh.next = self.pair_fresh.q.val();
+        }
+        if self.quads_built.val() {
+            self.mac_in.next = self.quad_q.q.val();
+            self.mac_in_valid.next = self.quad_valid.q.val();
+            self.mac_in_fresh.next = self.quad_fresh.q.val();
         }
         self.mac_sum.next = self.acc.q.val() + self.mac_in.val();
         if self.mac_in_fresh.val() {
@@ -219,7 +287,8 @@ impl Logic for Update {
         // (with pairs the W¹ weight comes from the copy, whose address is a register, and the
         // second port reads each pair's odd weight)
         self.weights.read_address_b.next = self.w1_addr.q.val();
-        self.weights_b.read_address.next = self.w1_addr.q.val();
+        self.weights_b.read_address.next =
+            bit_cast::<W1_COPY_BITS, WEIGHT_PLACE_BITS>(self.w1_addr.q.val());
         if self.tail_valid.q.val().get_bit(5) {
             self.w1_addr.d.next = self.w1_addr.q.val() + 1;
             if self.tail_last.q.val().get_bit(5) {
@@ -234,7 +303,7 @@ impl Logic for Update {
         self.f_nl_q.d.next = self.f_nl.val();
         // stage 7: the W¹ product; stage 8: into the spin's sum
         self.w1_q.d.next = self.weights.read_data_b.val();
-        if self.pairs_built.val() {
+        if self.wide_built.val() {
             self.w1_q.d.next = self.weights_b.read_data.val();
         }
         self.w1_product.next = self.w1_q.q.val() * self.f_nl_q.q.val();
@@ -350,6 +419,9 @@ impl Logic for Update {
             }
             UpdateState::NoiseData => {
                 self.w0.d.next = self.weights.read_data.val();
+                if self.quads_built.val() {
+                    self.w0.d.next = signed_cast(self.wq_lo.read_data.val().get_bits::<16>(0));
+                }
                 // (pipelined, each spin draws its noise in its tail)
                 self.npend.d.next = !self.pipe.q.val();
                 // hidden unit 0 begins with tap 0
@@ -471,7 +543,8 @@ impl Logic for Update {
                 if self.pipe.q.val()
                     & (self.tail_valid.q.val().get_bit(10) & self.tail_last.q.val().get_bit(10))
                     & (self.tail_valid.q.val().get_bits::<10>(0) == 0)
-                    & !(self.launch_q.q.val() & self.pairs_built.val())
+                    & !(self.launch_q.q.val() & self.wide_built.val())
+                    & !(self.launch_q2.q.val() & self.quads_built.val())
                 {
                     self.state.d.next = UpdateState::Done;
                 }
@@ -505,11 +578,17 @@ impl Logic for Update {
         }
         self.launch_q.d.next = self.launch.val();
         self.launch_last_q.d.next = self.launch_last.val();
+        self.launch_q2.d.next = self.launch_q.q.val();
+        self.launch_last_q2.d.next = self.launch_last_q.q.val();
         self.launch_in.next = self.launch.val();
         self.launch_last_in.next = self.launch_last.val();
         if self.pairs_built.val() {
             self.launch_in.next = self.launch_q.q.val();
             self.launch_last_in.next = self.launch_last_q.q.val();
+        }
+        if self.quads_built.val() {
+            self.launch_in.next = self.launch_q2.q.val();
+            self.launch_last_in.next = self.launch_last_q2.q.val();
         }
         self.tail_valid.d.next = self.tail_shifted.val().replace_bit(0, self.launch_in.val());
         self.tail_last.d.next = self.last_shifted.val().replace_bit(0, self.launch_last_in.val());
@@ -520,8 +599,13 @@ impl Logic for Update {
             | (bit_cast::<UNIT_HIST_BITS, 6>(self.rd_slot.val()) & self.slot_mask.val());
         self.hist.read_address.next = bit_cast::<HIST_A_BITS, UNIT_HIST_BITS>(self.rd_hist.val());
         self.hist_b.read_address.next = bit_cast::<HIST_B_BITS, UNIT_HIST_BITS>(self.rd_hist.val());
-        self.cont_waddr.next = self.wbase.q.val()
-            + (bit_cast::<WEIGHT_ADDR_BITS, 6>(self.s.q.val()) << self.pair_shift.val());
+        self.hist_lo.read_address.next = bit_cast::<HIST_QUAD_BITS, UNIT_HIST_BITS>(self.rd_hist.val());
+        self.hist_hi.read_address.next = bit_cast::<HIST_QUAD_BITS, UNIT_HIST_BITS>(self.rd_hist.val());
+        self.cont_waddr.next = self.wbase.q.val() + bit_cast::<WEIGHT_PLACE_BITS, 6>(self.s.q.val());
+        if self.wide_built.val() {
+            self.cont_waddr.next = self.wbase.q.val()
+                + (bit_cast::<WEIGHT_PLACE_BITS, 6>(self.s.q.val()) << self.tap_shift.val());
+        }
         self.rd_waddr.next = self.rd_wbase.val();
         if self.rd_cont.val() {
             self.rd_waddr.next = self.cont_waddr.val();
@@ -530,8 +614,15 @@ impl Logic for Update {
         if self.pairs_built.val() {
             self.weights.read_address_b.next = self.rd_waddr.val() | self.one_w.val();
         }
-        self.v1b.d.next = self.pairs_built.val()
-            & (((self.rd_slot.val() << 1) + 1) < self.tc.val());
+        // (with quads a quad's first place is a multiple of 4: word p/4 of both memories)
+        self.wq_lo.read_address.next =
+            bit_cast::<WEIGHT_QUAD_BITS, WEIGHT_PLACE_BITS>(self.rd_waddr.val() >> 2);
+        self.wq_hi.read_address.next =
+            bit_cast::<WEIGHT_QUAD_BITS, WEIGHT_PLACE_BITS>(self.rd_waddr.val() >> 2);
+        self.v1b.d.next = self.wide_built.val()
+            & (((self.rd_slot.val() << self.tap_shift.val()) + 1) < self.tc.val());
+        self.v1c.d.next = self.quads_built.val() & (((self.rd_slot.val() << 2) + 2) < self.tc.val());
+        self.v1d.d.next = self.quads_built.val() & (((self.rd_slot.val() << 2) + 3) < self.tc.val());
         // the noise draw of the spin drawing this cycle (sequential: the first spin at start,
         // each next one as it begins; pipelined: in its tail): advance its state, take η
         if self.draw.val() {
@@ -547,8 +638,11 @@ impl Logic for Update {
             self.npend2.d.next = false;
             self.prod_valid.d.next = false;
             self.pair_valid.d.next = false;
+            self.quad_valid.d.next = false;
             self.launch_q.d.next = false;
             self.launch_last_q.d.next = false;
+            self.launch_q2.d.next = false;
+            self.launch_last_q2.d.next = false;
             self.tail_valid.d.next = 0.into();
             self.tail_last.d.next = 0.into();
         }

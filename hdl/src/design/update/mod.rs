@@ -1,9 +1,12 @@
 //! The update unit: for each spin, the noise draw, the `W²` dot products over the field
 //! history, the tanh table, the `W¹` sum and the sign (`docs/fixed-point.md`, steps 1-6).
 //!
-//! One multiplier, or two with `TAP_PAIRS`: the `Tc` taps of a hidden unit stream at one per
-//! cycle, or two (a slot pair: the even slot's field from one history memory, the odd slot's
-//! from the other, their two products summed before the accumulator). The taps go in slot
+//! One multiplier, two with `TAP_PAIRS` or four with `TAP_QUADS`: the `Tc` taps of a hidden
+//! unit stream at one per cycle, or two (a slot pair: the even slot's field from one history
+//! memory, the odd slot's from the other, their two products summed before the accumulator),
+//! or four (a slot quad: slots `4j, 4j + 1` from one two-field word, `4j + 2, 4j + 3` from a
+//! word of the other memory, the weights from two two-weight words of one memory read on both
+//! its ports; the four products summed in pairs, then the pairs, before the accumulator). The taps go in slot
 //! order, not in tap order: the core writes each tap's weight at its slot's place
 //! ([`weight_place`]), so a slot's field and weight are read at the same place whatever the
 //! step, and the `W²` sum, exact in `MAC_BITS`, is the same in any order. Per-image shifts
@@ -11,12 +14,14 @@
 //! variable shifters; `A`, the table size and `z_bits` are build constants. The per-step
 //! weights `q(t)` sit in a small memory written before the step. In internal mode the pass is
 //! pipelined across spins (`pipelined`): a spin's last `z`, `W¹` term, noise draw and decision
-//! run beside the next spin's taps, so a spin costs `D·Tc` cycles, or `D·⌈Tc/2⌉` with
-//! `TAP_PAIRS` (`docs/rtl.md`, Speed).
+//! run beside the next spin's taps, so a spin costs `D·Tc` cycles, `D·⌈Tc/2⌉` with
+//! `TAP_PAIRS` or `D·⌈Tc/4⌉` with `TAP_QUADS` (`docs/rtl.md`, Speed).
 //!
 //! Each tap's weight and field are registered as they leave the block RAMs, each product
-//! before it is added (with `TAP_PAIRS`, before the pair's sum, and that before it is added),
-//! and what follows a hidden unit's last slot (with pairs a cycle later: `launch_q`) is a
+//! before it is added (with `TAP_PAIRS`, before the pair's sum, and that before it is added;
+//! with `TAP_QUADS` the two pairs' sums and their sum each registered too), and what follows a
+//! hidden unit's last slot (with pairs a cycle later: `launch_q`; with quads two: `launch_q2`)
+//! is a
 //! pipeline of `TAIL_STAGES`
 //! registered stages (a token per hidden unit: `tail_valid`, with `tail_last` marking a spin's
 //! last unit), each stage one short step so that the clock is set by a multiplier or an adder,
@@ -28,6 +33,7 @@
 
 use crate::widgets::dual_read_ram::DualReadRam;
 use crate::widgets::history_ram::HistoryRam;
+use crate::widgets::pair_ram::PairRam;
 use super::widths::*;
 use rust_hdl::prelude::*;
 
@@ -86,7 +92,7 @@ pub struct Update {
     /// Left shift of `Σ q1·f_nl` (`E − e1 − A`, at most 13); one of the two shifts is 0.
     pub y_shift1: Signal<In, Bits<6>>,
     /// Weight memory write address ([`weight_place`]).
-    pub weight_waddr: Signal<In, Bits<WEIGHT_ADDR_BITS>>,
+    pub weight_waddr: Signal<In, Bits<WEIGHT_PLACE_BITS>>,
     /// Weight to write.
     pub weight_wdata: Signal<In, Signed<W_BITS>>,
     /// Weight write enable.
@@ -136,22 +142,35 @@ pub struct Update {
     late: DFF<Signed<Y_BITS>>,
     /// The schedule weights: port A serves `W⁰` and `W²` (and the core's writes), port B `W¹`
     /// while `W²` streams.
-    weights: DualReadRam<Signed<W_BITS>, WEIGHT_ADDR_BITS>,
-    /// A copy of the weights (`TAP_PAIRS`) that serves the `W¹` reads, so that `weights`'
-    /// second port can read each pair's odd `W²` weight (distributed RAM on the ECP5: its
-    /// address, `w1_addr`, is a register).
-    weights_b: RAM<Signed<W_BITS>, WEIGHT_ADDR_BITS>,
+    /// (`TAP_QUADS`: unused; `wq_lo` and `wq_hi` hold the weights.)
+    weights: DualReadRam<Signed<W_BITS>, WEIGHT_PLACE_BITS>,
+    /// A copy of the `W¹` weights (places `1..=D`; builds with more than one tap a cycle) that
+    /// serves the `W¹` reads, so that the weight memory's second port can read `W²` weights
+    /// (distributed RAM on the ECP5: its address, `w1_addr`, is a register).
+    weights_b: RAM<Signed<W_BITS>, W1_COPY_BITS>,
+    /// `TAP_QUADS`: the weights two to a word, places `4j, 4j + 1` in word `j` of `wq_lo` and
+    /// `4j + 2, 4j + 3` in word `j` of `wq_hi` (`W⁰` in word 0's low half): a quad's four in
+    /// one read of each. On the ECP5 `wq_lo` is a block RAM and `wq_hi` distributed RAM
+    /// (`crate::memory_style`): four 16-bit weights a cycle from block RAM alone would take
+    /// two DP16KD a unit (a true dual-port DP16KD reads at most 18 bits a port), 16 more than
+    /// the device has left.
+    wq_lo: PairRam<WEIGHT_QUAD_BITS>,
+    wq_hi: PairRam<WEIGHT_QUAD_BITS>,
     /// The field history: every slot, or with `TAP_PAIRS` the even slots (`hist`) and the odd
     /// ones (`hist_b`), a pair's two fields at one address.
     hist: HistoryRam<Signed<FIELD_BITS>, HIST_A_BITS, OVERLAP>,
     hist_b: HistoryRam<Signed<FIELD_BITS>, HIST_B_BITS, OVERLAP>,
+    /// `TAP_QUADS`: the history two fields to a word, slots `4j, 4j + 1` (`hist_lo`) and
+    /// `4j + 2, 4j + 3` (`hist_hi`) at place `·4 + j`.
+    hist_lo: PairRam<HIST_QUAD_BITS>,
+    hist_hi: PairRam<HIST_QUAD_BITS>,
     noise: RAM<Bits<32>, UNIT_SPIN_BITS>,
     tanh_rom: SyncROM<Bits<16>, TABLE_BITS>,
     state: DFF<UpdateState>,
     i: DFF<Bits<COUNT_BITS>>,
     k: DFF<Bits<4>>,
     s: DFF<Bits<6>>,
-    wbase: DFF<Bits<WEIGHT_ADDR_BITS>>,
+    wbase: DFF<Bits<WEIGHT_PLACE_BITS>>,
     eta: DFF<Signed<16>>,
     acc: DFF<Signed<MAC_BITS>>,
     w1u: DFF<Signed<MAC_BITS>>,
@@ -170,10 +189,19 @@ pub struct Update {
     tap_weight_b: DFF<Signed<W_BITS>>,
     tap_field_b: DFF<Signed<FIELD_BITS>>,
     v1b: DFF<Bit>,
+    /// `TAP_QUADS`: the quad's third and fourth slots' weights and fields (weights 0 past `Tc`).
+    tap_weight_c: DFF<Signed<W_BITS>>,
+    tap_field_c: DFF<Signed<FIELD_BITS>>,
+    v1c: DFF<Bit>,
+    tap_weight_d: DFF<Signed<W_BITS>>,
+    tap_field_d: DFF<Signed<FIELD_BITS>>,
+    v1d: DFF<Bit>,
     /// The registered `W²` product, whether it holds a tap's (`prod_valid`) and whether it
     /// starts a unit's sum (`prod_fresh`).
     prod_q: DFF<Signed<32>>,
     prod_b_q: DFF<Signed<32>>,
+    prod_c_q: DFF<Signed<32>>,
+    prod_d_q: DFF<Signed<32>>,
     prod_valid: DFF<Bit>,
     prod_fresh: DFF<Bit>,
     /// The pair's two products summed, registered, whether it holds a slot's and whether it
@@ -181,11 +209,19 @@ pub struct Update {
     pair_q: DFF<Signed<MAC_BITS>>,
     pair_valid: DFF<Bit>,
     pair_fresh: DFF<Bit>,
+    /// `TAP_QUADS`: the second pair's sum (beside `pair_q`), then the quad's, registered.
+    pair_cd_q: DFF<Signed<MAC_BITS>>,
+    quad_q: DFF<Signed<MAC_BITS>>,
+    quad_valid: DFF<Bit>,
+    quad_fresh: DFF<Bit>,
     /// A hidden unit's last slot was issued the cycle before (`launch`, registered): with
     /// pairs its token enters the tail now, the cycle its last products are summed
     /// (`launch_in`; without pairs it enters with `launch`).
     launch_q: DFF<Bit>,
     launch_last_q: DFF<Bit>,
+    /// `launch_q` a cycle later (`TAP_QUADS`: the token enters the tail with the quad's sum).
+    launch_q2: DFF<Bit>,
+    launch_last_q2: DFF<Bit>,
     launch_in: Signal<Local, Bit>,
     launch_last_in: Signal<Local, Bit>,
     /// What the accumulator adds: the pair's sum, or without pairs the product.
@@ -215,7 +251,7 @@ pub struct Update {
     term0_q: DFF<Bits<Y_BITS>>,
     term1_q: DFF<Bits<Y_BITS>>,
     /// The `W¹` address of the next token to reach stage 5 (`1..=D`, in unit order).
-    w1_addr: DFF<Bits<WEIGHT_ADDR_BITS>>,
+    w1_addr: DFF<Bits<WEIGHT_PLACE_BITS>>,
     /// Draw the spin's noise in two cycles (`npend`), in one (`npend2`): the xorshift's first
     /// step is registered (`x1_q`), off the block RAM's output delay.
     npend: DFF<Bit>,
@@ -288,27 +324,33 @@ pub struct Update {
     /// hidden unit (by default `s`, `i` and `wbase`; a new spin's first slot sets them).
     rd_slot: Signal<Local, Bits<6>>,
     rd_i: Signal<Local, Bits<COUNT_BITS>>,
-    rd_wbase: Signal<Local, Bits<WEIGHT_ADDR_BITS>>,
+    rd_wbase: Signal<Local, Bits<WEIGHT_PLACE_BITS>>,
     rd_hist: Signal<Local, Bits<UNIT_HIST_BITS>>,
-    rd_waddr: Signal<Local, Bits<WEIGHT_ADDR_BITS>>,
+    rd_waddr: Signal<Local, Bits<WEIGHT_PLACE_BITS>>,
     /// The read goes on in hidden unit `wbase` at slot `s` (`rd_slot` is `s` and `rd_wbase`
     /// is `wbase`), whose weight address `cont_waddr` is summed beside the choice rather than
     /// after it; otherwise slot 0 of `rd_wbase` is read.
     rd_cont: Signal<Local, Bit>,
-    cont_waddr: Signal<Local, Bits<WEIGHT_ADDR_BITS>>,
+    cont_waddr: Signal<Local, Bits<WEIGHT_PLACE_BITS>>,
     /// The slot bits of a history address (`place_shift` ones): a slot is below
     /// `2^place_shift`, so a place's address and its slot's are ORed, not added.
     slot_mask: Constant<Bits<UNIT_HIST_BITS>>,
-    /// The hidden unit after `wbase`'s: `wbase + Tc` (`TAP_PAIRS`: `Tc` rounded up to even).
-    next_wbase: Signal<Local, Bits<WEIGHT_ADDR_BITS>>,
+    /// The hidden unit after `wbase`'s: `wbase + Tc` (`Tc` rounded up to a multiple of the
+    /// taps a cycle).
+    next_wbase: Signal<Local, Bits<WEIGHT_PLACE_BITS>>,
     stride: Signal<Local, Bits<6>>,
     /// `W²`'s first place ([`weight_place`]).
-    w2_base: Signal<Local, Bits<WEIGHT_ADDR_BITS>>,
-    /// `1`, and `!1`, at the weight address width.
-    one_w: Constant<Bits<WEIGHT_ADDR_BITS>>,
-    even_w: Constant<Bits<WEIGHT_ADDR_BITS>>,
+    w2_base: Signal<Local, Bits<WEIGHT_PLACE_BITS>>,
+    /// `1`, at the weight place width; `TAPS_PER_CYCLE − 1` and its complement there and at
+    /// 6 bits (round a place or `Tc` up to a multiple of the taps a cycle).
+    one_w: Constant<Bits<WEIGHT_PLACE_BITS>>,
+    round_w: Constant<Bits<WEIGHT_PLACE_BITS>>,
+    align_w: Constant<Bits<WEIGHT_PLACE_BITS>>,
+    round_6: Constant<Bits<6>>,
     product: Signal<Local, Signed<32>>,
     product_b: Signal<Local, Signed<32>>,
+    product_c: Signal<Local, Signed<32>>,
+    product_d: Signal<Local, Signed<32>>,
     acc_bits: Signal<Local, Bits<MAC_BITS>>,
     /// `2^(zr − 1)` (0 when `zr` is 0), the rounding constant (registered: below).
     half: DFF<Bits<MAC_BITS>>,
@@ -386,9 +428,14 @@ pub struct Update {
     table_last: Constant<Bits<16>>,
     /// `OVERLAP`.
     overlap_built: Constant<Bit>,
-    /// `TAP_PAIRS`, and `PAIR_SHIFT` (a slot's place in the history memories is shifted right
-    /// by it; a spin's slots start at `i << (4 − PAIR_SHIFT)`).
+    /// `TAP_PAIRS`, and `PAIR_SHIFT` (a slot's place in the even and odd history memories is
+    /// shifted right by it); a spin's slot groups start at `i << (4 − TAP_SHIFT)`.
     pairs_built: Constant<Bit>,
     pair_shift: Constant<Bits<4>>,
     place_shift: Constant<Bits<4>>,
+    /// `TAP_QUADS`; more than one tap a cycle (`weights_b` serves `W¹`); `TAP_SHIFT` (a slot
+    /// group's first slot and weight place are its index shifted left by it).
+    quads_built: Constant<Bit>,
+    wide_built: Constant<Bit>,
+    tap_shift: Constant<Bits<4>>,
 }
