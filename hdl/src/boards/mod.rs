@@ -233,10 +233,20 @@ pub fn no_pll_verilog(board: &Board) -> String {
 
 /// A build's serial core Verilog with its top module renamed `serial_core`, for a board of
 /// `family`: its memories carry no read-write collision logic ([`crate::ram_collisions`]), and
-/// those the family keeps out of block RAM say so ([`crate::memory_style`]).
+/// those the family keeps out of block RAM say so ([`crate::memory_style`]); on the ECP5 the
+/// multipliers with registered operands and product are its DSPs with their registers in use
+/// (`NPIM_ECP5_DSP`, [`crate::widgets::reg_mul`]).
 pub fn core_verilog(family: Family, build: &crate::builds::Build, hash: [u8; 32]) -> String {
     let v = crate::ram_collisions::without_collision_logic(&(build.serial_core_verilog)(hash));
-    crate::memory_style::for_family(family, &v).replacen("module top(", "module serial_core(", 1)
+    let core = crate::memory_style::for_family(family, &v).replacen(
+        "module top(",
+        "module serial_core(",
+        1,
+    );
+    match family {
+        Family::Ecp5 => format!("`define NPIM_ECP5_DSP\n{core}"),
+        Family::Ice40 => core,
+    }
 }
 
 #[cfg(test)]
@@ -258,7 +268,10 @@ mod tests {
             assert!(pll.contains("module pll(") && pll.contains("assign locked = 1'b1;"));
         }
         let rtl = crate::builds::by_name("rtl").unwrap();
-        assert!(core_verilog(Family::Ecp5, rtl, [0; 32]).contains("module serial_core("));
+        let ecp5 = core_verilog(Family::Ecp5, rtl, [0; 32]);
+        assert!(ecp5.contains("module serial_core(") && ecp5.starts_with("`define NPIM_ECP5_DSP"));
+        let ice40 = core_verilog(Family::Ice40, rtl, [0; 32]);
+        assert!(ice40.contains("MULT18X18D") && !ice40.contains("`define NPIM_ECP5_DSP"));
     }
 
     #[test]

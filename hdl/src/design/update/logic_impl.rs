@@ -28,10 +28,15 @@ impl Logic for Update {
         self.noise.read_clock.next = self.clock.val();
         self.noise.write_clock.next = self.clock.val();
         self.tanh_rom.clock.next = self.clock.val();
+        self.mul_a.clock.next = self.clock.val();
+        self.mul_b.clock.next = self.clock.val();
+        self.mul_c.clock.next = self.clock.val();
+        self.mul_d.clock.next = self.clock.val();
+        self.mul_w1.clock.next = self.clock.val();
         dff_setup!(
-            self, clock, state, i, k, k_last, s, span_q, stride_q, wbase, eta, acc, w1u, v1, fresh, tap_weight, tap_field, tap_valid, tap_fresh, tap_weight_b, tap_field_b, v1b, tap_weight_c, tap_field_c, v1c, tap_weight_d, tap_field_d, v1d, prod_q, prod_b_q, prod_c_q, prod_d_q, prod_valid,
-            prod_fresh, pair_q, pair_valid, pair_fresh, pair_cd_q, quad_q, quad_valid, quad_fresh, launch_q, launch_last_q, launch_q2, launch_last_q2, tail_valid, tail_last, rounded_q, acc_c_q, z_wide_q, z, z_at_table, f_nl_q,
-            w1_product_q, w1_q, q0_eta_q, term0_q, term1_q, w1_addr, npend, npend2, x1_q, pipe, w0, read,
+            self, clock, state, i, k, k_last, s, span_q, stride_q, wbase, eta, acc, w1u, v1, fresh, tap_valid, tap_fresh, v1b, v1c, v1d, prod_valid,
+            prod_fresh, pair_q, pair_valid, pair_fresh, pair_cd_q, quad_q, quad_valid, quad_fresh, launch_q, launch_last_q, launch_q2, launch_last_q2, tail_valid, tail_last, rounded_q, acc_c_q, z_wide_q, z, z_at_table,
+            q0_eta_q, term0_q, term1_q, w1_addr, npend, npend2, x1_q, pipe, w0, read,
             decided, late, avail_q, half, zr_c, zl_c, left_on, y_sh, sh0_on, i1, i2, ready_q,
             ready_next_q, ends_next_q
         );
@@ -131,54 +136,46 @@ impl Logic for Update {
         // W² MAC: the slot read in the cycle before is registered (the odd slot's weight 0
         // where the pair has no odd slot), its products registered, summed, then added (a
         // hidden unit's last slot: tail stages 0 and 1)
-        self.tap_weight.d.next = self.weights.read_data.val();
-        self.tap_field.d.next = self.hist.read_data.val();
-        self.tap_weight_b.d.next = 0.into();
+        self.mul_a.a.next = self.weights.read_data.val();
+        self.mul_a.b.next = self.hist.read_data.val();
+        self.mul_b.a.next = 0.into();
         if self.v1b.q.val() {
-            self.tap_weight_b.d.next = self.weights.read_data_b.val();
+            self.mul_b.a.next = self.weights.read_data_b.val();
         }
-        self.tap_field_b.d.next = self.hist_b.read_data.val();
-        self.tap_weight_c.d.next = 0.into();
+        self.mul_b.b.next = self.hist_b.read_data.val();
+        self.mul_c.a.next = 0.into();
         if self.v1c.q.val() {
-            self.tap_weight_c.d.next = signed_cast(self.wq_hi.read_data.val().get_bits::<16>(0));
+            self.mul_c.a.next = signed_cast(self.wq_hi.read_data.val().get_bits::<16>(0));
         }
-        self.tap_field_c.d.next = signed_cast(self.hist_hi.read_data.val().get_bits::<16>(0));
-        self.tap_weight_d.d.next = 0.into();
+        self.mul_c.b.next = signed_cast(self.hist_hi.read_data.val().get_bits::<16>(0));
+        self.mul_d.a.next = 0.into();
         if self.v1d.q.val() {
-            self.tap_weight_d.d.next = signed_cast(self.wq_hi.read_data.val().get_bits::<16>(16));
+            self.mul_d.a.next = signed_cast(self.wq_hi.read_data.val().get_bits::<16>(16));
         }
-        self.tap_field_d.d.next = signed_cast(self.hist_hi.read_data.val().get_bits::<16>(16));
+        self.mul_d.b.next = signed_cast(self.hist_hi.read_data.val().get_bits::<16>(16));
         if self.quads_built.val() {
-            self.tap_weight.d.next = signed_cast(self.wq_lo.read_data.val().get_bits::<16>(0));
-            self.tap_field.d.next = signed_cast(self.hist_lo.read_data.val().get_bits::<16>(0));
+            self.mul_a.a.next = signed_cast(self.wq_lo.read_data.val().get_bits::<16>(0));
+            self.mul_a.b.next = signed_cast(self.hist_lo.read_data.val().get_bits::<16>(0));
             if self.v1b.q.val() {
-                self.tap_weight_b.d.next = signed_cast(self.wq_lo.read_data.val().get_bits::<16>(16));
+                self.mul_b.a.next = signed_cast(self.wq_lo.read_data.val().get_bits::<16>(16));
             }
-            self.tap_field_b.d.next = signed_cast(self.hist_lo.read_data.val().get_bits::<16>(16));
+            self.mul_b.b.next = signed_cast(self.hist_lo.read_data.val().get_bits::<16>(16));
         }
         self.tap_valid.d.next = self.v1.q.val() & (self.state.q.val() == UpdateState::Mac);
         self.tap_fresh.d.next = self.fresh.q.val();
-        self.product.next = self.tap_weight.q.val() * self.tap_field.q.val();
-        self.product_b.next = self.tap_weight_b.q.val() * self.tap_field_b.q.val();
-        self.prod_q.d.next = self.product.val();
-        self.prod_b_q.d.next = self.product_b.val();
-        self.product_c.next = self.tap_weight_c.q.val() * self.tap_field_c.q.val();
-        self.product_d.next = self.tap_weight_d.q.val() * self.tap_field_d.q.val();
-        self.prod_c_q.d.next = self.product_c.val();
-        self.prod_d_q.d.next = self.product_d.val();
         self.prod_valid.d.next = self.tap_valid.q.val();
         self.prod_fresh.d.next = self.tap_fresh.q.val();
-        self.pair_q.d.next = signed_bit_cast::<MAC_BITS, 32>(self.prod_q.q.val())
-            + signed_bit_cast::<MAC_BITS, 32>(self.prod_b_q.q.val());
+        self.pair_q.d.next = signed_bit_cast::<MAC_BITS, 32>(self.mul_a.p.val())
+            + signed_bit_cast::<MAC_BITS, 32>(self.mul_b.p.val());
         self.pair_valid.d.next = self.prod_valid.q.val();
         self.pair_fresh.d.next = self.prod_fresh.q.val();
-        self.pair_cd_q.d.next = signed_bit_cast::<MAC_BITS, 32>(self.prod_c_q.q.val())
-            + signed_bit_cast::<MAC_BITS, 32>(self.prod_d_q.q.val());
+        self.pair_cd_q.d.next = signed_bit_cast::<MAC_BITS, 32>(self.mul_c.p.val())
+            + signed_bit_cast::<MAC_BITS, 32>(self.mul_d.p.val());
         self.quad_q.d.next = self.pair_q.q.val() + self.pair_cd_q.q.val();
         self.quad_valid.d.next = self.pair_valid.q.val();
         self.quad_fresh.d.next = self.pair_fresh.q.val();
         // (builds without pairs add each product as it is registered: no pair stage)
-        self.mac_in.next = signed_bit_cast::<MAC_BITS, 32>(self.prod_q.q.val());
+        self.mac_in.next = signed_bit_cast::<MAC_BITS, 32>(self.mul_a.p.val());
         self.mac_in_valid.next = self.prod_valid.q.val();
         self.mac_in_fresh.next = self.prod_fresh.q.val();
         if self.pairs_built.val() {
@@ -300,17 +297,15 @@ impl Logic for Update {
         if self.z_at_table.q.val().get_bit(15) {
             self.f_nl.next = self.z_at_table.q.val() - signed_cast(self.tanh_rom.data.val());
         }
-        self.f_nl_q.d.next = self.f_nl.val();
+        self.mul_w1.b.next = self.f_nl.val();
         // stage 7: the W¹ product; stage 8: into the spin's sum
-        self.w1_q.d.next = self.weights.read_data_b.val();
+        self.mul_w1.a.next = self.weights.read_data_b.val();
         if self.wide_built.val() {
-            self.w1_q.d.next = self.weights_b.read_data.val();
+            self.mul_w1.a.next = self.weights_b.read_data.val();
         }
-        self.w1_product.next = self.w1_q.q.val() * self.f_nl_q.q.val();
-        self.w1_product_q.d.next = self.w1_product.val();
         if self.tail_valid.q.val().get_bit(8) {
             self.w1u.d.next =
-                self.w1u.q.val() + signed_bit_cast::<MAC_BITS, 32>(self.w1_product_q.q.val());
+                self.w1u.q.val() + signed_bit_cast::<MAC_BITS, 32>(self.mul_w1.p.val());
         }
         // stage 9: y = (q0·η) << sh0 + (Σ q1·f_nl) << sh1, its two terms aligned. One of the
         // two shifts is 0 (E is the larger of the two exponents), so one shifter serves: the
@@ -345,7 +340,7 @@ impl Logic for Update {
             self.term1_q.d.next = self.term1.val();
             self.w1u.d.next = 0.into();
             if self.tail_valid.q.val().get_bit(8) {
-                self.w1u.d.next = signed_bit_cast::<MAC_BITS, 32>(self.w1_product_q.q.val());
+                self.w1u.d.next = signed_bit_cast::<MAC_BITS, 32>(self.mul_w1.p.val());
             }
         }
         // stage 10: y

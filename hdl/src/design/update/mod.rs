@@ -34,6 +34,7 @@
 use crate::widgets::dual_read_ram::DualReadRam;
 use crate::widgets::history_ram::HistoryRam;
 use crate::widgets::pair_ram::PairRam;
+use crate::widgets::reg_mul::RegMul;
 use super::widths::*;
 use rust_hdl::prelude::*;
 
@@ -177,31 +178,25 @@ pub struct Update {
     v1: DFF<Bit>,
     /// The next accumulation starts a new unit's sum.
     fresh: DFF<Bit>,
-    /// A tap's weight and history field, registered as they leave the block RAMs (so that the
-    /// multiplier waits on no memory's output), whether they hold a tap's (`tap_valid`) and
-    /// whether it starts a unit's sum (`tap_fresh`).
-    tap_weight: DFF<Signed<W_BITS>>,
-    tap_field: DFF<Signed<FIELD_BITS>>,
+    /// The taps' multipliers (`RegMul`: operands and product registered inside, in the DSP on
+    /// the ECP5): each tap's weight and history field go in as they leave the block RAMs (so
+    /// that no multiplier waits on a memory's output) and the product comes out two cycles
+    /// later. `mul_b` takes a pair's odd slot (its weight 0 where the slot is past `Tc`),
+    /// `mul_c` and `mul_d` a quad's third and fourth (`TAP_QUADS`).
+    mul_a: RegMul,
+    mul_b: RegMul,
+    mul_c: RegMul,
+    mul_d: RegMul,
+    /// Whether the registered operands hold a tap's (`tap_valid`) and whether it starts a
+    /// unit's sum (`tap_fresh`); whether the slots issued with them have a second, third and
+    /// fourth tap (`v1b`, `v1c`, `v1d`).
     tap_valid: DFF<Bit>,
     tap_fresh: DFF<Bit>,
-    /// The odd slot's weight and field of a pair (its weight 0 where the slot is past `Tc`),
-    /// and whether the slot issued with them has one (`v1b`).
-    tap_weight_b: DFF<Signed<W_BITS>>,
-    tap_field_b: DFF<Signed<FIELD_BITS>>,
     v1b: DFF<Bit>,
-    /// `TAP_QUADS`: the quad's third and fourth slots' weights and fields (weights 0 past `Tc`).
-    tap_weight_c: DFF<Signed<W_BITS>>,
-    tap_field_c: DFF<Signed<FIELD_BITS>>,
     v1c: DFF<Bit>,
-    tap_weight_d: DFF<Signed<W_BITS>>,
-    tap_field_d: DFF<Signed<FIELD_BITS>>,
     v1d: DFF<Bit>,
-    /// The registered `W²` product, whether it holds a tap's (`prod_valid`) and whether it
-    /// starts a unit's sum (`prod_fresh`).
-    prod_q: DFF<Signed<32>>,
-    prod_b_q: DFF<Signed<32>>,
-    prod_c_q: DFF<Signed<32>>,
-    prod_d_q: DFF<Signed<32>>,
+    /// Whether the products hold a tap's (`prod_valid`) and whether they start a unit's sum
+    /// (`prod_fresh`).
     prod_valid: DFF<Bit>,
     prod_fresh: DFF<Bit>,
     /// The pair's two products summed, registered, whether it holds a slot's and whether it
@@ -240,11 +235,10 @@ pub struct Update {
     /// Stage 4 → 5: `z`; stage 5 → 6: `z` again, beside the table's read.
     z: DFF<Signed<16>>,
     z_at_table: DFF<Signed<16>>,
-    /// Stage 6 → 7: `f_nl(z)`, and the `W¹` weight (read in stage 5, registered as it arrives
-    /// in 6, so that no multiplier waits on a block RAM's output); stage 7 → 8: their product.
-    f_nl_q: DFF<Signed<16>>,
-    w1_q: DFF<Signed<W_BITS>>,
-    w1_product_q: DFF<Signed<32>>,
+    /// Stage 6 → 7: `f_nl(z)` and the `W¹` weight (read in stage 5) go into the multiplier
+    /// (registered there, so that it waits on no block RAM's output); stage 7 → 8: their
+    /// product.
+    mul_w1: RegMul,
     /// `W⁰·η`, registered (the noise draw is two stages before it is used).
     q0_eta_q: DFF<Signed<32>>,
     /// Stage 9 → 10: `y`'s two aligned terms (held while the decision waits, sequential).
@@ -347,10 +341,6 @@ pub struct Update {
     round_w: Constant<Bits<WEIGHT_PLACE_BITS>>,
     align_w: Constant<Bits<WEIGHT_PLACE_BITS>>,
     round_6: Constant<Bits<6>>,
-    product: Signal<Local, Signed<32>>,
-    product_b: Signal<Local, Signed<32>>,
-    product_c: Signal<Local, Signed<32>>,
-    product_d: Signal<Local, Signed<32>>,
     acc_bits: Signal<Local, Bits<MAC_BITS>>,
     /// `2^(zr − 1)` (0 when `zr` is 0), the rounding constant (registered: below).
     half: DFF<Bits<MAC_BITS>>,
@@ -361,7 +351,6 @@ pub struct Update {
     z_abs: Signal<Local, Bits<16>>,
     table_index: Signal<Local, Bits<16>>,
     f_nl: Signal<Local, Signed<16>>,
-    w1_product: Signal<Local, Signed<32>>,
     term0: Signal<Local, Bits<Y_BITS>>,
     term1: Signal<Local, Bits<Y_BITS>>,
     y: Signal<Local, Bits<Y_BITS>>,
