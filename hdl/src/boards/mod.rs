@@ -235,7 +235,7 @@ pub fn no_pll_verilog(board: &Board) -> String {
 /// `family`: its memories carry no read-write collision logic ([`crate::ram_collisions`]), and
 /// those the family keeps out of block RAM say so ([`crate::memory_style`]); on the ECP5 the
 /// multipliers with registered operands and product are its DSPs with their registers in use
-/// (`NPIM_ECP5_DSP`, [`crate::widgets::reg_mul`]).
+/// (`NPIM_ECP5`, [`crate::widgets::reg_mul`]).
 pub fn core_verilog(family: Family, build: &crate::builds::Build, hash: [u8; 32]) -> String {
     let v = crate::ram_collisions::without_collision_logic(&(build.serial_core_verilog)(hash));
     let core = crate::memory_style::for_family(family, &v).replacen(
@@ -244,7 +244,7 @@ pub fn core_verilog(family: Family, build: &crate::builds::Build, hash: [u8; 32]
         1,
     );
     match family {
-        Family::Ecp5 => format!("`define NPIM_ECP5_DSP\n{core}"),
+        Family::Ecp5 => format!("`define NPIM_ECP5\n{core}"),
         Family::Ice40 => core,
     }
 }
@@ -269,9 +269,9 @@ mod tests {
         }
         let rtl = crate::builds::by_name("rtl").unwrap();
         let ecp5 = core_verilog(Family::Ecp5, rtl, [0; 32]);
-        assert!(ecp5.contains("module serial_core(") && ecp5.starts_with("`define NPIM_ECP5_DSP"));
+        assert!(ecp5.contains("module serial_core(") && ecp5.starts_with("`define NPIM_ECP5"));
         let ice40 = core_verilog(Family::Ice40, rtl, [0; 32]);
-        assert!(ice40.contains("MULT18X18D") && !ice40.contains("`define NPIM_ECP5_DSP"));
+        assert!(ice40.contains("MULT18X18D") && !ice40.contains("`define NPIM_ECP5"));
     }
 
     #[test]

@@ -169,6 +169,11 @@ pub fn run_rust_hdl(input: &UpdateInput, max_cycles: u64) -> Result<UpdateOutput
     uut.y_shift0.next = u64::from(y0).to_bits();
     uut.y_shift1.next = u64::from(y1).to_bits();
     uut.pipelined.next = input.pipelined;
+    // the configuration is held before the start, as the core's is (loaded with the image):
+    // the unit's own copies of it (`CopyReg`) take up to three cycles to settle
+    for _ in 0..3 {
+        tick(&mut uut);
+    }
     uut.start.next = true;
     tick(&mut uut);
     uut.start.next = false;

@@ -3,6 +3,7 @@
 //! three protocol blocks of the command engine: the frame receiver (COBS decoder and frame
 //! buffer), the response writer (response buffer and its CRC) and the frame encoder (COBS out).
 
+pub mod copy_reg;
 pub mod crc32;
 pub mod dual_read_ram;
 pub mod frame_rx;

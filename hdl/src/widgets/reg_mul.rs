@@ -6,7 +6,7 @@
 //! Written as flip-flops around a `*`, those registers stay in the fabric: yosys's ECP5 flow
 //! maps the `*` alone to a MULT18X18D and leaves its input and output registers unused, so each
 //! product's 64 operand and result bits cross between the DSP row and the fabric flip-flops.
-//! On the ECP5 (`NPIM_ECP5_DSP`, defined by `crate::boards::core_verilog` for that family) this
+//! On the ECP5 (`NPIM_ECP5`, defined by `crate::boards::core_verilog` for that family) this
 //! block instead instantiates the MULT18X18D with `REG_INPUTA`, `REG_INPUTB` and `REG_OUTPUT`
 //! on: the same two-cycle behaviour, the registers in the DSP. Everywhere else (Verilator, the
 //! iCE40, yosys's `check`) it is the flip-flops around a `*`, which is also the behavioural
@@ -62,7 +62,7 @@ impl Logic for RegMul {
         };
         Verilog::Custom(format!(
             "\
-`ifdef NPIM_ECP5_DSP
+`ifdef NPIM_ECP5
 // (operands sign-extended to 18 bits: bits 16 and 17 repeat bit 15; taken through plain
 // wires, since a signed port's bits on the primitive's pins make yosys re-elaborate the top
 // module once the primitive's parameterised black box exists, after the flattening)

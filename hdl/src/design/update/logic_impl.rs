@@ -34,12 +34,15 @@ impl Logic for Update {
         self.mul_d.clock.next = self.clock.val();
         self.mul_w1.clock.next = self.clock.val();
         dff_setup!(
-            self, clock, state, i, k, k_last, s, span_q, stride_q, wbase, eta, acc, w1u, v1, fresh, tap_valid, tap_fresh, v1b, v1c, v1d, prod_valid,
+            self, clock, d_q, tc_q, w2_base_q, state, i, k, k_last, s, span_q, stride_q, wbase, eta, acc, w1u, v1, fresh, tap_valid, tap_fresh, v1b, v1c, v1d, prod_valid,
             prod_fresh, pair_q, pair_valid, pair_fresh, pair_cd_q, quad_q, quad_valid, quad_fresh, launch_q, launch_last_q, launch_q2, launch_last_q2, tail_valid, tail_last, rounded_q, acc_c_q, z_wide_q, z, z_at_table,
             q0_eta_q, term0_q, term1_q, w1_addr, npend, npend2, x1_q, pipe, w0, read,
             decided, late, avail_q, half, zr_c, zl_c, left_on, y_sh, sh0_on, i1, i2, ready_q,
             ready_next_q, ends_next_q
         );
+        // each unit's own copies of `D` and `Tc` (`CopyReg`: not merged across units)
+        self.d_q.d.next = self.d.val();
+        self.tc_q.d.next = self.tc.val();
         self.avail_q.d.next = self.avail.val();
         // load and history ports
         self.weights.write_address.next = self.weight_waddr.val();
@@ -110,18 +113,19 @@ impl Logic for Update {
         // W²'s first place: `1 + D`, rounded up to a multiple of the taps a cycle (a pair's
         // odd place is its even one with bit 0 set: no adder on the second port's address);
         // a hidden unit issues `⌈Tc/taps⌉` slot groups and takes as many places times the taps
-        self.w2_base.next = bit_cast::<WEIGHT_PLACE_BITS, 4>(self.d.val()) + 1;
-        self.span.next = self.tc.val();
-        self.stride.next = self.tc.val();
+        self.w2_base.next = bit_cast::<WEIGHT_PLACE_BITS, 4>(self.d_q.q.val()) + 1;
+        self.span.next = self.tc_q.q.val();
+        self.stride.next = self.tc_q.q.val();
         if self.wide_built.val() {
-            self.w2_base.next = (bit_cast::<WEIGHT_PLACE_BITS, 4>(self.d.val()) + 1 + self.round_w.val())
+            self.w2_base.next = (bit_cast::<WEIGHT_PLACE_BITS, 4>(self.d_q.q.val()) + 1 + self.round_w.val())
                 & self.align_w.val();
-            self.span.next = (self.tc.val() + self.round_6.val()) >> self.tap_shift.val();
+            self.span.next = (self.tc_q.q.val() + self.round_6.val()) >> self.tap_shift.val();
             self.stride.next = self.span.val() << self.tap_shift.val();
         }
         self.span_q.d.next = self.span.val();
-        self.d_one.next = self.d.val() == 1;
-        self.k_after_last.next = (self.k.q.val() + 2) == self.d.val();
+        self.w2_base_q.d.next = self.w2_base.val();
+        self.d_one.next = self.d_q.q.val() == 1;
+        self.k_after_last.next = (self.k.q.val() + 2) == self.d_q.q.val();
         self.stride_q.d.next = self.stride.val();
         self.next_wbase.next = self.wbase.q.val() + bit_cast::<WEIGHT_PLACE_BITS, 6>(self.stride_q.q.val());
         self.rd_i.next = self.i.q.val();
@@ -372,7 +376,7 @@ impl Logic for Update {
         self.fresh.d.next = false;
         self.npend.d.next = false;
         self.npend2.d.next = self.npend.q.val();
-        self.single_tap.next = (self.d.val() == 1) & (self.span.val() == 1);
+        self.single_tap.next = (self.d_q.q.val() == 1) & (self.span.val() == 1);
         self.draw.next = self.npend2.q.val();
         self.draw_index.next = self.i.q.val();
         // the pipelined tail: stage 5 of a spin's last unit reads its noise state, stage 7
@@ -408,7 +412,7 @@ impl Logic for Update {
                     self.w1_addr.d.next = 1.into();
                     self.read.d.next = 0.into();
                     self.decided.d.next = 0.into();
-                    self.wbase.d.next = self.w2_base.val();
+                    self.wbase.d.next = self.w2_base_q.q.val();
                     self.state.d.next = UpdateState::NoiseData;
                 }
             }
@@ -433,11 +437,11 @@ impl Logic for Update {
                 // the overlap ever wait here)
                 if self.ready.val() & self.overlap_built.val() {
                     self.rd_slot.next = 0.into();
-                    self.rd_wbase.next = self.w2_base.val();
+                    self.rd_wbase.next = self.w2_base_q.q.val();
                     self.rd_cont.next = false;
                     self.k.d.next = 0.into();
                     self.k_last.d.next = self.d_one.val();
-                    self.wbase.d.next = self.w2_base.val();
+                    self.wbase.d.next = self.w2_base_q.q.val();
                     self.s.d.next = 1.into();
                     self.v1.d.next = true;
                     self.fresh.d.next = true;
@@ -474,10 +478,10 @@ impl Logic for Update {
                             self.i.d.next = self.i_next.val();
                             self.advance.next = true;
                             self.rd_i.next = self.i_next.val();
-                            self.rd_wbase.next = self.w2_base.val();
+                            self.rd_wbase.next = self.w2_base_q.q.val();
                             self.k.d.next = 0.into();
                             self.k_last.d.next = self.d_one.val();
-                            self.wbase.d.next = self.w2_base.val();
+                            self.wbase.d.next = self.w2_base_q.q.val();
                             self.s.d.next = 1.into();
                             self.v1.d.next = true;
                             self.fresh.d.next = true;
@@ -510,11 +514,11 @@ impl Logic for Update {
                         bit_cast::<UNIT_SPIN_BITS, COUNT_BITS>(self.i_next.val());
                     self.rd_i.next = self.i_next.val();
                     self.rd_slot.next = 0.into();
-                    self.rd_wbase.next = self.w2_base.val();
+                    self.rd_wbase.next = self.w2_base_q.q.val();
                     self.rd_cont.next = false;
                     self.k.d.next = 0.into();
                     self.k_last.d.next = self.d_one.val();
-                    self.wbase.d.next = self.w2_base.val();
+                    self.wbase.d.next = self.w2_base_q.q.val();
                     if self.ends_next.val() {
                         self.state.d.next = UpdateState::Done;
                     } else if !self.ready_next.val() {
@@ -615,9 +619,9 @@ impl Logic for Update {
         self.wq_hi.read_address.next =
             bit_cast::<WEIGHT_QUAD_BITS, WEIGHT_PLACE_BITS>(self.rd_waddr.val() >> 2);
         self.v1b.d.next = self.wide_built.val()
-            & (((self.rd_slot.val() << self.tap_shift.val()) + 1) < self.tc.val());
-        self.v1c.d.next = self.quads_built.val() & (((self.rd_slot.val() << 2) + 2) < self.tc.val());
-        self.v1d.d.next = self.quads_built.val() & (((self.rd_slot.val() << 2) + 3) < self.tc.val());
+            & (((self.rd_slot.val() << self.tap_shift.val()) + 1) < self.tc_q.q.val());
+        self.v1c.d.next = self.quads_built.val() & (((self.rd_slot.val() << 2) + 2) < self.tc_q.q.val());
+        self.v1d.d.next = self.quads_built.val() & (((self.rd_slot.val() << 2) + 3) < self.tc_q.q.val());
         // the noise draw of the spin drawing this cycle (sequential: the first spin at start,
         // each next one as it begins; pipelined: in its tail): advance its state, take η
         if self.draw.val() {

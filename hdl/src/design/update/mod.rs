@@ -34,6 +34,7 @@
 use crate::widgets::dual_read_ram::DualReadRam;
 use crate::widgets::history_ram::HistoryRam;
 use crate::widgets::pair_ram::PairRam;
+use crate::widgets::copy_reg::CopyReg;
 use crate::widgets::reg_mul::RegMul;
 use super::widths::*;
 use rust_hdl::prelude::*;
@@ -305,7 +306,13 @@ pub struct Update {
     /// `span` and `stride` registered: `Tc` does not change during a pass, and the slot
     /// counter's compare and the next weight base then start from flops, not from an adder
     /// behind the `Tc` register the core fans out to every unit (the ULX3S's critical path).
-    span_q: DFF<Bits<6>>,
+    /// Like `d_q`, `tc_q` and `w2_base_q` (this unit's copies of `D`, `Tc` and the first `W²`
+    /// place, registered from the core's ports and from `d_q`), these are `CopyReg`s, so that
+    /// each unit keeps its own on the ECP5 (yosys merges identical flip-flops otherwise).
+    span_q: CopyReg<6>,
+    d_q: CopyReg<4>,
+    tc_q: CopyReg<6>,
+    w2_base_q: CopyReg<WEIGHT_PLACE_BITS>,
     /// `k + 1 = D`: hidden unit `k` is the spin's last (registered: set wherever `k` is, from
     /// `D = 1` or `k + 2 = D`, so that no compare with the core's `D` register, which synthesis
     /// shares between the units, sits in front of the history's read address; that path held
@@ -313,7 +320,7 @@ pub struct Update {
     k_last: DFF<Bit>,
     d_one: Signal<Local, Bit>,
     k_after_last: Signal<Local, Bit>,
-    stride_q: DFF<Bits<6>>,
+    stride_q: CopyReg<6>,
     /// The slot (or pair) read this cycle, the spin it is read for, and the weight base of its
     /// hidden unit (by default `s`, `i` and `wbase`; a new spin's first slot sets them).
     rd_slot: Signal<Local, Bits<6>>,

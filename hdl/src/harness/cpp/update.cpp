@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
             scanf("%lld %lld %lld %lld %lld %lld %lld %lld", &n, &tc, &d, &zr, &zl, &y0, &y1, &pl);
             top->n = n; top->avail = n; top->tc = tc; top->d = d; top->pipelined = pl;
             top->z_right = zr; top->z_left = zl; top->y_shift0 = y0; top->y_shift1 = y1;
+            // the configuration is held before the start, as the core's is (loaded with the
+            // image): the unit's own copies of it take up to three cycles to settle
+            for (int c = 0; c < 3; c++) tick();
             top->start = 1; tick(); top->start = 0;
             unsigned long long cycles = 1;
             // the core's part: every decision offered is taken, and the unit told so a cycle

@@ -1,13 +1,19 @@
+//! The widgets that instantiate ECP5 primitives under `NPIM_ECP5`.
+//!
 //! The registered multiplier (`npim_hdl::widgets::reg_mul`): its behavioural model registers
 //! each product at the edge after the one that registers its operands; on the ECP5 its Verilog
 //! is one MULT18X18D with its input and output registers in use and no flip-flop left in the
-//! fabric (the same Verilog without `NPIM_ECP5_DSP` leaves all 64 in the fabric, so the check is
+//! fabric (the same Verilog without `NPIM_ECP5` leaves all 64 in the fabric, so the check is
 //! not vacuous); and that instance, simulated under Verilator with a model of the primitive
 //! written from Lattice's description of it (yosys ships no simulation model of MULT18X18D),
 //! gives the fabric version's products cycle for cycle: the pins, the sign extension and the
 //! registers are wired as meant.
+//!
+//! The kept register (`npim_hdl::widgets::copy_reg`): two copies of one value stay two on the
+//! ECP5, where the same Verilog without the define is merged into one.
 
 use npim_hdl::harness::verilog_of;
+use npim_hdl::widgets::copy_reg::CopyReg;
 use npim_hdl::widgets::reg_mul::RegMul;
 use rand::{Rng, SeedableRng};
 use rust_hdl::prelude::*;
@@ -50,17 +56,14 @@ fn each_product_is_registered_the_edge_after_its_operands() {
     }
 }
 
-/// yosys's ECP5 synthesis of the multiplier's Verilog (with or without the ECP5 define): the
-/// JSON netlist.
-fn synth_ecp5(define: bool) -> String {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("reg_mul");
+/// yosys's ECP5 synthesis of `verilog` (with or without the ECP5 define): the JSON netlist.
+fn synth_ecp5(name: &str, verilog: String, define: bool) -> String {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ecp5_primitives");
     std::fs::create_dir_all(&dir).unwrap();
-    let name = if define { "dsp" } else { "fabric" };
     let file = dir.join(format!("{name}.v"));
     let json = dir.join(format!("{name}.json"));
-    let verilog = verilog_of(RegMul::default);
     let text = if define {
-        format!("`define NPIM_ECP5_DSP\n{verilog}")
+        format!("`define NPIM_ECP5\n{verilog}")
     } else {
         verilog
     };
@@ -88,14 +91,14 @@ fn count(netlist: &str, what: &str) -> usize {
 
 #[test]
 fn on_the_ecp5_the_registers_are_the_dsps() {
-    let dsp = synth_ecp5(true);
+    let dsp = synth_ecp5("mul-dsp", verilog_of(RegMul::default), true);
     assert_eq!(count(&dsp, "\"type\": \"MULT18X18D\""), 1);
     for reg in ["REG_INPUTA_CLK", "REG_INPUTB_CLK", "REG_OUTPUT_CLK"] {
         assert_eq!(count(&dsp, &format!("\"{reg}\": \"CLK0\"")), 1, "{reg}");
     }
     assert_eq!(count(&dsp, "\"type\": \"TRELLIS_FF\""), 0);
 
-    let fabric = synth_ecp5(false);
+    let fabric = synth_ecp5("mul-fabric", verilog_of(RegMul::default), false);
     assert_eq!(count(&fabric, "\"type\": \"MULT18X18D\""), 1);
     assert_eq!(count(&fabric, "\"REG_OUTPUT_CLK\": \"CLK0\""), 0);
     assert_eq!(count(&fabric, "\"type\": \"TRELLIS_FF\""), 64);
@@ -169,7 +172,7 @@ fn the_dsp_instance_computes_what_the_fabric_version_does() {
     // the fabric version first: the ECP5 define then holds for the DSP version only
     let fabric = verilog.replacen("module top(", "module mul_fabric(", 1);
     let dsp = format!(
-        "`define NPIM_ECP5_DSP\n{}",
+        "`define NPIM_ECP5\n{}",
         verilog.replacen("module top(", "module mul_dsp(", 1)
     );
     let bench = "\
@@ -230,4 +233,48 @@ endmodule
         text.contains("compared 19998 products, 0 mismatches"),
         "{text}"
     );
+}
+
+/// Two copies of one 6-bit value, each feeding its own logic.
+#[derive(LogicBlock, Default)]
+struct TwoCopies {
+    clock: Signal<In, Clock>,
+    value: Signal<In, Bits<6>>,
+    x: Signal<In, Bits<6>>,
+    sum: Signal<Out, Bits<6>>,
+    mix: Signal<Out, Bits<6>>,
+    first: CopyReg<6>,
+    second: CopyReg<6>,
+}
+
+impl Logic for TwoCopies {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.first.clock.next = self.clock.val();
+        self.second.clock.next = self.clock.val();
+        self.first.d.next = self.value.val();
+        self.second.d.next = self.value.val();
+        self.sum.next = self.first.q.val() + self.x.val();
+        self.mix.next = self.second.q.val() ^ self.x.val();
+    }
+}
+
+#[test]
+fn copies_stay_copies_on_the_ecp5() {
+    let kept = synth_ecp5("copies-ecp5", verilog_of(TwoCopies::default), true);
+    assert_eq!(count(&kept, "\"type\": \"TRELLIS_FF\""), 12);
+    let merged = synth_ecp5("copies-plain", verilog_of(TwoCopies::default), false);
+    assert_eq!(count(&merged, "\"type\": \"TRELLIS_FF\""), 6);
+
+    // and each copy is a register of its input
+    let mut uut = CopyReg::<6>::default();
+    uut.connect_all();
+    for v in [5u64, 63, 0, 17] {
+        uut.d.next = v.to_bits();
+        uut.clock.next = Clock { clk: true };
+        assert!(simulate(&mut uut, 100));
+        assert_eq!(uut.q.val(), v.to_bits::<6>());
+        uut.clock.next = Clock { clk: false };
+        assert!(simulate(&mut uut, 100));
+    }
 }
