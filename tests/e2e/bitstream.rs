@@ -138,7 +138,7 @@ fn builds_from_scratch_and_repeats_the_shipped_one(board: &str, core: &str, cell
     }
 }
 
-/// The ULX3S's shipped build (16 update units, 32 lanes) takes 15-30 minutes to place and route
+/// The ULX3S's shipped build (16 update units, 32 lanes) takes one to two hours to place and route
 /// on a 2-core machine, too long for CI: CI builds the same flow from scratch for a reduced
 /// core (`small`: it fits, meets the board's clock, its identity ROM holds its hash), and checks
 /// that the current sources give the shipped build's design hash (`--sources-only`), so a
