@@ -61,6 +61,7 @@ fn main() {
         }
         cli::Command::Study(cli::StudyCommand::Hil(args)) => commands::study_hil::run(args),
         cli::Command::Study(cli::StudyCommand::Cits(args)) => commands::study_cits::run(args),
+        cli::Command::Study(cli::StudyCommand::Matvec(args)) => commands::study_matvec::run(args),
         cli::Command::Ep(cli::EpCommand::Train(args)) => commands::ep::train(args),
         cli::Command::Ep(cli::EpCommand::Sweep(args)) => commands::ep::sweep(args),
         cli::Command::Ep(cli::EpCommand::Bench(args)) => commands::ep::bench(args),

@@ -439,6 +439,68 @@ fn cits_study_compares_cits_with_its_primals() {
     );
 }
 
+#[test]
+fn matvec_study_counts_flips_and_prices_the_engines() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let g11 = root.join("examples/G11.txt");
+    let out = npim(&[
+        "study",
+        "matvec",
+        "-i",
+        g11.to_str().unwrap(),
+        "-p",
+        "handset",
+        "-R",
+        "4",
+        "-T",
+        "50",
+        "-o",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (header, rows) = read_csv(&dir.path().join("matvec.csv"));
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let num = |r: &Vec<String>, name: &str| r[col(name)].parse::<f64>().unwrap();
+    assert_eq!(rows.len(), 1);
+    let r = &rows[0];
+    // G11: 800 spins, 3 200 stored entries, 32 lanes (the `rtl` core's) by default.
+    assert_eq!((num(r, "n"), num(r, "stored_entries")), (800.0, 3200.0));
+    assert_eq!((num(r, "lanes"), num(r, "full_cycles")), (32.0, 100.0));
+    let f = num(r, "flip_fraction");
+    assert!(f > 0.0 && f < 1.0, "{r:?}");
+    // A packed column never costs more than its lane-owned words; the hybrid is the cheaper.
+    assert!(num(r, "incremental_cycles") <= num(r, "lane_owned_cycles"));
+    assert!(num(r, "hybrid_cycles") <= num(r, "full_cycles"));
+    assert!(num(r, "hybrid_cycles") <= num(r, "lane_owned_cycles"));
+    let (_, steps) = read_csv(&dir.path().join("matvec-steps.csv"));
+    assert_eq!(steps.len(), 50);
+    // The first pass has no earlier fields: every spin counts, every entry is read.
+    assert_eq!(
+        (steps[0][2].as_str(), steps[0][3].as_str()),
+        ("800.00", "3200.0")
+    );
+    assert!(dir.path().join("matvec.png").exists());
+    // An instance inside the output folder under an output's name is refused before any work.
+    let clash = dir.path().join("matvec.csv");
+    std::fs::copy(&g11, &clash).unwrap();
+    let out = npim(&[
+        "study",
+        "matvec",
+        "-i",
+        clash.to_str().unwrap(),
+        "-o",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("is also an input"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(&clash).unwrap(), std::fs::read(&g11).unwrap());
+}
+
 /// The README's main command (its first line, run here with fewer runs) goes through the whole
 /// data path: quantize, upload to the board emulator, the analog loop over the protocol.
 #[test]

@@ -343,6 +343,25 @@ pub enum StudyCommand {
     /// Seed 004's CITS study: epochs to solution and success rate of CITS against its primal
     /// heuristics (parallel SA, poor man's CIM) on lattices and ladders, with a CSV and a PNG.
     Cits(CitsStudyArgs),
+    /// The matvec engine's work per step on the golden model's runs: spins flipped and the
+    /// J entries in their columns, and the entry-read cycles of a full pass against an
+    /// incremental one (only the flipped columns) and a hybrid of the two, with a CSV per
+    /// instance, one per step and a PNG.
+    Matvec(MatvecStudyArgs),
+}
+
+#[derive(Args)]
+pub struct MatvecStudyArgs {
+    #[command(flatten)]
+    pub study: StudyArgs,
+    /// Core the rule is quantized for (a preset, a board's name or a core file).
+    #[arg(long, default_value = crate::pipeline::DEFAULT_CORE)]
+    pub core: String,
+    /// Entries read a cycle (default: the core's matvec lanes).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub lanes: Option<u64>,
+    #[command(flatten)]
+    pub runs: Runs20,
 }
 
 #[derive(Args)]

@@ -18,4 +18,5 @@ pub mod solve;
 pub mod study;
 pub mod study_cits;
 pub mod study_hil;
+pub mod study_matvec;
 pub mod train;

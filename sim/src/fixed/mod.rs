@@ -8,6 +8,7 @@ pub mod config;
 pub mod feedback;
 pub mod golden;
 pub mod image;
+pub mod matvec_work;
 pub mod noise;
 pub mod phase;
 pub mod quantize;

@@ -1,0 +1,266 @@
+//! `npim study matvec`: what the golden model's runs ask of the matvec engine (issue 21). Per
+//! instance, the spins flipped each step and the `J` entries in their columns, and the
+//! entry-read cycles of a pass for the engines `sim::fixed::matvec_work` models at the same
+//! lanes: a full pass over every stored entry (the shipped cores), an incremental one over the
+//! flipped columns (packed, a bound; and in the lane-owned layout a scatter can use), and a
+//! hybrid that takes the cheaper each pass. CSV per instance, CSV per step and a PNG.
+
+use crate::cli::MatvecStudyArgs;
+use crate::options::{check_outputs, split_target};
+use crate::pipeline::{build_image, core_config, params_for};
+use anyhow::{anyhow, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use npim_sim::fixed::matvec_work::{column_words, run_work, PassCycles, PassWork};
+use npim_sim::fixed::noise::run_seed;
+use npim_sim::fixed::GoldenCore;
+use npim_sim::formats::read_instance;
+use npim_sim::Storage;
+use plotters::prelude::*;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Figures kept per step.
+const COLUMNS: usize = 5;
+
+/// One instance's passes, averaged over the runs.
+struct InstanceWork {
+    name: String,
+    n: usize,
+    nnz: u64,
+    /// Per step: mean flips, touched entries, and packed, lane-owned and hybrid cycles.
+    steps: Vec<[f64; COLUMNS]>,
+    full: u64,
+}
+
+pub fn run(args: MatvecStudyArgs) -> Result<()> {
+    let core_cfg = core_config(&args.core)?;
+    let lanes = args.lanes.unwrap_or(core_cfg.lanes as u64);
+    let out = &args.study.out;
+    let paths = ["matvec.csv", "matvec-steps.csv", "matvec.png"].map(|f| out.join(f));
+    std::fs::create_dir_all(out)?;
+    let inputs: Vec<PathBuf> = args
+        .study
+        .instances
+        .iter()
+        .map(|s| PathBuf::from(split_target(s).0))
+        .chain(args.study.params.clone())
+        .collect();
+    let input_refs: Vec<Option<&Path>> = inputs.iter().map(|p| Some(p.as_path())).collect();
+    check_outputs(
+        &paths
+            .iter()
+            .map(|p| ("-o", Some(p.as_path())))
+            .collect::<Vec<_>>(),
+        &input_refs,
+    )?;
+    let bar = ProgressBar::new((args.study.instances.len() * args.runs.count) as u64);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{msg:20} [{bar:30}] {pos}/{len} runs ({elapsed}, eta {eta})",
+        )?
+        .progress_chars("=> "),
+    );
+    let mut results = Vec::new();
+    for spec in &args.study.instances {
+        let path = split_target(spec).0;
+        let ising = read_instance(&PathBuf::from(path), Storage::Auto)?;
+        let name = ising.meta.name.clone().unwrap_or_else(|| path.to_string());
+        let steps = args.study.steps.unwrap_or(ising.n());
+        let params = params_for(args.study.params.as_deref(), &ising)?;
+        let (image, _) = build_image(&ising, &params, &core_cfg, steps, args.study.seed.value)
+            .map_err(|e| anyhow!("{name}: {e:#}"))?;
+        let core = GoldenCore::new(&image);
+        let nnz = core.stored_entries() as u64;
+        let words = column_words(&core, lanes as usize);
+        bar.set_message(name.clone());
+        let runs: Vec<Vec<PassWork>> = (0..args.runs.count)
+            .into_par_iter()
+            .map(|r| {
+                let w = run_work(&core, run_seed(args.study.seed.value, r), &words);
+                bar.inc(1);
+                w
+            })
+            .collect();
+        let per_run = runs.len() as f64;
+        let steps = (0..steps)
+            .map(|t| {
+                let mut sum = [0.0; COLUMNS];
+                for run in &runs {
+                    let c = PassCycles::of(run[t], nnz, lanes);
+                    sum[0] += f64::from(run[t].flips);
+                    sum[1] += run[t].touched as f64;
+                    sum[2] += c.incremental as f64;
+                    sum[3] += c.lane_owned as f64;
+                    sum[4] += c.hybrid as f64;
+                }
+                sum.map(|v| v / per_run)
+            })
+            .collect();
+        results.push(InstanceWork {
+            name,
+            n: core.n(),
+            nnz,
+            steps,
+            full: nnz.div_ceil(lanes),
+        });
+    }
+    bar.finish_and_clear();
+    write_csvs(&paths[0], &paths[1], &results, lanes, args.runs.count)?;
+    plot(&paths[2], &results)?;
+    for r in &results {
+        let full = r.full as f64;
+        let [inc, owned, hyb] = [2, 3, 4].map(|k| mean(&r.steps, k));
+        println!(
+            "{}: {:.1} % of spins flip a step ({:.1} % in the second half); entry-read cycles a pass at {lanes} lanes: full {}, incremental packed {inc:.0} ({:.2}×), lane-owned {owned:.0} ({:.2}×), hybrid {hyb:.0} ({:.2}×)",
+            r.name,
+            100.0 * mean(&r.steps, 0) / r.n as f64,
+            100.0 * mean(&r.steps[r.steps.len() / 2..], 0) / r.n as f64,
+            r.full,
+            inc / full,
+            owned / full,
+            hyb / full,
+        );
+    }
+    println!(
+        "wrote {}, {} and {}",
+        paths[0].display(),
+        paths[1].display(),
+        paths[2].display()
+    );
+    Ok(())
+}
+
+/// Mean of column `k` over the steps.
+fn mean(steps: &[[f64; COLUMNS]], k: usize) -> f64 {
+    steps.iter().map(|s| s[k]).sum::<f64>() / steps.len().max(1) as f64
+}
+
+fn write_csvs(
+    summary: &Path,
+    per_step: &Path,
+    results: &[InstanceWork],
+    lanes: u64,
+    runs: usize,
+) -> Result<()> {
+    let mut w = csv::Writer::from_path(summary)?;
+    w.write_record([
+        "instance",
+        "n",
+        "stored_entries",
+        "steps",
+        "runs",
+        "lanes",
+        "flip_fraction",
+        "flip_fraction_second_half",
+        "touched_entries",
+        "full_cycles",
+        "incremental_cycles",
+        "lane_owned_cycles",
+        "hybrid_cycles",
+        "incremental_over_full",
+        "lane_owned_over_full",
+        "hybrid_over_full",
+    ])?;
+    for r in results {
+        let half = &r.steps[r.steps.len() / 2..];
+        let full = r.full as f64;
+        let [inc, owned, hyb] = [2, 3, 4].map(|k| mean(&r.steps, k));
+        w.write_record([
+            r.name.clone(),
+            r.n.to_string(),
+            r.nnz.to_string(),
+            r.steps.len().to_string(),
+            runs.to_string(),
+            lanes.to_string(),
+            format!("{:.5}", mean(&r.steps, 0) / r.n as f64),
+            format!("{:.5}", mean(half, 0) / r.n as f64),
+            format!("{:.1}", mean(&r.steps, 1)),
+            r.full.to_string(),
+            format!("{inc:.1}"),
+            format!("{owned:.1}"),
+            format!("{hyb:.1}"),
+            format!("{:.4}", inc / full),
+            format!("{:.4}", owned / full),
+            format!("{:.4}", hyb / full),
+        ])?;
+    }
+    w.flush()?;
+    let mut w = csv::Writer::from_path(per_step)?;
+    w.write_record([
+        "instance",
+        "step",
+        "flips",
+        "touched_entries",
+        "full_cycles",
+        "incremental_cycles",
+        "lane_owned_cycles",
+        "hybrid_cycles",
+    ])?;
+    for r in results {
+        for (t, s) in r.steps.iter().enumerate() {
+            w.write_record([
+                r.name.clone(),
+                t.to_string(),
+                format!("{:.2}", s[0]),
+                format!("{:.1}", s[1]),
+                r.full.to_string(),
+                format!("{:.2}", s[2]),
+                format!("{:.2}", s[3]),
+                format!("{:.2}", s[4]),
+            ])?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Fraction of spins flipped per step, one line per instance (log scale: late steps flip few).
+fn plot(path: &Path, results: &[InstanceWork]) -> Result<()> {
+    let root = BitMapBackend::new(path, (900, 550)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| anyhow!("{e}"))?;
+    let tmax = results
+        .iter()
+        .map(|r| r.steps.len())
+        .max()
+        .unwrap_or(1)
+        .max(2) as f64;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(
+            "spins flipped per step (mean over runs)",
+            ("sans-serif", 20),
+        )
+        .margin(10)
+        .x_label_area_size(35)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0.0..tmax, (1e-4f64..1.0f64).log_scale())
+        .map_err(|e| anyhow!("{e}"))?;
+    chart
+        .configure_mesh()
+        .x_desc("step")
+        .y_desc("fraction of spins")
+        .draw()
+        .map_err(|e| anyhow!("{e}"))?;
+    for (k, r) in results.iter().enumerate() {
+        let color = Palette99::pick(k).to_rgba();
+        let n = r.n as f64;
+        chart
+            .draw_series(LineSeries::new(
+                r.steps
+                    .iter()
+                    .enumerate()
+                    .map(|(t, s)| (t as f64, (s[0] / n).max(1e-4))),
+                color,
+            ))
+            .map_err(|e| anyhow!("{e}"))?
+            .label(r.name.clone())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()
+        .map_err(|e| anyhow!("{e}"))?;
+    root.present().map_err(|e| anyhow!("{e}"))?;
+    Ok(())
+}
