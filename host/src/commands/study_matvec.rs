@@ -2,15 +2,18 @@
 //! instance, the spins flipped each step and the `J` entries in their columns, and the
 //! entry-read cycles of a pass for the engines `sim::fixed::matvec_work` models at the same
 //! lanes: a full pass over every stored entry (the shipped cores), an incremental one over the
-//! flipped columns (packed, a bound; and in the lane-owned layout a scatter can use), and a
-//! hybrid that takes the cheaper each pass. CSV per instance, CSV per step and a PNG.
+//! flipped columns (packed, a bound; and in the two lane-owned layouts a scatter can use, rows
+//! owned by residue and balanced), and a hybrid that takes the cheaper of the full pass and the
+//! balanced layout each pass. CSV per instance, CSV per step and a PNG.
 
 use crate::cli::MatvecStudyArgs;
 use crate::options::{check_outputs, split_target};
 use crate::pipeline::{build_image, core_config, params_for};
 use anyhow::{anyhow, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use npim_sim::fixed::matvec_work::{column_words, run_work, PassCycles, PassWork};
+use npim_sim::fixed::matvec_work::{
+    balanced_owners, column_words, mod_owners, run_work, PassCycles, PassWork,
+};
 use npim_sim::fixed::noise::run_seed;
 use npim_sim::fixed::GoldenCore;
 use npim_sim::formats::read_instance;
@@ -20,14 +23,15 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// Figures kept per step.
-const COLUMNS: usize = 5;
+const COLUMNS: usize = 6;
 
 /// One instance's passes, averaged over the runs.
 struct InstanceWork {
     name: String,
     n: usize,
     nnz: u64,
-    /// Per step: mean flips, touched entries, and packed, lane-owned and hybrid cycles.
+    /// Per step: mean flips, touched entries, and packed, residue-owned, balanced and hybrid
+    /// cycles.
     steps: Vec<[f64; COLUMNS]>,
     full: u64,
 }
@@ -71,12 +75,16 @@ pub fn run(args: MatvecStudyArgs) -> Result<()> {
             .map_err(|e| anyhow!("{name}: {e:#}"))?;
         let core = GoldenCore::new(&image);
         let nnz = core.stored_entries() as u64;
-        let words = column_words(&core, lanes as usize);
+        let l = lanes as usize;
+        let layouts = [
+            column_words(&core, &mod_owners(core.n(), l), l),
+            column_words(&core, &balanced_owners(&core, l), l),
+        ];
         bar.set_message(name.clone());
         let runs: Vec<Vec<PassWork>> = (0..args.runs.count)
             .into_par_iter()
             .map(|r| {
-                let w = run_work(&core, run_seed(args.study.seed.value, r), &words);
+                let w = run_work(&core, run_seed(args.study.seed.value, r), &layouts);
                 bar.inc(1);
                 w
             })
@@ -86,12 +94,14 @@ pub fn run(args: MatvecStudyArgs) -> Result<()> {
             .map(|t| {
                 let mut sum = [0.0; COLUMNS];
                 for run in &runs {
-                    let c = PassCycles::of(run[t], nnz, lanes);
+                    let by_mod = PassCycles::of(&run[t], 0, nnz, lanes);
+                    let balanced = PassCycles::of(&run[t], 1, nnz, lanes);
                     sum[0] += f64::from(run[t].flips);
                     sum[1] += run[t].touched as f64;
-                    sum[2] += c.incremental as f64;
-                    sum[3] += c.lane_owned as f64;
-                    sum[4] += c.hybrid as f64;
+                    sum[2] += by_mod.incremental as f64;
+                    sum[3] += by_mod.lane_owned as f64;
+                    sum[4] += balanced.lane_owned as f64;
+                    sum[5] += balanced.hybrid as f64;
                 }
                 sum.map(|v| v / per_run)
             })
@@ -109,15 +119,16 @@ pub fn run(args: MatvecStudyArgs) -> Result<()> {
     plot(&paths[2], &results)?;
     for r in &results {
         let full = r.full as f64;
-        let [inc, owned, hyb] = [2, 3, 4].map(|k| mean(&r.steps, k));
+        let [inc, owned, bal, hyb] = [2, 3, 4, 5].map(|k| mean(&r.steps, k));
         println!(
-            "{}: {:.1} % of spins flip a step ({:.1} % in the second half); entry-read cycles a pass at {lanes} lanes: full {}, incremental packed {inc:.0} ({:.2}×), lane-owned {owned:.0} ({:.2}×), hybrid {hyb:.0} ({:.2}×)",
+            "{}: {:.1} % of spins flip a step ({:.1} % in the second half); entry-read cycles a pass at {lanes} lanes: full {}, incremental packed {inc:.0} ({:.2}×), rows owned by residue {owned:.0} ({:.2}×), balanced {bal:.0} ({:.2}×), hybrid {hyb:.0} ({:.2}×)",
             r.name,
             100.0 * mean(&r.steps, 0) / r.n as f64,
             100.0 * mean(&r.steps[r.steps.len() / 2..], 0) / r.n as f64,
             r.full,
             inc / full,
             owned / full,
+            bal / full,
             hyb / full,
         );
     }
@@ -156,15 +167,17 @@ fn write_csvs(
         "full_cycles",
         "incremental_cycles",
         "lane_owned_cycles",
+        "balanced_cycles",
         "hybrid_cycles",
         "incremental_over_full",
         "lane_owned_over_full",
+        "balanced_over_full",
         "hybrid_over_full",
     ])?;
     for r in results {
         let half = &r.steps[r.steps.len() / 2..];
         let full = r.full as f64;
-        let [inc, owned, hyb] = [2, 3, 4].map(|k| mean(&r.steps, k));
+        let [inc, owned, bal, hyb] = [2, 3, 4, 5].map(|k| mean(&r.steps, k));
         w.write_record([
             r.name.clone(),
             r.n.to_string(),
@@ -178,9 +191,11 @@ fn write_csvs(
             r.full.to_string(),
             format!("{inc:.1}"),
             format!("{owned:.1}"),
+            format!("{bal:.1}"),
             format!("{hyb:.1}"),
             format!("{:.4}", inc / full),
             format!("{:.4}", owned / full),
+            format!("{:.4}", bal / full),
             format!("{:.4}", hyb / full),
         ])?;
     }
@@ -194,6 +209,7 @@ fn write_csvs(
         "full_cycles",
         "incremental_cycles",
         "lane_owned_cycles",
+        "balanced_cycles",
         "hybrid_cycles",
     ])?;
     for r in results {
@@ -207,6 +223,7 @@ fn write_csvs(
                 format!("{:.2}", s[2]),
                 format!("{:.2}", s[3]),
                 format!("{:.2}", s[4]),
+                format!("{:.2}", s[5]),
             ])?;
         }
     }

@@ -5,14 +5,17 @@
 //! is measured on the golden model's own runs (`npim study matvec`, issue 21).
 //!
 //! An incremental engine scatters: the entries of column `j` go to the fields of their rows.
-//! With `L` lanes the conflict-free way is for lane `l` to own the fields of rows `i ≡ l (mod
-//! L)` and for each column to be stored in words whose lane `l` holds an entry of such a row, so
-//! a column costs as many words as its fullest lane ([`column_words`]), not `⌈len/L⌉`.
+//! With `L` lanes the conflict-free way is for each lane to own the fields of a fixed set of rows
+//! (at most `⌈N/L⌉`, its bank) and for each column to be stored in words whose lane `l` holds an
+//! entry of one of lane `l`'s rows, so a column costs as many words as its fullest lane
+//! ([`column_words`]), not `⌈len/L⌉`. Which lane owns which row is free (the loader can
+//! relabel the spins): [`mod_owners`] is `i mod L`, [`balanced_owners`] spreads each column's
+//! rows over the lanes.
 
 use super::golden::{GoldenCore, GoldenState};
 
 /// One matvec pass of a run: the pass after step `t` computes `f(t)` from `σ(t)`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PassWork {
     /// Spins whose value differs from the step before (every spin at `t = 0`, where no earlier
     /// fields exist and the pass is a full one).
@@ -20,30 +23,71 @@ pub struct PassWork {
     /// Stored `J` entries in the flipped spins' columns (`J` is symmetric, so a column holds as
     /// many entries as its row); at `t = 0`, every stored entry.
     pub touched: u64,
-    /// Words of the lane-owned layout ([`column_words`]) in the flipped spins' columns; at
-    /// `t = 0`, in every column.
-    pub words: u64,
+    /// For each layout asked of [`run_work`], the words ([`column_words`]) of the flipped
+    /// spins' columns; at `t = 0`, of every column.
+    pub words: Vec<u64>,
 }
 
-/// Words each column of `core`'s `J` takes in the lane-owned layout with `lanes` lanes: the
-/// most entries of the column whose rows share one residue mod `lanes`.
-pub fn column_words(core: &GoldenCore, lanes: usize) -> Vec<u32> {
+/// Row `i`'s field in lane `i mod lanes`.
+pub fn mod_owners(n: usize, lanes: usize) -> Vec<u16> {
+    (0..n).map(|i| (i % lanes.max(1)) as u16).collect()
+}
+
+/// An owner lane for every row, at most `⌈N/lanes⌉` rows a lane, chosen greedily (rows with
+/// most entries first) to put each row where its columns have fewest rows already, so that a
+/// column's rows spread over the lanes.
+pub fn balanced_owners(core: &GoldenCore, lanes: usize) -> Vec<u16> {
     let lanes = lanes.max(1);
-    let mut count = vec![0u32; lanes];
+    let capacity = core.n.div_ceil(lanes);
+    // on_lane[j * lanes + l]: rows of column j placed on lane l so far.
+    let mut on_lane = vec![0u32; core.n * lanes];
+    let mut load = vec![0usize; lanes];
+    let mut owner = vec![0u16; core.n];
+    let mut order: Vec<usize> = (0..core.n).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(core.row_len(i)));
+    let mut cost = vec![0u64; lanes];
+    for i in order {
+        cost.fill(0);
+        // Row i is an entry of column j for every j in row i (J is symmetric); placing it on
+        // lane l adds to column j's count there.
+        for k in core.row_ptr[i]..core.row_ptr[i + 1] {
+            let j = core.col[k] as usize;
+            for (c, &m) in cost.iter_mut().zip(&on_lane[j * lanes..(j + 1) * lanes]) {
+                // The square penalises a lane in proportion to the words it would add.
+                *c += u64::from(m) * u64::from(m) + u64::from(m);
+            }
+        }
+        let l = (0..lanes)
+            .filter(|&l| load[l] < capacity)
+            .min_by_key(|&l| (cost[l], load[l], l))
+            .expect("capacity covers every row");
+        owner[i] = l as u16;
+        load[l] += 1;
+        for k in core.row_ptr[i]..core.row_ptr[i + 1] {
+            on_lane[core.col[k] as usize * lanes + l] += 1;
+        }
+    }
+    owner
+}
+
+/// Words each column of `core`'s `J` takes in the lane-owned layout where row `i`'s field is in
+/// lane `owner[i]`: the most entries of the column whose rows one lane owns.
+pub fn column_words(core: &GoldenCore, owner: &[u16], lanes: usize) -> Vec<u32> {
+    let mut count = vec![0u32; lanes.max(1)];
     (0..core.n)
         .map(|j| {
             count.fill(0);
             for k in core.row_ptr[j]..core.row_ptr[j + 1] {
-                count[core.col[k] as usize % lanes] += 1;
+                count[owner[core.col[k] as usize] as usize] += 1;
             }
             count.iter().copied().max().unwrap_or(0)
         })
         .collect()
 }
 
-/// Every pass of one run of `core` (its `T` steps), in step order, with `words` the columns'
-/// lane-owned words ([`column_words`]).
-pub fn run_work(core: &GoldenCore, run_seed: u32, words: &[u32]) -> Vec<PassWork> {
+/// Every pass of one run of `core` (its `T` steps), in step order, with each of `layouts` a
+/// column's words ([`column_words`]).
+pub fn run_work(core: &GoldenCore, run_seed: u32, layouts: &[Vec<u32>]) -> Vec<PassWork> {
     let mut state = GoldenState::new(core, run_seed);
     let mut before: Vec<i8> = Vec::new();
     let mut passes = Vec::with_capacity(core.steps);
@@ -54,15 +98,23 @@ pub fn run_work(core: &GoldenCore, run_seed: u32, words: &[u32]) -> Vec<PassWork
             PassWork {
                 flips: core.n as u32,
                 touched: core.stored_entries() as u64,
-                words: words.iter().map(|&w| u64::from(w)).sum(),
+                words: layouts
+                    .iter()
+                    .map(|w| w.iter().map(|&v| u64::from(v)).sum())
+                    .collect(),
             }
         } else {
-            let mut pass = PassWork::default();
+            let mut pass = PassWork {
+                words: vec![0; layouts.len()],
+                ..PassWork::default()
+            };
             for (j, (a, b)) in before.iter().zip(now).enumerate() {
                 if a != b {
                     pass.flips += 1;
                     pass.touched += core.row_len(j) as u64;
-                    pass.words += u64::from(words[j]);
+                    for (sum, w) in pass.words.iter_mut().zip(layouts) {
+                        *sum += u64::from(w[j]);
+                    }
                 }
             }
             pass
@@ -77,7 +129,7 @@ pub fn run_work(core: &GoldenCore, run_seed: u32, words: &[u32]) -> Vec<PassWork
 /// Cycles of entry reads a pass costs with `lanes` entries read a cycle: a full pass reads the
 /// whole `J` (the `rtl` build's entry bound, `⌈nnz/L⌉`); an incremental one the flipped
 /// columns, packed (`⌈touched/L⌉`, a bound no scatter reaches: it ignores which lane owns which
-/// field) or in the lane-owned layout (its words); a hybrid engine the fewer of the full pass
+/// field) or in a lane-owned layout (its words); a hybrid engine the fewer of the full pass
 /// and the lane-owned one each pass (the flips are known when the update ends).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PassCycles {
@@ -92,15 +144,17 @@ pub struct PassCycles {
 }
 
 impl PassCycles {
-    /// One pass's entry-read cycles with `lanes` lanes over `nnz` stored entries.
-    pub fn of(pass: PassWork, nnz: u64, lanes: u64) -> Self {
+    /// One pass's entry-read cycles with `lanes` lanes over `nnz` stored entries, in its
+    /// `layout`-th lane-owned layout.
+    pub fn of(pass: &PassWork, layout: usize, nnz: u64, lanes: u64) -> Self {
         let lanes = lanes.max(1);
         let full = nnz.div_ceil(lanes);
+        let words = pass.words[layout];
         PassCycles {
             full,
             incremental: pass.touched.div_ceil(lanes),
-            lane_owned: pass.words,
-            hybrid: full.min(pass.words),
+            lane_owned: words,
+            hybrid: full.min(words),
         }
     }
 }
@@ -132,8 +186,9 @@ mod tests {
         let (image, _) =
             quantize(&ising, &params, &CoreConfig::preset("sim").unwrap(), 40, 5).unwrap();
         let core = GoldenCore::new(&image);
-        let words = column_words(&core, 4);
-        let passes = run_work(&core, run_seed(5, 0), &words);
+        let words = column_words(&core, &mod_owners(60, 4), 4);
+        let balanced = column_words(&core, &balanced_owners(&core, 4), 4);
+        let passes = run_work(&core, run_seed(5, 0), &[words.clone(), balanced.clone()]);
         assert_eq!(passes.len(), 40);
         assert_eq!(passes[0].flips, 60);
         assert_eq!(passes[0].touched, core.stored_entries() as u64);
@@ -146,10 +201,10 @@ mod tests {
             state.step();
             let flipped: Vec<usize> = (0..60).filter(|&j| before[j] != state.spins()[j]).collect();
             let touched: usize = flipped.iter().map(|&j| core.row_len(j)).sum();
-            let packed: u32 = flipped.iter().map(|&j| words[j]).sum();
+            let sum = |w: &[u32]| flipped.iter().map(|&j| u64::from(w[j])).sum::<u64>();
             assert_eq!(pass.flips as usize, flipped.len());
             assert_eq!(pass.touched, touched as u64);
-            assert_eq!(pass.words, u64::from(packed));
+            assert_eq!(pass.words, vec![sum(&words), sum(&balanced)]);
             any_flip |= !flipped.is_empty();
             before = state.spins().to_vec();
         }
@@ -166,9 +221,9 @@ mod tests {
         let pass = PassWork {
             flips: 3,
             touched: 70,
-            words: 9,
+            words: vec![9],
         };
-        let c = PassCycles::of(pass, 1000, 32);
+        let c = PassCycles::of(&pass, 0, 1000, 32);
         assert_eq!(
             (c.full, c.incremental, c.lane_owned, c.hybrid),
             (32, 3, 9, 9)
@@ -176,9 +231,9 @@ mod tests {
         let busy = PassWork {
             flips: 50,
             touched: 1200,
-            words: 150,
+            words: vec![7, 150],
         };
-        let c = PassCycles::of(busy, 1000, 32);
+        let c = PassCycles::of(&busy, 1, 1000, 32);
         assert_eq!(
             (c.full, c.incremental, c.lane_owned, c.hybrid),
             (32, 38, 150, 32)
@@ -195,11 +250,42 @@ mod tests {
         let (image, _) =
             quantize(&ising, &params, &CoreConfig::preset("sim").unwrap(), 5, 0).unwrap();
         let core = GoldenCore::new(&image);
-        let words = column_words(&core, 4);
+        let words = column_words(&core, &mod_owners(10, 4), 4);
         assert_eq!(words[0], 3);
         // Each leaf's column holds row 0 alone; 3, 4, 7 and 8 have none.
         assert_eq!(&words[1..], &[1, 1, 0, 0, 1, 1, 0, 0, 1]);
-        assert_eq!(column_words(&core, 1)[0], 5);
-        assert_eq!(column_words(&core, 16)[0], 1);
+        assert_eq!(column_words(&core, &mod_owners(10, 1), 1)[0], 5);
+        assert_eq!(column_words(&core, &mod_owners(10, 16), 16)[0], 1);
+        // Spread over the lanes, the hub's five leaves take two words (⌈5/4⌉), not three.
+        let owners = balanced_owners(&core, 4);
+        assert_eq!(column_words(&core, &owners, 4)[0], 2);
+    }
+
+    #[test]
+    fn balanced_owners_fill_no_lane_past_its_bank_and_beat_residues_on_random_graphs() {
+        let ising = generate(&"gnp:n=500,p=0.04,weights=pm1,seed=9".parse().unwrap()).unwrap();
+        let params = NpimParams::annealed_greedy(field_scale(&ising), 1.0, 0.5);
+        let (image, _) =
+            quantize(&ising, &params, &CoreConfig::preset("sim").unwrap(), 10, 0).unwrap();
+        let core = GoldenCore::new(&image);
+        let owners = balanced_owners(&core, 32);
+        let mut load = [0usize; 32];
+        for &l in &owners {
+            load[l as usize] += 1;
+        }
+        assert!(load.iter().all(|&c| c <= 500usize.div_ceil(32)), "{load:?}");
+        let total = |o: &[u16]| {
+            column_words(&core, o, 32)
+                .iter()
+                .map(|&w| w as u64)
+                .sum::<u64>()
+        };
+        let (by_mod, balanced) = (total(&mod_owners(500, 32)), total(&owners));
+        // Every column holds at least one word per entry over 32 lanes, rounded up.
+        let floor: u64 = (0..500).map(|j| core.row_len(j).div_ceil(32) as u64).sum();
+        assert!(
+            floor <= balanced && balanced < by_mod,
+            "{floor} {balanced} {by_mod}"
+        );
     }
 }
