@@ -13,6 +13,7 @@ pub mod noise;
 pub mod phase;
 pub mod quantize;
 mod run_loop;
+pub mod scatter;
 
 pub use config::{CoreConfig, FitError, Limit, ShiftLimits};
 pub use golden::{GoldenCore, GoldenResult, GoldenState};

@@ -1,0 +1,241 @@
+//! The incremental matvec's layout and arithmetic, for a core that reads only the flipped
+//! spins' columns (issue 21; [`super::matvec_work`] measured why): the specification an RTL
+//! engine of that kind is checked against, itself checked against the golden model.
+//!
+//! **Layout.** `L` lanes, each owning the `J·σ` accumulators of a set of rows (its bank, at most
+//! `⌈N/L⌉` of them: row `i` in lane `owner[i]` at address `slot[i]`). Column `j`'s entries are
+//! stored in words of `L` lanes; lane `l` of a word holds at most one entry, of a row that lane
+//! `l` owns, as its bank address and weight. A column takes as many words as its fullest lane
+//! ([`super::matvec_work::column_words`]), so a word's lanes never write one bank twice and the
+//! scatter needs no crossbar and meets no conflict.
+//!
+//! **Arithmetic** (the golden model's, `docs/fixed-point.md`): the banks hold `J_q·σ`. The
+//! first pass of a run adds `J_q[:, j]·σ_j` for every `j` into banks cleared to 0; each later
+//! pass adds `2·σ_j(t)·J_q[:, j]` for each spin `j` that flipped. The field of row `i` is
+//! `f_i = 2·(J_q·σ)_i − l_i`, read from its bank. Every sum is exact in integers, so the fields
+//! are the golden model's in any order of the columns.
+
+use super::golden::GoldenCore;
+use super::matvec_work::column_words;
+
+/// One lane's entry in a word: the bank address of its row and the weight `J_q[i, j]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LaneEntry {
+    /// Address of row `i` in its lane's bank (`slot[i]`).
+    pub slot: u16,
+    /// `J_q[i, j]`.
+    pub weight: i32,
+}
+
+/// `J` laid out for the scatter (module docs).
+#[derive(Clone, Debug)]
+pub struct ScatterLayout {
+    /// Lanes `L`.
+    pub lanes: usize,
+    /// Row `i`'s lane.
+    pub owner: Vec<u16>,
+    /// Row `i`'s address in its lane's bank.
+    pub slot: Vec<u16>,
+    /// Column `j`'s words are `words[col_ptr[j]..col_ptr[j + 1]]`.
+    pub col_ptr: Vec<usize>,
+    /// The words, each `L` lanes (`None`: the lane idles).
+    pub words: Vec<Vec<Option<LaneEntry>>>,
+}
+
+impl ScatterLayout {
+    /// The layout of `core`'s `J` with row `i` owned by lane `owner[i]` (at most `⌈N/L⌉` rows a
+    /// lane, as [`super::matvec_work::mod_owners`] and
+    /// [`super::matvec_work::balanced_owners`] give).
+    pub fn new(core: &GoldenCore, owner: Vec<u16>, lanes: usize) -> Self {
+        let n = core.n;
+        assert_eq!(owner.len(), n, "one owner per row");
+        let mut slot = vec![0u16; n];
+        let mut depth = vec![0usize; lanes];
+        for (i, &l) in owner.iter().enumerate() {
+            slot[i] = depth[l as usize] as u16;
+            depth[l as usize] += 1;
+        }
+        assert!(
+            depth.iter().all(|&d| d <= n.div_ceil(lanes)),
+            "no lane owns more than ⌈N/L⌉ rows"
+        );
+        let per_column = column_words(core, &owner, lanes);
+        let mut col_ptr = Vec::with_capacity(n + 1);
+        col_ptr.push(0);
+        let mut words: Vec<Vec<Option<LaneEntry>>> = Vec::new();
+        let mut next = vec![0usize; lanes];
+        for (j, &count) in per_column.iter().enumerate() {
+            let base = words.len();
+            words.resize(base + count as usize, vec![None; lanes]);
+            next.fill(0);
+            for k in core.row_ptr[j]..core.row_ptr[j + 1] {
+                let i = core.col[k] as usize;
+                let l = owner[i] as usize;
+                words[base + next[l]][l] = Some(LaneEntry {
+                    slot: slot[i],
+                    weight: core.w[k],
+                });
+                next[l] += 1;
+            }
+            col_ptr.push(words.len());
+        }
+        ScatterLayout {
+            lanes,
+            owner,
+            slot,
+            col_ptr,
+            words,
+        }
+    }
+
+    /// Words in column `j`.
+    pub fn column_len(&self, j: usize) -> usize {
+        self.col_ptr[j + 1] - self.col_ptr[j]
+    }
+}
+
+/// The lanes' banks of `J_q·σ` accumulators over a run (module docs).
+#[derive(Clone, Debug)]
+pub struct ScatterBanks {
+    banks: Vec<Vec<i64>>,
+    spins: Vec<i8>,
+    started: bool,
+}
+
+impl ScatterBanks {
+    /// Banks cleared to 0, before a run's first pass.
+    pub fn new(layout: &ScatterLayout) -> Self {
+        let n = layout.owner.len();
+        ScatterBanks {
+            banks: vec![vec![0; n.div_ceil(layout.lanes)]; layout.lanes],
+            spins: vec![0; n],
+            started: false,
+        }
+    }
+
+    /// The pass over `σ(t)`: every column on the run's first pass, else the flipped spins'
+    /// columns. Returns the words it read.
+    pub fn pass(&mut self, layout: &ScatterLayout, spins: &[i8]) -> usize {
+        let mut read = 0;
+        for (j, &s) in spins.iter().enumerate() {
+            let s: i64 = if s >= 0 { 1 } else { -1 };
+            let scale = if !self.started {
+                s
+            } else if s != i64::from(self.spins[j]) {
+                2 * s
+            } else {
+                continue;
+            };
+            for word in &layout.words[layout.col_ptr[j]..layout.col_ptr[j + 1]] {
+                for (bank, entry) in self.banks.iter_mut().zip(word) {
+                    if let Some(e) = entry {
+                        bank[e.slot as usize] += scale * i64::from(e.weight);
+                    }
+                }
+            }
+            read += layout.column_len(j);
+            self.spins[j] = s as i8;
+        }
+        self.started = true;
+        read
+    }
+
+    /// `f_i = 2·(J_q·σ)_i − l_i` for every row, in index order.
+    pub fn fields(&self, layout: &ScatterLayout, linear: &[i32]) -> Vec<i64> {
+        (0..layout.owner.len())
+            .map(|i| {
+                let acc = self.banks[layout.owner[i] as usize][layout.slot[i] as usize];
+                2 * acc - i64::from(linear[i])
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixed::golden::GoldenState;
+    use crate::fixed::matvec_work::{balanced_owners, mod_owners, run_work};
+    use crate::fixed::noise::run_seed;
+    use crate::fixed::{quantize, CoreConfig};
+    use crate::generate::generate;
+    use crate::npim::params::{field_scale, NpimParams};
+
+    /// Every step of `runs` golden runs: the banks' fields equal the golden model's, and the
+    /// words each pass reads are the ones `matvec_work` counts.
+    fn fields_match_the_golden_model(spec: &str, lanes: usize, runs: usize) {
+        let ising = generate(&spec.parse().unwrap()).unwrap();
+        let params = NpimParams::annealed_greedy(field_scale(&ising), 1.0, 0.5);
+        let (image, _) =
+            quantize(&ising, &params, &CoreConfig::preset("sim").unwrap(), 30, 7).unwrap();
+        let core = GoldenCore::new(&image);
+        let n = core.n;
+        for owner in [mod_owners(n, lanes), balanced_owners(&core, lanes)] {
+            let layout = ScatterLayout::new(&core, owner, lanes);
+            let per_column: Vec<u32> = (0..n).map(|j| layout.column_len(j) as u32).collect();
+            for r in 0..runs {
+                let seed = run_seed(7, r);
+                let counted = run_work(&core, seed, std::slice::from_ref(&per_column));
+                let mut state = GoldenState::new(&core, seed);
+                let mut banks = ScatterBanks::new(&layout);
+                for (t, work) in counted.iter().enumerate() {
+                    state.step();
+                    let read = banks.pass(&layout, state.spins());
+                    assert_eq!(
+                        banks.fields(&layout, &core.linear),
+                        state.fields(),
+                        "{spec}, {lanes} lanes, run {r}, step {t}"
+                    );
+                    assert_eq!(read as u64, work.words[0], "{spec}, step {t}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn sparse_signed_fields_are_the_golden_models_every_step() {
+        fields_match_the_golden_model("gnp:n=90,p=0.1,weights=pm1,seed=1", 8, 3);
+    }
+
+    #[test]
+    fn dense_gaussian_fields_are_the_golden_models_every_step() {
+        fields_match_the_golden_model("sk:n=40,seed=2", 32, 3);
+    }
+
+    #[test]
+    fn positive_fields_with_one_lane_and_more_lanes_than_rows() {
+        fields_match_the_golden_model("gnp:n=25,p=0.3,weights=plus,seed=4", 1, 2);
+        fields_match_the_golden_model("gnp:n=25,p=0.3,weights=plus,seed=4", 32, 2);
+    }
+
+    #[test]
+    fn a_word_writes_each_bank_at_most_once_and_holds_every_entry_once() {
+        let ising = generate(&"gnp:n=70,p=0.2,weights=pm1,seed=5".parse().unwrap()).unwrap();
+        let params = NpimParams::annealed_greedy(field_scale(&ising), 1.0, 0.5);
+        let (image, _) =
+            quantize(&ising, &params, &CoreConfig::preset("sim").unwrap(), 10, 0).unwrap();
+        let core = GoldenCore::new(&image);
+        let layout = ScatterLayout::new(&core, balanced_owners(&core, 8), 8);
+        let mut seen = 0;
+        for j in 0..70 {
+            let mut rows: Vec<usize> = Vec::new();
+            for word in &layout.words[layout.col_ptr[j]..layout.col_ptr[j + 1]] {
+                for (l, e) in word.iter().enumerate() {
+                    let Some(e) = e else { continue };
+                    // the row this lane's entry names is one that lane owns
+                    let i = (0..70)
+                        .find(|&i| layout.owner[i] as usize == l && layout.slot[i] == e.slot)
+                        .unwrap();
+                    rows.push(i);
+                    seen += 1;
+                }
+            }
+            rows.sort_unstable();
+            let expected: Vec<usize> = (core.row_ptr[j]..core.row_ptr[j + 1])
+                .map(|k| core.col[k] as usize)
+                .collect();
+            assert_eq!(rows, expected, "column {j}");
+        }
+        assert_eq!(seen, core.stored_entries());
+    }
+}
