@@ -473,6 +473,10 @@ fn matvec_study_counts_flips_and_prices_the_engines() {
     assert!(num(r, "incremental_cycles") <= num(r, "lane_owned_cycles"));
     assert!(num(r, "hybrid_cycles") <= num(r, "full_cycles"));
     assert!(num(r, "hybrid_cycles") <= num(r, "lane_owned_cycles"));
+    // The hand-set rule (Tc 2, D 1) on `rtl`'s 16 units of four taps: the sequential schedule,
+    // 1 + 12 + 2 cycles for each of 50 places after K + 6 = 10, and 3 for the last word.
+    assert_eq!((num(r, "units"), num(r, "taps")), (16.0, 4.0));
+    assert!(num(r, "modelled_step_cycles") >= 763.0, "{r:?}");
     let (_, steps) = read_csv(&dir.path().join("matvec-steps.csv"));
     assert_eq!(steps.len(), 50);
     // The first pass has no earlier fields: every spin counts, every entry is read.
@@ -481,6 +485,16 @@ fn matvec_study_counts_flips_and_prices_the_engines() {
         ("800.00", "3200.0")
     );
     assert!(dir.path().join("matvec.png").exists());
+    let out = npim(&[
+        "study",
+        "matvec",
+        "-i",
+        g11.to_str().unwrap(),
+        "--taps",
+        "3",
+    ]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--taps"), "{}", stderr(&out));
     // An instance inside the output folder under an output's name is refused before any work.
     let clash = dir.path().join("matvec.csv");
     std::fs::copy(&g11, &clash).unwrap();

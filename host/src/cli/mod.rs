@@ -344,8 +344,9 @@ pub enum StudyCommand {
     /// heuristics (parallel SA, poor man's CIM) on lattices and ladders, with a CSV and a PNG.
     Cits(CitsStudyArgs),
     /// The matvec engine's work per step on the golden model's runs: spins flipped and the
-    /// J entries in their columns, and the entry-read cycles of a full pass against an
-    /// incremental one (only the flipped columns) and a hybrid of the two, with a CSV per
+    /// J entries in their columns, the entry-read cycles of a full pass against an
+    /// incremental one (only the flipped columns) and a hybrid of the two, and a model of the
+    /// step on a core that scatters each flipped column as its spin is decided; a CSV per
     /// instance, one per step and a PNG.
     Matvec(MatvecStudyArgs),
 }
@@ -360,6 +361,13 @@ pub struct MatvecStudyArgs {
     /// Entries read a cycle (default: the core's matvec lanes).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub lanes: Option<u64>,
+    /// Update units of the modelled step (default: the core's build's).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub units: Option<u64>,
+    /// `W²` taps a unit multiplies a cycle in the modelled step, 1, 2 or 4 (default: the
+    /// core's build's).
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["1", "2", "4"]))]
+    pub taps: Option<String>,
     #[command(flatten)]
     pub runs: Runs20,
 }

@@ -4,15 +4,18 @@
 //! lanes: a full pass over every stored entry (the shipped cores), an incremental one over the
 //! flipped columns (packed, a bound; and in the two lane-owned layouts a scatter can use, rows
 //! owned by residue and balanced), and a hybrid that takes the cheaper of the full pass and the
-//! balanced layout each pass. CSV per instance, CSV per step and a PNG.
+//! balanced layout each pass; and the step's cycles on a core whose lockstep update units (the
+//! build's, or `--units` and `--taps`) decide the spins while the matvec scatters each flipped
+//! column as its spin is decided (`UnitSchedule`: a model, no such core is built). CSV per
+//! instance, CSV per step and a PNG.
 
 use crate::cli::MatvecStudyArgs;
 use crate::options::{check_outputs, split_target};
-use crate::pipeline::{build_image, core_config, params_for};
+use crate::pipeline::{build_for, build_image, core_config, params_for};
 use anyhow::{anyhow, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use npim_sim::fixed::matvec_work::{
-    balanced_owners, column_words, mod_owners, run_work, PassCycles, PassWork,
+    balanced_owners, column_words, mod_owners, run_work, PassCycles, PassWork, UnitSchedule,
 };
 use npim_sim::fixed::noise::run_seed;
 use npim_sim::fixed::GoldenCore;
@@ -23,15 +26,15 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// Figures kept per step.
-const COLUMNS: usize = 6;
+const COLUMNS: usize = 7;
 
 /// One instance's passes, averaged over the runs.
 struct InstanceWork {
     name: String,
     n: usize,
     nnz: u64,
-    /// Per step: mean flips, touched entries, and packed, residue-owned, balanced and hybrid
-    /// cycles.
+    /// Per step: mean flips, touched entries, packed, residue-owned, balanced and hybrid
+    /// cycles, and the modelled step's cycles (balanced layout).
     steps: Vec<[f64; COLUMNS]>,
     full: u64,
 }
@@ -39,6 +42,12 @@ struct InstanceWork {
 pub fn run(args: MatvecStudyArgs) -> Result<()> {
     let core_cfg = core_config(&args.core)?;
     let lanes = args.lanes.unwrap_or(core_cfg.lanes as u64);
+    let build = build_for(&core_cfg)?;
+    let units = args.units.map_or(build.units, |u| u as usize);
+    let taps = args
+        .taps
+        .as_deref()
+        .map_or(Ok(build.taps_per_cycle), str::parse)?;
     let out = &args.study.out;
     let paths = ["matvec.csv", "matvec-steps.csv", "matvec.png"].map(|f| out.join(f));
     std::fs::create_dir_all(out)?;
@@ -80,11 +89,17 @@ pub fn run(args: MatvecStudyArgs) -> Result<()> {
             column_words(&core, &mod_owners(core.n(), l), l),
             column_words(&core, &balanced_owners(&core, l), l),
         ];
+        let schedule = UnitSchedule::of(&core, units, taps);
         bar.set_message(name.clone());
         let runs: Vec<Vec<PassWork>> = (0..args.runs.count)
             .into_par_iter()
             .map(|r| {
-                let w = run_work(&core, run_seed(args.study.seed.value, r), &layouts);
+                let w = run_work(
+                    &core,
+                    run_seed(args.study.seed.value, r),
+                    &layouts,
+                    &schedule,
+                );
                 bar.inc(1);
                 w
             })
@@ -102,6 +117,7 @@ pub fn run(args: MatvecStudyArgs) -> Result<()> {
                     sum[3] += by_mod.lane_owned as f64;
                     sum[4] += balanced.lane_owned as f64;
                     sum[5] += balanced.hybrid as f64;
+                    sum[6] += run[t].step_cycles[1] as f64;
                 }
                 sum.map(|v| v / per_run)
             })
@@ -115,7 +131,14 @@ pub fn run(args: MatvecStudyArgs) -> Result<()> {
         });
     }
     bar.finish_and_clear();
-    write_csvs(&paths[0], &paths[1], &results, lanes, args.runs.count)?;
+    write_csvs(
+        &paths[0],
+        &paths[1],
+        &results,
+        lanes,
+        (units, taps),
+        args.runs.count,
+    )?;
     plot(&paths[2], &results)?;
     for r in &results {
         let full = r.full as f64;
@@ -130,6 +153,10 @@ pub fn run(args: MatvecStudyArgs) -> Result<()> {
             owned / full,
             bal / full,
             hyb / full,
+        );
+        println!(
+            "  modelled step with the scatter behind {units} units of {taps} taps: {:.0} cycles (mean over steps)",
+            mean(&r.steps, 6)
         );
     }
     println!(
@@ -151,6 +178,7 @@ fn write_csvs(
     per_step: &Path,
     results: &[InstanceWork],
     lanes: u64,
+    (units, taps): (usize, usize),
     runs: usize,
 ) -> Result<()> {
     let mut w = csv::Writer::from_path(summary)?;
@@ -173,6 +201,9 @@ fn write_csvs(
         "lane_owned_over_full",
         "balanced_over_full",
         "hybrid_over_full",
+        "units",
+        "taps",
+        "modelled_step_cycles",
     ])?;
     for r in results {
         let half = &r.steps[r.steps.len() / 2..];
@@ -197,6 +228,9 @@ fn write_csvs(
             format!("{:.4}", owned / full),
             format!("{:.4}", bal / full),
             format!("{:.4}", hyb / full),
+            units.to_string(),
+            taps.to_string(),
+            format!("{:.1}", mean(&r.steps, 6)),
         ])?;
     }
     w.flush()?;
@@ -211,6 +245,7 @@ fn write_csvs(
         "lane_owned_cycles",
         "balanced_cycles",
         "hybrid_cycles",
+        "modelled_step_cycles",
     ])?;
     for r in results {
         for (t, s) in r.steps.iter().enumerate() {
@@ -224,6 +259,7 @@ fn write_csvs(
                 format!("{:.2}", s[3]),
                 format!("{:.2}", s[4]),
                 format!("{:.2}", s[5]),
+                format!("{:.1}", s[6]),
             ])?;
         }
     }

@@ -26,6 +26,69 @@ pub struct PassWork {
     /// For each layout asked of [`run_work`], the words ([`column_words`]) of the flipped
     /// spins' columns; at `t = 0`, of every column.
     pub words: Vec<u64>,
+    /// For each layout, the step's cycles on a core whose update units run `run_work`'s
+    /// [`UnitSchedule`] and whose matvec scatters each flipped column as its spin is decided
+    /// ([`UnitSchedule::step_cycles`]).
+    pub step_cycles: Vec<u64>,
+}
+
+/// The lockstep update units' timing (`docs/rtl.md`, Speed), for a model of a step on a core
+/// with an incremental matvec: the units start together `setup` cycles into the step and decide
+/// the spins of place `p` (spins `p·units … p·units + units − 1`) at
+/// `setup + (p + 1)·per_place + tail`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnitSchedule {
+    /// Update units `P`.
+    pub units: usize,
+    /// Cycles before the first tap: the schedule interpolation `K = 1 + D + D·Tc` and 6.
+    pub setup: u64,
+    /// Cycles between places: `D·⌈Tc/m⌉` with `m` taps a cycle (pipelined), or a spin's whole
+    /// `D·⌈Tc/m⌉ + 12 + π` where that is 1 (sequential).
+    pub per_place: u64,
+    /// Cycles from a place's last tap to its decisions: the tail, `14 + π` (pipelined).
+    pub tail: u64,
+    /// Cycles from a word's read to its sum in the bank.
+    pub latency: u64,
+}
+
+impl UnitSchedule {
+    /// The schedule of `units` units taking `taps` (1, 2 or 4) `W²` taps a cycle on `core`'s
+    /// rule, as the RTL's update units run it (`docs/rtl.md`: `π` = 0, 1, 2).
+    pub fn of(core: &GoldenCore, units: usize, taps: usize) -> Self {
+        let pi = match taps {
+            1 => 0,
+            2 => 1,
+            _ => 2,
+        };
+        let span = core.tc.div_ceil(taps.max(1)) as u64;
+        let d = core.d as u64;
+        let k = 1 + d + d * core.tc as u64;
+        let (per_place, tail) = if d * span == 1 {
+            (d * span + 12 + pi, 0)
+        } else {
+            (d * span, 14 + pi)
+        };
+        UnitSchedule {
+            units: units.max(1),
+            setup: k + 6,
+            per_place,
+            tail,
+            latency: 3,
+        }
+    }
+
+    /// Cycles of a step whose place `p` flips spins holding `words[p]` column words, each
+    /// place's words scattered one a cycle from its decision on: the later of the last decision
+    /// and the last word's landing.
+    pub fn step_cycles(&self, words: &[u64]) -> u64 {
+        let mut free = 0;
+        let mut decided = 0;
+        for (p, &w) in words.iter().enumerate() {
+            decided = self.setup + (p as u64 + 1) * self.per_place + self.tail;
+            free = free.max(decided) + w;
+        }
+        decided.max(free) + self.latency
+    }
 }
 
 /// Row `i`'s field in lane `i mod lanes`.
@@ -86,39 +149,42 @@ pub fn column_words(core: &GoldenCore, owner: &[u16], lanes: usize) -> Vec<u32> 
 }
 
 /// Every pass of one run of `core` (its `T` steps), in step order, with each of `layouts` a
-/// column's words ([`column_words`]).
-pub fn run_work(core: &GoldenCore, run_seed: u32, layouts: &[Vec<u32>]) -> Vec<PassWork> {
+/// column's words ([`column_words`]) and the step timed by `schedule`.
+pub fn run_work(
+    core: &GoldenCore,
+    run_seed: u32,
+    layouts: &[Vec<u32>],
+    schedule: &UnitSchedule,
+) -> Vec<PassWork> {
     let mut state = GoldenState::new(core, run_seed);
     let mut before: Vec<i8> = Vec::new();
+    let places = core.n.div_ceil(schedule.units);
+    // by_place[layout][p]: the words place p's flips scatter this step
+    let mut by_place = vec![vec![0u64; places]; layouts.len()];
     let mut passes = Vec::with_capacity(core.steps);
     for t in 0..core.steps {
         state.step();
         let now = state.spins();
-        let pass = if t == 0 {
-            PassWork {
-                flips: core.n as u32,
-                touched: core.stored_entries() as u64,
-                words: layouts
-                    .iter()
-                    .map(|w| w.iter().map(|&v| u64::from(v)).sum())
-                    .collect(),
-            }
-        } else {
-            let mut pass = PassWork {
-                words: vec![0; layouts.len()],
-                ..PassWork::default()
-            };
-            for (j, (a, b)) in before.iter().zip(now).enumerate() {
-                if a != b {
-                    pass.flips += 1;
-                    pass.touched += core.row_len(j) as u64;
-                    for (sum, w) in pass.words.iter_mut().zip(layouts) {
-                        *sum += u64::from(w[j]);
-                    }
-                }
-            }
-            pass
+        let mut pass = PassWork {
+            words: vec![0; layouts.len()],
+            ..PassWork::default()
         };
+        for v in &mut by_place {
+            v.fill(0);
+        }
+        for j in 0..core.n {
+            // the first pass has no fields before it: every column goes
+            if t > 0 && before[j] == now[j] {
+                continue;
+            }
+            pass.flips += 1;
+            pass.touched += core.row_len(j) as u64;
+            for ((sum, w), places) in pass.words.iter_mut().zip(layouts).zip(&mut by_place) {
+                *sum += u64::from(w[j]);
+                places[j / schedule.units] += u64::from(w[j]);
+            }
+        }
+        pass.step_cycles = by_place.iter().map(|w| schedule.step_cycles(w)).collect();
         passes.push(pass);
         before.clear();
         before.extend_from_slice(now);
@@ -188,7 +254,13 @@ mod tests {
         let core = GoldenCore::new(&image);
         let words = column_words(&core, &mod_owners(60, 4), 4);
         let balanced = column_words(&core, &balanced_owners(&core, 4), 4);
-        let passes = run_work(&core, run_seed(5, 0), &[words.clone(), balanced.clone()]);
+        let schedule = UnitSchedule::of(&core, 4, 2);
+        let passes = run_work(
+            &core,
+            run_seed(5, 0),
+            &[words.clone(), balanced.clone()],
+            &schedule,
+        );
         assert_eq!(passes.len(), 40);
         assert_eq!(passes[0].flips, 60);
         assert_eq!(passes[0].touched, core.stored_entries() as u64);
@@ -222,6 +294,7 @@ mod tests {
             flips: 3,
             touched: 70,
             words: vec![9],
+            step_cycles: vec![0],
         };
         let c = PassCycles::of(&pass, 0, 1000, 32);
         assert_eq!(
@@ -232,12 +305,43 @@ mod tests {
             flips: 50,
             touched: 1200,
             words: vec![7, 150],
+            step_cycles: vec![0, 0],
         };
         let c = PassCycles::of(&busy, 1, 1000, 32);
         assert_eq!(
             (c.full, c.incremental, c.lane_owned, c.hybrid),
             (32, 38, 150, 32)
         );
+    }
+
+    #[test]
+    fn a_step_ends_at_the_last_decision_or_the_last_word() {
+        let s = UnitSchedule {
+            units: 16,
+            setup: 34,
+            per_place: 6,
+            tail: 16,
+            latency: 3,
+        };
+        // no flips: the last of 3 places decides at 34 + 18 + 16 = 68
+        assert_eq!(s.step_cycles(&[0, 0, 0]), 71);
+        // a light scatter drains between decisions
+        assert_eq!(s.step_cycles(&[2, 1, 2]), 68 + 2 + 3);
+        // a heavy first place backs the queue up past the last decision
+        assert_eq!(s.step_cycles(&[100, 0, 0]), 56 + 100 + 3);
+        // the `rtl` build's schedule of a Tc 8, D 3 rule: K + 6 = 34, 3·2 a place, 16 behind;
+        // the hand-set Tc 2, D 1 one runs sequentially, 1 + 12 + 2 cycles a spin
+        let ising = generate(&"gnp:n=20,p=0.3,weights=pm1,seed=1".parse().unwrap()).unwrap();
+        let (image, _) = quantize(
+            &ising,
+            &NpimParams::annealed_greedy(field_scale(&ising), 1.0, 0.5),
+            &CoreConfig::preset("sim").unwrap(),
+            5,
+            0,
+        )
+        .unwrap();
+        let handset = UnitSchedule::of(&GoldenCore::new(&image), 16, 4);
+        assert_eq!((handset.per_place, handset.tail), (15, 0));
     }
 
     #[test]

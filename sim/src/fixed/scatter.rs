@@ -155,7 +155,7 @@ impl ScatterBanks {
 mod tests {
     use super::*;
     use crate::fixed::golden::GoldenState;
-    use crate::fixed::matvec_work::{balanced_owners, mod_owners, run_work};
+    use crate::fixed::matvec_work::{balanced_owners, mod_owners, run_work, UnitSchedule};
     use crate::fixed::noise::run_seed;
     use crate::fixed::{quantize, CoreConfig};
     use crate::generate::generate;
@@ -175,7 +175,8 @@ mod tests {
             let per_column: Vec<u32> = (0..n).map(|j| layout.column_len(j) as u32).collect();
             for r in 0..runs {
                 let seed = run_seed(7, r);
-                let counted = run_work(&core, seed, std::slice::from_ref(&per_column));
+                let schedule = UnitSchedule::of(&core, 4, 4);
+                let counted = run_work(&core, seed, std::slice::from_ref(&per_column), &schedule);
                 let mut state = GoldenState::new(&core, seed);
                 let mut banks = ScatterBanks::new(&layout);
                 for (t, work) in counted.iter().enumerate() {
