@@ -8,9 +8,9 @@
 //! With `L` lanes the conflict-free way is for each lane to own the fields of a fixed set of rows
 //! (at most `⌈N/L⌉`, its bank) and for each column to be stored in words whose lane `l` holds an
 //! entry of one of lane `l`'s rows, so a column costs as many words as its fullest lane
-//! ([`column_words`]), not `⌈len/L⌉`. Which lane owns which row is free (the loader can
-//! relabel the spins): [`mod_owners`] is `i mod L`, [`balanced_owners`] spreads each column's
-//! rows over the lanes.
+//! ([`column_words`]), not `⌈len/L⌉`. Which lane owns which row is the loader's choice (the
+//! fields' readout then needs each row's lane and address): [`mod_owners`] is `i mod L`,
+//! [`balanced_owners`] spreads each column's rows over the lanes.
 
 use super::golden::{GoldenCore, GoldenState};
 
