@@ -238,20 +238,32 @@ impl GoldenCore {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::fixed::noise::run_seed;
     use crate::fixed::{quantize, CoreConfig};
     use crate::generate::generate;
     use crate::npim::params::{field_scale, NpimParams};
 
+    /// A test's core: `spec`'s instance under the hand-set rule, `steps` steps, quantized for
+    /// the `sim` preset with `seed`.
+    pub(crate) fn handset_core(spec: &str, steps: usize, seed: u64) -> GoldenCore {
+        let ising = generate(&spec.parse().unwrap()).unwrap();
+        let params = NpimParams::annealed_greedy(field_scale(&ising), 1.0, 0.5);
+        let (image, _) = quantize(
+            &ising,
+            &params,
+            &CoreConfig::preset("sim").unwrap(),
+            steps,
+            seed,
+        )
+        .unwrap();
+        GoldenCore::new(&image)
+    }
+
     #[test]
     fn passes_count_the_flipped_columns() {
-        let ising = generate(&"gnp:n=60,p=0.2,weights=pm1,seed=3".parse().unwrap()).unwrap();
-        let params = NpimParams::annealed_greedy(field_scale(&ising), 1.0, 0.5);
-        let (image, _) =
-            quantize(&ising, &params, &CoreConfig::preset("sim").unwrap(), 40, 5).unwrap();
-        let core = GoldenCore::new(&image);
+        let core = handset_core("gnp:n=60,p=0.2,weights=pm1,seed=3", 40, 5);
         let words = column_words(&core, &mod_owners(60, 4), 4);
         let balanced = column_words(&core, &balanced_owners(&core, 4), 4);
         let schedule = UnitSchedule::of(&core, 4, 2);
@@ -331,16 +343,11 @@ mod tests {
         assert_eq!(s.step_cycles(&[100, 0, 0]), 56 + 100 + 3);
         // the `rtl` build's schedule of a Tc 8, D 3 rule: K + 6 = 34, 3·2 a place, 16 behind;
         // the hand-set Tc 2, D 1 one runs sequentially, 1 + 12 + 2 cycles a spin
-        let ising = generate(&"gnp:n=20,p=0.3,weights=pm1,seed=1".parse().unwrap()).unwrap();
-        let (image, _) = quantize(
-            &ising,
-            &NpimParams::annealed_greedy(field_scale(&ising), 1.0, 0.5),
-            &CoreConfig::preset("sim").unwrap(),
-            5,
-            0,
-        )
-        .unwrap();
-        let handset = UnitSchedule::of(&GoldenCore::new(&image), 16, 4);
+        let handset = UnitSchedule::of(
+            &handset_core("gnp:n=20,p=0.3,weights=pm1,seed=1", 5, 0),
+            16,
+            4,
+        );
         assert_eq!((handset.per_place, handset.tail), (15, 0));
     }
 
@@ -367,11 +374,7 @@ mod tests {
 
     #[test]
     fn balanced_owners_fill_no_lane_past_its_bank_and_beat_residues_on_random_graphs() {
-        let ising = generate(&"gnp:n=500,p=0.04,weights=pm1,seed=9".parse().unwrap()).unwrap();
-        let params = NpimParams::annealed_greedy(field_scale(&ising), 1.0, 0.5);
-        let (image, _) =
-            quantize(&ising, &params, &CoreConfig::preset("sim").unwrap(), 10, 0).unwrap();
-        let core = GoldenCore::new(&image);
+        let core = handset_core("gnp:n=500,p=0.04,weights=pm1,seed=9", 10, 0);
         let owners = balanced_owners(&core, 32);
         let mut load = [0usize; 32];
         for &l in &owners {

@@ -155,20 +155,14 @@ impl ScatterBanks {
 mod tests {
     use super::*;
     use crate::fixed::golden::GoldenState;
+    use crate::fixed::matvec_work::tests::handset_core;
     use crate::fixed::matvec_work::{balanced_owners, mod_owners, run_work, UnitSchedule};
     use crate::fixed::noise::run_seed;
-    use crate::fixed::{quantize, CoreConfig};
-    use crate::generate::generate;
-    use crate::npim::params::{field_scale, NpimParams};
 
     /// Every step of `runs` golden runs: the banks' fields equal the golden model's, and the
     /// words each pass reads are the ones `matvec_work` counts.
     fn fields_match_the_golden_model(spec: &str, lanes: usize, runs: usize) {
-        let ising = generate(&spec.parse().unwrap()).unwrap();
-        let params = NpimParams::annealed_greedy(field_scale(&ising), 1.0, 0.5);
-        let (image, _) =
-            quantize(&ising, &params, &CoreConfig::preset("sim").unwrap(), 30, 7).unwrap();
-        let core = GoldenCore::new(&image);
+        let core = handset_core(spec, 30, 7);
         let n = core.n;
         for owner in [mod_owners(n, lanes), balanced_owners(&core, lanes)] {
             let layout = ScatterLayout::new(&core, owner, lanes);
@@ -211,11 +205,7 @@ mod tests {
 
     #[test]
     fn a_word_writes_each_bank_at_most_once_and_holds_every_entry_once() {
-        let ising = generate(&"gnp:n=70,p=0.2,weights=pm1,seed=5".parse().unwrap()).unwrap();
-        let params = NpimParams::annealed_greedy(field_scale(&ising), 1.0, 0.5);
-        let (image, _) =
-            quantize(&ising, &params, &CoreConfig::preset("sim").unwrap(), 10, 0).unwrap();
-        let core = GoldenCore::new(&image);
+        let core = handset_core("gnp:n=70,p=0.2,weights=pm1,seed=5", 10, 0);
         let layout = ScatterLayout::new(&core, balanced_owners(&core, 8), 8);
         let mut seen = 0;
         for j in 0..70 {
