@@ -86,3 +86,8 @@ pub mod params {
 
 // The design and simulation sources, compiled against `params`.
 crate::builds::design_modules!();
+
+/// The incremental matvec's scatter engine (issue 21), built against this build's widths while it
+/// is in no core.
+#[path = "../design/scatter/mod.rs"]
+pub mod scatter;

@@ -1,7 +1,7 @@
 //! A bank of accumulators taking one read-modify-write a cycle: one lane's `J·σ` accumulators
 //! in the incremental matvec (`sim/src/fixed/scatter.rs`, `docs/rtl.md`, "Next: an incremental
 //! matvec"), where each cycle a word of column entries adds `±w` or `±2w` into one row of every
-//! lane's bank. Not yet part of any build.
+//! lane's bank (`crate::builds::rtl::scatter`, itself in no core yet).
 //!
 //! Two stages on one memory with a registered read port and a write port. Stage 1 (the cycle an
 //! update is presented): the memory reads `addr`. Stage 2: the word arrives, the sum (or, for a

@@ -1,0 +1,111 @@
+//! One lane of the scatter engine: its slice of every column word (the bank address and weight
+//! of one entry of a row this lane owns) and its bank of `J_q·σ` accumulators. Each cycle a word
+//! arrives, the lane adds `±w` or `±2w` into one accumulator; a block of its own because the
+//! engine's lanes are an unrolled loop, where rust_hdl cannot cast (`entry.rs`).
+
+use super::super::widths::*;
+use super::{ACC_BITS, LANE_ENTRY_BITS, SLOT_BITS, WORD_ADDR_BITS};
+use crate::widgets::acc_bank::AccBank;
+use rust_hdl::prelude::*;
+
+/// A lane (its ports are driven by [`super::Scatter`]).
+#[derive(LogicBlock)]
+pub struct ScatterLane {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// The column word read this cycle (every lane at once).
+    pub word_raddr: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// The loader's write of this lane's slice of a word.
+    pub word_waddr: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// Its entry: bank address in bits `0..SLOT_BITS`, weight above.
+    pub word_wdata: Signal<In, Bits<LANE_ENTRY_BITS>>,
+    /// Write this lane's slice.
+    pub word_we: Signal<In, Bit>,
+    /// The word read the cycle before is a column's: add its entry.
+    pub add: Signal<In, Bit>,
+    /// Subtract it instead (`σ_j = −1`).
+    pub neg: Signal<In, Bit>,
+    /// Twice the weight (a flip: `σ_j` went from `−s` to `s`).
+    pub double: Signal<In, Bit>,
+    /// Set accumulator `clear_slot` to 0 (over `add`; the engine never asks both).
+    pub clear: Signal<In, Bit>,
+    /// See `clear`.
+    pub clear_slot: Signal<In, Bits<SLOT_BITS>>,
+    /// Accumulator read on a cycle without an update.
+    pub read_slot: Signal<In, Bits<SLOT_BITS>>,
+    /// The accumulator at `read_slot`, the cycle after.
+    pub acc: Signal<Out, Bits<ACC_BITS>>,
+    words: RAM<Bits<LANE_ENTRY_BITS>, WORD_ADDR_BITS>,
+    bank: AccBank<SLOT_BITS, ACC_BITS>,
+    /// Where the weight starts in an entry (rust_hdl writes consts into Verilog by name).
+    weight_at: Constant<Bits<8>>,
+    /// The entry's weight, sign-extended.
+    weight: Signal<Local, Signed<ACC_BITS>>,
+    /// The weight or twice it, as bits.
+    term: Signal<Local, Bits<ACC_BITS>>,
+    /// What the bank adds.
+    delta: Signal<Local, Bits<ACC_BITS>>,
+}
+
+impl Default for ScatterLane {
+    fn default() -> Self {
+        Self {
+            clock: Default::default(),
+            word_raddr: Default::default(),
+            word_waddr: Default::default(),
+            word_wdata: Default::default(),
+            word_we: Default::default(),
+            add: Default::default(),
+            neg: Default::default(),
+            double: Default::default(),
+            clear: Default::default(),
+            clear_slot: Default::default(),
+            read_slot: Default::default(),
+            acc: Default::default(),
+            words: Default::default(),
+            bank: Default::default(),
+            weight_at: Constant::new((SLOT_BITS as u64).to_bits()),
+            weight: Default::default(),
+            term: Default::default(),
+            delta: Default::default(),
+        }
+    }
+}
+
+impl Logic for ScatterLane {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.words.read_clock.next = self.clock.val();
+        self.words.write_clock.next = self.clock.val();
+        self.words.read_address.next = self.word_raddr.val();
+        self.words.write_address.next = self.word_waddr.val();
+        self.words.write_data.next = self.word_wdata.val();
+        self.words.write_enable.next = self.word_we.val();
+        self.bank.clock.next = self.clock.val();
+        self.weight.next = signed_bit_cast::<ACC_BITS, WEIGHT_BITS>(signed_cast::<WEIGHT_BITS>(
+            self.words
+                .read_data
+                .val()
+                .get_bits::<WEIGHT_BITS>(self.weight_at.val().index()),
+        ));
+        self.term.next = unsigned_cast::<ACC_BITS>(self.weight.val());
+        if self.double.val() {
+            self.term.next = unsigned_cast::<ACC_BITS>(self.weight.val())
+                + unsigned_cast::<ACC_BITS>(self.weight.val());
+        }
+        self.delta.next = self.term.val();
+        if self.neg.val() {
+            self.delta.next = !self.term.val() + 1;
+        }
+        self.bank.valid.next = self.add.val() | self.clear.val();
+        self.bank.set.next = self.clear.val();
+        self.bank.addr.next = bit_cast::<SLOT_BITS, LANE_ENTRY_BITS>(self.words.read_data.val());
+        self.bank.delta.next = self.delta.val();
+        if self.clear.val() {
+            self.bank.addr.next = self.clear_slot.val();
+            self.bank.delta.next = 0.into();
+        }
+        self.bank.read_addr.next = self.read_slot.val();
+        self.acc.next = self.bank.read_data.val();
+    }
+}

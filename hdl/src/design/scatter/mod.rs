@@ -1,0 +1,256 @@
+//! The scatter engine: the incremental matvec of issue 21 in RTL, specified by
+//! `npim_sim::fixed::scatter` (layout and arithmetic; `docs/rtl.md`, "Next: an incremental
+//! matvec"). Not yet part of any core: compiled into the `rtl` build only, and checked against
+//! the specification and the golden model's fields in `hdl/tests/scatter.rs`.
+//!
+//! `LANES` lanes each own the `J_q·σ` accumulators of at most `2^SLOT_BITS` rows (a bank per
+//! lane, [`lane::ScatterLane`]). Column `j` is `count_j` consecutive words from `first_j`
+//! (the column memory holds both); lane `l` of a word holds one entry of a row lane `l` owns,
+//! as its bank address and weight (weight 0: the lane idles). A column handed in with its
+//! sign (`col_neg`: `σ_j = −1`) and `col_double` (a flip) adds `±w` or `±2w` per entry, one
+//! word a cycle, columns back to back with no gap: a pass costs the words of its columns (and a
+//! cycle for a column of none), plus four cycles to drain.
+//!
+//! Pipeline: (A) a column accepted, its first word and count read from the column memory; (G)
+//! the word addresses walked, one a cycle, taking A's column as the last word of the one
+//! before issues; (W) the words arrive in the lanes and each adds its entry in its bank's
+//! read-modify-write (two stages more, `crate::widgets::acc_bank`).
+//!
+//! Protocol: load the column and word memories through their write ports while idle; pulse
+//! `clear` (`2^SLOT_BITS` cycles busy) before a run; hand in columns (`col_valid` held until
+//! `col_ready`): every column with `col_double` low on the run's first pass, the flipped ones
+//! with it high after; once `busy` is low, `read_slot` reads every lane's accumulator at that
+//! address, the cycle after on `acc`.
+
+pub mod lane;
+
+use super::widths::*;
+use lane::ScatterLane;
+use rust_hdl::prelude::*;
+
+/// Address bits of a row's accumulator in its lane's bank: a lane owns at most `⌈N/L⌉` rows.
+pub const SLOT_BITS: usize = SPIN_BITS - LANE_BITS;
+/// Bits of a column's word count: at most `2^SLOT_BITS` (every row of one lane in a column).
+pub const RUN_BITS: usize = SLOT_BITS + 1;
+/// Address bits of the word memories: room for twice the build's entries, since a column
+/// takes as many words as its fullest lane (the study's G1 layout at 32 lanes: 2 716 words for
+/// 38 352 entries, 1 199 full).
+pub const WORD_ADDR_BITS: usize = ENTRY_ADDR_BITS - LANE_BITS + 1;
+/// A lane's entry: bank address, weight above.
+pub const LANE_ENTRY_BITS: usize = SLOT_BITS + WEIGHT_BITS;
+/// A column memory word: first word, count above.
+pub const COLUMN_BITS: usize = WORD_ADDR_BITS + RUN_BITS;
+/// Width of an accumulator: `|(J_q·σ)_i| ≤ N_MAX·2^(WEIGHT_BITS−1)`, and the sign; every
+/// partial sum of a pass is some `J_q·σ'`, so none is wider.
+pub const ACC_BITS: usize = SPIN_BITS + WEIGHT_BITS + 1;
+
+/// The engine.
+#[derive(LogicBlock)]
+pub struct Scatter {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// Write column `col_waddr`'s first word and count (`col_wdata`), while idle.
+    pub col_we: Signal<In, Bit>,
+    /// See `col_we`.
+    pub col_waddr: Signal<In, Bits<SPIN_BITS>>,
+    /// See `col_we`: first word in bits `0..WORD_ADDR_BITS`, count above.
+    pub col_wdata: Signal<In, Bits<COLUMN_BITS>>,
+    /// Write lane `word_wlane`'s entry of word `word_waddr`, while idle.
+    pub word_we: Signal<In, Bit>,
+    /// See `word_we`.
+    pub word_waddr: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// See `word_we`.
+    pub word_wlane: Signal<In, Bits<8>>,
+    /// See `word_we`: bank address in bits `0..SLOT_BITS`, weight above.
+    pub word_wdata: Signal<In, Bits<LANE_ENTRY_BITS>>,
+    /// Set every accumulator to 0 (taken while not busy).
+    pub clear: Signal<In, Bit>,
+    /// A column to add.
+    pub col_valid: Signal<In, Bit>,
+    /// See `col_valid`.
+    pub col: Signal<In, Bits<SPIN_BITS>>,
+    /// Its spin is −1: subtract.
+    pub col_neg: Signal<In, Bit>,
+    /// Add twice (the spin flipped).
+    pub col_double: Signal<In, Bit>,
+    /// The column is taken this cycle (with `col_valid`).
+    pub col_ready: Signal<Out, Bit>,
+    /// A column or a clear is in flight: the accumulators are not final.
+    pub busy: Signal<Out, Bit>,
+    /// Accumulator address read in every lane while not busy.
+    pub read_slot: Signal<In, Bits<SLOT_BITS>>,
+    /// Lane `l`'s accumulator at `read_slot`, the cycle after.
+    pub acc: [Signal<Out, Bits<ACC_BITS>>; LANES],
+    columns: RAM<Bits<COLUMN_BITS>, SPIN_BITS>,
+    lanes: [ScatterLane; LANES],
+    /// Lane numbers (rust_hdl writes consts into Verilog by name).
+    lane_index: [Constant<Bits<8>>; LANES],
+    /// The last accumulator address, where a clear ends.
+    last_slot: Constant<Bits<SLOT_BITS>>,
+    /// Where the count starts in a column memory word.
+    count_at: Constant<Bits<8>>,
+    /// (A) a column whose first word and count are being read: valid, column, sign, flip.
+    a_valid: DFF<Bit>,
+    a_col: DFF<Bits<SPIN_BITS>>,
+    a_neg: DFF<Bit>,
+    a_double: DFF<Bit>,
+    /// (G) the word issued this cycle, and how many of its column follow it.
+    g_valid: DFF<Bit>,
+    g_addr: DFF<Bits<WORD_ADDR_BITS>>,
+    g_left: DFF<Bits<RUN_BITS>>,
+    g_neg: DFF<Bit>,
+    g_double: DFF<Bit>,
+    /// (W) the word arriving in the lanes this cycle.
+    w_valid: DFF<Bit>,
+    w_neg: DFF<Bit>,
+    w_double: DFF<Bit>,
+    /// The banks' second stage is writing a word's sums back.
+    b_valid: DFF<Bit>,
+    /// A clear in progress, and the address it sets.
+    clr_active: DFF<Bit>,
+    clr_slot: DFF<Bits<SLOT_BITS>>,
+    /// G issues its column's last word this cycle (or nothing): A's column goes next.
+    g_free: Signal<Local, Bit>,
+    /// A column is taken.
+    accept: Signal<Local, Bit>,
+    /// A's column's first word and count, from the column memory.
+    first: Signal<Local, Bits<WORD_ADDR_BITS>>,
+    count: Signal<Local, Bits<RUN_BITS>>,
+    /// `busy` (read inside the block too).
+    busy_now: Signal<Local, Bit>,
+}
+
+impl Default for Scatter {
+    fn default() -> Self {
+        Self {
+            clock: Default::default(),
+            col_we: Default::default(),
+            col_waddr: Default::default(),
+            col_wdata: Default::default(),
+            word_we: Default::default(),
+            word_waddr: Default::default(),
+            word_wlane: Default::default(),
+            word_wdata: Default::default(),
+            clear: Default::default(),
+            col_valid: Default::default(),
+            col: Default::default(),
+            col_neg: Default::default(),
+            col_double: Default::default(),
+            col_ready: Default::default(),
+            busy: Default::default(),
+            read_slot: Default::default(),
+            acc: Default::default(),
+            columns: Default::default(),
+            lanes: std::array::from_fn(|_| ScatterLane::default()),
+            lane_index: std::array::from_fn(|l| Constant::new((l as u64).to_bits())),
+            last_slot: Constant::new(((1u64 << SLOT_BITS) - 1).to_bits()),
+            count_at: Constant::new((WORD_ADDR_BITS as u64).to_bits()),
+            a_valid: Default::default(),
+            a_col: Default::default(),
+            a_neg: Default::default(),
+            a_double: Default::default(),
+            g_valid: Default::default(),
+            g_addr: Default::default(),
+            g_left: Default::default(),
+            g_neg: Default::default(),
+            g_double: Default::default(),
+            w_valid: Default::default(),
+            w_neg: Default::default(),
+            w_double: Default::default(),
+            b_valid: Default::default(),
+            clr_active: Default::default(),
+            clr_slot: Default::default(),
+            g_free: Default::default(),
+            accept: Default::default(),
+            first: Default::default(),
+            count: Default::default(),
+            busy_now: Default::default(),
+        }
+    }
+}
+
+impl Logic for Scatter {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clock, a_valid, a_col, a_neg, a_double, g_valid, g_addr, g_left, g_neg, g_double,
+            w_valid, w_neg, w_double, b_valid, clr_active, clr_slot
+        );
+        self.columns.read_clock.next = self.clock.val();
+        self.columns.write_clock.next = self.clock.val();
+        self.columns.write_address.next = self.col_waddr.val();
+        self.columns.write_data.next = self.col_wdata.val();
+        self.columns.write_enable.next = self.col_we.val();
+        self.busy_now.next = self.a_valid.q.val()
+            | self.g_valid.q.val()
+            | self.w_valid.q.val()
+            | self.b_valid.q.val()
+            | self.clr_active.q.val();
+        self.busy.next = self.busy_now.val();
+        // (A) take a column when A is empty or hands its column to G this cycle
+        self.g_free.next = !self.g_valid.q.val() | !self.g_left.q.val().any();
+        self.col_ready.next =
+            !self.clr_active.q.val() & (!self.a_valid.q.val() | self.g_free.val());
+        self.accept.next = self.col_valid.val() & self.col_ready.val();
+        // the column memory reads A's column while A waits, so its word stays out
+        self.columns.read_address.next = self.a_col.q.val();
+        if self.accept.val() {
+            self.columns.read_address.next = self.col.val();
+            self.a_valid.d.next = true;
+            self.a_col.d.next = self.col.val();
+            self.a_neg.d.next = self.col_neg.val();
+            self.a_double.d.next = self.col_double.val();
+        } else if self.g_free.val() {
+            self.a_valid.d.next = false;
+        }
+        // (G) walk the column's words, then take A's
+        self.first.next = bit_cast::<WORD_ADDR_BITS, COLUMN_BITS>(self.columns.read_data.val());
+        self.count.next = self
+            .columns
+            .read_data
+            .val()
+            .get_bits::<RUN_BITS>(self.count_at.val().index());
+        if !self.g_free.val() {
+            self.g_addr.d.next = self.g_addr.q.val() + 1;
+            self.g_left.d.next = self.g_left.q.val() - 1;
+        } else if self.a_valid.q.val() {
+            self.g_valid.d.next = self.count.val().any();
+            self.g_addr.d.next = self.first.val();
+            self.g_left.d.next = self.count.val() - 1;
+            self.g_neg.d.next = self.a_neg.q.val();
+            self.g_double.d.next = self.a_double.q.val();
+        } else {
+            self.g_valid.d.next = false;
+        }
+        // (W) the word arrives; the lanes add their entries
+        self.w_valid.d.next = self.g_valid.q.val();
+        self.w_neg.d.next = self.g_neg.q.val();
+        self.w_double.d.next = self.g_double.q.val();
+        self.b_valid.d.next = self.w_valid.q.val();
+        // clear: one address of every bank a cycle
+        if self.clr_active.q.val() {
+            self.clr_slot.d.next = self.clr_slot.q.val() + 1;
+            if self.clr_slot.q.val() == self.last_slot.val() {
+                self.clr_active.d.next = false;
+            }
+        } else if self.clear.val() & !self.busy_now.val() {
+            self.clr_active.d.next = true;
+            self.clr_slot.d.next = 0.into();
+        }
+        for l in 0..LANES {
+            self.lanes[l].clock.next = self.clock.val();
+            self.lanes[l].word_raddr.next = self.g_addr.q.val();
+            self.lanes[l].word_waddr.next = self.word_waddr.val();
+            self.lanes[l].word_wdata.next = self.word_wdata.val();
+            self.lanes[l].word_we.next =
+                self.word_we.val() & (self.word_wlane.val() == self.lane_index[l].val());
+            self.lanes[l].add.next = self.w_valid.q.val();
+            self.lanes[l].neg.next = self.w_neg.q.val();
+            self.lanes[l].double.next = self.w_double.q.val();
+            self.lanes[l].clear.next = self.clr_active.q.val();
+            self.lanes[l].clear_slot.next = self.clr_slot.q.val();
+            self.lanes[l].read_slot.next = self.read_slot.val();
+            self.acc[l].next = self.lanes[l].acc.val();
+        }
+    }
+}
