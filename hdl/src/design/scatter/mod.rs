@@ -4,9 +4,10 @@
 //! the specification and the golden model's fields in `hdl/tests/scatter.rs`.
 //!
 //! `LANES` lanes each own the `J_q·σ` accumulators of at most `2^SLOT_BITS` rows (a bank per
-//! lane, [`lane::ScatterLane`]). Column `j` is `count_j` consecutive words from `first_j`
-//! (the column memory holds both); lane `l` of a word holds one entry of a row lane `l` owns,
-//! as its bank address and weight (weight 0: the lane idles). A column handed in with its
+//! lane, [`ScatterLane`](crate::builds::rtl::scatter::lane::ScatterLane)). Column `j` is
+//! `count_j` consecutive words from `first_j` (the column memory holds both); lane `l` of a
+//! word holds one entry of a row lane `l` owns, as its bank address and weight (weight 0: the
+//! lane idles). A column handed in with its
 //! sign (`col_neg`: `σ_j = −1`) and `col_double` (a flip) adds `±w` or `±2w` per entry, one
 //! word a cycle, columns back to back with no gap: a pass costs the words of its columns (and a
 //! cycle for a column of none), plus four cycles to drain.
