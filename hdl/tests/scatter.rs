@@ -12,7 +12,7 @@ use npim_hdl::builds::rtl::scatter::{
 };
 use npim_hdl::harness::verilog_of;
 use npim_hdl::ram_collisions::{memories, poison_collisions};
-use npim_sim::fixed::matvec_work::{balanced_owners, mod_owners};
+use npim_sim::fixed::matvec_work::{grouped_owners, mod_owners};
 use npim_sim::fixed::noise::run_seed;
 use npim_sim::fixed::scatter::ScatterLayout;
 use npim_sim::fixed::{quantize, CoreConfig, CoreImage, GoldenCore, GoldenState};
@@ -243,7 +243,7 @@ fn signed(v: u64, bits: usize) -> i64 {
 }
 
 /// The cycles a pass over `columns` takes from its first column to the first cycle not busy:
-/// its walk (a word a cycle, a cycle for a column of none) plus four to drain its last word
+/// its walk (a word a cycle, a cycle for a column of none) plus five to drain its last word
 /// through the lanes and banks, or the walk plus one where it ends in columns of none.
 fn pass_cycles(layout: &ScatterLayout, columns: &[(usize, bool, bool)]) -> usize {
     let (mut walk, mut last_word_end) = (0, 0);
@@ -253,7 +253,7 @@ fn pass_cycles(layout: &ScatterLayout, columns: &[(usize, bool, bool)]) -> usize
             last_word_end = walk;
         }
     }
-    (walk + 1).max(last_word_end + 4)
+    (walk + 1).max(last_word_end + 5)
 }
 
 /// `runs` golden runs of `spec` under both row layouts: after every pass the banks give the
@@ -263,7 +263,7 @@ fn run_against_golden(spec: &str, steps: usize, runs: usize) -> Bench {
     let core = GoldenCore::new(&image);
     let n = core.n();
     let mut bench = Bench::new();
-    for owner in [mod_owners(n, LANES), balanced_owners(&core, LANES)] {
+    for owner in [mod_owners(n, LANES), grouped_owners(&core, LANES)] {
         let layout = ScatterLayout::new(&core, owner, LANES);
         bench.load(&layout);
         for r in 0..runs {

@@ -472,7 +472,11 @@ fn matvec_study_counts_flips_and_prices_the_engines() {
     // A packed column never costs more than its lane-owned words; the hybrid is the cheaper.
     assert!(num(r, "incremental_cycles") <= num(r, "lane_owned_cycles"));
     assert!(num(r, "hybrid_cycles") <= num(r, "full_cycles"));
-    assert!(num(r, "hybrid_cycles") <= num(r, "lane_owned_cycles"));
+    assert!(num(r, "hybrid_cycles") <= num(r, "grouped_cycles"));
+    // The first pass reads every column: each layout stores at least a word a column, and
+    // G11's four entries a column fit one word in the grouped layout.
+    assert!(num(r, "lane_owned_words") >= 800.0, "{r:?}");
+    assert_eq!(num(r, "grouped_words"), 800.0, "{r:?}");
     // The hand-set rule (Tc 2, D 1) on `rtl`'s 16 units of four taps: the sequential schedule,
     // 1 + 12 + 2 cycles for each of 50 places after K + 6 = 10, and 3 for the last word.
     assert_eq!((num(r, "units"), num(r, "taps")), (16.0, 4.0));

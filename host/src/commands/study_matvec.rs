@@ -2,12 +2,14 @@
 //! instance, the spins flipped each step and the `J` entries in their columns, and the
 //! entry-read cycles of a pass for the engines `sim::fixed::matvec_work` models at the same
 //! lanes: a full pass over every stored entry (the shipped cores), an incremental one over the
-//! flipped columns (packed, a bound; and in the two lane-owned layouts a scatter can use, rows
-//! owned by residue and balanced), and a hybrid that takes the cheaper of the full pass and the
-//! balanced layout each pass; and the step's cycles on a core whose lockstep update units (the
-//! build's, or `--units` and `--taps`) decide the spins while the matvec scatters each flipped
-//! column as its spin is decided (`UnitSchedule`: a model, no such core is built). CSV per
-//! instance, CSV per step and a PNG.
+//! flipped columns (packed, a bound; and in the three lane-owned layouts a scatter can use, rows
+//! owned by residue, balanced, and grouped: balanced with each group of `lanes` consecutive rows
+//! on distinct lanes, so that the fields leave the banks in index order), and a hybrid that takes
+//! the cheaper of the full pass and the grouped layout each pass; the words each layout stores
+//! (the scatter engine's word memory must hold them); and the step's cycles on a core whose
+//! lockstep update units (the build's, or `--units` and `--taps`) decide the spins while the
+//! matvec scatters each flipped column of the grouped layout as its spin is decided
+//! (`UnitSchedule`: a model, no such core is built). CSV per instance, CSV per step and a PNG.
 
 use crate::cli::MatvecStudyArgs;
 use crate::options::{check_outputs, split_target};
@@ -15,7 +17,8 @@ use crate::pipeline::{build_for, build_image, core_config, params_for};
 use anyhow::{anyhow, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use npim_sim::fixed::matvec_work::{
-    balanced_owners, column_words, mod_owners, run_work, PassCycles, PassWork, UnitSchedule,
+    balanced_owners, column_words, grouped_owners, mod_owners, run_work, PassCycles, PassWork,
+    UnitSchedule,
 };
 use npim_sim::fixed::noise::run_seed;
 use npim_sim::fixed::GoldenCore;
@@ -26,17 +29,19 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// Figures kept per step.
-const COLUMNS: usize = 7;
+const COLUMNS: usize = 8;
 
 /// One instance's passes, averaged over the runs.
 struct InstanceWork {
     name: String,
     n: usize,
     nnz: u64,
-    /// Per step: mean flips, touched entries, packed, residue-owned, balanced and hybrid
-    /// cycles, and the modelled step's cycles (balanced layout).
+    /// Per step: mean flips, touched entries, packed, residue-owned, balanced, grouped and
+    /// hybrid cycles, and the modelled step's cycles (grouped layout).
     steps: Vec<[f64; COLUMNS]>,
     full: u64,
+    /// Words the residue-owned, balanced and grouped layouts store.
+    words: [u64; 3],
 }
 
 pub fn run(args: MatvecStudyArgs) -> Result<()> {
@@ -88,7 +93,11 @@ pub fn run(args: MatvecStudyArgs) -> Result<()> {
         let layouts = [
             column_words(&core, &mod_owners(core.n(), l), l),
             column_words(&core, &balanced_owners(&core, l), l),
+            column_words(&core, &grouped_owners(&core, l), l),
         ];
+        let words = layouts
+            .each_ref()
+            .map(|w| w.iter().map(|&c| u64::from(c)).sum());
         let schedule = UnitSchedule::of(&core, units, taps);
         bar.set_message(name.clone());
         let runs: Vec<Vec<PassWork>> = (0..args.runs.count)
@@ -111,13 +120,15 @@ pub fn run(args: MatvecStudyArgs) -> Result<()> {
                 for run in &runs {
                     let by_mod = PassCycles::of(&run[t], 0, nnz, lanes);
                     let balanced = PassCycles::of(&run[t], 1, nnz, lanes);
+                    let grouped = PassCycles::of(&run[t], 2, nnz, lanes);
                     sum[0] += f64::from(run[t].flips);
                     sum[1] += run[t].touched as f64;
                     sum[2] += by_mod.incremental as f64;
                     sum[3] += by_mod.lane_owned as f64;
                     sum[4] += balanced.lane_owned as f64;
-                    sum[5] += balanced.hybrid as f64;
-                    sum[6] += run[t].step_cycles[1] as f64;
+                    sum[5] += grouped.lane_owned as f64;
+                    sum[6] += grouped.hybrid as f64;
+                    sum[7] += run[t].step_cycles[2] as f64;
                 }
                 sum.map(|v| v / per_run)
             })
@@ -128,6 +139,7 @@ pub fn run(args: MatvecStudyArgs) -> Result<()> {
             nnz,
             steps,
             full: nnz.div_ceil(lanes),
+            words,
         });
     }
     bar.finish_and_clear();
@@ -142,9 +154,9 @@ pub fn run(args: MatvecStudyArgs) -> Result<()> {
     plot(&paths[2], &results)?;
     for r in &results {
         let full = r.full as f64;
-        let [inc, owned, bal, hyb] = [2, 3, 4, 5].map(|k| mean(&r.steps, k));
+        let [inc, owned, bal, grp, hyb] = [2, 3, 4, 5, 6].map(|k| mean(&r.steps, k));
         println!(
-            "{}: {:.1} % of spins flip a step ({:.1} % in the second half); entry-read cycles a pass at {lanes} lanes: full {}, incremental packed {inc:.0} ({:.2}×), rows owned by residue {owned:.0} ({:.2}×), balanced {bal:.0} ({:.2}×), hybrid {hyb:.0} ({:.2}×)",
+            "{}: {:.1} % of spins flip a step ({:.1} % in the second half); entry-read cycles a pass at {lanes} lanes: full {}, incremental packed {inc:.0} ({:.2}×), rows owned by residue {owned:.0} ({:.2}×), balanced {bal:.0} ({:.2}×), grouped {grp:.0} ({:.2}×), hybrid {hyb:.0} ({:.2}×)",
             r.name,
             100.0 * mean(&r.steps, 0) / r.n as f64,
             100.0 * mean(&r.steps[r.steps.len() / 2..], 0) / r.n as f64,
@@ -152,11 +164,15 @@ pub fn run(args: MatvecStudyArgs) -> Result<()> {
             inc / full,
             owned / full,
             bal / full,
+            grp / full,
             hyb / full,
         );
         println!(
-            "  modelled step with the scatter behind {units} units of {taps} taps: {:.0} cycles (mean over steps)",
-            mean(&r.steps, 6)
+            "  words stored: residue {}, balanced {}, grouped {}; modelled step with the grouped scatter behind {units} units of {taps} taps: {:.0} cycles (mean over steps)",
+            r.words[0],
+            r.words[1],
+            r.words[2],
+            mean(&r.steps, 7)
         );
     }
     println!(
@@ -168,13 +184,13 @@ pub fn run(args: MatvecStudyArgs) -> Result<()> {
     Ok(())
 }
 
-/// Entry-read cycles a pass of the four engines, in both CSVs (per instance: means over the
-/// steps).
-const ENGINE_CYCLES: [&str; 5] = [
+/// Entry-read cycles a pass of the engines, in both CSVs (per instance: means over the steps).
+const ENGINE_CYCLES: [&str; 6] = [
     "full_cycles",
     "incremental_cycles",
     "lane_owned_cycles",
     "balanced_cycles",
+    "grouped_cycles",
     "hybrid_cycles",
 ];
 
@@ -209,7 +225,11 @@ fn write_csvs(
         "incremental_over_full",
         "lane_owned_over_full",
         "balanced_over_full",
+        "grouped_over_full",
         "hybrid_over_full",
+        "lane_owned_words",
+        "balanced_words",
+        "grouped_words",
         "units",
         "taps",
         "modelled_step_cycles",
@@ -218,7 +238,7 @@ fn write_csvs(
     for r in results {
         let half = &r.steps[r.steps.len() / 2..];
         let full = r.full as f64;
-        let [inc, owned, bal, hyb] = [2, 3, 4, 5].map(|k| mean(&r.steps, k));
+        let [inc, owned, bal, grp, hyb] = [2, 3, 4, 5, 6].map(|k| mean(&r.steps, k));
         w.write_record([
             r.name.clone(),
             r.n.to_string(),
@@ -233,14 +253,19 @@ fn write_csvs(
             format!("{inc:.1}"),
             format!("{owned:.1}"),
             format!("{bal:.1}"),
+            format!("{grp:.1}"),
             format!("{hyb:.1}"),
             format!("{:.4}", inc / full),
             format!("{:.4}", owned / full),
             format!("{:.4}", bal / full),
+            format!("{:.4}", grp / full),
             format!("{:.4}", hyb / full),
+            r.words[0].to_string(),
+            r.words[1].to_string(),
+            r.words[2].to_string(),
             units.to_string(),
             taps.to_string(),
-            format!("{:.1}", mean(&r.steps, 6)),
+            format!("{:.1}", mean(&r.steps, 7)),
         ])?;
     }
     w.flush()?;
@@ -262,7 +287,8 @@ fn write_csvs(
                 format!("{:.2}", s[3]),
                 format!("{:.2}", s[4]),
                 format!("{:.2}", s[5]),
-                format!("{:.1}", s[6]),
+                format!("{:.2}", s[6]),
+                format!("{:.1}", s[7]),
             ])?;
         }
     }

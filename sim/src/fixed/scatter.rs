@@ -156,7 +156,9 @@ mod tests {
     use super::*;
     use crate::fixed::golden::GoldenState;
     use crate::fixed::matvec_work::tests::handset_core;
-    use crate::fixed::matvec_work::{balanced_owners, mod_owners, run_work, UnitSchedule};
+    use crate::fixed::matvec_work::{
+        balanced_owners, grouped_owners, mod_owners, run_work, UnitSchedule,
+    };
     use crate::fixed::noise::run_seed;
 
     /// Every step of `runs` golden runs: the banks' fields equal the golden model's, and the
@@ -164,7 +166,11 @@ mod tests {
     fn fields_match_the_golden_model(spec: &str, lanes: usize, runs: usize) {
         let core = handset_core(spec, 30, 7);
         let n = core.n;
-        for owner in [mod_owners(n, lanes), balanced_owners(&core, lanes)] {
+        for owner in [
+            mod_owners(n, lanes),
+            balanced_owners(&core, lanes),
+            grouped_owners(&core, lanes),
+        ] {
             let layout = ScatterLayout::new(&core, owner, lanes);
             let per_column: Vec<u32> = (0..n).map(|j| layout.column_len(j) as u32).collect();
             for r in 0..runs {

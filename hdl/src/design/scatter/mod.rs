@@ -10,12 +10,12 @@
 //! lane idles). A column handed in with its
 //! sign (`col_neg`: `σ_j = −1`) and `col_double` (a flip) adds `±w` or `±2w` per entry, one
 //! word a cycle, columns back to back with no gap: a pass costs the words of its columns (and a
-//! cycle for a column of none), plus four cycles to drain.
+//! cycle for a column of none), plus five cycles to drain.
 //!
 //! Pipeline: (A) a column accepted, its first word and count read from the column memory; (G)
 //! the word addresses walked, one a cycle, taking A's column as the last word of the one
-//! before issues; (W) the words arrive in the lanes and each adds its entry in its bank's
-//! read-modify-write (two stages more, `crate::widgets::acc_bank`).
+//! before issues; (W) the words arrive and are registered in the lanes; (X) each lane adds its
+//! entry in its bank's read-modify-write (two stages more, `crate::widgets::acc_bank`).
 //!
 //! Protocol: load the column and word memories through their write ports while idle; pulse
 //! `clear` (`2^SLOT_BITS` cycles busy) before a run; hand in columns (`col_valid` held until
@@ -90,12 +90,15 @@ pub struct Scatter {
     last_slot: Constant<Bits<SLOT_BITS>>,
     /// Where the count starts in a column memory word.
     count_at: Constant<Bits<8>>,
+    /// 1, where G's count ends.
+    one: Constant<Bits<RUN_BITS>>,
     /// (A) a column whose first word and count are being read: valid, column, sign, flip.
     a_valid: DFF<Bit>,
     a_col: DFF<Bits<SPIN_BITS>>,
     a_neg: DFF<Bit>,
     a_double: DFF<Bit>,
-    /// (G) the word issued this cycle, and how many of its column follow it.
+    /// (G) the word issued this cycle, and how many of its column are left with it (taken
+    /// from the column memory as they are, no subtraction after its output).
     g_valid: DFF<Bit>,
     g_addr: DFF<Bits<WORD_ADDR_BITS>>,
     g_left: DFF<Bits<RUN_BITS>>,
@@ -105,6 +108,10 @@ pub struct Scatter {
     w_valid: DFF<Bit>,
     w_neg: DFF<Bit>,
     w_double: DFF<Bit>,
+    /// (X) the word the lanes add this cycle.
+    x_valid: DFF<Bit>,
+    x_neg: DFF<Bit>,
+    x_double: DFF<Bit>,
     /// The banks' second stage is writing a word's sums back.
     b_valid: DFF<Bit>,
     /// A clear in progress, and the address it sets.
@@ -146,6 +153,7 @@ impl Default for Scatter {
             lane_index: std::array::from_fn(|l| Constant::new((l as u64).to_bits())),
             last_slot: Constant::new(((1u64 << SLOT_BITS) - 1).to_bits()),
             count_at: Constant::new((WORD_ADDR_BITS as u64).to_bits()),
+            one: Constant::new(1u64.to_bits()),
             a_valid: Default::default(),
             a_col: Default::default(),
             a_neg: Default::default(),
@@ -158,6 +166,9 @@ impl Default for Scatter {
             w_valid: Default::default(),
             w_neg: Default::default(),
             w_double: Default::default(),
+            x_valid: Default::default(),
+            x_neg: Default::default(),
+            x_double: Default::default(),
             b_valid: Default::default(),
             clr_active: Default::default(),
             clr_slot: Default::default(),
@@ -175,7 +186,7 @@ impl Logic for Scatter {
     fn update(&mut self) {
         dff_setup!(
             self, clock, a_valid, a_col, a_neg, a_double, g_valid, g_addr, g_left, g_neg, g_double,
-            w_valid, w_neg, w_double, b_valid, clr_active, clr_slot
+            w_valid, w_neg, w_double, x_valid, x_neg, x_double, b_valid, clr_active, clr_slot
         );
         self.columns.read_clock.next = self.clock.val();
         self.columns.write_clock.next = self.clock.val();
@@ -185,11 +196,12 @@ impl Logic for Scatter {
         self.busy_now.next = self.a_valid.q.val()
             | self.g_valid.q.val()
             | self.w_valid.q.val()
+            | self.x_valid.q.val()
             | self.b_valid.q.val()
             | self.clr_active.q.val();
         self.busy.next = self.busy_now.val();
         // (A) take a column when A is empty or hands its column to G this cycle
-        self.g_free.next = !self.g_valid.q.val() | !self.g_left.q.val().any();
+        self.g_free.next = !self.g_valid.q.val() | (self.g_left.q.val() == self.one.val());
         self.col_ready.next =
             !self.clr_active.q.val() & (!self.a_valid.q.val() | self.g_free.val());
         self.accept.next = self.col_valid.val() & self.col_ready.val();
@@ -217,17 +229,20 @@ impl Logic for Scatter {
         } else if self.a_valid.q.val() {
             self.g_valid.d.next = self.count.val().any();
             self.g_addr.d.next = self.first.val();
-            self.g_left.d.next = self.count.val() - 1;
+            self.g_left.d.next = self.count.val();
             self.g_neg.d.next = self.a_neg.q.val();
             self.g_double.d.next = self.a_double.q.val();
         } else {
             self.g_valid.d.next = false;
         }
-        // (W) the word arrives; the lanes add their entries
+        // (W) the word arrives and is registered; (X) the lanes add their entries
         self.w_valid.d.next = self.g_valid.q.val();
         self.w_neg.d.next = self.g_neg.q.val();
         self.w_double.d.next = self.g_double.q.val();
-        self.b_valid.d.next = self.w_valid.q.val();
+        self.x_valid.d.next = self.w_valid.q.val();
+        self.x_neg.d.next = self.w_neg.q.val();
+        self.x_double.d.next = self.w_double.q.val();
+        self.b_valid.d.next = self.x_valid.q.val();
         // clear: one address of every bank a cycle
         if self.clr_active.q.val() {
             self.clr_slot.d.next = self.clr_slot.q.val() + 1;
@@ -245,9 +260,9 @@ impl Logic for Scatter {
             self.lanes[l].word_wdata.next = self.word_wdata.val();
             self.lanes[l].word_we.next =
                 self.word_we.val() & (self.word_wlane.val() == self.lane_index[l].val());
-            self.lanes[l].add.next = self.w_valid.q.val();
-            self.lanes[l].neg.next = self.w_neg.q.val();
-            self.lanes[l].double.next = self.w_double.q.val();
+            self.lanes[l].add.next = self.x_valid.q.val();
+            self.lanes[l].neg.next = self.x_neg.q.val();
+            self.lanes[l].double.next = self.x_double.q.val();
             self.lanes[l].clear.next = self.clr_active.q.val();
             self.lanes[l].clear_slot.next = self.clr_slot.q.val();
             self.lanes[l].read_slot.next = self.read_slot.val();
