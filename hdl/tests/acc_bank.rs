@@ -2,13 +2,13 @@
 //! updates of one row add up, in rust_hdl's simulator and in its generated Verilog under
 //! Verilator with every read that collides with a write made to return a wrong word.
 
+use npim_hdl::harness::verilator::run_testbench;
 use npim_hdl::harness::verilog_of;
 use npim_hdl::ram_collisions::{memories, poison_collisions};
 use npim_hdl::widgets::acc_bank::AccBank;
 use rand::{Rng, SeedableRng};
 use rust_hdl::prelude::*;
 use std::path::PathBuf;
-use std::process::Command;
 
 const A: usize = 3;
 const W: usize = 16;
@@ -157,35 +157,8 @@ fn the_verilog_adds_up_with_colliding_reads_poisoned() {
         last = ops.len() - 1
     );
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("acc_bank");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("top.v"), &poisoned).unwrap();
-    std::fs::write(dir.join("tb.v"), tb).unwrap();
-    std::fs::write(dir.join("ops.hex"), hex).unwrap();
-    let build = Command::new("verilator")
-        .args([
-            "--binary",
-            "--timing",
-            "-Wno-fatal",
-            "-Wno-lint",
-            "--top-module",
-            "tb",
-        ])
-        .args(["--Mdir", dir.join("obj").to_str().unwrap()])
-        .arg(dir.join("tb.v"))
-        .arg(dir.join("top.v"))
-        .output()
-        .expect("verilator is installed (./scripts/test.sh installs it)");
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
-    let run = Command::new(dir.join("obj/Vtb"))
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    assert!(run.status.success());
-    let got: Vec<i64> = String::from_utf8_lossy(&run.stdout)
+    let printed = run_testbench(&dir, &poisoned, &tb, &[("ops.hex", &hex)]).unwrap();
+    let got: Vec<i64> = printed
         .lines()
         .filter_map(|l| l.trim().parse().ok())
         .collect();

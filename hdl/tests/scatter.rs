@@ -10,6 +10,7 @@ use npim_hdl::builds::rtl::params::LANES;
 use npim_hdl::builds::rtl::scatter::{
     Scatter, ACC_BITS, LANE_ENTRY_BITS, SLOT_BITS, WORD_ADDR_BITS,
 };
+use npim_hdl::harness::verilator::run_testbench;
 use npim_hdl::harness::verilog_of;
 use npim_hdl::ram_collisions::{memories, poison_collisions};
 use npim_sim::fixed::matvec_work::{grouped_owners, mod_owners};
@@ -20,7 +21,6 @@ use npim_sim::generate::generate;
 use npim_sim::npim::params::{field_scale, NpimParams};
 use rust_hdl::prelude::*;
 use std::path::PathBuf;
-use std::process::Command;
 
 /// `spec`'s image for the `rtl` build under the hand-set rule (`steps` steps).
 fn image_of(spec: &str, steps: usize) -> CoreImage {
@@ -364,35 +364,8 @@ fn the_verilog_gives_the_same_outputs_every_cycle_with_colliding_reads_poisoned(
         top = INPUT_BITS - 1,
     );
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("scatter");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("top.v"), &poisoned).unwrap();
-    std::fs::write(dir.join("tb.v"), tb).unwrap();
-    std::fs::write(dir.join("inputs.hex"), hex).unwrap();
-    let build = Command::new("verilator")
-        .args([
-            "--binary",
-            "--timing",
-            "-Wno-fatal",
-            "-Wno-lint",
-            "--top-module",
-            "tb",
-        ])
-        .args(["--Mdir", dir.join("obj").to_str().unwrap()])
-        .arg(dir.join("tb.v"))
-        .arg(dir.join("top.v"))
-        .output()
-        .expect("verilator is installed (./scripts/test.sh installs it)");
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
-    let run = Command::new(dir.join("obj/Vtb"))
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    assert!(run.status.success());
-    let got: Vec<String> = String::from_utf8_lossy(&run.stdout)
+    let printed = run_testbench(&dir, &poisoned, &tb, &[("inputs.hex", &hex)]).unwrap();
+    let got: Vec<String> = printed
         .lines()
         .filter(|l| !l.starts_with('-'))
         .map(|l| {

@@ -154,3 +154,49 @@ impl Harness {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
 }
+
+/// Runs a Verilog testbench (module `tb`) over `design` under Verilator's `--binary --timing`
+/// in `dir`, with `data` files beside it (vectors the bench reads with `$readmemh`), and returns
+/// what it prints: for blocks tested outside a core, where a replayed vector file is simpler
+/// than a C++ harness.
+pub fn run_testbench(
+    dir: &Path,
+    design: &str,
+    testbench: &str,
+    data: &[(&str, &str)],
+) -> Result<String, String> {
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let write =
+        |name: &str, text: &str| std::fs::write(dir.join(name), text).map_err(|e| e.to_string());
+    write("top.v", design)?;
+    write("tb.v", testbench)?;
+    for (name, text) in data {
+        write(name, text)?;
+    }
+    let build = Command::new("verilator")
+        .args([
+            "--binary",
+            "--timing",
+            "-Wno-fatal",
+            "-Wno-lint",
+            "--top-module",
+            "tb",
+        ])
+        .arg("--Mdir")
+        .arg(dir.join("obj"))
+        .arg(dir.join("tb.v"))
+        .arg(dir.join("top.v"))
+        .output()
+        .map_err(|e| format!("verilator ({e}): ./scripts/test.sh installs it"))?;
+    if !build.status.success() {
+        return Err(String::from_utf8_lossy(&build.stderr).into_owned());
+    }
+    let run = Command::new(dir.join("obj/Vtb"))
+        .current_dir(dir)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !run.status.success() {
+        return Err(String::from_utf8_lossy(&run.stderr).into_owned());
+    }
+    Ok(String::from_utf8_lossy(&run.stdout).into_owned())
+}

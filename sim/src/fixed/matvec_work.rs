@@ -110,27 +110,37 @@ pub fn balanced_owners(core: &GoldenCore, lanes: usize) -> Vec<u16> {
     order.sort_by_key(|&i| std::cmp::Reverse(core.row_len(i)));
     let mut cost = vec![0u64; lanes];
     for i in order {
-        cost.fill(0);
-        // Row i is an entry of column j for every j in row i (J is symmetric); placing it on
-        // lane l adds to column j's count there.
-        for k in core.row_ptr[i]..core.row_ptr[i + 1] {
-            let j = core.col[k] as usize;
-            for (c, &m) in cost.iter_mut().zip(&on_lane[j * lanes..(j + 1) * lanes]) {
-                // The square penalises a lane in proportion to the words it would add.
-                *c += u64::from(m) * u64::from(m) + u64::from(m);
-            }
-        }
+        placement_costs(core, i, &on_lane, lanes, &mut cost);
         let l = (0..lanes)
             .filter(|&l| load[l] < capacity)
             .min_by_key(|&l| (cost[l], load[l], l))
             .expect("capacity covers every row");
         owner[i] = l as u16;
         load[l] += 1;
-        for k in core.row_ptr[i]..core.row_ptr[i + 1] {
-            on_lane[core.col[k] as usize * lanes + l] += 1;
-        }
+        place_row(core, i, l, &mut on_lane, lanes);
     }
     owner
+}
+
+/// The greedy placements' cost of putting row `i` on each lane, from each column's rows on
+/// each lane so far (`on_lane[j * lanes + l]`): row `i` is an entry of column `j` for every `j`
+/// in row `i` (J is symmetric), and placing it on lane `l` adds to column `j`'s count there;
+/// the square penalises a lane in proportion to the words it would add.
+fn placement_costs(core: &GoldenCore, i: usize, on_lane: &[u32], lanes: usize, cost: &mut [u64]) {
+    cost.fill(0);
+    for &j in &core.col[core.row_ptr[i]..core.row_ptr[i + 1]] {
+        let j = j as usize;
+        for (c, &m) in cost.iter_mut().zip(&on_lane[j * lanes..(j + 1) * lanes]) {
+            *c += u64::from(m) * u64::from(m) + u64::from(m);
+        }
+    }
+}
+
+/// Counts row `i` on lane `l` in each of its columns.
+fn place_row(core: &GoldenCore, i: usize, l: usize, on_lane: &mut [u32], lanes: usize) {
+    for &j in &core.col[core.row_ptr[i]..core.row_ptr[i + 1]] {
+        on_lane[j as usize * lanes + l] += 1;
+    }
 }
 
 /// An owner lane for every row such that each group of `lanes` consecutive rows (`i / lanes`)
@@ -156,13 +166,7 @@ fn grouped_greedy(core: &GoldenCore, lanes: usize) -> (Vec<u16>, Vec<u32>) {
     order.sort_by_key(|&i| std::cmp::Reverse(core.row_len(i)));
     let mut cost = vec![0u64; lanes];
     for i in order {
-        cost.fill(0);
-        for k in core.row_ptr[i]..core.row_ptr[i + 1] {
-            let j = core.col[k] as usize;
-            for (c, &m) in cost.iter_mut().zip(&on_lane[j * lanes..(j + 1) * lanes]) {
-                *c += u64::from(m) * u64::from(m) + u64::from(m);
-            }
-        }
+        placement_costs(core, i, &on_lane, lanes, &mut cost);
         let g = i / lanes;
         let l = (0..lanes)
             .filter(|&l| !used[g * lanes + l])
@@ -170,9 +174,7 @@ fn grouped_greedy(core: &GoldenCore, lanes: usize) -> (Vec<u16>, Vec<u32>) {
             .expect("a group has as many lanes as rows");
         owner[i] = l as u16;
         used[g * lanes + l] = true;
-        for k in core.row_ptr[i]..core.row_ptr[i + 1] {
-            on_lane[core.col[k] as usize * lanes + l] += 1;
-        }
+        place_row(core, i, l, &mut on_lane, lanes);
     }
     (owner, on_lane)
 }
