@@ -8,7 +8,7 @@
 
 use npim_hdl::builds::rtl::params::LANES;
 use npim_hdl::builds::rtl::scatter::{
-    Scatter, ACC_BITS, LANE_ENTRY_BITS, SLOT_BITS, WORD_ADDR_BITS,
+    Scatter, ACC_BITS, LANE_ENTRY_BITS, SLOT_BITS, WIDTHS, WORD_ADDR_BITS,
 };
 use npim_hdl::harness::verilator::run_testbench;
 use npim_hdl::harness::verilog_of;
@@ -134,27 +134,25 @@ impl Bench {
         (ready, busy)
     }
 
-    /// Write the layout into the column and word memories.
+    /// Write the layout into the column and word memories, packed as the loader packs it
+    /// (every lane of every word: a word memory keeps what an earlier image left).
     fn load(&mut self, layout: &ScatterLayout) {
+        layout.check_fits(&WIDTHS).unwrap();
         for j in 0..layout.owner.len() {
-            let count = layout.column_len(j) as u64;
             self.cycle(Inputs {
                 col_we: true,
                 col_waddr: j as u64,
-                col_wdata: layout.col_ptr[j] as u64 | count << WORD_ADDR_BITS,
+                col_wdata: layout.column_word(j, &WIDTHS),
                 ..Default::default()
             });
         }
-        // every lane of every word, the idle ones as weight 0: a word memory keeps what an
-        // earlier image left
-        for (a, word) in layout.words.iter().enumerate() {
-            for (l, entry) in word.iter().enumerate() {
-                let (slot, weight) = entry.map_or((0, 0), |e| (e.slot, e.weight));
+        for k in 0..layout.words.len() {
+            for l in 0..LANES {
                 self.cycle(Inputs {
                     word_we: true,
-                    word_waddr: a as u64,
+                    word_waddr: k as u64,
                     word_wlane: l as u64,
-                    word_wdata: u64::from(slot) | ((weight as u64) & 0xff) << SLOT_BITS,
+                    word_wdata: layout.lane_entry(k, l, &WIDTHS),
                     ..Default::default()
                 });
             }

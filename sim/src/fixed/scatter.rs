@@ -94,6 +94,100 @@ impl ScatterLayout {
     }
 }
 
+/// The widths of a scatter engine's memories (a build's): what the loader packs the layout
+/// into and checks it against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScatterWidths {
+    /// Bits of a bank address: a bank holds `2^slot_bits` accumulators.
+    pub slot_bits: u32,
+    /// Bits of a weight (two's complement).
+    pub weight_bits: u32,
+    /// Bits of a word address: the word memory holds `2^word_addr_bits` words.
+    pub word_addr_bits: u32,
+}
+
+/// Why a layout does not fit an engine.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ScatterFitError {
+    /// More words than the word memory holds.
+    #[error("the layout takes {words} words; the engine holds {max}")]
+    Words {
+        /// Words the layout takes.
+        words: usize,
+        /// Words the engine holds.
+        max: usize,
+    },
+    /// A lane owning more rows than its bank holds.
+    #[error("lane {lane} owns {rows} rows; a bank holds {max}")]
+    Rows {
+        /// The lane.
+        lane: usize,
+        /// Rows it owns.
+        rows: usize,
+        /// Accumulators a bank holds.
+        max: usize,
+    },
+    /// A weight outside the engine's width.
+    #[error("weight {weight} does not fit {bits} bits")]
+    Weight {
+        /// The weight.
+        weight: i32,
+        /// The engine's weight width.
+        bits: u32,
+    },
+}
+
+impl ScatterLayout {
+    /// Whether the layout fits an engine of widths `w`.
+    pub fn check_fits(&self, w: &ScatterWidths) -> Result<(), ScatterFitError> {
+        let max = 1usize << w.word_addr_bits;
+        if self.words.len() > max {
+            return Err(ScatterFitError::Words {
+                words: self.words.len(),
+                max,
+            });
+        }
+        let mut rows = vec![0usize; self.lanes];
+        for &l in &self.owner {
+            rows[l as usize] += 1;
+        }
+        let bank = 1usize << w.slot_bits;
+        if let Some((lane, &r)) = rows.iter().enumerate().find(|(_, &r)| r > bank) {
+            return Err(ScatterFitError::Rows {
+                lane,
+                rows: r,
+                max: bank,
+            });
+        }
+        let limit = 1i32 << (w.weight_bits - 1);
+        for e in self.words.iter().flatten().flatten() {
+            if e.weight < -limit || e.weight >= limit {
+                return Err(ScatterFitError::Weight {
+                    weight: e.weight,
+                    bits: w.weight_bits,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Column `j`'s word in the column memory: its first word, and its word count above
+    /// `word_addr_bits`.
+    pub fn column_word(&self, j: usize, w: &ScatterWidths) -> u64 {
+        self.col_ptr[j] as u64 | (self.column_len(j) as u64) << w.word_addr_bits
+    }
+
+    /// Lane `lane`'s entry of word `k` in its word memory: the bank address, and the weight
+    /// above `slot_bits`; an idle lane is weight 0 (a word memory keeps what an earlier image
+    /// left, so the loader writes every lane).
+    pub fn lane_entry(&self, k: usize, lane: usize, w: &ScatterWidths) -> u64 {
+        self.words[k][lane].map_or(0, |e| {
+            let weight = (e.weight as u64) & ((1u64 << w.weight_bits) - 1);
+            u64::from(e.slot) | weight << w.slot_bits
+        })
+    }
+}
+
 /// The lanes' banks of `J_q·σ` accumulators over a run (module docs).
 #[derive(Clone, Debug)]
 pub struct ScatterBanks {
@@ -234,5 +328,62 @@ mod tests {
             assert_eq!(rows, expected, "column {j}");
         }
         assert_eq!(seen, core.stored_entries());
+    }
+
+    #[test]
+    fn packed_words_decode_to_the_layout_and_the_fit_check_names_what_overflows() {
+        let core = handset_core("sk:n=40,seed=2", 10, 0);
+        let layout = ScatterLayout::new(&core, grouped_owners(&core, 8), 8);
+        let w = ScatterWidths {
+            slot_bits: 3,
+            weight_bits: 8,
+            word_addr_bits: 8,
+        };
+        assert_eq!(layout.check_fits(&w), Ok(()));
+        for j in 0..40 {
+            let word = layout.column_word(j, &w);
+            assert_eq!(word & 0xff, layout.col_ptr[j] as u64);
+            assert_eq!(word >> 8, layout.column_len(j) as u64);
+        }
+        for (k, word) in layout.words.iter().enumerate() {
+            for (l, entry) in word.iter().enumerate() {
+                let packed = layout.lane_entry(k, l, &w);
+                let weight = ((packed >> 3) as u8) as i8;
+                let e = entry.unwrap_or(LaneEntry { slot: 0, weight: 0 });
+                assert_eq!(
+                    (packed & 7, i32::from(weight)),
+                    (u64::from(e.slot), e.weight)
+                );
+            }
+        }
+        let words = layout.words.len();
+        let short = ScatterWidths {
+            word_addr_bits: 7,
+            ..w
+        };
+        assert!(words > 128, "{words}");
+        assert_eq!(
+            layout.check_fits(&short),
+            Err(ScatterFitError::Words { words, max: 128 })
+        );
+        let shallow = ScatterWidths { slot_bits: 2, ..w };
+        assert!(matches!(
+            layout.check_fits(&shallow),
+            Err(ScatterFitError::Rows {
+                rows: 5,
+                max: 4,
+                ..
+            })
+        ));
+        // one bit holds −1 and 0: any positive weight overflows it
+        let narrow = ScatterWidths {
+            weight_bits: 1,
+            ..w
+        };
+        let r = layout.check_fits(&narrow);
+        assert!(
+            matches!(r, Err(ScatterFitError::Weight { weight, bits: 1 }) if weight > 0),
+            "{r:?}"
+        );
     }
 }

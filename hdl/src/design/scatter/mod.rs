@@ -45,6 +45,15 @@ pub const COLUMN_BITS: usize = WORD_ADDR_BITS + RUN_BITS;
 /// partial sum of a pass is some `J_q·σ'`, so none is wider.
 pub const ACC_BITS: usize = SPIN_BITS + WEIGHT_BITS + 1;
 
+/// These widths as the loader packs a layout for them
+/// (`npim_sim::fixed::scatter::ScatterLayout::check_fits`, `column_word`, `lane_entry`).
+pub const WIDTHS: npim_sim::fixed::scatter::ScatterWidths =
+    npim_sim::fixed::scatter::ScatterWidths {
+        slot_bits: SLOT_BITS as u32,
+        weight_bits: WEIGHT_BITS as u32,
+        word_addr_bits: WORD_ADDR_BITS as u32,
+    };
+
 /// The engine.
 #[derive(LogicBlock)]
 pub struct Scatter {
