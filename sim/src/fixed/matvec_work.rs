@@ -102,24 +102,38 @@ pub fn mod_owners(n: usize, lanes: usize) -> Vec<u16> {
 pub fn balanced_owners(core: &GoldenCore, lanes: usize) -> Vec<u16> {
     let lanes = lanes.max(1);
     let capacity = core.n.div_ceil(lanes);
-    // on_lane[j * lanes + l]: rows of column j placed on lane l so far.
-    let mut on_lane = vec![0u32; core.n * lanes];
     let mut load = vec![0usize; lanes];
+    let (owner, _) = greedy_owners(core, lanes, |_, cost| {
+        let l = (0..lanes)
+            .filter(|&l| load[l] < capacity)
+            .min_by_key(|&l| (cost[l], load[l], l))
+            .expect("capacity covers every row");
+        load[l] += 1;
+        l
+    });
+    owner
+}
+
+/// The greedy placement both layouts share: rows with most entries first, each on the lane
+/// `pick(row, costs)` chooses from [`placement_costs`]; returns the owners and each column's
+/// rows on each lane (`on_lane[j * lanes + l]`).
+fn greedy_owners(
+    core: &GoldenCore,
+    lanes: usize,
+    mut pick: impl FnMut(usize, &[u64]) -> usize,
+) -> (Vec<u16>, Vec<u32>) {
+    let mut on_lane = vec![0u32; core.n * lanes];
     let mut owner = vec![0u16; core.n];
     let mut order: Vec<usize> = (0..core.n).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(core.row_len(i)));
     let mut cost = vec![0u64; lanes];
     for i in order {
         placement_costs(core, i, &on_lane, lanes, &mut cost);
-        let l = (0..lanes)
-            .filter(|&l| load[l] < capacity)
-            .min_by_key(|&l| (cost[l], load[l], l))
-            .expect("capacity covers every row");
+        let l = pick(i, &cost);
         owner[i] = l as u16;
-        load[l] += 1;
         place_row(core, i, l, &mut on_lane, lanes);
     }
-    owner
+    (owner, on_lane)
 }
 
 /// The greedy placements' cost of putting row `i` on each lane, from each column's rows on
@@ -158,25 +172,17 @@ pub fn grouped_owners(core: &GoldenCore, lanes: usize) -> Vec<u16> {
 /// [`grouped_owners`]' first placement, one row at a time, and each column's rows on each
 /// lane (`on_lane[j * lanes + l]`).
 fn grouped_greedy(core: &GoldenCore, lanes: usize) -> (Vec<u16>, Vec<u32>) {
-    let mut on_lane = vec![0u32; core.n * lanes];
     // used[g * lanes + l]: group g has a row on lane l.
     let mut used = vec![false; core.n.div_ceil(lanes) * lanes];
-    let mut owner = vec![0u16; core.n];
-    let mut order: Vec<usize> = (0..core.n).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(core.row_len(i)));
-    let mut cost = vec![0u64; lanes];
-    for i in order {
-        placement_costs(core, i, &on_lane, lanes, &mut cost);
+    greedy_owners(core, lanes, |i, cost| {
         let g = i / lanes;
         let l = (0..lanes)
             .filter(|&l| !used[g * lanes + l])
             .min_by_key(|&l| (cost[l], l))
             .expect("a group has as many lanes as rows");
-        owner[i] = l as u16;
         used[g * lanes + l] = true;
-        place_row(core, i, l, &mut on_lane, lanes);
-    }
-    (owner, on_lane)
+        l
+    })
 }
 
 /// Sweeps over every pair of rows in a group, swapping their lanes where that lowers the
