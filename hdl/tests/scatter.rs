@@ -1,15 +1,14 @@
 //! The scatter engine (`npim_hdl::builds::rtl::scatter`, the incremental matvec of issue 21, in
 //! no core yet) against its specification (`npim_sim::fixed::scatter`) and the golden model:
-//! on golden runs of sparse and dense images, under both row layouts, after every step's pass
-//! the banks read back as `2·acc − l` equal the golden model's fields, and a pass takes the
-//! cycles its words say. The same cycles replayed on the generated Verilog under Verilator,
-//! with every read that collides with a write made to return a wrong word, give the same
-//! outputs cycle for cycle.
+//! on golden runs of sparse and dense images, loaded through the engine's packer under two
+//! grouped row layouts, after every step's pass the banks read back through the lane table as
+//! `2·acc − l` equal the golden model's fields, and a pass takes the cycles its words say; the
+//! packer flags layouts the engine cannot take. The same cycles replayed on the generated
+//! Verilog under Verilator, with every read that collides with a write made to return a wrong
+//! word, give the same outputs cycle for cycle.
 
-use npim_hdl::builds::rtl::params::LANES;
-use npim_hdl::builds::rtl::scatter::{
-    Scatter, ACC_BITS, LANE_ENTRY_BITS, SLOT_BITS, WIDTHS, WORD_ADDR_BITS,
-};
+use npim_hdl::builds::rtl::params::{LANES, LANE_BITS, WEIGHT_BITS};
+use npim_hdl::builds::rtl::scatter::{Scatter, ACC_BITS, SLOT_BITS, WIDTHS, WORD_ADDR_BITS};
 use npim_hdl::harness::verilator::run_testbench;
 use npim_hdl::harness::verilog_of;
 use npim_hdl::ram_collisions::{memories, poison_collisions};
@@ -40,13 +39,13 @@ fn image_of(spec: &str, steps: usize) -> CoreImage {
 /// One cycle's inputs.
 #[derive(Clone, Copy, Default)]
 struct Inputs {
-    col_we: bool,
-    col_waddr: u64,
-    col_wdata: u64,
-    word_we: bool,
-    word_waddr: u64,
-    word_wlane: u64,
-    word_wdata: u64,
+    load_start: bool,
+    owner_valid: bool,
+    owner_lane: u64,
+    entry_valid: bool,
+    entry_row: u64,
+    entry_weight: u64,
+    column_end: bool,
     clear: bool,
     col_valid: bool,
     col: u64,
@@ -60,13 +59,13 @@ impl Inputs {
     fn packed(&self) -> u128 {
         let mut v: u128 = 0;
         let mut put = |x: u64, bits: usize| v = (v << bits) | u128::from(x & ((1 << bits) - 1));
-        put(self.col_we.into(), 1);
-        put(self.col_waddr, 11);
-        put(self.col_wdata, 19);
-        put(self.word_we.into(), 1);
-        put(self.word_waddr, WORD_ADDR_BITS);
-        put(self.word_wlane, 8);
-        put(self.word_wdata, LANE_ENTRY_BITS);
+        put(self.load_start.into(), 1);
+        put(self.owner_valid.into(), 1);
+        put(self.owner_lane, LANE_BITS);
+        put(self.entry_valid.into(), 1);
+        put(self.entry_row, 11);
+        put(self.entry_weight, WEIGHT_BITS);
+        put(self.column_end.into(), 1);
         put(self.clear.into(), 1);
         put(self.col_valid.into(), 1);
         put(self.col, 11);
@@ -79,14 +78,28 @@ impl Inputs {
 
 /// Packed input bits (the sum of `packed`'s widths).
 const INPUT_BITS: usize =
-    1 + 11 + 19 + 1 + WORD_ADDR_BITS + 8 + LANE_ENTRY_BITS + 1 + 1 + 11 + 1 + 1 + SLOT_BITS;
+    1 + 1 + LANE_BITS + 1 + 11 + WEIGHT_BITS + 1 + 1 + 1 + 11 + 1 + 1 + SLOT_BITS;
 
-/// The engine in rust_hdl's simulator, every cycle's inputs and outputs recorded: `col_ready`
-/// and `busy` before the clock edge, the lanes' accumulators after it.
+/// A cycle's flags before the clock edge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Status {
+    ready: bool,
+    busy: bool,
+    load_ready: bool,
+    error_group: bool,
+    error_words: bool,
+}
+
+/// The engine in rust_hdl's simulator, every cycle's inputs and outputs recorded: the flags
+/// before the clock edge, the lanes' accumulators and the lane table's row after it.
 struct Bench {
     uut: Box<Scatter>,
     inputs: Vec<Inputs>,
     outputs: Vec<String>,
+    /// A load is in progress: the lane table's read port meets its writes.
+    loading: bool,
+    /// Per cycle, `loading`.
+    loading_at: Vec<bool>,
 }
 
 impl Bench {
@@ -99,19 +112,21 @@ impl Bench {
             uut,
             inputs: Vec::new(),
             outputs: Vec::new(),
+            loading: false,
+            loading_at: Vec::new(),
         }
     }
 
-    /// One clock with `x` presented; returns `col_ready` as it was before the edge.
-    fn cycle(&mut self, x: Inputs) -> (bool, bool) {
+    /// One clock with `x` presented; returns the flags as they were before the edge.
+    fn cycle(&mut self, x: Inputs) -> Status {
         let u = self.uut.as_mut();
-        u.col_we.next = x.col_we;
-        u.col_waddr.next = x.col_waddr.to_bits();
-        u.col_wdata.next = x.col_wdata.to_bits();
-        u.word_we.next = x.word_we;
-        u.word_waddr.next = x.word_waddr.to_bits();
-        u.word_wlane.next = x.word_wlane.to_bits();
-        u.word_wdata.next = x.word_wdata.to_bits();
+        u.load_start.next = x.load_start;
+        u.owner_valid.next = x.owner_valid;
+        u.owner_lane.next = x.owner_lane.to_bits();
+        u.entry_valid.next = x.entry_valid;
+        u.entry_row.next = x.entry_row.to_bits();
+        u.entry_weight.next = x.entry_weight.to_bits();
+        u.column_end.next = x.column_end;
         u.clear.next = x.clear;
         u.col_valid.next = x.col_valid;
         u.col.next = x.col.to_bits();
@@ -119,50 +134,96 @@ impl Bench {
         u.col_double.next = x.col_double;
         u.read_slot.next = x.read_slot.to_bits();
         assert!(simulate(u, 1000));
-        let (ready, busy) = (u.col_ready.val(), u.busy.val());
+        let status = Status {
+            ready: u.col_ready.val(),
+            busy: u.busy.val(),
+            load_ready: u.load_ready.val(),
+            error_group: u.error_group.val(),
+            error_words: u.error_words.val(),
+        };
         u.clock.next = Clock { clk: true };
         assert!(simulate(u, 1000));
         let accs: Vec<String> = u
             .acc
             .iter()
             .map(|a| format!("{:05x}", a.val().index()))
+            .chain(
+                u.row_lanes
+                    .iter()
+                    .map(|l| format!("{:02x}", l.val().index())),
+            )
             .collect();
         u.clock.next = Clock { clk: false };
         assert!(simulate(u, 1000));
         self.inputs.push(x);
-        self.outputs.push(line(ready, busy, &accs.join(" ")));
-        (ready, busy)
+        self.outputs
+            .push(line(status, self.loading, &accs.join(" ")));
+        self.loading_at.push(self.loading);
+        status
     }
 
-    /// Write the layout into the column and word memories, packed as the loader packs it
-    /// (every lane of every word: a word memory keeps what an earlier image left).
-    fn load(&mut self, layout: &ScatterLayout) {
-        layout.check_fits(&WIDTHS).unwrap();
-        for j in 0..layout.owner.len() {
+    /// Start a load: the word memories' clear, which takes a cycle a word.
+    fn start_load(&mut self) {
+        self.cycle(Inputs {
+            load_start: true,
+            ..Default::default()
+        });
+        let mut clearing = 0;
+        while !self.cycle(Inputs::default()).load_ready {
+            clearing += 1;
+        }
+        assert_eq!(
+            clearing,
+            1 << WORD_ADDR_BITS,
+            "the clear takes a cycle a word"
+        );
+    }
+
+    /// Load `image`'s `J` under the row layout `owner` through the packer (`J` is symmetric:
+    /// column `j` is row `j`). Returns the flags once the last column is written.
+    fn load(&mut self, image: &CoreImage, owner: &[u16]) -> Status {
+        let columns: Vec<Vec<(usize, i8)>> = (0..image.n)
+            .map(|j| image.j.row(image.n, j).collect())
+            .collect();
+        self.load_columns(owner, &columns)
+    }
+
+    /// Load the owners, then each column's entries `(row, weight)` and its end, through the
+    /// packer. Returns the flags once the last column is written.
+    fn load_columns(&mut self, owner: &[u16], columns: &[Vec<(usize, i8)>]) -> Status {
+        self.loading = true;
+        self.start_load();
+        for &l in owner {
             self.cycle(Inputs {
-                col_we: true,
-                col_waddr: j as u64,
-                col_wdata: layout.column_word(j, &WIDTHS),
+                owner_valid: true,
+                owner_lane: l.into(),
                 ..Default::default()
             });
         }
-        for k in 0..layout.words.len() {
-            for l in 0..LANES {
+        for column in columns {
+            for &(i, w) in column {
                 self.cycle(Inputs {
-                    word_we: true,
-                    word_waddr: k as u64,
-                    word_wlane: l as u64,
-                    word_wdata: layout.lane_entry(k, l, &WIDTHS),
+                    entry_valid: true,
+                    entry_row: i as u64,
+                    entry_weight: u64::from(w as u8),
                     ..Default::default()
                 });
             }
+            self.cycle(Inputs {
+                column_end: true,
+                ..Default::default()
+            });
         }
+        self.cycle(Inputs::default());
+        let status = self.cycle(Inputs::default());
+        self.loading = false;
+        status
     }
 
     /// Clocks until `busy` is low; returns how many were busy.
     fn drain(&mut self) -> usize {
         let mut busy_cycles = 0;
-        while self.cycle(Inputs::default()).1 {
+        while self.cycle(Inputs::default()).busy {
             busy_cycles += 1;
         }
         busy_cycles
@@ -188,7 +249,7 @@ impl Bench {
         let mut next = 0;
         while next < columns.len() {
             let (j, neg, double) = columns[next];
-            let (ready, _) = self.cycle(Inputs {
+            let status = self.cycle(Inputs {
                 col_valid: true,
                 col: j as u64,
                 col_neg: neg,
@@ -196,41 +257,44 @@ impl Bench {
                 ..Default::default()
             });
             cycles += 1;
-            if ready {
+            if status.ready {
                 next += 1;
             }
         }
         cycles + self.drain()
     }
 
-    /// Row `i`'s `2·acc − l` for every row, read a bank address a cycle.
-    fn fields(&mut self, layout: &ScatterLayout, linear: &[i32]) -> Vec<i64> {
-        let slots = layout.owner.len().div_ceil(LANES);
-        let mut acc = vec![vec![0i64; LANES]; slots];
-        for (s, row) in acc.iter_mut().enumerate() {
+    /// Row `i`'s `2·acc − l` for every row, read a bank address a cycle: row `s·LANES + k`
+    /// from the lane the lane table names.
+    fn fields(&mut self, linear: &[i32]) -> Vec<i64> {
+        let n = linear.len();
+        let mut fields = Vec::with_capacity(n);
+        for s in 0..n.div_ceil(LANES) {
             self.cycle(Inputs {
                 read_slot: s as u64,
                 ..Default::default()
             });
-            for (a, out) in row.iter_mut().zip(&self.uut.acc) {
-                *a = signed(out.val().index() as u64, ACC_BITS);
+            for k in 0..LANES.min(n - s * LANES) {
+                let lane = self.uut.row_lanes[k].val().index();
+                let acc = signed(self.uut.acc[lane].val().index() as u64, ACC_BITS);
+                fields.push(2 * acc - i64::from(linear[s * LANES + k]));
             }
         }
-        (0..layout.owner.len())
-            .map(|i| {
-                2 * acc[layout.slot[i] as usize][layout.owner[i] as usize] - i64::from(linear[i])
-            })
-            .collect()
+        fields
     }
 }
 
-/// A cycle's outputs as compared: the accumulators only where they are defined (not busy; a
-/// busy bank's read port follows its updates, and poisoned collisions there are expected).
-fn line(ready: bool, busy: bool, accs: &str) -> String {
-    if busy {
-        format!("{} 1", u8::from(ready))
+/// A cycle's outputs as compared: the accumulators and the lane table's row only where they
+/// are defined (neither busy nor `loading`: a busy bank's read port follows its updates, the
+/// lane table's its writes, and poisoned collisions there are expected).
+fn line(s: Status, loading: bool, accs: &str) -> String {
+    let flags = [s.ready, s.busy, s.load_ready, s.error_group, s.error_words]
+        .map(|b| u8::from(b).to_string())
+        .join(" ");
+    if s.busy || loading {
+        flags
     } else {
-        format!("{} 0 {accs}", u8::from(ready))
+        format!("{flags} {accs}")
     }
 }
 
@@ -262,8 +326,13 @@ fn run_against_golden(spec: &str, steps: usize, runs: usize) -> Bench {
     let n = core.n();
     let mut bench = Bench::new();
     for owner in [mod_owners(n, LANES), grouped_owners(&core, LANES)] {
+        let loaded = bench.load(&image, &owner);
+        assert!(
+            !loaded.error_group && !loaded.error_words,
+            "{spec}: {loaded:?}"
+        );
         let layout = ScatterLayout::new(&core, owner, LANES);
-        bench.load(&layout);
+        layout.check_fits(&WIDTHS).unwrap();
         for r in 0..runs {
             let mut state = GoldenState::new(&core, run_seed(3, r));
             bench.clear();
@@ -284,7 +353,7 @@ fn run_against_golden(spec: &str, steps: usize, runs: usize) -> Bench {
                     );
                 }
                 assert_eq!(
-                    bench.fields(&layout, &image.linear),
+                    bench.fields(&image.linear),
                     state.fields(),
                     "{spec}, run {r}, step {t}"
                 );
@@ -310,8 +379,8 @@ fn dense_fields_are_the_golden_models_every_step() {
 fn the_verilog_gives_the_same_outputs_every_cycle_with_colliding_reads_poisoned() {
     let bench = run_against_golden("gnp:n=80,p=0.12,weights=gauss,seed=6", 8, 1);
     let verilog = verilog_of(Scatter::default);
-    // the column memory and every lane's word memory and bank
-    assert_eq!(memories(&verilog), 1 + 2 * LANES);
+    // the column memory, every lane's word memory and bank, and the lane table's positions
+    assert_eq!(memories(&verilog), 1 + 3 * LANES);
     let poisoned = poison_collisions(&verilog);
     assert_ne!(poisoned, verilog);
     let hex: String = bench
@@ -320,44 +389,56 @@ fn the_verilog_gives_the_same_outputs_every_cycle_with_colliding_reads_poisoned(
         .map(|x| format!("{:032x}\n", x.packed()))
         .collect();
     let accs: Vec<String> = (0..LANES).map(|l| format!("acc{l}")).collect();
+    let lanes: Vec<String> = (0..LANES).map(|l| format!("lane{l}")).collect();
     let tb = format!(
         "module tb;\n\
-         reg clock = 0; reg col_we; reg [10:0] col_waddr; reg [18:0] col_wdata; reg word_we;\n\
-         reg [{wa}:0] word_waddr; reg [7:0] word_wlane; reg [{we}:0] word_wdata; reg clear;\n\
+         reg clock = 0; reg load_start; reg owner_valid; reg [{lb}:0] owner_lane; reg entry_valid;\n\
+         reg [10:0] entry_row; reg [{wb}:0] entry_weight; reg column_end; reg clear;\n\
          reg col_valid; reg [10:0] col; reg col_neg; reg col_double; reg [{sl}:0] read_slot;\n\
-         wire col_ready; wire busy; reg r0; reg b0;\n\
+         wire col_ready, busy, load_ready, error_group, error_words; reg r0, b0, lr0, eg0, ew0;\n\
          wire [{ab}:0] {acc_list};\n\
-         top uut(.clock(clock), .col_we(col_we), .col_waddr(col_waddr), .col_wdata(col_wdata),\n\
-           .word_we(word_we), .word_waddr(word_waddr), .word_wlane(word_wlane),\n\
-           .word_wdata(word_wdata), .clear(clear), .col_valid(col_valid), .col(col),\n\
-           .col_neg(col_neg), .col_double(col_double), .col_ready(col_ready), .busy(busy),\n\
-           .read_slot(read_slot), {acc_ports});\n\
+         wire [{lb}:0] {lane_list};\n\
+         top uut(.clock(clock), .load_start(load_start), .load_ready(load_ready),\n\
+           .owner_valid(owner_valid), .owner_lane(owner_lane), .entry_valid(entry_valid),\n\
+           .entry_row(entry_row), .entry_weight(entry_weight), .column_end(column_end),\n\
+           .error_group(error_group), .error_words(error_words), .clear(clear),\n\
+           .col_valid(col_valid), .col(col), .col_neg(col_neg), .col_double(col_double),\n\
+           .col_ready(col_ready), .busy(busy), .read_slot(read_slot), {acc_ports},\n\
+           {lane_ports});\n\
          reg [127:0] vec [0:{last}];\n\
          integer k;\n\
          initial begin\n\
            $readmemh(\"inputs.hex\", vec);\n\
            for (k = 0; k <= {last}; k = k + 1) begin\n\
-             {{col_we, col_waddr, col_wdata, word_we, word_waddr, word_wlane, word_wdata,\n\
-               clear, col_valid, col, col_neg, col_double, read_slot}} = vec[k][{top}:0];\n\
-             #1 r0 = col_ready; b0 = busy;\n\
+             {{load_start, owner_valid, owner_lane, entry_valid, entry_row, entry_weight,\n\
+               column_end, clear, col_valid, col, col_neg, col_double, read_slot}} = vec[k][{top}:0];\n\
+             #1 r0 = col_ready; b0 = busy; lr0 = load_ready; eg0 = error_group; ew0 = error_words;\n\
              #4 clock = 1;\n\
-             #1 $display(\"%0d %0d {acc_fmt}\", r0, b0, {acc_args});\n\
+             #1 $display(\"%0d %0d %0d %0d %0d {acc_fmt} {lane_fmt}\", r0, b0, lr0, eg0, ew0,\n\
+               {acc_args}, {lane_args});\n\
              #4 clock = 0;\n\
            end\n\
            $finish;\n\
          end\n\
          endmodule\n",
-        wa = WORD_ADDR_BITS - 1,
-        we = LANE_ENTRY_BITS - 1,
+        lb = LANE_BITS - 1,
+        wb = WEIGHT_BITS - 1,
         sl = SLOT_BITS - 1,
         ab = ACC_BITS - 1,
         acc_list = accs.join(", "),
+        lane_list = lanes.join(", "),
         acc_ports = (0..LANES)
             .map(|l| format!(".acc${l}(acc{l})"))
             .collect::<Vec<_>>()
             .join(", "),
+        lane_ports = (0..LANES)
+            .map(|l| format!(".row_lanes${l}(lane{l})"))
+            .collect::<Vec<_>>()
+            .join(", "),
         acc_fmt = vec!["%05h"; LANES].join(" "),
+        lane_fmt = vec!["%02h"; LANES].join(" "),
         acc_args = accs.join(", "),
+        lane_args = lanes.join(", "),
         last = bench.inputs.len() - 1,
         top = INPUT_BITS - 1,
     );
@@ -366,14 +447,53 @@ fn the_verilog_gives_the_same_outputs_every_cycle_with_colliding_reads_poisoned(
     let got: Vec<String> = printed
         .lines()
         .filter(|l| !l.starts_with('-'))
-        .map(|l| {
-            let mut f = l.splitn(3, ' ');
-            let (r, b, accs) = (f.next().unwrap(), f.next().unwrap(), f.next().unwrap());
-            line(r == "1", b == "1", accs)
+        .zip(&bench.loading_at)
+        .map(|(l, &loading)| {
+            let f: Vec<&str> = l.splitn(6, ' ').collect();
+            let flag = |k: usize| f[k] == "1";
+            let status = Status {
+                ready: flag(0),
+                busy: flag(1),
+                load_ready: flag(2),
+                error_group: flag(3),
+                error_words: flag(4),
+            };
+            line(status, loading, f[5])
         })
         .collect();
     assert_eq!(got.len(), bench.outputs.len(), "a line a cycle");
     for (k, (g, want)) in got.iter().zip(&bench.outputs).enumerate() {
         assert_eq!(g, want, "cycle {k}");
     }
+}
+
+#[test]
+fn the_packer_flags_what_the_engine_cannot_take() {
+    let mut bench = Bench::new();
+    // a group's rows on distinct lanes; the next group may use them again
+    let mut owner: Vec<u16> = (0..LANES as u16).collect();
+    owner.push(0);
+    assert!(!bench.load_columns(&owner, &[]).error_group);
+    owner.push(0);
+    assert!(bench.load_columns(&owner, &[]).error_group);
+    assert!(
+        !bench.load_columns(&[3, 4], &[]).error_group,
+        "a load forgets"
+    );
+    // 2 048 columns of two entries on one lane take 2 words each: the memories, full
+    let n = 1 << 11;
+    let owner: Vec<u16> = (0..n).map(|i| (i % LANES) as u16).collect();
+    let mut columns: Vec<Vec<(usize, i8)>> = (0..n)
+        .map(|j| {
+            let mut rows = vec![((j + LANES) % n, 1), ((j + 2 * LANES) % n, -1)];
+            rows.sort_unstable();
+            rows
+        })
+        .collect();
+    let full = bench.load_columns(&owner, &columns);
+    assert!(!full.error_words && !full.error_group, "{full:?}");
+    // a third entry on that lane: one word more than the memories hold
+    columns[n - 1].push((3 * LANES - 1, 1));
+    columns[n - 1].sort_unstable();
+    assert!(bench.load_columns(&owner, &columns).error_words);
 }

@@ -17,16 +17,19 @@
 //! before issues; (W) the words arrive and are registered in the lanes; (X) each lane adds its
 //! entry in its bank's read-modify-write (two stages more, `crate::widgets::acc_bank`).
 //!
-//! Protocol: load the column and word memories through their write ports while idle; pulse
+//! Protocol: load an image through the packer ([`packer`]: `load_start`, the owners, the
+//! columns' entries) while idle; pulse
 //! `clear` (`2^SLOT_BITS` cycles busy) before a run; hand in columns (`col_valid` held until
 //! `col_ready`): every column with `col_double` low on the run's first pass, the flipped ones
 //! with it high after; once `busy` is low, `read_slot` reads every lane's accumulator at that
 //! address, the cycle after on `acc`.
 
 pub mod lane;
+pub mod packer;
 
 use super::widths::*;
 use lane::ScatterLane;
+use packer::ScatterPacker;
 use rust_hdl::prelude::*;
 
 /// Address bits of a row's accumulator in its lane's bank: a lane owns at most `⌈N/L⌉` rows.
@@ -59,20 +62,26 @@ pub const WIDTHS: npim_sim::fixed::scatter::ScatterWidths =
 pub struct Scatter {
     /// Clock.
     pub clock: Signal<In, Clock>,
-    /// Write column `col_waddr`'s first word and count (`col_wdata`), while idle.
-    pub col_we: Signal<In, Bit>,
-    /// See `col_we`.
-    pub col_waddr: Signal<In, Bits<SPIN_BITS>>,
-    /// See `col_we`: first word in bits `0..WORD_ADDR_BITS`, count above.
-    pub col_wdata: Signal<In, Bits<COLUMN_BITS>>,
-    /// Write lane `word_wlane`'s entry of word `word_waddr`, while idle.
-    pub word_we: Signal<In, Bit>,
-    /// See `word_we`.
-    pub word_waddr: Signal<In, Bits<WORD_ADDR_BITS>>,
-    /// See `word_we`.
-    pub word_wlane: Signal<In, Bits<8>>,
-    /// See `word_we`: bank address in bits `0..SLOT_BITS`, weight above.
-    pub word_wdata: Signal<In, Bits<LANE_ENTRY_BITS>>,
+    /// Begin loading an image (`packer`): clear the word memories, `load_ready` low meanwhile.
+    pub load_start: Signal<In, Bit>,
+    /// See `load_start`.
+    pub load_ready: Signal<Out, Bit>,
+    /// The next row's lane, rows in index order from 0 (`packer`).
+    pub owner_valid: Signal<In, Bit>,
+    /// See `owner_valid`.
+    pub owner_lane: Signal<In, Bits<LANE_BITS>>,
+    /// An entry `J[i, j]` of the column being loaded, rows ascending (`packer`).
+    pub entry_valid: Signal<In, Bit>,
+    /// Its row `i`.
+    pub entry_row: Signal<In, Bits<SPIN_BITS>>,
+    /// Its weight.
+    pub entry_weight: Signal<In, Bits<WEIGHT_BITS>>,
+    /// The column being loaded has no more entries; the next column follows.
+    pub column_end: Signal<In, Bit>,
+    /// The owners broke the grouped layout (sticky until `load_start`).
+    pub error_group: Signal<Out, Bit>,
+    /// The columns took more words than the memories hold (sticky until `load_start`).
+    pub error_words: Signal<Out, Bit>,
     /// Set every accumulator to 0 (taken while not busy).
     pub clear: Signal<In, Bit>,
     /// A column to add.
@@ -91,10 +100,13 @@ pub struct Scatter {
     pub read_slot: Signal<In, Bits<SLOT_BITS>>,
     /// Lane `l`'s accumulator at `read_slot`, the cycle after.
     pub acc: [Signal<Out, Bits<ACC_BITS>>; LANES],
+    /// The lane holding row `read_slot·LANES + k`'s accumulator, the cycle after.
+    pub row_lanes: [Signal<Out, Bits<LANE_BITS>>; LANES],
+    packer: ScatterPacker,
     columns: RAM<Bits<COLUMN_BITS>, SPIN_BITS>,
     lanes: [ScatterLane; LANES],
     /// Lane numbers (rust_hdl writes consts into Verilog by name).
-    lane_index: [Constant<Bits<8>>; LANES],
+    lane_index: [Constant<Bits<LANE_BITS>>; LANES],
     /// The last accumulator address, where a clear ends.
     last_slot: Constant<Bits<SLOT_BITS>>,
     /// Where the count starts in a column memory word.
@@ -141,13 +153,16 @@ impl Default for Scatter {
     fn default() -> Self {
         Self {
             clock: Default::default(),
-            col_we: Default::default(),
-            col_waddr: Default::default(),
-            col_wdata: Default::default(),
-            word_we: Default::default(),
-            word_waddr: Default::default(),
-            word_wlane: Default::default(),
-            word_wdata: Default::default(),
+            load_start: Default::default(),
+            load_ready: Default::default(),
+            owner_valid: Default::default(),
+            owner_lane: Default::default(),
+            entry_valid: Default::default(),
+            entry_row: Default::default(),
+            entry_weight: Default::default(),
+            column_end: Default::default(),
+            error_group: Default::default(),
+            error_words: Default::default(),
             clear: Default::default(),
             col_valid: Default::default(),
             col: Default::default(),
@@ -157,6 +172,8 @@ impl Default for Scatter {
             busy: Default::default(),
             read_slot: Default::default(),
             acc: Default::default(),
+            row_lanes: Default::default(),
+            packer: Default::default(),
             columns: Default::default(),
             lanes: std::array::from_fn(|_| ScatterLane::default()),
             lane_index: std::array::from_fn(|l| Constant::new((l as u64).to_bits())),
@@ -199,9 +216,21 @@ impl Logic for Scatter {
         );
         self.columns.read_clock.next = self.clock.val();
         self.columns.write_clock.next = self.clock.val();
-        self.columns.write_address.next = self.col_waddr.val();
-        self.columns.write_data.next = self.col_wdata.val();
-        self.columns.write_enable.next = self.col_we.val();
+        self.packer.clock.next = self.clock.val();
+        self.packer.start.next = self.load_start.val();
+        self.load_ready.next = self.packer.ready.val();
+        self.packer.owner_valid.next = self.owner_valid.val();
+        self.packer.owner_lane.next = self.owner_lane.val();
+        self.packer.entry_valid.next = self.entry_valid.val();
+        self.packer.entry_row.next = self.entry_row.val();
+        self.packer.entry_weight.next = self.entry_weight.val();
+        self.packer.column_end.next = self.column_end.val();
+        self.error_group.next = self.packer.error_group.val();
+        self.error_words.next = self.packer.error_words.val();
+        self.packer.read_group.next = self.read_slot.val();
+        self.columns.write_address.next = self.packer.col_waddr.val();
+        self.columns.write_data.next = self.packer.col_wdata.val();
+        self.columns.write_enable.next = self.packer.col_we.val();
         self.busy_now.next = self.a_valid.q.val()
             | self.g_valid.q.val()
             | self.w_valid.q.val()
@@ -265,10 +294,11 @@ impl Logic for Scatter {
         for l in 0..LANES {
             self.lanes[l].clock.next = self.clock.val();
             self.lanes[l].word_raddr.next = self.g_addr.q.val();
-            self.lanes[l].word_waddr.next = self.word_waddr.val();
-            self.lanes[l].word_wdata.next = self.word_wdata.val();
-            self.lanes[l].word_we.next =
-                self.word_we.val() & (self.word_wlane.val() == self.lane_index[l].val());
+            self.lanes[l].word_waddr.next = self.packer.word_waddr.val();
+            self.lanes[l].word_wdata.next = self.packer.word_wdata.val();
+            self.lanes[l].word_we.next = self.packer.word_we.val()
+                & (self.packer.word_wall.val()
+                    | (self.packer.word_wlane.val() == self.lane_index[l].val()));
             self.lanes[l].add.next = self.x_valid.q.val();
             self.lanes[l].neg.next = self.x_neg.q.val();
             self.lanes[l].double.next = self.x_double.q.val();
@@ -276,6 +306,7 @@ impl Logic for Scatter {
             self.lanes[l].clear_slot.next = self.clr_slot.q.val();
             self.lanes[l].read_slot.next = self.read_slot.val();
             self.acc[l].next = self.lanes[l].acc.val();
+            self.row_lanes[l].next = self.packer.lanes[l].val();
         }
     }
 }
