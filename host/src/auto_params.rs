@@ -56,13 +56,14 @@ macro_rules! shipped {
 /// below it the degree-12 file, which reaches G1's and G4's best-known cuts.
 const RANDOM_PLUS_LARGE_N: usize = 1_400;
 
-/// From this mean degree a random +1 graph takes the rule trained at G1-G5's degree (48,
-/// `gset-random-plus-n200-deg48-das` resumed to 600 epochs) and fine-tuned at N = 800 for 300
-/// epochs (stage 2, `gset-random-plus-n800-deg48-das-stage2-e300`), which reaches each of G1-G5
-/// at T = N in 2 000 runs: hits 108, 2, 40, 55, 9 against 92, 4, 35, 39, 7 at 150 epochs, the
-/// stage-1 file's 38, 1, 27, 40, 4 and the degree-12 file's 4, 0, 0, 6, 0
-/// (results/gset-table5-random-plus-stage2-e300-2000.csv against -stage2-2000.csv,
-/// -degree-e600-2000.csv and -trained-2000.csv); below it, the degree-12 file. Random ±1 graphs
+/// From this mean degree a random +1 graph takes the rule trained at G1-G5's degree (48) at seed
+/// 000's stage-1 budget (`gset-random-plus-n200-deg48-b20r400-das`: 20 × 400 trajectories an
+/// epoch, 600 epochs) and fine-tuned at N = 800 for 150 epochs (stage 2,
+/// `gset-random-plus-n800-deg48-b20r400-stage2`), which reaches each of G1-G5 at T = N in 2 000
+/// runs: hits 261, 12, 108, 94, 37 against stage 1's 171, 7, 51, 75, 26 and the earlier
+/// 20 × 100 stage 1 fine-tuned for 300 epochs' 108, 2, 40, 55, 9
+/// (results/gset-table5-random-plus-b20r400-stage2-2000.csv against -random-plus-b20r400-2000.csv
+/// and -random-plus-stage2-e300-2000.csv); below it, the degree-12 file. Random ±1 graphs
 /// the same with their degree-48 file (300 epochs) fine-tuned at N = 800
 /// (`gset-random-pm1-n800-deg48-das-stage2`): 154 hits on G6-G10 against the stage-1 file's 117
 /// and the degree-12 file's 64 (results/gset-table5-random-pm1-stage2-2000.csv against
@@ -72,12 +73,14 @@ const RANDOM_DENSE_DEGREE: f64 = 30.0;
 /// The file for `class` at `n` spins of mean degree `degree`: Table 5's choice per G-set class
 /// (results/gset-table5.sh), the degree-20 file for large sparse random +1 graphs, Table 4's best
 /// row for SK (`sk-n100-das-e700`, (8, 3, 3) at 700 epochs: mean P_s 0.332 on the ten SK N = 100
-/// files).
+/// files). The toroidal file is stage 1 at seed 000's budget (20 × 400 trajectories an epoch, 600
+/// epochs): G11-G13 134, 86, 11 hits of 2 000 at T = N against the 20 × 100 file's 127, 56, 4
+/// (results/gset-table5-toroidal-b20r400-2000.csv); stage 2 at N = 800 made either worse.
 fn file_for(class: GraphClass, n: usize, degree: f64) -> Shipped {
     match class {
         GraphClass::Sk => shipped!("sk-n100-das-e700.json"),
         GraphClass::RandomPlus if degree >= RANDOM_DENSE_DEGREE => {
-            shipped!("gset-random-plus-n800-deg48-das-stage2-e300.json")
+            shipped!("gset-random-plus-n800-deg48-b20r400-stage2.json")
         }
         GraphClass::RandomPlus if n >= RANDOM_PLUS_LARGE_N => {
             shipped!("gset-random-plus-n200-deg20-das-e2000.json")
@@ -87,7 +90,7 @@ fn file_for(class: GraphClass, n: usize, degree: f64) -> Shipped {
             shipped!("gset-random-pm1-n800-deg48-das-stage2.json")
         }
         GraphClass::RandomPm1 => shipped!("gset-random-pm1-n200-objective.json"),
-        GraphClass::Toroidal => shipped!("gset-toroidal-n200-das-e600.json"),
+        GraphClass::Toroidal => shipped!("gset-toroidal-n200-b20r400-das.json"),
         GraphClass::PlanarPlus => shipped!("gset-planar-plus-n200-objective.json"),
         GraphClass::PlanarPm1 => shipped!("gset-planar-pm1-n200-das-e300.json"),
     }

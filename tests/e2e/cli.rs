@@ -567,7 +567,7 @@ fn params_auto_picks_the_class_file_and_says_which() {
         (
             shared("gset/G11.txt"),
             "toroidal ±1",
-            "gset-toroidal-n200-das-e600.json",
+            "gset-toroidal-n200-b20r400-das.json",
         ),
         (
             shared("gset/G14.txt"),
@@ -577,7 +577,7 @@ fn params_auto_picks_the_class_file_and_says_which() {
         (
             shared("gset/G1.txt"),
             "random +1",
-            "gset-random-plus-n800-deg48-das-stage2-e300.json",
+            "gset-random-plus-n800-deg48-b20r400-stage2.json",
         ),
         (
             shared("gset/G6.txt"),
