@@ -7,7 +7,7 @@
 //! Verilog under Verilator, with every read that collides with a write made to return a wrong
 //! word, give the same outputs cycle for cycle.
 
-use npim_hdl::builds::rtl::params::{LANES, LANE_BITS, WEIGHT_BITS};
+use npim_hdl::builds::rtl::params::{LANES, LANE_BITS, LINEAR_BITS, WEIGHT_BITS};
 use npim_hdl::builds::rtl::scatter::{Scatter, ACC_BITS, SLOT_BITS, WIDTHS, WORD_ADDR_BITS};
 use npim_hdl::harness::verilator::run_testbench;
 use npim_hdl::harness::verilog_of;
@@ -46,7 +46,9 @@ struct Inputs {
     entry_row: u64,
     entry_weight: u64,
     column_end: bool,
-    clear: bool,
+    init_valid: bool,
+    init_row: u64,
+    init_linear: u64,
     col_valid: bool,
     col: u64,
     col_neg: bool,
@@ -66,7 +68,9 @@ impl Inputs {
         put(self.entry_row, 11);
         put(self.entry_weight, WEIGHT_BITS);
         put(self.column_end.into(), 1);
-        put(self.clear.into(), 1);
+        put(self.init_valid.into(), 1);
+        put(self.init_row, 11);
+        put(self.init_linear, LINEAR_BITS);
         put(self.col_valid.into(), 1);
         put(self.col, 11);
         put(self.col_neg.into(), 1);
@@ -77,8 +81,21 @@ impl Inputs {
 }
 
 /// Packed input bits (the sum of `packed`'s widths).
-const INPUT_BITS: usize =
-    1 + 1 + LANE_BITS + 1 + 11 + WEIGHT_BITS + 1 + 1 + 1 + 11 + 1 + 1 + SLOT_BITS;
+const INPUT_BITS: usize = 1
+    + 1
+    + LANE_BITS
+    + 1
+    + 11
+    + WEIGHT_BITS
+    + 1
+    + 1
+    + 11
+    + LINEAR_BITS
+    + 1
+    + 11
+    + 1
+    + 1
+    + SLOT_BITS;
 
 /// A cycle's flags before the clock edge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,7 +144,9 @@ impl Bench {
         u.entry_row.next = x.entry_row.to_bits();
         u.entry_weight.next = x.entry_weight.to_bits();
         u.column_end.next = x.column_end;
-        u.clear.next = x.clear;
+        u.init_valid.next = x.init_valid;
+        u.init_row.next = x.init_row.to_bits();
+        u.init_linear.next = x.init_linear.to_bits();
         u.col_valid.next = x.col_valid;
         u.col.next = x.col.to_bits();
         u.col_neg.next = x.col_neg;
@@ -146,7 +165,7 @@ impl Bench {
         let accs: Vec<String> = u
             .acc
             .iter()
-            .map(|a| format!("{:05x}", a.val().index()))
+            .map(|a| format!("{:06x}", a.val().index()))
             .chain(
                 u.row_lanes
                     .iter()
@@ -214,7 +233,10 @@ impl Bench {
                 ..Default::default()
             });
         }
-        self.cycle(Inputs::default());
+        let drained = self.drain();
+        if !columns.is_empty() {
+            assert_eq!(drained, 3, "a column end takes three cycles to write");
+        }
         let status = self.cycle(Inputs::default());
         self.loading = false;
         status
@@ -229,17 +251,18 @@ impl Bench {
         busy_cycles
     }
 
-    /// Clear every bank.
-    fn clear(&mut self) {
-        self.cycle(Inputs {
-            clear: true,
-            ..Default::default()
-        });
-        assert_eq!(
-            self.drain(),
-            1 << SLOT_BITS,
-            "a clear takes a cycle an address"
-        );
+    /// Start every row's accumulator at `−l_i`, a row a cycle in index order; the last
+    /// start is written three cycles after it is handed in.
+    fn init(&mut self, linear: &[i32]) {
+        for (i, &l) in linear.iter().enumerate() {
+            self.cycle(Inputs {
+                init_valid: true,
+                init_row: i as u64,
+                init_linear: u64::from(l as u16),
+                ..Default::default()
+            });
+        }
+        assert_eq!(self.drain(), 3, "a start takes three cycles to write");
     }
 
     /// Hand in `columns` (column, spin −1, flip) back to back; returns the cycles from the
@@ -264,10 +287,9 @@ impl Bench {
         cycles + self.drain()
     }
 
-    /// Row `i`'s `2·acc − l` for every row, read a bank address a cycle: row `s·LANES + k`
-    /// from the lane the lane table names.
-    fn fields(&mut self, linear: &[i32]) -> Vec<i64> {
-        let n = linear.len();
+    /// The `n` rows' fields, read a bank address a cycle: row `s·LANES + k` from the lane the
+    /// lane table names.
+    fn fields(&mut self, n: usize) -> Vec<i64> {
         let mut fields = Vec::with_capacity(n);
         for s in 0..n.div_ceil(LANES) {
             self.cycle(Inputs {
@@ -277,7 +299,7 @@ impl Bench {
             for k in 0..LANES.min(n - s * LANES) {
                 let lane = self.uut.row_lanes[k].val().index();
                 let acc = signed(self.uut.acc[lane].val().index() as u64, ACC_BITS);
-                fields.push(2 * acc - i64::from(linear[s * LANES + k]));
+                fields.push(acc);
             }
         }
         fields
@@ -321,7 +343,12 @@ fn pass_cycles(layout: &ScatterLayout, columns: &[(usize, bool, bool)]) -> usize
 /// `runs` golden runs of `spec` under both row layouts: after every pass the banks give the
 /// golden model's fields, and the pass takes its walk plus four cycles. Returns the bench.
 fn run_against_golden(spec: &str, steps: usize, runs: usize) -> Bench {
-    let image = image_of(spec, steps);
+    let mut image = image_of(spec, steps);
+    // a linear term across its width's range (the Max-Cut images have none): the banks start
+    // at `−l`
+    image.linear = (0..image.n)
+        .map(|i| (i as i32 * 37 % 201 - 100) * 327)
+        .collect();
     let core = GoldenCore::new(&image);
     let n = core.n();
     let mut bench = Bench::new();
@@ -335,7 +362,7 @@ fn run_against_golden(spec: &str, steps: usize, runs: usize) -> Bench {
         layout.check_fits(&WIDTHS).unwrap();
         for r in 0..runs {
             let mut state = GoldenState::new(&core, run_seed(3, r));
-            bench.clear();
+            bench.init(&image.linear);
             let mut before: Option<Vec<i8>> = None;
             for t in 0..steps {
                 state.step();
@@ -352,11 +379,7 @@ fn run_against_golden(spec: &str, steps: usize, runs: usize) -> Bench {
                         "{spec}, run {r}, step {t}"
                     );
                 }
-                assert_eq!(
-                    bench.fields(&image.linear),
-                    state.fields(),
-                    "{spec}, run {r}, step {t}"
-                );
+                assert_eq!(bench.fields(n), state.fields(), "{spec}, run {r}, step {t}");
                 before = Some(spins);
             }
         }
@@ -393,7 +416,8 @@ fn the_verilog_gives_the_same_outputs_every_cycle_with_colliding_reads_poisoned(
     let tb = format!(
         "module tb;\n\
          reg clock = 0; reg load_start; reg owner_valid; reg [{lb}:0] owner_lane; reg entry_valid;\n\
-         reg [10:0] entry_row; reg [{wb}:0] entry_weight; reg column_end; reg clear;\n\
+         reg [10:0] entry_row; reg [{wb}:0] entry_weight; reg column_end; reg init_valid;\n\
+         reg [10:0] init_row; reg [{lnb}:0] init_linear;\n\
          reg col_valid; reg [10:0] col; reg col_neg; reg col_double; reg [{sl}:0] read_slot;\n\
          wire col_ready, busy, load_ready, error_group, error_words; reg r0, b0, lr0, eg0, ew0;\n\
          wire [{ab}:0] {acc_list};\n\
@@ -401,7 +425,8 @@ fn the_verilog_gives_the_same_outputs_every_cycle_with_colliding_reads_poisoned(
          top uut(.clock(clock), .load_start(load_start), .load_ready(load_ready),\n\
            .owner_valid(owner_valid), .owner_lane(owner_lane), .entry_valid(entry_valid),\n\
            .entry_row(entry_row), .entry_weight(entry_weight), .column_end(column_end),\n\
-           .error_group(error_group), .error_words(error_words), .clear(clear),\n\
+           .error_group(error_group), .error_words(error_words), .init_valid(init_valid),\n\
+           .init_row(init_row), .init_linear(init_linear),\n\
            .col_valid(col_valid), .col(col), .col_neg(col_neg), .col_double(col_double),\n\
            .col_ready(col_ready), .busy(busy), .read_slot(read_slot), {acc_ports},\n\
            {lane_ports});\n\
@@ -411,7 +436,8 @@ fn the_verilog_gives_the_same_outputs_every_cycle_with_colliding_reads_poisoned(
            $readmemh(\"inputs.hex\", vec);\n\
            for (k = 0; k <= {last}; k = k + 1) begin\n\
              {{load_start, owner_valid, owner_lane, entry_valid, entry_row, entry_weight,\n\
-               column_end, clear, col_valid, col, col_neg, col_double, read_slot}} = vec[k][{top}:0];\n\
+               column_end, init_valid, init_row, init_linear, col_valid, col, col_neg, col_double,\n\
+               read_slot}} = vec[k][{top}:0];\n\
              #1 r0 = col_ready; b0 = busy; lr0 = load_ready; eg0 = error_group; ew0 = error_words;\n\
              #4 clock = 1;\n\
              #1 $display(\"%0d %0d %0d %0d %0d {acc_fmt} {lane_fmt}\", r0, b0, lr0, eg0, ew0,\n\
@@ -423,6 +449,7 @@ fn the_verilog_gives_the_same_outputs_every_cycle_with_colliding_reads_poisoned(
          endmodule\n",
         lb = LANE_BITS - 1,
         wb = WEIGHT_BITS - 1,
+        lnb = LINEAR_BITS - 1,
         sl = SLOT_BITS - 1,
         ab = ACC_BITS - 1,
         acc_list = accs.join(", "),
@@ -435,7 +462,7 @@ fn the_verilog_gives_the_same_outputs_every_cycle_with_colliding_reads_poisoned(
             .map(|l| format!(".row_lanes${l}(lane{l})"))
             .collect::<Vec<_>>()
             .join(", "),
-        acc_fmt = vec!["%05h"; LANES].join(" "),
+        acc_fmt = vec!["%06h"; LANES].join(" "),
         lane_fmt = vec!["%02h"; LANES].join(" "),
         acc_args = accs.join(", "),
         lane_args = lanes.join(", "),

@@ -88,6 +88,9 @@ pub struct Build {
     pub update_verilog: fn() -> String,
     /// The CIM feedback engine's Verilog.
     pub feedback_verilog: fn() -> String,
+    /// The incremental matvec's scatter engine's Verilog, in the builds that compile it (issue
+    /// 21: in no core yet).
+    pub scatter_verilog: Option<fn() -> String>,
     /// The serial core's Verilog, with a bitstream hash for IDENTIFY.
     pub serial_core_verilog: fn([u8; 32]) -> String,
     /// Whether the build can run an image (the reason if not).
@@ -114,6 +117,9 @@ pub struct Build {
 
 macro_rules! build_entry {
     ($b:ident) => {
+        build_entry!($b, None)
+    };
+    ($b:ident, $scatter:expr) => {
         Build {
             name: $b::params::NAME,
             config: $b::widths::config,
@@ -121,6 +127,7 @@ macro_rules! build_entry {
             matvec_verilog: $b::matvec_sim::verilog,
             update_verilog: $b::update_sim::verilog,
             feedback_verilog: $b::feedback_sim::verilog,
+            scatter_verilog: $scatter,
             serial_core_verilog: $b::serial_sim::verilog,
             check_image: $b::core_sim::check_image,
             build_harness: $b::core_sim::build_harness,
@@ -138,7 +145,7 @@ macro_rules! build_entry {
 
 /// Every build.
 pub static BUILDS: [Build; 5] = [
-    build_entry!(rtl),
+    build_entry!(rtl, Some(rtl::scatter::verilog)),
     build_entry!(rtl4),
     build_entry!(small),
     build_entry!(dense),

@@ -533,6 +533,9 @@ pub enum BlockArg {
     Update,
     /// The CIM feedback engine (measurement-feedback port).
     Feedback,
+    /// The incremental matvec's scatter engine with its packer (issue 21; the `rtl` build
+    /// only, in no core yet).
+    Scatter,
 }
 
 #[derive(Args)]

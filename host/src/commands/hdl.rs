@@ -26,6 +26,12 @@ pub fn verilog(args: VerilogArgs) -> Result<()> {
         BlockArg::Matvec => (build.matvec_verilog)(),
         BlockArg::Update => (build.update_verilog)(),
         BlockArg::Feedback => (build.feedback_verilog)(),
+        BlockArg::Scatter => build.scatter_verilog.ok_or_else(|| {
+            anyhow!(
+                "build `{}` has no scatter engine (the `rtl` build has)",
+                build.name
+            )
+        })?(),
     };
     std::fs::write(&args.out, &text).with_context(|| format!("writing {}", args.out.display()))?;
     println!(

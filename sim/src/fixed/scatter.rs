@@ -9,11 +9,12 @@
 //! ([`super::matvec_work::column_words`]), so a word's lanes never write one bank twice and the
 //! scatter needs no crossbar and meets no conflict.
 //!
-//! **Arithmetic** (the golden model's, `docs/fixed-point.md`): the banks hold `J_q·σ`. The
-//! first pass of a run adds `J_q[:, j]·σ_j` for every `j` into banks cleared to 0; each later
-//! pass adds `2·σ_j(t)·J_q[:, j]` for each spin `j` that flipped. The field of row `i` is
-//! `f_i = 2·(J_q·σ)_i − l_i`, read from its bank. Every sum is exact in integers, so the fields
-//! are the golden model's in any order of the columns.
+//! **Arithmetic** (the golden model's, `docs/fixed-point.md`): the banks hold the fields
+//! `f = 2·J_q·σ − l` themselves. A run starts them at `−l_i`; its first pass adds
+//! `2·J_q[:, j]·σ_j` for every `j`, and each later pass `4·σ_j(t)·J_q[:, j]` for each spin `j`
+//! that flipped. Every sum is exact in integers, so the fields are the golden model's in any
+//! order of the columns, and they leave the banks as they are (no `l` at the readout, where an
+//! engine would need `L` of them a cycle; the start reads one a row).
 
 use super::golden::GoldenCore;
 use super::matvec_work::column_words;
@@ -188,7 +189,7 @@ impl ScatterLayout {
     }
 }
 
-/// The lanes' banks of `J_q·σ` accumulators over a run (module docs).
+/// The lanes' banks of field accumulators over a run (module docs).
 #[derive(Clone, Debug)]
 pub struct ScatterBanks {
     banks: Vec<Vec<i64>>,
@@ -197,11 +198,15 @@ pub struct ScatterBanks {
 }
 
 impl ScatterBanks {
-    /// Banks cleared to 0, before a run's first pass.
-    pub fn new(layout: &ScatterLayout) -> Self {
+    /// Banks at `−l_i`, before a run's first pass.
+    pub fn new(layout: &ScatterLayout, linear: &[i32]) -> Self {
         let n = layout.owner.len();
+        let mut banks = vec![vec![0; n.div_ceil(layout.lanes)]; layout.lanes];
+        for (i, &l) in linear.iter().enumerate() {
+            banks[layout.owner[i] as usize][layout.slot[i] as usize] = -i64::from(l);
+        }
         ScatterBanks {
-            banks: vec![vec![0; n.div_ceil(layout.lanes)]; layout.lanes],
+            banks,
             spins: vec![0; n],
             started: false,
         }
@@ -214,9 +219,9 @@ impl ScatterBanks {
         for (j, &s) in spins.iter().enumerate() {
             let s: i64 = if s >= 0 { 1 } else { -1 };
             let scale = if !self.started {
-                s
-            } else if s != i64::from(self.spins[j]) {
                 2 * s
+            } else if s != i64::from(self.spins[j]) {
+                4 * s
             } else {
                 continue;
             };
@@ -234,13 +239,10 @@ impl ScatterBanks {
         read
     }
 
-    /// `f_i = 2·(J_q·σ)_i − l_i` for every row, in index order.
-    pub fn fields(&self, layout: &ScatterLayout, linear: &[i32]) -> Vec<i64> {
+    /// `f_i = 2·(J_q·σ)_i − l_i` for every row, in index order: each row's bank.
+    pub fn fields(&self, layout: &ScatterLayout) -> Vec<i64> {
         (0..layout.owner.len())
-            .map(|i| {
-                let acc = self.banks[layout.owner[i] as usize][layout.slot[i] as usize];
-                2 * acc - i64::from(linear[i])
-            })
+            .map(|i| self.banks[layout.owner[i] as usize][layout.slot[i] as usize])
             .collect()
     }
 }
@@ -258,7 +260,11 @@ mod tests {
     /// Every step of `runs` golden runs: the banks' fields equal the golden model's, and the
     /// words each pass reads are the ones `matvec_work` counts.
     fn fields_match_the_golden_model(spec: &str, lanes: usize, runs: usize) {
-        let core = handset_core(spec, 30, 7);
+        fields_match_on(&handset_core(spec, 30, 7), spec, lanes, runs);
+    }
+
+    fn fields_match_on(core: &GoldenCore, spec: &str, lanes: usize, runs: usize) {
+        let core = core.clone();
         let n = core.n;
         for owner in [
             mod_owners(n, lanes),
@@ -272,12 +278,12 @@ mod tests {
                 let schedule = UnitSchedule::of(&core, 4, 4);
                 let counted = run_work(&core, seed, std::slice::from_ref(&per_column), &schedule);
                 let mut state = GoldenState::new(&core, seed);
-                let mut banks = ScatterBanks::new(&layout);
+                let mut banks = ScatterBanks::new(&layout, &core.linear);
                 for (t, work) in counted.iter().enumerate() {
                     state.step();
                     let read = banks.pass(&layout, state.spins());
                     assert_eq!(
-                        banks.fields(&layout, &core.linear),
+                        banks.fields(&layout),
                         state.fields(),
                         "{spec}, {lanes} lanes, run {r}, step {t}"
                     );
@@ -295,6 +301,17 @@ mod tests {
     #[test]
     fn dense_gaussian_fields_are_the_golden_models_every_step() {
         fields_match_the_golden_model("sk:n=40,seed=2", 32, 3);
+    }
+
+    #[test]
+    fn a_linear_term_starts_the_banks() {
+        let spec = "gnp:n=60,p=0.2,weights=pm1,seed=6";
+        let mut core = handset_core(spec, 30, 7);
+        core.linear = (0..core.n)
+            .map(|i| (i as i32 * 37 % 201 - 100) * 300)
+            .collect();
+        assert!(core.linear.iter().any(|&l| l != 0));
+        fields_match_on(&core, spec, 8, 2);
     }
 
     #[test]

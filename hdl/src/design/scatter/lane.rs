@@ -1,6 +1,6 @@
 //! One lane of the scatter engine: its slice of every column word (the bank address and weight
-//! of one entry of a row this lane owns) and its bank of `J_q·σ` accumulators. Each cycle a word
-//! arrives, the lane adds `±w` or `±2w` into one accumulator; a block of its own because the
+//! of one entry of a row this lane owns) and its bank of field accumulators. Each cycle a word
+//! arrives, the lane adds `±2w` or `±4w` into one accumulator; a block of its own because the
 //! engine's lanes are an unrolled loop, where rust_hdl cannot cast (`entry.rs`).
 
 use super::super::widths::*;
@@ -26,12 +26,14 @@ pub struct ScatterLane {
     pub add: Signal<In, Bit>,
     /// Subtract it instead (`σ_j = −1`).
     pub neg: Signal<In, Bit>,
-    /// Twice the weight (a flip: `σ_j` went from `−s` to `s`).
+    /// Four times the weight, not two (a flip: `σ_j` went from `−s` to `s`).
     pub double: Signal<In, Bit>,
-    /// Set accumulator `clear_slot` to 0 (over `add`; the engine never asks both).
-    pub clear: Signal<In, Bit>,
-    /// See `clear`.
-    pub clear_slot: Signal<In, Bits<SLOT_BITS>>,
+    /// Set accumulator `set_slot` to `set_value` (over `add`; the engine never asks both).
+    pub set: Signal<In, Bit>,
+    /// See `set`.
+    pub set_slot: Signal<In, Bits<SLOT_BITS>>,
+    /// See `set`.
+    pub set_value: Signal<In, Bits<ACC_BITS>>,
     /// Accumulator read on a cycle without an update.
     pub read_slot: Signal<In, Bits<SLOT_BITS>>,
     /// The accumulator at `read_slot`, the cycle after.
@@ -63,8 +65,9 @@ impl Default for ScatterLane {
             add: Default::default(),
             neg: Default::default(),
             double: Default::default(),
-            clear: Default::default(),
-            clear_slot: Default::default(),
+            set: Default::default(),
+            set_slot: Default::default(),
+            set_value: Default::default(),
             read_slot: Default::default(),
             acc: Default::default(),
             words: Default::default(),
@@ -96,22 +99,21 @@ impl Logic for ScatterLane {
                 .val()
                 .get_bits::<WEIGHT_BITS>(self.weight_at.val().index()),
         ));
-        self.term.next = unsigned_cast::<ACC_BITS>(self.weight.val());
+        self.term.next = unsigned_cast::<ACC_BITS>(self.weight.val()) << 1;
         if self.double.val() {
-            self.term.next = unsigned_cast::<ACC_BITS>(self.weight.val())
-                + unsigned_cast::<ACC_BITS>(self.weight.val());
+            self.term.next = unsigned_cast::<ACC_BITS>(self.weight.val()) << 2;
         }
         self.delta.next = self.term.val();
         if self.neg.val() {
             self.delta.next = !self.term.val() + 1;
         }
-        self.bank.valid.next = self.add.val() | self.clear.val();
-        self.bank.set.next = self.clear.val();
+        self.bank.valid.next = self.add.val() | self.set.val();
+        self.bank.set.next = self.set.val();
         self.bank.addr.next = bit_cast::<SLOT_BITS, LANE_ENTRY_BITS>(self.word_q.q.val());
         self.bank.delta.next = self.delta.val();
-        if self.clear.val() {
-            self.bank.addr.next = self.clear_slot.val();
-            self.bank.delta.next = 0.into();
+        if self.set.val() {
+            self.bank.addr.next = self.set_slot.val();
+            self.bank.delta.next = self.set_value.val();
         }
         self.bank.read_addr.next = self.read_slot.val();
         self.acc.next = self.bank.read_data.val();

@@ -3,12 +3,12 @@
 //! matvec"). Not yet part of any core: compiled into the `rtl` build only, and checked against
 //! the specification and the golden model's fields in `hdl/tests/scatter.rs`.
 //!
-//! `LANES` lanes each own the `J_q·σ` accumulators of at most `2^SLOT_BITS` rows (a bank per
-//! lane, [`ScatterLane`](crate::builds::rtl::scatter::lane::ScatterLane)). Column `j` is
+//! `LANES` lanes each own the field accumulators (`f = 2·J_q·σ − l`) of at most `2^SLOT_BITS`
+//! rows (a bank per lane, [`ScatterLane`](crate::builds::rtl::scatter::lane::ScatterLane)). Column `j` is
 //! `count_j` consecutive words from `first_j` (the column memory holds both); lane `l` of a
 //! word holds one entry of a row lane `l` owns, as its bank address and weight (weight 0: the
 //! lane idles). A column handed in with its
-//! sign (`col_neg`: `σ_j = −1`) and `col_double` (a flip) adds `±w` or `±2w` per entry, one
+//! sign (`col_neg`: `σ_j = −1`) and `col_double` (a flip) adds `±2w` or `±4w` per entry, one
 //! word a cycle, columns back to back with no gap: a pass costs the words of its columns (and a
 //! cycle for a column of none), plus five cycles to drain.
 //!
@@ -18,11 +18,13 @@
 //! entry in its bank's read-modify-write (two stages more, `crate::widgets::acc_bank`).
 //!
 //! Protocol: load an image through the packer ([`packer`]: `load_start`, the owners, the
-//! columns' entries) while idle; pulse
-//! `clear` (`2^SLOT_BITS` cycles busy) before a run; hand in columns (`col_valid` held until
-//! `col_ready`): every column with `col_double` low on the run's first pass, the flipped ones
-//! with it high after; once `busy` is low, `read_slot` reads every lane's accumulator at that
-//! address, the cycle after on `acc`.
+//! columns' entries) while idle; before a run, start every row's accumulator at `−l_i`
+//! (`init_valid` with row `init_row` and its `l` on `init_linear`, a row a cycle in any order;
+//! each row's lane comes from the packer's lane table two cycles later); once `busy` is low, hand in
+//! columns (`col_valid` held until `col_ready`): every column with `col_double` low on the run's
+//! first pass, the flipped ones with it high after; once `busy` is low, `read_slot` reads every
+//! lane's accumulator at that address, the cycle after on `acc`, and the lane table's row there
+//! on `row_lanes` (row `read_slot·LANES + k` is in lane `row_lanes[k]`): the fields themselves.
 
 pub mod lane;
 pub mod packer;
@@ -44,9 +46,11 @@ pub const WORD_ADDR_BITS: usize = ENTRY_ADDR_BITS - LANE_BITS + 1;
 pub const LANE_ENTRY_BITS: usize = SLOT_BITS + WEIGHT_BITS;
 /// A column memory word: first word, count above.
 pub const COLUMN_BITS: usize = WORD_ADDR_BITS + RUN_BITS;
-/// Width of an accumulator: `|(J_q·σ)_i| ≤ N_MAX·2^(WEIGHT_BITS−1)`, and the sign; every
-/// partial sum of a pass is some `J_q·σ'`, so none is wider.
-pub const ACC_BITS: usize = SPIN_BITS + WEIGHT_BITS + 1;
+/// Width of an accumulator: `|f_i| ≤ 2·N_MAX·2^(WEIGHT_BITS−1) + 2^(LINEAR_BITS−1)`, below
+/// `2^(SPIN_BITS + WEIGHT_BITS + 1)`, and the sign; every partial sum of a pass is some
+/// `2·J_q·σ' − l`, so none is wider.
+pub const ACC_BITS: usize = SPIN_BITS + WEIGHT_BITS + 2;
+const _: () = assert!(LINEAR_BITS <= SPIN_BITS + WEIGHT_BITS);
 
 /// These widths as the loader packs a layout for them
 /// (`npim_sim::fixed::scatter::ScatterLayout::check_fits`, `column_word`, `lane_entry`).
@@ -56,6 +60,12 @@ pub const WIDTHS: npim_sim::fixed::scatter::ScatterWidths =
         weight_bits: WEIGHT_BITS as u32,
         word_addr_bits: WORD_ADDR_BITS as u32,
     };
+
+/// The engine's Verilog (`npim hdl verilog --block scatter`: synthesized alone, as
+/// `scripts/scatter-fmax.sh` does, it measures the engine's resources and clock).
+pub fn verilog() -> String {
+    crate::harness::verilog_of(Scatter::default)
+}
 
 /// The engine.
 #[derive(LogicBlock)]
@@ -82,8 +92,12 @@ pub struct Scatter {
     pub error_group: Signal<Out, Bit>,
     /// The columns took more words than the memories hold (sticky until `load_start`).
     pub error_words: Signal<Out, Bit>,
-    /// Set every accumulator to 0 (taken while not busy).
-    pub clear: Signal<In, Bit>,
+    /// Start row `init_row`'s accumulator at `−init_linear` (before a run, while not busy).
+    pub init_valid: Signal<In, Bit>,
+    /// See `init_valid`.
+    pub init_row: Signal<In, Bits<SPIN_BITS>>,
+    /// See `init_valid`: the row's `l` (two's complement).
+    pub init_linear: Signal<In, Bits<LINEAR_BITS>>,
     /// A column to add.
     pub col_valid: Signal<In, Bit>,
     /// See `col_valid`.
@@ -94,7 +108,7 @@ pub struct Scatter {
     pub col_double: Signal<In, Bit>,
     /// The column is taken this cycle (with `col_valid`).
     pub col_ready: Signal<Out, Bit>,
-    /// A column or a clear is in flight: the accumulators are not final.
+    /// A column, a row's start or a load is in flight: the accumulators are not final.
     pub busy: Signal<Out, Bit>,
     /// Accumulator address read in every lane while not busy.
     pub read_slot: Signal<In, Bits<SLOT_BITS>>,
@@ -107,8 +121,6 @@ pub struct Scatter {
     lanes: [ScatterLane; LANES],
     /// Lane numbers (rust_hdl writes consts into Verilog by name).
     lane_index: [Constant<Bits<LANE_BITS>>; LANES],
-    /// The last accumulator address, where a clear ends.
-    last_slot: Constant<Bits<SLOT_BITS>>,
     /// Where the count starts in a column memory word.
     count_at: Constant<Bits<8>>,
     /// 1, where G's count ends.
@@ -135,9 +147,21 @@ pub struct Scatter {
     x_double: DFF<Bit>,
     /// The banks' second stage is writing a word's sums back.
     b_valid: DFF<Bit>,
-    /// A clear in progress, and the address it sets.
-    clr_active: DFF<Bit>,
-    clr_slot: DFF<Bits<SLOT_BITS>>,
+    /// (I) a row's start while its lane is looked up (two cycles): its bank address and `−l`;
+    /// then the bank's second stage writing it.
+    i_valid: DFF<Bit>,
+    i_slot: DFF<Bits<SLOT_BITS>>,
+    i_value: DFF<Bits<ACC_BITS>>,
+    i_valid2: DFF<Bit>,
+    i_slot2: DFF<Bits<SLOT_BITS>>,
+    i_value2: DFF<Bits<ACC_BITS>>,
+    i_back: DFF<Bit>,
+    /// `init_linear` sign-extended (through a signed signal: rust_hdl's Verilog zero-extends a
+    /// cast of a cast).
+    init_signed: Signal<Local, Signed<ACC_BITS>>,
+    init_ext: Signal<Local, Bits<ACC_BITS>>,
+    /// Where the bank address starts in a row index.
+    slot_at: Constant<Bits<8>>,
     /// G issues its column's last word this cycle (or nothing): A's column goes next.
     g_free: Signal<Local, Bit>,
     /// A column is taken.
@@ -163,7 +187,9 @@ impl Default for Scatter {
             column_end: Default::default(),
             error_group: Default::default(),
             error_words: Default::default(),
-            clear: Default::default(),
+            init_valid: Default::default(),
+            init_row: Default::default(),
+            init_linear: Default::default(),
             col_valid: Default::default(),
             col: Default::default(),
             col_neg: Default::default(),
@@ -177,7 +203,6 @@ impl Default for Scatter {
             columns: Default::default(),
             lanes: std::array::from_fn(|_| ScatterLane::default()),
             lane_index: std::array::from_fn(|l| Constant::new((l as u64).to_bits())),
-            last_slot: Constant::new(((1u64 << SLOT_BITS) - 1).to_bits()),
             count_at: Constant::new((WORD_ADDR_BITS as u64).to_bits()),
             one: Constant::new(1u64.to_bits()),
             a_valid: Default::default(),
@@ -196,8 +221,16 @@ impl Default for Scatter {
             x_neg: Default::default(),
             x_double: Default::default(),
             b_valid: Default::default(),
-            clr_active: Default::default(),
-            clr_slot: Default::default(),
+            i_valid: Default::default(),
+            i_slot: Default::default(),
+            i_value: Default::default(),
+            i_valid2: Default::default(),
+            i_slot2: Default::default(),
+            i_value2: Default::default(),
+            i_back: Default::default(),
+            init_signed: Default::default(),
+            init_ext: Default::default(),
+            slot_at: Constant::new((LANE_BITS as u64).to_bits()),
             g_free: Default::default(),
             accept: Default::default(),
             first: Default::default(),
@@ -212,7 +245,8 @@ impl Logic for Scatter {
     fn update(&mut self) {
         dff_setup!(
             self, clock, a_valid, a_col, a_neg, a_double, g_valid, g_addr, g_left, g_neg, g_double,
-            w_valid, w_neg, w_double, x_valid, x_neg, x_double, b_valid, clr_active, clr_slot
+            w_valid, w_neg, w_double, x_valid, x_neg, x_double, b_valid, i_valid, i_slot, i_value,
+            i_valid2, i_slot2, i_value2, i_back
         );
         self.columns.read_clock.next = self.clock.val();
         self.columns.write_clock.next = self.clock.val();
@@ -228,6 +262,8 @@ impl Logic for Scatter {
         self.error_group.next = self.packer.error_group.val();
         self.error_words.next = self.packer.error_words.val();
         self.packer.read_group.next = self.read_slot.val();
+        self.packer.lookup_valid.next = self.init_valid.val();
+        self.packer.lookup_row.next = self.init_row.val();
         self.columns.write_address.next = self.packer.col_waddr.val();
         self.columns.write_data.next = self.packer.col_wdata.val();
         self.columns.write_enable.next = self.packer.col_we.val();
@@ -236,12 +272,14 @@ impl Logic for Scatter {
             | self.w_valid.q.val()
             | self.x_valid.q.val()
             | self.b_valid.q.val()
-            | self.clr_active.q.val();
+            | self.i_valid.q.val()
+            | self.i_valid2.q.val()
+            | self.i_back.q.val()
+            | self.packer.packing.val();
         self.busy.next = self.busy_now.val();
         // (A) take a column when A is empty or hands its column to G this cycle
         self.g_free.next = !self.g_valid.q.val() | (self.g_left.q.val() == self.one.val());
-        self.col_ready.next =
-            !self.clr_active.q.val() & (!self.a_valid.q.val() | self.g_free.val());
+        self.col_ready.next = !self.a_valid.q.val() | self.g_free.val();
         self.accept.next = self.col_valid.val() & self.col_ready.val();
         // the column memory reads A's column while A waits, so its word stays out
         self.columns.read_address.next = self.a_col.q.val();
@@ -281,16 +319,21 @@ impl Logic for Scatter {
         self.x_neg.d.next = self.w_neg.q.val();
         self.x_double.d.next = self.w_double.q.val();
         self.b_valid.d.next = self.x_valid.q.val();
-        // clear: one address of every bank a cycle
-        if self.clr_active.q.val() {
-            self.clr_slot.d.next = self.clr_slot.q.val() + 1;
-            if self.clr_slot.q.val() == self.last_slot.val() {
-                self.clr_active.d.next = false;
-            }
-        } else if self.clear.val() & !self.busy_now.val() {
-            self.clr_active.d.next = true;
-            self.clr_slot.d.next = 0.into();
-        }
+        // (I) a row's start: `−l` into its lane's bank once the lane table names the lane
+        self.init_signed.next = signed_bit_cast::<ACC_BITS, LINEAR_BITS>(
+            signed_cast::<LINEAR_BITS>(self.init_linear.val()),
+        );
+        self.init_ext.next = unsigned_cast::<ACC_BITS>(self.init_signed.val());
+        self.i_valid.d.next = self.init_valid.val();
+        self.i_slot.d.next = self
+            .init_row
+            .val()
+            .get_bits::<SLOT_BITS>(self.slot_at.val().index());
+        self.i_value.d.next = !self.init_ext.val() + 1;
+        self.i_valid2.d.next = self.i_valid.q.val();
+        self.i_slot2.d.next = self.i_slot.q.val();
+        self.i_value2.d.next = self.i_value.q.val();
+        self.i_back.d.next = self.i_valid2.q.val();
         for l in 0..LANES {
             self.lanes[l].clock.next = self.clock.val();
             self.lanes[l].word_raddr.next = self.g_addr.q.val();
@@ -302,8 +345,10 @@ impl Logic for Scatter {
             self.lanes[l].add.next = self.x_valid.q.val();
             self.lanes[l].neg.next = self.x_neg.q.val();
             self.lanes[l].double.next = self.x_double.q.val();
-            self.lanes[l].clear.next = self.clr_active.q.val();
-            self.lanes[l].clear_slot.next = self.clr_slot.q.val();
+            self.lanes[l].set.next =
+                self.i_valid2.q.val() & (self.packer.lookup_lane.val() == self.lane_index[l].val());
+            self.lanes[l].set_slot.next = self.i_slot2.q.val();
+            self.lanes[l].set_value.next = self.i_value2.q.val();
             self.lanes[l].read_slot.next = self.read_slot.val();
             self.acc[l].next = self.lanes[l].acc.val();
             self.row_lanes[l].next = self.packer.lanes[l].val();

@@ -16,8 +16,8 @@
 //! (`owner_valid`, `owner_lane`); then the columns in order from 0, each as its entries
 //! (`entry_valid`, `entry_row` ascending, `entry_weight`) and a `column_end` (never in the cycle
 //! of an entry; a column of no entries is a lone `column_end`). Entries and owners may come
-//! every cycle. The column memory word of column `j` is written the cycle after its
-//! `column_end`. `error_words` rises where the layout takes more words than the memories hold.
+//! every cycle. Each goes through three registered stages (the lane table's read, the fill
+//! count, the write: `packing` high until the last is written). `error_words` rises where the layout takes more words than the memories hold.
 //!
 //! **Packing** (the specification's): entry `J[i, j]` goes to lane `owner[i]`, in the first word
 //! of column `j` where that lane is still free, so a column takes as many words as its fullest
@@ -39,6 +39,8 @@ pub struct ScatterPacker {
     pub start: Signal<In, Bit>,
     /// The clear is over: owners and columns may come.
     pub ready: Signal<Out, Bit>,
+    /// A clear, an entry or a column end is still on its way into the memories.
+    pub packing: Signal<Out, Bit>,
     /// The next row's lane (rows in index order from 0).
     pub owner_valid: Signal<In, Bit>,
     /// See `owner_valid`.
@@ -71,6 +73,12 @@ pub struct ScatterPacker {
     pub word_wlane: Signal<Out, Bits<LANE_BITS>>,
     /// See `word_we`: bank address, weight above.
     pub word_wdata: Signal<Out, Bits<LANE_ENTRY_BITS>>,
+    /// Look up row `lookup_row`'s lane (not with an entry): on `lookup_lane` two cycles after.
+    pub lookup_valid: Signal<In, Bit>,
+    /// See `lookup_valid`.
+    pub lookup_row: Signal<In, Bits<SPIN_BITS>>,
+    /// The lane of the row of the entry or lookup of two cycles before.
+    pub lookup_lane: Signal<Out, Bits<LANE_BITS>>,
     /// A group's lane table row to read (the engine's bank address being read out).
     pub read_group: Signal<In, Bits<SLOT_BITS>>,
     /// `lanes[k]`: the lane of row `read_group·LANES + k`, the cycle after.
@@ -105,8 +113,25 @@ pub struct ScatterPacker {
     e_pos: DFF<Bits<LANE_BITS>>,
     e_slot: DFF<Bits<SLOT_BITS>>,
     e_weight: DFF<Bits<WEIGHT_BITS>>,
-    /// E's lane, and how many words of the column that lane has filled.
+    /// E's lane, from the lane table.
     lane: Signal<Local, Bits<LANE_BITS>>,
+    /// (F) the entry or column end with its lane (registered: the lane table's 32-way pick and
+    /// the fill count's would be one path).
+    f_valid: DFF<Bit>,
+    f_end: DFF<Bit>,
+    f_slot: DFF<Bits<SLOT_BITS>>,
+    f_weight: DFF<Bits<WEIGHT_BITS>>,
+    f_lane: DFF<Bits<LANE_BITS>>,
+    /// (W) the memory writes, registered.
+    w_we: DFF<Bit>,
+    w_wall: DFF<Bit>,
+    w_waddr: DFF<Bits<WORD_ADDR_BITS>>,
+    w_wlane: DFF<Bits<LANE_BITS>>,
+    w_wdata: DFF<Bits<LANE_ENTRY_BITS>>,
+    c_we: DFF<Bit>,
+    c_waddr: DFF<Bits<SPIN_BITS>>,
+    c_wdata: DFF<Bits<COLUMN_BITS>>,
+    /// How many words of the column F's lane has filled.
     filled: Signal<Local, Bits<RUN_BITS>>,
     /// Per lane, the words of the current column it has filled.
     fill: [DFF<Bits<RUN_BITS>>; LANES],
@@ -144,6 +169,9 @@ impl Default for ScatterPacker {
             word_waddr: Default::default(),
             word_wlane: Default::default(),
             word_wdata: Default::default(),
+            lookup_valid: Default::default(),
+            lookup_row: Default::default(),
+            lookup_lane: Default::default(),
             read_group: Default::default(),
             lanes: Default::default(),
             table: Default::default(),
@@ -165,6 +193,20 @@ impl Default for ScatterPacker {
             e_slot: Default::default(),
             e_weight: Default::default(),
             lane: Default::default(),
+            f_valid: Default::default(),
+            f_end: Default::default(),
+            f_slot: Default::default(),
+            f_weight: Default::default(),
+            f_lane: Default::default(),
+            w_we: Default::default(),
+            w_wall: Default::default(),
+            w_waddr: Default::default(),
+            w_wlane: Default::default(),
+            w_wdata: Default::default(),
+            c_we: Default::default(),
+            c_waddr: Default::default(),
+            c_wdata: Default::default(),
+            packing: Default::default(),
             filled: Default::default(),
             fill: Default::default(),
             run: Default::default(),
@@ -183,7 +225,8 @@ impl Logic for ScatterPacker {
     fn update(&mut self) {
         dff_setup!(
             self, clock, clearing, clear_addr, owner_row, used, e_valid, e_end, e_pos, e_slot,
-            e_weight, run, col, base, err_group, err_words
+            e_weight, f_valid, f_end, f_slot, f_weight, f_lane, w_we, w_wall, w_waddr, w_wlane,
+            w_wdata, c_we, c_waddr, c_wdata, run, col, base, err_group, err_words
         );
         for l in 0..LANES {
             self.fill[l].clock.next = self.clock.val();
@@ -216,11 +259,16 @@ impl Logic for ScatterPacker {
             self.table[k].write_data.next = self.owner_lane.val();
             self.table[k].write_enable.next = self.owner_valid.val()
                 & (self.owner_row.q.val().get_bits::<LANE_BITS>(0) == self.lane_index[k].val());
-            // an entry reads its row's lane; otherwise the readout reads a group
+            // an entry or a lookup reads its row's lane; otherwise the readout reads a group
             self.table[k].read_address.next = self.read_group.val();
             if self.entry_valid.val() {
                 self.table[k].read_address.next = self
                     .entry_row
+                    .val()
+                    .get_bits::<SLOT_BITS>(self.group_at.val().index());
+            } else if self.lookup_valid.val() {
+                self.table[k].read_address.next = self
+                    .lookup_row
                     .val()
                     .get_bits::<SLOT_BITS>(self.group_at.val().index());
             }
@@ -230,6 +278,9 @@ impl Logic for ScatterPacker {
         self.e_valid.d.next = self.entry_valid.val();
         self.e_end.d.next = self.column_end.val();
         self.e_pos.d.next = self.entry_row.val().get_bits::<LANE_BITS>(0);
+        if !self.entry_valid.val() {
+            self.e_pos.d.next = self.lookup_row.val().get_bits::<LANE_BITS>(0);
+        }
         self.e_slot.d.next = self
             .entry_row
             .val()
@@ -241,29 +292,36 @@ impl Logic for ScatterPacker {
                 self.lane.next = self.table[k].read_data.val();
             }
         }
+        // (F) the entry with its lane: its word and the column's count
+        self.f_valid.d.next = self.e_valid.q.val();
+        self.f_end.d.next = self.e_end.q.val();
+        self.f_slot.d.next = self.e_slot.q.val();
+        self.f_weight.d.next = self.e_weight.q.val();
+        self.f_lane.d.next = self.lane.val();
+        self.lookup_lane.next = self.f_lane.q.val();
         self.filled.next = 0.into();
         for l in 0..LANES {
-            if self.lane.val() == self.lane_index[l].val() {
+            if self.f_lane.q.val() == self.lane_index[l].val() {
                 self.filled.next = self.fill[l].q.val();
             }
         }
         // the entry into its lane's first free word of the column; the clear over everything
         self.base_word.next = bit_cast::<WORD_ADDR_BITS, BASE_BITS>(self.base.q.val());
-        self.word_we.next = self.e_valid.q.val() | self.clearing.q.val();
-        self.word_wall.next = self.clearing.q.val();
-        self.word_wlane.next = self.lane.val();
-        self.word_waddr.next =
+        self.w_we.d.next = self.f_valid.q.val() | self.clearing.q.val();
+        self.w_wall.d.next = self.clearing.q.val();
+        self.w_wlane.d.next = self.f_lane.q.val();
+        self.w_waddr.d.next =
             self.base_word.val() + bit_cast::<WORD_ADDR_BITS, RUN_BITS>(self.filled.val());
-        self.word_wdata.next = bit_cast::<LANE_ENTRY_BITS, SLOT_BITS>(self.e_slot.q.val())
-            | (bit_cast::<LANE_ENTRY_BITS, WEIGHT_BITS>(self.e_weight.q.val())
+        self.w_wdata.d.next = bit_cast::<LANE_ENTRY_BITS, SLOT_BITS>(self.f_slot.q.val())
+            | (bit_cast::<LANE_ENTRY_BITS, WEIGHT_BITS>(self.f_weight.q.val())
                 << self.weight_at.val());
         if self.clearing.q.val() {
-            self.word_waddr.next = self.clear_addr.q.val();
-            self.word_wdata.next = 0.into();
+            self.w_waddr.d.next = self.clear_addr.q.val();
+            self.w_wdata.d.next = 0.into();
         }
-        if self.e_valid.q.val() {
+        if self.f_valid.q.val() {
             for l in 0..LANES {
-                if self.lane.val() == self.lane_index[l].val() {
+                if self.f_lane.q.val() == self.lane_index[l].val() {
                     self.fill[l].d.next = self.filled.val() + 1;
                 }
             }
@@ -273,11 +331,11 @@ impl Logic for ScatterPacker {
         }
         // a column's end: its first word and count, and the next column starts after it
         self.next_base.next = self.base.q.val() + bit_cast::<BASE_BITS, RUN_BITS>(self.run.q.val());
-        self.col_we.next = self.e_end.q.val();
-        self.col_waddr.next = self.col.q.val();
-        self.col_wdata.next = bit_cast::<COLUMN_BITS, WORD_ADDR_BITS>(self.base_word.val())
+        self.c_we.d.next = self.f_end.q.val();
+        self.c_waddr.d.next = self.col.q.val();
+        self.c_wdata.d.next = bit_cast::<COLUMN_BITS, WORD_ADDR_BITS>(self.base_word.val())
             | (bit_cast::<COLUMN_BITS, RUN_BITS>(self.run.q.val()) << self.count_at.val());
-        if self.e_end.q.val() {
+        if self.f_end.q.val() {
             self.col.d.next = self.col.q.val() + 1;
             self.base.d.next = self.next_base.val();
             self.run.d.next = 0.into();
@@ -288,6 +346,22 @@ impl Logic for ScatterPacker {
                 self.err_words.d.next = true;
             }
         }
+        // (W) the writes leave registered (they fan out to every lane's memory)
+        self.word_we.next = self.w_we.q.val();
+        self.word_wall.next = self.w_wall.q.val();
+        self.word_waddr.next = self.w_waddr.q.val();
+        self.word_wlane.next = self.w_wlane.q.val();
+        self.word_wdata.next = self.w_wdata.q.val();
+        self.col_we.next = self.c_we.q.val();
+        self.col_waddr.next = self.c_waddr.q.val();
+        self.col_wdata.next = self.c_wdata.q.val();
+        self.packing.next = self.clearing.q.val()
+            | self.e_valid.q.val()
+            | self.e_end.q.val()
+            | self.f_valid.q.val()
+            | self.f_end.q.val()
+            | self.w_we.q.val()
+            | self.c_we.q.val();
         // the clear, and a new load
         if self.clearing.q.val() {
             self.clear_addr.d.next = self.clear_addr.q.val() + 1;
