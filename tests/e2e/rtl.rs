@@ -32,6 +32,33 @@ fn verilog_is_written_and_sim_matches_the_golden_model() {
     let four = std::fs::read_to_string(&v).unwrap();
     assert!(four.contains("read_data$3") && !four.contains("read_data$4"));
     assert!(text.contains("read_data$31") && !text.contains("read_data$32"));
+    // the scatter engine is the `rtl` build's alone; elsewhere a clear refusal
+    let o = npim(&[
+        "hdl",
+        "verilog",
+        "--block",
+        "scatter",
+        "-o",
+        v.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let scatter = std::fs::read_to_string(&v).unwrap();
+    assert!(scatter.contains("module top(") && scatter.contains("row_lanes$31"));
+    let o = npim(&[
+        "hdl",
+        "verilog",
+        "--block",
+        "scatter",
+        "--core",
+        "rtl4",
+        "-o",
+        v.to_str().unwrap(),
+    ]);
+    assert!(
+        !o.status.success() && stderr(&o).contains("build `rtl4` has no scatter engine"),
+        "{}",
+        stderr(&o)
+    );
 
     let image = dir.path().join("sk.npimg");
     let sk = shared("sk/SK1_N20_0.txt");
