@@ -22,17 +22,18 @@ done
 mkdir -p "$out"
 "$npim" hdl verilog --block scatter --core rtl -o "$out/scatter.v" > /dev/null
 # the engine's ports, as `npim hdl verilog` writes them
-lanes=32 acc_bits=20 lane_bits=5
+lanes=32 acc_bits=21 lane_bits=5
 {
   cat <<'EOF'
 module wrap(input clk, input load_start_i, input owner_valid_i, input [4:0] owner_lane_i,
   input entry_valid_i, input [10:0] entry_row_i, input [7:0] entry_weight_i, input column_end_i,
-  input clear_i, input col_valid_i, input [10:0] col_i, input col_neg_i, input col_double_i,
+  input init_valid_i, input [10:0] init_row_i, input [15:0] init_linear_i, input col_valid_i, input [10:0] col_i, input col_neg_i, input col_double_i,
   input [5:0] read_slot_i, input [4:0] sel_i,
   output reg load_ready_o, output reg error_group_o, output reg error_words_o,
-  output reg col_ready_o, output reg busy_o, output reg [19:0] acc_o, output reg [4:0] lane_o);
-  reg load_start, owner_valid, entry_valid, column_end, clear, col_valid, col_neg, col_double;
-  reg [4:0] owner_lane, sel; reg [10:0] entry_row, col; reg [7:0] entry_weight; reg [5:0] read_slot;
+  output reg col_ready_o, output reg busy_o, output reg [20:0] acc_o, output reg [4:0] lane_o);
+  reg load_start, owner_valid, entry_valid, column_end, init_valid, col_valid, col_neg, col_double;
+  reg [4:0] owner_lane, sel; reg [10:0] entry_row, col, init_row; reg [7:0] entry_weight;
+  reg [15:0] init_linear; reg [5:0] read_slot;
   wire load_ready, error_group, error_words, col_ready, busy;
 EOF
   for l in $(seq 0 $((lanes - 1))); do
@@ -41,7 +42,8 @@ EOF
   echo "  top uut(.clock(clk), .load_start(load_start), .load_ready(load_ready),"
   echo "    .owner_valid(owner_valid), .owner_lane(owner_lane), .entry_valid(entry_valid),"
   echo "    .entry_row(entry_row), .entry_weight(entry_weight), .column_end(column_end),"
-  echo "    .error_group(error_group), .error_words(error_words), .clear(clear),"
+  echo "    .error_group(error_group), .error_words(error_words), .init_valid(init_valid),"
+  echo "    .init_row(init_row), .init_linear(init_linear),"
   echo "    .col_valid(col_valid), .col(col), .col_neg(col_neg), .col_double(col_double),"
   echo "    .col_ready(col_ready), .busy(busy), .read_slot(read_slot),"
   for l in $(seq 0 $((lanes - 1))); do
@@ -52,7 +54,8 @@ EOF
   always @(posedge clk) begin
     load_start <= load_start_i; owner_valid <= owner_valid_i; owner_lane <= owner_lane_i;
     entry_valid <= entry_valid_i; entry_row <= entry_row_i; entry_weight <= entry_weight_i;
-    column_end <= column_end_i; clear <= clear_i; col_valid <= col_valid_i; col <= col_i;
+    column_end <= column_end_i; init_valid <= init_valid_i; init_row <= init_row_i;
+    init_linear <= init_linear_i; col_valid <= col_valid_i; col <= col_i;
     col_neg <= col_neg_i; col_double <= col_double_i; read_slot <= read_slot_i; sel <= sel_i;
     load_ready_o <= load_ready; error_group_o <= error_group; error_words_o <= error_words;
     col_ready_o <= col_ready; busy_o <= busy;
@@ -70,5 +73,5 @@ EOF
 "$yosys" -q -l "$out/yosys.log" -p "synth_ecp5 -top wrap -json $out/wrap.json" "$out/scatter.v" "$out/wrap.v"
 "$nextpnr" --85k --package CABGA381 --json "$out/wrap.json" --freq "$mhz" --seed "$seed" \
   --report "$out/report.json" --log "$out/nextpnr.log" --quiet || true
-grep -A 20 'Device utilisation' "$out/nextpnr.log" | grep -E 'TRELLIS_COMB|TRELLIS_FF|DP16KD|TRELLIS_RAMW|DPR16X4|MULT18' || true
+grep -A 40 'Device utilisation' "$out/nextpnr.log" | grep -E 'TRELLIS_COMB|TRELLIS_FF|DP16KD|TRELLIS_RAMW' || true
 grep -E "Max frequency for clock" "$out/nextpnr.log" | tail -1
