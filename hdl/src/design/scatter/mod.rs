@@ -17,8 +17,9 @@
 //! before issues; (W) the words arrive and are registered in the lanes; (X) each lane adds its
 //! entry in its bank's read-modify-write (two stages more, `crate::widgets::acc_bank`).
 //!
-//! Protocol: load an image through the packer ([`packer`]: `load_start`, the owners, the
-//! columns' entries) while idle; before a run, start every row's accumulator at `−l_i`
+//! Protocol: load an image through the packer
+//! ([`packer`](crate::builds::rtl::scatter::packer): `load_start`, the owners, the columns'
+//! entries) while idle; before a run, start every row's accumulator at `−l_i`
 //! (`init_valid` with row `init_row` and its `l` on `init_linear`, a row a cycle in any order;
 //! each row's lane comes from the packer's lane table two cycles later); once `busy` is low, hand in
 //! columns (`col_valid` held until `col_ready`): every column with `col_double` low on the run's
