@@ -33,6 +33,11 @@ const NOT_HERE: &[(&str, &str)] = &[
         "Verilator builds of the whole core; e2e::link runs both RTL engines",
     ),
     ("./scripts/fuzz.sh", "cargo fuzz; CI runs ./scripts/fuzz.sh"),
+    (
+        "./scripts/scatter-fmax.sh",
+        "about 15 minutes of ECP5 synthesis and place and route; run by hand (e2e::rtl writes \
+         the engine's Verilog)",
+    ),
 ];
 
 /// The commands of the block, one a line (`a; b` is two), comments dropped.
