@@ -252,7 +252,7 @@ impl Bench {
     }
 
     /// Start every row's accumulator at `−l_i`, a row a cycle in index order; the last
-    /// start is written three cycles after it is handed in.
+    /// start is written four cycles after it is handed in.
     fn init(&mut self, linear: &[i32]) {
         for (i, &l) in linear.iter().enumerate() {
             self.cycle(Inputs {
@@ -262,7 +262,7 @@ impl Bench {
                 ..Default::default()
             });
         }
-        assert_eq!(self.drain(), 3, "a start takes three cycles to write");
+        assert_eq!(self.drain(), 4, "a start takes four cycles to write");
     }
 
     /// Hand in `columns` (column, spin −1, flip) back to back; returns the cycles from the

@@ -28,11 +28,18 @@ pub struct ScatterLane {
     pub neg: Signal<In, Bit>,
     /// Four times the weight, not two (a flip: `σ_j` went from `−s` to `s`).
     pub double: Signal<In, Bit>,
-    /// Set accumulator `set_slot` to `set_value` (over `add`; the engine never asks both).
+    /// A row's start is decoded this cycle: when `set_lane` is this lane, set accumulator
+    /// `set_slot` to `set_value` the cycle after (over `add`; the engine never asks both).
+    /// The decode is registered here, in the lane, since the compare, its fan-out to 32 lanes
+    /// and the bank's address multiplexer in one cycle held the engine at 73.45 MHz.
     pub set: Signal<In, Bit>,
-    /// See `set`.
+    /// See `set`: the lane holding the row.
+    pub set_lane: Signal<In, Bits<LANE_BITS>>,
+    /// This lane's number.
+    pub index: Signal<In, Bits<LANE_BITS>>,
+    /// See `set`, the cycle after.
     pub set_slot: Signal<In, Bits<SLOT_BITS>>,
-    /// See `set`.
+    /// See `set`, the cycle after.
     pub set_value: Signal<In, Bits<ACC_BITS>>,
     /// Accumulator read on a cycle without an update.
     pub read_slot: Signal<In, Bits<SLOT_BITS>>,
@@ -44,6 +51,8 @@ pub struct ScatterLane {
     /// negation held the engine at 56.7 MHz).
     word_q: DFF<Bits<LANE_ENTRY_BITS>>,
     bank: AccBank<SLOT_BITS, ACC_BITS>,
+    /// `set` for this lane, registered.
+    set_q: DFF<Bit>,
     /// Where the weight starts in an entry (rust_hdl writes consts into Verilog by name).
     weight_at: Constant<Bits<8>>,
     /// The entry's weight, sign-extended.
@@ -66,6 +75,8 @@ impl Default for ScatterLane {
             neg: Default::default(),
             double: Default::default(),
             set: Default::default(),
+            set_lane: Default::default(),
+            index: Default::default(),
             set_slot: Default::default(),
             set_value: Default::default(),
             read_slot: Default::default(),
@@ -73,6 +84,7 @@ impl Default for ScatterLane {
             words: Default::default(),
             word_q: Default::default(),
             bank: Default::default(),
+            set_q: Default::default(),
             weight_at: Constant::new((SLOT_BITS as u64).to_bits()),
             weight: Default::default(),
             term: Default::default(),
@@ -92,6 +104,8 @@ impl Logic for ScatterLane {
         self.words.write_enable.next = self.word_we.val();
         self.bank.clock.next = self.clock.val();
         self.word_q.clock.next = self.clock.val();
+        self.set_q.clock.next = self.clock.val();
+        self.set_q.d.next = self.set.val() & (self.set_lane.val() == self.index.val());
         self.word_q.d.next = self.words.read_data.val();
         self.weight.next = signed_bit_cast::<ACC_BITS, WEIGHT_BITS>(signed_cast::<WEIGHT_BITS>(
             self.word_q
@@ -107,11 +121,11 @@ impl Logic for ScatterLane {
         if self.neg.val() {
             self.delta.next = !self.term.val() + 1;
         }
-        self.bank.valid.next = self.add.val() | self.set.val();
-        self.bank.set.next = self.set.val();
+        self.bank.valid.next = self.add.val() | self.set_q.q.val();
+        self.bank.set.next = self.set_q.q.val();
         self.bank.addr.next = bit_cast::<SLOT_BITS, LANE_ENTRY_BITS>(self.word_q.q.val());
         self.bank.delta.next = self.delta.val();
-        if self.set.val() {
+        if self.set_q.q.val() {
             self.bank.addr.next = self.set_slot.val();
             self.bank.delta.next = self.set_value.val();
         }

@@ -21,9 +21,10 @@
 //! ([`packer`](crate::builds::rtl::scatter::packer): `load_start`, the owners, the columns'
 //! entries) while idle; before a run, start every row's accumulator at `−l_i`
 //! (`init_valid` with row `init_row` and its `l` on `init_linear`, a row a cycle in any order;
-//! each row's lane comes from the packer's lane table two cycles later); once `busy` is low, hand in
-//! columns (`col_valid` held until `col_ready`): every column with `col_double` low on the run's
-//! first pass, the flipped ones with it high after; once `busy` is low, `read_slot` reads every
+//! each row's lane comes from the packer's lane table two cycles later, and each lane decodes
+//! whether the row is its own in a cycle of its own); once `busy` is low, hand in columns
+//! (`col_valid` held until `col_ready`): every column with `col_double` low on the run's first
+//! pass, the flipped ones with it high after; once `busy` is low, `read_slot` reads every
 //! lane's accumulator at that address, the cycle after on `acc`, and the lane table's row there
 //! on `row_lanes` (row `read_slot·LANES + k` is in lane `row_lanes[k]`): the fields themselves.
 
@@ -149,13 +150,17 @@ pub struct Scatter {
     /// The banks' second stage is writing a word's sums back.
     b_valid: DFF<Bit>,
     /// (I) a row's start while its lane is looked up (two cycles): its bank address and `−l`;
-    /// then the bank's second stage writing it.
+    /// then while each lane decodes whether the row is its own (a cycle); then the bank's
+    /// second stage writing it.
     i_valid: DFF<Bit>,
     i_slot: DFF<Bits<SLOT_BITS>>,
     i_value: DFF<Bits<ACC_BITS>>,
     i_valid2: DFF<Bit>,
     i_slot2: DFF<Bits<SLOT_BITS>>,
     i_value2: DFF<Bits<ACC_BITS>>,
+    i_valid3: DFF<Bit>,
+    i_slot3: DFF<Bits<SLOT_BITS>>,
+    i_value3: DFF<Bits<ACC_BITS>>,
     i_back: DFF<Bit>,
     /// `init_linear` sign-extended (through a signed signal: rust_hdl's Verilog zero-extends a
     /// cast of a cast).
@@ -228,6 +233,9 @@ impl Default for Scatter {
             i_valid2: Default::default(),
             i_slot2: Default::default(),
             i_value2: Default::default(),
+            i_valid3: Default::default(),
+            i_slot3: Default::default(),
+            i_value3: Default::default(),
             i_back: Default::default(),
             init_signed: Default::default(),
             init_ext: Default::default(),
@@ -247,7 +255,7 @@ impl Logic for Scatter {
         dff_setup!(
             self, clock, a_valid, a_col, a_neg, a_double, g_valid, g_addr, g_left, g_neg, g_double,
             w_valid, w_neg, w_double, x_valid, x_neg, x_double, b_valid, i_valid, i_slot, i_value,
-            i_valid2, i_slot2, i_value2, i_back
+            i_valid2, i_slot2, i_value2, i_valid3, i_slot3, i_value3, i_back
         );
         self.columns.read_clock.next = self.clock.val();
         self.columns.write_clock.next = self.clock.val();
@@ -275,6 +283,7 @@ impl Logic for Scatter {
             | self.b_valid.q.val()
             | self.i_valid.q.val()
             | self.i_valid2.q.val()
+            | self.i_valid3.q.val()
             | self.i_back.q.val()
             | self.packer.packing.val();
         self.busy.next = self.busy_now.val();
@@ -334,7 +343,10 @@ impl Logic for Scatter {
         self.i_valid2.d.next = self.i_valid.q.val();
         self.i_slot2.d.next = self.i_slot.q.val();
         self.i_value2.d.next = self.i_value.q.val();
-        self.i_back.d.next = self.i_valid2.q.val();
+        self.i_valid3.d.next = self.i_valid2.q.val();
+        self.i_slot3.d.next = self.i_slot2.q.val();
+        self.i_value3.d.next = self.i_value2.q.val();
+        self.i_back.d.next = self.i_valid3.q.val();
         for l in 0..LANES {
             self.lanes[l].clock.next = self.clock.val();
             self.lanes[l].word_raddr.next = self.g_addr.q.val();
@@ -346,10 +358,11 @@ impl Logic for Scatter {
             self.lanes[l].add.next = self.x_valid.q.val();
             self.lanes[l].neg.next = self.x_neg.q.val();
             self.lanes[l].double.next = self.x_double.q.val();
-            self.lanes[l].set.next =
-                self.i_valid2.q.val() & (self.packer.lookup_lane.val() == self.lane_index[l].val());
-            self.lanes[l].set_slot.next = self.i_slot2.q.val();
-            self.lanes[l].set_value.next = self.i_value2.q.val();
+            self.lanes[l].set.next = self.i_valid2.q.val();
+            self.lanes[l].set_lane.next = self.packer.lookup_lane.val();
+            self.lanes[l].index.next = self.lane_index[l].val();
+            self.lanes[l].set_slot.next = self.i_slot3.q.val();
+            self.lanes[l].set_value.next = self.i_value3.q.val();
             self.lanes[l].read_slot.next = self.read_slot.val();
             self.acc[l].next = self.lanes[l].acc.val();
             self.row_lanes[l].next = self.packer.lanes[l].val();
