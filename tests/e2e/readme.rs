@@ -34,9 +34,9 @@ const NOT_HERE: &[(&str, &str)] = &[
     ),
     ("./scripts/fuzz.sh", "cargo fuzz; CI runs ./scripts/fuzz.sh"),
     (
-        "./scripts/scatter-fmax.sh",
+        "./scripts/block-fmax.sh",
         "about 15 minutes of ECP5 synthesis and place and route; run by hand (e2e::rtl writes \
-         the engine's Verilog)",
+         the blocks' Verilog)",
     ),
 ];
 

@@ -32,7 +32,7 @@ fn verilog_is_written_and_sim_matches_the_golden_model() {
     let four = std::fs::read_to_string(&v).unwrap();
     assert!(four.contains("read_data$3") && !four.contains("read_data$4"));
     assert!(text.contains("read_data$31") && !text.contains("read_data$32"));
-    // the scatter engine is the `rtl` build's alone; elsewhere a clear refusal
+    // the incremental matvec's blocks are the `rtl` build's alone; elsewhere a clear refusal
     let o = npim(&[
         "hdl",
         "verilog",
@@ -48,14 +48,25 @@ fn verilog_is_written_and_sim_matches_the_golden_model() {
         "hdl",
         "verilog",
         "--block",
-        "scatter",
+        "incremental",
+        "-o",
+        v.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let incremental = std::fs::read_to_string(&v).unwrap();
+    assert!(incremental.contains("module top(") && incremental.contains("fields$15"));
+    let o = npim(&[
+        "hdl",
+        "verilog",
+        "--block",
+        "incremental",
         "--core",
         "rtl4",
         "-o",
         v.to_str().unwrap(),
     ]);
     assert!(
-        !o.status.success() && stderr(&o).contains("build `rtl4` has no scatter engine"),
+        !o.status.success() && stderr(&o).contains("build `rtl4` has no incremental matvec"),
         "{}",
         stderr(&o)
     );

@@ -88,9 +88,9 @@ pub struct Build {
     pub update_verilog: fn() -> String,
     /// The CIM feedback engine's Verilog.
     pub feedback_verilog: fn() -> String,
-    /// The incremental matvec's scatter engine's Verilog, in the builds that compile it (issue
-    /// 21: in no core yet).
-    pub scatter_verilog: Option<fn() -> String>,
+    /// The incremental matvec's blocks, in the builds that compile them (issue 21: in no core
+    /// yet).
+    pub scatter: Option<ScatterBlocks>,
     /// The serial core's Verilog, with a bitstream hash for IDENTIFY.
     pub serial_core_verilog: fn([u8; 32]) -> String,
     /// Whether the build can run an image (the reason if not).
@@ -115,6 +115,14 @@ pub struct Build {
     pub run_rust_hdl: fn(&CoreImage, u32, u64) -> Result<RunTrace, String>,
 }
 
+/// The Verilog of the incremental matvec's blocks (issue 21).
+pub struct ScatterBlocks {
+    /// The scatter engine with its packer.
+    pub engine_verilog: fn() -> String,
+    /// The incremental matvec: the engine, the flipped-spin queue, the readout and `E4`.
+    pub incremental_verilog: fn() -> String,
+}
+
 macro_rules! build_entry {
     ($b:ident) => {
         build_entry!($b, None)
@@ -127,7 +135,7 @@ macro_rules! build_entry {
             matvec_verilog: $b::matvec_sim::verilog,
             update_verilog: $b::update_sim::verilog,
             feedback_verilog: $b::feedback_sim::verilog,
-            scatter_verilog: $scatter,
+            scatter: $scatter,
             serial_core_verilog: $b::serial_sim::verilog,
             check_image: $b::core_sim::check_image,
             build_harness: $b::core_sim::build_harness,
@@ -145,7 +153,13 @@ macro_rules! build_entry {
 
 /// Every build.
 pub static BUILDS: [Build; 5] = [
-    build_entry!(rtl, Some(rtl::scatter::verilog)),
+    build_entry!(
+        rtl,
+        Some(ScatterBlocks {
+            engine_verilog: rtl::scatter::verilog,
+            incremental_verilog: rtl::scatter::incremental::verilog,
+        })
+    ),
     build_entry!(rtl4),
     build_entry!(small),
     build_entry!(dense),

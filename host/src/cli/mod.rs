@@ -536,6 +536,9 @@ pub enum BlockArg {
     /// The incremental matvec's scatter engine with its packer (issue 21; the `rtl` build
     /// only, in no core yet).
     Scatter,
+    /// The incremental matvec: the scatter engine, the flipped-spin queue, the readout into the
+    /// units' order and `E4` (issue 21; the `rtl` build only, in no core yet).
+    Incremental,
 }
 
 #[derive(Args)]

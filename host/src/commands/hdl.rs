@@ -26,12 +26,19 @@ pub fn verilog(args: VerilogArgs) -> Result<()> {
         BlockArg::Matvec => (build.matvec_verilog)(),
         BlockArg::Update => (build.update_verilog)(),
         BlockArg::Feedback => (build.feedback_verilog)(),
-        BlockArg::Scatter => build.scatter_verilog.ok_or_else(|| {
-            anyhow!(
-                "build `{}` has no scatter engine (the `rtl` build has)",
-                build.name
-            )
-        })?(),
+        BlockArg::Scatter | BlockArg::Incremental => {
+            let blocks = build.scatter.as_ref().ok_or_else(|| {
+                anyhow!(
+                    "build `{}` has no incremental matvec (the `rtl` build has)",
+                    build.name
+                )
+            })?;
+            if matches!(args.block, BlockArg::Scatter) {
+                (blocks.engine_verilog)()
+            } else {
+                (blocks.incremental_verilog)()
+            }
+        }
     };
     std::fs::write(&args.out, &text).with_context(|| format!("writing {}", args.out.display()))?;
     println!(

@@ -28,8 +28,11 @@
 //! lane's accumulator at that address, the cycle after on `acc`, and the lane table's row there
 //! on `row_lanes` (row `read_slot·LANES + k` is in lane `row_lanes[k]`): the fields themselves.
 
+pub mod flips;
+pub mod incremental;
 pub mod lane;
 pub mod packer;
+pub mod readout;
 
 use super::widths::*;
 use lane::ScatterLane;
@@ -64,7 +67,7 @@ pub const WIDTHS: npim_sim::fixed::scatter::ScatterWidths =
     };
 
 /// The engine's Verilog (`npim hdl verilog --block scatter`: synthesized alone, as
-/// `scripts/scatter-fmax.sh` does, it measures the engine's resources and clock).
+/// `scripts/block-fmax.sh scatter` does, it measures the engine's resources and clock).
 pub fn verilog() -> String {
     crate::harness::verilog_of(Scatter::default)
 }
