@@ -13,7 +13,7 @@ use npim_hdl::builds::rtl::params::{
     LANES, LANE_BITS, LINEAR_BITS, SPIN_BITS, UNIT_BITS, WEIGHT_BITS,
 };
 use npim_hdl::builds::rtl::scatter::incremental::IncrementalMatvec;
-use npim_hdl::builds::rtl::scatter::WIDTHS;
+use npim_hdl::builds::rtl::scatter::{PART_BITS, READ_FIELDS, WIDTHS};
 use npim_hdl::harness::verilator::run_testbench;
 use npim_hdl::harness::verilog_of;
 use npim_hdl::ram_collisions::{memories, poison_collisions};
@@ -189,8 +189,12 @@ impl Bench {
             u8::from(u.word_valid.val()),
         );
         if u.word_valid.val() {
-            line += &format!(" {:02x}", u.word_place.val().index());
-            for k in 0..UNITS {
+            line += &format!(
+                " {:02x} {}",
+                u.word_place.val().index(),
+                u.word_part.val().index()
+            );
+            for k in 0..READ_FIELDS {
                 let f: i64 = u.fields[k].val().bigint().try_into().unwrap();
                 line += &format!(" {:04x}", f as u64 & 0xffff);
             }
@@ -295,8 +299,9 @@ impl Bench {
             let u = self.uut.as_ref();
             if u.word_valid.val() {
                 let place = u.word_place.val().index();
-                for k in 0..UNITS {
-                    let i = place * UNITS + k;
+                let part = u.word_part.val().index();
+                for k in 0..READ_FIELDS {
+                    let i = place * UNITS + part * READ_FIELDS + k;
                     if i < self.n {
                         assert!(fields[i].is_none(), "field {i} twice");
                         fields[i] = Some(u.fields[k].val().bigint().try_into().unwrap());
@@ -340,14 +345,15 @@ impl Bench {
 
 /// The cycles from a pass's `start` to its `done` (the engine idle, the pass started two cycles
 /// after the last spin word): a later pass's columns take their walk (a word a cycle, a cycle
-/// for a column of none) and 6 cycles more (none without columns), and then each place a
-/// cycle and 8 more; a first pass starts the `n` rows first, `n + 6` cycles more.
+/// for a column of none) and 6 cycles more (none without columns), and then each place
+/// `UNITS / READ_FIELDS` cycles (a part a cycle) and 9 more; a first pass starts the `n` rows
+/// first, `n + 6` cycles more.
 fn pass_cycles(layout: &ScatterLayout, columns: &[usize], first: bool) -> usize {
     let n = layout.owner.len();
     let walk: usize = columns.iter().map(|&j| layout.column_len(j).max(1)).sum();
     let columns_phase = if columns.is_empty() { 0 } else { walk + 6 };
     let starts = if first { n + 6 } else { 0 };
-    starts + columns_phase + n.div_ceil(UNITS) + 8
+    starts + columns_phase + n.div_ceil(UNITS) * (UNITS / READ_FIELDS) + 9
 }
 
 /// Whether the pass's last column has words (a pass ending in columns of none may drain the
@@ -437,7 +443,7 @@ fn the_verilog_gives_the_same_outputs_every_cycle_with_colliding_reads_poisoned(
         .iter()
         .map(|x| format!("{:032x}\n", x.packed()))
         .collect();
-    let fields: Vec<String> = (0..UNITS).map(|k| format!("f{k}")).collect();
+    let fields: Vec<String> = (0..READ_FIELDS).map(|k| format!("f{k}")).collect();
     let tb = format!(
         "module tb;\n\
          reg clock = 0; reg start, first, seal, stop, load_start, owner_valid; reg [{lb}:0] owner_lane;\n\
@@ -445,7 +451,8 @@ fn the_verilog_gives_the_same_outputs_every_cycle_with_colliding_reads_poisoned(
          reg linear_we; reg [{sb}:0] linear_waddr; reg [{lnb}:0] linear_wdata; reg [1:0] bank;\n\
          reg spin_we; reg [{swb}:0] spin_waddr; reg [{ub}:0] spin_wdata;\n\
          wire busy, done, load_ready, error_group, error_words, word_valid, peek_bit;\n\
-         wire [{pb}:0] word_place; wire [15:0] {field_list}; wire [{eb}:0] e4;\n\
+         wire [{pb}:0] word_place; wire [{qb}:0] word_part; wire [15:0] {field_list};\n\
+         wire [{eb}:0] e4;\n\
          top uut(.clock(clock), .start(start), .first(first), .seal(seal), .stop(stop), .n(12'd80),\n\
            .load_start(load_start), .load_ready(load_ready), .owner_valid(owner_valid),\n\
            .owner_lane(owner_lane), .entry_valid(entry_valid), .entry_row(entry_row),\n\
@@ -453,7 +460,8 @@ fn the_verilog_gives_the_same_outputs_every_cycle_with_colliding_reads_poisoned(
            .error_words(error_words), .linear_waddr(linear_waddr), .linear_wdata(linear_wdata),\n\
            .linear_we(linear_we), .bank(bank), .spin_waddr(spin_waddr), .spin_wdata(spin_wdata),\n\
            .spin_we(spin_we), .peek_addr(13'd0), .peek_bit(peek_bit), .word_valid(word_valid),\n\
-           .word_place(word_place), {field_ports}, .done(done), .busy(busy), .e4(e4));\n\
+           .word_place(word_place), .word_part(word_part), {field_ports}, .done(done),\n\
+           .busy(busy), .e4(e4));\n\
          reg [127:0] vec [0:{last}];\n\
          integer k;\n\
          initial begin\n\
@@ -465,7 +473,7 @@ fn the_verilog_gives_the_same_outputs_every_cycle_with_colliding_reads_poisoned(
              #5 clock = 1;\n\
              #1 $write(\"%0d %0d %0d %0d %0d %0d\", busy, done, load_ready, error_group,\n\
                error_words, word_valid);\n\
-             if (word_valid) $write(\" %02h {field_fmt}\", word_place, {field_list});\n\
+             if (word_valid) $write(\" %02h %0d {field_fmt}\", word_place, word_part, {field_list});\n\
              if (done) $write(\" %08h\", e4);\n\
              $display(\"\");\n\
              #4 clock = 0;\n\
@@ -480,13 +488,14 @@ fn the_verilog_gives_the_same_outputs_every_cycle_with_colliding_reads_poisoned(
         swb = SPIN_WORD_ADDR_BITS - 1,
         ub = UNITS - 1,
         pb = UNIT_SPIN_BITS - 1,
+        qb = PART_BITS - 1,
         eb = E4_BITS - 1,
         field_list = fields.join(", "),
-        field_ports = (0..UNITS)
+        field_ports = (0..READ_FIELDS)
             .map(|k| format!(".fields${k}(f{k})"))
             .collect::<Vec<_>>()
             .join(", "),
-        field_fmt = vec!["%04h"; UNITS].join(" "),
+        field_fmt = ["%04h"; READ_FIELDS].join(" "),
         last = bench.inputs.len() - 1,
         top = INPUT_BITS - 1,
     );

@@ -120,6 +120,7 @@ fn shortfall(e: &FitError) -> String {
             format!("{} {have} (build: {core})", what.field())
         }
         FitError::Storage { image, core } => format!("storage {image:?} (build: {core:?})"),
+        FitError::Layout(why) => why.clone(),
     }
 }
 

@@ -80,6 +80,85 @@ fn quantize_then_run_the_image_equals_quantizing_on_the_fly() {
     );
 }
 
+/// A core file with a scatter engine (an incremental matvec's: 32 lanes of 4 096 words, the
+/// `rtl` build's limits otherwise): `npim quantize` writes a version-2 image carrying G22's row
+/// layout, which runs as the plain image does; an engine too shallow for G22's layout is
+/// refused with its words, and nothing is written.
+#[test]
+fn a_core_with_a_scatter_engine_gets_images_with_a_row_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let g22 = shared("gset/G22.txt");
+    let core = |words: usize| {
+        let path = dir.path().join(format!("scatter-{words}.toml"));
+        std::fs::write(
+            &path,
+            format!(
+                "name = \"scatter\"\nn_max = 2048\nnnz_max = 65536\nstorage = \"sparse\"\n\
+                 lanes = 32\nj_bits = 8\nfield_bits = 16\ntc_max = 16\nd_max = 8\nw_bits = 15\n\
+                 act_frac = 8\nz_bits = 14\ntable_bits = 8\nknots_max = 64\nt_max = 1048575\n\
+                 [scatter]\nlanes = 32\nwords = {words}\n"
+            ),
+        )
+        .unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let quantize = |core: &str, out: &std::path::Path| {
+        npim(&[
+            "quantize",
+            "-i",
+            &g22,
+            "--core",
+            core,
+            "-T",
+            "50",
+            "--seed",
+            "2",
+            "-o",
+            out.to_str().unwrap(),
+        ])
+    };
+    let (with, plain) = (
+        dir.path().join("layout.npimg"),
+        dir.path().join("plain.npimg"),
+    );
+    let o = quantize(&core(4096), &with);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = quantize("rtl", &plain);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (a, b) = (
+        std::fs::read(&with).unwrap(),
+        std::fs::read(&plain).unwrap(),
+    );
+    assert_eq!((a[8], a[41], a.len()), (2, 5, b.len() + 2000));
+    assert_eq!((b[8], b[41]), (1, 0));
+    let solve = |image: &std::path::Path| {
+        let o = npim(&[
+            "solve",
+            "--algo",
+            "golden",
+            "-i",
+            &g22,
+            "--image",
+            image.to_str().unwrap(),
+            "-R",
+            "3",
+            "-q",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        field(&stdout(&o), "best").to_string()
+    };
+    assert_eq!(solve(&with), solve(&plain));
+    let shallow = dir.path().join("shallow.npimg");
+    let o = quantize(&core(2048), &shallow);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("the engine holds 2048"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!shallow.exists(), "nothing written on failure");
+}
+
 #[test]
 fn an_instance_too_large_for_the_core_is_refused_with_the_limit() {
     let dir = tempfile::tempdir().unwrap();

@@ -75,6 +75,44 @@ pub struct CoreConfig {
     /// at a time).
     #[serde(default = "defaults::window_word_spins")]
     pub window_word_spins: usize,
+    /// The scatter engine of a build whose matvec is incremental (`None`: the matvec reads
+    /// `J`'s rows). Images for such a build carry a row layout over its lanes, which
+    /// [`quantize`](super::quantize) chooses and [`CoreConfig::fits`] checks against its
+    /// memories.
+    #[serde(default)]
+    pub scatter: Option<ScatterLimits>,
+}
+
+/// A scatter engine's limits in a message (`none`, `32 lanes of 4096 words`).
+fn scatter_name(s: &Option<ScatterLimits>) -> String {
+    s.map_or("none".into(), |s| {
+        format!("{} lanes of {} words", s.lanes, s.words)
+    })
+}
+
+impl ScatterLimits {
+    /// The engine's widths in `core`: bank addresses for `⌈n_max / lanes⌉` rows, `j_bits`
+    /// weights, `words` words.
+    pub fn widths(&self, core: &CoreConfig) -> super::scatter::ScatterWidths {
+        let bits = |x: usize| x.next_power_of_two().trailing_zeros();
+        super::scatter::ScatterWidths {
+            slot_bits: bits(core.n_max.div_ceil(self.lanes.max(1))),
+            weight_bits: u32::from(core.j_bits),
+            word_addr_bits: bits(self.words),
+        }
+    }
+}
+
+/// A scatter engine's memories (`npim_hdl`'s `scatter` module): `lanes` banks of
+/// `⌈n_max / lanes⌉` accumulators, each lane's word memory `words` deep, weights `j_bits` wide.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScatterLimits {
+    /// Lanes: a row layout's (a power of two).
+    pub lanes: usize,
+    /// Words each lane's word memory holds (a power of two): a column takes as many as its
+    /// fullest lane's entries, the columns one after another.
+    pub words: usize,
 }
 
 /// The largest shifts a core's update unit takes.
@@ -366,6 +404,10 @@ pub enum FitError {
         /// The core's.
         core: JStorage,
     },
+    /// The image's row layout is not one this core's scatter engine takes (or the image has
+    /// none and the core needs one, or has one the core cannot use).
+    #[error("row layout: {0}")]
+    Layout(String),
 }
 
 impl FitError {
@@ -373,7 +415,7 @@ impl FitError {
     pub fn limit(&self) -> Option<Limit> {
         match self {
             FitError::Over { what, .. } | FitError::Differs { what, .. } => Some(*what),
-            FitError::Storage { .. } => None,
+            FitError::Storage { .. } | FitError::Layout(_) => None,
         }
     }
 }
@@ -426,6 +468,7 @@ impl CoreConfig {
             shift_max: defaults::shift_max(),
             window_words: defaults::window_words(),
             window_word_spins: defaults::window_word_spins(),
+            scatter: None,
         };
         match name {
             "sim" => Some(base),
@@ -548,7 +591,37 @@ impl CoreConfig {
                 core: self.storage,
             });
         }
-        Ok(())
+        self.layout_fits(image).map_err(FitError::Layout)
+    }
+
+    /// Whether the image's row layout is what this core takes: none without a scatter engine;
+    /// with one, a layout over its lanes whose packing fits its memories.
+    fn layout_fits(&self, image: &CoreImage) -> Result<(), String> {
+        match (&self.scatter, &image.layout) {
+            (None, None) => Ok(()),
+            (None, Some(layout)) => Err(format!(
+                "the image carries one over {} lanes; core `{}` has no scatter engine \
+                 (quantize for this core)",
+                layout.lanes, self.name
+            )),
+            (Some(s), None) => Err(format!(
+                "core `{}` packs J by one over its {} lanes, and the image has none (quantize \
+                 for this core)",
+                self.name, s.lanes
+            )),
+            (Some(s), Some(layout)) => {
+                if layout.lanes != s.lanes {
+                    return Err(format!(
+                        "the image's is over {} lanes, core `{}`'s engine has {}",
+                        layout.lanes, self.name, s.lanes
+                    ));
+                }
+                let core = super::GoldenCore::new(image);
+                super::scatter::ScatterLayout::new(&core, layout.owner.clone(), s.lanes)
+                    .check_fits(&s.widths(self))
+                    .map_err(|e| e.to_string())
+            }
+        }
     }
 
     /// [`CoreConfig::fits`] for an image whose `J` is first converted to this core's storage
@@ -602,6 +675,13 @@ impl CoreConfig {
                 core: self.storage,
             });
         }
+        if wanted.scatter != self.scatter {
+            short.push(FitError::Layout(format!(
+                "scatter engine {} (build: {})",
+                scatter_name(&wanted.scatter),
+                scatter_name(&self.scatter)
+            )));
+        }
         if short.is_empty() {
             Ok(())
         } else {
@@ -635,6 +715,7 @@ impl CoreConfig {
             shift_max: details.shift_max,
             window_words: details.window_words,
             window_word_spins: details.window_word_spins,
+            scatter: details.scatter,
             ..self
         }
     }

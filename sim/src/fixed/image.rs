@@ -5,8 +5,14 @@ use super::config::JStorage;
 
 /// File magic.
 pub const MAGIC: &[u8; 8] = b"NPIMCORE";
-/// The layout version this code writes and reads.
-pub const VERSION: u16 = 1;
+/// The newest layout version this code writes and reads: 2 for an image with a row layout
+/// (a scatter engine's), else 1 (so that cores built before layouts existed read every image
+/// made for them).
+pub const VERSION: u16 = 2;
+/// The version of an image without a row layout.
+pub const VERSION_PLAIN: u16 = 1;
+/// Most lanes a row layout names (an owner is one byte).
+pub const LAYOUT_LANES_MAX: usize = 256;
 /// Bytes before the first section.
 pub const HEADER_LEN: usize = 64;
 /// The conventional extension.
@@ -60,6 +66,57 @@ impl JMemory {
     }
 }
 
+/// Which lane of a scatter engine accumulates each row's field (`docs/core-image.md`, the
+/// layout section): the host chooses it (`matvec_work::grouped_owners`), since a good one
+/// needs the whole `J`, and a board packs `J` into its memories from it as the image streams
+/// in. Each group of `lanes` consecutive rows sits on distinct lanes, so that one read of every
+/// lane's accumulators at an address gives one group's fields.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RowLayout {
+    /// Lanes: a power of two, at most [`LAYOUT_LANES_MAX`].
+    pub lanes: usize,
+    /// Row `i`'s lane.
+    pub owner: Vec<u16>,
+}
+
+impl RowLayout {
+    /// Whether the layout is one for `n` rows: every owner below `lanes`, each group's rows on
+    /// distinct lanes.
+    pub fn check(&self, n: usize) -> Result<(), String> {
+        if !self.lanes.is_power_of_two() || self.lanes < 2 || self.lanes > LAYOUT_LANES_MAX {
+            return Err(format!(
+                "a row layout over {} lanes (a power of two from 2 to {LAYOUT_LANES_MAX})",
+                self.lanes
+            ));
+        }
+        if self.owner.len() != n {
+            return Err(format!(
+                "the row layout has {} rows, J {n}",
+                self.owner.len()
+            ));
+        }
+        for (g, group) in self.owner.chunks(self.lanes).enumerate() {
+            let mut taken = vec![false; self.lanes];
+            for (k, &l) in group.iter().enumerate() {
+                let i = g * self.lanes + k;
+                let slot = taken.get_mut(l as usize).ok_or_else(|| {
+                    format!(
+                        "row {i}'s lane {l} is not below the layout's {}",
+                        self.lanes
+                    )
+                })?;
+                if std::mem::replace(slot, true) {
+                    return Err(format!(
+                        "row {i} shares lane {l} with an earlier row of its group of {}",
+                        self.lanes
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A decoded core image.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CoreImage {
@@ -99,6 +156,8 @@ pub struct CoreImage {
     pub schedule: Vec<i16>,
     /// tanh table, `2^table_bits` entries.
     pub table: Vec<u16>,
+    /// The rows' lanes for a scatter engine (images for builds with one; sparse `J` only).
+    pub layout: Option<RowLayout>,
 }
 
 /// Why bytes are not a usable image.
@@ -116,7 +175,7 @@ pub enum ImageError {
     #[error("not a core image (bad magic)")]
     BadMagic,
     /// Another layout version.
-    #[error("image format version {found} is not supported (this build reads {supported})")]
+    #[error("image format version {found} is not supported (this build reads 1 to {supported})")]
     Version {
         /// In the file.
         found: u16,
@@ -159,7 +218,12 @@ impl CoreImage {
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut b = Vec::with_capacity(HEADER_LEN + 4 * self.j.nnz() + 4 * self.n + 64);
         b.extend_from_slice(MAGIC);
-        b.extend_from_slice(&VERSION.to_le_bytes());
+        let version = if self.layout.is_some() {
+            VERSION
+        } else {
+            VERSION_PLAIN
+        };
+        b.extend_from_slice(&version.to_le_bytes());
         b.extend_from_slice(&(HEADER_LEN as u16).to_le_bytes());
         b.extend_from_slice(&(self.n as u32).to_le_bytes());
         b.extend_from_slice(&(self.steps as u32).to_le_bytes());
@@ -181,11 +245,19 @@ impl CoreImage {
         b.extend_from_slice(&(self.d as u16).to_le_bytes());
         b.extend_from_slice(&(self.knots() as u16).to_le_bytes());
         b.extend(self.exponents.iter().map(|&e| e as u8));
-        b.extend_from_slice(&[0; 3]);
+        b.push(
+            self.layout
+                .as_ref()
+                .map_or(0, |l| l.lanes.trailing_zeros() as u8),
+        );
+        b.extend_from_slice(&[0; 2]);
         b.extend_from_slice(&self.seed.to_le_bytes());
         b.extend_from_slice(&self.j_scale.to_le_bytes());
         b.extend_from_slice(&[0; 4]);
         debug_assert_eq!(b.len(), HEADER_LEN);
+        if let Some(layout) = &self.layout {
+            b.extend(layout.owner.iter().map(|&l| l as u8));
+        }
         match &self.j {
             JMemory::Dense(v) => b.extend(v.iter().map(|&w| w as u8)),
             JMemory::Sparse { row_ptr, col, w } => {
@@ -228,7 +300,7 @@ impl CoreImage {
             return Err(ImageError::BadMagic);
         }
         let version = u16::from_le_bytes([b[8], b[9]]);
-        if version != VERSION {
+        if version == 0 || version > VERSION {
             return Err(ImageError::Version {
                 found: version,
                 supported: VERSION,
@@ -248,6 +320,20 @@ impl CoreImage {
                 "storage {storage}, table_bits {table_bits}, n {n}"
             )));
         }
+        // version 2: byte 41 is log2 of the row layout's lanes, and the layout's n bytes follow
+        // the header
+        let layout_bits = b[41];
+        if version == VERSION_PLAIN && layout_bits != 0 {
+            return Err(ImageError::Invalid(format!(
+                "a version-1 image with layout byte {layout_bits} (reserved, 0)"
+            )));
+        }
+        if version == VERSION && !(1..=8).contains(&layout_bits) {
+            return Err(ImageError::Invalid(format!(
+                "a version-2 image's row layout over 2^{layout_bits} lanes (2^1 to 2^8)"
+            )));
+        }
+        let layout_bytes = if version == VERSION { n } else { 0 };
         let per_knot = 1 + d + d * tc;
         let j_bytes = if storage == 0 {
             n.checked_mul(n)
@@ -255,8 +341,13 @@ impl CoreImage {
         } else {
             4 * (n + 1) + 4 * nnz
         };
-        let total =
-            HEADER_LEN + j_bytes + 4 * n + 2 * knots * per_knot + 2 * (1usize << table_bits) + 4;
+        let total = HEADER_LEN
+            + layout_bytes
+            + j_bytes
+            + 4 * n
+            + 2 * knots * per_knot
+            + 2 * (1usize << table_bits)
+            + 4;
         need(total)?;
         if b.len() > total {
             return Err(ImageError::Invalid(format!(
@@ -270,6 +361,11 @@ impl CoreImage {
             return Err(ImageError::Crc { stored, computed });
         }
         let mut o = HEADER_LEN;
+        let layout = (version == VERSION).then(|| RowLayout {
+            lanes: 1 << layout_bits,
+            owner: b[o..o + n].iter().map(|&l| u16::from(l)).collect(),
+        });
+        o += layout_bytes;
         let j = if storage == 0 {
             let v: Vec<i8> = b[o..o + n * n].iter().map(|&x| x as i8).collect();
             o += n * n;
@@ -315,6 +411,7 @@ impl CoreImage {
             linear,
             schedule,
             table,
+            layout,
         };
         image.check().map_err(ImageError::Invalid)?;
         Ok(image)
@@ -387,6 +484,12 @@ impl CoreImage {
         }
         if self.linear.len() != n || self.table.len() != 1 << self.table_bits {
             return Err("linear term or table has the wrong size".into());
+        }
+        if let Some(layout) = &self.layout {
+            if self.storage() != JStorage::Sparse {
+                return Err("a row layout with dense J (a scatter engine stores it sparse)".into());
+            }
+            layout.check(n)?;
         }
         Ok(())
     }

@@ -15,8 +15,8 @@ pub mod quantize;
 mod run_loop;
 pub mod scatter;
 
-pub use config::{CoreConfig, FitError, Limit, ShiftLimits};
+pub use config::{CoreConfig, FitError, Limit, ScatterLimits, ShiftLimits};
 pub use golden::{GoldenCore, GoldenResult, GoldenState};
-pub use image::{CoreImage, ImageError};
+pub use image::{CoreImage, ImageError, RowLayout};
 pub use phase::{PhaseResult, RunStart, StartError};
 pub use quantize::{quantize, quantize_from, QuantizeError};

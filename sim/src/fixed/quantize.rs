@@ -403,7 +403,7 @@ pub fn quantize_from(
             (z.tanh() * 2f64.powi(i32::from(core.act_frac))).round() as u16
         })
         .collect();
-    let image = CoreImage {
+    let mut image = CoreImage {
         n,
         steps,
         j_bits: core.j_bits,
@@ -422,7 +422,17 @@ pub fn quantize_from(
         linear,
         schedule,
         table,
+        layout: None,
     };
+    // a scatter engine packs J by a row layout, which needs the whole J: chosen here
+    if let (Some(scatter), JMemory::Sparse { .. }) = (&core.scatter, &image.j) {
+        let owner =
+            super::matvec_work::grouped_owners(&super::GoldenCore::new(&image), scatter.lanes);
+        image.layout = Some(super::RowLayout {
+            lanes: scatter.lanes,
+            owner,
+        });
+    }
     debug_assert_eq!(image.check(), Ok(()));
     core.fits(&image)
         .map_err(|error| QuantizeError::DoesNotFit {

@@ -4,7 +4,9 @@ use super::util::{random_instance, shared_data};
 use npim_sim::fixed::config::JStorage;
 use npim_sim::fixed::noise::{run_seed, NOISE_STD};
 use npim_sim::fixed::quantize::QuantizeError;
-use npim_sim::fixed::{quantize, CoreConfig, CoreImage, GoldenCore, GoldenState, ImageError};
+use npim_sim::fixed::{
+    quantize, CoreConfig, CoreImage, GoldenCore, GoldenState, ImageError, ScatterLimits,
+};
 use npim_sim::formats::read_instance;
 use npim_sim::npim::model::f_nl;
 use npim_sim::npim::params::field_scale;
@@ -267,7 +269,7 @@ fn images_round_trip_and_damage_is_reported() {
             CoreImage::from_bytes(&bad).unwrap_err(),
             ImageError::Version {
                 found: 9,
-                supported: 1
+                supported: 2
             }
         );
         let mut bad = bytes.clone();
@@ -278,6 +280,114 @@ fn images_round_trip_and_damage_is_reported() {
         );
         assert!(CoreImage::from_bytes(&[]).is_err());
     }
+}
+
+/// A core with a scatter engine gets images that carry a row layout over its lanes (version 2,
+/// the layout after the header): they round-trip, every group's rows on distinct lanes; the
+/// layout changes no run; a damaged layout, a layout where none belongs, none where one is
+/// needed and one that takes more words than the engine holds are each refused by name.
+#[test]
+fn images_for_a_scatter_engine_carry_a_row_layout_that_must_fit_it() {
+    let ising = random_instance(150, 0.2, true, true, 4, Storage::Auto);
+    let params = perturbed_params(&ising, 4);
+    let plain_core = CoreConfig {
+        storage: JStorage::Sparse,
+        ..CoreConfig::preset("sim").unwrap()
+    };
+    let scatter = ScatterLimits {
+        lanes: 32,
+        words: 4096,
+    };
+    let core = CoreConfig {
+        name: "scatter".into(),
+        scatter: Some(scatter),
+        ..plain_core.clone()
+    };
+    let (plain, _) = quantize(&ising, &params, &plain_core, 40, 3).unwrap();
+    let (image, _) = quantize(&ising, &params, &core, 40, 3).unwrap();
+    let layout = image.layout.clone().expect("a layout for a scatter engine");
+    assert_eq!((layout.lanes, layout.owner.len()), (32, 150));
+    for group in layout.owner.chunks(32) {
+        let mut lanes = group.to_vec();
+        lanes.sort_unstable();
+        lanes.dedup();
+        assert_eq!(lanes.len(), group.len(), "{group:?}");
+    }
+    assert_eq!(
+        CoreImage {
+            layout: None,
+            ..image.clone()
+        },
+        plain
+    );
+    let bytes = image.to_bytes();
+    assert_eq!(bytes.len(), plain.to_bytes().len() + 150);
+    assert_eq!(
+        (u16::from_le_bytes([bytes[8], bytes[9]]), bytes[41]),
+        (2, 5)
+    );
+    assert_eq!(&plain.to_bytes()[8..10], &[1, 0]);
+    assert_eq!(CoreImage::from_bytes(&bytes).unwrap(), image);
+    let seed = run_seed(3, 0);
+    assert_eq!(
+        GoldenCore::new(&image).run(0, seed).best_spins,
+        GoldenCore::new(&plain).run(0, seed).best_spins
+    );
+    // the layout's bytes are checked like any other (with a CRC that matches)
+    let recrc = |mut b: Vec<u8>| {
+        let end = b.len() - 4;
+        let crc = crc32fast::hash(&b[..end]);
+        b[end..].copy_from_slice(&crc.to_le_bytes());
+        b
+    };
+    let mut twice = bytes.clone();
+    twice[64 + 1] = twice[64];
+    let err = CoreImage::from_bytes(&recrc(twice)).unwrap_err();
+    assert!(err.to_string().contains("row 1 shares lane"), "{err}");
+    let mut wide = bytes.clone();
+    wide[64] = 40;
+    let err = CoreImage::from_bytes(&recrc(wide)).unwrap_err();
+    assert!(err.to_string().contains("lane 40 is not below"), "{err}");
+    let mut v1 = plain.to_bytes();
+    v1[41] = 5;
+    let err = CoreImage::from_bytes(&recrc(v1)).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("version-1 image with layout byte 5"),
+        "{err}"
+    );
+    // fits: the layout is the core's
+    assert_eq!(core.fits(&image), Ok(()));
+    assert_eq!(plain_core.fits(&plain), Ok(()));
+    let err = plain_core.fits(&image).unwrap_err().to_string();
+    assert!(err.contains("has no scatter engine"), "{err}");
+    let err = core.fits(&plain).unwrap_err().to_string();
+    assert!(err.contains("the image has none"), "{err}");
+    let narrow = CoreConfig {
+        scatter: Some(ScatterLimits {
+            lanes: 16,
+            ..scatter
+        }),
+        ..core.clone()
+    };
+    let err = narrow.fits(&image).unwrap_err().to_string();
+    assert!(
+        err.contains("over 32 lanes, core `scatter`'s engine has 16"),
+        "{err}"
+    );
+    let shallow = CoreConfig {
+        scatter: Some(ScatterLimits {
+            words: 64,
+            ..scatter
+        }),
+        ..core.clone()
+    };
+    let err = shallow.fits(&image).unwrap_err().to_string();
+    assert!(err.contains("words; the engine holds 64"), "{err}");
+    let err = quantize(&ising, &params, &shallow, 40, 3)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("the engine holds 64"), "{err}");
 }
 
 /// The golden model's default core (`sim`) holds a sparse graph of 20 000 spins (issue 22's

@@ -57,6 +57,13 @@ pub const COLUMN_BITS: usize = WORD_ADDR_BITS + RUN_BITS;
 pub const ACC_BITS: usize = SPIN_BITS + WEIGHT_BITS + 2;
 const _: () = assert!(LINEAR_BITS <= SPIN_BITS + WEIGHT_BITS);
 
+/// Fields the incremental matvec's readout hands out a cycle (a part of a place; `readout.rs`
+/// says why not a whole place).
+pub const READ_FIELDS: usize = 4;
+/// `log2(UNITS / READ_FIELDS)`: bits of a part's number within its place.
+pub const PART_BITS: usize = UNIT_BITS - 2;
+const _: () = assert!(READ_FIELDS << PART_BITS == UNITS);
+
 /// These widths as the loader packs a layout for them
 /// (`npim_sim::fixed::scatter::ScatterLayout::check_fits`, `column_word`, `lane_entry`).
 pub const WIDTHS: npim_sim::fixed::scatter::ScatterWidths =
