@@ -582,7 +582,7 @@ fn params_auto_picks_the_class_file_and_says_which() {
         (
             shared("gset/G6.txt"),
             "random ±1",
-            "gset-random-pm1-n800-deg48-das-stage2.json",
+            "gset-random-pm1-n200-deg48-b20r400-das.json",
         ),
         (
             shared("gset/G22.txt"),
