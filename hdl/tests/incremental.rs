@@ -80,6 +80,7 @@ struct Inputs {
     entry_row: u64,
     entry_weight: u64,
     column_end: bool,
+    column_next: u64,
     linear_we: bool,
     linear_waddr: u64,
     linear_wdata: u64,
@@ -91,7 +92,7 @@ struct Inputs {
 
 /// The packed inputs' width.
 const INPUT_BITS: usize =
-    10 + LANE_BITS + 2 * SPIN_BITS + WEIGHT_BITS + LINEAR_BITS + 2 + SPIN_WORD_ADDR_BITS + UNITS;
+    10 + LANE_BITS + 3 * SPIN_BITS + WEIGHT_BITS + LINEAR_BITS + 2 + SPIN_WORD_ADDR_BITS + UNITS;
 
 impl Inputs {
     fn packed(&self) -> u128 {
@@ -108,6 +109,7 @@ impl Inputs {
         put(self.entry_row, SPIN_BITS);
         put(self.entry_weight, WEIGHT_BITS);
         put(self.column_end.into(), 1);
+        put(self.column_next, SPIN_BITS);
         put(self.linear_we.into(), 1);
         put(self.linear_waddr, SPIN_BITS);
         put(self.linear_wdata, LINEAR_BITS);
@@ -169,6 +171,7 @@ impl Bench {
         u.entry_row.next = x.entry_row.to_bits();
         u.entry_weight.next = x.entry_weight.to_bits();
         u.column_end.next = x.column_end;
+        u.column_next.next = x.column_next.to_bits();
         u.linear_we.next = x.linear_we;
         u.linear_waddr.next = x.linear_waddr.to_bits();
         u.linear_wdata.next = x.linear_wdata.to_bits();
@@ -226,6 +229,7 @@ impl Bench {
             self.next.owner_lane = u64::from(l);
             self.cycle();
         }
+        // every column's end names the next column, so an empty one is ended alone
         for j in 0..image.n {
             for (i, w) in image.j.row(image.n, j) {
                 self.next.entry_valid = true;
@@ -234,6 +238,7 @@ impl Bench {
                 self.cycle();
             }
             self.next.column_end = true;
+            self.next.column_next = j as u64 + 1;
             self.cycle();
         }
         for (i, &l) in image.linear.iter().enumerate() {
@@ -448,6 +453,7 @@ fn the_verilog_gives_the_same_outputs_every_cycle_with_colliding_reads_poisoned(
         "module tb;\n\
          reg clock = 0; reg start, first, seal, stop, load_start, owner_valid; reg [{lb}:0] owner_lane;\n\
          reg entry_valid; reg [{sb}:0] entry_row; reg [{wb}:0] entry_weight; reg column_end;\n\
+         reg [{sb}:0] column_next;\n\
          reg linear_we; reg [{sb}:0] linear_waddr; reg [{lnb}:0] linear_wdata; reg [1:0] bank;\n\
          reg spin_we; reg [{swb}:0] spin_waddr; reg [{ub}:0] spin_wdata;\n\
          wire busy, done, load_ready, error_group, error_words, word_valid, peek_bit;\n\
@@ -456,7 +462,8 @@ fn the_verilog_gives_the_same_outputs_every_cycle_with_colliding_reads_poisoned(
          top uut(.clock(clock), .start(start), .first(first), .seal(seal), .stop(stop), .n(12'd80),\n\
            .load_start(load_start), .load_ready(load_ready), .owner_valid(owner_valid),\n\
            .owner_lane(owner_lane), .entry_valid(entry_valid), .entry_row(entry_row),\n\
-           .entry_weight(entry_weight), .column_end(column_end), .error_group(error_group),\n\
+           .entry_weight(entry_weight), .column_end(column_end), .column_next(column_next),\n\
+           .error_group(error_group),\n\
            .error_words(error_words), .linear_waddr(linear_waddr), .linear_wdata(linear_wdata),\n\
            .linear_we(linear_we), .bank(bank), .spin_waddr(spin_waddr), .spin_wdata(spin_wdata),\n\
            .spin_we(spin_we), .peek_addr(13'd0), .peek_bit(peek_bit), .word_valid(word_valid),\n\
@@ -468,7 +475,7 @@ fn the_verilog_gives_the_same_outputs_every_cycle_with_colliding_reads_poisoned(
            $readmemh(\"inputs.hex\", vec);\n\
            for (k = 0; k <= {last}; k = k + 1) begin\n\
              {{start, first, seal, stop, load_start, owner_valid, owner_lane, entry_valid, entry_row,\n\
-               entry_weight, column_end, linear_we, linear_waddr, linear_wdata, bank, spin_we,\n\
+               entry_weight, column_end, column_next, linear_we, linear_waddr, linear_wdata, bank, spin_we,\n\
                spin_waddr, spin_wdata}} = vec[k][{top}:0];\n\
              #5 clock = 1;\n\
              #1 $write(\"%0d %0d %0d %0d %0d %0d\", busy, done, load_ready, error_group,\n\

@@ -77,7 +77,7 @@ pub struct CoreConfig {
     pub window_word_spins: usize,
     /// The scatter engine of a build whose matvec is incremental (`None`: the matvec reads
     /// `J`'s rows). Images for such a build carry a row layout over its lanes, which
-    /// [`quantize`](super::quantize) chooses and [`CoreConfig::fits`] checks against its
+    /// [`quantize`](super::quantize()) chooses and [`CoreConfig::fits`] checks against its
     /// memories.
     #[serde(default)]
     pub scatter: Option<ScatterLimits>,

@@ -100,6 +100,9 @@ pub struct Scatter {
     pub entry_weight: Signal<In, Bits<WEIGHT_BITS>>,
     /// The column being loaded has no more entries; the next column follows.
     pub column_end: Signal<In, Bit>,
+    /// With `column_end`: the column the next entries belong to (the columns before it are
+    /// empty).
+    pub column_next: Signal<In, Bits<SPIN_BITS>>,
     /// The owners broke the grouped layout (sticky until `load_start`).
     pub error_group: Signal<Out, Bit>,
     /// The columns took more words than the memories hold (sticky until `load_start`).
@@ -201,6 +204,7 @@ impl Default for Scatter {
             entry_row: Default::default(),
             entry_weight: Default::default(),
             column_end: Default::default(),
+            column_next: Default::default(),
             error_group: Default::default(),
             error_words: Default::default(),
             init_valid: Default::default(),
@@ -278,6 +282,7 @@ impl Logic for Scatter {
         self.packer.entry_row.next = self.entry_row.val();
         self.packer.entry_weight.next = self.entry_weight.val();
         self.packer.column_end.next = self.column_end.val();
+        self.packer.column_next.next = self.column_next.val();
         self.error_group.next = self.packer.error_group.val();
         self.error_words.next = self.packer.error_words.val();
         self.packer.read_group.next = self.read_slot.val();

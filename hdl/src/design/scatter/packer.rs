@@ -12,10 +12,13 @@
 //!
 //! **Protocol.** Pulse `start`: every word memory is cleared (one address of every lane a cycle,
 //! `2^WORD_ADDR_BITS` cycles, `ready` low), so that a lane a column does not use idles at weight
-//! 0 whatever an earlier image left. Then, once `ready`: the owners, row 0 first
-//! (`owner_valid`, `owner_lane`); then the columns in order from 0, each as its entries
-//! (`entry_valid`, `entry_row` ascending, `entry_weight`) and a `column_end` (never in the cycle
-//! of an entry; a column of no entries is a lone `column_end`). Entries and owners may come
+//! 0 whatever an earlier image left, and so is the column memory (every column empty). Then,
+//! once `ready`: the owners, row 0 first (`owner_valid`, `owner_lane`); then the columns in
+//! order from 0, each as its entries (`entry_valid`, `entry_row` ascending, `entry_weight`) and
+//! a `column_end` (never in the cycle of an entry) whose `column_next` names the column the
+//! next entries belong to. A column of no entries needs no end of its own: the clear left it
+//! empty, and the end before it skips it (a loader that learns a row's number only when its
+//! entries come can then take any run of empty rows in one cycle). Entries and owners may come
 //! every cycle. Each goes through three registered stages (the lane table's read, the fill
 //! count, the write: `packing` high until the last is written). `error_words` rises where the layout takes more words than the memories hold.
 //!
@@ -53,6 +56,9 @@ pub struct ScatterPacker {
     pub entry_weight: Signal<In, Bits<WEIGHT_BITS>>,
     /// The current column has no more entries.
     pub column_end: Signal<In, Bit>,
+    /// With `column_end`: the column the next entries belong to (the columns before it are
+    /// empty).
+    pub column_next: Signal<In, Bits<SPIN_BITS>>,
     /// Two rows of one group were given one lane (sticky until `start`).
     pub error_group: Signal<Out, Bit>,
     /// The columns took more words than the memories hold (sticky until `start`).
@@ -110,6 +116,7 @@ pub struct ScatterPacker {
     /// bank address, while the lane table reads its lane.
     e_valid: DFF<Bit>,
     e_end: DFF<Bit>,
+    e_next: DFF<Bits<SPIN_BITS>>,
     e_pos: DFF<Bits<LANE_BITS>>,
     e_slot: DFF<Bits<SLOT_BITS>>,
     e_weight: DFF<Bits<WEIGHT_BITS>>,
@@ -119,6 +126,7 @@ pub struct ScatterPacker {
     /// the fill count's would be one path).
     f_valid: DFF<Bit>,
     f_end: DFF<Bit>,
+    f_next: DFF<Bits<SPIN_BITS>>,
     f_slot: DFF<Bits<SLOT_BITS>>,
     f_weight: DFF<Bits<WEIGHT_BITS>>,
     f_lane: DFF<Bits<LANE_BITS>>,
@@ -159,6 +167,7 @@ impl Default for ScatterPacker {
             entry_row: Default::default(),
             entry_weight: Default::default(),
             column_end: Default::default(),
+            column_next: Default::default(),
             error_group: Default::default(),
             error_words: Default::default(),
             col_we: Default::default(),
@@ -189,12 +198,14 @@ impl Default for ScatterPacker {
             lane_bit: Default::default(),
             e_valid: Default::default(),
             e_end: Default::default(),
+            e_next: Default::default(),
             e_pos: Default::default(),
             e_slot: Default::default(),
             e_weight: Default::default(),
             lane: Default::default(),
             f_valid: Default::default(),
             f_end: Default::default(),
+            f_next: Default::default(),
             f_slot: Default::default(),
             f_weight: Default::default(),
             f_lane: Default::default(),
@@ -224,9 +235,10 @@ impl Logic for ScatterPacker {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, clearing, clear_addr, owner_row, used, e_valid, e_end, e_pos, e_slot,
-            e_weight, f_valid, f_end, f_slot, f_weight, f_lane, w_we, w_wall, w_waddr, w_wlane,
-            w_wdata, c_we, c_waddr, c_wdata, run, col, base, err_group, err_words
+            self, clock, clearing, clear_addr, owner_row, used, e_valid, e_end, e_next, e_pos,
+            e_slot, e_weight, f_valid, f_end, f_next, f_slot, f_weight, f_lane, w_we, w_wall,
+            w_waddr, w_wlane, w_wdata, c_we, c_waddr, c_wdata, run, col, base, err_group,
+            err_words
         );
         for l in 0..LANES {
             self.fill[l].clock.next = self.clock.val();
@@ -277,6 +289,7 @@ impl Logic for ScatterPacker {
         // (E) the entry waits a cycle for its lane
         self.e_valid.d.next = self.entry_valid.val();
         self.e_end.d.next = self.column_end.val();
+        self.e_next.d.next = self.column_next.val();
         self.e_pos.d.next = self.entry_row.val().get_bits::<LANE_BITS>(0);
         if !self.entry_valid.val() {
             self.e_pos.d.next = self.lookup_row.val().get_bits::<LANE_BITS>(0);
@@ -295,6 +308,7 @@ impl Logic for ScatterPacker {
         // (F) the entry with its lane: its word and the column's count
         self.f_valid.d.next = self.e_valid.q.val();
         self.f_end.d.next = self.e_end.q.val();
+        self.f_next.d.next = self.e_next.q.val();
         self.f_slot.d.next = self.e_slot.q.val();
         self.f_weight.d.next = self.e_weight.q.val();
         self.f_lane.d.next = self.lane.val();
@@ -331,12 +345,18 @@ impl Logic for ScatterPacker {
         }
         // a column's end: its first word and count, and the next column starts after it
         self.next_base.next = self.base.q.val() + bit_cast::<BASE_BITS, RUN_BITS>(self.run.q.val());
-        self.c_we.d.next = self.f_end.q.val();
+        self.c_we.d.next = self.f_end.q.val() | self.clearing.q.val();
         self.c_waddr.d.next = self.col.q.val();
         self.c_wdata.d.next = bit_cast::<COLUMN_BITS, WORD_ADDR_BITS>(self.base_word.val())
             | (bit_cast::<COLUMN_BITS, RUN_BITS>(self.run.q.val()) << self.count_at.val());
+        if self.clearing.q.val() {
+            // (every column empty: a word memory twice the column memory's depth, so each
+            // column is cleared twice)
+            self.c_waddr.d.next = self.clear_addr.q.val().get_bits::<SPIN_BITS>(0);
+            self.c_wdata.d.next = 0.into();
+        }
         if self.f_end.q.val() {
-            self.col.d.next = self.col.q.val() + 1;
+            self.col.d.next = self.f_next.q.val();
             self.base.d.next = self.next_base.val();
             self.run.d.next = 0.into();
             for l in 0..LANES {
