@@ -78,8 +78,9 @@ pub struct CoreConfig {
     /// The scatter engine of a build whose matvec is incremental (`None`: the matvec reads
     /// `J`'s rows). Images for such a build carry a row layout over its lanes, which
     /// [`quantize`](super::quantize()) chooses and [`CoreConfig::fits`] checks against its
-    /// memories.
-    #[serde(default)]
+    /// memories. Written only when present, so a configuration without one reads as it did
+    /// before (the bitstream manifests record the build's configuration).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scatter: Option<ScatterLimits>,
 }
 
