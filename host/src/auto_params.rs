@@ -78,10 +78,11 @@ const RANDOM_DENSE_DEGREE: f64 = 30.0;
 /// files). The toroidal file is stage 1 at seed 000's budget (20 × 400 trajectories an epoch, 600
 /// epochs): G11-G13 134, 86, 11 hits of 2 000 at T = N against the 20 × 100 file's 127, 56, 4
 /// (results/gset-table5-toroidal-b20r400-2000.csv); stage 2 at N = 800 made either worse. The
-/// planar ±1 file is stage 1 at that budget fine-tuned at N = 800 for 150 epochs
-/// (`gset-planar-pm1-n800-b20r400-stage2`): G18-G21 3, 33, 244, 13 hits of 2 000 against its
-/// stage 1's 0, 27, 197, 5 and the earlier 20 × 100 file's 1, 26, 131, 2
-/// (results/gset-table5-planar-pm1-b20r400-stage2-2000.csv, -planar-pm1-b20r400-2000.csv).
+/// planar ±1 file is stage 1 at that budget fine-tuned at N = 800 for 150 epochs of 16 × 32
+/// trajectories (`gset-planar-pm1-n800-b20r400-stage2-b16r32`): G18-G21 2, 34, 302, 13 hits of
+/// 2 000 against 8 × 16's 3, 33, 244, 13, its stage 1's 0, 27, 197, 5 and the earlier 20 × 100
+/// file's 1, 26, 131, 2 (results/gset-table5-planar-pm1-b20r400-stage2-b16r32-2000.csv,
+/// -planar-pm1-b20r400-stage2-2000.csv, -planar-pm1-b20r400-2000.csv).
 fn file_for(class: GraphClass, n: usize, degree: f64) -> Shipped {
     match class {
         GraphClass::Sk => shipped!("sk-n100-das-e700.json"),
@@ -98,7 +99,7 @@ fn file_for(class: GraphClass, n: usize, degree: f64) -> Shipped {
         GraphClass::RandomPm1 => shipped!("gset-random-pm1-n200-objective.json"),
         GraphClass::Toroidal => shipped!("gset-toroidal-n200-b20r400-das.json"),
         GraphClass::PlanarPlus => shipped!("gset-planar-plus-n200-objective.json"),
-        GraphClass::PlanarPm1 => shipped!("gset-planar-pm1-n800-b20r400-stage2.json"),
+        GraphClass::PlanarPm1 => shipped!("gset-planar-pm1-n800-b20r400-stage2-b16r32.json"),
     }
 }
 
